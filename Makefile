@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# nsbox - top-level Makefile.
+#
+#   make              build kmod/nsbox.ko (for KVER/KDIR) and tools/nsbox
+#   make demo         boot the lab VM, load the module, show what it reports
+#   make check        all tests: host, VM on 6.1 and 6.12, W=1, sparse, checkpatch
+#   make vm           interactive shell in the lab VM (KVER= picks the kernel)
+#   make W=1          module build with extra compiler warnings
+#
+# KVER=  kernel release to build for (default: the running kernel if its
+#        headers are installed, else the newest Debian headers installed)
+# KDIR=  kbuild tree, if not the one that belongs to KVER
+#
+# Missing packages are installed by scripts/deps.sh (apt-get) on first use.
+
+TOP := $(CURDIR)
+LIB := . $(TOP)/scripts/lib.sh; TOP=$(TOP)
+KVER ?= $(shell bash -c '$(LIB); default_kver')
+KDIR ?= $(shell bash -c '$(LIB); kdir_for $(KVER)')
+
+all: module tool
+
+# Check (quickly) that every package is there; install what is missing.
+deps:
+	@$(TOP)/scripts/deps.sh --check >/dev/null 2>&1 || $(TOP)/scripts/deps.sh
+
+module: deps
+	@test -n "$(KVER)" || { echo "make: no kernel headers found; run scripts/deps.sh" >&2; exit 2; }
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+tool: deps
+	$(MAKE) -C tools
+
+tests: deps tool
+	$(MAKE) -C tests
+
+vm: all tests
+	scripts/vm.sh --kernel $(KVER)
+
+demo: all tests
+	scripts/vm.sh --kernel $(KVER) --run scripts/demo.sh
+
+check: deps
+	scripts/check.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	$(MAKE) -C tools clean
+	rm -rf build
+
+.PHONY: all deps module tool tests vm demo check clean

@@ -1,0 +1,155 @@
+#!/bin/bash
+# scripts/check.sh - `make check`: every test nsbox has, in one run.
+#
+#   1. build: the tool and tests (-Wall -Wextra -Werror), nsbox.ko for each
+#      target kernel (6.1 and 6.12) with W=1 and sparse: no warnings allowed
+#   2. checkpatch.pl --strict (from linux-source) on kmod/ and uapi/
+#   3. modinfo fields of each nsbox.ko
+#   4. host unit tests and host CLI tests
+#   5. the VM suite (tests/vm) in the lab VM on each target kernel; a guest
+#      crash, timeout or kernel warning in dmesg fails the run
+#   6. the VM harness checking itself (exit status, WARN, panic, timeout)
+#
+# Every part prints TAP; the last line sums them: "N passed, N failed".
+# Exit status is non-zero if anything failed.
+#
+# Environment: NSBOX_CHECK_KVERS="k1 k2" to test other kernels;
+# NSBOX_CHECK_QUICK=1 skips the harness self-test boots.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"
+cd "$TOP" || exit 2
+
+LOGDIR=$TOP/build/check
+rm -rf "$LOGDIR"
+mkdir -p "$LOGDIR"
+PASSED=0
+FAILED=0
+SKIPPED=0
+FAILED_NAMES=()
+START=$(date +%s)
+
+# count LOG PART: add the TAP results in LOG to the totals.
+count() {
+	local p f s
+	p=$(grep -cE '^ok [0-9]+' "$1" || true)
+	s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$1" || true)
+	f=$(grep -cE '^not ok [0-9]+' "$1" || true)
+	PASSED=$((PASSED + p - s))
+	SKIPPED=$((SKIPPED + s))
+	FAILED=$((FAILED + f))
+	if [ "$f" != 0 ]; then
+		FAILED_NAMES+=("$2: $(grep -E '^not ok [0-9]+' "$1" | sed 's/^not ok [0-9]* *-* *//' | paste -sd, | cut -c1-200)")
+	fi
+}
+
+# part NAME COMMAND...: run one part, show its output, count its TAP.  A
+# part that fails without printing a "not ok" counts as one failure.
+part() {
+	local name=$1 log rc
+	shift
+	log=$LOGDIR/$(echo "$name" | tr ' /' '__').log
+	echo
+	echo "######## $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && ! grep -qE '^not ok [0-9]+' "$log"; then
+		echo "not ok 1 - $name (exit status $rc)" | tee -a "$log"
+	fi
+	count "$log" "$name"
+}
+
+# A tiny TAP writer for the checks this script makes itself.
+tap_n=0
+tap() {	# tap NAME COMMAND...
+	local name=$1
+	shift
+	tap_n=$((tap_n + 1))
+	if "$@" > "$LOGDIR/tap-$tap_n.out" 2>&1; then
+		echo "ok $tap_n - $name"
+	else
+		echo "not ok $tap_n - $name"
+		sed 's/^/# /' "$LOGDIR/tap-$tap_n.out" | tail -n 40
+	fi
+}
+
+if [ -n "${NSBOX_CHECK_KVERS:-}" ]; then
+	read -r -a KVERS <<< "$NSBOX_CHECK_KVERS"
+else
+	mapfile -t KVERS < <(target_kvers)
+fi
+
+# ---- 1. build ------------------------------------------------------------
+build_part() {
+	tap_n=0
+	echo "TAP version 13"
+	tap "linux-source: kselftest harness and checkpatch extracted" scripts/linux-source.sh
+	tap "tool builds (C11, -Wall -Wextra -Werror)" make -s -C tools
+	tap "tests build (C11, -Wall -Wextra -Werror)" make -s -C tests
+	[ "${#KVERS[@]}" = 2 ] || echo "# warning: expected 2 target kernels (6.1, 6.12), found: ${KVERS[*]}"
+	for k in "${KVERS[@]}"; do
+		tap "nsbox.ko builds for $k with W=1 and sparse, no warnings" scripts/build-kmod.sh "$k"
+	done
+	tap "make (default kernel) builds kmod/nsbox.ko" make -s module
+}
+part "build" build_part
+
+# ---- 2. checkpatch -------------------------------------------------------
+checkpatch_part() {
+	local f
+	tap_n=0
+	echo "TAP version 13"
+	local files
+	files=$(find kmod uapi -name '*.[ch]' ! -name '*.mod.c' | sort)
+	[ -n "$files" ] || { echo "not ok 1 - no sources found in kmod/ and uapi/"; return 1; }
+	for f in $files; do
+		tap "checkpatch --strict $f" \
+			perl build/linux-source/scripts/checkpatch.pl --no-tree --strict --terse --show-types -f "$f"
+	done
+}
+part "checkpatch" checkpatch_part
+
+# ---- 3. modinfo ----------------------------------------------------------
+modinfo_part() {
+	local k field
+	tap_n=0
+	echo "TAP version 13"
+	for k in "${KVERS[@]}"; do
+		for field in description license version author; do
+			tap "modinfo $field set ($k)" \
+				sh -c "modinfo -F $field '$(kmod_path "$k")' | grep ."
+		done
+		tap "vermagic is $k" sh -c "modinfo -F vermagic '$(kmod_path "$k")' | grep -q '^$k '"
+	done
+}
+part "modinfo" modinfo_part
+
+# ---- 4. host tests -------------------------------------------------------
+for t in build/tests/unit/*; do
+	[ -x "$t" ] && part "unit $(basename "$t")" "$t"
+done
+part "host cli" tests/host/cli.sh
+
+# ---- 5. VM suite on each kernel --------------------------------------------
+for k in "${KVERS[@]}"; do
+	part "vm $k" scripts/vm.sh --kernel "$k" --run build/tests/vm/run-all.sh
+done
+
+# ---- 6. the VM harness checks itself ---------------------------------------
+if [ -z "${NSBOX_CHECK_QUICK:-}" ]; then
+	for k in "${KVERS[@]}"; do
+		part "vm harness $k" tests/host/vm_harness.sh "$k"
+	done
+fi
+
+echo
+echo "######## summary ($(( $(date +%s) - START )) s, kernels: ${KVERS[*]})"
+for n in "${FAILED_NAMES[@]}"; do
+	echo "# FAILED in $n"
+done
+if [ "$SKIPPED" != 0 ]; then
+	echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+else
+	echo "$PASSED passed, $FAILED failed"
+fi
+[ "$FAILED" = 0 ]

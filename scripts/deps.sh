@@ -1,0 +1,71 @@
+#!/bin/sh
+# scripts/deps.sh - install everything nsbox needs to build, boot its lab VM
+# and test itself, on Debian 12 (bookworm). Idempotent: a package that is
+# already installed is not touched, and when nothing is missing this script
+# does nothing but check.
+#
+# Two target kernels, both from Debian's own archive:
+#   6.1   linux-image-amd64 / linux-headers-amd64 (bookworm's default kernel)
+#   6.12  linux-image-<abi>-amd64-unsigned / linux-headers-<abi>-amd64
+#         (<abi> is what the linux-headers-6.12-amd64 meta-package points to)
+#
+# Usage: scripts/deps.sh [--check]   (--check: exit 1 if anything is missing)
+set -eu
+
+CHECK_ONLY=0
+[ "${1:-}" = "--check" ] && CHECK_ONLY=1
+
+# Tools and libraries for the module, the CLI, the lab VM and the tests.
+PKGS="build-essential pkg-config make gcc kmod cpio gzip xz-utils zstd \
+	bc flex bison libelf-dev libssl-dev dwarves sparse \
+	qemu-system-x86 busybox-static \
+	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnl-utils \
+	libsmartcols-dev libseccomp-dev libcap-ng-dev \
+	linux-image-amd64 linux-headers-amd64 \
+	linux-source-6.1 linux-source-6.12 \
+	util-linux procps iproute2 jq libjson-c-dev"
+
+missing() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+need=$(missing $PKGS)
+
+# The 6.12 kernel: resolve its ABI name through the headers meta-package, so
+# we follow Debian's security updates without editing this file. Once one 6.12
+# image + headers pair is installed we keep using it (no network needed).
+have612=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | grep -v -e cloud -e rt | tail -n 1 || true)
+if [ -z "$have612" ] || ! ls /boot/vmlinuz-6.12.*-amd64 >/dev/null 2>&1; then
+	need="$need linux-headers-6.12-amd64"
+	abi612=RESOLVE
+fi
+
+if [ -z "$(echo $need)" ]; then
+	[ "$CHECK_ONLY" = 1 ] || echo "deps.sh: all dependencies present"
+	exit 0
+fi
+if [ "$CHECK_ONLY" = 1 ]; then
+	echo "deps.sh: missing:" $need
+	exit 1
+fi
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+# Debian's kernel postinst would build an initramfs in /boot for every kernel;
+# the lab VM makes its own, so skip that (it saves a minute per kernel).
+export INITRD=No
+
+echo "deps.sh: installing:" $need
+$SUDO apt-get update -qq
+if [ "${abi612:-}" = RESOLVE ]; then
+	abi612=$(apt-cache depends linux-headers-6.12-amd64 |
+		sed -n 's/.*Depends: linux-headers-\(6\.12\..*-amd64\)$/\1/p' | head -n 1)
+	[ -n "$abi612" ] || { echo "deps.sh: cannot resolve the Debian 6.12 kernel" >&2; exit 1; }
+	need="$need linux-image-$abi612-unsigned linux-headers-$abi612"
+fi
+$SUDO apt-get install -y -qq --no-install-recommends $need
+echo "deps.sh: done"

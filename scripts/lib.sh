@@ -1,0 +1,148 @@
+# scripts/lib.sh - helpers shared by nsbox's build, VM and test scripts.
+# Sourced, not run.  Expects $TOP (the repository root) to be set.
+
+die() {	# die STATUS MESSAGE
+	local rc=$1
+	shift
+	echo "$(basename "$0"): $*" >&2
+	exit "$rc"
+}
+
+# Kernel releases that can be both built for and booted: headers present
+# (a kbuild tree) and an image in /boot.  Oldest first.
+installed_kvers() {
+	local d k
+	for d in /lib/modules/*/build /usr/src/linux-headers-*; do
+		[ -e "$d/Makefile" ] || continue
+		case "$d" in
+		/lib/modules/*) k=${d#/lib/modules/}; k=${k%/build} ;;
+		*) k=${d#/usr/src/linux-headers-} ;;
+		esac
+		[ -r "/boot/vmlinuz-$k" ] && echo "$k"
+	done | sort -uV
+}
+
+# The kernel `make` builds for when KVER/KDIR are not given: the running
+# kernel if its build tree is installed, else the newest Debian headers.
+default_kver() {
+	if [ -e "/lib/modules/$(uname -r)/build/Makefile" ]; then
+		uname -r
+	else
+		# shellcheck disable=SC2012
+		ls -d /usr/src/linux-headers-*-amd64 2>/dev/null |
+			sed 's|/usr/src/linux-headers-||' | grep -v -e cloud -e '-rt-' |
+			sort -V | tail -n 1
+	fi
+}
+
+# The kernels `make check` tests on: the newest installed Debian 6.1 and
+# 6.12 kernels (both installed by scripts/deps.sh).
+target_kvers() {
+	local series
+	for series in 6.1 6.12; do
+		installed_kvers | grep -E "^${series//./\\.}\.[0-9]" |
+			grep -v -e cloud -e '-rt-' | tail -n 1
+	done
+}
+
+kdir_for() {	# kdir_for KVER: its kbuild tree
+	if [ -e "/lib/modules/$1/build/Makefile" ]; then
+		echo "/lib/modules/$1/build"
+	else
+		echo "/usr/src/linux-headers-$1"
+	fi
+}
+
+kmod_path() {	# kmod_path KVER: where build-kmod.sh leaves nsbox.ko
+	echo "$TOP/build/$1/nsbox.ko"
+}
+
+file_is_static() {
+	! ldd "$1" >/dev/null 2>&1
+}
+
+# copy_libs ROOT ELF...: copy the shared libraries (and the dynamic loader)
+# the given programs need into ROOT, at the same paths, the way ldd finds
+# them.  Symlinks are resolved: the guest gets real files.
+copy_libs() {
+	local root=$1 lib
+	shift
+	for lib in $(for e in "$@"; do
+		ldd "$e" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }'
+	done | sort -u); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+# distro_modules KVER ROOT NAME...: copy the named distro modules and all
+# their dependencies (from modules.dep) into ROOT/lib/modules/KVER,
+# decompressed, and print their guest paths in load order.  Built-in
+# modules are skipped.
+distro_modules() {
+	local kver=$1 root=$2 name line path dep
+	local moddir=/lib/modules/$kver
+	shift 2
+	local -A seen=()
+	for name in "$@"; do
+		if grep -qE "/${name}\.ko(\.[a-z]+)?$" "$moddir/modules.builtin" 2>/dev/null; then
+			continue
+		fi
+		line=$(grep -E "(^|/)${name}\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n 1)
+		[ -n "$line" ] || { echo "vm.sh: warning: module $name not found for $kver" >&2; continue; }
+		path=${line%%:*}
+		# modules.dep lists a module's dependencies so that the last one
+		# must be loaded first.
+		for dep in $(echo "${line#*:}" | tr ' ' '\n' | tac) "$path"; do
+			[ -n "$dep" ] || continue
+			[ -n "${seen[$dep]:-}" ] && continue
+			seen[$dep]=1
+			local out=$root$moddir/${dep%.ko*}.ko
+			mkdir -p "$(dirname "$out")"
+			case "$dep" in
+			*.ko.xz) xz -dc "$moddir/$dep" > "$out" ;;
+			*.ko.zst) zstd -qdc "$moddir/$dep" > "$out" ;;
+			*.ko.gz) gzip -dc "$moddir/$dep" > "$out" ;;
+			*) cp "$moddir/$dep" "$out" ;;
+			esac
+			echo "$moddir/${dep%.ko*}.ko"
+		done
+	done
+}
+
+# pick_accel auto|tcg|kvm KVER: the accelerator to use.  "auto" uses KVM
+# only if a probe boot under KVM reaches the kernel's own panic (no init)
+# within 10 s; a nested KVM guest that hangs is killed and TCG is used.
+# The verdict is cached per host kernel in build/vm-accel.
+pick_accel() {
+	local want=$1 kver=$2 cache=$TOP/build/vm-accel
+	case "$want" in
+	tcg|kvm) echo "$want"; return ;;
+	auto) ;;
+	*) die 2 "--accel: expected tcg, kvm or auto, got '$want'" ;;
+	esac
+	if [ ! -w /dev/kvm ]; then
+		echo tcg
+		return
+	fi
+	if [ -f "$cache" ] && [ "$(head -n 1 "$cache")" = "$(uname -r)" ]; then
+		sed -n 2p "$cache"
+		return
+	fi
+	local tmp verdict=tcg
+	tmp=$(mktemp -d)
+	true | cpio --quiet -o -H newc > "$tmp/empty.cpio"
+	if timeout -s KILL 10 qemu-system-x86_64 -accel kvm -cpu host -nodefaults \
+		-no-user-config -display none -no-reboot -m 256 \
+		-serial "file:$tmp/con" -kernel "/boot/vmlinuz-$kver" \
+		-initrd "$tmp/empty.cpio" -append "console=ttyS0 panic=-1" \
+		>/dev/null 2>&1 && grep -q 'Kernel panic' "$tmp/con"; then
+		verdict=kvm
+	fi
+	rm -rf "$tmp"
+	mkdir -p "$TOP/build"
+	printf '%s\n%s\n' "$(uname -r)" "$verdict" > "$cache"
+	echo "vm.sh: KVM probe: using $verdict (cached in build/vm-accel)" >&2
+	echo "$verdict"
+}

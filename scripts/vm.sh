@@ -1,0 +1,224 @@
+#!/bin/bash
+# scripts/vm.sh - the nsbox lab VM.
+#
+# Boots a Debian kernel (/boot/vmlinuz-KVER from the linux-image package) in
+# QEMU with an initramfs made here from busybox-static, nsbox.ko built for
+# that kernel, the nsbox tool, the test binaries, the distro modules they
+# need and every shared library `ldd` finds for them.  The guest's init
+# moves itself from the initramfs onto a tmpfs and switch_roots into it
+# (pivot_root refuses to work on the initramfs rootfs), mounts proc, sysfs,
+# devtmpfs, cgroup2, tracefs, loads the modules, then either gives you a
+# shell or runs one file and powers off.
+#
+#   scripts/vm.sh [--kernel KVER]                 interactive shell
+#   scripts/vm.sh --run FILE [--kernel KVER]      run FILE, exit with its status
+#
+# Exit status of --run: FILE's own status, except
+#   123  the guest died before reporting (kernel panic, oops, triple fault)
+#   124  the hard timeout (--timeout, default 600 s) expired
+#   125  FILE finished but the kernel log shows BUG/WARNING/Oops/KASAN/
+#        UBSAN/lockdep/RCU-stall/hung-task reports (they are printed)
+#     2  usage errors and missing files
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$TOP/scripts/lib.sh"
+
+usage() {
+	cat <<EOF
+usage: scripts/vm.sh [--kernel KVER] [--run FILE] [options]
+
+Boot the nsbox lab VM (QEMU) on a Debian kernel with nsbox.ko loaded.
+
+  --kernel KVER   kernel release to boot (default: $(default_kver))
+                  installed kernels: $(installed_kvers | tr '\n' ' ')
+  --run FILE      copy FILE into the guest, run it with the module loaded and
+                  nsbox on PATH, stream the console, exit with FILE's status
+  --timeout S     hard limit for the whole run in seconds (default 600)
+  --no-module     do not load nsbox.ko at boot (it is in /lib/modules/nsbox)
+  --accel A       tcg, kvm or auto (default: auto = KVM only if a probe boot
+                  under KVM succeeds on this machine, else TCG)
+  --smp N         virtual CPUs (default 2)
+  --mem MB        guest memory (default 1024)
+  --icount        deterministic TCG: -smp 1 -icount shift=0 (benchmarks)
+  -h, --help      this help
+
+Exit status with --run: FILE's status; 123 guest crashed, 124 timeout,
+125 kernel warnings in dmesg.  In the shell, 'poweroff' (or Ctrl-A X) quits.
+EOF
+}
+
+KVER=
+RUN=
+TIMEOUT=600
+LOAD_MODULE=1
+ACCEL=${NSBOX_VM_ACCEL:-auto}
+SMP=2
+MEM=1024
+ICOUNT=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) KVER=${2:?}; shift 2 ;;
+	--run) RUN=${2:?}; shift 2 ;;
+	--timeout) TIMEOUT=${2:?}; shift 2 ;;
+	--no-module) LOAD_MODULE=0; shift ;;
+	--accel) ACCEL=${2:?}; shift 2 ;;
+	--smp) SMP=${2:?}; shift 2 ;;
+	--mem) MEM=${2:?}; shift 2 ;;
+	--icount) ICOUNT=1; SMP=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "vm.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+[ -n "$KVER" ] || KVER=$(default_kver)
+[ -n "$KVER" ] || die 2 "no Debian kernel installed; run scripts/deps.sh"
+VMLINUZ=/boot/vmlinuz-$KVER
+[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: install linux-image-$KVER (scripts/deps.sh installs the two target kernels)"
+[ -d "/lib/modules/$KVER" ] || die 2 "/lib/modules/$KVER not found (linux-image-$KVER incomplete?)"
+if [ -n "$RUN" ]; then
+	[ -f "$RUN" ] || die 2 "--run: no such file: $RUN"
+fi
+
+# Everything the guest needs, built for this kernel if missing.
+KO=$(kmod_path "$KVER")
+if [ ! -f "$KO" ] || [ -n "$(find "$TOP/kmod" "$TOP/uapi" -newer "$KO" -print -quit)" ]; then
+	"$TOP/scripts/build-kmod.sh" "$KVER" >&2
+fi
+[ -x "$TOP/tools/nsbox" ] || make -s -C "$TOP" tool >&2
+
+WORK=$(mktemp -d /tmp/nsbox-vm.XXXXXX)
+QEMU_PID=
+cleanup() {
+	[ -n "$QEMU_PID" ] && kill -9 "$QEMU_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ROOT=$WORK/root
+mkdir -p "$ROOT"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,mnt,usr/bin,usr/sbin,usr/local/bin,opt/nsbox/tests,lib/modules/nsbox/tests}
+
+# --- busybox: one static binary, a symlink per applet -----------------------
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] && file_is_static "$BUSYBOX" ||
+	die 2 "busybox-static is required (scripts/deps.sh installs it)"
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+for applet in $("$BUSYBOX" --list); do
+	[ -e "$ROOT/bin/$applet" ] || ln -s busybox "$ROOT/bin/$applet"
+done
+
+# --- binaries from the project and the host, with their libraries -------------
+ELFS=()
+install_bin() {	# install_bin SRC DEST
+	install -D -m 0755 "$1" "$ROOT$2"
+	ELFS+=("$1")
+}
+install_bin "$TOP/tools/nsbox" /usr/local/bin/nsbox
+for t in "$TOP"/build/tests/vm/*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	case "$t" in
+	*.sh) install -m 0755 "$t" "$ROOT/opt/nsbox/tests/" ;;
+	*) install_bin "$t" "/opt/nsbox/tests/$(basename "$t")" ;;
+	esac
+done
+# Peers the tests compare against: clients we did not write.
+for b in genl-ctrl-list lsns jq; do
+	p=$(command -v "$b" || true)
+	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
+done
+# kmod's modinfo reads any .ko (busybox's needs modules.dep).
+if [ -x /bin/kmod ]; then
+	install_bin /bin/kmod /usr/sbin/kmod
+	ln -s kmod "$ROOT/usr/sbin/modinfo"
+fi
+copy_libs "$ROOT" "${ELFS[@]}"
+# libnl reads its id tables from /etc/libnl at start; harmless if absent.
+[ -d /etc/libnl ] && cp -r /etc/libnl "$ROOT/etc/"
+
+# --- kernel modules: nsbox.ko, test modules, distro modules + dependencies ----
+cp "$KO" "$ROOT/lib/modules/nsbox/nsbox.ko"
+for m in "$(dirname "$KO")"/testmods/*.ko; do
+	[ -f "$m" ] && cp "$m" "$ROOT/lib/modules/nsbox/tests/"
+done
+distro_modules "$KVER" "$ROOT" overlay veth bridge > "$ROOT/etc/nsbox-modules"
+
+# --- the guest's users and init ----------------------------------------------
+cat > "$ROOT/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+lab:x:1000:1000:nsbox lab user:/tmp:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+cat > "$ROOT/etc/group" <<'EOF'
+root:x:0:
+lab:x:1000:
+nogroup:x:65534:
+EOF
+echo nsbox-lab > "$ROOT/etc/hostname"
+install -m 0755 "$TOP/scripts/vm-init" "$ROOT/init"
+install -m 0755 "$TOP/scripts/vm-init" "$ROOT/sbin/nsbox-init"
+install -m 0755 "$TOP/scripts/vm-dmesg-check" "$ROOT/usr/local/bin/nsbox-dmesg-check"
+if [ -n "$RUN" ]; then
+	mkdir -p "$ROOT/nsbox-run"
+	install -m 0755 "$RUN" "$ROOT/nsbox-run/$(basename "$RUN")"
+	MODE=run
+	RUNFILE=/nsbox-run/$(basename "$RUN")
+else
+	MODE=shell
+	RUNFILE=
+fi
+
+(cd "$ROOT" && find . -print0 | cpio --quiet -o -0 -H newc -R 0:0) > "$WORK/initrd.cpio"
+
+# --- QEMU ---------------------------------------------------------------------
+ACCEL=$(pick_accel "$ACCEL" "$KVER")
+CMDLINE="console=ttyS0 rdinit=/init panic=-1 oops=panic quiet loglevel=4"
+CMDLINE+=" nsbox_mode=$MODE nsbox_load=$LOAD_MODULE nsbox_run=$RUNFILE"
+CMDLINE+=" nsbox_kver=$KVER"
+QEMU=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
+	-m "$MEM" -smp "$SMP" -kernel "$VMLINUZ" -initrd "$WORK/initrd.cpio"
+	-append "$CMDLINE")
+if [ "$ACCEL" = kvm ]; then
+	QEMU+=(-accel kvm -cpu host)
+elif [ "$ICOUNT" = 1 ]; then
+	QEMU+=(-accel tcg -cpu max -icount shift=0,sleep=off,align=off)
+else
+	QEMU+=(-accel tcg,thread=multi -cpu max)
+fi
+
+if [ "$MODE" = shell ]; then
+	QEMU+=(-serial mon:stdio)
+	echo "vm.sh: booting $KVER ($ACCEL); 'poweroff' or Ctrl-A X to quit" >&2
+	exec "${QEMU[@]}"
+fi
+
+# Run mode: the console (ttyS0) streams to our stdout; the guest reports its
+# verdict on a second serial port (ttyS1) that QEMU writes to a file.
+RESULT=$WORK/result
+: > "$RESULT"
+QEMU+=(-chardev "stdio,id=con,signal=off" -serial chardev:con
+	-serial "file:$RESULT")
+START=$(date +%s.%N)
+set +e
+timeout -s KILL "$TIMEOUT" "${QEMU[@]}" < /dev/null | tr -d '\r'
+QRC=${PIPESTATUS[0]}
+set -e
+ELAPSED=$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+
+if [ "$QRC" = 137 ]; then
+	echo "vm.sh: TIMEOUT: guest still running after ${TIMEOUT}s, killed" >&2
+	exit 124
+fi
+status=$(sed -n 's/^nsbox-status=\([0-9]*\).*/\1/p' "$RESULT" | tail -n 1)
+splat=$(sed -n 's/^nsbox-splat=\([0-9]*\).*/\1/p' "$RESULT" | tail -n 1)
+if [ -z "$status" ]; then
+	echo "vm.sh: CRASH: the guest died before reporting (panic or oops; see the console above)" >&2
+	exit 123
+fi
+if [ "${splat:-0}" != 0 ]; then
+	echo "vm.sh: KERNEL-WARNING: $(basename "$RUN") exited $status but the kernel log has $splat problem report(s) (printed above)" >&2
+	exit 125
+fi
+echo "vm.sh: $(basename "$RUN") exited $status on $KVER ($ACCEL, ${ELAPSED}s)" >&2
+exit "$status"

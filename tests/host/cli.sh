@@ -1,0 +1,46 @@
+#!/bin/bash
+# cli.sh - the nsbox tool's command line on the host (TAP).  The host kernel
+# has no nsbox.ko, which is exactly the "module not loaded" case.
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+NSBOX=$TOP/tools/nsbox
+n=0
+fails=0
+# expect NAME STATUS PATTERN ARGS...: nsbox ARGS exits STATUS and its
+# output (stdout+stderr) matches the extended regex PATTERN.
+expect() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$NSBOX" "$@" 2>&1)
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" = "$want" ] && echo "$out" | grep -qE -- "$pat"; then
+		echo "ok $n - $name"
+	else
+		fails=$((fails + 1))
+		echo "not ok $n - $name"
+		echo "# exit $rc (wanted $want), output:"
+		echo "$out" | sed 's/^/#   /'
+	fi
+}
+
+echo "TAP version 13"
+echo "1..10"
+expect "--version prints version and ABI" 0 '^nsbox [0-9]+\.[0-9]+\.[0-9]+ \(netlink ABI [0-9]+\)$' --version
+expect "--help lists the info command" 0 '^  info ' --help
+expect "no command: usage, exit 2" 2 '^usage: nsbox' 
+expect "unknown command: exit 2, says so" 2 "^nsbox: unknown command 'frobnicate'; see 'nsbox --help'" frobnicate
+expect "unknown global option: exit 2" 2 "^nsbox: unknown option '--frob'" --frob
+expect "info --help: exit 0" 0 '^usage: nsbox info \[-J\]' info --help
+expect "info with a bad option: exit 2" 2 "^nsbox: info: unknown option '--frob'; see 'nsbox info --help'" info --frob
+expect "info with an extra argument: exit 2" 2 "^nsbox: info: unexpected argument 'x'" info x
+if grep -q '^nsbox ' /proc/modules 2>/dev/null; then
+	n=$((n + 2))
+	echo "ok $((n - 1)) - info without module # SKIP nsbox.ko is loaded on this host"
+	echo "ok $n - info -J without module # SKIP nsbox.ko is loaded on this host"
+else
+	expect "info without the module: exit 3 and how to load it" 3 \
+		'^nsbox: kernel module not loaded \(generic netlink family "nsbox" not found\); load it with: sudo insmod kmod/nsbox.ko$' info
+	expect "info -J without the module: same error" 3 \
+		'^nsbox: kernel module not loaded' info -J
+fi
+[ "$fails" = 0 ]

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Raw generic-netlink helpers for the VM tests.
+ *
+ * The tests talk to nsbox.ko with plain sockets, not through the tool or
+ * libnl, so they can send exactly the malformed bytes they want and so a
+ * bug in the tool cannot hide a bug in the module.
+ */
+#ifndef NSBOX_NLTEST_H
+#define NSBOX_NLTEST_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "../../uapi/linux/nsbox.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+#define NLT_BUF 16384
+
+struct nlt_reply {
+	int error;		/* 0, or -errno from NLMSG_ERROR */
+	char extack[256];	/* NLMSGERR_ATTR_MSG, "" if none */
+	int len;		/* bytes of the first non-error reply */
+	char buf[NLT_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
+};
+
+static inline int nlt_socket(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	int one = 1;
+	struct timeval tv = { .tv_sec = 10 };
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static inline struct nlattr *nlt_put(char *msg, uint16_t type,
+				     const void *data, uint16_t len)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)msg;
+	struct nlattr *a = (struct nlattr *)(msg + NLMSG_ALIGN(nlh->nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+static inline void nlt_init(char *msg, uint16_t family, uint8_t cmd,
+			    uint16_t flags)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)msg;
+	struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+	memset(msg, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = 1;
+	g->cmd = cmd;
+	g->version = NSBOX_GENL_VERSION;
+}
+
+static inline void nlt_parse_error(struct nlmsghdr *nlh, struct nlt_reply *r)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+
+	r->error = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	while (off + NLA_HDRLEN <= nlh->nlmsg_len) {
+		struct nlattr *a = (struct nlattr *)((char *)nlh + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > nlh->nlmsg_len)
+			break;
+		if (a->nla_type == NLMSGERR_ATTR_MSG)
+			snprintf(r->extack, sizeof(r->extack), "%.*s",
+				 (int)(a->nla_len - NLA_HDRLEN),
+				 (char *)a + NLA_HDRLEN);
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/*
+ * Send @len bytes of @msg (its nlmsg_len may claim more or less: that is
+ * how the tests make truncated messages) and read until the ACK/error.
+ * Returns 0 when an ACK or error arrived, -1 on a socket failure.
+ */
+static inline int nlt_send_raw(int fd, const void *msg, size_t len,
+			       struct nlt_reply *r)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	char in[NLT_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
+
+	memset(r, 0, sizeof(*r));
+	if (sendto(fd, msg, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = recv(fd, in, sizeof(in), 0);
+		struct nlmsghdr *nlh;
+		int left = (int)n;
+
+		if (n < 0)
+			return -1;
+		for (nlh = (struct nlmsghdr *)in; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				nlt_parse_error(nlh, r);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (!r->len && nlh->nlmsg_len <= sizeof(r->buf)) {
+				memcpy(r->buf, nlh, nlh->nlmsg_len);
+				r->len = nlh->nlmsg_len;
+			}
+		}
+	}
+}
+
+static inline int nlt_send(int fd, const char *msg, struct nlt_reply *r)
+{
+	return nlt_send_raw(fd, msg, ((const struct nlmsghdr *)msg)->nlmsg_len, r);
+}
+
+/* Attribute @type inside the genl payload of r->buf (or nested @in). */
+static inline struct nlattr *nlt_find(const char *start, int len, uint16_t type)
+{
+	int off = 0;
+
+	while (off + NLA_HDRLEN <= len) {
+		struct nlattr *a = (struct nlattr *)(start + off);
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > len)
+			return NULL;
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		off += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
+static inline struct nlattr *nlt_reply_attr(const struct nlt_reply *r, uint16_t type)
+{
+	int hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	return nlt_find(r->buf + hdr, r->len - hdr, type);
+}
+
+#define NLA_DATA(a) ((void *)((char *)(a) + NLA_HDRLEN))
+#define NLA_PAYLOAD(a) ((a)->nla_len - NLA_HDRLEN)
+
+/* Resolve a genl family id by name through nlctrl; -1 if absent. */
+static inline int nlt_family(int fd, const char *name)
+{
+	char msg[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	static struct nlt_reply r;
+	struct nlattr *id;
+
+	nlt_init(msg, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	((struct genlmsghdr *)NLMSG_DATA((struct nlmsghdr *)msg))->version = 2;
+	nlt_put(msg, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
+	if (nlt_send(fd, msg, &r) || r.error || !r.len)
+		return -1;
+	id = nlt_reply_attr(&r, CTRL_ATTR_FAMILY_ID);
+	return id ? *(uint16_t *)NLA_DATA(id) : -1;
+}
+
+#endif /* NSBOX_NLTEST_H */

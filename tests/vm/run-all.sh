@@ -1,0 +1,14 @@
+#!/bin/sh
+# run-all.sh - run every VM test in /opt/nsbox/tests, in the lab VM.
+# Each test prints its own TAP; the exit status is non-zero if any failed.
+cd "${NSBOX_TESTS:-/opt/nsbox/tests}" || exit 1
+status=0
+for t in ./*; do
+	case "$t" in
+	./run-all.sh|./*.h) continue ;;
+	esac
+	[ -x "$t" ] || continue
+	echo "# ===== $(basename "$t") on $(uname -r)"
+	"$t" || status=1
+done
+exit "$status"

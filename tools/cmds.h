@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* nsbox tool - the subcommands, one file each. */
+#ifndef NSBOX_CMDS_H
+#define NSBOX_CMDS_H
+
+struct nsbox_subcmd {
+	const char *name;
+	const char *summary;
+	/* argv[0] is the subcommand name; returns an enum nsbox_exit */
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_info(int argc, char **argv);
+
+#endif

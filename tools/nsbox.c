@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox - see what the kernel knows about namespaces and cgroups.
+ *
+ * This file only dispatches: global options, then one subcommand, each in
+ * a file of its own (info.c, ...).  Every subcommand returns an exit code
+ * from enum nsbox_exit (err.h) and accepts --help.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../kmod/version.h"
+#include "../uapi/linux/nsbox.h"
+#include "cmds.h"
+#include "err.h"
+#include "util.h"
+
+static const struct nsbox_subcmd commands[] = {
+	{ "info", "show the loaded module's version, ABI and kernel hooks", cmd_info },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nsbox [--version] [--help] COMMAND [ARGS...]\n"
+		"\n"
+		"nsbox shows what the kernel knows about namespaces and cgroups, from\n"
+		"the nsbox.ko kernel module (generic netlink family \"%s\").\n"
+		"\n"
+		"Commands:\n", NSBOX_GENL_NAME);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"'nsbox COMMAND --help' describes one command.\n"
+		"\n"
+		"Exit status: 0 ok, 1 failed, 2 usage error, 3 module not loaded,\n"
+		"4 permission denied, 5 module too old for the request.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+
+	if (argc < 2) {
+		usage(stderr);
+		return NSBOX_EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		usage(stdout);
+		return NSBOX_EXIT_OK;
+	}
+	if (!strcmp(name, "-V") || !strcmp(name, "--version")) {
+		printf("nsbox %s (netlink ABI %d)\n", NSBOX_VERSION, NSBOX_ABI_VERSION);
+		return NSBOX_EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+
+	if (name[0] == '-')
+		nsbox_err("unknown option '%s'; see 'nsbox --help'", name);
+	else
+		nsbox_err("unknown command '%s'; see 'nsbox --help' for the list", name);
+	return NSBOX_EXIT_USAGE;
+}
