@@ -12,16 +12,80 @@
  * a per-op .policy and .maxattr on both.  A family registered with
  * .resv_start_op left at 0 gets strict validation (unknown attributes,
  * reserved header bits, trailing bytes) for every command on both kernels.
+ *
+ * 6.2 also moved a dump's parsed attributes (genl_dumpit_info()->attrs
+ * became ->info.attrs).  Rather than test the version, nsbox parses a dump
+ * request's attributes itself with genlmsg_parse(), the same on both.
  */
 #ifndef _NSBOX_COMPAT_H
 #define _NSBOX_COMPAT_H
 
 #include <linux/version.h>
 
+#include <linux/ns_common.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_ns.h>
+#include <linux/sched.h>
+#include <linux/time_namespace.h>
+
+struct mnt_namespace;
+
 /*
- * Nothing else differs yet for the skeleton.  Known differences to come
- * (kprobes, tracepoints, cgroup and namespace internals) are added here,
- * each as a small inline helper or macro with one #if, named nsbox_*.
+ * struct mnt_namespace is private to fs/ (fs/mount.h), so a module cannot
+ * name its fields.  On both 6.1 and 6.12 its first member is the struct
+ * ns_common that every namespace embeds (checked in both source trees),
+ * so the pointer to one is the pointer to the other.  nsbox_track_init()
+ * verifies it at load on the running kernel (ops->type == CLONE_NEWNS)
+ * and disables mount-namespace tracking if it does not hold.
  */
+static inline struct ns_common *nsbox_mnt_ns_common(struct mnt_namespace *mnt)
+{
+	return (struct ns_common *)mnt;
+}
+
+/* A task's own time namespace (not the one for its children). */
+static inline struct ns_common *nsbox_time_ns_common(struct nsproxy *nsp)
+{
+#ifdef CONFIG_TIME_NS
+	return &nsp->time_ns->ns;
+#else
+	return NULL;
+#endif
+}
+
+/* I/O counters exist only with task accounting configured in. */
+static inline void nsbox_task_io(struct task_struct *t, s64 *rchar,
+				 s64 *wchar, s64 *syscr, s64 *syscw,
+				 s64 *read_bytes, s64 *write_bytes)
+{
+	*rchar = 0;
+	*wchar = 0;
+	*syscr = 0;
+	*syscw = 0;
+	*read_bytes = 0;
+	*write_bytes = 0;
+#ifdef CONFIG_TASK_XACCT
+	*rchar = READ_ONCE(t->ioac.rchar);
+	*wchar = READ_ONCE(t->ioac.wchar);
+	*syscr = READ_ONCE(t->ioac.syscr);
+	*syscw = READ_ONCE(t->ioac.syscw);
+#endif
+#ifdef CONFIG_TASK_IO_ACCOUNTING
+	*read_bytes = READ_ONCE(t->ioac.read_bytes);
+	*write_bytes = READ_ONCE(t->ioac.write_bytes);
+#endif
+}
+
+/*
+ * The kernel's task_contributes_to_load() lives in kernel/sched/sched.h,
+ * out of a module's reach: uninterruptible sleep that is not TASK_NOLOAD.
+ */
+static inline bool nsbox_task_loads(struct task_struct *t)
+{
+	unsigned int state = READ_ONCE(t->__state);
+
+	return state == TASK_RUNNING ||
+	       ((state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD));
+}
 
 #endif /* _NSBOX_COMPAT_H */

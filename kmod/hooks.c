@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsbox - the table of kernel hooks.
+ * nsbox - attaching to the kernel: kprobes and tracepoints.
  *
- * Every point where nsbox attaches to the kernel (a kprobe on a function,
- * a probe on a tracepoint) is described by a struct nsbox_hook and listed
- * here, attached or not: GET_INFO reports each one with its symbol, whether
- * it is attached on this kernel, and its per-CPU hit and miss counters.
- * A symbol that a kernel lacks disables one feature; it never fails the
- * load of the whole module.
+ * Every point where nsbox attaches to the kernel is a struct nsbox_hook,
+ * listed here whether it attached or not: GET_INFO reports each one with
+ * its symbol, whether it is attached on this kernel, and its per-CPU hit
+ * and miss counters.  A symbol the kernel lacks disables one feature with
+ * a clear message; it never fails the load of the whole module.
+ *
+ * Tracepoints: the sched_* and task_* tracepoints are not exported to
+ * modules, so they are found by name with for_each_kernel_tracepoint().
+ *
+ * Kprobes: a function may have been renamed by the compiler when it was
+ * specialised (".isra.0", ".constprop.0", ".part.0"); if the plain name is
+ * missing, those variants are tried.  A function that is blacklisted for
+ * kprobes (NOKPROBE_SYMBOL) or fully inlined cannot be hooked at all:
+ * register_kprobe() fails and the hook stays detached.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/kprobes.h>
 #include <linux/percpu.h>
-#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
 
 #include "nsbox.h"
 
@@ -37,8 +47,8 @@ const struct nsbox_hook *nsbox_hook_get(unsigned int i)
  * @misses: where to store the miss count
  *
  * The sum is not a snapshot (other CPUs keep counting while we add), but
- * each counter only grows, so the result is always a value the counter
- * held at some point during the call.
+ * each counter only grows, so the result is a value the counter passed
+ * through during the call.
  */
 void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses)
 {
@@ -56,30 +66,136 @@ void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses)
 	}
 }
 
-int nsbox_hooks_init(void)
+struct nsbox_tp_search {
+	const char *name;
+	struct tracepoint *tp;
+};
+
+static void nsbox_tp_match(struct tracepoint *tp, void *priv)
 {
-	unsigned int i;
+	struct nsbox_tp_search *s = priv;
 
-	for (i = 0; i < nsbox_nr_hooks; i++) {
-		struct nsbox_hook *hook = nsbox_hook_table[i];
+	if (!strcmp(tp->name, s->name))
+		s->tp = tp;
+}
 
-		hook->stats = alloc_percpu(struct nsbox_hook_stats);
-		if (!hook->stats) {
-			nsbox_hooks_exit();
-			return -ENOMEM;
-		}
-	}
+static int nsbox_attach_tracepoint(struct nsbox_hook *hook)
+{
+	struct nsbox_tp_search s = { .name = hook->symbol };
+	int ret;
+
+	for_each_kernel_tracepoint(nsbox_tp_match, &s);
+	if (!s.tp)
+		return -ENOENT;
+	ret = tracepoint_probe_register(s.tp, hook->probe, hook);
+	if (ret)
+		return ret;
+	hook->tp = s.tp;
 	return 0;
 }
 
-void nsbox_hooks_exit(void)
+static int nsbox_attach_kprobe(struct nsbox_hook *hook)
 {
+	static const char *const suffixes[] = {
+		"", ".isra.0", ".constprop.0", ".part.0",
+	};
+	const char *base = hook->symbol;
+	int ret = -ENOENT;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		snprintf(hook->symbuf, sizeof(hook->symbuf), "%s%s", base,
+			 suffixes[i]);
+		if (hook->kind == NSBOX_HOOK_KRETPROBE) {
+			memset(&hook->krp, 0, sizeof(hook->krp));
+			hook->krp.kp.symbol_name = hook->symbuf;
+			hook->krp.entry_handler = hook->entry;
+			hook->krp.handler = hook->ret;
+			hook->krp.data_size = hook->data_size;
+			ret = register_kretprobe(&hook->krp);
+		} else {
+			memset(&hook->kp, 0, sizeof(hook->kp));
+			hook->kp.symbol_name = hook->symbuf;
+			hook->kp.pre_handler = hook->pre;
+			ret = register_kprobe(&hook->kp);
+		}
+		if (!ret) {
+			hook->symbol = hook->symbuf;
+			return 0;
+		}
+		/* Only a missing symbol is worth another name. */
+		if (ret != -ENOENT && ret != -EINVAL)
+			break;
+	}
+	return ret;
+}
+
+/**
+ * nsbox_hook_attach() - register one hook with the kernel
+ * @hook: the hook, with name, symbol, kind and handler filled in
+ *
+ * The hook is added to the table either way, so GET_INFO shows what is
+ * missing.  Returns 0, -ENOMEM (the only error that fails the load), or
+ * the kernel's refusal (the hook stays detached, a message says so).
+ */
+int nsbox_hook_attach(struct nsbox_hook *hook)
+{
+	int ret;
+
+	if (WARN_ON_ONCE(nsbox_nr_hooks >= NSBOX_MAX_HOOKS))
+		return -ENOSPC;
+	hook->stats = alloc_percpu(struct nsbox_hook_stats);
+	if (!hook->stats)
+		return -ENOMEM;
+	nsbox_hook_table[nsbox_nr_hooks++] = hook;
+
+	if (hook->kind == NSBOX_HOOK_TRACEPOINT)
+		ret = nsbox_attach_tracepoint(hook);
+	else
+		ret = nsbox_attach_kprobe(hook);
+	if (ret) {
+		pr_warn("hook %s: cannot attach to %s %s (%d); what it counts is disabled on this kernel\n",
+			hook->name,
+			hook->kind == NSBOX_HOOK_TRACEPOINT ? "tracepoint" : "function",
+			hook->symbol, ret);
+		return ret;
+	}
+	hook->attached = true;
+	return 0;
+}
+
+/**
+ * nsbox_hooks_detach() - unregister every hook and free the table
+ *
+ * When this returns, no handler is running or will run: kprobes are
+ * synchronised by unregister_kprobe() and unregister_kretprobe(),
+ * tracepoint probes by tracepoint_synchronize_unregister().
+ */
+void nsbox_hooks_detach(void)
+{
+	bool tracepoints = false;
 	unsigned int i;
 
 	for (i = 0; i < nsbox_nr_hooks; i++) {
 		struct nsbox_hook *hook = nsbox_hook_table[i];
 
-		free_percpu(hook->stats);
-		hook->stats = NULL;
+		if (!hook->attached)
+			continue;
+		if (hook->kind == NSBOX_HOOK_TRACEPOINT) {
+			tracepoint_probe_unregister(hook->tp, hook->probe, hook);
+			tracepoints = true;
+		} else if (hook->kind == NSBOX_HOOK_KRETPROBE) {
+			unregister_kretprobe(&hook->krp);
+		} else {
+			unregister_kprobe(&hook->kp);
+		}
+		hook->attached = false;
 	}
+	if (tracepoints)
+		tracepoint_synchronize_unregister();
+	for (i = 0; i < nsbox_nr_hooks; i++) {
+		free_percpu(nsbox_hook_table[i]->stats);
+		nsbox_hook_table[i]->stats = NULL;
+	}
+	nsbox_nr_hooks = 0;
 }

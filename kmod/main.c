@@ -3,11 +3,14 @@
  * nsbox - per-namespace and per-cgroup task accounting, served over
  * generic netlink.
  *
- * Module entry points.  Start-up order matters: the hook table exists
- * before the netlink family is registered, so the first GET_INFO already
- * sees it; on exit the family goes first, so no request can reach state
- * that is being torn down (genl_unregister_family() waits for handlers
- * that are still running, and a dump in progress holds a module reference).
+ * Module entry points.  Start-up order matters: the group table, then
+ * the hooks and the walk of existing tasks, then the load-average work,
+ * and the netlink family last, so the first request already sees
+ * complete counts.  Exit is the reverse: the family goes first, so no
+ * request can reach state that is being torn down (genl_unregister_family()
+ * waits for handlers still running, and a dump in progress holds a module
+ * reference); then the hooks are detached and synchronised, so no handler
+ * runs any more; only then is the table freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,25 +24,36 @@ static int __init nsbox_init(void)
 {
 	int ret;
 
-	ret = nsbox_hooks_init();
+	ret = nsbox_groups_init();
 	if (ret)
 		return ret;
-
+	ret = nsbox_track_init();
+	if (ret)
+		goto err_track;
+	nsbox_loadavg_start();
 	ret = nsbox_netlink_init();
-	if (ret) {
-		nsbox_hooks_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_netlink;
 
-	pr_info("loaded, version %s, genl family \"%s\", ABI %d\n",
-		NSBOX_VERSION, NSBOX_GENL_NAME, NSBOX_ABI_VERSION);
+	pr_info("loaded, version %s, genl family \"%s\", ABI %d, %u hooks\n",
+		NSBOX_VERSION, NSBOX_GENL_NAME, NSBOX_ABI_VERSION,
+		nsbox_hooks_count());
 	return 0;
+
+err_netlink:
+	nsbox_loadavg_stop();
+err_track:
+	nsbox_track_exit();
+	nsbox_groups_exit();
+	return ret;
 }
 
 static void __exit nsbox_exit(void)
 {
 	nsbox_netlink_exit();
-	nsbox_hooks_exit();
+	nsbox_loadavg_stop();
+	nsbox_track_exit();
+	nsbox_groups_exit();
 	pr_info("unloaded\n");
 }
 

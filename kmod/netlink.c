@@ -9,10 +9,26 @@
  * message pointing at the offending attribute.  Validation is strict
  * (the family leaves .resv_start_op at 0): attributes a command does not
  * list, trailing garbage and reserved header bits are all refused.
+ *
+ * Dumps (groups, tasks) resume from a key kept in cb->args -- the last
+ * (kind, id) or pid sent -- never from a pointer into the table, and set
+ * a generation number in cb->seq so that genl_dump_check_consistent()
+ * flags a dump during which the set changed with NLM_F_DUMP_INTR.
+ *
+ * The family is registered with parallel_ops: handlers do not hold the
+ * genl mutex, so a long dump here does not stall other genl families.
+ * Everything they touch is RCU- or atomically protected.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/kernfs.h>
 #include <linux/module.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/loadavg.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <linux/utsname.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -20,11 +36,33 @@
 #include "nsbox.h"
 #include "compat.h"
 
+/* Groups per dump round: their live values come from one task walk. */
+#define NSBOX_DUMP_BATCH 16
+
 static const struct nla_policy nsbox_info_policy[NSBOX_A_ABI_VERSION + 1] = {
 	[NSBOX_A_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+/* GET_GROUP, GET_TASK, RESET: optionally select a kind, or one group. */
+static const struct nla_policy nsbox_select_policy[NSBOX_A_ID + 1] = {
+	[NSBOX_A_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NSBOX_A_KIND] = NLA_POLICY_MAX(NLA_U8, NSBOX_KIND_COUNT - 1),
+	[NSBOX_A_ID] = { .type = NLA_U64 },
+};
+
 static struct genl_family nsbox_family;
+
+/*
+ * A dump request's attributes (the core has already validated them
+ * against the same policy; see compat.h for why we parse them here).
+ */
+static int nsbox_dump_parse(struct netlink_callback *cb, struct nlattr **tb)
+{
+	return genlmsg_parse(cb->nlh, &nsbox_family, tb, NSBOX_A_ID,
+			     nsbox_select_policy, cb->extack);
+}
+
+/* ---- GET_INFO ------------------------------------------------------------ */
 
 static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
 {
@@ -52,17 +90,27 @@ static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
 
 static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 {
+	u64 groups, evictions, failures, bytes;
 	struct nlattr *hooks;
 	unsigned int i;
+	u32 obj_size;
 	void *hdr;
 
 	hdr = genlmsg_put_reply(skb, info, &nsbox_family, 0, NSBOX_CMD_GET_INFO);
 	if (!hdr)
 		return -EMSGSIZE;
 
+	nsbox_groups_stats(&groups, &evictions, &failures, &bytes, &obj_size);
 	if (nla_put_string(skb, NSBOX_A_VERSION, NSBOX_VERSION) ||
 	    nla_put_u32(skb, NSBOX_A_ABI_VERSION, NSBOX_ABI_VERSION) ||
-	    nla_put_string(skb, NSBOX_A_KERNEL_RELEASE, init_utsname()->release))
+	    nla_put_string(skb, NSBOX_A_KERNEL_RELEASE, init_utsname()->release) ||
+	    nla_put_u64_64bit(skb, NSBOX_A_GROUPS, groups, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_A_MAX_GROUPS, nsbox_max_groups, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_A_EVICTIONS, evictions, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_A_ALLOC_FAILURES, failures, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_A_MEMORY_BYTES, bytes, NSBOX_A_PAD) ||
+	    nla_put_u32(skb, NSBOX_A_GROUP_BYTES, obj_size) ||
+	    nla_put_u32(skb, NSBOX_A_LOAD_WALKS, nsbox_load_walks()))
 		goto cancel;
 
 	hooks = nla_nest_start(skb, NSBOX_A_HOOKS);
@@ -99,10 +147,547 @@ static int nsbox_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* ---- groups ---------------------------------------------------------------- */
+
+/* The cgroup's path as the caller sees it (below its cgroup ns root). */
+static int nsbox_cgroup_path(u64 id, char *buf, size_t len)
+{
+	struct cgroup *cgrp, *root;
+	int ret;
+
+	cgrp = cgroup_get_from_id(id);
+	if (IS_ERR(cgrp))
+		return PTR_ERR(cgrp);
+	rcu_read_lock();
+	root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+	ret = kernfs_path_from_node(cgrp->kn, root->kn, buf, len);
+	rcu_read_unlock();
+	cgroup_put(cgrp);
+	return ret < 0 ? ret : 0;
+}
+
+static u64 nsbox_load100(unsigned long load)
+{
+	load += FIXED_1 / 200;	/* round to the nearest hundredth */
+	return LOAD_INT(load) * 100 + LOAD_FRAC(load);
+}
+
+static u64 nsbox_nonneg(s64 v)
+{
+	return v < 0 ? 0 : v;
+}
+
+static int nsbox_put_group(struct sk_buff *skb, int attr,
+			   const struct nsbox_group *g,
+			   const struct nsbox_live *l, const char *path)
+{
+	static const int acc_attr[NSBOX_NR_ACC] = {
+		[NSBOX_ACC_CPU] = NSBOX_GROUP_A_CPU_NS,
+		[NSBOX_ACC_UTIME] = NSBOX_GROUP_A_UTIME_NS,
+		[NSBOX_ACC_STIME] = NSBOX_GROUP_A_STIME_NS,
+		[NSBOX_ACC_NVCSW] = NSBOX_GROUP_A_NVCSW,
+		[NSBOX_ACC_NIVCSW] = NSBOX_GROUP_A_NIVCSW,
+		[NSBOX_ACC_MINFLT] = NSBOX_GROUP_A_MINFLT,
+		[NSBOX_ACC_MAJFLT] = NSBOX_GROUP_A_MAJFLT,
+		[NSBOX_ACC_RCHAR] = NSBOX_GROUP_A_RCHAR,
+		[NSBOX_ACC_WCHAR] = NSBOX_GROUP_A_WCHAR,
+		[NSBOX_ACC_READ_BYTES] = NSBOX_GROUP_A_READ_BYTES,
+		[NSBOX_ACC_WRITE_BYTES] = NSBOX_GROUP_A_WRITE_BYTES,
+		[NSBOX_ACC_SYSCR] = NSBOX_GROUP_A_SYSCR,
+		[NSBOX_ACC_SYSCW] = NSBOX_GROUP_A_SYSCW,
+	};
+	static const int cnt_attr[NSBOX_NR_CNT] = {
+		[NSBOX_CNT_FORKS] = NSBOX_GROUP_A_FORKS,
+		[NSBOX_CNT_EXECS] = NSBOX_GROUP_A_EXECS,
+		[NSBOX_CNT_EXITS] = NSBOX_GROUP_A_EXITS,
+		[NSBOX_CNT_MOVED_IN] = NSBOX_GROUP_A_MOVED_IN,
+		[NSBOX_CNT_MOVED_OUT] = NSBOX_GROUP_A_MOVED_OUT,
+		[NSBOX_CNT_OOM_KILLS] = NSBOX_GROUP_A_OOM_KILLS,
+	};
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, g->kind) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, g->id, NSBOX_GROUP_A_PAD) ||
+	    (path && nla_put_string(skb, NSBOX_GROUP_A_PATH, path)) ||
+	    (g->has_parent &&
+	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_PARENT, g->parent, NSBOX_GROUP_A_PAD)) ||
+	    (g->has_owner &&
+	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_OWNER, g->owner, NSBOX_GROUP_A_PAD)) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_FIRST_SEEN, g->first_seen,
+			      NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_PROCS,
+			      nsbox_nonneg(atomic_read(&g->procs)), NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_THREADS,
+			      nsbox_nonneg(atomic_read(&g->threads)), NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_RSS_BYTES, l->rss, NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_VM_BYTES, l->vm, NSBOX_GROUP_A_PAD))
+		goto cancel;
+	for (i = 0; i < NSBOX_NR_CNT; i++)
+		if (nla_put_u64_64bit(skb, cnt_attr[i], atomic64_read(&g->cnt[i]),
+				      NSBOX_GROUP_A_PAD))
+			goto cancel;
+	for (i = 0; i < NSBOX_NR_ACC; i++)
+		if (nla_put_u64_64bit(skb, acc_attr[i],
+				      nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]),
+				      NSBOX_GROUP_A_PAD))
+			goto cancel;
+	if (nla_put_u64_64bit(skb, NSBOX_GROUP_A_LOAD1,
+			      nsbox_load100(READ_ONCE(g->load[0])), NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_LOAD5,
+			      nsbox_load100(READ_ONCE(g->load[1])), NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_LOAD15,
+			      nsbox_load100(READ_ONCE(g->load[2])), NSBOX_GROUP_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/*
+ * Emit the groups of @batch (live sums already filled in) as messages
+ * built by @put_hdr.  Returns how many were emitted.
+ */
+static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct genl_info *info, struct nsbox_live *batch,
+			     unsigned int n, char *pathbuf)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const char *path = NULL;
+		struct nsbox_group *g;
+		void *hdr;
+		int ret;
+
+		if (batch[i].kind == NSBOX_KIND_CGROUP2 && pathbuf &&
+		    !nsbox_cgroup_path(batch[i].id, pathbuf, PATH_MAX))
+			path = pathbuf;
+		if (cb) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, &nsbox_family,
+					  NLM_F_MULTI, NSBOX_CMD_GET_GROUP);
+		} else {
+			hdr = genlmsg_put_reply(skb, info, &nsbox_family, 0,
+						NSBOX_CMD_GET_GROUP);
+		}
+		if (!hdr)
+			return i;
+		if (cb)
+			genl_dump_check_consistent(cb, hdr);
+		rcu_read_lock();
+		g = nsbox_group_find(batch[i].kind, batch[i].id);
+		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, &batch[i], path) : 0;
+		rcu_read_unlock();
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			return i;
+		}
+		if (!g) {	/* evicted since we collected it: skip */
+			genlmsg_cancel(skb, hdr);
+			continue;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return n;
+}
+
+static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nsbox_live one = { };
+	struct sk_buff *msg;
+	char *pathbuf;
+	bool found;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_KIND) ||
+	    GENL_REQ_ATTR_CHECK(info, NSBOX_A_ID))
+		return -EINVAL;
+	one.kind = nla_get_u8(info->attrs[NSBOX_A_KIND]);
+	one.id = nla_get_u64(info->attrs[NSBOX_A_ID]);
+	rcu_read_lock();
+	found = nsbox_group_find(one.kind, one.id);
+	rcu_read_unlock();
+	if (!found) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
+				    "nsbox: no such group (kind and id)");
+		return -ENOENT;
+	}
+	nsbox_walk_live(&one, 1, NULL);
+
+	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg || !pathbuf) {
+		kfree(pathbuf);
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ret = nsbox_emit_groups(msg, NULL, info, &one, 1, pathbuf);
+	kfree(pathbuf);
+	if (ret != 1) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args of a group dump */
+enum {
+	NSBOX_DA_STARTED,	/* parsed the request */
+	NSBOX_DA_KIND,		/* kind filter + 1, 0 = every kind */
+	NSBOX_DA_HAVE_KEY,	/* a resume key is set */
+	NSBOX_DA_KEY_KIND,	/* last (kind, id) sent */
+	NSBOX_DA_KEY_ID,
+};
+
+static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nsbox_live after, *batch;
+	unsigned int n;
+	char *pathbuf;
+	int sent;
+
+	if (!cb->args[NSBOX_DA_STARTED]) {
+		struct nlattr *attrs[NSBOX_A_ID + 1];
+		int ret = nsbox_dump_parse(cb, attrs);
+
+		if (ret)
+			return ret;
+		if (attrs[NSBOX_A_KIND])
+			cb->args[NSBOX_DA_KIND] = nla_get_u8(attrs[NSBOX_A_KIND]) + 1;
+		cb->args[NSBOX_DA_STARTED] = 1;
+	}
+	after.kind = cb->args[NSBOX_DA_KEY_KIND];
+	after.id = cb->args[NSBOX_DA_KEY_ID];
+	cb->seq = nsbox_groups_gen() + 1;
+
+	batch = nsbox_batch_collect(NSBOX_DUMP_BATCH,
+				    cb->args[NSBOX_DA_HAVE_KEY] ? &after : NULL,
+				    (int)cb->args[NSBOX_DA_KIND] - 1, &n);
+	if (!batch)
+		return -ENOMEM;
+	if (!n) {
+		kvfree(batch);
+		return 0;	/* done */
+	}
+	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	nsbox_walk_live(batch, n, NULL);
+	sent = nsbox_emit_groups(skb, cb, NULL, batch, n, pathbuf);
+	if (sent > 0) {
+		cb->args[NSBOX_DA_HAVE_KEY] = 1;
+		cb->args[NSBOX_DA_KEY_KIND] = batch[sent - 1].kind;
+		cb->args[NSBOX_DA_KEY_ID] = batch[sent - 1].id;
+	}
+	kfree(pathbuf);
+	kvfree(batch);
+	if (!sent)
+		return -EMSGSIZE;
+	return skb->len;
+}
+
+/* ---- tasks ----------------------------------------------------------------- */
+
+static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
+			  struct pid_namespace *ns, u8 kind, u64 id,
+			  bool filter, char *pathbuf)
+{
+	static const int ns_attr[NSBOX_KIND_CGROUP2] = {
+		[NSBOX_KIND_MNT] = NSBOX_TASK_A_MNTNS,
+		[NSBOX_KIND_PID] = NSBOX_TASK_A_PIDNS,
+		[NSBOX_KIND_NET] = NSBOX_TASK_A_NETNS,
+		[NSBOX_KIND_UTS] = NSBOX_TASK_A_UTSNS,
+		[NSBOX_KIND_IPC] = NSBOX_TASK_A_IPCNS,
+		[NSBOX_KIND_USER] = NSBOX_TASK_A_USERNS,
+		[NSBOX_KIND_CGROUP] = NSBOX_TASK_A_CGROUPNS,
+		[NSBOX_KIND_TIME] = NSBOX_TASK_A_TIMENS,
+	};
+	struct task_struct *parent;
+	struct nsbox_idents ids;
+	char comm[TASK_COMM_LEN];
+	struct nlattr *nest;
+	struct cgroup *root;
+	bool ok;
+	int k;
+
+	task_lock(t);
+	ok = nsbox_task_idents(t, &ids);
+	memcpy(comm, t->comm, sizeof(comm));
+	task_unlock(t);
+	comm[sizeof(comm) - 1] = '\0';
+	if (!ok)
+		return 1;	/* exiting: skip */
+	if (filter && ids.k[kind].id != id)
+		return 1;
+
+	root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+	if (kernfs_path_from_node(((struct cgroup *)ids.k[NSBOX_KIND_CGROUP2].obj)->kn,
+				  root->kn, pathbuf, PATH_MAX) < 0)
+		pathbuf[0] = '\0';
+	parent = rcu_dereference(t->real_parent);
+
+	nest = nla_nest_start(skb, NSBOX_A_TASK);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, NSBOX_TASK_A_TID, task_pid_nr_ns(t, ns)) ||
+	    nla_put_u32(skb, NSBOX_TASK_A_PID, task_tgid_nr_ns(t, ns)) ||
+	    nla_put_u32(skb, NSBOX_TASK_A_PPID,
+			pid_alive(t) ? task_tgid_nr_ns(parent, ns) : 0) ||
+	    nla_put_string(skb, NSBOX_TASK_A_COMM, comm) ||
+	    nla_put_u64_64bit(skb, NSBOX_TASK_A_CGROUP,
+			      ids.k[NSBOX_KIND_CGROUP2].id, NSBOX_TASK_A_PAD) ||
+	    nla_put_string(skb, NSBOX_TASK_A_CGROUP_PATH, pathbuf))
+		goto cancel;
+	for (k = 0; k < NSBOX_KIND_CGROUP2; k++)
+		if (nla_put_u32(skb, ns_attr[k], ids.k[k].id))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* cb->args of a task dump */
+enum {
+	NSBOX_TA_STARTED,
+	NSBOX_TA_NEXT,		/* next pid number to look at */
+	NSBOX_TA_FILTER,	/* 1 if KIND + ID given */
+	NSBOX_TA_KIND,
+	NSBOX_TA_ID,
+};
+
+static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	int sent = 0, ret = 0;
+	char *pathbuf;
+
+	if (!cb->args[NSBOX_TA_STARTED]) {
+		struct nlattr *attrs[NSBOX_A_ID + 1];
+
+		ret = nsbox_dump_parse(cb, attrs);
+		if (ret)
+			return ret;
+		if (attrs[NSBOX_A_KIND] && attrs[NSBOX_A_ID]) {
+			cb->args[NSBOX_TA_FILTER] = 1;
+			cb->args[NSBOX_TA_KIND] = nla_get_u8(attrs[NSBOX_A_KIND]);
+			cb->args[NSBOX_TA_ID] = nla_get_u64(attrs[NSBOX_A_ID]);
+		} else if (attrs[NSBOX_A_KIND] || attrs[NSBOX_A_ID]) {
+			NL_SET_ERR_MSG(cb->extack, "nsbox: give both KIND and ID, or neither");
+			return -EINVAL;
+		}
+		cb->args[NSBOX_TA_STARTED] = 1;
+		cb->args[NSBOX_TA_NEXT] = 1;
+	}
+	cb->seq = (u32)nsbox_task_events() + 1;
+	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!pathbuf)
+		return -ENOMEM;
+
+	rcu_read_lock();
+	for (;;) {
+		struct task_struct *t;
+		struct pid *pid;
+		void *hdr;
+		int nr;
+
+		pid = find_ge_pid(cb->args[NSBOX_TA_NEXT], ns);
+		if (!pid)
+			break;
+		nr = pid_nr_ns(pid, ns);
+		t = pid_task(pid, PIDTYPE_PID);
+		if (!t) {
+			cb->args[NSBOX_TA_NEXT] = nr + 1;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nsbox_family, NLM_F_MULTI,
+				  NSBOX_CMD_GET_TASK);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		ret = nsbox_put_task(skb, t, ns, cb->args[NSBOX_TA_KIND],
+				     cb->args[NSBOX_TA_ID],
+				     cb->args[NSBOX_TA_FILTER], pathbuf);
+		if (ret < 0) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		if (ret > 0) {
+			genlmsg_cancel(skb, hdr);
+		} else {
+			genlmsg_end(skb, hdr);
+			sent++;
+		}
+		cb->args[NSBOX_TA_NEXT] = nr + 1;
+	}
+	rcu_read_unlock();
+	kfree(pathbuf);
+	if (ret < 0 && !sent)
+		return ret;
+	return skb->len;
+}
+
+/* ---- RESET and VERIFY (admin) --------------------------------------------- */
+
+static bool nsbox_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return true;
+	NL_SET_ERR_MSG(info->extack, "nsbox: this command needs CAP_SYS_ADMIN");
+	return false;
+}
+
+static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nsbox_live *batch, one = { };
+	unsigned int n, i;
+
+	if (!nsbox_admin(skb, info))
+		return -EPERM;
+	if (!!info->attrs[NSBOX_A_KIND] != !!info->attrs[NSBOX_A_ID]) {
+		NL_SET_ERR_MSG(info->extack, "nsbox: give both KIND and ID, or neither");
+		return -EINVAL;
+	}
+	if (info->attrs[NSBOX_A_KIND]) {
+		one.kind = nla_get_u8(info->attrs[NSBOX_A_KIND]);
+		one.id = nla_get_u64(info->attrs[NSBOX_A_ID]);
+		batch = &one;
+		n = 1;
+	} else {
+		batch = nsbox_batch_collect(UINT_MAX, NULL, -1, &n);
+		if (!batch)
+			return -ENOMEM;
+	}
+	nsbox_walk_live(batch, n, NULL);
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		struct nsbox_group *g = nsbox_group_find(batch[i].kind, batch[i].id);
+
+		if (g)
+			nsbox_group_reset(g, batch[i].acc);
+		else if (batch == &one)
+			NL_SET_ERR_MSG(info->extack, "nsbox: no such group (kind and id)");
+	}
+	rcu_read_unlock();
+	if (batch != &one)
+		kvfree(batch);
+	return 0;
+}
+
+static int nsbox_put_mismatch(struct sk_buff *skb, const struct nsbox_live *l,
+			      int procs, int threads)
+{
+	struct nlattr *nest = nla_nest_start(skb, NSBOX_A_MISMATCH);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, l->kind) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, l->id, NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_PROCS, nsbox_nonneg(procs),
+			      NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_THREADS, nsbox_nonneg(threads),
+			      NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_PROCS, l->walk_procs,
+			      NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_THREADS, l->walk_threads,
+			      NSBOX_GROUP_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
+{
+	u64 tasks = 0, missing, mismatches = 0;
+	struct nsbox_live *batch;
+	struct sk_buff *msg;
+	bool full = false;
+	unsigned int n, i;
+	void *hdr;
+
+	if (!nsbox_admin(skb, info))
+		return -EPERM;
+	batch = nsbox_batch_collect(UINT_MAX, NULL, -1, &n);
+	if (!batch)
+		return -ENOMEM;
+	missing = nsbox_walk_live(batch, n, &tasks);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		kvfree(batch);
+		return -ENOMEM;
+	}
+	hdr = genlmsg_put_reply(msg, info, &nsbox_family, 0, NSBOX_CMD_VERIFY);
+	if (!hdr)
+		goto toobig;
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		struct nsbox_group *g = nsbox_group_find(batch[i].kind, batch[i].id);
+		int procs, threads;
+
+		if (!g)
+			continue;
+		procs = atomic_read(&g->procs);
+		threads = atomic_read(&g->threads);
+		if (procs == batch[i].walk_procs && threads == batch[i].walk_threads)
+			continue;
+		mismatches++;
+		if (!full && nsbox_put_mismatch(msg, &batch[i], procs, threads))
+			full = true;
+	}
+	rcu_read_unlock();
+	kvfree(batch);
+	if (nla_put_u64_64bit(msg, NSBOX_A_VERIFY_TASKS, tasks, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(msg, NSBOX_A_VERIFY_GROUPS, n, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(msg, NSBOX_A_VERIFY_MISMATCHES, mismatches, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(msg, NSBOX_A_VERIFY_MISSING, missing, NSBOX_A_PAD))
+		goto toobig;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+toobig:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* ---- the family -------------------------------------------------------------- */
+
 static const struct genl_ops nsbox_ops[] = {
 	{
 		.cmd = NSBOX_CMD_GET_INFO,
 		.doit = nsbox_nl_get_info,
+		.policy = nsbox_info_policy,
+		.maxattr = ARRAY_SIZE(nsbox_info_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_GET_GROUP,
+		.doit = nsbox_nl_get_group,
+		.dumpit = nsbox_nl_dump_groups,
+		.policy = nsbox_select_policy,
+		.maxattr = ARRAY_SIZE(nsbox_select_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_GET_TASK,
+		.dumpit = nsbox_nl_dump_tasks,
+		.policy = nsbox_select_policy,
+		.maxattr = ARRAY_SIZE(nsbox_select_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_RESET,
+		.doit = nsbox_nl_reset,
+		.policy = nsbox_select_policy,
+		.maxattr = ARRAY_SIZE(nsbox_select_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_VERIFY,
+		.doit = nsbox_nl_verify,
 		.policy = nsbox_info_policy,
 		.maxattr = ARRAY_SIZE(nsbox_info_policy) - 1,
 	},
@@ -116,6 +701,7 @@ static struct genl_family nsbox_family __ro_after_init = {
 	.name = NSBOX_GENL_NAME,
 	.version = NSBOX_GENL_VERSION,
 	.netnsok = true,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = nsbox_ops,
 	.n_ops = ARRAY_SIZE(nsbox_ops),

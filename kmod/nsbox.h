@@ -5,14 +5,22 @@
  * One file per concern, as in WireGuard:
  *   main.c     module init/exit, parameters, modinfo
  *   netlink.c  the generic-netlink family: policies and command handlers
- *   hooks.c    the table of kernel hooks and their hit/miss counters
+ *   hooks.c    attaching kprobes and tracepoints; their hit/miss counters
+ *   group.c    the group table: RCU hash, counters, eviction
+ *   track.c    the hook handlers: which task joins or leaves which group
+ *   walk.c     walks of all tasks: start-up, VERIFY, live sums, ps
+ *   loadavg.c  per-group load averages, every 5 seconds
  *   compat.h   every difference between the kernels we build for
  */
 #ifndef _NSBOX_H
 #define _NSBOX_H
 
 #include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
 
 #include "../uapi/linux/nsbox.h"
 #include "version.h"
@@ -35,10 +43,20 @@ struct nsbox_hook_stats {
 /**
  * struct nsbox_hook - one point where nsbox attaches to the kernel
  * @name: nsbox's name for it, as GET_INFO reports it
- * @symbol: kernel function or tracepoint name actually attached
+ * @symbol: kernel function or tracepoint name; after attaching, the name
+ *	actually used (a compiler suffix such as ".isra.0" may be added)
  * @kind: enum nsbox_hook_kind
  * @attached: true while the hook is registered with the kernel
  * @stats: per-CPU hit/miss counters
+ * @pre: kprobe handler (kind %NSBOX_HOOK_KPROBE)
+ * @probe: tracepoint probe function (kind %NSBOX_HOOK_TRACEPOINT)
+ * @entry: kretprobe entry handler (kind %NSBOX_HOOK_KRETPROBE)
+ * @ret: kretprobe return handler
+ * @data_size: per-call data the entry handler passes to @ret
+ * @kp: the kprobe, while attached
+ * @krp: the kretprobe, while attached
+ * @tp: the tracepoint, while attached
+ * @symbuf: storage for a suffixed symbol name
  */
 struct nsbox_hook {
 	const char *name;
@@ -46,11 +64,20 @@ struct nsbox_hook {
 	enum nsbox_hook_kind kind;
 	bool attached;
 	struct nsbox_hook_stats __percpu *stats;
+	kprobe_pre_handler_t pre;
+	void *probe;
+	kretprobe_handler_t entry;
+	kretprobe_handler_t ret;
+	size_t data_size;
+	struct kprobe kp;
+	struct kretprobe krp;
+	struct tracepoint *tp;
+	char symbuf[64];
 };
 
 /* hooks.c */
-int nsbox_hooks_init(void);
-void nsbox_hooks_exit(void);
+int nsbox_hook_attach(struct nsbox_hook *hook);
+void nsbox_hooks_detach(void);
 unsigned int nsbox_hooks_count(void);
 const struct nsbox_hook *nsbox_hook_get(unsigned int i);
 void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses);
@@ -64,6 +91,146 @@ static inline void nsbox_hook_miss(struct nsbox_hook *hook)
 {
 	this_cpu_inc(hook->stats->misses);
 }
+
+/* Cumulative values taken from a task: added when it leaves a group. */
+enum nsbox_acc {
+	NSBOX_ACC_CPU,
+	NSBOX_ACC_UTIME,
+	NSBOX_ACC_STIME,
+	NSBOX_ACC_NVCSW,
+	NSBOX_ACC_NIVCSW,
+	NSBOX_ACC_MINFLT,
+	NSBOX_ACC_MAJFLT,
+	NSBOX_ACC_RCHAR,
+	NSBOX_ACC_WCHAR,
+	NSBOX_ACC_READ_BYTES,
+	NSBOX_ACC_WRITE_BYTES,
+	NSBOX_ACC_SYSCR,
+	NSBOX_ACC_SYSCW,
+	NSBOX_NR_ACC
+};
+
+/* Event counters of a group. */
+enum nsbox_cnt {
+	NSBOX_CNT_FORKS,
+	NSBOX_CNT_EXECS,
+	NSBOX_CNT_EXITS,
+	NSBOX_CNT_MOVED_IN,
+	NSBOX_CNT_MOVED_OUT,
+	NSBOX_CNT_OOM_KILLS,
+	NSBOX_NR_CNT
+};
+
+/**
+ * struct nsbox_ident - which group of one kind a task is in
+ * @id: namespace inode number or cgroup id
+ * @obj: the struct ns_common or struct cgroup itself; only read while
+ *	creating the group (parent, owner), never stored
+ */
+struct nsbox_ident {
+	u64 id;
+	const void *obj;
+};
+
+/* The nine groups of one task, indexed by enum nsbox_kind. */
+struct nsbox_idents {
+	struct nsbox_ident k[NSBOX_KIND_COUNT];
+};
+
+/**
+ * struct nsbox_group - what nsbox knows about one namespace or cgroup
+ * @node: link in the group table's hash bucket (RCU)
+ * @rcu: for freeing after readers are done
+ * @id: namespace inode number or cgroup id
+ * @parent: parent namespace/cgroup id, if @has_parent
+ * @owner: owning user namespace's inode number, if @has_owner
+ * @first_seen: CLOCK_MONOTONIC ns when first seen
+ * @empty_since: CLOCK_MONOTONIC ns when @threads last fell to 0
+ * @kind: enum nsbox_kind
+ * @has_parent: @parent is valid
+ * @has_owner: @owner is valid
+ * @threads: live tasks; NSBOX_GROUP_DEAD once evicted
+ * @procs: live processes (thread-group leaders)
+ * @cnt: event counters, enum nsbox_cnt
+ * @acc: enum nsbox_acc values of tasks that left (minus, for tasks that
+ *	joined, their values at that moment), so that acc + the live tasks'
+ *	current values = the total while they were members
+ * @load: load averages (1, 5, 15 min), kernel fixed point (FSHIFT);
+ *	written only by the load-average work
+ */
+struct nsbox_group {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	u64 id;
+	u64 parent;
+	u64 owner;
+	u64 first_seen;
+	u64 empty_since;
+	u8 kind;
+	bool has_parent;
+	bool has_owner;
+	atomic_t threads;
+	atomic_t procs;
+	atomic64_t cnt[NSBOX_NR_CNT];
+	atomic64_t acc[NSBOX_NR_ACC];
+	unsigned long load[3];
+};
+
+#define NSBOX_GROUP_DEAD	(INT_MIN / 2)
+
+/* group.c */
+extern unsigned int nsbox_max_groups;
+int nsbox_groups_init(void);
+void nsbox_groups_exit(void);
+struct nsbox_group *nsbox_group_find(u8 kind, u64 id);
+struct nsbox_group *nsbox_group_join(u8 kind, const struct nsbox_ident *ident,
+				     bool leader);
+void nsbox_group_leave(struct nsbox_group *g, bool leader);
+void nsbox_groups_clear_live(void);
+void nsbox_groups_retire_inum(u64 inum);
+void nsbox_group_reset(struct nsbox_group *g, const s64 *live);
+u32 nsbox_groups_gen(void);
+unsigned int nsbox_group_bucket_count(void);
+struct hlist_head *nsbox_group_bucket(unsigned int i);
+void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,
+			u32 *obj_size);
+
+static inline bool nsbox_group_dead(const struct nsbox_group *g)
+{
+	return atomic_read(&g->threads) < 0;
+}
+
+/* track.c */
+void nsbox_ident_meta(struct nsbox_group *g, const struct nsbox_ident *ident);
+int nsbox_track_init(void);
+void nsbox_track_exit(void);
+bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids);
+void nsbox_task_values(struct task_struct *t, s64 *v);
+bool nsbox_task_counted(struct task_struct *t);
+u64 nsbox_task_events(void);
+unsigned int nsbox_load_walks(void);
+
+/* walk.c */
+struct nsbox_live {
+	u8 kind;
+	u64 id;
+	s64 acc[NSBOX_NR_ACC];
+	u64 rss;
+	u64 vm;
+	u64 walk_threads;
+	u64 walk_procs;
+	u64 active;
+};
+
+int nsbox_walk_count(bool for_start);
+u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks);
+struct nsbox_live *nsbox_batch_collect(unsigned int cap,
+				       const struct nsbox_live *after,
+				       int kind, unsigned int *nr);
+
+/* loadavg.c */
+void nsbox_loadavg_start(void);
+void nsbox_loadavg_stop(void);
 
 /* netlink.c */
 int nsbox_netlink_init(void);

@@ -11,5 +11,9 @@ struct nsbox_subcmd {
 };
 
 int cmd_info(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
 
 #endif

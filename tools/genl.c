@@ -139,6 +139,15 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct request_ctx *ctx = arg;
+
+	(void)msg;
+	ctx->e->dump_intr = 1;
+	return NL_OK;
+}
+
 static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
 {
 	struct request_ctx *ctx = arg;
@@ -168,6 +177,7 @@ int nsbox_nl_request(struct nsbox_nl *nl, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ctx);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ctx);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, &ctx);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &ctx);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &ctx);
 
 	ret = nl_send_auto(nl->sk, msg);

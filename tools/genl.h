@@ -25,6 +25,7 @@ struct nsbox_nl_error {
 	int err;
 	uint32_t offset;	/* extack: offset of the bad attribute, or 0 */
 	char msg[256];
+	int dump_intr;		/* a dump saw NLM_F_DUMP_INTR: the set changed */
 };
 
 /* Called for each reply message; return 0 to go on, <0 to stop with error. */

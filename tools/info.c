@@ -37,6 +37,8 @@ struct info {
 	char kernel[65];
 	unsigned int n_hooks;
 	struct hook_info hooks[MAX_HOOKS];
+	unsigned long long groups, max_groups, evictions, failures, memory;
+	unsigned int group_bytes, load_walks;
 };
 
 static const char *hook_kind_name(int kind)
@@ -85,6 +87,20 @@ static int on_info(struct nl_msg *msg, void *arg)
 		info->abi = nla_get_u32(tb[NSBOX_A_ABI_VERSION]);
 	if (tb[NSBOX_A_KERNEL_RELEASE])
 		nla_strlcpy(info->kernel, tb[NSBOX_A_KERNEL_RELEASE], sizeof(info->kernel));
+	if (tb[NSBOX_A_GROUPS])
+		info->groups = nla_get_u64(tb[NSBOX_A_GROUPS]);
+	if (tb[NSBOX_A_MAX_GROUPS])
+		info->max_groups = nla_get_u64(tb[NSBOX_A_MAX_GROUPS]);
+	if (tb[NSBOX_A_EVICTIONS])
+		info->evictions = nla_get_u64(tb[NSBOX_A_EVICTIONS]);
+	if (tb[NSBOX_A_ALLOC_FAILURES])
+		info->failures = nla_get_u64(tb[NSBOX_A_ALLOC_FAILURES]);
+	if (tb[NSBOX_A_MEMORY_BYTES])
+		info->memory = nla_get_u64(tb[NSBOX_A_MEMORY_BYTES]);
+	if (tb[NSBOX_A_GROUP_BYTES])
+		info->group_bytes = nla_get_u32(tb[NSBOX_A_GROUP_BYTES]);
+	if (tb[NSBOX_A_LOAD_WALKS])
+		info->load_walks = nla_get_u32(tb[NSBOX_A_LOAD_WALKS]);
 	if (tb[NSBOX_A_HOOKS]) {
 		nla_for_each_nested(pos, tb[NSBOX_A_HOOKS], rem) {
 			if (nla_type(pos) != NSBOX_A_HOOK || info->n_hooks >= MAX_HOOKS)
@@ -112,6 +128,13 @@ static void print_json(const struct info *info, int family)
 	json_object_object_add(root, "kernel_release", json_object_new_string(info->kernel));
 	json_object_object_add(root, "family", json_object_new_string(NSBOX_GENL_NAME));
 	json_object_object_add(root, "family_id", json_object_new_int64(family));
+	json_object_object_add(root, "groups", json_object_new_uint64(info->groups));
+	json_object_object_add(root, "max_groups", json_object_new_uint64(info->max_groups));
+	json_object_object_add(root, "evictions", json_object_new_uint64(info->evictions));
+	json_object_object_add(root, "alloc_failures", json_object_new_uint64(info->failures));
+	json_object_object_add(root, "memory_bytes", json_object_new_uint64(info->memory));
+	json_object_object_add(root, "group_bytes", json_object_new_uint64(info->group_bytes));
+	json_object_object_add(root, "load_walks", json_object_new_uint64(info->load_walks));
 	for (unsigned int i = 0; i < info->n_hooks; i++) {
 		const struct hook_info *h = &info->hooks[i];
 		json_object *o = json_object_new_object();
@@ -174,6 +197,10 @@ static void print_human(const struct info *info, int family)
 	       info->version, info->abi, NSBOX_VERSION, NSBOX_ABI_VERSION);
 	printf("kernel:   %s\n", info->kernel);
 	printf("family:   %s (generic netlink id %d)\n", NSBOX_GENL_NAME, family);
+	printf("groups:   %llu of %llu (%u bytes each, %llu bytes in all), %llu evicted, %llu not created\n",
+	       info->groups, info->max_groups, info->group_bytes, info->memory,
+	       info->evictions, info->failures);
+	printf("start-up: %u walk(s) of all tasks\n", info->load_walks);
 	printf("hooks:    %u attached of %u\n", attached, info->n_hooks);
 	if (info->n_hooks) {
 		putchar('\n');

@@ -16,7 +16,11 @@
 #include "util.h"
 
 static const struct nsbox_subcmd commands[] = {
-	{ "info", "show the loaded module's version, ABI and kernel hooks", cmd_info },
+	{ "info", "show the loaded module's version, ABI, hooks and table", cmd_info },
+	{ "groups", "list namespaces and cgroups with their accounting", cmd_groups },
+	{ "ps", "list tasks with their namespaces and cgroup", cmd_ps },
+	{ "verify", "recount every group from scratch and compare (root)", cmd_verify },
+	{ "reset", "zero the cumulative counters (root)", cmd_reset },
 };
 
 static void usage(FILE *out)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -182,6 +183,151 @@ static inline int nlt_family(int fd, const char *name)
 		return -1;
 	id = nlt_reply_attr(&r, CTRL_ATTR_FAMILY_ID);
 	return id ? *(uint16_t *)NLA_DATA(id) : -1;
+}
+
+
+/* ---- groups, tasks, VERIFY ------------------------------------------------ */
+
+struct nlt_group {
+	uint64_t v[NSBOX_GROUP_A_MAX + 1];
+	unsigned char has[NSBOX_GROUP_A_MAX + 1];
+	char path[256];
+};
+
+static inline void nlt_parse_group(const struct nlattr *nest, struct nlt_group *g)
+{
+	const char *p = (const char *)NLA_DATA(nest);
+	int len = NLA_PAYLOAD(nest), off = 0;
+
+	memset(g, 0, sizeof(*g));
+	while (off + NLA_HDRLEN <= len) {
+		const struct nlattr *a = (const struct nlattr *)(p + off);
+		int t = a->nla_type & NLA_TYPE_MASK;
+
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > len)
+			break;
+		if (t <= NSBOX_GROUP_A_MAX) {
+			g->has[t] = 1;
+			if (t == NSBOX_GROUP_A_PATH)
+				snprintf(g->path, sizeof(g->path), "%s", (const char *)NLA_DATA(a));
+			else if (NLA_PAYLOAD(a) == 8)
+				memcpy(&g->v[t], NLA_DATA(a), 8);
+			else if (NLA_PAYLOAD(a) == 1)
+				g->v[t] = *(const uint8_t *)NLA_DATA(a);
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/* GET_GROUP do.  Returns 0, or -errno (-ENOENT: no such group). */
+static inline int nlt_get_group(int fd, int family, int kind, uint64_t id,
+				struct nlt_group *g)
+{
+	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
+	static struct nlt_reply r;
+	uint8_t k = kind;
+	struct nlattr *a;
+
+	nlt_init(msg, family, NSBOX_CMD_GET_GROUP, 0);
+	nlt_put(msg, NSBOX_A_KIND, &k, 1);
+	nlt_put(msg, NSBOX_A_ID, &id, 8);
+	if (nlt_send(fd, msg, &r))
+		return -EIO;
+	if (r.error)
+		return r.error;
+	a = nlt_reply_attr(&r, NSBOX_A_GROUP);
+	if (!a)
+		return -EPROTO;
+	nlt_parse_group(a, g);
+	return 0;
+}
+
+/*
+ * Send a dump request and call @fn for each message, reading with a
+ * receive buffer of @bufsize bytes (small buffers force many recvmsg()
+ * calls; the kernel sizes dump messages by the largest buffer a socket
+ * has used, so use a fresh socket for small buffers).  Returns the number of recvmsg() calls, or -1; *intr is set if
+ * a message carried NLM_F_DUMP_INTR, *err to a dump error.
+ */
+static inline int nlt_dump(int fd, const char *msg, size_t bufsize,
+			   void (*fn)(const struct nlmsghdr *nlh, void *arg),
+			   void *arg, int *intr, int *err)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	const struct nlmsghdr *req = (const struct nlmsghdr *)msg;
+	char *in = malloc(bufsize);
+	int calls = 0;
+
+	*intr = 0;
+	*err = 0;
+	if (!in)
+		return -1;
+	if (sendto(fd, msg, req->nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0) {
+		free(in);
+		return -1;
+	}
+	for (;;) {
+		struct iovec iov = { in, bufsize };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = recvmsg(fd, &mh, 0);
+		struct nlmsghdr *nlh;
+		int left = (int)n;
+
+		/* A truncated datagram would lose messages: fail loudly. */
+		if (n < 0 || (mh.msg_flags & MSG_TRUNC)) {
+			free(in);
+			return -1;
+		}
+		calls++;
+		for (nlh = (struct nlmsghdr *)in; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = 1;
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				free(in);
+				return calls;
+			}
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				*err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				if (*err || !(nlh->nlmsg_flags & NLM_F_CAPPED))
+					continue;
+				free(in);
+				return calls;
+			}
+			fn(nlh, arg);
+		}
+	}
+}
+
+/* The first nested attribute of @type in a genl message. */
+static inline const struct nlattr *nlt_msg_attr(const struct nlmsghdr *nlh, int type)
+{
+	int hdr = NLMSG_HDRLEN + GENL_HDRLEN;
+
+	return nlt_find((const char *)nlh + hdr, nlh->nlmsg_len - hdr, type);
+}
+
+/* VERIFY: 0 or -errno; fills the counts. */
+static inline int nlt_verify(int fd, int family, uint64_t *tasks,
+			     uint64_t *mismatches, uint64_t *missing)
+{
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+	static struct nlt_reply r;
+	struct nlattr *a;
+
+	nlt_init(msg, family, NSBOX_CMD_VERIFY, 0);
+	if (nlt_send(fd, msg, &r))
+		return -EIO;
+	if (r.error)
+		return r.error;
+	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_TASKS);
+	*tasks = a ? *(uint64_t *)NLA_DATA(a) : 0;
+	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_MISMATCHES);
+	*mismatches = a ? *(uint64_t *)NLA_DATA(a) : ~0ULL;
+	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_MISSING);
+	*missing = a ? *(uint64_t *)NLA_DATA(a) : ~0ULL;
+	return 0;
 }
 
 #endif /* NSBOX_NLTEST_H */

@@ -31,7 +31,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	1
+#define NSBOX_ABI_VERSION	2
 
 /* Multicast group carrying the event stream (see enum nsbox_cmd). */
 #define NSBOX_MCGRP_EVENTS	"events"
@@ -42,13 +42,32 @@
  * @NSBOX_CMD_GET_INFO: do. Request: optional %NSBOX_A_ABI_VERSION (the
  *	ABI revision the caller was built for, >= 1). Reply (same cmd):
  *	%NSBOX_A_VERSION, %NSBOX_A_ABI_VERSION, %NSBOX_A_KERNEL_RELEASE,
- *	%NSBOX_A_HOOKS. Open to every caller.
+ *	%NSBOX_A_HOOKS and the table statistics (%NSBOX_A_GROUPS ...).
+ *	Open to every caller.
+ * @NSBOX_CMD_GET_GROUP: do: %NSBOX_A_KIND + %NSBOX_A_ID select one group;
+ *	dump: every group, or those of one %NSBOX_A_KIND. Each reply holds
+ *	one %NSBOX_A_GROUP. Dumps resume by (kind, id) and set
+ *	NLM_F_DUMP_INTR when groups were added or evicted meanwhile.
+ * @NSBOX_CMD_GET_TASK: dump: every task, or (with %NSBOX_A_KIND +
+ *	%NSBOX_A_ID) those in one group. Each reply holds one %NSBOX_A_TASK;
+ *	pids are as seen from the caller's pid namespace. Resumes by pid.
+ * @NSBOX_CMD_RESET: do, needs CAP_SYS_ADMIN: zero the cumulative counters
+ *	of every group, or of the group given by %NSBOX_A_KIND + %NSBOX_A_ID.
+ *	Live counts (procs, threads, rss, load) are not touched.
+ * @NSBOX_CMD_VERIFY: do, needs CAP_SYS_ADMIN: walk every task, count
+ *	procs and threads per group, and compare with the incremental counts.
+ *	Reply: %NSBOX_A_VERIFY_TASKS, %NSBOX_A_VERIFY_GROUPS and one
+ *	%NSBOX_A_MISMATCH per group that differs.
  * @__NSBOX_CMD_MAX: internal use
  * @NSBOX_CMD_MAX: highest command number
  */
 enum nsbox_cmd {
 	NSBOX_CMD_UNSPEC,
 	NSBOX_CMD_GET_INFO,
+	NSBOX_CMD_GET_GROUP,
+	NSBOX_CMD_GET_TASK,
+	NSBOX_CMD_RESET,
+	NSBOX_CMD_VERIFY,
 
 	__NSBOX_CMD_MAX,
 	NSBOX_CMD_MAX = __NSBOX_CMD_MAX - 1
@@ -66,6 +85,28 @@ enum nsbox_cmd {
  * @NSBOX_A_HOOKS: nested, a list of %NSBOX_A_HOOK, one per kernel hook
  *	the module knows about (attached or not)
  * @NSBOX_A_HOOK: nested, one hook, attributes from enum nsbox_hook_attr
+ * @NSBOX_A_KIND: u8, enum nsbox_kind (request filter or selector)
+ * @NSBOX_A_ID: u64, group id: namespace inode number or cgroup id
+ * @NSBOX_A_GROUP: nested, one group, attributes from enum nsbox_group_attr
+ * @NSBOX_A_TASK: nested, one task, attributes from enum nsbox_task_attr
+ * @NSBOX_A_GROUPS: u64, groups in the table now
+ * @NSBOX_A_MAX_GROUPS: u64, the table's limit (module parameter max_groups)
+ * @NSBOX_A_EVICTIONS: u64, empty groups evicted to make room, since load
+ * @NSBOX_A_ALLOC_FAILURES: u64, groups that could not be created (table
+ *	full of live groups, or no memory); their events were not counted
+ * @NSBOX_A_MEMORY_BYTES: u64, memory the group table uses now, in bytes
+ * @NSBOX_A_GROUP_BYTES: u32, bytes per group (slab object size)
+ * @NSBOX_A_LOAD_WALKS: u32, start-up walks of all tasks until one saw no
+ *	concurrent event (1 on a quiet system)
+ * @NSBOX_A_VERIFY_TASKS: u64, tasks VERIFY walked
+ * @NSBOX_A_VERIFY_GROUPS: u64, groups VERIFY compared
+ * @NSBOX_A_MISMATCH: nested, one group whose counts differ, attributes
+ *	from enum nsbox_group_attr: KIND, ID, PROCS and THREADS as counted,
+ *	WALK_PROCS and WALK_THREADS as found by the walk
+ * @NSBOX_A_VERIFY_MISMATCHES: u64, groups whose counts differ (the reply
+ *	lists as many %NSBOX_A_MISMATCH as fit in one message)
+ * @NSBOX_A_VERIFY_MISSING: u64, (task, kind) pairs whose group is not in
+ *	the table (it could not be created)
  * @__NSBOX_A_MAX: internal use
  * @NSBOX_A_MAX: highest attribute number
  */
@@ -77,6 +118,22 @@ enum nsbox_attr {
 	NSBOX_A_KERNEL_RELEASE,
 	NSBOX_A_HOOKS,
 	NSBOX_A_HOOK,
+	NSBOX_A_KIND,
+	NSBOX_A_ID,
+	NSBOX_A_GROUP,
+	NSBOX_A_TASK,
+	NSBOX_A_GROUPS,
+	NSBOX_A_MAX_GROUPS,
+	NSBOX_A_EVICTIONS,
+	NSBOX_A_ALLOC_FAILURES,
+	NSBOX_A_MEMORY_BYTES,
+	NSBOX_A_GROUP_BYTES,
+	NSBOX_A_LOAD_WALKS,
+	NSBOX_A_VERIFY_TASKS,
+	NSBOX_A_VERIFY_GROUPS,
+	NSBOX_A_MISMATCH,
+	NSBOX_A_VERIFY_MISMATCHES,
+	NSBOX_A_VERIFY_MISSING,
 
 	__NSBOX_A_MAX,
 	NSBOX_A_MAX = __NSBOX_A_MAX - 1
@@ -122,6 +179,174 @@ enum nsbox_hook_attr {
 
 	__NSBOX_HOOK_A_MAX,
 	NSBOX_HOOK_A_MAX = __NSBOX_HOOK_A_MAX - 1
+};
+
+/**
+ * enum nsbox_kind - what a group is
+ * @NSBOX_KIND_MNT: mount namespace (kind names as lsns prints them)
+ * @NSBOX_KIND_PID: pid namespace (a task's own, not the one for children)
+ * @NSBOX_KIND_NET: network namespace
+ * @NSBOX_KIND_UTS: UTS (hostname) namespace
+ * @NSBOX_KIND_IPC: IPC namespace
+ * @NSBOX_KIND_USER: user namespace
+ * @NSBOX_KIND_CGROUP: cgroup namespace
+ * @NSBOX_KIND_TIME: time namespace (a task's own)
+ * @NSBOX_KIND_CGROUP2: a cgroup of the cgroup v2 hierarchy; id = cgroup
+ *	id (inode number of its directory)
+ * @NSBOX_KIND_COUNT: number of kinds
+ *
+ * Namespace groups are identified by the namespace's inode number, as
+ * `readlink /proc/PID/ns/KIND` and lsns show it.
+ */
+enum nsbox_kind {
+	NSBOX_KIND_MNT,
+	NSBOX_KIND_PID,
+	NSBOX_KIND_NET,
+	NSBOX_KIND_UTS,
+	NSBOX_KIND_IPC,
+	NSBOX_KIND_USER,
+	NSBOX_KIND_CGROUP,
+	NSBOX_KIND_TIME,
+	NSBOX_KIND_CGROUP2,
+
+	NSBOX_KIND_COUNT
+};
+
+/**
+ * enum nsbox_group_attr - attributes of one %NSBOX_A_GROUP
+ *
+ * Live values are what holds now; cumulative values count since the
+ * group was first seen (or the last RESET).  Times are nanoseconds.
+ *
+ * @NSBOX_GROUP_A_UNSPEC: never used
+ * @NSBOX_GROUP_A_PAD: alignment padding
+ * @NSBOX_GROUP_A_KIND: u8, enum nsbox_kind
+ * @NSBOX_GROUP_A_ID: u64, namespace inode number or cgroup id
+ * @NSBOX_GROUP_A_PATH: string, cgroup2 only: path below the cgroup root
+ *	(absent once the cgroup is removed)
+ * @NSBOX_GROUP_A_PARENT: u64, pid and user namespaces: the parent
+ *	namespace; cgroup2: the parent cgroup; absent at the top
+ * @NSBOX_GROUP_A_OWNER: u64, namespaces other than user: inode number of
+ *	the user namespace that owns it
+ * @NSBOX_GROUP_A_FIRST_SEEN: u64, CLOCK_MONOTONIC ns when nsbox first saw
+ *	the group
+ * @NSBOX_GROUP_A_PROCS: u64 live, processes whose main thread is here
+ * @NSBOX_GROUP_A_THREADS: u64 live, tasks (threads) here
+ * @NSBOX_GROUP_A_FORKS: u64, tasks (processes and threads) created here
+ * @NSBOX_GROUP_A_EXECS: u64, successful execve()s here
+ * @NSBOX_GROUP_A_EXITS: u64, tasks that exited here
+ * @NSBOX_GROUP_A_MOVED_IN: u64, tasks that joined from another group of
+ *	the same kind (unshare, setns, cgroup.procs write)
+ * @NSBOX_GROUP_A_MOVED_OUT: u64, tasks that left for another group
+ * @NSBOX_GROUP_A_CPU_NS: u64, CPU time of tasks while they were here
+ *	(exited ones + live ones at query time), ns
+ * @NSBOX_GROUP_A_UTIME_NS: u64, user part (tick-sampled), ns
+ * @NSBOX_GROUP_A_STIME_NS: u64, system part (tick-sampled), ns
+ * @NSBOX_GROUP_A_NVCSW: u64, voluntary context switches
+ * @NSBOX_GROUP_A_NIVCSW: u64, involuntary context switches
+ * @NSBOX_GROUP_A_MINFLT: u64, minor page faults
+ * @NSBOX_GROUP_A_MAJFLT: u64, major page faults
+ * @NSBOX_GROUP_A_RCHAR: u64, bytes read by read()-like syscalls
+ * @NSBOX_GROUP_A_WCHAR: u64, bytes written by write()-like syscalls
+ * @NSBOX_GROUP_A_READ_BYTES: u64, bytes read from storage
+ * @NSBOX_GROUP_A_WRITE_BYTES: u64, bytes sent to storage
+ * @NSBOX_GROUP_A_SYSCR: u64, read syscalls
+ * @NSBOX_GROUP_A_SYSCW: u64, write syscalls
+ * @NSBOX_GROUP_A_RSS_BYTES: u64 live, resident memory of the group's
+ *	processes, each address space counted once
+ * @NSBOX_GROUP_A_VM_BYTES: u64 live, virtual size, same rule
+ * @NSBOX_GROUP_A_OOM_KILLS: u64, tasks here killed by the OOM killer
+ * @NSBOX_GROUP_A_LOAD1: u64, load average over 1 minute x 100
+ * @NSBOX_GROUP_A_LOAD5: u64, load average over 5 minutes x 100
+ * @NSBOX_GROUP_A_LOAD15: u64, load average over 15 minutes x 100
+ * @NSBOX_GROUP_A_WALK_PROCS: u64, VERIFY only: procs found by the walk
+ * @NSBOX_GROUP_A_WALK_THREADS: u64, VERIFY only: threads found by the walk
+ * @__NSBOX_GROUP_A_MAX: internal use
+ * @NSBOX_GROUP_A_MAX: highest attribute number
+ */
+enum nsbox_group_attr {
+	NSBOX_GROUP_A_UNSPEC,
+	NSBOX_GROUP_A_PAD,
+	NSBOX_GROUP_A_KIND,
+	NSBOX_GROUP_A_ID,
+	NSBOX_GROUP_A_PATH,
+	NSBOX_GROUP_A_PARENT,
+	NSBOX_GROUP_A_OWNER,
+	NSBOX_GROUP_A_FIRST_SEEN,
+	NSBOX_GROUP_A_PROCS,
+	NSBOX_GROUP_A_THREADS,
+	NSBOX_GROUP_A_FORKS,
+	NSBOX_GROUP_A_EXECS,
+	NSBOX_GROUP_A_EXITS,
+	NSBOX_GROUP_A_MOVED_IN,
+	NSBOX_GROUP_A_MOVED_OUT,
+	NSBOX_GROUP_A_CPU_NS,
+	NSBOX_GROUP_A_UTIME_NS,
+	NSBOX_GROUP_A_STIME_NS,
+	NSBOX_GROUP_A_NVCSW,
+	NSBOX_GROUP_A_NIVCSW,
+	NSBOX_GROUP_A_MINFLT,
+	NSBOX_GROUP_A_MAJFLT,
+	NSBOX_GROUP_A_RCHAR,
+	NSBOX_GROUP_A_WCHAR,
+	NSBOX_GROUP_A_READ_BYTES,
+	NSBOX_GROUP_A_WRITE_BYTES,
+	NSBOX_GROUP_A_SYSCR,
+	NSBOX_GROUP_A_SYSCW,
+	NSBOX_GROUP_A_RSS_BYTES,
+	NSBOX_GROUP_A_VM_BYTES,
+	NSBOX_GROUP_A_OOM_KILLS,
+	NSBOX_GROUP_A_LOAD1,
+	NSBOX_GROUP_A_LOAD5,
+	NSBOX_GROUP_A_LOAD15,
+	NSBOX_GROUP_A_WALK_PROCS,
+	NSBOX_GROUP_A_WALK_THREADS,
+
+	__NSBOX_GROUP_A_MAX,
+	NSBOX_GROUP_A_MAX = __NSBOX_GROUP_A_MAX - 1
+};
+
+/**
+ * enum nsbox_task_attr - attributes of one %NSBOX_A_TASK
+ * @NSBOX_TASK_A_UNSPEC: never used
+ * @NSBOX_TASK_A_PAD: alignment padding
+ * @NSBOX_TASK_A_TID: u32, thread id in the caller's pid namespace
+ * @NSBOX_TASK_A_PID: u32, process id (thread group id), same namespace
+ * @NSBOX_TASK_A_PPID: u32, parent's process id, 0 if not visible
+ * @NSBOX_TASK_A_COMM: string, the task's command name
+ * @NSBOX_TASK_A_MNTNS: u32, mount namespace inode number
+ * @NSBOX_TASK_A_PIDNS: u32, pid namespace
+ * @NSBOX_TASK_A_NETNS: u32, network namespace
+ * @NSBOX_TASK_A_UTSNS: u32, UTS namespace
+ * @NSBOX_TASK_A_IPCNS: u32, IPC namespace
+ * @NSBOX_TASK_A_USERNS: u32, user namespace
+ * @NSBOX_TASK_A_CGROUPNS: u32, cgroup namespace
+ * @NSBOX_TASK_A_TIMENS: u32, time namespace
+ * @NSBOX_TASK_A_CGROUP: u64, cgroup v2 cgroup id
+ * @NSBOX_TASK_A_CGROUP_PATH: string, its path below the cgroup root
+ * @__NSBOX_TASK_A_MAX: internal use
+ * @NSBOX_TASK_A_MAX: highest attribute number
+ */
+enum nsbox_task_attr {
+	NSBOX_TASK_A_UNSPEC,
+	NSBOX_TASK_A_PAD,
+	NSBOX_TASK_A_TID,
+	NSBOX_TASK_A_PID,
+	NSBOX_TASK_A_PPID,
+	NSBOX_TASK_A_COMM,
+	NSBOX_TASK_A_MNTNS,
+	NSBOX_TASK_A_PIDNS,
+	NSBOX_TASK_A_NETNS,
+	NSBOX_TASK_A_UTSNS,
+	NSBOX_TASK_A_IPCNS,
+	NSBOX_TASK_A_USERNS,
+	NSBOX_TASK_A_CGROUPNS,
+	NSBOX_TASK_A_TIMENS,
+	NSBOX_TASK_A_CGROUP,
+	NSBOX_TASK_A_CGROUP_PATH,
+
+	__NSBOX_TASK_A_MAX,
+	NSBOX_TASK_A_MAX = __NSBOX_TASK_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_NSBOX_H */

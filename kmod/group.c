@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox - the group table.
+ *
+ * One struct nsbox_group per namespace (kind + inode number) and per
+ * cgroup v2 cgroup (cgroup id), in a hash table that probe handlers read
+ * under RCU without taking any lock.  A group is created the first time a
+ * task is seen in it; only creation takes a lock, and that is one of 64
+ * spinlocks chosen by bucket, never a global one.  Creation in a probe
+ * handler must not sleep: GFP_ATOMIC, and a failure is counted and
+ * reported (GET_INFO), never fatal.
+ *
+ * Memory is bounded by the module parameter max_groups.  Groups with no
+ * task left keep their final numbers for readers; when the table passes
+ * 7/8 of its limit, a work item evicts the groups that have been empty the
+ * longest until it is back at 3/4.  If the table is full of live groups,
+ * creation fails (counted as an allocation failure).
+ *
+ * Eviction marks a group dead by swapping threads from 0 to
+ * NSBOX_GROUP_DEAD; a handler that finds a dead group creates a fresh one.
+ * Freed groups go through call_rcu(), so a reader never sees freed memory.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "nsbox.h"
+
+unsigned int nsbox_max_groups = 16384;
+module_param_named(max_groups, nsbox_max_groups, uint, 0444);
+MODULE_PARM_DESC(max_groups, "most groups kept in memory (64..1048576, default 16384)");
+
+#define NSBOX_NR_LOCKS 64
+
+static struct hlist_head *nsbox_buckets;
+static unsigned int nsbox_hash_bits;
+static spinlock_t nsbox_locks[NSBOX_NR_LOCKS];
+static struct kmem_cache *nsbox_group_cache;
+static atomic_t nsbox_nr_groups = ATOMIC_INIT(0);
+static atomic_t nsbox_gen = ATOMIC_INIT(0);
+static atomic64_t nsbox_evictions = ATOMIC64_INIT(0);
+static atomic64_t nsbox_failures = ATOMIC64_INIT(0);
+static bool nsbox_groups_closing;
+
+static void nsbox_evict_fn(struct work_struct *work);
+static DECLARE_WORK(nsbox_evict_work, nsbox_evict_fn);
+
+static unsigned int nsbox_bucket_of(u8 kind, u64 id)
+{
+	return hash_64(id ^ ((u64)kind << 56), nsbox_hash_bits);
+}
+
+static spinlock_t *nsbox_lock_of(unsigned int bucket)
+{
+	return &nsbox_locks[bucket % NSBOX_NR_LOCKS];
+}
+
+unsigned int nsbox_group_bucket_count(void)
+{
+	return 1U << nsbox_hash_bits;
+}
+
+struct hlist_head *nsbox_group_bucket(unsigned int i)
+{
+	return &nsbox_buckets[i];
+}
+
+u32 nsbox_groups_gen(void)
+{
+	return atomic_read(&nsbox_gen);
+}
+
+/**
+ * nsbox_group_find() - look a group up
+ * @kind: enum nsbox_kind
+ * @id: namespace inode number or cgroup id
+ *
+ * Caller holds rcu_read_lock().  Returns the live group or NULL.
+ */
+struct nsbox_group *nsbox_group_find(u8 kind, u64 id)
+{
+	struct nsbox_group *g;
+
+	hlist_for_each_entry_rcu(g, &nsbox_buckets[nsbox_bucket_of(kind, id)], node)
+		if (g->id == id && g->kind == kind && !nsbox_group_dead(g))
+			return g;
+	return NULL;
+}
+
+static struct nsbox_group *nsbox_group_create(u8 kind,
+					      const struct nsbox_ident *ident,
+					      bool leader)
+{
+	unsigned int b = nsbox_bucket_of(kind, ident->id);
+	struct nsbox_group *g, *old;
+	unsigned long flags;
+	int nr;
+
+	nr = atomic_inc_return(&nsbox_nr_groups);
+	if (nr > nsbox_max_groups * 7 / 8 && !READ_ONCE(nsbox_groups_closing))
+		schedule_work(&nsbox_evict_work);
+	if (nr > nsbox_max_groups) {
+		atomic_dec(&nsbox_nr_groups);
+		atomic64_inc(&nsbox_failures);
+		return NULL;
+	}
+	g = kmem_cache_zalloc(nsbox_group_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!g) {
+		atomic_dec(&nsbox_nr_groups);
+		atomic64_inc(&nsbox_failures);
+		return NULL;
+	}
+	g->kind = kind;
+	g->id = ident->id;
+	g->first_seen = ktime_get_ns();
+	nsbox_ident_meta(g, ident);
+	atomic_set(&g->threads, 1);
+	atomic_set(&g->procs, leader ? 1 : 0);
+
+	spin_lock_irqsave(nsbox_lock_of(b), flags);
+	/* Someone may have created it since we looked. */
+	hlist_for_each_entry(old, &nsbox_buckets[b], node) {
+		if (old->id == g->id && old->kind == kind &&
+		    atomic_inc_unless_negative(&old->threads)) {
+			spin_unlock_irqrestore(nsbox_lock_of(b), flags);
+			if (leader)
+				atomic_inc(&old->procs);
+			kmem_cache_free(nsbox_group_cache, g);
+			atomic_dec(&nsbox_nr_groups);
+			return old;
+		}
+	}
+	hlist_add_head_rcu(&g->node, &nsbox_buckets[b]);
+	atomic_inc(&nsbox_gen);
+	spin_unlock_irqrestore(nsbox_lock_of(b), flags);
+	return g;
+}
+
+/**
+ * nsbox_group_join() - count a task into its group, creating it if new
+ * @kind: enum nsbox_kind
+ * @ident: the group's id and kernel object
+ * @leader: the task is a thread-group leader (counts in procs)
+ *
+ * Caller holds rcu_read_lock().  May run in any context: never sleeps.
+ * Returns the group, or NULL if it could not be created (counted).
+ */
+struct nsbox_group *nsbox_group_join(u8 kind, const struct nsbox_ident *ident,
+				     bool leader)
+{
+	struct nsbox_group *g = nsbox_group_find(kind, ident->id);
+
+	if (g && atomic_inc_unless_negative(&g->threads)) {
+		if (leader)
+			atomic_inc(&g->procs);
+		return g;
+	}
+	return nsbox_group_create(kind, ident, leader);
+}
+
+/**
+ * nsbox_group_leave() - count a task out of a group
+ * @g: the group
+ * @leader: the task is a thread-group leader
+ *
+ * Never takes the count below zero: a task that could not be counted in
+ * (allocation failure) is not counted out either.
+ */
+void nsbox_group_leave(struct nsbox_group *g, bool leader)
+{
+	if (leader)
+		atomic_dec_if_positive(&g->procs);
+	if (atomic_dec_if_positive(&g->threads) == 0)
+		WRITE_ONCE(g->empty_since, ktime_get_ns());
+}
+
+/* Start-up: forget live counts before (re)walking all tasks. */
+void nsbox_groups_clear_live(void)
+{
+	struct nsbox_group *g;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < nsbox_group_bucket_count(); i++) {
+		hlist_for_each_entry_rcu(g, nsbox_group_bucket(i), node) {
+			if (nsbox_group_dead(g))
+				continue;
+			atomic_set(&g->threads, 0);
+			atomic_set(&g->procs, 0);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * nsbox_group_reset() - zero a group's cumulative counters
+ * @g: the group
+ * @live: the live tasks' current enum nsbox_acc values in this group
+ *
+ * acc is moved down by its current total, so the group reads 0 now and
+ * counts up from here; increments racing with the reset are kept.
+ */
+void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
+{
+	int i;
+
+	for (i = 0; i < NSBOX_NR_CNT; i++)
+		atomic64_set(&g->cnt[i], 0);
+	for (i = 0; i < NSBOX_NR_ACC; i++)
+		atomic64_sub(atomic64_read(&g->acc[i]) + live[i], &g->acc[i]);
+}
+
+static void nsbox_group_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(nsbox_group_cache,
+			container_of(head, struct nsbox_group, rcu));
+}
+
+struct nsbox_victim {
+	u64 empty_since;
+	u8 kind;
+	u64 id;
+};
+
+static int nsbox_victim_cmp(const void *a, const void *b)
+{
+	const struct nsbox_victim *x = a, *y = b;
+
+	if (x->empty_since != y->empty_since)
+		return x->empty_since < y->empty_since ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Unlink a group from the table.  @force: even if tasks are still counted
+ * in it (the kernel object it stood for is known to be gone).
+ */
+static bool nsbox_unlink(u8 kind, u64 id, bool force)
+{
+	unsigned int b = nsbox_bucket_of(kind, id);
+	struct nsbox_group *g;
+	unsigned long flags;
+	bool done = false;
+
+	spin_lock_irqsave(nsbox_lock_of(b), flags);
+	hlist_for_each_entry(g, &nsbox_buckets[b], node) {
+		if (g->id != id || g->kind != kind)
+			continue;
+		if (force) {
+			if (atomic_xchg(&g->threads, NSBOX_GROUP_DEAD) < 0)
+				continue;
+		} else if (atomic_cmpxchg(&g->threads, 0, NSBOX_GROUP_DEAD) != 0) {
+			continue;
+		}
+		hlist_del_rcu(&g->node);
+		call_rcu(&g->rcu, nsbox_group_free_rcu);
+		atomic_dec(&nsbox_nr_groups);
+		atomic_inc(&nsbox_gen);
+		done = true;
+		break;
+	}
+	spin_unlock_irqrestore(nsbox_lock_of(b), flags);
+	return done;
+}
+
+/* Evict the longest-empty groups until the table is at 3/4 of its limit. */
+static void nsbox_evict_fn(struct work_struct *work)
+{
+	unsigned int target = nsbox_max_groups * 3 / 4;
+	unsigned int n = 0, cap, i, want;
+	struct nsbox_victim *v;
+	struct nsbox_group *g;
+
+	if (atomic_read(&nsbox_nr_groups) <= target)
+		return;
+	cap = atomic_read(&nsbox_nr_groups) + 64;
+	v = kvmalloc_array(cap, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return;
+	rcu_read_lock();
+	for (i = 0; i < nsbox_group_bucket_count(); i++) {
+		hlist_for_each_entry_rcu(g, nsbox_group_bucket(i), node) {
+			if (n < cap && atomic_read(&g->threads) == 0) {
+				v[n].empty_since = READ_ONCE(g->empty_since);
+				v[n].kind = g->kind;
+				v[n].id = g->id;
+				n++;
+			}
+		}
+	}
+	rcu_read_unlock();
+	sort(v, n, sizeof(*v), nsbox_victim_cmp, NULL);
+	want = atomic_read(&nsbox_nr_groups) - target;
+	for (i = 0; i < n && want; i++)
+		if (nsbox_unlink(v[i].kind, v[i].id, false)) {
+			atomic64_inc(&nsbox_evictions);
+			want--;
+		}
+	kvfree(v);
+}
+
+/**
+ * nsbox_groups_retire_inum() - a namespace inode number is being reused
+ * @inum: the number the kernel just handed to a new namespace
+ *
+ * Namespace inode numbers are recycled: once a namespace is freed, the
+ * next one created may get the same number.  The old namespace's group
+ * must not carry on as the new one's, so it is dropped here, before any
+ * task can enter the new namespace.  Any context; never sleeps.
+ */
+void nsbox_groups_retire_inum(u64 inum)
+{
+	int k;
+
+	for (k = 0; k < NSBOX_KIND_CGROUP2; k++)
+		nsbox_unlink(k, inum, true);
+}
+
+void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,
+			u32 *obj_size)
+{
+	*nr = atomic_read(&nsbox_nr_groups);
+	*evictions = atomic64_read(&nsbox_evictions);
+	*failures = atomic64_read(&nsbox_failures);
+	*obj_size = kmem_cache_size(nsbox_group_cache);
+	*bytes = *nr * *obj_size +
+		 (u64)nsbox_group_bucket_count() * sizeof(struct hlist_head);
+}
+
+int __init nsbox_groups_init(void)
+{
+	unsigned int i;
+
+	nsbox_max_groups = clamp(nsbox_max_groups, 64U, 1U << 20);
+	nsbox_hash_bits = ilog2(roundup_pow_of_two(nsbox_max_groups));
+	nsbox_buckets = kvcalloc(1U << nsbox_hash_bits, sizeof(*nsbox_buckets),
+				 GFP_KERNEL);
+	if (!nsbox_buckets)
+		return -ENOMEM;
+	for (i = 0; i < NSBOX_NR_LOCKS; i++)
+		spin_lock_init(&nsbox_locks[i]);
+	nsbox_group_cache = KMEM_CACHE(nsbox_group, 0);
+	if (!nsbox_group_cache) {
+		kvfree(nsbox_buckets);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Called after every hook is detached and the netlink family is gone. */
+void nsbox_groups_exit(void)
+{
+	struct nsbox_group *g;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	WRITE_ONCE(nsbox_groups_closing, true);
+	cancel_work_sync(&nsbox_evict_work);
+	for (i = 0; i < nsbox_group_bucket_count(); i++) {
+		hlist_for_each_entry_safe(g, tmp, &nsbox_buckets[i], node) {
+			hlist_del_rcu(&g->node);
+			call_rcu(&g->rcu, nsbox_group_free_rcu);
+		}
+	}
+	rcu_barrier();
+	kmem_cache_destroy(nsbox_group_cache);
+	kvfree(nsbox_buckets);
+}

@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox - following tasks from group to group.
+ *
+ * Every task is in nine groups at once: its mount, pid, network, UTS, IPC,
+ * user, cgroup and time namespaces, and its cgroup v2 cgroup.  The hook
+ * handlers below keep, for every group, how many tasks (threads) and
+ * processes (thread-group leaders) are in it, and what those tasks did
+ * while they were there.  No per-task state is kept: a task's groups are
+ * read from the task itself (nsproxy, cred, css_set) whenever it matters.
+ *
+ * The hooks, and why each sits where it does (docs/hooks.md has more):
+ *
+ *   task_new   kprobe wake_up_new_task()   a task is complete and about to
+ *              run for the first time; every creation path (fork, clone,
+ *              threads, kernel threads, io_uring workers) passes here, and
+ *              the task is still TASK_NEW, which the start-up walk uses to
+ *              avoid counting it twice.
+ *   task_exit  kprobe exit_task_namespaces()   do_exit() drops the task's
+ *              namespaces here: after this its nsproxy is NULL, which again
+ *              gives the walks an exact "still counted?" test.  The mm is
+ *              already gone, but nothing here needs it.
+ *   exec       tracepoint sched_process_exec   a successful execve().
+ *   ns_switch  kprobe switch_task_namespaces()   unshare(), setns() and an
+ *              exec that enters a new time namespace all install a new
+ *              nsproxy through it.  (6.12 inlines a copy on the exit path,
+ *              so this hook never sees exits there; it does not need to.)
+ *   creds      kprobe commit_creds()   the user namespace lives in the
+ *              credentials: unshare(CLONE_NEWUSER) and setns() to a user
+ *              namespace commit new ones.
+ *   cgroup     kprobe cgroup_freezer_migrate_task()   called once per task
+ *              moved between cgroups, with the source and destination
+ *              cgroup, from the commit loop of every migration (writes to
+ *              cgroup.procs/cgroup.threads).  A clone into a cgroup
+ *              (CLONE_INTO_CGROUP) needs no hook: task_new sees the task
+ *              already in its cgroup.
+ *   oom_kill   kprobe __oom_kill_process()   the OOM killer's victim.
+ *   ns_inum    kretprobe proc_alloc_inum()   every new namespace gets its
+ *              inode number here, and numbers of freed namespaces are
+ *              reused: a group still holding that number belonged to a
+ *              namespace that no longer exists and is dropped, so a new
+ *              namespace never inherits an old one's counters.
+ *
+ * Start-up: tasks that exist at load are counted by a walk of all tasks.
+ * So that a task is counted exactly once, the hooks are attached first in
+ * a "starting" state in which they only count that they ran; the walk
+ * then counts every task with an nsproxy that is not TASK_NEW, and the
+ * hooks are switched live with one cmpxchg that succeeds only if no hook
+ * ran during the walk.  Otherwise the live counts are cleared and the walk
+ * is repeated (NSBOX_A_LOAD_WALKS says how many were needed).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/ipc_namespace.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/user_namespace.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
+
+#include "nsbox.h"
+#include "compat.h"
+
+#define NSBOX_LIVE	(-1)
+
+/* >= 0: starting, the number of hook runs seen; NSBOX_LIVE: counting. */
+static atomic_t nsbox_state = ATOMIC_INIT(0);
+static unsigned int nsbox_walks;
+static bool nsbox_mnt_ok;
+static DEFINE_PER_CPU(u64, nsbox_task_churn);
+
+unsigned int nsbox_load_walks(void)
+{
+	return nsbox_walks;
+}
+
+/* Sum of task creations and exits seen, for task-dump consistency. */
+u64 nsbox_task_events(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(&nsbox_task_churn, cpu));
+	return sum;
+}
+
+/*
+ * Should a handler act?  Read-only while live.  While starting, each run
+ * is counted instead, which makes the start-up cmpxchg fail and the walk
+ * run again.
+ */
+static bool nsbox_live(void)
+{
+	if (likely(atomic_read(&nsbox_state) == NSBOX_LIVE))
+		return true;
+	return atomic_fetch_add_unless(&nsbox_state, 1, NSBOX_LIVE) == NSBOX_LIVE;
+}
+
+static void nsbox_set(struct nsbox_idents *ids, int kind, struct ns_common *ns)
+{
+	ids->k[kind].obj = ns;
+	ids->k[kind].id = ns ? ns->inum : 0;
+}
+
+/**
+ * nsbox_task_idents() - the nine groups a task is in
+ * @t: the task: current, a task not yet running, or one whose task_lock()
+ *	the caller holds (nsproxy is protected by it)
+ * @ids: filled in
+ *
+ * Caller holds rcu_read_lock() (creds, pid namespace, css_set).
+ * Returns false if the task has already dropped its namespaces (exiting).
+ */
+bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids)
+{
+	struct nsproxy *nsp = t->nsproxy;
+	struct pid_namespace *pidns;
+	struct cgroup *cgrp;
+
+	if (!nsp)
+		return false;
+	pidns = task_active_pid_ns(t);
+	if (!pidns)
+		return false;
+	nsbox_set(ids, NSBOX_KIND_MNT,
+		  nsbox_mnt_ok ? nsbox_mnt_ns_common(nsp->mnt_ns) : NULL);
+	nsbox_set(ids, NSBOX_KIND_PID, &pidns->ns);
+	nsbox_set(ids, NSBOX_KIND_NET, &nsp->net_ns->ns);
+	nsbox_set(ids, NSBOX_KIND_UTS, &nsp->uts_ns->ns);
+	nsbox_set(ids, NSBOX_KIND_IPC, &nsp->ipc_ns->ns);
+	nsbox_set(ids, NSBOX_KIND_USER, &__task_cred(t)->user_ns->ns);
+	nsbox_set(ids, NSBOX_KIND_CGROUP, &nsp->cgroup_ns->ns);
+	nsbox_set(ids, NSBOX_KIND_TIME, nsbox_time_ns_common(nsp));
+	cgrp = task_dfl_cgroup(t);
+	ids->k[NSBOX_KIND_CGROUP2].obj = cgrp;
+	ids->k[NSBOX_KIND_CGROUP2].id = cgroup_id(cgrp);
+	return true;
+}
+
+/* Is @t in the live counts?  Caller holds task_lock(t). */
+bool nsbox_task_counted(struct task_struct *t)
+{
+	return t->nsproxy && READ_ONCE(t->__state) != TASK_NEW;
+}
+
+/* The task's own cumulative values, enum nsbox_acc. */
+void nsbox_task_values(struct task_struct *t, s64 *v)
+{
+	v[NSBOX_ACC_CPU] = READ_ONCE(t->se.sum_exec_runtime);
+	v[NSBOX_ACC_UTIME] = READ_ONCE(t->utime);
+	v[NSBOX_ACC_STIME] = READ_ONCE(t->stime);
+	v[NSBOX_ACC_NVCSW] = READ_ONCE(t->nvcsw);
+	v[NSBOX_ACC_NIVCSW] = READ_ONCE(t->nivcsw);
+	v[NSBOX_ACC_MINFLT] = READ_ONCE(t->min_flt);
+	v[NSBOX_ACC_MAJFLT] = READ_ONCE(t->maj_flt);
+	nsbox_task_io(t, &v[NSBOX_ACC_RCHAR], &v[NSBOX_ACC_WCHAR],
+		      &v[NSBOX_ACC_SYSCR], &v[NSBOX_ACC_SYSCW],
+		      &v[NSBOX_ACC_READ_BYTES], &v[NSBOX_ACC_WRITE_BYTES]);
+}
+
+/* Parent and owner of a new group, read once from the kernel object. */
+void nsbox_ident_meta(struct nsbox_group *g, const struct nsbox_ident *ident)
+{
+	const struct ns_common *ns = ident->obj;
+
+	if (!ident->obj)
+		return;
+	if (g->kind == NSBOX_KIND_CGROUP2) {
+		struct cgroup *parent = cgroup_parent((struct cgroup *)ident->obj);
+
+		if (parent) {
+			g->parent = cgroup_id(parent);
+			g->has_parent = true;
+		}
+		return;
+	}
+	if (g->kind == NSBOX_KIND_USER) {
+		const struct user_namespace *u =
+			container_of(ns, struct user_namespace, ns);
+
+		if (u->parent) {
+			g->parent = u->parent->ns.inum;
+			g->has_parent = true;
+		}
+		return;
+	}
+	if (g->kind == NSBOX_KIND_PID) {
+		const struct pid_namespace *p =
+			container_of(ns, struct pid_namespace, ns);
+
+		if (p->parent) {
+			g->parent = p->parent->ns.inum;
+			g->has_parent = true;
+		}
+	}
+	if (ns->ops && ns->ops->owner) {
+		g->owner = ns->ops->owner((struct ns_common *)ns)->ns.inum;
+		g->has_owner = true;
+	}
+}
+
+static void nsbox_acc_add(struct nsbox_group *g, const s64 *v, int sign)
+{
+	int i;
+
+	for (i = 0; i < NSBOX_NR_ACC; i++)
+		atomic64_add(sign * v[i], &g->acc[i]);
+}
+
+/*
+ * Move @t from one group of @kind to another.  The values it brings are
+ * subtracted from the destination and added to the source, so each group
+ * ends up with exactly what the task did while it was a member.
+ */
+static bool nsbox_move(struct task_struct *t, int kind,
+		       const struct nsbox_ident *from,
+		       const struct nsbox_ident *to, const s64 *v)
+{
+	bool leader = thread_group_leader(t);
+	struct nsbox_group *g;
+	bool ok = true;
+
+	g = nsbox_group_find(kind, from->id);
+	if (g) {
+		nsbox_group_leave(g, leader);
+		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_OUT]);
+		nsbox_acc_add(g, v, 1);
+	} else {
+		ok = false;
+	}
+	g = nsbox_group_join(kind, to, leader);
+	if (g) {
+		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_IN]);
+		nsbox_acc_add(g, v, -1);
+	} else {
+		ok = false;
+	}
+	return ok;
+}
+
+static void nsbox_account(struct nsbox_hook *hook, bool ok)
+{
+	if (ok)
+		nsbox_hook_hit(hook);
+	else
+		nsbox_hook_miss(hook);
+}
+
+/* ---- the handlers ------------------------------------------------------ */
+
+static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	struct task_struct *p = (void *)regs_get_kernel_argument(regs, 0);
+	struct nsbox_idents ids;
+	bool leader, ok = true;
+	int k;
+
+	if (!nsbox_live())
+		return 0;
+	this_cpu_inc(nsbox_task_churn);
+	leader = thread_group_leader(p);
+	rcu_read_lock();
+	/* p has not run yet: nothing else changes its namespaces. */
+	if (nsbox_task_idents(p, &ids)) {
+		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+			struct nsbox_group *g = nsbox_group_join(k, &ids.k[k], leader);
+
+			if (g)
+				atomic64_inc(&g->cnt[NSBOX_CNT_FORKS]);
+			else
+				ok = false;
+		}
+	} else {
+		ok = false;
+	}
+	rcu_read_unlock();
+	nsbox_account(hook, ok);
+	return 0;
+}
+
+static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	struct task_struct *p = (void *)regs_get_kernel_argument(regs, 0);
+	s64 v[NSBOX_NR_ACC];
+	struct nsbox_idents ids;
+	bool leader, ok = true;
+	int k;
+
+	/* copy_process() also calls it to undo a failed fork: not an exit. */
+	if (p != current || !nsbox_live())
+		return 0;
+	this_cpu_inc(nsbox_task_churn);
+	leader = thread_group_leader(p);
+	nsbox_task_values(p, v);
+	rcu_read_lock();
+	if (nsbox_task_idents(p, &ids)) {
+		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+			struct nsbox_group *g = nsbox_group_find(k, ids.k[k].id);
+
+			if (!g) {
+				ok = false;
+				continue;
+			}
+			nsbox_group_leave(g, leader);
+			atomic64_inc(&g->cnt[NSBOX_CNT_EXITS]);
+			nsbox_acc_add(g, v, 1);
+		}
+	} else {
+		ok = false;
+	}
+	rcu_read_unlock();
+	nsbox_account(hook, ok);
+	return 0;
+}
+
+static void nsbox_on_exec(void *data, struct task_struct *p, pid_t old_pid,
+			  struct linux_binprm *bprm)
+{
+	struct nsbox_hook *hook = data;
+	struct nsbox_idents ids;
+	/* A thread other than the leader exec'd: it is the leader now. */
+	bool new_leader = old_pid != p->pid;
+	bool ok = true;
+	int k;
+
+	if (!nsbox_live())
+		return;
+	rcu_read_lock();
+	if (nsbox_task_idents(p, &ids)) {
+		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+			struct nsbox_group *g = nsbox_group_find(k, ids.k[k].id);
+
+			if (!g) {
+				ok = false;
+				continue;
+			}
+			atomic64_inc(&g->cnt[NSBOX_CNT_EXECS]);
+			if (new_leader)
+				atomic_inc(&g->procs);
+		}
+	} else {
+		ok = false;
+	}
+	rcu_read_unlock();
+	nsbox_account(hook, ok);
+}
+
+static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
+{
+	static const int kinds[] = {
+		NSBOX_KIND_MNT, NSBOX_KIND_NET, NSBOX_KIND_UTS, NSBOX_KIND_IPC,
+		NSBOX_KIND_CGROUP, NSBOX_KIND_TIME,
+	};
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	struct task_struct *p = (void *)regs_get_kernel_argument(regs, 0);
+	struct nsproxy *new = (void *)regs_get_kernel_argument(regs, 1);
+	struct nsbox_idents from, to;
+	bool ok = true, moved = false;
+	s64 v[NSBOX_NR_ACC];
+	unsigned int i;
+
+	/* new == NULL is the exit path (6.1): task_exit handles exits. */
+	if (!new || !p->nsproxy || !nsbox_live())
+		return 0;
+	rcu_read_lock();
+	if (!nsbox_task_idents(p, &from)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	to = from;
+	nsbox_set(&to, NSBOX_KIND_MNT,
+		  nsbox_mnt_ok ? nsbox_mnt_ns_common(new->mnt_ns) : NULL);
+	nsbox_set(&to, NSBOX_KIND_NET, &new->net_ns->ns);
+	nsbox_set(&to, NSBOX_KIND_UTS, &new->uts_ns->ns);
+	nsbox_set(&to, NSBOX_KIND_IPC, &new->ipc_ns->ns);
+	nsbox_set(&to, NSBOX_KIND_CGROUP, &new->cgroup_ns->ns);
+	nsbox_set(&to, NSBOX_KIND_TIME, nsbox_time_ns_common(new));
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		int k = kinds[i];
+
+		if (from.k[k].id == to.k[k].id)
+			continue;
+		if (!moved)
+			nsbox_task_values(p, v);
+		moved = true;
+		ok &= nsbox_move(p, k, &from.k[k], &to.k[k], v);
+	}
+	rcu_read_unlock();
+	if (moved)
+		nsbox_account(hook, ok);
+	return 0;
+}
+
+static int nsbox_on_creds(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	const struct cred *new = (void *)regs_get_kernel_argument(regs, 0);
+	struct nsbox_ident from, to;
+	struct user_namespace *old_ns;
+	s64 v[NSBOX_NR_ACC];
+	bool ok;
+
+	old_ns = current_cred()->user_ns;
+	if (old_ns == new->user_ns || !current->nsproxy || !nsbox_live())
+		return 0;
+	from.id = old_ns->ns.inum;
+	from.obj = &old_ns->ns;
+	to.id = new->user_ns->ns.inum;
+	to.obj = &new->user_ns->ns;
+	nsbox_task_values(current, v);
+	rcu_read_lock();
+	ok = nsbox_move(current, NSBOX_KIND_USER, &from, &to, v);
+	rcu_read_unlock();
+	nsbox_account(hook, ok);
+	return 0;
+}
+
+static int nsbox_on_cgroup_move(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	struct task_struct *p = (void *)regs_get_kernel_argument(regs, 0);
+	struct cgroup *src = (void *)regs_get_kernel_argument(regs, 1);
+	struct cgroup *dst = (void *)regs_get_kernel_argument(regs, 2);
+	struct nsbox_ident from, to;
+	s64 v[NSBOX_NR_ACC];
+	bool ok;
+
+	/*
+	 * A task still TASK_NEW is not counted yet: task_new will find it
+	 * in its new cgroup.  One past task_exit is not counted any more.
+	 */
+	if (src == dst || READ_ONCE(p->__state) == TASK_NEW || !p->nsproxy ||
+	    !nsbox_live())
+		return 0;
+	from.id = cgroup_id(src);
+	from.obj = src;
+	to.id = cgroup_id(dst);
+	to.obj = dst;
+	nsbox_task_values(p, v);
+	rcu_read_lock();
+	ok = nsbox_move(p, NSBOX_KIND_CGROUP2, &from, &to, v);
+	rcu_read_unlock();
+	nsbox_account(hook, ok);
+	return 0;
+}
+
+static int nsbox_on_oom_kill(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	struct task_struct *victim = (void *)regs_get_kernel_argument(regs, 0);
+	struct nsbox_idents ids;
+	bool ok = true;
+	int k;
+
+	if (!nsbox_live())
+		return 0;
+	rcu_read_lock();
+	task_lock(victim);
+	if (nsbox_task_idents(victim, &ids)) {
+		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+			struct nsbox_group *g = nsbox_group_find(k, ids.k[k].id);
+
+			if (g)
+				atomic64_inc(&g->cnt[NSBOX_CNT_OOM_KILLS]);
+			else
+				ok = false;
+		}
+	} else {
+		ok = false;
+	}
+	task_unlock(victim);
+	rcu_read_unlock();
+	nsbox_account(hook, ok);
+	return 0;
+}
+
+struct nsbox_inum_call {
+	unsigned int *inum;
+};
+
+static int nsbox_on_inum_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct nsbox_inum_call *c = (void *)ri->data;
+
+	c->inum = (unsigned int *)regs_get_kernel_argument(regs, 0);
+	return 0;
+}
+
+static int nsbox_on_inum_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct nsbox_inum_call *c = (void *)ri->data;
+	struct nsbox_hook *hook = container_of(get_kretprobe(ri), struct nsbox_hook, krp);
+
+	if (regs_return_value(regs) == 0) {
+		nsbox_groups_retire_inum(READ_ONCE(*c->inum));
+		nsbox_hook_hit(hook);
+	}
+	return 0;
+}
+
+static struct nsbox_hook nsbox_hooks[] = {
+	{ .name = "task_new", .symbol = "wake_up_new_task",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_task_new },
+	{ .name = "task_exit", .symbol = "exit_task_namespaces",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_task_exit },
+	{ .name = "exec", .symbol = "sched_process_exec",
+	  .kind = NSBOX_HOOK_TRACEPOINT, .probe = nsbox_on_exec },
+	{ .name = "ns_switch", .symbol = "switch_task_namespaces",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_switch },
+	{ .name = "creds", .symbol = "commit_creds",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_creds },
+	{ .name = "cgroup_move", .symbol = "cgroup_freezer_migrate_task",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_cgroup_move },
+	{ .name = "oom_kill", .symbol = "__oom_kill_process",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_oom_kill },
+	{ .name = "ns_inum", .symbol = "proc_alloc_inum",
+	  .kind = NSBOX_HOOK_KRETPROBE, .entry = nsbox_on_inum_entry,
+	  .ret = nsbox_on_inum_return,
+	  .data_size = sizeof(struct nsbox_inum_call) },
+};
+
+/**
+ * nsbox_track_init() - attach the hooks and count the tasks that exist
+ *
+ * Returns 0 or -ENOMEM; hooks that cannot attach only disable themselves.
+ */
+int nsbox_track_init(void)
+{
+	struct ns_common *mnt;
+	unsigned int i;
+	int ret, seen;
+
+	mnt = nsbox_mnt_ns_common(current->nsproxy->mnt_ns);
+	nsbox_mnt_ok = mnt->ops && mnt->ops->type == CLONE_NEWNS;
+	if (!nsbox_mnt_ok)
+		pr_warn("struct mnt_namespace layout not recognised: mount namespaces are not tracked\n");
+
+	atomic_set(&nsbox_state, 0);
+	for (i = 0; i < ARRAY_SIZE(nsbox_hooks); i++) {
+		ret = nsbox_hook_attach(&nsbox_hooks[i]);
+		if (ret == -ENOMEM || ret == -ENOSPC)
+			return ret;
+	}
+
+	/*
+	 * Count the tasks that exist.  If any hook ran meanwhile, the walk
+	 * may have missed or doubled that task: clear and walk again.
+	 */
+	for (nsbox_walks = 1; ; nsbox_walks++) {
+		seen = atomic_read(&nsbox_state);
+		nsbox_groups_clear_live();
+		ret = nsbox_walk_count(true);
+		if (ret)
+			return ret;
+		if (atomic_cmpxchg(&nsbox_state, seen, NSBOX_LIVE) == seen)
+			break;
+		if (nsbox_walks >= 1000) {
+			/* Go live anyway; VERIFY will show what is off. */
+			atomic_set(&nsbox_state, NSBOX_LIVE);
+			pr_warn("tasks kept changing during %u start-up walks; counts may be off (see VERIFY)\n",
+				nsbox_walks);
+			break;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+void nsbox_track_exit(void)
+{
+	nsbox_hooks_detach();
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox - walks of every task.
+ *
+ * The hooks keep counts up to date as things happen; some questions still
+ * need a look at every task:
+ *
+ *  - at load, to count the tasks that already exist (nsbox_walk_count);
+ *  - for live values that change without an event: CPU time, faults and
+ *    I/O of tasks still running, resident memory, and which tasks are
+ *    runnable for the load average (nsbox_walk_live);
+ *  - for VERIFY, which recounts procs and threads from scratch and
+ *    compares (nsbox_walk_live as well).
+ *
+ * A walk runs under rcu_read_lock() and takes each task's task_lock() in
+ * turn (it protects ->nsproxy and ->mm); it never sleeps.  Walks run in
+ * process context only, never in a probe handler.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bsearch.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "nsbox.h"
+#include "compat.h"
+
+/* Start-up: count every existing task into its groups. */
+int nsbox_walk_count(bool for_start)
+{
+	struct task_struct *p, *t;
+	struct nsbox_idents ids;
+	int k;
+
+	rcu_read_lock();
+	for_each_process_thread(p, t) {
+		bool leader = thread_group_leader(t);
+
+		task_lock(t);
+		if (nsbox_task_counted(t) && nsbox_task_idents(t, &ids)) {
+			for (k = 0; k < NSBOX_KIND_COUNT; k++)
+				nsbox_group_join(k, &ids.k[k], leader);
+		}
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static int nsbox_live_cmp(const void *key, const void *elt)
+{
+	const struct nsbox_live *a = key, *b = elt;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return 0;
+}
+
+/*
+ * The task that stands for its process's address space: the leader, or
+ * any thread if the leader has already dropped its mm.  Threads share
+ * one mm, so RSS is counted once per process.
+ */
+static bool nsbox_mm_owner(struct task_struct *t)
+{
+	return t->mm && (thread_group_leader(t) || !READ_ONCE(t->group_leader->mm));
+}
+
+/**
+ * nsbox_walk_live() - add up the live values of every task, per group
+ * @batch: groups to fill, sorted by (kind, id), sums zeroed
+ * @n: entries in @batch
+ * @tasks: if not NULL, set to the number of counted tasks walked
+ *
+ * For each counted task and each of its nine groups found in @batch: add
+ * its current enum nsbox_acc values, count it (walk_threads, walk_procs,
+ * active), and add its process's RSS and virtual size once.
+ *
+ * Returns the number of (task, kind) pairs whose group was not in @batch.
+ */
+u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks)
+{
+	struct task_struct *p, *t;
+	struct nsbox_idents ids;
+	s64 v[NSBOX_NR_ACC];
+	u64 missing = 0, walked = 0;
+	int k, i;
+
+	rcu_read_lock();
+	for_each_process_thread(p, t) {
+		u64 rss = 0, vm = 0;
+		bool has_mm = false, leader = thread_group_leader(t);
+		bool active;
+
+		task_lock(t);
+		if (!nsbox_task_counted(t) || !nsbox_task_idents(t, &ids)) {
+			task_unlock(t);
+			continue;
+		}
+		if (nsbox_mm_owner(t)) {
+			/* task_lock keeps t->mm from being released. */
+			rss = (u64)get_mm_rss(t->mm) << PAGE_SHIFT;
+			vm = (u64)READ_ONCE(t->mm->total_vm) << PAGE_SHIFT;
+			has_mm = true;
+		}
+		task_unlock(t);
+		walked++;
+		nsbox_task_values(t, v);
+		active = nsbox_task_loads(t);
+
+		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+			struct nsbox_live key = { .kind = k, .id = ids.k[k].id };
+			struct nsbox_live *e;
+
+			e = bsearch(&key, batch, n, sizeof(*batch), nsbox_live_cmp);
+			if (!e) {
+				missing++;
+				continue;
+			}
+			for (i = 0; i < NSBOX_NR_ACC; i++)
+				e->acc[i] += v[i];
+			e->walk_threads++;
+			e->walk_procs += leader;
+			e->active += active;
+			if (has_mm) {
+				e->rss += rss;
+				e->vm += vm;
+			}
+		}
+	}
+	rcu_read_unlock();
+	if (tasks)
+		*tasks = walked;
+	return missing;
+}
+
+static int nsbox_key_cmp(const void *a, const void *b)
+{
+	return nsbox_live_cmp(a, b);
+}
+
+/**
+ * nsbox_batch_collect() - the next groups of a dump, in (kind, id) order
+ * @cap: most entries to return
+ * @after: return only keys greater than this one, or NULL for all
+ * @kind: only this enum nsbox_kind, or -1 for every kind
+ * @nr: set to the number of entries returned
+ *
+ * Returns a kvmalloc'ed array (free with kvfree) with zeroed sums, or
+ * NULL on allocation failure.  The resume key is a value, not a pointer,
+ * so groups created or evicted between two calls cannot hurt.
+ */
+struct nsbox_live *nsbox_batch_collect(unsigned int cap,
+				       const struct nsbox_live *after,
+				       int kind, unsigned int *nr)
+{
+	struct nsbox_live *all;
+	struct nsbox_group *g;
+	unsigned int n = 0, max, i;
+	u64 groups, ev, fail, bytes;
+	u32 size;
+
+	nsbox_groups_stats(&groups, &ev, &fail, &bytes, &size);
+	max = groups + 64;
+	all = kvcalloc(max, sizeof(*all), GFP_KERNEL);
+	if (!all)
+		return NULL;
+	rcu_read_lock();
+	for (i = 0; i < nsbox_group_bucket_count(); i++) {
+		hlist_for_each_entry_rcu(g, nsbox_group_bucket(i), node) {
+			struct nsbox_live key = { .kind = g->kind, .id = g->id };
+
+			if (n >= max)
+				break;
+			if (nsbox_group_dead(g) || (kind >= 0 && g->kind != kind))
+				continue;
+			if (after && nsbox_live_cmp(&key, after) <= 0)
+				continue;
+			all[n++] = key;
+		}
+	}
+	rcu_read_unlock();
+	sort(all, n, sizeof(*all), nsbox_key_cmp, NULL);
+	*nr = min(n, cap);
+	return all;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox ps - every task with its eight namespaces and its cgroup, as the
+ * module sees them (GET_TASK dump); pids as seen from our pid namespace.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "../uapi/linux/nsbox.h"
+#include "cmds.h"
+#include "err.h"
+#include "genl.h"
+#include "kind.h"
+#include "table.h"
+#include "util.h"
+
+struct task_row {
+	uint64_t v[NSBOX_TASK_A_MAX + 1];
+	char comm[32];
+	char path[512];
+};
+
+struct task_list {
+	struct task_row *rows;
+	size_t n, cap;
+};
+
+/* procps' column names for the namespaces (ps -o mntns,...). */
+static const struct { struct nsbox_col col; int attr; } columns[] = {
+	{ { "pid", true, true, "process id (thread group)" }, NSBOX_TASK_A_PID },
+	{ { "tid", true, true, "thread id" }, NSBOX_TASK_A_TID },
+	{ { "ppid", true, true, "parent's process id" }, NSBOX_TASK_A_PPID },
+	{ { "comm", false, true, "command name" }, NSBOX_TASK_A_COMM },
+	{ { "mntns", true, true, "mount namespace" }, NSBOX_TASK_A_MNTNS },
+	{ { "pidns", true, true, "pid namespace" }, NSBOX_TASK_A_PIDNS },
+	{ { "netns", true, true, "network namespace" }, NSBOX_TASK_A_NETNS },
+	{ { "utsns", true, false, "UTS namespace" }, NSBOX_TASK_A_UTSNS },
+	{ { "ipcns", true, false, "IPC namespace" }, NSBOX_TASK_A_IPCNS },
+	{ { "userns", true, true, "user namespace" }, NSBOX_TASK_A_USERNS },
+	{ { "cgroupns", true, false, "cgroup namespace" }, NSBOX_TASK_A_CGROUPNS },
+	{ { "timens", true, false, "time namespace" }, NSBOX_TASK_A_TIMENS },
+	{ { "cgroup", true, false, "cgroup v2 cgroup id" }, NSBOX_TASK_A_CGROUP },
+	{ { "cgroup_path", false, true, "cgroup path" }, NSBOX_TASK_A_CGROUP_PATH },
+};
+
+#define NCOLS ARRAY_SIZE(columns)
+
+static const char *task_cell(const void *r, int col, char *buf, size_t len)
+{
+	const struct task_row *row = r;
+	int a = columns[col].attr;
+
+	if (a == NSBOX_TASK_A_COMM)
+		return row->comm;
+	if (a == NSBOX_TASK_A_CGROUP_PATH)
+		return row->path;
+	snprintf(buf, len, "%" PRIu64, row->v[a]);
+	return buf;
+}
+
+static int on_task(struct nl_msg *msg, void *arg)
+{
+	struct task_list *l = arg;
+	struct nlattr *tb[NSBOX_A_MAX + 1], *t[NSBOX_TASK_A_MAX + 1];
+	struct task_row *row;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0 ||
+	    !tb[NSBOX_A_TASK] ||
+	    nla_parse_nested(t, NSBOX_TASK_A_MAX, tb[NSBOX_A_TASK], NULL) < 0)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct task_row *rows = realloc(l->rows, cap * sizeof(*rows));
+
+		if (!rows)
+			return -ENOMEM;
+		l->rows = rows;
+		l->cap = cap;
+	}
+	row = &l->rows[l->n++];
+	memset(row, 0, sizeof(*row));
+	for (int a = NSBOX_TASK_A_TID; a <= NSBOX_TASK_A_MAX; a++) {
+		if (!t[a])
+			continue;
+		if (a == NSBOX_TASK_A_COMM)
+			nla_strlcpy(row->comm, t[a], sizeof(row->comm));
+		else if (a == NSBOX_TASK_A_CGROUP_PATH)
+			nla_strlcpy(row->path, t[a], sizeof(row->path));
+		else if (nla_len(t[a]) == 8)
+			row->v[a] = nla_get_u64(t[a]);
+		else if (nla_len(t[a]) == 4)
+			row->v[a] = nla_get_u32(t[a]);
+	}
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nsbox ps [-J] [-r] [-n] [-o LIST] [KIND:ID]\n"
+		"\n"
+		"List tasks (threads included) with their namespaces and cgroup, as\n"
+		"nsbox.ko sees them; pids are as seen from this pid namespace.\n"
+		"KIND:ID (e.g. pid:4026531836, cgroup2:1234) lists one group's tasks.\n"
+		"\n"
+		"  -o, --output LIST  columns to show, e.g. -o pid,comm,netns\n"
+		"  -J, --json         JSON: {\"tasks\":[{...}]}, every column unless -o\n"
+		"  -r, --raw          raw output, no column alignment\n"
+		"  -n, --noheadings   no header line\n"
+		"  -h, --help         this help\n");
+	if (out == stdout) {
+		struct nsbox_col cols[NCOLS];
+
+		for (size_t i = 0; i < NCOLS; i++)
+			cols[i] = columns[i].col;
+		nsbox_table_help(cols, NCOLS);
+	}
+}
+
+int cmd_ps(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
+	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
+	struct nsbox_table_opts o = { 0 };
+	struct task_list l = { 0 };
+	struct nsbox_col cols[NCOLS];
+	struct nsbox_nl_error e;
+	struct nsbox_table t;
+	int kind = -1, c, ret;
+	uint64_t id = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:Jrnh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.columns = optarg; break;
+		case 'J': o.json = true; break;
+		case 'r': o.raw = true; break;
+		case 'n': o.noheadings = true; break;
+		case 'h': usage(stdout); return NSBOX_EXIT_OK;
+		default:
+			return nsbox_usage_err("ps", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		if (nsbox_group_ref_parse(argv[optind], &kind, &id))
+			return nsbox_usage_err("ps", "'%s' is not KIND:ID (e.g. net:4026531840; kinds: %s)",
+					       argv[optind], nsbox_kind_list());
+		if (++optind < argc)
+			return nsbox_usage_err("ps", "unexpected argument '%s'", argv[optind]);
+	}
+
+	for (size_t i = 0; i < NCOLS; i++)
+		cols[i] = columns[i].col;
+	ret = nsbox_table_init(&t, cols, NCOLS, &o, "tasks", "ps");
+	if (ret)
+		return ret;
+	ret = nsbox_nl_open(&nl);
+	if (ret)
+		goto out;
+	msg = nsbox_nl_msg(&nl, NSBOX_CMD_GET_TASK, NLM_F_DUMP);
+	if (!msg || (kind >= 0 && (nla_put_u8(msg, NSBOX_A_KIND, kind) < 0 ||
+				   nla_put_u64(msg, NSBOX_A_ID, id) < 0)))
+		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	if (nsbox_nl_request(&nl, msg, on_task, &l, &e) < 0) {
+		ret = nsbox_nl_report("GET_TASK", &e);
+		goto out;
+	}
+	for (size_t i = 0; !ret && i < l.n; i++)
+		ret = nsbox_table_add(&t, &l.rows[i], task_cell);
+	if (!ret)
+		ret = nsbox_table_print(&t);
+out:
+	free(l.rows);
+	nsbox_table_free(&t);
+	return ret;
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nsbox tool - libsmartcols tables (see table.h). */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "table.h"
+
+static int find_col(const struct nsbox_col *cols, size_t ncols,
+		    const char *name, size_t len)
+{
+	for (size_t i = 0; i < ncols; i++)
+		if (strlen(cols[i].name) == len && !strncasecmp(cols[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+static int select_cols(struct nsbox_table *t, const struct nsbox_col *cols,
+		       size_t ncols, const struct nsbox_table_opts *o,
+		       const char *cmd)
+{
+	const char *p = o->columns;
+
+	t->nsel = 0;
+	if (!p) {
+		/* JSON carries every field; the text table the usual ones. */
+		for (size_t i = 0; i < ncols && t->nsel < NSBOX_MAX_COLS; i++)
+			if (o->json || cols[i].dflt)
+				t->sel[t->nsel++] = (int)i;
+		return NSBOX_EXIT_OK;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int c = find_col(cols, ncols, p, len);
+
+		if (c < 0)
+			return nsbox_usage_err(cmd, "unknown column '%.*s' in -o (see --help for the list)",
+					       (int)len, p);
+		if (t->nsel >= NSBOX_MAX_COLS)
+			return nsbox_usage_err(cmd, "too many columns in -o");
+		t->sel[t->nsel++] = c;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!t->nsel)
+		return nsbox_usage_err(cmd, "-o needs at least one column");
+	return NSBOX_EXIT_OK;
+}
+
+int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
+		     size_t ncols, const struct nsbox_table_opts *o,
+		     const char *json_name, const char *cmd)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->cols = cols;
+	ret = select_cols(t, cols, ncols, o, cmd);
+	if (ret)
+		return ret;
+	t->tb = scols_new_table();
+	if (!t->tb)
+		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	scols_table_enable_json(t->tb, o->json);
+	scols_table_set_name(t->tb, json_name);
+	scols_table_enable_raw(t->tb, o->raw);
+	scols_table_enable_noheadings(t->tb, o->noheadings);
+	for (size_t i = 0; i < t->nsel; i++) {
+		const struct nsbox_col *c = &cols[t->sel[i]];
+		char head[64];
+		struct libscols_column *cl;
+		size_t k;
+
+		/* JSON keys are the field names; headings their upper case. */
+		for (k = 0; c->name[k] && k < sizeof(head) - 1; k++)
+			head[k] = o->json ? c->name[k] : (char)toupper((unsigned char)c->name[k]);
+		head[k] = '\0';
+		cl = scols_table_new_column(t->tb, head, 0,
+					    c->number ? SCOLS_FL_RIGHT : 0);
+		if (!cl)
+			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+		scols_column_set_json_type(cl, c->number ? SCOLS_JSON_NUMBER
+							 : SCOLS_JSON_STRING);
+	}
+	return NSBOX_EXIT_OK;
+}
+
+int nsbox_table_add(struct nsbox_table *t, const void *row,
+		    const char *(*cell)(const void *row, int col,
+					char *buf, size_t len))
+{
+	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
+	char buf[4096];
+
+	if (!ln)
+		return NSBOX_EXIT_FAIL;
+	for (size_t i = 0; i < t->nsel; i++) {
+		const char *s = cell(row, t->sel[i], buf, sizeof(buf));
+
+		if (scols_line_set_data(ln, i, s ? s : ""))
+			return NSBOX_EXIT_FAIL;
+	}
+	return NSBOX_EXIT_OK;
+}
+
+int nsbox_table_print(struct nsbox_table *t)
+{
+	return scols_print_table(t->tb) ? NSBOX_EXIT_FAIL : NSBOX_EXIT_OK;
+}
+
+void nsbox_table_free(struct nsbox_table *t)
+{
+	scols_unref_table(t->tb);
+	t->tb = NULL;
+}
+
+void nsbox_table_help(const struct nsbox_col *cols, size_t ncols)
+{
+	printf("\nColumns (-o a,b,...; * = shown by default):\n");
+	for (size_t i = 0; i < ncols; i++)
+		printf("  %c %-12s %s\n", cols[i].dflt ? '*' : ' ', cols[i].name,
+		       cols[i].help);
+}

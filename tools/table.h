@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsbox tool - tables and JSON through libsmartcols, the library behind
+ * lsns and lsblk: column selection (-o), JSON (-J), raw (-r) and
+ * no-headings (-n) output, the way util-linux tools do them.
+ */
+#ifndef NSBOX_TABLE_H
+#define NSBOX_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <libsmartcols/libsmartcols.h>
+
+struct nsbox_col {
+	const char *name;	/* JSON key; the heading is its upper case */
+	bool number;		/* JSON number (else string) */
+	bool dflt;		/* shown by default in the text table */
+	const char *help;	/* for --help / --list-columns */
+};
+
+struct nsbox_table_opts {
+	bool json;
+	bool raw;
+	bool noheadings;
+	const char *columns;	/* -o LIST, or NULL */
+};
+
+#define NSBOX_MAX_COLS 64
+
+struct nsbox_table {
+	struct libscols_table *tb;
+	const struct nsbox_col *cols;
+	int sel[NSBOX_MAX_COLS];	/* indexes into cols */
+	size_t nsel;
+};
+
+/* Returns an enum nsbox_exit code; prints the error itself. */
+int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
+		     size_t ncols, const struct nsbox_table_opts *o,
+		     const char *json_name, const char *cmd);
+/* Add a row; cell(row, col) returns the text of one cell. */
+int nsbox_table_add(struct nsbox_table *t, const void *row,
+		    const char *(*cell)(const void *row, int col,
+					char *buf, size_t len));
+int nsbox_table_print(struct nsbox_table *t);
+void nsbox_table_free(struct nsbox_table *t);
+void nsbox_table_help(const struct nsbox_col *cols, size_t ncols);
+
+#endif
