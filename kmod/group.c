@@ -49,6 +49,7 @@ static atomic64_t nsbox_failures = ATOMIC64_INIT(0);
 static bool nsbox_groups_closing;
 
 static void nsbox_evict_fn(struct work_struct *work);
+static void nsbox_group_free_rcu(struct rcu_head *head);
 static DECLARE_WORK(nsbox_evict_work, nsbox_evict_fn);
 
 static unsigned int nsbox_bucket_of(u8 kind, u64 id)
@@ -126,8 +127,19 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
 	spin_lock_irqsave(nsbox_lock_of(b), flags);
 	/* Someone may have created it since we looked. */
 	hlist_for_each_entry(old, &nsbox_buckets[b], node) {
-		if (old->id == g->id && old->kind == kind &&
-		    atomic_inc_unless_negative(&old->threads)) {
+		if (old->id != g->id || old->kind != kind)
+			continue;
+		if (READ_ONCE(old->retired)) {
+			/* A freed namespace's group: the new one replaces it. */
+			if (atomic_xchg(&old->threads, NSBOX_GROUP_DEAD) >= 0) {
+				hlist_del_rcu(&old->node);
+				call_rcu(&old->rcu, nsbox_group_free_rcu);
+				atomic_dec(&nsbox_nr_groups);
+				atomic_inc(&nsbox_gen);
+			}
+			continue;
+		}
+		if (atomic_inc_unless_negative(&old->threads)) {
 			spin_unlock_irqrestore(nsbox_lock_of(b), flags);
 			if (leader)
 				atomic_inc(&old->procs);
@@ -156,7 +168,7 @@ struct nsbox_group *nsbox_group_join(u8 kind, const struct nsbox_ident *ident,
 {
 	struct nsbox_group *g = nsbox_group_find(kind, ident->id);
 
-	if (g && atomic_inc_unless_negative(&g->threads)) {
+	if (g && !READ_ONCE(g->retired) && atomic_inc_unless_negative(&g->threads)) {
 		if (leader)
 			atomic_inc(&g->procs);
 		return g;
@@ -237,11 +249,8 @@ static int nsbox_victim_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/*
- * Unlink a group from the table.  @force: even if tasks are still counted
- * in it (the kernel object it stood for is known to be gone).
- */
-static bool nsbox_unlink(u8 kind, u64 id, bool force)
+/* Unlink an empty group from the table (eviction). */
+static bool nsbox_unlink(u8 kind, u64 id)
 {
 	unsigned int b = nsbox_bucket_of(kind, id);
 	struct nsbox_group *g;
@@ -252,12 +261,8 @@ static bool nsbox_unlink(u8 kind, u64 id, bool force)
 	hlist_for_each_entry(g, &nsbox_buckets[b], node) {
 		if (g->id != id || g->kind != kind)
 			continue;
-		if (force) {
-			if (atomic_xchg(&g->threads, NSBOX_GROUP_DEAD) < 0)
-				continue;
-		} else if (atomic_cmpxchg(&g->threads, 0, NSBOX_GROUP_DEAD) != 0) {
+		if (atomic_cmpxchg(&g->threads, 0, NSBOX_GROUP_DEAD) != 0)
 			continue;
-		}
 		hlist_del_rcu(&g->node);
 		call_rcu(&g->rcu, nsbox_group_free_rcu);
 		atomic_dec(&nsbox_nr_groups);
@@ -298,7 +303,7 @@ static void nsbox_evict_fn(struct work_struct *work)
 	sort(v, n, sizeof(*v), nsbox_victim_cmp, NULL);
 	want = atomic_read(&nsbox_nr_groups) - target;
 	for (i = 0; i < n && want; i++)
-		if (nsbox_unlink(v[i].kind, v[i].id, false)) {
+		if (nsbox_unlink(v[i].kind, v[i].id)) {
 			atomic64_inc(&nsbox_evictions);
 			want--;
 		}
@@ -306,20 +311,27 @@ static void nsbox_evict_fn(struct work_struct *work)
 }
 
 /**
- * nsbox_groups_retire_inum() - a namespace inode number is being reused
- * @inum: the number the kernel just handed to a new namespace
+ * nsbox_groups_retire_inum() - a namespace's inode number is given back
+ * @inum: the number of the namespace being freed
  *
  * Namespace inode numbers are recycled: once a namespace is freed, the
- * next one created may get the same number.  The old namespace's group
- * must not carry on as the new one's, so it is dropped here, before any
- * task can enter the new namespace.  Any context; never sleeps.
+ * next one created may get the same number.  The freed namespace's group
+ * keeps its final numbers for readers, marked retired; the first task
+ * seen in a namespace with that number replaces it with a fresh group
+ * (nsbox_group_create()).  Any context; never sleeps.
  */
 void nsbox_groups_retire_inum(u64 inum)
 {
+	struct nsbox_group *g;
 	int k;
 
-	for (k = 0; k < NSBOX_KIND_CGROUP2; k++)
-		nsbox_unlink(k, inum, true);
+	rcu_read_lock();
+	for (k = 0; k < NSBOX_KIND_CGROUP2; k++) {
+		g = nsbox_group_find(k, inum);
+		if (g)
+			WRITE_ONCE(g->retired, true);
+	}
+	rcu_read_unlock();
 }
 
 void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,

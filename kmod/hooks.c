@@ -106,19 +106,10 @@ static int nsbox_attach_kprobe(struct nsbox_hook *hook)
 	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
 		snprintf(hook->symbuf, sizeof(hook->symbuf), "%s%s", base,
 			 suffixes[i]);
-		if (hook->kind == NSBOX_HOOK_KRETPROBE) {
-			memset(&hook->krp, 0, sizeof(hook->krp));
-			hook->krp.kp.symbol_name = hook->symbuf;
-			hook->krp.entry_handler = hook->entry;
-			hook->krp.handler = hook->ret;
-			hook->krp.data_size = hook->data_size;
-			ret = register_kretprobe(&hook->krp);
-		} else {
-			memset(&hook->kp, 0, sizeof(hook->kp));
-			hook->kp.symbol_name = hook->symbuf;
-			hook->kp.pre_handler = hook->pre;
-			ret = register_kprobe(&hook->kp);
-		}
+		memset(&hook->kp, 0, sizeof(hook->kp));
+		hook->kp.symbol_name = hook->symbuf;
+		hook->kp.pre_handler = hook->pre;
+		ret = register_kprobe(&hook->kp);
 		if (!ret) {
 			hook->symbol = hook->symbuf;
 			return 0;
@@ -168,8 +159,8 @@ int nsbox_hook_attach(struct nsbox_hook *hook)
  * nsbox_hooks_detach() - unregister every hook and free the table
  *
  * When this returns, no handler is running or will run: kprobes are
- * synchronised by unregister_kprobe() and unregister_kretprobe(),
- * tracepoint probes by tracepoint_synchronize_unregister().
+ * synchronised by unregister_kprobe(), tracepoint probes by
+ * tracepoint_synchronize_unregister().
  */
 void nsbox_hooks_detach(void)
 {
@@ -184,8 +175,6 @@ void nsbox_hooks_detach(void)
 		if (hook->kind == NSBOX_HOOK_TRACEPOINT) {
 			tracepoint_probe_unregister(hook->tp, hook->probe, hook);
 			tracepoints = true;
-		} else if (hook->kind == NSBOX_HOOK_KRETPROBE) {
-			unregister_kretprobe(&hook->krp);
 		} else {
 			unregister_kprobe(&hook->kp);
 		}

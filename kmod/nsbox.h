@@ -50,11 +50,7 @@ struct nsbox_hook_stats {
  * @stats: per-CPU hit/miss counters
  * @pre: kprobe handler (kind %NSBOX_HOOK_KPROBE)
  * @probe: tracepoint probe function (kind %NSBOX_HOOK_TRACEPOINT)
- * @entry: kretprobe entry handler (kind %NSBOX_HOOK_KRETPROBE)
- * @ret: kretprobe return handler
- * @data_size: per-call data the entry handler passes to @ret
  * @kp: the kprobe, while attached
- * @krp: the kretprobe, while attached
  * @tp: the tracepoint, while attached
  * @symbuf: storage for a suffixed symbol name
  */
@@ -66,11 +62,7 @@ struct nsbox_hook {
 	struct nsbox_hook_stats __percpu *stats;
 	kprobe_pre_handler_t pre;
 	void *probe;
-	kretprobe_handler_t entry;
-	kretprobe_handler_t ret;
-	size_t data_size;
 	struct kprobe kp;
-	struct kretprobe krp;
 	struct tracepoint *tp;
 	char symbuf[64];
 };
@@ -149,6 +141,8 @@ struct nsbox_idents {
  * @kind: enum nsbox_kind
  * @has_parent: @parent is valid
  * @has_owner: @owner is valid
+ * @retired: the namespace was freed; its inode number may be reused by a
+ *	new namespace, which then gets a group of its own
  * @threads: live tasks; NSBOX_GROUP_DEAD once evicted
  * @procs: live processes (thread-group leaders)
  * @cnt: event counters, enum nsbox_cnt
@@ -169,6 +163,7 @@ struct nsbox_group {
 	u8 kind;
 	bool has_parent;
 	bool has_owner;
+	bool retired;
 	atomic_t threads;
 	atomic_t procs;
 	atomic64_t cnt[NSBOX_NR_CNT];

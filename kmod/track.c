@@ -35,11 +35,15 @@
  *              (CLONE_INTO_CGROUP) needs no hook: task_new sees the task
  *              already in its cgroup.
  *   oom_kill   kprobe __oom_kill_process()   the OOM killer's victim.
- *   ns_inum    kretprobe proc_alloc_inum()   every new namespace gets its
- *              inode number here, and numbers of freed namespaces are
- *              reused: a group still holding that number belonged to a
- *              namespace that no longer exists and is dropped, so a new
- *              namespace never inherits an old one's counters.
+ *   ns_free    kprobe proc_free_inum()   a namespace being freed gives
+ *              back its inode number, which the next new namespace may
+ *              get.  The group is marked retired: it keeps its final
+ *              numbers for readers, but a task entering a namespace with
+ *              that number starts a fresh group, so a new namespace never
+ *              inherits an old one's counters.  (A kretprobe on
+ *              proc_alloc_inum() would see the reuse directly, but
+ *              reloading a module with a kretprobe during a fork storm
+ *              crashed 6.1 in our tests; a plain kprobe here did not.)
  *
  * Start-up: tasks that exist at load are counted by a walk of all tasks.
  * So that a task is counted exactly once, the hooks are attached first in
@@ -53,6 +57,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/moduleparam.h>
 #include <linux/ipc_namespace.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
@@ -65,6 +70,10 @@
 #include "compat.h"
 
 #define NSBOX_LIVE	(-1)
+
+static char *nsbox_skip_hooks = "";
+module_param_named(skip_hooks, nsbox_skip_hooks, charp, 0444);
+MODULE_PARM_DESC(skip_hooks, "comma-separated hook names not to attach (see nsbox info)");
 
 /* >= 0: starting, the number of hook runs seen; NSBOX_LIVE: counting. */
 static atomic_t nsbox_state = ATOMIC_INIT(0);
@@ -480,27 +489,13 @@ static int nsbox_on_oom_kill(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-struct nsbox_inum_call {
-	unsigned int *inum;
-};
-
-static int nsbox_on_inum_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static int nsbox_on_ns_free(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct nsbox_inum_call *c = (void *)ri->data;
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	unsigned int inum = regs_get_kernel_argument(regs, 0);
 
-	c->inum = (unsigned int *)regs_get_kernel_argument(regs, 0);
-	return 0;
-}
-
-static int nsbox_on_inum_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct nsbox_inum_call *c = (void *)ri->data;
-	struct nsbox_hook *hook = container_of(get_kretprobe(ri), struct nsbox_hook, krp);
-
-	if (regs_return_value(regs) == 0) {
-		nsbox_groups_retire_inum(READ_ONCE(*c->inum));
-		nsbox_hook_hit(hook);
-	}
+	nsbox_groups_retire_inum(inum);
+	nsbox_hook_hit(hook);
 	return 0;
 }
 
@@ -519,11 +514,24 @@ static struct nsbox_hook nsbox_hooks[] = {
 	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_cgroup_move },
 	{ .name = "oom_kill", .symbol = "__oom_kill_process",
 	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_oom_kill },
-	{ .name = "ns_inum", .symbol = "proc_alloc_inum",
-	  .kind = NSBOX_HOOK_KRETPROBE, .entry = nsbox_on_inum_entry,
-	  .ret = nsbox_on_inum_return,
-	  .data_size = sizeof(struct nsbox_inum_call) },
+	{ .name = "ns_free", .symbol = "proc_free_inum",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_free },
 };
+
+/* Is @name an item of the comma-separated @list? */
+static bool nsbox_name_listed(const char *name, const char *list)
+{
+	size_t n = strlen(name);
+
+	while (list && *list) {
+		if (!strncmp(list, name, n) && (list[n] == ',' || !list[n]))
+			return true;
+		list = strchr(list, ',');
+		if (list)
+			list++;
+	}
+	return false;
+}
 
 /**
  * nsbox_track_init() - attach the hooks and count the tasks that exist
@@ -543,6 +551,10 @@ int nsbox_track_init(void)
 
 	atomic_set(&nsbox_state, 0);
 	for (i = 0; i < ARRAY_SIZE(nsbox_hooks); i++) {
+		if (nsbox_name_listed(nsbox_hooks[i].name, nsbox_skip_hooks)) {
+			pr_info("hook %s not attached (skip_hooks)\n", nsbox_hooks[i].name);
+			continue;
+		}
 		ret = nsbox_hook_attach(&nsbox_hooks[i]);
 		if (ret == -ENOMEM || ret == -ENOSPC)
 			return ret;
@@ -560,7 +572,7 @@ int nsbox_track_init(void)
 			return ret;
 		if (atomic_cmpxchg(&nsbox_state, seen, NSBOX_LIVE) == seen)
 			break;
-		if (nsbox_walks >= 1000) {
+		if (nsbox_walks >= 200) {
 			/* Go live anyway; VERIFY will show what is off. */
 			atomic_set(&nsbox_state, NSBOX_LIVE);
 			pr_warn("tasks kept changing during %u start-up walks; counts may be off (see VERIFY)\n",

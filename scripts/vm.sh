@@ -42,6 +42,8 @@ Boot the nsbox lab VM (QEMU) on a Debian kernel with nsbox.ko loaded.
   --smp N         virtual CPUs (default 2)
   --mem MB        guest memory (default 1024)
   --icount        deterministic TCG: -smp 1 -icount shift=0 (benchmarks)
+  --append ARGS   extra kernel command line (e.g. loglevel=7); also
+                  \$NSBOX_VM_APPEND
   -h, --help      this help
 
 Exit status with --run: FILE's status; 123 guest crashed, 124 timeout,
@@ -57,6 +59,7 @@ ACCEL=${NSBOX_VM_ACCEL:-auto}
 SMP=2
 MEM=1024
 ICOUNT=0
+APPEND=${NSBOX_VM_APPEND:-}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=${2:?}; shift 2 ;;
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--smp) SMP=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
 	--icount) ICOUNT=1; SMP=1; shift ;;
+	--append) APPEND="$APPEND ${2:?}"; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "vm.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -123,6 +127,14 @@ for t in "$TOP"/build/tests/vm/*; do
 	*) install_bin "$t" "/opt/nsbox/tests/$(basename "$t")" ;;
 	esac
 done
+mkdir -p "$ROOT/opt/nsbox/bench"
+for t in "$TOP"/build/bench/*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	case "$t" in
+	*.sh) install -m 0755 "$t" "$ROOT/opt/nsbox/bench/" ;;
+	*) install_bin "$t" "/opt/nsbox/bench/$(basename "$t")" ;;
+	esac
+done
 # Peers the tests compare against: clients we did not write.
 for b in genl-ctrl-list lsns jq; do
 	p=$(command -v "$b" || true)
@@ -173,9 +185,11 @@ fi
 
 # --- QEMU ---------------------------------------------------------------------
 ACCEL=$(pick_accel "$ACCEL" "$KVER")
-CMDLINE="console=ttyS0 rdinit=/init panic=-1 oops=panic quiet loglevel=4"
+# A soft lockup panics too: a stuck CPU ends the run at once (123)
+# instead of at the timeout.
+CMDLINE="console=ttyS0 rdinit=/init panic=-1 oops=panic softlockup_panic=1 quiet loglevel=4"
 CMDLINE+=" nsbox_mode=$MODE nsbox_load=$LOAD_MODULE nsbox_run=$RUNFILE"
-CMDLINE+=" nsbox_kver=$KVER"
+CMDLINE+=" nsbox_kver=$KVER ${APPEND}"
 QEMU=(qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot
 	-m "$MEM" -smp "$SMP" -kernel "$VMLINUZ" -initrd "$WORK/initrd.cpio"
 	-append "$CMDLINE")

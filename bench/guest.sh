@@ -1,0 +1,30 @@
+#!/bin/sh
+# bench/guest.sh - runs inside the lab VM (see bench/run.sh).
+# A/B rounds with the module unloaded (off) and loaded (on), interleaved,
+# then nsbox groups vs lsns over a large population.
+B=/opt/nsbox/bench
+N=${BENCH_N:-300}
+ROUNDS=${BENCH_ROUNDS:-3}
+NS=${BENCH_NS:-1000}
+THREADS=${BENCH_THREADS:-10}
+
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	rmmod nsbox
+	off_f=$($B/fork_bench fork "$N"); off_e=$($B/fork_bench exec "$N")
+	insmod "$NSBOX_KO"
+	on_f=$($B/fork_bench fork "$N"); on_e=$($B/fork_bench exec "$N")
+	echo "BENCH round=$r fork_off=$off_f fork_on=$on_f exec_off=$off_e exec_on=$on_e"
+	r=$((r + 1))
+done
+
+mkfifo /tmp/hold
+$B/spawn_bench "$NS" "$THREADS" < /tmp/hold > /tmp/ready &
+exec 3> /tmp/hold
+while ! grep -q ready /tmp/ready 2>/dev/null; do sleep 1; done
+echo "BENCH population: $(ls -d /proc/[0-9]* | wc -l) processes, $(ls -d /proc/[0-9]*/task/* | wc -l) tasks, $(lsns -n -t uts | wc -l) uts namespaces"
+echo "BENCH list nsbox_groups_ns=$($B/timeit 3 nsbox groups -J) lsns_ns=$($B/timeit 3 lsns -J)"
+echo "BENCH dump $($B/dump_stats)"
+echo "BENCH table $(nsbox info -J | jq -c '{groups, group_bytes, memory_bytes}')"
+exec 3>&-
+wait

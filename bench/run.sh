@@ -1,0 +1,43 @@
+#!/bin/bash
+# bench/run.sh [KVER] - nsbox's benchmarks, printed (not a test).
+#
+# 1. Hook overhead: fork+exit+wait and fork+execve+wait with nsbox.ko
+#    unloaded vs loaded, A/B rounds interleaved in one VM booted with
+#    -smp 1 -icount shift=0 (guest time = guest instructions: exact and
+#    repeatable), then the same under normal TCG for wall time.
+# 2. nsbox groups vs lsns over NS namespaces x THREADS tasks (default
+#    1,000 x 10), with entries, bytes and recvmsg calls of one dump.
+# Environment: BENCH_N, BENCH_ROUNDS, BENCH_NS, BENCH_THREADS.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/scripts/lib.sh"
+KVER=${1:-$(default_kver)}
+make -s -C "$TOP" tool tests >/dev/null
+make -s -C "$TOP/bench"
+export NSBOX_VM_APPEND="BENCH_N=${BENCH_N:-300} BENCH_ROUNDS=${BENCH_ROUNDS:-3} BENCH_NS=${BENCH_NS:-1000} BENCH_THREADS=${BENCH_THREADS:-10}"
+
+summarise() {
+	awk '
+	/^BENCH round=/ {
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2] }
+		n++
+	}
+	/^BENCH (population|list|dump|table)/ { print }
+	/^BENCH list/ {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); l[kv[1]] = kv[2] }
+		printf "  nsbox groups -J is %.1fx faster than lsns -J\n", l["lsns_ns"] / l["nsbox_groups_ns"]
+	}
+	END {
+		if (n) {
+			printf "  fork+exit:   off %d  on %d  (+%.2f%%)\n", v["fork_off"]/n, v["fork_on"]/n, 100*(v["fork_on"]-v["fork_off"])/v["fork_off"]
+			printf "  fork+execve: off %d  on %d  (+%.2f%%)\n", v["exec_off"]/n, v["exec_on"]/n, 100*(v["exec_on"]-v["exec_off"])/v["exec_off"]
+		}
+	}'
+}
+
+echo "== $KVER, -icount shift=0 (numbers are guest instructions per iteration)"
+"$TOP/scripts/vm.sh" --kernel "$KVER" --icount --mem 2048 --timeout 1800 \
+	--run "$TOP/build/bench/guest.sh" 2>&1 | tee "$TOP/build/bench/icount.log" | grep '^BENCH' | summarise
+echo "== $KVER, TCG -smp 2 (numbers are wall-clock ns per iteration)"
+NSBOX_VM_APPEND="$NSBOX_VM_APPEND" "$TOP/scripts/vm.sh" --kernel "$KVER" --mem 2048 --timeout 1800 \
+	--run "$TOP/build/bench/guest.sh" 2>&1 | tee "$TOP/build/bench/tcg.log" | grep '^BENCH' | summarise
