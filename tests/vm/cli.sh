@@ -12,7 +12,7 @@ check() {	# check NAME COMMAND...: ok if COMMAND succeeds
 }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..18"
 
 out=$(genl-ctrl-list 2>&1)
 check "genl-ctrl-list lists the nsbox family" \
@@ -45,5 +45,33 @@ check "module unloaded: message says how to load it" \
 	sh -c 'echo "$1" | grep -qF "nsbox: kernel module not loaded (generic netlink family \"nsbox\" not found); load it with: sudo insmod kmod/nsbox.ko"' _ "$out"
 insmod "$NSBOX_KO"
 check "nsbox info answers again after insmod" sh -c 'nsbox info >/dev/null'
+
+
+# ---- groups and ps -----------------------------------------------------------
+want_g='["cpu_ns","execs","exits","first_seen","forks","id","kind","load1","load15","load5","majflt","minflt","moved_in","moved_out","nivcsw","nvcsw","oom_kills","owner","parent","path","procs","rchar","read_bytes","rss_bytes","stime_ns","syscr","syscw","threads","utime_ns","vm_bytes","wchar","write_bytes"]'
+check "groups -J: every group has exactly the documented fields" \
+	sh -c 'nsbox groups -J | jq -e --argjson w "$1" "[.groups[] | keys == \$w] | all and length > 8" >/dev/null' _ "$want_g"
+want_t='["cgroup","cgroup_path","cgroupns","comm","ipcns","mntns","netns","pid","pidns","ppid","tid","timens","userns","utsns"]'
+check "ps -J: every task has exactly the documented fields" \
+	sh -c 'nsbox ps -J | jq -e --argjson w "$1" "[.tasks[] | keys == \$w] | all and length > 10" >/dev/null' _ "$want_t"
+unshare -n -u sleep 30 &
+bg=$!
+while [ "$(readlink /proc/$bg/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do sleep 0.1; done
+lsns_net=$(lsns -n -r -t net -o NS | sort -u | tr '\n' ' ')
+nsbox_net=$(nsbox groups -J --kind net | jq -r '.groups[] | select(.procs > 0) | .id' | sort -u | tr '\n' ' ')
+echo "# lsns net: $lsns_net"
+echo "# nsbox net (procs > 0): $nsbox_net"
+check "the net namespaces with processes are the ones lsns lists" test "$lsns_net" = "$nsbox_net"
+id=$(readlink /proc/$bg/ns/net | tr -dc 0-9)
+check "groups net:ID shows one group with 1 process" \
+	sh -c 'nsbox groups -J "net:$1" | jq -e ".groups | length == 1 and .[0].procs == 1" >/dev/null' _ "$id"
+check "ps net:ID lists exactly the task in it" \
+	sh -c '[ "$(nsbox ps -n -o pid "net:$1" | tr -d " ")" = "$2" ]' _ "$id" "$bg"
+kill $bg; wait $bg 2>/dev/null
+check "groups --kind bogus: exit 2 with the list of kinds" \
+	sh -c 'nsbox groups --kind bogus 2>&1; [ $? = 2 ]' 
+check "verify at a quiet moment: exit 0, no mismatches" sh -c 'nsbox verify | grep -q " 0 mismatches"'
+check "verify as an unprivileged user: exit 4 (permission)" \
+	sh -c 'su -s /bin/sh nobody -c "nsbox verify" 2>/dev/null; [ $? = 4 ]'
 
 [ "$fails" = 0 ]
