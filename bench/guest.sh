@@ -24,6 +24,8 @@ exec 3> /tmp/hold
 while ! grep -q ready /tmp/ready 2>/dev/null; do sleep 1; done
 echo "BENCH population: $(ls -d /proc/[0-9]* | wc -l) processes, $(ls -d /proc/[0-9]*/task/* | wc -l) tasks, $(lsns -n -t uts | wc -l) uts namespaces"
 echo "BENCH list nsbox_groups_ns=$($B/timeit 3 nsbox groups -J) lsns_ns=$($B/timeit 3 lsns -J)"
+echo "BENCH text nsbox_groups_ns=$($B/timeit 3 nsbox groups) lsns_ns=$($B/timeit 3 lsns)"
+echo "BENCH start nsbox_version_ns=$($B/timeit 3 nsbox --version) lsns_version_ns=$($B/timeit 3 lsns --version)"
 echo "BENCH dump $($B/dump_stats)"
 echo "BENCH table $(nsbox info -J | jq -c '{groups, group_bytes, memory_bytes}')"
 exec 3>&-

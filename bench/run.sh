@@ -22,10 +22,17 @@ summarise() {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2] }
 		n++
 	}
-	/^BENCH (population|list|dump|table)/ { print }
+	/^BENCH (population|list|text|start|dump|table)/ { print }
 	/^BENCH list/ {
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); l[kv[1]] = kv[2] }
 		printf "  nsbox groups -J is %.1fx faster than lsns -J\n", l["lsns_ns"] / l["nsbox_groups_ns"]
+	}
+	/^BENCH text/ {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); t[kv[1]] = kv[2] }
+		printf "  nsbox groups is %.1fx faster than lsns (text tables)\n", t["lsns_ns"] / t["nsbox_groups_ns"]
+	}
+	/^BENCH dump/ {
+		printf "  one GET_GROUP dump (kernel side + netlink) is %.1fx faster than lsns -J\n", l["lsns_ns"] / $11
 	}
 	END {
 		if (n) {
