@@ -87,7 +87,7 @@ fi
 
 # Everything the guest needs, built for this kernel if missing.
 KO=$(kmod_path "$KVER")
-if [ ! -f "$KO" ] || [ -n "$(find "$TOP/kmod" "$TOP/uapi" "$TOP/tests/kmod" \( -name '*.[ch]' -o -name Kbuild \) -newer "$KO" -print -quit)" ]; then
+if [ ! -f "$KO" ] || [ -n "$(find "$TOP/kmod" "$TOP/uapi" "$TOP/tests/kmod" \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \) -newer "$KO" -print -quit)" ]; then
 	"$TOP/scripts/build-kmod.sh" "$KVER" >&2
 fi
 [ -x "$TOP/tools/nsbox" ] || make -s -C "$TOP" tool >&2

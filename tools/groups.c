@@ -32,39 +32,39 @@ struct group_list {
 };
 
 /* Column -> attribute.  Order = JSON field order. */
-static const struct { struct nsbox_col col; int attr; } columns[] = {
-	{ { "kind", false, true, "namespace kind (as lsns names it) or cgroup2" }, NSBOX_GROUP_A_KIND },
-	{ { "id", true, true, "namespace inode number or cgroup id" }, NSBOX_GROUP_A_ID },
-	{ { "path", false, true, "cgroup2: path below the cgroup root" }, NSBOX_GROUP_A_PATH },
-	{ { "procs", true, true, "live processes" }, NSBOX_GROUP_A_PROCS },
-	{ { "threads", true, true, "live tasks" }, NSBOX_GROUP_A_THREADS },
-	{ { "forks", true, true, "tasks created here" }, NSBOX_GROUP_A_FORKS },
-	{ { "execs", true, true, "execve() calls" }, NSBOX_GROUP_A_EXECS },
-	{ { "exits", true, true, "tasks that exited here" }, NSBOX_GROUP_A_EXITS },
-	{ { "moved_in", true, false, "tasks that joined (unshare, setns, cgroup move)" }, NSBOX_GROUP_A_MOVED_IN },
-	{ { "moved_out", true, false, "tasks that left" }, NSBOX_GROUP_A_MOVED_OUT },
-	{ { "cpu_ns", true, true, "CPU time while here, ns" }, NSBOX_GROUP_A_CPU_NS },
-	{ { "utime_ns", true, false, "user CPU time, ns" }, NSBOX_GROUP_A_UTIME_NS },
-	{ { "stime_ns", true, false, "system CPU time, ns" }, NSBOX_GROUP_A_STIME_NS },
-	{ { "nvcsw", true, false, "voluntary context switches" }, NSBOX_GROUP_A_NVCSW },
-	{ { "nivcsw", true, false, "involuntary context switches" }, NSBOX_GROUP_A_NIVCSW },
-	{ { "minflt", true, false, "minor page faults" }, NSBOX_GROUP_A_MINFLT },
-	{ { "majflt", true, false, "major page faults" }, NSBOX_GROUP_A_MAJFLT },
-	{ { "rchar", true, false, "bytes read (syscalls)" }, NSBOX_GROUP_A_RCHAR },
-	{ { "wchar", true, false, "bytes written (syscalls)" }, NSBOX_GROUP_A_WCHAR },
-	{ { "read_bytes", true, false, "bytes read from storage" }, NSBOX_GROUP_A_READ_BYTES },
-	{ { "write_bytes", true, false, "bytes written to storage" }, NSBOX_GROUP_A_WRITE_BYTES },
-	{ { "syscr", true, false, "read syscalls" }, NSBOX_GROUP_A_SYSCR },
-	{ { "syscw", true, false, "write syscalls" }, NSBOX_GROUP_A_SYSCW },
-	{ { "rss_bytes", true, true, "resident memory, each address space once" }, NSBOX_GROUP_A_RSS_BYTES },
-	{ { "vm_bytes", true, false, "virtual memory, same rule" }, NSBOX_GROUP_A_VM_BYTES },
-	{ { "oom_kills", true, false, "tasks killed by the OOM killer" }, NSBOX_GROUP_A_OOM_KILLS },
-	{ { "load1", true, true, "load average, 1 min" }, NSBOX_GROUP_A_LOAD1 },
-	{ { "load5", true, false, "load average, 5 min" }, NSBOX_GROUP_A_LOAD5 },
-	{ { "load15", true, false, "load average, 15 min" }, NSBOX_GROUP_A_LOAD15 },
-	{ { "first_seen", true, false, "CLOCK_MONOTONIC ns when first seen" }, NSBOX_GROUP_A_FIRST_SEEN },
-	{ { "parent", true, false, "parent namespace or cgroup id" }, NSBOX_GROUP_A_PARENT },
-	{ { "owner", true, false, "owning user namespace" }, NSBOX_GROUP_A_OWNER },
+static const struct nsbox_col columns[] = {
+	{ "kind", false, true, "namespace kind (as lsns names it) or cgroup2", NSBOX_GROUP_A_KIND },
+	{ "id", true, true, "namespace inode number or cgroup id", NSBOX_GROUP_A_ID },
+	{ "path", false, true, "cgroup2: path below the cgroup root", NSBOX_GROUP_A_PATH },
+	{ "procs", true, true, "live processes", NSBOX_GROUP_A_PROCS },
+	{ "threads", true, true, "live tasks", NSBOX_GROUP_A_THREADS },
+	{ "forks", true, true, "tasks created here", NSBOX_GROUP_A_FORKS },
+	{ "execs", true, true, "execve() calls", NSBOX_GROUP_A_EXECS },
+	{ "exits", true, true, "tasks that exited here", NSBOX_GROUP_A_EXITS },
+	{ "moved_in", true, false, "tasks that joined (unshare, setns, cgroup move)", NSBOX_GROUP_A_MOVED_IN },
+	{ "moved_out", true, false, "tasks that left", NSBOX_GROUP_A_MOVED_OUT },
+	{ "cpu_ns", true, true, "CPU time while here, ns", NSBOX_GROUP_A_CPU_NS },
+	{ "utime_ns", true, false, "user CPU time, ns", NSBOX_GROUP_A_UTIME_NS },
+	{ "stime_ns", true, false, "system CPU time, ns", NSBOX_GROUP_A_STIME_NS },
+	{ "nvcsw", true, false, "voluntary context switches", NSBOX_GROUP_A_NVCSW },
+	{ "nivcsw", true, false, "involuntary context switches", NSBOX_GROUP_A_NIVCSW },
+	{ "minflt", true, false, "minor page faults", NSBOX_GROUP_A_MINFLT },
+	{ "majflt", true, false, "major page faults", NSBOX_GROUP_A_MAJFLT },
+	{ "rchar", true, false, "bytes read (syscalls)", NSBOX_GROUP_A_RCHAR },
+	{ "wchar", true, false, "bytes written (syscalls)", NSBOX_GROUP_A_WCHAR },
+	{ "read_bytes", true, false, "bytes read from storage", NSBOX_GROUP_A_READ_BYTES },
+	{ "write_bytes", true, false, "bytes written to storage", NSBOX_GROUP_A_WRITE_BYTES },
+	{ "syscr", true, false, "read syscalls", NSBOX_GROUP_A_SYSCR },
+	{ "syscw", true, false, "write syscalls", NSBOX_GROUP_A_SYSCW },
+	{ "rss_bytes", true, true, "resident memory, each address space once", NSBOX_GROUP_A_RSS_BYTES },
+	{ "vm_bytes", true, false, "virtual memory, same rule", NSBOX_GROUP_A_VM_BYTES },
+	{ "oom_kills", true, false, "tasks killed by the OOM killer", NSBOX_GROUP_A_OOM_KILLS },
+	{ "load1", true, true, "load average, 1 min", NSBOX_GROUP_A_LOAD1 },
+	{ "load5", true, false, "load average, 5 min", NSBOX_GROUP_A_LOAD5 },
+	{ "load15", true, false, "load average, 15 min", NSBOX_GROUP_A_LOAD15 },
+	{ "first_seen", true, false, "CLOCK_MONOTONIC ns when first seen", NSBOX_GROUP_A_FIRST_SEEN },
+	{ "parent", true, false, "parent namespace or cgroup id", NSBOX_GROUP_A_PARENT },
+	{ "owner", true, false, "owning user namespace", NSBOX_GROUP_A_OWNER },
 };
 
 #define NCOLS ARRAY_SIZE(columns)
@@ -179,13 +179,8 @@ static void usage(FILE *out)
 		"  -r, --raw          raw output, no column alignment\n"
 		"  -n, --noheadings   no header line\n"
 		"  -h, --help         this help\n", nsbox_kind_list());
-	if (out == stdout) {
-		struct nsbox_col cols[NCOLS];
-
-		for (size_t i = 0; i < NCOLS; i++)
-			cols[i] = columns[i].col;
-		nsbox_table_help(cols, NCOLS);
-	}
+	if (out == stdout)
+		nsbox_table_help(columns, NCOLS);
 }
 
 int cmd_groups(int argc, char **argv)
@@ -202,7 +197,6 @@ int cmd_groups(int argc, char **argv)
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct nsbox_table_opts o = { 0 };
 	_cleanup_free_ struct group_row *rows = NULL;
-	struct nsbox_col cols[NCOLS];
 	struct nsbox_table t;
 	int kind = -1, c, ret;
 	uint64_t id, *idp = NULL;
@@ -235,9 +229,7 @@ int cmd_groups(int argc, char **argv)
 			return nsbox_usage_err("groups", "unexpected argument '%s'", argv[optind]);
 	}
 
-	for (size_t i = 0; i < NCOLS; i++)
-		cols[i] = columns[i].col;
-	ret = nsbox_table_init(&t, cols, NCOLS, &o, "groups", "groups");
+	ret = nsbox_table_init(&t, columns, NCOLS, &o, "groups", "groups");
 	if (ret)
 		return ret;
 	ret = nsbox_nl_open(&nl);

@@ -32,21 +32,21 @@ struct task_list {
 };
 
 /* procps' column names for the namespaces (ps -o mntns,...). */
-static const struct { struct nsbox_col col; int attr; } columns[] = {
-	{ { "pid", true, true, "process id (thread group)" }, NSBOX_TASK_A_PID },
-	{ { "tid", true, true, "thread id" }, NSBOX_TASK_A_TID },
-	{ { "ppid", true, true, "parent's process id" }, NSBOX_TASK_A_PPID },
-	{ { "comm", false, true, "command name" }, NSBOX_TASK_A_COMM },
-	{ { "mntns", true, true, "mount namespace" }, NSBOX_TASK_A_MNTNS },
-	{ { "pidns", true, true, "pid namespace" }, NSBOX_TASK_A_PIDNS },
-	{ { "netns", true, true, "network namespace" }, NSBOX_TASK_A_NETNS },
-	{ { "utsns", true, false, "UTS namespace" }, NSBOX_TASK_A_UTSNS },
-	{ { "ipcns", true, false, "IPC namespace" }, NSBOX_TASK_A_IPCNS },
-	{ { "userns", true, true, "user namespace" }, NSBOX_TASK_A_USERNS },
-	{ { "cgroupns", true, false, "cgroup namespace" }, NSBOX_TASK_A_CGROUPNS },
-	{ { "timens", true, false, "time namespace" }, NSBOX_TASK_A_TIMENS },
-	{ { "cgroup", true, false, "cgroup v2 cgroup id" }, NSBOX_TASK_A_CGROUP },
-	{ { "cgroup_path", false, true, "cgroup path" }, NSBOX_TASK_A_CGROUP_PATH },
+static const struct nsbox_col columns[] = {
+	{ "pid", true, true, "process id (thread group)", NSBOX_TASK_A_PID },
+	{ "tid", true, true, "thread id", NSBOX_TASK_A_TID },
+	{ "ppid", true, true, "parent's process id", NSBOX_TASK_A_PPID },
+	{ "comm", false, true, "command name", NSBOX_TASK_A_COMM },
+	{ "mntns", true, true, "mount namespace", NSBOX_TASK_A_MNTNS },
+	{ "pidns", true, true, "pid namespace", NSBOX_TASK_A_PIDNS },
+	{ "netns", true, true, "network namespace", NSBOX_TASK_A_NETNS },
+	{ "utsns", true, false, "UTS namespace", NSBOX_TASK_A_UTSNS },
+	{ "ipcns", true, false, "IPC namespace", NSBOX_TASK_A_IPCNS },
+	{ "userns", true, true, "user namespace", NSBOX_TASK_A_USERNS },
+	{ "cgroupns", true, false, "cgroup namespace", NSBOX_TASK_A_CGROUPNS },
+	{ "timens", true, false, "time namespace", NSBOX_TASK_A_TIMENS },
+	{ "cgroup", true, false, "cgroup v2 cgroup id", NSBOX_TASK_A_CGROUP },
+	{ "cgroup_path", false, true, "cgroup path", NSBOX_TASK_A_CGROUP_PATH },
 };
 
 #define NCOLS ARRAY_SIZE(columns)
@@ -114,13 +114,8 @@ static void usage(FILE *out)
 		"  -r, --raw          raw output, no column alignment\n"
 		"  -n, --noheadings   no header line\n"
 		"  -h, --help         this help\n");
-	if (out == stdout) {
-		struct nsbox_col cols[NCOLS];
-
-		for (size_t i = 0; i < NCOLS; i++)
-			cols[i] = columns[i].col;
-		nsbox_table_help(cols, NCOLS);
-	}
+	if (out == stdout)
+		nsbox_table_help(columns, NCOLS);
 }
 
 int cmd_ps(int argc, char **argv)
@@ -137,7 +132,6 @@ int cmd_ps(int argc, char **argv)
 	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
 	struct nsbox_table_opts o = { 0 };
 	struct task_list l = { 0 };
-	struct nsbox_col cols[NCOLS];
 	struct nsbox_nl_error e;
 	struct nsbox_table t;
 	int kind = -1, c, ret;
@@ -163,9 +157,7 @@ int cmd_ps(int argc, char **argv)
 			return nsbox_usage_err("ps", "unexpected argument '%s'", argv[optind]);
 	}
 
-	for (size_t i = 0; i < NCOLS; i++)
-		cols[i] = columns[i].col;
-	ret = nsbox_table_init(&t, cols, NCOLS, &o, "tasks", "ps");
+	ret = nsbox_table_init(&t, columns, NCOLS, &o, "tasks", "ps");
 	if (ret)
 		return ret;
 	ret = nsbox_nl_open(&nl);

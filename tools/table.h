@@ -15,7 +15,8 @@ struct nsbox_col {
 	const char *name;	/* JSON key; the heading is its upper case */
 	bool number;		/* JSON number (else string) */
 	bool dflt;		/* shown by default in the text table */
-	const char *help;	/* for --help / --list-columns */
+	const char *help;	/* for --help */
+	int attr;		/* the netlink attribute it shows */
 };
 
 struct nsbox_table_opts {

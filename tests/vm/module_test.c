@@ -67,7 +67,7 @@ static int unload_wait(void)
 	return ret;
 }
 
-/* A GET_INFO u64 attribute, or ~0 if absent. */
+/* A GET_INFO u64 or u32 attribute, or ~0 if absent. */
 static uint64_t info_u64(int type)
 {
 	struct nlt_reply *r = calloc(1, sizeof(*r));
@@ -82,6 +82,8 @@ static uint64_t info_u64(int type)
 		a = nlt_reply_attr(r, type);
 		if (a && NLA_PAYLOAD(a) == 8)
 			v = *(uint64_t *)NLA_DATA(a);
+		else if (a && NLA_PAYLOAD(a) == 4)
+			v = *(uint32_t *)NLA_DATA(a);
 	}
 	close(fd);
 	free(r);
