@@ -14,5 +14,19 @@ nsbox info
 echo "(exit status $?)"
 run insmod "$NSBOX_KO"
 run nsbox info
+
+say "a new UTS + network namespace, and a cgroup with a busy process in it"
+unshare -u -n sh -c 'hostname demo-box; sleep 30' &
+box=$!
+mkdir -p /sys/fs/cgroup/demo
+sh -c 'echo $$ > /sys/fs/cgroup/demo/cgroup.procs; i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; sleep 30' &
+busy=$!
+while [ "$(readlink /proc/$box/ns/uts)" = "$(readlink /proc/self/ns/uts)" ]; do sleep 0.1; done
+run lsns -t uts -t net
+run nsbox groups --kind uts
+run nsbox groups -o kind,id,path,procs,threads,forks,execs,cpu_ns --kind cgroup2
+run nsbox ps -o pid,comm,utsns,netns,cgroup_path "uts:$(readlink /proc/$box/ns/uts | tr -dc 0-9)"
+run nsbox verify
+kill $box $busy
 echo
 echo "=== demo done: 'make vm' gives you a shell in this VM ==="
