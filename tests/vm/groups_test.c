@@ -798,4 +798,61 @@ TEST_F(groups, reset_zeroes_counters_and_needs_admin)
 	EXPECT_LT(0, g.v[NSBOX_GROUP_A_THREADS]) TH_LOG("live counts are kept");
 }
 
+TEST_F(groups, load_average_of_a_busy_cgroup)
+{
+	const char *busy = "/sys/fs/cgroup/nsbox_test_load";
+	const char *idle = "/sys/fs/cgroup/nsbox_test_idle";
+	struct nlt_group g, i;
+	char path[128], buf[16];
+	uint64_t id, idle_id;
+	int n, ready[2];
+	pid_t pid;
+
+	rmdir(busy);
+	rmdir(idle);
+	ASSERT_EQ(0, mkdir(busy, 0755));
+	ASSERT_EQ(0, mkdir(idle, 0755));
+	id = dir_ino(busy);
+	idle_id = dir_ino(idle);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", busy);
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	if (pid == 0) {
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		if (write_file(path, buf) || write(ready[1], "r", 1) != 1)
+			_exit(3);
+		for (;;)
+			;
+	}
+	ASSERT_EQ(1, read(ready[0], buf, 1));
+	/*
+	 * The load average is sampled every 5 s: wait (up to 30 s) for the
+	 * busy cgroup's load1 to rise; one runnable task for two samples
+	 * gives 1 - exp(-10/60) = 0.15.
+	 */
+	for (n = 0; n < 300; n++) {
+		ASSERT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_CGROUP2, id, &g));
+		if (g.v[NSBOX_GROUP_A_LOAD1] >= 10)
+			break;
+		usleep(100000);	/* waiting for the 5-second sampler */
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	TH_LOG("busy cgroup load1 %.2f after %.1f s", g.v[NSBOX_GROUP_A_LOAD1] / 100.0, n / 10.0);
+	EXPECT_LE(10, g.v[NSBOX_GROUP_A_LOAD1]);
+	EXPECT_GE(100, g.v[NSBOX_GROUP_A_LOAD1]) TH_LOG("one task cannot make more than 1.00");
+	/* the idle cgroup has no task: it is known only once one is seen */
+	snprintf(path, sizeof(path), "%s/cgroup.procs", idle);
+	pid = fork();
+	if (pid == 0) {
+		snprintf(buf, sizeof(buf), "%d", getpid());
+		_exit(write_file(path, buf) ? 3 : 0);
+	}
+	waitpid(pid, NULL, 0);
+	ASSERT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_CGROUP2, idle_id, &i));
+	EXPECT_EQ(0, i.v[NSBOX_GROUP_A_LOAD1]);
+	rmdir(busy);
+	rmdir(idle);
+}
+
 TEST_HARNESS_MAIN
