@@ -4,6 +4,7 @@
 #   make              build kmod/nsbox.ko (for KVER/KDIR) and tools/nsbox
 #   make demo         boot the lab VM, load the module, show what it reports
 #   make check        all tests: host, VM on 6.1 and 6.12, W=1, sparse, checkpatch
+#   make check-debug  the VM tests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make vm           interactive shell in the lab VM (KVER= picks the kernel)
 #   make W=1          module build with extra compiler warnings
 #
@@ -43,9 +44,14 @@ demo: all tests
 check: deps
 	scripts/check.sh
 
+# The same VM suite on a KASAN/lockdep/kmemleak/UBSAN kernel built from
+# Debian's linux-source (the first run builds it: ~20 minutes).
+check-debug: deps
+	scripts/check-debug.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps module tool tests vm demo check clean
+.PHONY: all deps module tool tests vm demo check check-debug clean

@@ -37,6 +37,9 @@ Boot the nsbox lab VM (QEMU) on a Debian kernel with nsbox.ko loaded.
                   nsbox on PATH, stream the console, exit with FILE's status
   --timeout S     hard limit for the whole run in seconds (default 600)
   --no-module     do not load nsbox.ko at boot (it is in /lib/modules/nsbox)
+  --kdir DIR      boot a kernel built from source in DIR (its bzImage; the
+                  module is built against DIR): the debug kernel of
+                  scripts/debug-kernel.sh
   --accel A       tcg, kvm or auto (default: auto = KVM only if a probe boot
                   under KVM succeeds on this machine, else TCG)
   --smp N         virtual CPUs (default 2)
@@ -52,6 +55,7 @@ EOF
 }
 
 KVER=
+SRC_KDIR=
 RUN=
 TIMEOUT=600
 LOAD_MODULE=1
@@ -66,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--run) RUN=${2:?}; shift 2 ;;
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
 	--no-module) LOAD_MODULE=0; shift ;;
+	--kdir) SRC_KDIR=${2:?}; shift 2 ;;
 	--accel) ACCEL=${2:?}; shift 2 ;;
 	--smp) SMP=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
@@ -76,11 +81,19 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-[ -n "$KVER" ] || KVER=$(default_kver)
-[ -n "$KVER" ] || die 2 "no Debian kernel installed; run scripts/deps.sh"
-VMLINUZ=/boot/vmlinuz-$KVER
-[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: install linux-image-$KVER (scripts/deps.sh installs the two target kernels)"
-[ -d "/lib/modules/$KVER" ] || die 2 "/lib/modules/$KVER not found (linux-image-$KVER incomplete?)"
+if [ -n "$SRC_KDIR" ]; then
+	# A kernel built from source: everything nsbox needs is built in.
+	KVER=$(make -s -C "$SRC_KDIR" kernelrelease)
+	VMLINUZ=$SRC_KDIR/arch/x86/boot/bzImage
+	export KDIR=$SRC_KDIR
+	[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: build it with scripts/debug-kernel.sh"
+else
+	[ -n "$KVER" ] || KVER=$(default_kver)
+	[ -n "$KVER" ] || die 2 "no Debian kernel installed; run scripts/deps.sh"
+	VMLINUZ=/boot/vmlinuz-$KVER
+	[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: install linux-image-$KVER (scripts/deps.sh installs the two target kernels)"
+	[ -d "/lib/modules/$KVER" ] || die 2 "/lib/modules/$KVER not found (linux-image-$KVER incomplete?)"
+fi
 if [ -n "$RUN" ]; then
 	[ -f "$RUN" ] || die 2 "--run: no such file: $RUN"
 fi
@@ -154,7 +167,11 @@ cp "$KO" "$ROOT/lib/modules/nsbox/nsbox.ko"
 for m in "$(dirname "$KO")"/testmods/*.ko; do
 	[ -f "$m" ] && cp "$m" "$ROOT/lib/modules/nsbox/tests/"
 done
-distro_modules "$KVER" "$ROOT" overlay veth bridge > "$ROOT/etc/nsbox-modules"
+if [ -d "/lib/modules/$KVER" ]; then
+	distro_modules "$KVER" "$ROOT" overlay veth bridge > "$ROOT/etc/nsbox-modules"
+else
+	: > "$ROOT/etc/nsbox-modules"
+fi
 
 # --- the guest's users and init ----------------------------------------------
 cat > "$ROOT/etc/passwd" <<'EOF'

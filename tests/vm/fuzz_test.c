@@ -103,7 +103,20 @@ static int drain(int fd, struct tally *t)
 	}
 }
 
-TEST(hundred_thousand_malformed_messages)
+FIXTURE(fuzz) {
+	int unused;
+};
+
+FIXTURE_SETUP(fuzz)
+{
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+}
+
+/* Up to 10 minutes: 100,000 round trips under TCG on a busy host. */
+TEST_F_TIMEOUT(fuzz, hundred_thousand_malformed_messages, 600)
 {
 	const char *env = getenv("NSBOX_FUZZ_N");
 	long n = env ? atol(env) : 100000, i;

@@ -205,7 +205,7 @@ static int wait_threads(int fd, int family, int kind, uint64_t id, uint64_t want
 	return -1;
 }
 
-TEST_F(groups, every_namespace_kind)
+TEST_F_TIMEOUT(groups, every_namespace_kind, 300)
 {
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		int born = kinds[i].born_inside, release;
@@ -387,7 +387,7 @@ static void burn_cpu(long ms)
 	} while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
 }
 
-TEST_F(groups, cgroup2_cpu_procs_and_moves)
+TEST_F_TIMEOUT(groups, cgroup2_cpu_procs_and_moves, 300)
 {
 	const char *dir = "/sys/fs/cgroup/nsbox_test_cpu";
 	char procs[128], buf[32];
@@ -466,7 +466,7 @@ TEST_F(groups, cgroup2_cpu_procs_and_moves)
 	rmdir(dir);
 }
 
-TEST_F(groups, cgroup2_oom_kills_match_memory_events)
+TEST_F_TIMEOUT(groups, cgroup2_oom_kills_match_memory_events, 300)
 {
 	const char *dir = "/sys/fs/cgroup/nsbox_test_oom";
 	char path[128], buf[32];
@@ -536,7 +536,7 @@ static void on_group_msg(const struct nlmsghdr *nlh, void *arg)
 	s->ids[s->n++] = g.v[NSBOX_GROUP_A_ID];
 }
 
-TEST_F(groups, dump_resumes_across_many_recvmsg)
+TEST_F_TIMEOUT(groups, dump_resumes_across_many_recvmsg, 300)
 {
 	enum { N = 300 };
 	static struct dump_seen seen;
@@ -720,7 +720,7 @@ TEST_F(groups, task_dump_matches_proc)
 	EXPECT_TRUE(found);
 }
 
-TEST_F(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces)
+TEST_F_TIMEOUT(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces, 300)
 {
 	static const int flags[] = { CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNS,
 				     CLONE_NEWCGROUP, CLONE_NEWUTS | CLONE_NEWIPC };
@@ -798,7 +798,7 @@ TEST_F(groups, reset_zeroes_counters_and_needs_admin)
 	EXPECT_LT(0, g.v[NSBOX_GROUP_A_THREADS]) TH_LOG("live counts are kept");
 }
 
-TEST_F(groups, load_average_of_a_busy_cgroup)
+TEST_F_TIMEOUT(groups, load_average_of_a_busy_cgroup, 300)
 {
 	const char *busy = "/sys/fs/cgroup/nsbox_test_load";
 	const char *idle = "/sys/fs/cgroup/nsbox_test_idle";
