@@ -761,6 +761,39 @@ TEST_F_TIMEOUT(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces, 
 	EXPECT_EQ(0, missing);
 }
 
+TEST_F_TIMEOUT(groups, namespace_churn_2000_cycles_of_every_kind, 300)
+{
+	uint64_t tasks, mismatches, missing;
+	int i, status, bad = 0;
+
+	for (i = 0; i < 2000; i++) {
+		int k = i % 8;
+		pid_t c = fork();
+
+		if (c == 0) {
+			if (unshare(kinds[k].flag))
+				_exit(3);
+			if (kinds[k].born_inside) {
+				pid_t g = fork();
+
+				if (g == 0)
+					_exit(0);
+				waitpid(g, NULL, 0);
+			}
+			_exit(0);
+		}
+		waitpid(c, &status, 0);
+		bad += !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	EXPECT_EQ(0, bad);
+	ASSERT_EQ(0, nlt_verify(self->fd, self->family, &tasks, &mismatches, &missing));
+	TH_LOG("after 2000 unshare/exit cycles: %llu tasks, %llu mismatches, %llu missing",
+	       (unsigned long long)tasks, (unsigned long long)mismatches,
+	       (unsigned long long)missing);
+	EXPECT_EQ(0, mismatches);
+	EXPECT_EQ(0, missing);
+}
+
 TEST_F(groups, reset_zeroes_counters_and_needs_admin)
 {
 	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
