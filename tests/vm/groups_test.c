@@ -414,7 +414,7 @@ TEST_F_TIMEOUT(groups, cgroup2_cpu_procs_and_moves, 300)
 			_exit(3);
 		for (i = 0; i < 2; i++) {
 			if (fork() == 0) {
-				burn_cpu(150);
+				burn_cpu(600);
 				c = 'r';
 				if (write(ready[1], &c, 1) != 1)
 					_exit(2);
@@ -423,7 +423,7 @@ TEST_F_TIMEOUT(groups, cgroup2_cpu_procs_and_moves, 300)
 				_exit(0);
 			}
 		}
-		burn_cpu(150);
+		burn_cpu(600);
 		c = 'r';
 		if (write(ready[1], &c, 1) != 1)
 			_exit(2);
@@ -460,7 +460,13 @@ TEST_F_TIMEOUT(groups, cgroup2_cpu_procs_and_moves, 300)
 	ASSERT_LT(0, usage);
 	TH_LOG("cpu_ns %llu, cpu.stat usage_usec %lld",
 	       (unsigned long long)g.v[NSBOX_GROUP_A_CPU_NS], usage);
-	/* within 2% of the cgroup's own number */
+	/*
+	 * Within 2% of the cgroup's own number.  nsbox adds a task's CPU time
+	 * when it drops its namespaces in do_exit(); the few microseconds it
+	 * runs after that (more under TCG on a loaded host) are not in
+	 * cpu_ns, so the test burns enough CPU (3 x 600 ms) for that tail to
+	 * stay far below 2%.
+	 */
 	EXPECT_LE(llabs((long long)(g.v[NSBOX_GROUP_A_CPU_NS] / 1000) - usage) * 50, usage);
 	EXPECT_EQ(3, g.v[NSBOX_GROUP_A_EXITS]);
 	rmdir(dir);
