@@ -248,8 +248,9 @@ cancel:
 }
 
 /*
- * Emit the groups of @batch (live sums already filled in) as messages
- * built by @put_hdr.  Returns how many were emitted.
+ * Emit the groups of @batch (live sums already filled in), one message
+ * each: dump parts when @cb is set, else a reply to @info.  Returns how
+ * many entries were used (sent, or skipped because evicted meanwhile).
  */
 static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct genl_info *info, struct nsbox_live *batch,

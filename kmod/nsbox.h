@@ -217,7 +217,7 @@ struct nsbox_live {
 	u64 active;
 };
 
-int nsbox_walk_count(bool for_start);
+int nsbox_walk_count(void);
 u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks);
 struct nsbox_live *nsbox_batch_collect(unsigned int cap,
 				       const struct nsbox_live *after,

@@ -259,6 +259,23 @@ static void nsbox_account(struct nsbox_hook *hook, bool ok)
 		nsbox_hook_miss(hook);
 }
 
+/* One task changes group in one kind (user namespace, cgroup): move it. */
+static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
+			   int kind, u64 from_id, const void *from_obj,
+			   u64 to_id, const void *to_obj)
+{
+	struct nsbox_ident from = { .id = from_id, .obj = from_obj };
+	struct nsbox_ident to = { .id = to_id, .obj = to_obj };
+	s64 v[NSBOX_NR_ACC];
+	bool ok;
+
+	nsbox_task_values(t, v);
+	rcu_read_lock();
+	ok = nsbox_move(t, kind, &from, &to, v);
+	rcu_read_unlock();
+	nsbox_account(hook, ok);
+}
+
 /* ---- the handlers ------------------------------------------------------ */
 
 static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
@@ -410,23 +427,13 @@ static int nsbox_on_creds(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
 	const struct cred *new = (void *)regs_get_kernel_argument(regs, 0);
-	struct nsbox_ident from, to;
-	struct user_namespace *old_ns;
-	s64 v[NSBOX_NR_ACC];
-	bool ok;
+	struct user_namespace *old_ns = current_cred()->user_ns;
 
-	old_ns = current_cred()->user_ns;
 	if (old_ns == new->user_ns || !current->nsproxy || !nsbox_live())
 		return 0;
-	from.id = old_ns->ns.inum;
-	from.obj = &old_ns->ns;
-	to.id = new->user_ns->ns.inum;
-	to.obj = &new->user_ns->ns;
-	nsbox_task_values(current, v);
-	rcu_read_lock();
-	ok = nsbox_move(current, NSBOX_KIND_USER, &from, &to, v);
-	rcu_read_unlock();
-	nsbox_account(hook, ok);
+	nsbox_move_one(hook, current, NSBOX_KIND_USER,
+		       old_ns->ns.inum, &old_ns->ns,
+		       new->user_ns->ns.inum, &new->user_ns->ns);
 	return 0;
 }
 
@@ -436,9 +443,6 @@ static int nsbox_on_cgroup_move(struct kprobe *kp, struct pt_regs *regs)
 	struct task_struct *p = (void *)regs_get_kernel_argument(regs, 0);
 	struct cgroup *src = (void *)regs_get_kernel_argument(regs, 1);
 	struct cgroup *dst = (void *)regs_get_kernel_argument(regs, 2);
-	struct nsbox_ident from, to;
-	s64 v[NSBOX_NR_ACC];
-	bool ok;
 
 	/*
 	 * A task still TASK_NEW is not counted yet: task_new will find it
@@ -447,15 +451,8 @@ static int nsbox_on_cgroup_move(struct kprobe *kp, struct pt_regs *regs)
 	if (src == dst || READ_ONCE(p->__state) == TASK_NEW || !p->nsproxy ||
 	    !nsbox_live())
 		return 0;
-	from.id = cgroup_id(src);
-	from.obj = src;
-	to.id = cgroup_id(dst);
-	to.obj = dst;
-	nsbox_task_values(p, v);
-	rcu_read_lock();
-	ok = nsbox_move(p, NSBOX_KIND_CGROUP2, &from, &to, v);
-	rcu_read_unlock();
-	nsbox_account(hook, ok);
+	nsbox_move_one(hook, p, NSBOX_KIND_CGROUP2, cgroup_id(src), src,
+		       cgroup_id(dst), dst);
 	return 0;
 }
 
@@ -567,7 +564,7 @@ int nsbox_track_init(void)
 	for (nsbox_walks = 1; ; nsbox_walks++) {
 		seen = atomic_read(&nsbox_state);
 		nsbox_groups_clear_live();
-		ret = nsbox_walk_count(true);
+		ret = nsbox_walk_count();
 		if (ret)
 			return ret;
 		if (atomic_cmpxchg(&nsbox_state, seen, NSBOX_LIVE) == seen)

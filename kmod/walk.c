@@ -30,7 +30,7 @@
 #include "compat.h"
 
 /* Start-up: count every existing task into its groups. */
-int nsbox_walk_count(bool for_start)
+int nsbox_walk_count(void)
 {
 	struct task_struct *p, *t;
 	struct nsbox_idents ids;

@@ -187,10 +187,7 @@ int cmd_groups(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "noheadings", no_argument, NULL, 'n' },
+		NSBOX_TABLE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -203,7 +200,7 @@ int cmd_groups(int argc, char **argv)
 	size_t n = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "k:o:Jrnh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:" NSBOX_TABLE_SHORTOPTS "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			kind = nsbox_kind_parse(optarg);
@@ -211,12 +208,10 @@ int cmd_groups(int argc, char **argv)
 				return nsbox_usage_err("groups", "unknown kind '%s' (kinds: %s)",
 						       optarg, nsbox_kind_list());
 			break;
-		case 'o': o.columns = optarg; break;
-		case 'J': o.json = true; break;
-		case 'r': o.raw = true; break;
-		case 'n': o.noheadings = true; break;
 		case 'h': usage(stdout); return NSBOX_EXIT_OK;
 		default:
+			if (nsbox_table_opt(c, optarg, &o))
+				break;
 			return nsbox_usage_err("groups", "unknown option '%s'", argv[optind - 1]);
 		}
 	}

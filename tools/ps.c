@@ -121,10 +121,7 @@ static void usage(FILE *out)
 int cmd_ps(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "noheadings", no_argument, NULL, 'n' },
+		NSBOX_TABLE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -138,14 +135,12 @@ int cmd_ps(int argc, char **argv)
 	uint64_t id = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:Jrnh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, NSBOX_TABLE_SHORTOPTS "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o.columns = optarg; break;
-		case 'J': o.json = true; break;
-		case 'r': o.raw = true; break;
-		case 'n': o.noheadings = true; break;
 		case 'h': usage(stdout); return NSBOX_EXIT_OK;
 		default:
+			if (nsbox_table_opt(c, optarg, &o))
+				break;
 			return nsbox_usage_err("ps", "unknown option '%s'", argv[optind - 1]);
 		}
 	}

@@ -50,6 +50,17 @@ static int select_cols(struct nsbox_table *t, const struct nsbox_col *cols,
 	return NSBOX_EXIT_OK;
 }
 
+bool nsbox_table_opt(int c, const char *arg, struct nsbox_table_opts *o)
+{
+	switch (c) {
+	case 'o': o->columns = arg; return true;
+	case 'J': o->json = true; return true;
+	case 'r': o->raw = true; return true;
+	case 'n': o->noheadings = true; return true;
+	default: return false;
+	}
+}
+
 int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
 		     size_t ncols, const struct nsbox_table_opts *o,
 		     const char *json_name, const char *cmd)

@@ -35,6 +35,16 @@ struct nsbox_table {
 	size_t nsel;
 };
 
+/* getopt_long() entries and handling of -o, -J, -r, -n, shared by commands. */
+#define NSBOX_TABLE_OPTIONS \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "raw", no_argument, NULL, 'r' }, \
+	{ "noheadings", no_argument, NULL, 'n' }
+#define NSBOX_TABLE_SHORTOPTS "o:Jrn"
+/* true if @c was one of the table options (and is now in @o) */
+bool nsbox_table_opt(int c, const char *arg, struct nsbox_table_opts *o);
+
 /* Returns an enum nsbox_exit code; prints the error itself. */
 int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
 		     size_t ncols, const struct nsbox_table_opts *o,
