@@ -28,6 +28,7 @@ echo "check-debug: debug kernel tree $KDIR"
 cat > "$LOGDIR/debug-suite.sh" <<'EOS'
 #!/bin/sh
 export NSBOX_FUZZ_N=${NSBOX_FUZZ_N:-20000}
+export NSBOX_CHURN_N=${NSBOX_CHURN_N:-400}
 /opt/nsbox/tests/run-all.sh
 status=$?
 echo "TAP version 13"
@@ -53,7 +54,11 @@ EOS
 chmod +x "$LOGDIR/debug-suite.sh"
 
 LOG=$LOGDIR/vm.log
-scripts/vm.sh --kdir "$KDIR" --mem 2048 --timeout 3000 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
+# no5lvl: under TCG "-cpu max" offers 5-level paging, and this KASAN kernel
+# then reports a wild access in an interrupt taken during identify_cpu()
+# at 0.007 s, before any module exists.  kasan_multi_shot: report every
+# KASAN bug, not only the first one.
+scripts/vm.sh --kdir "$KDIR" --append "no5lvl kasan_multi_shot" --mem 2048 --timeout 3000 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
 passed=$(grep -cE '^ok [0-9]+' "$LOG" || true)
 skipped=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$LOG" || true)

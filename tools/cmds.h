@@ -15,5 +15,11 @@ int cmd_groups(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_rootfs(int argc, char **argv);
 
 #endif

@@ -21,6 +21,12 @@ static const struct nsbox_subcmd commands[] = {
 	{ "ps", "list tasks with their namespaces and cgroup", cmd_ps },
 	{ "verify", "recount every group from scratch and compare (root)", cmd_verify },
 	{ "reset", "zero the cumulative counters (root)", cmd_reset },
+	{ "run", "run a command in a new box (namespaces, rootfs, cgroup, net)", cmd_run },
+	{ "ls", "list boxes, with the module's accounting of each", cmd_ls },
+	{ "exec", "run a command in a running box", cmd_exec },
+	{ "stop", "stop a box (SIGTERM, then SIGKILL)", cmd_stop },
+	{ "rm", "remove a box: cgroup, veth, overlay dirs, state", cmd_rm },
+	{ "rootfs", "make a minimal busybox root filesystem", cmd_rootfs },
 };
 
 static void usage(FILE *out)

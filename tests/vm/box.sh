@@ -1,0 +1,207 @@
+#!/bin/sh
+# box.sh - `nsbox run` and friends in the lab VM (TAP): each isolation
+# property, each limit, OverlayFS, bridge networking, exec, stop, rm,
+# rootless boxes and bad options -- checked against the kernel's own
+# files (/proc/PID/ns, cgroup memory.events, pids.events, cpu.stat).
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() {	# check NAME COMMAND...: ok if COMMAND succeeds
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else notok "$name"; fi
+}
+diag() { echo "$1" | sed 's/^/# /'; }
+
+HELPER=/opt/nsbox/tests/box_helper
+R=/tmp/box-rootfs
+CG=/sys/fs/cgroup/nsbox
+# what a clean system looks like: compared after failures and rm
+leftovers() {
+	ls "$CG" 2>/dev/null | grep -v '^cgroup\.\|^cpu\|^io\.\|^memory\.\|^pids\.' | tr '\n' ' '
+	ls /run/nsbox 2>/dev/null | tr '\n' ' '
+	ip -o link 2>/dev/null | grep -o 'nsb-[0-9-]*' | tr '\n' ' '
+	grep -c "$R\|/run/nsbox" /proc/self/mountinfo | grep -v '^0$'
+}
+clean() { [ -z "$(leftovers | tr -d ' \n')" ]; }
+
+echo "TAP version 13"
+
+
+# ---- rootfs ----------------------------------------------------------------
+out=$(nsbox rootfs create --add "$HELPER" "$R" 2>&1); rc=$?
+diag "$out"
+check "rootfs create: busybox rootfs with the helper" \
+	sh -c '[ "$1" = 0 ] && [ -x "$2/bin/busybox" ] && [ -L "$2/bin/sh" ] && [ -x "$2$3" ]' _ "$rc" "$R" "$HELPER"
+
+# ---- isolation -------------------------------------------------------------
+out=$(nsbox run --rm --rootfs "$R" --hostname hbox -- hostname 2>&1)
+check "own hostname inside ($out), host's unchanged" \
+	sh -c '[ "$1" = hbox ] && [ "$(hostname)" = nsbox-lab ]' _ "$out"
+
+sleep 300 &
+hostsleep=$!
+out=$(nsbox run --rm --rootfs "$R" -- sh -c 'cat /proc/1/comm; echo $$; ls /proc | grep -c "^[0-9]"; [ -e /proc/'"$hostsleep"' ] || echo hidden' 2>&1)
+diag "$out"
+check "PID 1 is the box's init, the command is PID 2, host processes are invisible" \
+	sh -c 'set -- $1; [ "$1" = nsbox-init ] && [ "$2" = 2 ] && [ "$3" -le 5 ] && [ "$4" = hidden ]' _ "$out"
+kill "$hostsleep"
+
+out=$(nsbox run --rm --rootfs "$R" --net none -- sh -c 'ls /sys/class/net; ip -o link | wc -l' 2>&1)
+check "--net none: only lo ($(echo $out))" test "$(echo $out)" = "lo 1"
+
+key=$$
+$HELPER shm-create "$key" >/dev/null
+out=$(nsbox run --rm --rootfs "$R" -- "$HELPER" shm-check "$key"; echo $?)
+check "own IPC: a SysV segment made outside is invisible inside" \
+	sh -c '[ "$1" = 1 ] && "$2" shm-check "$3"' _ "$out" "$HELPER" "$key"
+
+before=$(wc -l < /proc/self/mountinfo)
+out=$(nsbox run --rm --rootfs "$R" --user -- sh -c 'mount -t tmpfs inner /mnt && grep -c " /mnt " /proc/self/mountinfo' 2>&1)
+after=$(wc -l < /proc/self/mountinfo)
+check "a mount made inside ($out) is invisible outside ($before = $after mounts)" \
+	sh -c '[ "$1" = 1 ] && [ "$2" = "$3" ] && ! grep -q " inner " /proc/self/mountinfo' _ "$out" "$before" "$after"
+
+out=$(nsbox run --rm --rootfs "$R" -- "$HELPER" escape /etc/nsbox-modules 2>&1)
+check "a chroot escape from inside stays inside ($out)" test "$out" = contained
+
+out=$(nsbox run --rm --rootfs "$R" -- "$HELPER" modules 2>&1)
+check "modules cannot be loaded or unloaded from a box ($out)" \
+	sh -c '[ "$1" = "delete_module=Operation not permitted init_module=Operation not permitted" ] && grep -q "^nsbox " /proc/modules' _ "$out"
+
+out=$(nsbox run --rm --rootfs "$R" -- sh -c 'grep -E "^(NoNewPrivs|CapBnd|Seccomp):" /proc/self/status' 2>&1)
+diag "$out"
+check "no_new_privs, seccomp filter, no CAP_SYS_MODULE in the bounding set" \
+	sh -c 'echo "$1" | grep -q "NoNewPrivs:.*1" && echo "$1" | grep -q "Seccomp:.*2" &&
+		bnd=$(echo "$1" | sed -n "s/CapBnd:[[:space:]]*//p") && [ $(( 0x$bnd & (1 << 16) )) = 0 ]' _ "$out"
+
+out=$(nsbox run --rm --rootfs "$R" -- sh -c 'touch /sys/x 2>&1; ls /dev | tr "\n" " "' 2>&1)
+diag "$out"
+check "read-only /sys and a minimal /dev" \
+	sh -c 'echo "$1" | grep -q "Read-only file system" && echo "$1" | grep -q "null ptmx pts random shm" && ! echo "$1" | grep -q sda' _ "$out"
+
+# ---- exit status and signals -------------------------------------------------
+nsbox run --rm --rootfs "$R" -- sh -c 'exit 7'
+check "exit status is the command's (7)" test $? = 7
+nsbox run --rm --rootfs "$R" -- sh -c 'kill -TERM $$'
+check "killed by SIGTERM: exit status 143" test $? = 143
+out=$(nsbox run --rm --rootfs "$R" -- sh -c 'sleep 1 & sleep 2 & wait; echo reaped; ps -o stat | grep -c Z' 2>&1)
+check "PID 1 reaps orphans: no zombies ($(echo $out))" test "$(echo $out)" = "reaped 0"
+
+# ---- limits ------------------------------------------------------------------
+out=$(nsbox run --rootfs "$R" --name memhog --memory 32M -- "$HELPER" hog 200 2>&1); rc=$?
+ooms=$(sed -n 's/^oom_kill //p' $CG/memhog/memory.events 2>/dev/null)
+diag "exit $rc, memory.events oom_kill=$ooms"
+check "--memory 32M: a 200 MiB hog is OOM-killed (exit $rc) and memory.events counts it" \
+	sh -c '[ "$1" = 137 ] && [ "${2:-0}" -ge 1 ]' _ "$rc" "$ooms"
+nsbox rm memhog
+
+out=$(nsbox run --rootfs "$R" --name pids --pids 20 -- "$HELPER" forks 30 2>&1)
+max=$(sed -n 's/^max //p' $CG/pids/pids.events 2>/dev/null)
+diag "$out (pids.events max=$max)"
+check "--pids 20: the 21st task cannot be forked ($out)" \
+	sh -c '[ "$1" = "ok=18 err=Resource temporarily unavailable" ] && [ "${2:-0}" -ge 1 ]' _ "$out" "$max"
+nsbox rm pids
+
+nsbox run --rootfs "$R" --name cpu --cpus 0.5 -d -- sh -c 'while :; do :; done' >/dev/null
+u0=$(sed -n 's/^usage_usec //p' $CG/cpu/cpu.stat); t0=$(cut -d' ' -f1 /proc/uptime)
+sleep 4	# a measurement window, not synchronisation
+u1=$(sed -n 's/^usage_usec //p' $CG/cpu/cpu.stat); t1=$(cut -d' ' -f1 /proc/uptime)
+pct=$(awk -v u0="$u0" -v u1="$u1" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%d", (u1 - u0) / ((t1 - t0) * 10000) }')
+diag "cpu.max: $(cat $CG/cpu/cpu.max); busy loop used $pct% of one CPU"
+check "--cpus 0.5: a busy loop gets 50% of one CPU ±10% ($pct%)" \
+	sh -c '[ "$1" -ge 45 ] && [ "$1" -le 55 ]' _ "$pct"
+nsbox rm -f cpu
+
+# ---- OverlayFS -----------------------------------------------------------------
+nsbox run --rootfs "$R" --name ov --overlay -- sh -c 'echo hi > /newfile && rm /bin/true'
+check "--overlay: writes land in upperdir" \
+	sh -c '[ "$(cat /run/nsbox/ov/upper/newfile)" = hi ] && [ -c /run/nsbox/ov/upper/bin/true ]'
+check "--overlay: the rootfs is unchanged" sh -c '[ ! -e "$1/newfile" ] && [ -L "$1/bin/true" ]' _ "$R"
+nsbox rm ov
+check "rm removes the upper and work dirs" test ! -e /run/nsbox/ov
+
+# ---- networking ------------------------------------------------------------------
+nsbox run --rootfs "$R" --name b1 --net bridge -d -- sleep 1000 >/dev/null
+nsbox run --rootfs "$R" --name b2 --net bridge -d -- sleep 1000 >/dev/null
+ip1=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "b1") | .ip')
+ip2=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "b2") | .ip')
+diag "b1 $ip1, b2 $ip2; $(ip -o addr show nsbox0 | head -1)"
+check "bridged box has eth0 with its address and a default route" \
+	sh -c 'nsbox exec b1 ip -o addr show eth0 | grep -q "inet $1/16" && nsbox exec b1 ip route | grep -q "default via 10.88.0.1 dev eth0"' _ "$ip1"
+check "box b1 pings box b2" nsbox exec b1 ping -c 1 -W 5 "$ip2"
+check "box b1 pings the host (10.88.0.1)" nsbox exec b1 ping -c 1 -W 5 10.88.0.1
+check "the host pings box b2" ping -c 1 -W 5 "$ip2"
+
+pid1=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "b1") | .pid')
+inside=$(nsbox exec b1 sh -c 'for n in mnt pid net uts ipc cgroup time; do readlink /proc/self/ns/$n; done' | tr '\n' ' ')
+outside=$(for n in mnt pid net uts ipc cgroup time; do readlink /proc/$pid1/ns/$n; done | tr '\n' ' ')
+diag "exec: $inside"
+diag "box:  $outside"
+check "exec enters the same namespaces (same ids)" test "$inside" = "$outside"
+check "exec runs in the box's cgroup" \
+	sh -c 'nsbox exec b1 cat /proc/self/cgroup | grep -qx "0::/" && [ -n "$(cat /sys/fs/cgroup/nsbox/b1/cgroup.procs)" ]'
+
+json=$(nsbox ls -J)
+check "ls -J: name, pid, status, cgroup id, namespace ids, uptime" \
+	sh -c 'echo "$1" | jq -e ".boxes[] | select(.name == \"b1\") | .status == \"running\" and .pid == $2 and .cgroup_id > 0 and .net_ns > 0 and .uptime >= 0" >/dev/null' _ "$json" "$pid1"
+check "ls -J: the module's accounting of the box's cgroup (procs >= 1)" \
+	sh -c 'echo "$1" | jq -e ".boxes[] | select(.name == \"b1\") | .procs >= 1 and .cpu_ns >= 0" >/dev/null' _ "$json"
+
+veth=$(grep '^veth=' /run/nsbox/b1/state | cut -d= -f2)
+nsbox stop --timeout 5 b1
+check "stop: box exited after SIGTERM (exited(143))" \
+	sh -c 'nsbox ls -r -n -o name,status | grep -qx "b1 exited(143)"'
+nsbox rm b1
+nsbox rm b1 2>/dev/null
+check "rm leaves no cgroup, veth ($veth), mount or state dir" \
+	sh -c '[ ! -e /sys/fs/cgroup/nsbox/b1 ] && ! ip link show "$1" 2>/dev/null && [ ! -e /run/nsbox/b1 ] && ! grep -q /run/nsbox/b1 /proc/self/mountinfo' _ "$veth"
+nsbox run --rootfs "$R" --name stubborn -d -- sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
+nsbox stop --timeout 1 stubborn
+check "stop: SIGKILL after the timeout when SIGTERM is ignored" \
+	sh -c 'nsbox ls -r -n -o name,status | grep -qx "stubborn exited(137)"'
+nsbox rm -f b2 stubborn
+check "rm -f of a running box" clean
+
+# ---- rootless ------------------------------------------------------------------
+out=$("$HELPER" as-user 1000 nsbox run --rm --rootfs "$R" -- sh -c 'id -u; cat /proc/self/uid_map' 2>&1)
+diag "$out"
+check "rootless: uid 0 inside is the caller (1000) outside" \
+	sh -c 'set -- $1; [ "$1" = 0 ] && [ "$2" = 0 ] && [ "$3" = 1000 ] && [ "$4" = 1 ]' _ "$out"
+"$HELPER" as-user 1000 nsbox run --rootfs "$R" --name rl -d -- sleep 1000 >/dev/null
+rlpid=$("$HELPER" as-user 1000 nsbox ls -J | jq -r '.boxes[] | select(.name == "rl") | .pid')
+check "rootless: the box's PID 1 runs as uid 1000 on the host" \
+	sh -c 'grep -q "^Uid:[[:space:]]*1000[[:space:]]" /proc/$1/status' _ "$rlpid"
+"$HELPER" as-user 1000 nsbox rm -f rl
+check "rootless: rm cleans up" test ! -e /tmp/nsbox-1000/rl
+
+# ---- bad input: clear errors, nothing left behind ----------------------------
+err=$(nsbox run --rm --rootfs "$R" --memory 12XB -- true 2>&1); rc=$?
+check "--memory 12XB: usage error ($err)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "invalid size --memory .12XB."' _ "$rc" "$err"
+mkdir -p /tmp/empty-rootfs
+err=$(nsbox run --rootfs /tmp/empty-rootfs 2>&1); rc=$?
+check "rootfs without /bin/sh: says so ($err)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "has no /bin/sh"' _ "$rc" "$err"
+nsbox run --rootfs "$R" --name dup -d -- sleep 1000 >/dev/null
+err=$(nsbox run --rootfs "$R" --name dup -- true 2>&1); rc=$?
+check "name already in use ($err)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "already in use"' _ "$rc" "$err"
+nsbox rm -f dup
+err=$(nsbox run --rm --rootfs "$R" --name nocmd -- no-such-command 2>&1); rc=$?
+check "command not found: 127, and nothing left behind ($err)" \
+	sh -c '[ "$1" = 127 ] && echo "$2" | grep -q "cannot run no-such-command"' _ "$rc" "$err"
+check "after the failed runs: no cgroup, state dir, veth or mount left ($(leftovers))" clean
+err=$(nsbox run --rootfs "$R" --name nonet --net bogus -- true 2>&1); rc=$?
+check "--net bogus: usage error" sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "invalid --net"' _ "$rc" "$err"
+err=$(nsbox run --rootfs "$R" --name iow --io-weight 100 -- true 2>&1); rc=$?
+diag "$err"
+check "--io-weight: works, or fails with the reason and leaves nothing" \
+	sh -c '{ [ "$1" = 0 ] && nsbox rm iow; } || { [ "$1" = 125 ] && echo "$2" | grep -q "io.weight"; }' _ "$rc" "$err"
+nsbox rm iow 2>/dev/null
+check "and still nothing left behind ($(leftovers))" clean
+
+echo "1..$n"
+[ "$fails" = 0 ]

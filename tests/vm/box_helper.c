@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * box_helper - small probes run inside (and outside) boxes by box.sh.
+ * Linked statically so `nsbox rootfs create --add` needs no libraries.
+ *
+ *   box_helper shm-create KEY   make a SysV shared memory segment
+ *   box_helper shm-check KEY    exit 0 if segment KEY is visible, else 1
+ *   box_helper hog MB           allocate and touch MB MiB, 1 MiB at a time
+ *   box_helper forks N          fork N sleeping children; print how many
+ *                               succeeded and the first error
+ *   box_helper escape MARKER    the classic chroot escape, then tell if
+ *                               MARKER (a host-only path) is reachable
+ *   box_helper modules          try delete_module/init_module: print errno
+ *   box_helper as-user ID CMD.. run CMD with uid = gid = ID, no groups
+ */
+#include <errno.h>
+#include <grp.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int forks(int n)
+{
+	pid_t *kids = calloc(n, sizeof(pid_t));
+	int ok = 0, err = 0;
+
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+		if (p < 0) {
+			err = errno;
+			break;
+		}
+		kids[ok++] = p;
+	}
+	printf("ok=%d err=%s\n", ok, err ? strerror(err) : "none");
+	fflush(stdout);
+	for (int i = 0; i < ok; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	return 0;
+}
+
+static int escape(const char *marker)
+{
+	/* chroot into a subdirectory while keeping the cwd outside it,
+	 * then walk up with "..": escapes a plain chroot(), not pivot_root. */
+	mkdir("/tmp/esc", 0755);
+	if (chroot("/tmp/esc")) {
+		printf("chroot: %s\n", strerror(errno));
+		return 2;
+	}
+	for (int i = 0; i < 64; i++)
+		if (chdir(".."))
+			break;
+	if (chroot(".")) {
+		printf("chroot .: %s\n", strerror(errno));
+		return 2;
+	}
+	printf("%s\n", access(marker, F_OK) == 0 ? "escaped" : "contained");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "shm-create")) {
+		int id = shmget(atoi(argv[2]), 4096, IPC_CREAT | 0600);
+
+		if (id < 0) {
+			perror("shmget");
+			return 1;
+		}
+		printf("%d\n", id);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "shm-check"))
+		return shmget(atoi(argv[2]), 0, 0) < 0 ? 1 : 0;
+	if (argc == 3 && !strcmp(argv[1], "hog")) {
+		int mb = atoi(argv[2]);
+
+		for (int i = 0; i < mb; i++) {
+			char *p = malloc(1 << 20);
+
+			if (!p)
+				return 3;
+			memset(p, 1, 1 << 20);
+		}
+		printf("survived %d MiB\n", mb);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "forks"))
+		return forks(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "escape"))
+		return escape(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "modules")) {
+		long r1 = syscall(SYS_delete_module, "nsbox", O_NONBLOCK);
+		int e1 = errno;
+		long r2 = syscall(SYS_init_module, "", 0, "");
+		int e2 = errno;
+
+		printf("delete_module=%s init_module=%s\n", r1 ? strerror(e1) : "ok",
+		       r2 ? strerror(e2) : "ok");
+		return 0;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "as-user")) {
+		int id = atoi(argv[2]);
+
+		if (setgroups(0, NULL) || setgid(id) || setuid(id)) {
+			perror("as-user");
+			return 2;
+		}
+		unsetenv("XDG_RUNTIME_DIR");
+		execvp(argv[3], argv + 3);
+		perror(argv[3]);
+		return 127;
+	}
+	fprintf(stderr, "usage: see the comment in box_helper.c\n");
+	return 2;
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsbox tool - boxes: isolated environments built from namespaces,
+ * pivot_root, OverlayFS, cgroup v2 and veth networking (`nsbox run`).
+ *
+ * One file per concern, in the order `nsbox run` uses them:
+ *   box_opts.c    sizes, namespace lists, names (parsing only)
+ *   box_state.c   /run/nsbox/NAME/: the box's record, locking, stale boxes
+ *   box_cgroup.c  /sys/fs/cgroup/nsbox/NAME: controllers, limits
+ *   box_net.c     bridge nsbox0, veth pairs, addresses, routes (libnl-route-3)
+ *   box_mount.c   the box's root: overlay, /proc, /dev, /sys, pivot_root
+ *   box_sec.c     capabilities (libcap-ng), no_new_privs, seccomp (libseccomp)
+ *   box_init.c    PID 1 inside the box: reaps zombies, forwards signals
+ *   rootfs.c      `nsbox rootfs create`: busybox and the libraries it needs
+ *   run.c         `nsbox run`: the steps above, undone on any failure
+ *   boxcmds.c     `nsbox ls`, `exec`, `stop`, `rm`
+ *
+ * Every step that changes the system can print itself as the equivalent
+ * shell command (box_step(), shown with --verbose), so a student can
+ * repeat it by hand.  docs/boxes.md walks through the same steps.
+ */
+#ifndef NSBOX_BOX_H
+#define NSBOX_BOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+#include <stddef.h>
+
+#define BOX_NAME_MAX 32			/* [A-Za-z0-9_.-], first alnum */
+#define BOX_CGROUP_ROOT "/sys/fs/cgroup"
+#define BOX_CGROUP_PARENT "nsbox"	/* boxes live in /sys/fs/cgroup/nsbox/ */
+#define BOX_STATE_ROOT "/run/nsbox"	/* root's boxes; others: see box_state_root() */
+#define BOX_DEFAULT_ROOTFS "/var/lib/nsbox/rootfs"
+#define BOX_BRIDGE "nsbox0"
+#define BOX_BRIDGE_ADDR "10.88.0.1"	/* the host's address on the bridge */
+#define BOX_NET_PREFIX 16		/* 10.88.0.0/16 */
+
+/* --verbose: print "+ CMD" for each step (the equivalent shell command). */
+extern bool box_verbose;
+void box_step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- box_opts.c ------------------------------------------------------ */
+/* "64M", "1G", "512k", "1048576", "max" -> bytes (UINT64_MAX for max). */
+int box_parse_size(const char *s, uint64_t *bytes);
+/* "0.5", "2", "max" -> cpu.max quota for a 100000 us period (0 = max). */
+int box_parse_cpus(const char *s, uint64_t *quota_us);
+/* "mnt,pid,net" -> CLONE_NEW* flags; "all"; "none". */
+int box_parse_ns(const char *s, int *flags);
+bool box_name_valid(const char *name);
+
+/* ---- box_net.c ------------------------------------------------------- */
+/*
+ * All return 0 or -1 after printing one nsbox_err() line that says what
+ * failed and what to do.  They use libnl-route-3, never ip(8).
+ */
+/* Bridge BOX_BRIDGE with BOX_BRIDGE_ADDR/16, up; ip_forward=1; rp_filter
+ * loose on the bridge.  Nothing happens if it already exists. */
+int box_net_bridge_ensure(void);
+/* veth pair: @host_if on the host, enslaved to the bridge and up; its peer
+ * created directly in the network namespace of @pid and named eth0. */
+int box_net_veth_create(const char *host_if, pid_t pid);
+/* Inside the network namespace of @pid (setns there and back): lo up and,
+ * if @addr is not NULL, eth0 up with @addr/16 and a default route via
+ * BOX_BRIDGE_ADDR. */
+int box_net_configure(pid_t pid, const struct in_addr *addr);
+/* Delete a host-side interface; 0 if it does not exist. */
+int box_net_link_delete(const char *ifname);
+/* 1 if the interface exists, 0 if not, -1 on error. */
+int box_net_link_exists(const char *ifname);
+
+/* ---- rootfs.c -------------------------------------------------------- */
+/*
+ * A minimal rootfs in @dir: bin/busybox and a symlink per applet, the
+ * directories a box mounts on (proc, sys, dev, tmp, ...), etc/passwd,
+ * etc/group, etc/hostname, and every @extra program with the shared
+ * libraries it needs (DT_NEEDED, found the way ld.so does, recursively,
+ * plus the ELF interpreter).  Returns 0 or -1 after nsbox_err().
+ */
+int rootfs_create(const char *dir, char *const extra[], int nextra);
+/* BOX_DEFAULT_ROOTFS, created on first use. */
+const char *rootfs_default(void);
+
+/* ---- box_opts.c (continued) ------------------------------------------ */
+#define BOX_NS_KINDS 8
+/* CLONE_NEW* flags in the order setns() joins them (user first, mnt last). */
+extern const int box_ns_order[BOX_NS_KINDS];
+/* "mnt", "pid", ... as /proc/PID/ns/ names them. */
+const char *box_ns_name(int flag);
+/* flags -> "mnt,pid,net" */
+void box_ns_format(int flags, char *buf, size_t len);
+
+/* ---- what `nsbox run` was asked for ---------------------------------- */
+enum box_net_mode { BOX_NET_NONE, BOX_NET_HOST, BOX_NET_BRIDGE };
+
+struct box_config {
+	char name[BOX_NAME_MAX + 1];
+	char rootfs[4096];
+	bool overlay;
+	int ns;				/* CLONE_NEW* flags */
+	const char *hostname;		/* default: the name */
+	enum box_net_mode net;
+	const char **env;		/* --env KEY=VALUE, in order */
+	int nenv;
+	const char *workdir;		/* default "/" */
+	char **argv;			/* the command; default /bin/sh */
+	uint64_t memory;		/* bytes; 0 = no limit set */
+	uint64_t cpu_quota;		/* us per 100 ms; 0 = no limit set */
+	uint64_t pids;			/* 0 = no limit set */
+	unsigned int io_weight;		/* 1..10000; 0 = not set */
+	bool detach;
+	bool rm;			/* remove the box when it exits */
+	/* filled in by run.c */
+	char statedir[4096];
+	char cgroup[4096];		/* "" = no cgroup of its own */
+	char veth[IF_NAMESIZE];
+	struct in_addr addr;
+	int logfd;			/* detached: the box's stdout/stderr */
+};
+
+/* ---- box_state.c ----------------------------------------------------- */
+/*
+ * /run/nsbox/NAME/state holds one "key=value" per line, rewritten
+ * atomically (write a temporary file, rename it over).  A box whose state
+ * says running but whose PID 1 is gone (or is another process now: the
+ * start time in /proc/PID/stat differs) is "stale": its monitor crashed or
+ * the machine rebooted; `nsbox rm` and `nsbox run --name` clean it up.
+ */
+struct box_state {
+	char name[BOX_NAME_MAX + 1];
+	pid_t pid;			/* the box's PID 1, as the host sees it */
+	unsigned long long pid_start;	/* its start time, clock ticks after boot */
+	pid_t monitor;			/* the nsbox process waiting for it */
+	char status[16];		/* starting, running, exited */
+	int exit_code;
+	long long created;		/* Unix time */
+	char rootfs[4096];
+	bool overlay;
+	char net[8];			/* none, host, bridge */
+	char ip[INET_ADDRSTRLEN];
+	char veth[IF_NAMESIZE];
+	char cgroup[4096];
+	uint64_t cgroup_id;
+	int ns;
+	char command[1024];
+};
+
+/* The directory holding all boxes of this user (created on demand). */
+const char *box_state_root(void);
+int box_state_path(const char *name, char *buf, size_t len);
+/* flock() on the state root: one `nsbox run/rm` changes boxes at a time. */
+int box_lock(void);
+int box_state_write(const struct box_state *s);
+/* 0, -ENOENT (no such box), or another -errno. */
+int box_state_read(const char *name, struct box_state *s);
+/* "running", "exited", "stale", "starting" */
+const char *box_status(const struct box_state *s);
+bool box_running(const struct box_state *s);
+unsigned long long box_proc_start(pid_t pid);
+/* Names of all boxes, sorted; returns the count or -1. */
+int box_list(char ***names);
+void box_list_free(char **names, int n);
+/* Remove everything a box owns: cgroup, veth, overlay dirs, state dir. */
+int box_destroy(const struct box_state *s);
+int box_rm_rf(const char *path);
+/* Lowest free address in 10.88.0.0/16 (host is .0.1). */
+int box_alloc_addr(struct in_addr *addr);
+
+/* ---- box_cgroup.c ---------------------------------------------------- */
+/* Create BOX_CGROUP_ROOT/nsbox/NAME with the config's limits; the path
+ * goes to c->cgroup ("" if the box runs without a cgroup of its own). */
+int box_cgroup_create(struct box_config *c);
+int box_cgroup_remove(const char *path);
+uint64_t box_cgroup_id(const char *path);
+/* Read one "key value" from a flat-keyed file such as cpu.stat. */
+int box_cgroup_read_key(const char *path, const char *file, const char *key,
+			uint64_t *val);
+
+/* ---- box_mount.c, box_sec.c, box_init.c: run inside the new box -------- */
+/* Report a setup failure to the waiting `nsbox run` and exit. */
+extern int box_errfd;
+__attribute__((noreturn, format(printf, 1, 2))) void box_fail(const char *fmt, ...);
+/* mounts + pivot_root; on return the process's root is the box's root */
+void box_mount_setup(const struct box_config *c);
+/* capability bounding set, no_new_privs, seccomp; keep_admin: see box_sec.c */
+void box_sec_apply(bool keep_admin);
+/* Start the command in @c as a child and be PID 1 until it exits. */
+__attribute__((noreturn)) void box_init(const struct box_config *c);
+/* The command's environment: defaults, then --env. */
+char **box_environ(const struct box_config *c);
+
+#endif

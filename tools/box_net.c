@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox tool - box networking: bridge nsbox0, veth pairs, addresses, routes.
+ *
+ * A box has its own network namespace: its own interfaces, addresses,
+ * routes and firewall, and at first nothing but a "lo" that is down.  To
+ * reach it we use two kinds of virtual devices:
+ *
+ *   veth pair  two Ethernet interfaces joined by a virtual cable: a frame
+ *              sent on one comes out of the other.  One end ("nsb-...")
+ *              stays on the host, the other is the box's "eth0".
+ *   bridge     a virtual Ethernet switch (nsbox0).  Every host end is
+ *              plugged into it ("enslaved": its master is the bridge), so
+ *              boxes reach each other, and the bridge's own address
+ *              10.88.0.1/16 is the boxes' default gateway into the host.
+ *
+ * The peer is created directly in the box's namespace (IFLA_NET_NS_PID in
+ * the one RTM_NEWLINK request) instead of created on the host and moved:
+ * no moment where a stray "eth0" exists on the host, nothing to clean up
+ * if the move failed, and no clash with the host's own eth0.
+ *
+ * Addresses inside the box are set from inside: setns() moves this thread
+ * into the box's namespace, but a netlink socket belongs to the namespace
+ * it was created in, forever.  So after setns() we open a new one; an old
+ * socket would still talk to the host.
+ *
+ * Each step prints itself as the iproute2/sysctl command that does the
+ * same (box_step()), so it can be repeated by hand.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/addr.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+
+#include "box.h"
+#include "err.h"
+#include "util.h"
+
+#define BOX_PEER_IF "eth0"
+
+static void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+static void sock_freep(struct nl_sock **sk)
+{
+	if (*sk)
+		nl_socket_free(*sk);
+}
+
+static void link_putp(struct rtnl_link **link)
+{
+	if (*link)
+		rtnl_link_put(*link);
+}
+
+static void nladdr_putp(struct nl_addr **a)
+{
+	if (*a)
+		nl_addr_put(*a);
+}
+
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_sock_ _cleanup_(sock_freep)
+#define _cleanup_link_ _cleanup_(link_putp)
+#define _cleanup_nladdr_ _cleanup_(nladdr_putp)
+
+/* A NETLINK_ROUTE socket in the current network namespace, or NULL. */
+static struct nl_sock *route_open(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	if (!sk) {
+		nsbox_err("out of memory");
+		return NULL;
+	}
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0) {
+		nsbox_err("cannot open a route netlink socket: %s", nl_geterror(err));
+		nl_socket_free(sk);
+		return NULL;
+	}
+	return sk;
+}
+
+static bool not_found(int err)
+{
+	return err == -NLE_NODEV || err == -NLE_OBJ_NOTFOUND;
+}
+
+/* Set IFF_UP on @link (already looked up); libnl error or 0. */
+static int link_set_up(struct nl_sock *sk, struct rtnl_link *link)
+{
+	_cleanup_link_ struct rtnl_link *change = rtnl_link_alloc();
+
+	if (!change)
+		return -NLE_NOMEM;
+	rtnl_link_set_flags(change, IFF_UP);
+	return rtnl_link_change(sk, link, change, 0);
+}
+
+static int write_sysctl(const char *path, const char *val)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(val);
+
+	if (fd < 0 || write(fd, val, len) != (ssize_t)len) {
+		nsbox_err("cannot write %s to %s: %s", val, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ip addr add IN/16 dev IFINDEX (the bridge's and the box's eth0); libnl error or 0. */
+static int addr_add(struct nl_sock *sk, int ifindex, const struct in_addr *in)
+{
+	_cleanup_nladdr_ struct nl_addr *local = nl_addr_build(AF_INET, in, sizeof(*in));
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	int err = -NLE_NOMEM;
+
+	if (local && a) {
+		nl_addr_set_prefixlen(local, BOX_NET_PREFIX);
+		rtnl_addr_set_ifindex(a, ifindex);
+		rtnl_addr_set_family(a, AF_INET);
+		err = rtnl_addr_set_local(a, local);
+		if (!err)
+			err = rtnl_addr_add(sk, a, NLM_F_EXCL);
+	}
+	if (a)
+		rtnl_addr_put(a);
+	return err;
+}
+
+/* ip link add nsbox0 type bridge; ip addr add; ip link set up.  0 or -1. */
+static int bridge_create(struct nl_sock *sk)
+{
+	_cleanup_link_ struct rtnl_link *br = rtnl_link_bridge_alloc();
+	struct in_addr gw;
+	int err;
+
+	if (!br) {
+		nsbox_err("out of memory");
+		return -1;
+	}
+	rtnl_link_set_name(br, BOX_BRIDGE);
+	box_step("ip link add %s type bridge", BOX_BRIDGE);
+	err = rtnl_link_add(sk, br, NLM_F_CREATE | NLM_F_EXCL);
+	if (err < 0) {
+		nsbox_err("cannot create bridge %s: %s%s", BOX_BRIDGE, nl_geterror(err),
+			  err == -NLE_OPNOTSUPP ?
+			  "; load the bridge module (modprobe bridge)" : "");
+		return -1;
+	}
+	/* The request object has no ifindex: look the new bridge up. */
+	rtnl_link_put(br);
+	br = NULL;
+	err = rtnl_link_get_kernel(sk, 0, BOX_BRIDGE, &br);
+	if (!err) {
+		inet_pton(AF_INET, BOX_BRIDGE_ADDR, &gw);
+		box_step("ip addr add %s/%d dev %s", BOX_BRIDGE_ADDR, BOX_NET_PREFIX, BOX_BRIDGE);
+		err = addr_add(sk, rtnl_link_get_ifindex(br), &gw);
+	}
+	if (!err) {
+		box_step("ip link set %s up", BOX_BRIDGE);
+		err = link_set_up(sk, br);
+	}
+	if (err < 0) {
+		/* Do not leave a half-made bridge that the next run would trust. */
+		nsbox_err("cannot configure bridge %s (%s/%d, up): %s; removing it",
+			  BOX_BRIDGE, BOX_BRIDGE_ADDR, BOX_NET_PREFIX, nl_geterror(err));
+		box_net_link_delete(BOX_BRIDGE);
+		return -1;
+	}
+	return 0;
+}
+
+int box_net_bridge_ensure(void)
+{
+	_cleanup_sock_ struct nl_sock *sk = route_open();
+	_cleanup_link_ struct rtnl_link *br = NULL;
+	int err;
+
+	if (!sk)
+		return -1;
+	err = rtnl_link_get_kernel(sk, 0, BOX_BRIDGE, &br);
+	if (not_found(err)) {
+		if (bridge_create(sk) < 0)
+			return -1;
+	} else if (err < 0) {
+		nsbox_err("cannot look up bridge %s: %s", BOX_BRIDGE, nl_geterror(err));
+		return -1;
+	} else if (!(rtnl_link_get_flags(br) & IFF_UP)) {
+		box_step("ip link set %s up", BOX_BRIDGE);
+		err = link_set_up(sk, br);
+		if (err < 0) {
+			nsbox_err("cannot bring up bridge %s: %s", BOX_BRIDGE, nl_geterror(err));
+			return -1;
+		}
+	}
+
+	/* Route the boxes' traffic; loose rp_filter so replies are not dropped. */
+	box_step("sysctl -w net.ipv4.ip_forward=1");
+	if (write_sysctl("/proc/sys/net/ipv4/ip_forward", "1") < 0)
+		return -1;
+	box_step("sysctl -w net.ipv4.conf.%s.rp_filter=2", BOX_BRIDGE);
+	return write_sysctl("/proc/sys/net/ipv4/conf/" BOX_BRIDGE "/rp_filter", "2");
+}
+
+int box_net_veth_create(const char *host_if, pid_t pid)
+{
+	_cleanup_sock_ struct nl_sock *sk = route_open();
+	_cleanup_link_ struct rtnl_link *br = NULL, *veth = NULL;
+	struct rtnl_link *peer;
+	const char *hint = "";
+	int err;
+
+	if (!sk)
+		return -1;
+	err = rtnl_link_get_kernel(sk, 0, BOX_BRIDGE, &br);
+	if (err < 0) {
+		nsbox_err("cannot find bridge %s: %s; it is created by 'nsbox run'",
+			  BOX_BRIDGE, nl_geterror(err));
+		return -1;
+	}
+	veth = rtnl_link_veth_alloc();
+	if (!veth) {
+		nsbox_err("out of memory");
+		return -1;
+	}
+	/* Host end: name, master, up - all in the same request. */
+	rtnl_link_set_name(veth, host_if);
+	rtnl_link_set_master(veth, rtnl_link_get_ifindex(br));
+	rtnl_link_set_flags(veth, IFF_UP);
+	/* The peer is owned by @veth; get_peer() takes a reference. */
+	peer = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_name(peer, BOX_PEER_IF);
+	rtnl_link_set_ns_pid(peer, pid);
+	rtnl_link_put(peer);
+
+	box_step("ip link add %s type veth peer name %s netns %d", host_if, BOX_PEER_IF, pid);
+	box_step("ip link set %s master %s up", host_if, BOX_BRIDGE);
+	err = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
+	if (err >= 0)
+		return 0;
+	if (err == -NLE_EXIST)
+		hint = "; run 'nsbox rm' on the stale box or delete the link";
+	else if (err == -NLE_OPNOTSUPP)
+		hint = "; load the veth module (modprobe veth)";
+	else if (err == -NLE_OBJ_NOTFOUND)
+		hint = "; the box's process has exited";
+	nsbox_err("cannot create veth pair %s <-> %s in the box (pid %d): %s%s",
+		  host_if, BOX_PEER_IF, pid, nl_geterror(err), hint);
+	return -1;
+}
+
+/* Bring up @ifname in the namespace @sk talks to; libnl error or 0. */
+static int ns_link_up(struct nl_sock *sk, pid_t pid, const char *ifname,
+		      struct rtnl_link **out)
+{
+	_cleanup_link_ struct rtnl_link *link = NULL;
+	int err;
+
+	box_step("nsenter --net=/proc/%d/ns/net ip link set %s up", pid, ifname);
+	err = rtnl_link_get_kernel(sk, 0, ifname, &link);
+	if (!err)
+		err = link_set_up(sk, link);
+	if (err < 0) {
+		nsbox_err("cannot bring up %s in the box (pid %d): %s", ifname, pid,
+			  nl_geterror(err));
+		return -1;
+	}
+	if (out) {
+		*out = link;
+		link = NULL;
+	}
+	return 0;
+}
+
+/* Runs inside the box's network namespace. */
+static int configure_inside(pid_t pid, const struct in_addr *addr)
+{
+	_cleanup_sock_ struct nl_sock *sk = route_open();	/* after setns() */
+	_cleanup_link_ struct rtnl_link *eth = NULL;
+	_cleanup_nladdr_ struct nl_addr *dst = NULL, *gw = NULL;
+	struct rtnl_route *route = NULL;
+	struct rtnl_nexthop *nh = NULL;
+	struct in_addr gw_in;
+	char ip[INET_ADDRSTRLEN];
+	int err;
+
+	if (!sk)
+		return -1;
+	if (ns_link_up(sk, pid, "lo", NULL) < 0)
+		return -1;
+	if (!addr)
+		return 0;
+	if (ns_link_up(sk, pid, BOX_PEER_IF, &eth) < 0)
+		return -1;
+
+	inet_ntop(AF_INET, addr, ip, sizeof(ip));
+	box_step("nsenter --net=/proc/%d/ns/net ip addr add %s/%d dev %s", pid, ip,
+		 BOX_NET_PREFIX, BOX_PEER_IF);
+	err = addr_add(sk, rtnl_link_get_ifindex(eth), addr);
+	if (err < 0) {
+		nsbox_err("cannot add address %s/%d to %s in the box (pid %d): %s", ip,
+			  BOX_NET_PREFIX, BOX_PEER_IF, pid, nl_geterror(err));
+		return -1;
+	}
+
+	box_step("nsenter --net=/proc/%d/ns/net ip route add default via %s dev %s", pid,
+		 BOX_BRIDGE_ADDR, BOX_PEER_IF);
+	inet_pton(AF_INET, BOX_BRIDGE_ADDR, &gw_in);
+	err = -NLE_NOMEM;
+	route = rtnl_route_alloc();
+	nh = rtnl_route_nh_alloc();
+	gw = nl_addr_build(AF_INET, &gw_in, sizeof(gw_in));
+	if (route && nh && gw && nl_addr_parse("default", AF_INET, &dst) == 0) {
+		rtnl_route_set_family(route, AF_INET);
+		rtnl_route_set_table(route, RT_TABLE_MAIN);
+		rtnl_route_set_dst(route, dst);
+		rtnl_route_nh_set_gateway(nh, gw);
+		rtnl_route_nh_set_ifindex(nh, rtnl_link_get_ifindex(eth));
+		rtnl_route_add_nexthop(route, nh);	/* @route owns @nh now */
+		nh = NULL;
+		err = rtnl_route_add(sk, route, NLM_F_EXCL);
+	}
+	if (nh)
+		rtnl_route_nh_free(nh);
+	if (route)
+		rtnl_route_put(route);
+	if (err < 0) {
+		nsbox_err("cannot add default route via %s on %s in the box (pid %d): %s",
+			  BOX_BRIDGE_ADDR, BOX_PEER_IF, pid, nl_geterror(err));
+		return -1;
+	}
+	return 0;
+}
+
+int box_net_configure(pid_t pid, const struct in_addr *addr)
+{
+	_cleanup_close_ int self = -1, box = -1;
+	char path[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	box = open(path, O_RDONLY | O_CLOEXEC);
+	if (box < 0) {
+		nsbox_err("cannot open %s: %s; has the box's process exited?", path,
+			  strerror(errno));
+		return -1;
+	}
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0) {
+		nsbox_err("cannot open /proc/self/ns/net: %s", strerror(errno));
+		return -1;
+	}
+	if (setns(box, CLONE_NEWNET) < 0) {
+		nsbox_err("cannot enter the network namespace of the box (pid %d): %s; run as root",
+			  pid, strerror(errno));
+		return -1;
+	}
+	ret = configure_inside(pid, addr);
+	/* Everything after this must happen on the host again: no way on if not. */
+	if (setns(self, CLONE_NEWNET) < 0)
+		nsbox_die(NSBOX_EXIT_FAIL, "cannot return to the host's network namespace: %s",
+			  strerror(errno));
+	return ret;
+}
+
+int box_net_link_delete(const char *ifname)
+{
+	_cleanup_sock_ struct nl_sock *sk = route_open();
+	_cleanup_link_ struct rtnl_link *link = NULL;
+	int err;
+
+	if (!sk)
+		return -1;
+	err = rtnl_link_get_kernel(sk, 0, ifname, &link);
+	if (!err) {
+		box_step("ip link del %s", ifname);
+		err = rtnl_link_delete(sk, link);
+	}
+	if (err < 0 && !not_found(err)) {
+		nsbox_err("cannot delete interface %s: %s", ifname, nl_geterror(err));
+		return -1;
+	}
+	return 0;
+}
+
+int box_net_link_exists(const char *ifname)
+{
+	_cleanup_sock_ struct nl_sock *sk = route_open();
+	_cleanup_link_ struct rtnl_link *link = NULL;
+	int err;
+
+	if (!sk)
+		return -1;
+	err = rtnl_link_get_kernel(sk, 0, ifname, &link);
+	if (!err)
+		return 1;
+	if (not_found(err))
+		return 0;
+	nsbox_err("cannot look up interface %s: %s", ifname, nl_geterror(err));
+	return -1;
+}

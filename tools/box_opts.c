@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox boxes - option parsing shared by run/exec/ls: sizes, CPU shares,
+ * namespace lists, box names; and box_step(), the --verbose trace.
+ *
+ * Parsing never changes anything on the system, so `nsbox run` checks all
+ * of its options before its first step and a typo costs nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "box.h"
+#include "util.h"
+
+bool box_verbose;
+
+void box_step(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!box_verbose)
+		return;
+	fflush(stdout);
+	fputs("+ ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/*
+ * Sizes as cgroup v2 and people write them: a number of bytes with an
+ * optional binary suffix k/K, m/M, g/G, t/T (optionally followed by "B" or
+ * "iB"), or "max" for no limit.
+ */
+int box_parse_size(const char *s, uint64_t *bytes)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!strcmp(s, "max")) {
+		*bytes = UINT64_MAX;
+		return 0;
+	}
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (tolower((unsigned char)*end)) {
+	case 'k':
+		shift = 10;
+		break;
+	case 'm':
+		shift = 20;
+		break;
+	case 'g':
+		shift = 30;
+		break;
+	case 't':
+		shift = 40;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (shift) {
+		end++;
+		if (!strcasecmp(end, "ib"))
+			end += 2;
+		else if (!strcasecmp(end, "b"))
+			end += 1;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return -EINVAL;
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+/*
+ * "--cpus 0.5" means half of one CPU: cpu.max "50000 100000", a quota of
+ * 50 ms of CPU time in every 100 ms period, shared by all the box's tasks.
+ */
+int box_parse_cpus(const char *s, uint64_t *quota_us)
+{
+	double v;
+	char *end;
+
+	if (!strcmp(s, "max")) {
+		*quota_us = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0.01) || v > 4096)
+		return -EINVAL;
+	*quota_us = (uint64_t)(v * 100000 + 0.5);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int flag;
+} ns_names[] = {
+	{ "mnt", CLONE_NEWNS },
+	{ "pid", CLONE_NEWPID },
+	{ "net", CLONE_NEWNET },
+	{ "uts", CLONE_NEWUTS },
+	{ "ipc", CLONE_NEWIPC },
+	{ "user", CLONE_NEWUSER },
+	{ "cgroup", CLONE_NEWCGROUP },
+	{ "time", CLONE_NEWTIME },
+};
+
+int box_parse_ns(const char *s, int *flags)
+{
+	_cleanup_free_ char *copy = strdup(s);
+	char *tok, *save = NULL;
+	int f = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	if (!strcmp(s, "none")) {
+		*flags = 0;
+		return 0;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		if (!strcmp(tok, "all")) {
+			for (i = 0; i < ARRAY_SIZE(ns_names); i++)
+				f |= ns_names[i].flag;
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(ns_names); i++)
+			if (!strcmp(tok, ns_names[i].name))
+				break;
+		if (i == ARRAY_SIZE(ns_names))
+			return -EINVAL;
+		f |= ns_names[i].flag;
+	}
+	*flags = f;
+	return 0;
+}
+
+const char *box_ns_name(int flag)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++)
+		if (ns_names[i].flag == flag)
+			return ns_names[i].name;
+	return "?";
+}
+
+/* The /proc/PID/ns/ file names, in the order setns() must join them. */
+const int box_ns_order[BOX_NS_KINDS] = {
+	CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS,
+	CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWTIME, CLONE_NEWNS,
+};
+
+void box_ns_format(int flags, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++) {
+		if (!(flags & ns_names[i].flag))
+			continue;
+		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
+				off ? "," : "", ns_names[i].name);
+	}
+}
+
+/* Names become directory, cgroup and hostname components: keep them tame. */
+bool box_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > BOX_NAME_MAX || !isalnum((unsigned char)name[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
+			return false;
+	return true;
+}

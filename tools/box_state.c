@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox boxes - the state directory, /run/nsbox/NAME/ (see box.h).
+ *
+ * It holds the box's record ("state"), the OverlayFS upper and work
+ * directories when --overlay is used, and the log of a detached box.
+ * Root's boxes live in /run/nsbox (a tmpfs: a reboot forgets them, as it
+ * forgets the processes); other users' in $XDG_RUNTIME_DIR/nsbox or
+ * /tmp/nsbox-UID.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "err.h"
+#include "util.h"
+
+const char *box_state_root(void)
+{
+	static char root[4096];
+	const char *xdg;
+
+	if (root[0])
+		return root;
+	if (geteuid() == 0)
+		snprintf(root, sizeof(root), "%s", BOX_STATE_ROOT);
+	else if ((xdg = getenv("XDG_RUNTIME_DIR")) && xdg[0] == '/')
+		snprintf(root, sizeof(root), "%s/nsbox", xdg);
+	else
+		snprintf(root, sizeof(root), "/tmp/nsbox-%u", (unsigned int)geteuid());
+	return root;
+}
+
+int box_state_path(const char *name, char *buf, size_t len)
+{
+	if ((size_t)snprintf(buf, len, "%s/%s", box_state_root(), name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int box_lock(void)
+{
+	const char *root = box_state_root();
+	char path[4200];
+	struct stat st;
+	int fd;
+
+	if (mkdir(root, 0700) && errno != EEXIST) {
+		nsbox_err("cannot create the state directory %s: %s", root, strerror(errno));
+		return -1;
+	}
+	/* /tmp/nsbox-UID must be ours, or another user could plant boxes. */
+	if (stat(root, &st) || st.st_uid != geteuid()) {
+		nsbox_err("%s is not owned by you; remove it or set XDG_RUNTIME_DIR", root);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/.lock", root);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		nsbox_err("cannot lock %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int box_state_write(const struct box_state *s)
+{
+	char dir[4096], tmp[4200], path[4200];
+	FILE *f;
+
+	if (box_state_path(s->name, dir, sizeof(dir)))
+		return -ENAMETOOLONG;
+	snprintf(tmp, sizeof(tmp), "%s/state.tmp", dir);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f,
+		"name=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstatus=%s\nexit=%d\n"
+		"created=%lld\nrootfs=%s\noverlay=%d\nnet=%s\nip=%s\nveth=%s\n"
+		"cgroup=%s\ncgroup_id=%" PRIu64 "\nns=%d\ncommand=%s\n",
+		s->name, s->pid, s->pid_start, s->monitor, s->status, s->exit_code,
+		s->created, s->rootfs, s->overlay, s->net, s->ip, s->veth,
+		s->cgroup, s->cgroup_id, s->ns, s->command);
+	if (fflush(f) || ferror(f)) {
+		fclose(f);
+		unlink(tmp);
+		return -EIO;
+	}
+	fclose(f);
+	if (rename(tmp, path))
+		return -errno;
+	return 0;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src);
+}
+
+int box_state_read(const char *name, struct box_state *s)
+{
+	char dir[4096], path[4200], line[8192];
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	if (!box_name_valid(name) || box_state_path(name, dir, sizeof(dir)))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/state", dir);
+	f = fopen(path, "re");
+	if (!f) {
+		/* A directory without a record: a run that died mid-way. */
+		if (errno == ENOENT && access(dir, F_OK) == 0) {
+			copy_str(s->name, sizeof(s->name), name);
+			copy_str(s->status, sizeof(s->status), "starting");
+			return 0;
+		}
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, '=');
+
+		if (!v)
+			continue;
+		*v++ = '\0';
+		v[strcspn(v, "\n")] = '\0';
+		if (!strcmp(line, "name"))
+			copy_str(s->name, sizeof(s->name), v);
+		else if (!strcmp(line, "pid"))
+			s->pid = atoi(v);
+		else if (!strcmp(line, "pid_start"))
+			s->pid_start = strtoull(v, NULL, 10);
+		else if (!strcmp(line, "monitor"))
+			s->monitor = atoi(v);
+		else if (!strcmp(line, "status"))
+			copy_str(s->status, sizeof(s->status), v);
+		else if (!strcmp(line, "exit"))
+			s->exit_code = atoi(v);
+		else if (!strcmp(line, "created"))
+			s->created = strtoll(v, NULL, 10);
+		else if (!strcmp(line, "rootfs"))
+			copy_str(s->rootfs, sizeof(s->rootfs), v);
+		else if (!strcmp(line, "overlay"))
+			s->overlay = atoi(v);
+		else if (!strcmp(line, "net"))
+			copy_str(s->net, sizeof(s->net), v);
+		else if (!strcmp(line, "ip"))
+			copy_str(s->ip, sizeof(s->ip), v);
+		else if (!strcmp(line, "veth"))
+			copy_str(s->veth, sizeof(s->veth), v);
+		else if (!strcmp(line, "cgroup"))
+			copy_str(s->cgroup, sizeof(s->cgroup), v);
+		else if (!strcmp(line, "cgroup_id"))
+			s->cgroup_id = strtoull(v, NULL, 10);
+		else if (!strcmp(line, "ns"))
+			s->ns = atoi(v);
+		else if (!strcmp(line, "command"))
+			copy_str(s->command, sizeof(s->command), v);
+	}
+	fclose(f);
+	if (!s->name[0])
+		copy_str(s->name, sizeof(s->name), name);
+	return 0;
+}
+
+/* Field 22 of /proc/PID/stat: when the process started.  0 if gone. */
+unsigned long long box_proc_start(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may contain spaces and ')': fields restart after the last ')' */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+			 "%*d %*d %*d %*d %*d %*d %llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+bool box_running(const struct box_state *s)
+{
+	return s->pid > 0 && s->pid_start && box_proc_start(s->pid) == s->pid_start;
+}
+
+const char *box_status(const struct box_state *s)
+{
+	if (!strcmp(s->status, "exited"))
+		return "exited";
+	if (box_running(s))
+		return "running";
+	/* "starting" with a live monitor is a run in progress */
+	if (!strcmp(s->status, "starting") && s->monitor > 0 && kill(s->monitor, 0) == 0)
+		return "starting";
+	return "stale";
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int box_list(char ***names)
+{
+	DIR *d = opendir(box_state_root());
+	struct dirent *de;
+	char **v = NULL;
+	int n = 0;
+
+	*names = NULL;
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d))) {
+		char **nv;
+
+		if (!box_name_valid(de->d_name) || de->d_type != DT_DIR)
+			continue;
+		nv = realloc(v, (n + 1) * sizeof(*v));
+		if (!nv || !(nv[n] = strdup(de->d_name))) {
+			v = nv ? nv : v;
+			box_list_free(v, n);
+			closedir(d);
+			return -1;
+		}
+		v = nv;
+		n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), cmp_names);
+	*names = v;
+	return n;
+}
+
+void box_list_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP || type == FTW_D || type == FTW_DNR) {
+		/* OverlayFS leaves work/work with mode 000 */
+		chmod(path, 0700);
+		return rmdir(path) && errno != ENOENT ? -1 : 0;
+	}
+	return unlink(path) && errno != ENOENT ? -1 : 0;
+}
+
+int box_rm_rf(const char *path)
+{
+	if (access(path, F_OK) && errno == ENOENT)
+		return 0;
+	box_step("rm -rf %s", path);
+	if (nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT)) {
+		nsbox_err("cannot remove %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int box_destroy(const struct box_state *s)
+{
+	char dir[4096];
+	int ret = 0;
+
+	if (s->cgroup[0] && box_cgroup_remove(s->cgroup))
+		ret = -1;
+	if (s->veth[0] && box_net_link_delete(s->veth))
+		ret = -1;
+	if (box_state_path(s->name, dir, sizeof(dir)) || box_rm_rf(dir))
+		ret = -1;
+	return ret;
+}
+
+int box_alloc_addr(struct in_addr *addr)
+{
+	char **names;
+	int n = box_list(&names);
+	/* .0.0 is the network, .0.1 the host, .255.255 broadcast */
+	static unsigned char used[65536 / 8];
+
+	if (n < 0)
+		return -1;
+	memset(used, 0, sizeof(used));
+	used[0] = 0x03;
+	used[sizeof(used) - 1] |= 0x80;
+	for (int i = 0; i < n; i++) {
+		struct box_state s;
+		struct in_addr a;
+
+		if (box_state_read(names[i], &s) == 0 && s.ip[0] &&
+		    inet_pton(AF_INET, s.ip, &a) == 1) {
+			uint32_t h = ntohl(a.s_addr) & 0xffff;
+
+			used[h / 8] |= 1 << (h % 8);
+		}
+	}
+	box_list_free(names, n);
+	for (uint32_t h = 2; h < 65535; h++) {
+		if (!(used[h / 8] & (1 << (h % 8)))) {
+			addr->s_addr = htonl((10u << 24) | (88u << 16) | h);
+			return 0;
+		}
+	}
+	nsbox_err("no free address left in 10.88.0.0/16; remove some boxes (nsbox rm)");
+	return -1;
+}
