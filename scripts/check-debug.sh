@@ -53,6 +53,31 @@ exit $status
 EOS
 chmod +x "$LOGDIR/debug-suite.sh"
 
+# Second boot, one vCPU: the tests that reload the module over and over
+# (docs/testing.md, "Reload stress and QEMU TCG"), then the leak scan.
+cat > "$LOGDIR/debug-stress.sh" <<'EOS'
+#!/bin/sh
+status=0
+/opt/nsbox/tests/module_test -t reload_during_a_fork_storm_with_dumps_in_flight \
+	-t rmmod_refused_during_a_dump_then_succeeds -t rmmod_with_event_listeners_attached || status=1
+/opt/nsbox/tests/faultinj_test -t every_allocation_of_module_load || status=1
+echo "TAP version 13"
+echo "1..1"
+rmmod nsbox
+echo scan > /sys/kernel/debug/kmemleak
+echo scan > /sys/kernel/debug/kmemleak
+leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
+head -40 /sys/kernel/debug/kmemleak | sed 's/^/# /'
+if [ "$leaks" = 0 ]; then
+	echo "ok 1 - kmemleak: no leak after the reload and fault-injection stress (two scans)"
+else
+	echo "not ok 1 - kmemleak: $leaks unreferenced objects after the stress boot"
+	status=1
+fi
+exit $status
+EOS
+chmod +x "$LOGDIR/debug-stress.sh"
+
 LOG=$LOGDIR/vm.log
 # no5lvl: under TCG "-cpu max" offers 5-level paging, and this KASAN kernel
 # then reports a wild access in an interrupt taken during identify_cpu()
@@ -60,6 +85,10 @@ LOG=$LOGDIR/vm.log
 # KASAN bug, not only the first one.
 scripts/vm.sh --kdir "$KDIR" --append "no5lvl kasan_multi_shot" --mem 2048 --timeout 3000 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
+scripts/vm.sh --kdir "$KDIR" --append "no5lvl kasan_multi_shot" --mem 2048 --smp 1 \
+	--timeout 3000 --run "$LOGDIR/debug-stress.sh" 2>&1 | tee -a "$LOG"
+rc2=${PIPESTATUS[0]}
+[ "$rc" = 0 ] && rc=$rc2
 passed=$(grep -cE '^ok [0-9]+' "$LOG" || true)
 skipped=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$LOG" || true)
 failed=$(grep -cE '^not ok [0-9]+' "$LOG" || true)

@@ -141,7 +141,7 @@ done
 # fork-storm test has a lane of its own with -smp 1.
 cat > "$LOGDIR/stress.sh" <<'EOS'
 #!/bin/sh
-/opt/nsbox/tests/module_test -t reload_10_times_during_a_fork_storm \
+/opt/nsbox/tests/module_test -t reload_during_a_fork_storm_with_dumps_in_flight \
 	-t rmmod_refused_during_a_dump_then_succeeds
 EOS
 chmod +x "$LOGDIR/stress.sh"

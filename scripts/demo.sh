@@ -28,5 +28,17 @@ run nsbox groups -o kind,id,path,procs,threads,forks,execs,cpu_ns --kind cgroup2
 run nsbox ps -o pid,comm,utsns,netns,cgroup_path "uts:$(readlink /proc/$box/ns/uts | tr -dc 0-9)"
 run nsbox verify
 kill $box $busy
+
+say "boxes: nsbox run builds a container from namespaces, pivot_root, cgroup v2 and veth"
+run nsbox rootfs create /tmp/rootfs
+run nsbox run --rootfs /tmp/rootfs --name web --net bridge --memory 64M --cpus 0.5 -d -- \
+	sh -c 'while :; do echo hi | md5sum >/dev/null; done'
+run nsbox run --rm -v --rootfs /tmp/rootfs --name peek --net bridge -- \
+	sh -c 'hostname; ip -o -4 addr show eth0; ps; ping -c 1 10.88.0.2'
+run nsbox exec web cat /proc/self/cgroup /sys/fs/cgroup/cpu.max
+run nsbox ls
+run nsbox groups -o kind,id,path,procs,cpu_ns,rss_bytes --kind cgroup2
+run nsbox stop --timeout 1 web
+run nsbox rm web
 echo
 echo "=== demo done: 'make vm' gives you a shell in this VM ==="

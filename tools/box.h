@@ -182,6 +182,7 @@ int box_cgroup_read_key(const char *path, const char *file, const char *key,
 /* ---- box_mount.c, box_sec.c, box_init.c: run inside the new box -------- */
 /* Report a setup failure to the waiting `nsbox run` and exit. */
 extern int box_errfd;
+extern int box_fail_status;
 __attribute__((noreturn, format(printf, 1, 2))) void box_fail(const char *fmt, ...);
 /* mounts + pivot_root; on return the process's root is the box's root */
 void box_mount_setup(const struct box_config *c);

@@ -183,7 +183,7 @@ int box_cgroup_create(struct box_config *c)
 			if (!limits && (errno == EACCES || errno == EPERM || errno == EROFS))
 				return 0;	/* rootless without delegation: no cgroup */
 			nsbox_err("cannot create %s: %s%s", parent, strerror(errno),
-				  geteuid() ? " (limits need root, or a cgroup delegated to you)" : "");
+				  geteuid() ? " (cgroup limits need root)" : "");
 			return -1;
 		}
 	}
@@ -219,6 +219,11 @@ int box_cgroup_create(struct box_config *c)
 	if (c->cpu_quota) {
 		snprintf(val, sizeof(val), "%" PRIu64 " 100000", c->cpu_quota);
 		err = write_file(c->cgroup, "cpu.max", val);
+		if (err == -ENOENT) {
+			nsbox_err("--cpus: %s/cpu.max does not exist: this kernel has no CPU "
+				  "bandwidth control (CONFIG_CFS_BANDWIDTH)", c->cgroup);
+			goto fail;
+		}
 		if (err)
 			goto fail_write;
 	}

@@ -49,8 +49,11 @@ void box_fail(const char *fmt, ...)
 	} else {
 		fprintf(stderr, "nsbox: %s\n", msg);
 	}
-	_exit(errno == ENOENT ? 127 : 1);
+	_exit(box_fail_status);
 }
+
+/* box_fail() exits with 1, except after a failed execve(): 126 or 127. */
+int box_fail_status = 1;
 
 char **box_environ(const struct box_config *c)
 {
@@ -88,6 +91,7 @@ static void exec_command(const struct box_config *c)
 	environ = env;
 	box_step("exec %s", c->argv[0]);
 	execvp(c->argv[0], c->argv);
+	box_fail_status = errno == ENOENT ? 127 : 126;	/* as shells do */
 	box_fail("cannot run %s in the box: %s", c->argv[0], strerror(errno));
 }
 

@@ -13,7 +13,11 @@
  *     rootfs directory is bind-mounted onto itself: pivot_root needs the
  *     new root to be a mount point.
  *  3. /proc: a fresh procfs belongs to the pid namespace of the process
- *     that mounts it, so it shows only the box's processes.
+ *     that mounts it, so it shows only the box's processes.  Its files
+ *     that reach the whole machine are made read-only (/proc/sys: root in
+ *     the box could otherwise set kernel.core_pattern, a program the host
+ *     runs as root; /proc/sysrq-trigger, ...) or hidden under /dev/null
+ *     (/proc/kcore, /proc/keys, ...).
  *  4. /dev: a small tmpfs with bind mounts of the host's null, zero, full,
  *     random, urandom and tty (no mknod needed, works in a user namespace),
  *     a private devpts instance for /dev/pts and /dev/ptmx, /dev/shm.
@@ -42,15 +46,49 @@ static void do_mount(const char *src, const char *dst, const char *type,
 			 type ? type : "bind", strerror(errno));
 }
 
-/* mkdir -p for one level below an existing root; fine if it exists. */
+/* mkdir for one level below an existing root; fine if it exists. */
 static void ensure_dir(const char *root, const char *sub, mode_t mode)
 {
 	char path[4400];
 
 	snprintf(path, sizeof(path), "%s/%s", root, sub);
-	if (mkdir(path, mode) && errno != EEXIST)
+	if (mkdir(path, mode) == 0) {
+		box_step("mkdir -m %o %s", mode, path);
+		if (chmod(path, mode))	/* the umask must not turn 1777 into 1755 */
+			box_fail("chmod %s: %s", path, strerror(errno));
+	} else if (errno != EEXIST) {
 		box_fail("the rootfs has no /%s and it cannot be created (%s)",
 			 sub, strerror(errno));
+	}
+}
+
+/*
+ * The parts of /proc that act on the whole machine, not the box: bound
+ * read-only over themselves, or hidden under /dev/null.
+ */
+static void protect_proc(const char *root)
+{
+	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus", "fs" };
+	static const char *const masked[] = { "kcore", "keys", "timer_list",
+					      "sched_debug", "latency_stats" };
+	char path[4400];
+
+	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		snprintf(path, sizeof(path), "%s/proc/%s", root, ro[i]);
+		if (access(path, F_OK))
+			continue;
+		box_step("mount --bind -o ro %s %s", path, path);
+		do_mount(path, path, NULL, MS_BIND | MS_REC, NULL);
+		do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+			 MS_NODEV | MS_NOEXEC, NULL);
+	}
+	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
+		snprintf(path, sizeof(path), "%s/proc/%s", root, masked[i]);
+		if (access(path, F_OK))
+			continue;
+		box_step("mount --bind /dev/null %s", path);
+		do_mount("/dev/null", path, NULL, MS_BIND, NULL);
+	}
 }
 
 static void bind_dev(const char *root, const char *name)
@@ -80,7 +118,7 @@ static void setup_dev(const char *root)
 	char path[4400];
 
 	snprintf(path, sizeof(path), "%s/dev", root);
-	box_step("mount -t tmpfs -o nosuid,mode=0755,size=64k tmpfs %s", path);
+	box_step("mount -t tmpfs -o nosuid,noexec,mode=0755,size=64k tmpfs %s", path);
 	do_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k");
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
 		bind_dev(root, nodes[i]);
@@ -168,6 +206,7 @@ void box_mount_setup(const struct box_config *c)
 	snprintf(path, sizeof(path), "%s/proc", root);
 	box_step("mount -t proc -o nosuid,nodev,noexec proc %s", path);
 	do_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	protect_proc(root);
 	setup_dev(root);
 	setup_sys(c, root);
 

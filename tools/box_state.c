@@ -197,6 +197,9 @@ unsigned long long box_proc_start(pid_t pid)
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
 			 "%*d %*d %*d %*d %*d %*d %llu", &start) != 1)
 		return 0;
+	/* a zombie (dead, not yet reaped by its new parent) counts as gone */
+	if (p[2] == 'Z' || p[2] == 'X')
+		return 0;
 	return start;
 }
 

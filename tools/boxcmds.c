@@ -9,6 +9,7 @@
  * in the box's cgroup -- a pid namespace applies to children only -- with
  * the same capability, no_new_privs and seccomp setup as the box itself.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -58,6 +59,49 @@ static int find_box(const char *cmd, const char *name, struct box_state *s)
 		return NSBOX_EXIT_FAIL;
 	}
 	return NSBOX_EXIT_OK;
+}
+
+/*
+ * Whose /proc/PID/ns/ to read.  The box's PID 1 is not dumpable, and it
+ * never called execve(), so its memory still belongs to the host's user
+ * namespace: only CAP_SYS_PTRACE there (root) may open its ns files.  The
+ * owner of a rootless box reads them from a child of PID 1 instead (the
+ * command, after its execve(): same namespaces, and dumpable).
+ */
+static pid_t ns_pid(const struct box_state *s)
+{
+	char path[64], buf[512];
+	struct dirent *de;
+	pid_t found = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", s->pid);
+	if (access(path, R_OK) == 0 || errno != EACCES)
+		return s->pid;
+	d = opendir("/proc");
+	while (d && !found && (de = readdir(d))) {
+		char *p;
+		int ppid, fd;
+		ssize_t n;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/stat", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == s->pid)
+			found = atoi(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found ? found : s->pid;
 }
 
 /* ---- ls -------------------------------------------------------------- */
@@ -262,13 +306,14 @@ int cmd_ls(int argc, char **argv)
 		row.running = !strcmp(row.status, "running");
 		if (row.running) {
 			long hz = sysconf(_SC_CLK_TCK);
+			pid_t nsp = ns_pid(&row.s);
 
 			row.uptime = now.tv_sec - (long long)(row.s.pid_start / (hz > 0 ? hz : 100));
 			for (int k = 0; k < BOX_NS_KINDS; k++) {
 				char p[64];
 				struct stat st;
 
-				snprintf(p, sizeof(p), "/proc/%d/ns/%s", row.s.pid, ns_files[k]);
+				snprintf(p, sizeof(p), "/proc/%d/ns/%s", nsp, ns_files[k]);
 				if (stat(p, &st) == 0)
 					row.ns[k] = st.st_ino;
 			}
@@ -331,7 +376,7 @@ int cmd_stop(int argc, char **argv)
 		{ 0 }
 	};
 	struct box_state s;
-	int c, timeout = 10, ret;
+	int c, timeout = 10, ret, lock;
 	char *end;
 
 	opterr = 0;
@@ -365,13 +410,21 @@ int cmd_stop(int argc, char **argv)
 			return ret;
 		if (box_running(&s))
 			stop_box(&s, timeout);
-		/* a monitor that is gone cannot record it: do it here */
-		if (box_state_read(argv[optind], &s) == 0 && strcmp(s.status, "exited") &&
-		    !box_running(&s)) {
+		/*
+		 * A monitor that is gone cannot record the end: do it here,
+		 * under the lock (a live monitor holds it while it writes).
+		 * The real status is lost with the monitor: say "killed".
+		 */
+		lock = box_lock();
+		if (lock < 0)
+			return NSBOX_EXIT_FAIL;
+		if (box_state_read(argv[optind], &s) == 0 && !strcmp(s.status, "running") &&
+		    !box_running(&s) && (s.monitor <= 0 || kill(s.monitor, 0))) {
 			snprintf(s.status, sizeof(s.status), "exited");
 			s.exit_code = 128 + SIGKILL;
 			box_state_write(&s);
 		}
+		close(lock);
 	}
 	return NSBOX_EXIT_OK;
 }
@@ -432,8 +485,23 @@ int cmd_rm(int argc, char **argv)
 		lock = box_lock();
 		if (lock < 0)
 			return NSBOX_EXIT_FAIL;
-		if (box_state_read(argv[optind], &s) == 0 && box_destroy(&s))
-			ret = NSBOX_EXIT_FAIL;
+		/* under the lock: no `nsbox run` is half-way through this box */
+		if (box_state_read(argv[optind], &s) == 0) {
+			if (box_running(&s) && !force) {
+				nsbox_err("rm: box '%s' started meanwhile; stop it first", s.name);
+				ret = NSBOX_EXIT_FAIL;
+			} else if (box_running(&s)) {
+				close(lock);
+				stop_box(&s, 0);
+				lock = box_lock();
+				if (lock < 0)
+					return NSBOX_EXIT_FAIL;
+				if (box_state_read(argv[optind], &s) == 0 && box_destroy(&s))
+					ret = NSBOX_EXIT_FAIL;
+			} else if (box_destroy(&s)) {
+				ret = NSBOX_EXIT_FAIL;
+			}
+		}
 		close(lock);
 	}
 	return ret;
@@ -455,6 +523,7 @@ static noreturn void exec_child(struct box_config *c, int cgns_fd)
 		box_fail("--workdir %s: %s", c->workdir, strerror(errno));
 	environ = box_environ(c);
 	execvp(c->argv[0], c->argv);
+	box_fail_status = errno == ENOENT ? 127 : 126;
 	box_fail("cannot run %s in the box: %s", c->argv[0], strerror(errno));
 }
 
@@ -471,7 +540,7 @@ int cmd_exec(int argc, char **argv)
 	struct box_config c = { .logfd = -1 };
 	int fds[BOX_NS_KINDS], cgfd = -1, cgns = -1, ch, status, ret;
 	struct box_state s;
-	pid_t pid;
+	pid_t pid, nsp;
 
 	c.env = calloc(argc, sizeof(char *));
 	if (!c.env)
@@ -486,6 +555,9 @@ int cmd_exec(int argc, char **argv)
 			c.env[c.nenv++] = optarg;
 			break;
 		case 'w':
+			if (optarg[0] != '/')
+				return nsbox_usage_err("exec", "--workdir '%s' must be an absolute "
+						       "path", optarg);
 			c.workdir = optarg;
 			break;
 		case 'v':
@@ -520,13 +592,14 @@ int cmd_exec(int argc, char **argv)
 		return nsbox_usage_err("exec", "give a CMD to run in the box");
 
 	/* Open every namespace first: after joining mnt, /proc is the box's. */
+	nsp = ns_pid(&s);
 	for (int i = 0; i < BOX_NS_KINDS; i++) {
 		char p[64];
 
 		fds[i] = -1;
 		if (!(s.ns & box_ns_order[i]))
 			continue;
-		snprintf(p, sizeof(p), "/proc/%d/ns/%s", s.pid, box_ns_name(box_ns_order[i]));
+		snprintf(p, sizeof(p), "/proc/%d/ns/%s", nsp, box_ns_name(box_ns_order[i]));
 		fds[i] = open(p, O_RDONLY | O_CLOEXEC);
 		if (fds[i] < 0) {
 			nsbox_err("exec: open %s: %s", p, strerror(errno));
@@ -547,7 +620,7 @@ int cmd_exec(int argc, char **argv)
 			cgns = fds[i];	/* joined by the child, see exec_child() */
 			continue;
 		}
-		box_step("nsenter --%s=/proc/%d/ns/%s", box_ns_name(box_ns_order[i]), s.pid,
+		box_step("nsenter --%s=/proc/%d/ns/%s", box_ns_name(box_ns_order[i]), nsp,
 			 box_ns_name(box_ns_order[i]));
 		if (setns(fds[i], box_ns_order[i])) {
 			nsbox_err("exec: cannot join the %s namespace of box '%s': %s",

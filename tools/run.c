@@ -11,8 +11,8 @@
  *   -------------------                     --------------------
  *   check every option (nothing changed yet)
  *   lock /run/nsbox, claim NAME, mkdir the state dir
- *   cgroup /sys/fs/cgroup/nsbox/NAME + limits
  *   bridge nsbox0 (--net bridge)
+ *   cgroup /sys/fs/cgroup/nsbox/NAME + limits
  *   clone3(CLONE_NEW*, CLONE_INTO_CGROUP) ---> waits for "go"
  *   uid_map/gid_map (user namespace)
  *   veth pair, address, route (bridge)
@@ -268,7 +268,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 	if (!rootfs) {
 		rootfs = rootfs_default();
 		if (!rootfs)
-			return NSBOX_EXIT_FAIL;
+			return EXIT_SETUP;
 	}
 	if (!realpath(rootfs, c->rootfs)) {
 		nsbox_err("run: --rootfs %s: %s", rootfs, strerror(errno));
@@ -472,13 +472,13 @@ static void fill_state(struct box_state *s, const struct box_config *c)
 			*p = ' ';
 }
 
-static int mkdir_in(const char *dir, const char *sub)
+static int mkdir_in(const char *dir, const char *sub, mode_t mode)
 {
 	char path[4200];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, sub);
-	box_step("mkdir %s", path);
-	if (mkdir(path, 0700) && errno != EEXIST) {
+	box_step("mkdir -m %o %s", mode, path);
+	if ((mkdir(path, mode) || chmod(path, mode)) && errno != EEXIST) {
 		nsbox_err("run: cannot create %s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -501,8 +501,10 @@ static int prepare(struct box_config *c, struct box_state *s)
 	fill_state(s, c);
 	if (box_state_write(s))
 		goto undo;
-	if (c->overlay && (mkdir_in(c->statedir, "upper") || mkdir_in(c->statedir, "work") ||
-			   mkdir_in(c->statedir, "merged")))
+	/* upper/ becomes the mode of the box's "/": 0755, like a root dir */
+	if (c->overlay && (mkdir_in(c->statedir, "upper", 0755) ||
+			   mkdir_in(c->statedir, "work", 0700) ||
+			   mkdir_in(c->statedir, "merged", 0700)))
 		goto undo;
 	if (c->detach) {
 		char log[4200];
@@ -601,7 +603,7 @@ static int run_box(struct box_config *c, int notify_fd)
 		char list[128];
 
 		box_ns_format(ca.flags, list, sizeof(list));
-		box_step("unshare --fork --kill-child (clone3: new %s namespaces%s%s)", list,
+		box_step("unshare --fork (clone3: new %s namespaces%s%s)", list,
 			 c->cgroup[0] ? ", started in " : "", c->cgroup);
 	}
 	fflush(NULL);
@@ -654,7 +656,9 @@ static int run_box(struct box_config *c, int notify_fd)
 		msg[n] = '\0';
 		nsbox_err("run: %s", msg);
 		waitpid(pid, &status, 0);
-		code = WIFEXITED(status) && WEXITSTATUS(status) == 127 ? 127 : EXIT_SETUP;
+		code = WIFEXITED(status) && (WEXITSTATUS(status) == 127 ||
+					     WEXITSTATUS(status) == 126) ?
+			WEXITSTATUS(status) : EXIT_SETUP;
 		s.pid = 0;
 		box_destroy(&s);
 		sigprocmask(SIG_SETMASK, &old, NULL);

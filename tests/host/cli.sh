@@ -24,7 +24,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..19"
 expect "--version prints version and ABI" 0 '^nsbox [0-9]+\.[0-9]+\.[0-9]+ \(netlink ABI [0-9]+\)$' --version
 expect "--help lists the info command" 0 '^  info ' --help
 expect "no command: usage, exit 2" 2 '^usage: nsbox' 
@@ -43,4 +43,14 @@ else
 	expect "info -J without the module: same error" 3 \
 		'^nsbox: kernel module not loaded' info -J
 fi
+# nsbox run checks every option before it changes anything (host: no VM)
+expect "run --help: exit 0" 0 '^usage: nsbox run \[OPTIONS\]' run --help
+expect "run --memory 12XB: invalid size, exit 2" 2 "^nsbox: run: invalid size --memory '12XB'" run --memory 12XB -- true
+expect "run --cpus abc: exit 2" 2 "^nsbox: run: invalid --cpus 'abc'" run --cpus abc -- true
+expect "run --ns bogus: exit 2" 2 "^nsbox: run: invalid --ns 'mnt,bogus'" run --ns mnt,bogus -- true
+expect "run --ns without mnt: exit 2" 2 "^nsbox: run: --ns must include mnt" run --ns pid,net -- true
+expect "run --name with a slash: exit 2" 2 "^nsbox: run: invalid box name 'a/b'" run --name a/b -- true
+expect "run --pids 0: exit 2" 2 "^nsbox: run: invalid --pids '0'" run --pids 0 -- true
+expect "exec of an unknown box: exit 1" 1 "^nsbox: exec: no box named 'nosuchbox'" exec nosuchbox true
+expect "rootfs without DIR: exit 2" 2 "^nsbox: rootfs: " rootfs create
 [ "$fails" = 0 ]

@@ -77,6 +77,10 @@ check "no_new_privs, seccomp filter, no CAP_SYS_MODULE in the bounding set" \
 	sh -c 'echo "$1" | grep -q "NoNewPrivs:.*1" && echo "$1" | grep -q "Seccomp:.*2" &&
 		bnd=$(echo "$1" | sed -n "s/CapBnd:[[:space:]]*//p") && [ $(( 0x$bnd & (1 << 16) )) = 0 ]' _ "$out"
 
+out=$(nsbox run --rm --rootfs "$R" -- sh -c 'echo x > /proc/sys/kernel/core_pattern && echo WRITABLE; echo c > /proc/sysrq-trigger && echo WRITABLE; wc -c < /proc/kcore' 2>&1)
+diag "$out"
+check "/proc/sys and sysrq-trigger are read-only, kcore is hidden in a box" \
+	sh -c '! echo "$1" | grep -q WRITABLE && [ "$(echo "$1" | tail -n 1)" = 0 ] && [ "$(cat /proc/sys/kernel/core_pattern)" != x ]' _ "$out"
 out=$(nsbox run --rm --rootfs "$R" -- sh -c 'touch /sys/x 2>&1; ls /dev | tr "\n" " "' 2>&1)
 diag "$out"
 check "read-only /sys and a minimal /dev" \
@@ -105,7 +109,10 @@ check "--pids 20: the 21st task cannot be forked ($out)" \
 	sh -c '[ "$1" = "ok=18 err=Resource temporarily unavailable" ] && [ "${2:-0}" -ge 1 ]' _ "$out" "$max"
 nsbox rm pids
 
-nsbox run --rootfs "$R" --name cpu --cpus 0.5 -d -- sh -c 'while :; do :; done' >/dev/null
+err=$(nsbox run --rootfs "$R" --name cpu --cpus 0.5 -d -- sh -c 'while :; do :; done' 2>&1 >/dev/null)
+if echo "$err" | grep -q CONFIG_CFS_BANDWIDTH; then
+	skip "--cpus 0.5: a busy loop gets 50% of one CPU" "this kernel has no CONFIG_CFS_BANDWIDTH ($err)"
+else
 u0=$(sed -n 's/^usage_usec //p' $CG/cpu/cpu.stat); t0=$(cut -d' ' -f1 /proc/uptime)
 sleep 4	# a measurement window, not synchronisation
 u1=$(sed -n 's/^usage_usec //p' $CG/cpu/cpu.stat); t1=$(cut -d' ' -f1 /proc/uptime)
@@ -114,12 +121,15 @@ diag "cpu.max: $(cat $CG/cpu/cpu.max); busy loop used $pct% of one CPU"
 check "--cpus 0.5: a busy loop gets 50% of one CPU ±10% ($pct%)" \
 	sh -c '[ "$1" -ge 45 ] && [ "$1" -le 55 ]' _ "$pct"
 nsbox rm -f cpu
+fi
 
 # ---- OverlayFS -----------------------------------------------------------------
 nsbox run --rootfs "$R" --name ov --overlay -- sh -c 'echo hi > /newfile && rm /bin/true'
 check "--overlay: writes land in upperdir" \
 	sh -c '[ "$(cat /run/nsbox/ov/upper/newfile)" = hi ] && [ -c /run/nsbox/ov/upper/bin/true ]'
 check "--overlay: the rootfs is unchanged" sh -c '[ ! -e "$1/newfile" ] && [ -L "$1/bin/true" ]' _ "$R"
+out=$(nsbox run --rm --rootfs "$R" --overlay -- stat -c %a / 2>&1)
+check "--overlay: the box's / has mode 755 ($out)" test "$out" = 755
 nsbox rm ov
 check "rm removes the upper and work dirs" test ! -e /run/nsbox/ov
 
@@ -165,6 +175,23 @@ check "stop: SIGKILL after the timeout when SIGTERM is ignored" \
 nsbox rm -f b2 stubborn
 check "rm -f of a running box" clean
 
+# ---- options, verbose, stale state ----------------------------------------------
+out=$(nsbox run --rm --rootfs "$R" -e GREETING=hello -w /etc -- sh -c 'echo "$GREETING $(pwd) $container"' 2>&1)
+check "--env and --workdir ($out)" test "$out" = "hello /etc nsbox"
+out=$(nsbox run --rm -v --rootfs "$R" -- true 2>&1)
+check "--verbose prints each step as a shell command" \
+	sh -c 'echo "$1" | grep -q "^+ mount --make-rprivate /" && echo "$1" | grep -q "^+ cd .* && pivot_root \. \. && umount -l \.\$" && echo "$1" | grep -q "^+ exec true"' _ "$out"
+nsbox run --rootfs "$R" --name crashed -d -- sleep 1000 >/dev/null
+mon=$(sed -n 's/^monitor=//p' /run/nsbox/crashed/state)
+p1=$(sed -n 's/^pid=//p' /run/nsbox/crashed/state)
+kill -9 "$mon" "$p1"
+while [ -e "/proc/$p1/status" ] && ! grep -q '^State:.*Z' "/proc/$p1/status"; do sleep 0.1; done
+check "a box whose monitor and PID 1 were killed shows as stale" \
+	sh -c 'nsbox ls -r -n -o name,status | grep -qx "crashed stale"'
+err=$(nsbox run --rm --rootfs "$R" --name crashed -- true 2>&1); rc=$?
+check "run with the stale box's name cleans it up and runs ($err)" \
+	sh -c '[ "$1" = 0 ] && echo "$2" | grep -q "cleaning up the stale box" && [ ! -e /run/nsbox/crashed ] && [ ! -e /sys/fs/cgroup/nsbox/crashed ]' _ "$rc" "$err"
+
 # ---- rootless ------------------------------------------------------------------
 out=$("$HELPER" as-user 1000 nsbox run --rm --rootfs "$R" -- sh -c 'id -u; cat /proc/self/uid_map' 2>&1)
 diag "$out"
@@ -174,6 +201,9 @@ check "rootless: uid 0 inside is the caller (1000) outside" \
 rlpid=$("$HELPER" as-user 1000 nsbox ls -J | jq -r '.boxes[] | select(.name == "rl") | .pid')
 check "rootless: the box's PID 1 runs as uid 1000 on the host" \
 	sh -c 'grep -q "^Uid:[[:space:]]*1000[[:space:]]" /proc/$1/status' _ "$rlpid"
+out=$("$HELPER" as-user 1000 nsbox exec rl sh -c 'id -u; readlink /proc/self/ns/user' 2>&1)
+check "rootless: exec enters the box (uid 0, the box's user namespace) ($(echo $out))" \
+	sh -c 'want=$(readlink /proc/$2/ns/user); set -- $1; [ "$1" = 0 ] && [ "$2" = "$want" ]' _ "$out" "$rlpid"
 "$HELPER" as-user 1000 nsbox rm -f rl
 check "rootless: rm cleans up" test ! -e /tmp/nsbox-1000/rl
 
@@ -194,6 +224,9 @@ err=$(nsbox run --rm --rootfs "$R" --name nocmd -- no-such-command 2>&1); rc=$?
 check "command not found: 127, and nothing left behind ($err)" \
 	sh -c '[ "$1" = 127 ] && echo "$2" | grep -q "cannot run no-such-command"' _ "$rc" "$err"
 check "after the failed runs: no cgroup, state dir, veth or mount left ($(leftovers))" clean
+err=$(nsbox run --rm --rootfs "$R" -w /no/such/dir -- true 2>&1); rc=$?
+check "a setup failure inside the box is 125, not 127 ($err)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "workdir /no/such/dir"' _ "$rc" "$err"
 err=$(nsbox run --rootfs "$R" --name nonet --net bogus -- true 2>&1); rc=$?
 check "--net bogus: usage error" sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "invalid --net"' _ "$rc" "$err"
 err=$(nsbox run --rootfs "$R" --name iow --io-weight 100 -- true 2>&1); rc=$?
@@ -201,6 +234,19 @@ diag "$err"
 check "--io-weight: works, or fails with the reason and leaves nothing" \
 	sh -c '{ [ "$1" = 0 ] && nsbox rm iow; } || { [ "$1" = 125 ] && echo "$2" | grep -q "io.weight"; }' _ "$rc" "$err"
 nsbox rm iow 2>/dev/null
+err=$(unshare -m sh -c 'umount /sys/fs/cgroup && nsbox run --rm --rootfs "$1" --memory 16M -- true' _ "$R" 2>&1); rc=$?
+check "no cgroup v2 mounted: says so and how to mount it ($err)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "no cgroup v2 hierarchy at /sys/fs/cgroup.*mount -t cgroup2"' _ "$rc" "$err"
+if [ -e /proc/sys/kernel/unprivileged_userns_clone ]; then
+	old=$(cat /proc/sys/kernel/unprivileged_userns_clone)
+	echo 0 > /proc/sys/kernel/unprivileged_userns_clone
+	err=$("$HELPER" as-user 1000 nsbox run --rm --rootfs "$R" -- true 2>&1); rc=$?
+	echo "$old" > /proc/sys/kernel/unprivileged_userns_clone
+	check "unprivileged user namespaces disabled: says so and how to enable them ($err)" \
+		sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "unprivileged user namespaces are disabled.*sysctl kernel.unprivileged_userns_clone=1"' _ "$rc" "$err"
+else
+	skip "unprivileged user namespaces disabled: clear error" "this kernel has no kernel.unprivileged_userns_clone (a Debian patch)"
+fi
 check "and still nothing left behind ($(leftovers))" clean
 
 echo "1..$n"

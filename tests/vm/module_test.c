@@ -189,11 +189,76 @@ TEST(rmmod_refused_during_a_dump_then_succeeds)
 	EXPECT_TRUE(dmesg_clean());
 }
 
-TEST(reload_10_times_during_a_fork_storm)
+static void ignore_msg(const struct nlmsghdr *nlh, void *arg)
 {
+	(void)nlh;
+	(void)arg;
+}
+
+/* A child that dumps groups and tasks in a loop, across reloads. */
+static pid_t start_dumper(void)
+{
+	pid_t pid = fork();
+	unsigned int i = 0;
+
+	if (pid)
+		return pid;
+	for (;;) {
+		char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+		int fd = nlt_socket(), family, intr, err;
+
+		if (fd < 0)
+			continue;
+		family = nlt_family(fd, NSBOX_GENL_NAME);
+		if (family > 0) {
+			nlt_init(msg, family, i++ & 1 ? NSBOX_CMD_GET_TASK : NSBOX_CMD_GET_GROUP,
+				 NLM_F_DUMP);
+			nlt_dump(fd, msg, 4096, ignore_msg, NULL, &intr, &err);
+		}
+		close(fd);
+	}
+}
+
+static pid_t start_fork_storm(void)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	for (;;) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		if (c > 0)
+			waitpid(c, NULL, 0);
+	}
+}
+
+/*
+ * NSBOX_RELOAD_N cycles (default 200) of rmmod + insmod while one child
+ * forks without pause and another keeps group and task dumps in flight:
+ * rmmod must wait for each dump's reference, insmod must start counting
+ * while tasks come and go, and nothing may leak or crash.
+ */
+FIXTURE(stress) {
+	int unused;
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+TEST_F_TIMEOUT(stress, reload_during_a_fork_storm_with_dumps_in_flight, 1800)
+{
+	const char *env = getenv("NSBOX_RELOAD_N");
+	int i, fd, family, cycles = env ? atoi(env) : 200, busy = 0;
 	uint64_t tasks, mismatches, missing;
-	int i, fd, family;
-	pid_t storm;
+	pid_t storm, dumper;
 
 	/*
 	 * Registering kprobes while another vCPU runs the probed functions
@@ -207,26 +272,28 @@ TEST(reload_10_times_during_a_fork_storm)
 	if (!is_loaded()) {
 		ASSERT_EQ(0, load());
 	}
-	storm = fork();
-	if (storm == 0) {
-		for (;;) {
-			pid_t c = fork();
+	storm = start_fork_storm();
+	dumper = start_dumper();
+	for (i = 0; i < cycles; i++) {
+		int ret, tries = 0;
 
-			if (c == 0)
-				_exit(0);
-			if (c > 0)
-				waitpid(c, NULL, 0);
+		/* rmmod is refused while a dump holds the module: retry */
+		while ((ret = unload()) == -EWOULDBLOCK || ret == -EBUSY) {
+			busy++;
+			if (++tries > 20000)
+				break;
+			usleep(500);	/* polling the refcount, not synchronising */
 		}
-	}
-	for (i = 0; i < 10; i++) {
-		ASSERT_EQ(0, unload_wait()) TH_LOG("rmmod #%d", i);
+		ASSERT_EQ(0, ret) TH_LOG("rmmod #%d", i);
 		ASSERT_EQ(0, load()) TH_LOG("insmod #%d", i);
 		ASSERT_TRUE(answers());
 	}
 	kill(storm, SIGKILL);
+	kill(dumper, SIGKILL);
 	waitpid(storm, NULL, 0);
-	TH_LOG("last load needed %llu start-up walk(s)",
-	       (unsigned long long)info_u64(NSBOX_A_LOAD_WALKS));
+	waitpid(dumper, NULL, 0);
+	TH_LOG("%d reloads; rmmod found a dump in flight %d times; last load needed %llu start-up walk(s)",
+	       cycles, busy, (unsigned long long)info_u64(NSBOX_A_LOAD_WALKS));
 	EXPECT_TRUE(dmesg_clean());
 	/* A load at a quiet moment counts exactly again. */
 	ASSERT_EQ(0, unload_wait());
@@ -237,6 +304,55 @@ TEST(reload_10_times_during_a_fork_storm)
 	EXPECT_EQ(0, mismatches);
 	EXPECT_EQ(0, missing);
 	close(fd);
+}
+
+TEST(rmmod_with_event_listeners_attached)
+{
+	int fd, grp = 0, i;
+	struct nlt_reply *r = calloc(1, sizeof(*r));
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlattr *a;
+
+	if (!is_loaded()) {
+		ASSERT_EQ(0, load());
+	}
+	/* Find the "events" multicast group id from the genl controller. */
+	fd = nlt_socket();
+	ASSERT_LE(0, fd);
+	nlt_init(msg, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	nlt_put(msg, CTRL_ATTR_FAMILY_NAME, NSBOX_GENL_NAME, sizeof(NSBOX_GENL_NAME));
+	ASSERT_EQ(0, nlt_send(fd, msg, r));
+	ASSERT_EQ(0, r->error);
+	a = nlt_reply_attr(r, CTRL_ATTR_MCAST_GROUPS);
+	ASSERT_NE(NULL, a);
+	/* nested: [index] { NAME, ID } */
+	for (struct nlattr *g = NLA_DATA(a); (char *)g < (char *)a + a->nla_len;
+	     g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
+		struct nlattr *id = nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), CTRL_ATTR_MCAST_GRP_ID);
+		struct nlattr *name = nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), CTRL_ATTR_MCAST_GRP_NAME);
+
+		if (id && name && !strcmp(NLA_DATA(name), NSBOX_MCGRP_EVENTS))
+			grp = *(uint32_t *)NLA_DATA(id);
+	}
+	ASSERT_LT(0, grp);
+	close(fd);
+	free(r);
+
+	/* Three listeners stay subscribed across the unload. */
+	int listeners[3];
+
+	for (i = 0; i < 3; i++) {
+		listeners[i] = nlt_socket();
+		ASSERT_EQ(0, setsockopt(listeners[i], SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+					&grp, sizeof(grp)));
+	}
+	EXPECT_EQ(0, unload_wait()) TH_LOG("rmmod with listeners attached");
+	EXPECT_FALSE(is_loaded());
+	ASSERT_EQ(0, load());
+	EXPECT_TRUE(answers());
+	for (i = 0; i < 3; i++)
+		close(listeners[i]);
+	EXPECT_TRUE(dmesg_clean());
 }
 
 TEST(max_groups_bounds_memory_by_evicting_empty_groups)

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faultinj_test - every allocation failure on every path, one at a time.
+ *
+ * /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION) makes the Nth
+ * fault-injection point this thread passes fail: with failslab set to
+ * cover sleeping allocations too, N = 1, 2, 3, ... fails each kmalloc of
+ * a request in turn -- in the netlink core, in genetlink and in nsbox.ko.
+ * The sweep of a request ends when a request with fail-nth = N completes
+ * and fail-nth is still armed (it had fewer than N allocations).  Each
+ * failure must give an error (or a valid answer, if the path tolerates
+ * it), never a hang, a crash or a leak; afterwards the module still
+ * answers, VERIFY is clean and it unloads (no reference left behind).
+ * The debug lane then runs kmemleak after rmmod.
+ *
+ * Module loading is swept the same way: every failure inside finit_module
+ * -- the kernel's loader and nsbox's init -- must leave the module not
+ * loaded and nothing half-registered.
+ *
+ * Debian's kernels have no fault injection: there the tests are skipped
+ * (make check-debug runs them on its debug kernel).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "nltest.h"
+
+#define FAIL_NTH "/proc/thread-self/fail-nth"
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, s, strlen(s)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* failslab: also fail GFP_KERNEL allocations, and quietly. */
+static int setup_failslab(void)
+{
+	if (write_str("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") ||
+	    write_str("/sys/kernel/debug/failslab/verbose", "0"))
+		return -1;
+	return 0;
+}
+
+static int arm(int fd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* What is left of fail-nth (0 = the failure was injected), then disarm. */
+static unsigned int disarm(int fd)
+{
+	char buf[16] = "";
+	unsigned int left;
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0)
+		left = 0;
+	else
+		left = strtoul(buf, NULL, 10);
+	arm(fd, 0);
+	return left;
+}
+
+static const char *ko_path(void)
+{
+	const char *p = getenv("NSBOX_KO");
+
+	return p ? p : "/lib/modules/nsbox/nsbox.ko";
+}
+
+static int is_loaded(void)
+{
+	struct stat st;
+
+	return stat("/sys/module/nsbox", &st) == 0;
+}
+
+static int load(void)
+{
+	int fd = open(ko_path(), O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int unload(void)
+{
+	int i, ret = -EBUSY;
+
+	for (i = 0; i < 2000 && ret; i++) {
+		ret = syscall(SYS_delete_module, "nsbox", O_NONBLOCK) ? -errno : 0;
+		if (ret == -EWOULDBLOCK || ret == -EBUSY)
+			usleep(2000);	/* polling the refcount */
+	}
+	return ret;
+}
+
+/*
+ * One request, read to its end.  Returns 0 (answer or error reply
+ * received), or -errno of sendmsg, or -ETIMEDOUT if the kernel went quiet.
+ * *err gets the error reply's errno.  Failed dump parts (ENOBUFS on recv)
+ * are retried: the kernel keeps the dump and tries again.
+ */
+static int request(int fd, const char *msg, int *err)
+{
+	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+	static char in[NLT_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int recv_errors = 0;
+
+	*err = 0;
+	if (sendto(fd, msg, ((const struct nlmsghdr *)msg)->nlmsg_len, 0,
+		   (struct sockaddr *)&k, sizeof(k)) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = recv(fd, in, sizeof(in), 0);
+		struct nlmsghdr *nlh;
+		int left = (int)n;
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return -ETIMEDOUT;
+			if (++recv_errors > 20)
+				return -errno;
+			continue;
+		}
+		for (nlh = (struct nlmsghdr *)in; NLMSG_OK(nlh, left);
+		     nlh = NLMSG_NEXT(nlh, left)) {
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				*err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				return 0;
+			}
+		}
+	}
+}
+
+static uint64_t own_ns(const char *kind)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+FIXTURE(fault) {
+	int nth;	/* fd of fail-nth */
+	int family;
+};
+
+FIXTURE_SETUP(fault)
+{
+	int fd;
+
+	self->nth = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	if (self->nth < 0)
+		SKIP(return, "no %s: needs CONFIG_FAULT_INJECTION (make check-debug runs this on its debug kernel)", FAIL_NTH);
+	if (setup_failslab())
+		SKIP(return, "no /sys/kernel/debug/failslab: needs CONFIG_FAILSLAB and debugfs");
+	if (!is_loaded()) {
+		ASSERT_EQ(0, load());
+	}
+	fd = nlt_socket();
+	self->family = nlt_family(fd, NSBOX_GENL_NAME);
+	close(fd);
+	ASSERT_LT(0, self->family);
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	if (self->nth >= 0)
+		close(self->nth);
+}
+
+struct fi_req {
+	const char *name;
+	uint8_t cmd;
+	int flags;
+	int kind;		/* -1: no KIND/ID attributes */
+};
+
+static const struct fi_req reqs[] = {
+	{ "GET_INFO", NSBOX_CMD_GET_INFO, 0, -1 },
+	{ "GET_GROUP do", NSBOX_CMD_GET_GROUP, 0, NSBOX_KIND_UTS },
+	{ "GET_GROUP dump", NSBOX_CMD_GET_GROUP, NLM_F_DUMP, -1 },
+	{ "GET_TASK dump", NSBOX_CMD_GET_TASK, NLM_F_DUMP, -1 },
+	{ "GET_TASK dump of a group", NSBOX_CMD_GET_TASK, NLM_F_DUMP, NSBOX_KIND_NET },
+	{ "RESET", NSBOX_CMD_RESET, 0, NSBOX_KIND_UTS },
+	{ "VERIFY", NSBOX_CMD_VERIFY, 0, -1 },
+};
+
+static int answers(int family)
+{
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int fd = nlt_socket(), err = -1;
+
+	nlt_init(msg, family, NSBOX_CMD_GET_INFO, 0);
+	if (fd >= 0 && request(fd, msg, &err) == 0 && err == 0) {
+		close(fd);
+		return 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+TEST_F_TIMEOUT(fault, every_allocation_of_every_command, 1200)
+{
+	for (size_t r = 0; r < sizeof(reqs) / sizeof(reqs[0]); r++) {
+		int injected = 0, errors = 0, nth;
+		bool done = false;
+
+		for (nth = 1; nth <= 5000 && !done; nth++) {
+			char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
+			int fd = nlt_socket(), ret, err;
+			unsigned int left;
+
+			ASSERT_LE(0, fd);
+			nlt_init(msg, self->family, reqs[r].cmd, reqs[r].flags | NLM_F_ACK);
+			if (reqs[r].kind >= 0) {
+				uint8_t kind = reqs[r].kind;
+				uint64_t id = own_ns(kind == NSBOX_KIND_UTS ? "uts" : "net");
+
+				nlt_put(msg, NSBOX_A_KIND, &kind, sizeof(kind));
+				nlt_put(msg, NSBOX_A_ID, &id, sizeof(id));
+			}
+			ASSERT_EQ(0, arm(self->nth, nth));
+			ret = request(fd, msg, &err);
+			left = disarm(self->nth);
+			close(fd);
+			ASSERT_NE(-ETIMEDOUT, ret)
+				TH_LOG("%s with allocation #%d failing: no answer", reqs[r].name, nth);
+			if (left) {
+				/* fewer than nth allocations: the sweep is complete */
+				EXPECT_EQ(0, ret);
+				EXPECT_EQ(0, err) TH_LOG("%s without a failure: %d", reqs[r].name, err);
+				done = true;
+				break;
+			}
+			injected++;
+			errors += ret || err;
+			ASSERT_TRUE(answers(self->family))
+				TH_LOG("%s: module does not answer after failing allocation #%d",
+				       reqs[r].name, nth);
+		}
+		EXPECT_TRUE(done) TH_LOG("%s: still allocating after %d", reqs[r].name, nth);
+		TH_LOG("%-26s %3d allocations failed one at a time, %3d gave an error",
+		       reqs[r].name, injected, errors);
+	}
+	/* the counts are still exact and nothing holds the module */
+	{
+		uint64_t tasks, mismatches, missing;
+		int fd = nlt_socket();
+
+		ASSERT_EQ(0, nlt_verify(fd, self->family, &tasks, &mismatches, &missing));
+		EXPECT_EQ(0, mismatches);
+		EXPECT_EQ(0, missing);
+		close(fd);
+	}
+	EXPECT_EQ(0, unload());
+	ASSERT_EQ(0, load());
+}
+
+TEST_F_TIMEOUT(fault, every_allocation_of_module_load, 1800)
+{
+	int nth, failed = 0, fd;
+	bool done = false;
+
+	/* every successful load registers kprobes: see module_test.c */
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && !getenv("NSBOX_STRESS_SMP"))
+		SKIP(return, "needs a 1-vCPU VM under TCG (kprobe text patching + MTTCG); make check-debug runs it in its -smp 1 boot");
+	ASSERT_EQ(0, unload());
+	for (nth = 1; nth <= 20000 && !done; nth++) {
+		int ret;
+		unsigned int left;
+
+		ASSERT_EQ(0, arm(self->nth, nth));
+		ret = load();
+		left = disarm(self->nth);
+		if (left) {
+			EXPECT_EQ(0, ret);
+			done = true;
+			break;
+		}
+		if (ret) {
+			failed++;
+			ASSERT_FALSE(is_loaded()) TH_LOG("load failed (%d) at #%d but the module is there", ret, nth);
+			continue;
+		}
+		/* a failure the module tolerated (a counted GFP_ATOMIC miss) */
+		ASSERT_EQ(0, unload());
+	}
+	EXPECT_TRUE(done);
+	TH_LOG("module load: %d allocations failed one at a time, %d loads refused", nth - 1, failed);
+	fd = nlt_socket();
+	self->family = nlt_family(fd, NSBOX_GENL_NAME);
+	close(fd);
+	ASSERT_LT(0, self->family);
+	ASSERT_TRUE(answers(self->family));
+	EXPECT_EQ(0, system("nsbox-dmesg-check"));
+}
+
+TEST_HARNESS_MAIN
