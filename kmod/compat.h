@@ -27,6 +27,7 @@
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/time_namespace.h>
+#include <net/genetlink.h>
 
 struct mnt_namespace;
 
@@ -87,5 +88,19 @@ static inline bool nsbox_task_loads(struct task_struct *t)
 	return state == TASK_RUNNING ||
 	       ((state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD));
 }
+
+/*
+ * A multicast group only CAP_SYS_ADMIN may join: GENL_MCAST_CAP_SYS_ADMIN
+ * (6.6, and Debian's 6.1 has it backported).  Without it the "events"
+ * group would be open to everybody, so events.c then never multicasts
+ * (subscriptions still work).
+ */
+#ifdef GENL_MCAST_CAP_SYS_ADMIN
+#define NSBOX_MCAST_FLAGS	GENL_MCAST_CAP_SYS_ADMIN
+#define NSBOX_MCAST_PRIVILEGED	1
+#else
+#define NSBOX_MCAST_FLAGS	0
+#define NSBOX_MCAST_PRIVILEGED	0
+#endif
 
 #endif /* _NSBOX_COMPAT_H */

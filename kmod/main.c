@@ -27,6 +27,9 @@ static int __init nsbox_init(void)
 	ret = nsbox_groups_init();
 	if (ret)
 		return ret;
+	ret = nsbox_events_init();
+	if (ret)
+		goto err_events;
 	ret = nsbox_track_init();
 	if (ret)
 		goto err_track;
@@ -44,15 +47,23 @@ err_netlink:
 	nsbox_loadavg_stop();
 err_track:
 	nsbox_track_exit();
+	nsbox_events_exit();
+err_events:
 	nsbox_groups_exit();
 	return ret;
 }
 
+/*
+ * Reverse order: no more requests, no more hooks (no more events), then
+ * the event rings and subscribers, then the groups the rings refer to.
+ */
 static void __exit nsbox_exit(void)
 {
+	nsbox_events_stop();
 	nsbox_netlink_exit();
 	nsbox_loadavg_stop();
 	nsbox_track_exit();
+	nsbox_events_exit();
 	nsbox_groups_exit();
 	pr_info("unloaded\n");
 }

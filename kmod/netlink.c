@@ -48,7 +48,7 @@ static const struct nla_policy nsbox_select_policy[NSBOX_A_ID + 1] = {
 	[NSBOX_A_ID] = { .type = NLA_U64 },
 };
 
-static struct genl_family nsbox_family;
+struct genl_family nsbox_family;
 
 /*
  * A dump request's attributes (the core has already validated them
@@ -88,10 +88,10 @@ static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
 
 static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 {
-	u64 groups, evictions, failures, bytes;
+	u64 groups, evictions, failures, bytes, ring_bytes;
+	u32 obj_size, subscribers;
 	struct nlattr *hooks;
 	unsigned int i;
-	u32 obj_size;
 	void *hdr;
 
 	hdr = genlmsg_put_reply(skb, info, &nsbox_family, 0, NSBOX_CMD_GET_INFO);
@@ -99,6 +99,7 @@ static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 		return -EMSGSIZE;
 
 	nsbox_groups_stats(&groups, &evictions, &failures, &bytes, &obj_size);
+	nsbox_events_stats(&subscribers, &ring_bytes);
 	if (nla_put_string(skb, NSBOX_A_VERSION, NSBOX_VERSION) ||
 	    nla_put_u32(skb, NSBOX_A_ABI_VERSION, NSBOX_ABI_VERSION) ||
 	    nla_put_string(skb, NSBOX_A_KERNEL_RELEASE, init_utsname()->release) ||
@@ -108,7 +109,9 @@ static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(skb, NSBOX_A_ALLOC_FAILURES, failures, NSBOX_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_A_MEMORY_BYTES, bytes, NSBOX_A_PAD) ||
 	    nla_put_u32(skb, NSBOX_A_GROUP_BYTES, obj_size) ||
-	    nla_put_u32(skb, NSBOX_A_LOAD_WALKS, nsbox_load_walks()))
+	    nla_put_u32(skb, NSBOX_A_LOAD_WALKS, nsbox_load_walks()) ||
+	    nla_put_u32(skb, NSBOX_A_EVENT_SUBSCRIBERS, subscribers) ||
+	    nla_put_u64_64bit(skb, NSBOX_A_EVENT_RING_BYTES, ring_bytes, NSBOX_A_PAD))
 		goto cancel;
 
 	hooks = nla_nest_start(skb, NSBOX_A_HOOKS);
@@ -666,6 +669,10 @@ toobig:
 
 /* ---- the family -------------------------------------------------------------- */
 
+static const struct nla_policy nsbox_subscribe_policy[NSBOX_A_EVENT_TYPES + 1] = {
+	[NSBOX_A_EVENT_TYPES] = NLA_POLICY_MASK(NLA_U32, GENMASK(NSBOX_EVENT_TYPE_COUNT - 1, 0)),
+};
+
 static const struct genl_ops nsbox_ops[] = {
 	{
 		.cmd = NSBOX_CMD_GET_INFO,
@@ -699,13 +706,20 @@ static const struct genl_ops nsbox_ops[] = {
 		.policy = nsbox_info_policy,
 		.maxattr = ARRAY_SIZE(nsbox_info_policy) - 1,
 	},
+	{
+		.cmd = NSBOX_CMD_SUBSCRIBE,
+		.doit = nsbox_events_subscribe,
+		.policy = nsbox_subscribe_policy,
+		.maxattr = ARRAY_SIZE(nsbox_subscribe_policy) - 1,
+	},
 };
 
+/* Joining the group takes CAP_SYS_ADMIN (events.c sends in init_net only). */
 static const struct genl_multicast_group nsbox_mcgrps[] = {
-	{ .name = NSBOX_MCGRP_EVENTS, },
+	{ .name = NSBOX_MCGRP_EVENTS, .flags = NSBOX_MCAST_FLAGS, },
 };
 
-static struct genl_family nsbox_family __ro_after_init = {
+struct genl_family nsbox_family __ro_after_init = {
 	.name = NSBOX_GENL_NAME,
 	.version = NSBOX_GENL_VERSION,
 	.netnsok = true,

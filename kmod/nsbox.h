@@ -228,7 +228,44 @@ void nsbox_loadavg_start(void);
 void nsbox_loadavg_stop(void);
 
 /* netlink.c */
+struct genl_family;
+struct genl_info;
+struct sk_buff;
+extern struct genl_family nsbox_family;
 int nsbox_netlink_init(void);
 void nsbox_netlink_exit(void);
+
+/* events.c: one slot of a per-CPU event ring */
+#define NSBOX_EVENT_FILENAME	128
+
+struct nsbox_event {
+	u8 type;		/* enum nsbox_event_type */
+	u8 thread;		/* FORK: a thread */
+	bool late_ids;		/* ids to be read at send time (see track.c) */
+	u32 changed;		/* NS_CHANGE/CGROUP_MOVE: bit per kind */
+	u32 exit_code;		/* EXIT: wait() status */
+	int cpu;		/* LOST: whose ring, or -1 */
+	u64 lost;		/* LOST: how many */
+	u64 time;		/* CLOCK_MONOTONIC ns */
+	struct pid *pid;	/* the task (referenced) */
+	struct pid *tgid;	/* its process (referenced) */
+	struct pid *ppid;	/* FORK: the creating process (referenced) */
+	kuid_t euid;
+	char comm[TASK_COMM_LEN];
+	u64 ids[NSBOX_KIND_COUNT];
+	u64 old[NSBOX_KIND_COUNT];
+	char filename[NSBOX_EVENT_FILENAME];	/* EXEC; keep last (memset) */
+};
+
+int nsbox_events_init(void);
+void nsbox_events_stop(void);
+void nsbox_events_exit(void);
+bool nsbox_events_wanted(void);
+struct nsbox_event *nsbox_event_begin(int type, struct task_struct *t,
+				      const struct nsbox_idents *ids,
+				      unsigned long *flags);
+void nsbox_event_commit(unsigned long flags);
+int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info);
+void nsbox_events_stats(u32 *subscribers, u64 *ring_bytes);
 
 #endif /* _NSBOX_H */

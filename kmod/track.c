@@ -55,6 +55,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/binfmts.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/moduleparam.h>
@@ -276,6 +277,68 @@ static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 	nsbox_account(hook, ok);
 }
 
+/* ---- events (events.c), only while somebody listens ---------------------- */
+
+/* A bit per kind whose id differs. */
+static u32 nsbox_changed(const struct nsbox_idents *a, const struct nsbox_idents *b)
+{
+	u32 changed = 0;
+	int k;
+
+	for (k = 0; k < NSBOX_KIND_COUNT; k++)
+		if (a->k[k].id != b->k[k].id)
+			changed |= BIT(k);
+	return changed;
+}
+
+/* An event with nothing but the common part.  Caller holds RCU. */
+static void nsbox_emit(int type, struct task_struct *t, const struct nsbox_idents *ids)
+{
+	unsigned long flags;
+
+	if (nsbox_event_begin(type, t, ids, &flags))
+		nsbox_event_commit(flags);
+}
+
+/* NS_CHANGE from @old to @ids.  Caller holds RCU. */
+static void nsbox_emit_change(struct task_struct *t, const struct nsbox_idents *old,
+			      const struct nsbox_idents *ids, u32 changed)
+{
+	struct nsbox_event *ev;
+	unsigned long flags;
+	int k;
+
+	ev = nsbox_event_begin(NSBOX_EVENT_NS_CHANGE, t, ids, &flags);
+	if (!ev)
+		return;
+	ev->changed = changed;
+	for (k = 0; k < NSBOX_KIND_COUNT; k++)
+		ev->old[k] = old->k[k].id;
+	nsbox_event_commit(flags);
+}
+
+/* FORK, and NS_CHANGE when clone() made new namespaces.  Caller holds RCU. */
+static void nsbox_emit_fork(struct task_struct *p, const struct nsbox_idents *ids)
+{
+	struct nsbox_idents parent;
+	struct nsbox_event *ev;
+	unsigned long flags;
+	u32 changed;
+
+	ev = nsbox_event_begin(NSBOX_EVENT_FORK, p, ids, &flags);
+	if (ev) {
+		ev->ppid = get_pid(task_tgid(current));
+		ev->thread = !thread_group_leader(p);
+		nsbox_event_commit(flags);
+	}
+	/* the creator is current: its namespaces are safe to read */
+	if (!nsbox_task_idents(current, &parent))
+		return;
+	changed = nsbox_changed(&parent, ids) & ~BIT(NSBOX_KIND_CGROUP2);
+	if (changed)
+		nsbox_emit_change(p, &parent, ids, changed);
+}
+
 /* ---- the handlers ------------------------------------------------------ */
 
 static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
@@ -301,6 +364,8 @@ static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
 			else
 				ok = false;
 		}
+		if (nsbox_events_wanted())
+			nsbox_emit_fork(p, &ids);
 	} else {
 		ok = false;
 	}
@@ -337,6 +402,16 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 			atomic64_inc(&g->cnt[NSBOX_CNT_EXITS]);
 			nsbox_acc_add(g, v, 1);
 		}
+		if (nsbox_events_wanted()) {
+			struct nsbox_event *ev;
+			unsigned long flags;
+
+			ev = nsbox_event_begin(NSBOX_EVENT_EXIT, p, &ids, &flags);
+			if (ev) {
+				ev->exit_code = p->exit_code;
+				nsbox_event_commit(flags);
+			}
+		}
 	} else {
 		ok = false;
 	}
@@ -369,6 +444,16 @@ static void nsbox_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 			atomic64_inc(&g->cnt[NSBOX_CNT_EXECS]);
 			if (new_leader)
 				atomic_inc(&g->procs);
+		}
+		if (nsbox_events_wanted()) {
+			struct nsbox_event *ev;
+			unsigned long flags;
+
+			ev = nsbox_event_begin(NSBOX_EVENT_EXEC, p, &ids, &flags);
+			if (ev) {
+				strscpy(ev->filename, bprm->filename, sizeof(ev->filename));
+				nsbox_event_commit(flags);
+			}
 		}
 	} else {
 		ok = false;
@@ -417,6 +502,8 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 		moved = true;
 		ok &= nsbox_move(p, k, &from.k[k], &to.k[k], v);
 	}
+	if (moved && nsbox_events_wanted())
+		nsbox_emit_change(p, &from, &to, nsbox_changed(&from, &to));
 	rcu_read_unlock();
 	if (moved)
 		nsbox_account(hook, ok);
@@ -434,6 +521,17 @@ static int nsbox_on_creds(struct kprobe *kp, struct pt_regs *regs)
 	nsbox_move_one(hook, current, NSBOX_KIND_USER,
 		       old_ns->ns.inum, &old_ns->ns,
 		       new->user_ns->ns.inum, &new->user_ns->ns);
+	if (nsbox_events_wanted()) {
+		struct nsbox_idents from, to;
+
+		rcu_read_lock();
+		if (nsbox_task_idents(current, &from)) {
+			to = from;
+			nsbox_set(&to, NSBOX_KIND_USER, &new->user_ns->ns);
+			nsbox_emit_change(current, &from, &to, BIT(NSBOX_KIND_USER));
+		}
+		rcu_read_unlock();
+	}
 	return 0;
 }
 
@@ -453,6 +551,30 @@ static int nsbox_on_cgroup_move(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	nsbox_move_one(hook, p, NSBOX_KIND_CGROUP2, cgroup_id(src), src,
 		       cgroup_id(dst), dst);
+	if (nsbox_events_wanted()) {
+		struct nsbox_idents ids = { };
+		struct nsbox_event *ev;
+		unsigned long flags;
+
+		/*
+		 * Called under css_set_lock: the task's nsproxy (task_lock)
+		 * is out of reach unless it is current.  The other ids are
+		 * then read when the event is sent (events.c, late_ids).
+		 */
+		rcu_read_lock();
+		if (p == current)
+			nsbox_task_idents(p, &ids);
+		ids.k[NSBOX_KIND_CGROUP2].id = cgroup_id(dst);
+		ev = nsbox_event_begin(NSBOX_EVENT_CGROUP_MOVE, p, &ids, &flags);
+		if (ev) {
+			ev->late_ids = p != current;
+			ev->changed = BIT(NSBOX_KIND_CGROUP2);
+			memcpy(ev->old, ev->ids, sizeof(ev->old));
+			ev->old[NSBOX_KIND_CGROUP2] = cgroup_id(src);
+			nsbox_event_commit(flags);
+		}
+		rcu_read_unlock();
+	}
 	return 0;
 }
 
@@ -477,6 +599,8 @@ static int nsbox_on_oom_kill(struct kprobe *kp, struct pt_regs *regs)
 			else
 				ok = false;
 		}
+		if (nsbox_events_wanted())
+			nsbox_emit(NSBOX_EVENT_OOM_KILL, victim, &ids);
 	} else {
 		ok = false;
 	}

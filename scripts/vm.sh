@@ -148,11 +148,24 @@ for t in "$TOP"/build/bench/*; do
 	*) install_bin "$t" "/opt/nsbox/bench/$(basename "$t")" ;;
 	esac
 done
-# Peers the tests compare against: clients we did not write.
-for b in genl-ctrl-list lsns jq; do
+# Peers the tests compare against: clients we did not write (tmux drives
+# `nsbox top` on a real terminal in tests/vm/top.sh).
+for b in genl-ctrl-list lsns jq tmux; do
 	p=$(command -v "$b" || true)
 	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
 done
+# tmux wants terminfo for the TERMs it meets and a UTF-8 locale (C.UTF-8
+# is not built into glibc); same paths as on the host.
+for d in /lib/terminfo /usr/share/terminfo /etc/terminfo; do
+	for t in s/screen s/screen-256color t/tmux t/tmux-256color x/xterm \
+		x/xterm-256color v/vt100 l/linux; do
+		[ -f "$d/$t" ] && install -D -m 0644 "$d/$t" "$ROOT$d/$t"
+	done
+done
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$ROOT/usr/lib/locale"
+	cp -r /usr/lib/locale/C.utf8 "$ROOT/usr/lib/locale/"
+fi
 # kmod's modinfo reads any .ko (busybox's needs modules.dep).
 if [ -x /bin/kmod ]; then
 	install_bin /bin/kmod /usr/sbin/kmod

@@ -13,6 +13,7 @@ struct nsbox_subcmd {
 int cmd_info(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_reset(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -21,5 +22,6 @@ int cmd_exec(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_rootfs(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 #endif

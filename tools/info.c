@@ -5,6 +5,8 @@
  * its hit and miss counters (GET_INFO).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,9 @@ struct info {
 	unsigned int n_hooks;
 	struct hook_info hooks[MAX_HOOKS];
 	unsigned long long groups, max_groups, evictions, failures, memory;
-	unsigned int group_bytes, load_walks;
+	unsigned int group_bytes, load_walks, subscribers;
+	uint64_t ring_bytes;
+	bool has_events;
 };
 
 static const char *hook_kind_name(int kind)
@@ -101,6 +105,12 @@ static int on_info(struct nl_msg *msg, void *arg)
 		info->group_bytes = nla_get_u32(tb[NSBOX_A_GROUP_BYTES]);
 	if (tb[NSBOX_A_LOAD_WALKS])
 		info->load_walks = nla_get_u32(tb[NSBOX_A_LOAD_WALKS]);
+	if (tb[NSBOX_A_EVENT_SUBSCRIBERS]) {
+		info->has_events = true;
+		info->subscribers = nla_get_u32(tb[NSBOX_A_EVENT_SUBSCRIBERS]);
+	}
+	if (tb[NSBOX_A_EVENT_RING_BYTES])
+		info->ring_bytes = nla_get_u64(tb[NSBOX_A_EVENT_RING_BYTES]);
 	if (tb[NSBOX_A_HOOKS]) {
 		nla_for_each_nested(pos, tb[NSBOX_A_HOOKS], rem) {
 			if (nla_type(pos) != NSBOX_A_HOOK || info->n_hooks >= MAX_HOOKS)
@@ -135,6 +145,12 @@ static void print_json(const struct info *info, int family)
 	json_object_object_add(root, "memory_bytes", json_object_new_uint64(info->memory));
 	json_object_object_add(root, "group_bytes", json_object_new_uint64(info->group_bytes));
 	json_object_object_add(root, "load_walks", json_object_new_uint64(info->load_walks));
+	if (info->has_events) {
+		json_object_object_add(root, "event_subscribers",
+				       json_object_new_uint64(info->subscribers));
+		json_object_object_add(root, "event_ring_bytes",
+				       json_object_new_uint64(info->ring_bytes));
+	}
 	for (unsigned int i = 0; i < info->n_hooks; i++) {
 		const struct hook_info *h = &info->hooks[i];
 		json_object *o = json_object_new_object();
@@ -201,6 +217,9 @@ static void print_human(const struct info *info, int family)
 	       info->groups, info->max_groups, info->group_bytes, info->memory,
 	       info->evictions, info->failures);
 	printf("start-up: %u walk(s) of all tasks\n", info->load_walks);
+	if (info->has_events)
+		printf("events:   %u subscriber(s), %" PRIu64 " bytes of per-CPU buffers\n",
+		       info->subscribers, info->ring_bytes);
 	printf("hooks:    %u attached of %u\n", attached, info->n_hooks);
 	if (info->n_hooks) {
 		putchar('\n');

@@ -19,6 +19,8 @@ static const struct nsbox_subcmd commands[] = {
 	{ "info", "show the loaded module's version, ABI, hooks and table", cmd_info },
 	{ "groups", "list namespaces and cgroups with their accounting", cmd_groups },
 	{ "ps", "list tasks with their namespaces and cgroup", cmd_ps },
+	{ "top", "live view of groups: CPU%, load, memory, I/O, forks", cmd_top },
+	{ "events", "print the module's events as they happen (fork, exec, exit, ...)", cmd_events },
 	{ "verify", "recount every group from scratch and compare (root)", cmd_verify },
 	{ "reset", "zero the cumulative counters (root)", cmd_reset },
 	{ "run", "run a command in a new box (namespaces, rootfs, cgroup, net)", cmd_run },

@@ -49,8 +49,11 @@ check "PID 1 is the box's init, the command is PID 2, host processes are invisib
 	sh -c 'set -- $1; [ "$1" = nsbox-init ] && [ "$2" = 2 ] && [ "$3" -le 5 ] && [ "$4" = hidden ]' _ "$out"
 kill "$hostsleep"
 
-out=$(nsbox run --rm --rootfs "$R" --net none -- sh -c 'ls /sys/class/net; ip -o link | wc -l' 2>&1)
-check "--net none: only lo ($(echo $out))" test "$(echo $out)" = "lo 1"
+# Kernels with IPv6-in-IPv4 or GRE built in put their fallback tunnel
+# devices (sit0, tunl0, ...) in every network namespace: not ours.
+out=$(nsbox run --rm --rootfs "$R" --net none -- sh -c 'ls /sys/class/net' 2>&1 |
+	grep -vxE 'sit0|tunl0|ip6tnl0|ip6gre0|gre0|gretap0|erspan0|ip_vti0|ip6_vti0')
+check "--net none: only lo ($(echo $out))" test "$(echo $out)" = "lo"
 
 key=$$
 $HELPER shm-create "$key" >/dev/null

@@ -12,9 +12,13 @@
  *                               MARKER (a host-only path) is reachable
  *   box_helper modules          try delete_module/init_module: print errno
  *   box_helper as-user ID CMD.. run CMD with uid = gid = ID, no groups
+ *   box_helper scenario         start and join a thread, then allocate
+ *                               until the OOM killer comes (events.sh)
+ *   box_helper forks-exit N     fork N children that exit at once
  */
 #include <errno.h>
 #include <grp.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -74,6 +78,11 @@ static int escape(const char *marker)
 	return 0;
 }
 
+static void *thread_fn(void *arg)
+{
+	return arg;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "shm-create")) {
@@ -126,6 +135,32 @@ int main(int argc, char **argv)
 		execvp(argv[3], argv + 3);
 		perror(argv[3]);
 		return 127;
+	}
+	if (argc == 2 && !strcmp(argv[1], "scenario")) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, thread_fn, NULL) || pthread_join(t, NULL))
+			return 2;
+		for (;;) {
+			char *p = malloc(1 << 20);
+
+			if (!p)
+				return 3;
+			memset(p, 1, 1 << 20);
+		}
+	}
+	if (argc == 3 && !strcmp(argv[1], "forks-exit")) {
+		int n = atoi(argv[2]);
+
+		for (int i = 0; i < n; i++) {
+			pid_t c = fork();
+
+			if (c == 0)
+				_exit(0);
+			if (c > 0)
+				waitpid(c, NULL, 0);
+		}
+		return 0;
 	}
 	fprintf(stderr, "usage: see the comment in box_helper.c\n");
 	return 2;

@@ -114,7 +114,20 @@ static int dmesg_clean(void)
 	return system("nsbox-dmesg-check") == 0;
 }
 
-TEST(load_unload_20_times)
+FIXTURE(stress) {
+	int unused;
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+/* 20 cycles take ~2 s on Debian, a few minutes on the debug kernel */
+TEST_F_TIMEOUT(stress, load_unload_20_times, 900)
 {
 	int i;
 
@@ -241,18 +254,6 @@ static pid_t start_fork_storm(void)
  * rmmod must wait for each dump's reference, insmod must start counting
  * while tasks come and go, and nothing may leak or crash.
  */
-FIXTURE(stress) {
-	int unused;
-};
-
-FIXTURE_SETUP(stress)
-{
-}
-
-FIXTURE_TEARDOWN(stress)
-{
-}
-
 TEST_F_TIMEOUT(stress, reload_during_a_fork_storm_with_dumps_in_flight, 1800)
 {
 	const char *env = getenv("NSBOX_RELOAD_N");

@@ -31,9 +31,15 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	2
+#define NSBOX_ABI_VERSION	3
 
-/* Multicast group carrying the event stream (see enum nsbox_cmd). */
+/*
+ * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
+ * every event, pids as the initial pid namespace numbers them, in the
+ * initial network namespace only.  Joining it needs CAP_SYS_ADMIN.
+ * Everybody else subscribes with NSBOX_CMD_SUBSCRIBE and gets the events
+ * it may see, one unicast message each (docs/security.md).
+ */
 #define NSBOX_MCGRP_EVENTS	"events"
 
 /**
@@ -58,6 +64,11 @@
  *	procs and threads per group, and compare with the incremental counts.
  *	Reply: %NSBOX_A_VERIFY_TASKS, %NSBOX_A_VERIFY_GROUPS and one
  *	%NSBOX_A_MISMATCH per group that differs.
+ * @NSBOX_CMD_SUBSCRIBE: do (ABI 3): send this socket the events its
+ *	sender may see, as unicast %NSBOX_CMD_EVENT messages, until the
+ *	socket is closed.  Optional %NSBOX_A_EVENT_TYPES (u32, bit per enum
+ *	nsbox_event_type; default all).  Subscribing again replaces the mask.
+ * @NSBOX_CMD_EVENT: kernel to user only: one event, %NSBOX_A_EVENT
  * @__NSBOX_CMD_MAX: internal use
  * @NSBOX_CMD_MAX: highest command number
  */
@@ -68,6 +79,8 @@ enum nsbox_cmd {
 	NSBOX_CMD_GET_TASK,
 	NSBOX_CMD_RESET,
 	NSBOX_CMD_VERIFY,
+	NSBOX_CMD_SUBSCRIBE,
+	NSBOX_CMD_EVENT,
 
 	__NSBOX_CMD_MAX,
 	NSBOX_CMD_MAX = __NSBOX_CMD_MAX - 1
@@ -107,6 +120,12 @@ enum nsbox_cmd {
  *	lists as many %NSBOX_A_MISMATCH as fit in one message)
  * @NSBOX_A_VERIFY_MISSING: u64, (task, kind) pairs whose group is not in
  *	the table (it could not be created)
+ * @NSBOX_A_EVENT: nested, one event, attributes from enum nsbox_event_attr
+ * @NSBOX_A_EVENT_TYPES: u32, SUBSCRIBE: bit (1 << enum nsbox_event_type)
+ *	per event type wanted
+ * @NSBOX_A_EVENT_SUBSCRIBERS: u32, GET_INFO: sockets subscribed now
+ * @NSBOX_A_EVENT_RING_BYTES: u64, GET_INFO: memory of the per-CPU event
+ *	buffers (module parameter events_per_cpu)
  * @__NSBOX_A_MAX: internal use
  * @NSBOX_A_MAX: highest attribute number
  */
@@ -134,6 +153,10 @@ enum nsbox_attr {
 	NSBOX_A_MISMATCH,
 	NSBOX_A_VERIFY_MISMATCHES,
 	NSBOX_A_VERIFY_MISSING,
+	NSBOX_A_EVENT,
+	NSBOX_A_EVENT_TYPES,
+	NSBOX_A_EVENT_SUBSCRIBERS,
+	NSBOX_A_EVENT_RING_BYTES,
 
 	__NSBOX_A_MAX,
 	NSBOX_A_MAX = __NSBOX_A_MAX - 1
@@ -347,6 +370,103 @@ enum nsbox_task_attr {
 
 	__NSBOX_TASK_A_MAX,
 	NSBOX_TASK_A_MAX = __NSBOX_TASK_A_MAX - 1
+};
+
+/**
+ * enum nsbox_event_type - what happened (%NSBOX_EVENT_A_TYPE)
+ * @NSBOX_EVENT_FORK: a task was created (process or thread, see
+ *	%NSBOX_EVENT_A_THREAD); PPID is the creating process
+ * @NSBOX_EVENT_EXEC: a successful execve(); FILENAME as passed to it
+ * @NSBOX_EVENT_EXIT: a task exited; EXIT_CODE as wait() reports it
+ *	(exit status << 8, or the signal number)
+ * @NSBOX_EVENT_NS_CHANGE: a task's namespaces changed: unshare(),
+ *	setns(), or clone() into new namespaces (then right after its FORK,
+ *	old = the parent's).  CHANGED has a bit (1 << enum nsbox_kind) per
+ *	kind that changed; OLD holds the old ids, the usual ids the new
+ * @NSBOX_EVENT_CGROUP_MOVE: a task moved to another cgroup; OLD holds the
+ *	old %NSBOX_EVENT_A_CGROUP
+ * @NSBOX_EVENT_OOM_KILL: the OOM killer chose this task
+ * @NSBOX_EVENT_LOST: events were lost; LOST says how many.  Sent when a
+ *	per-CPU buffer overflowed (CPU says which) or when this socket's
+ *	receive buffer was full (no CPU attribute)
+ */
+enum nsbox_event_type {
+	NSBOX_EVENT_FORK,
+	NSBOX_EVENT_EXEC,
+	NSBOX_EVENT_EXIT,
+	NSBOX_EVENT_NS_CHANGE,
+	NSBOX_EVENT_CGROUP_MOVE,
+	NSBOX_EVENT_OOM_KILL,
+	NSBOX_EVENT_LOST,
+
+	NSBOX_EVENT_TYPE_COUNT
+};
+
+/**
+ * enum nsbox_event_attr - attributes of one %NSBOX_A_EVENT
+ *
+ * Every event but LOST carries TYPE, TIME_NS, PID, TID, COMM, the eight
+ * namespace ids (MNTNS..TIMENS, in enum nsbox_kind order, so that the
+ * attribute of kind K is %NSBOX_EVENT_A_MNTNS + K) and CGROUP.
+ *
+ * @NSBOX_EVENT_A_UNSPEC: never used
+ * @NSBOX_EVENT_A_PAD: alignment padding
+ * @NSBOX_EVENT_A_TYPE: u8, enum nsbox_event_type
+ * @NSBOX_EVENT_A_TIME_NS: u64, CLOCK_MONOTONIC time of the event, ns
+ * @NSBOX_EVENT_A_PID: u32, process id in the receiver's pid namespace
+ * @NSBOX_EVENT_A_TID: u32, thread id, same namespace
+ * @NSBOX_EVENT_A_PPID: u32, FORK: the creating process, 0 if not visible
+ * @NSBOX_EVENT_A_COMM: string, the task's command name
+ * @NSBOX_EVENT_A_MNTNS: u64, mount namespace id
+ * @NSBOX_EVENT_A_PIDNS: u64, pid namespace id
+ * @NSBOX_EVENT_A_NETNS: u64, network namespace id
+ * @NSBOX_EVENT_A_UTSNS: u64, UTS namespace id
+ * @NSBOX_EVENT_A_IPCNS: u64, IPC namespace id
+ * @NSBOX_EVENT_A_USERNS: u64, user namespace id
+ * @NSBOX_EVENT_A_CGROUPNS: u64, cgroup namespace id
+ * @NSBOX_EVENT_A_TIMENS: u64, time namespace id
+ * @NSBOX_EVENT_A_CGROUP: u64, cgroup v2 cgroup id
+ * @NSBOX_EVENT_A_FILENAME: string, EXEC: the file executed (at most 127
+ *	bytes, the end cut)
+ * @NSBOX_EVENT_A_EXIT_CODE: u32, EXIT: the wait() status
+ * @NSBOX_EVENT_A_THREAD: u8, FORK: 1 if a thread of an existing process
+ * @NSBOX_EVENT_A_CHANGED: u32, NS_CHANGE: bit (1 << enum nsbox_kind)
+ *	per kind that changed
+ * @NSBOX_EVENT_A_OLD: nested, NS_CHANGE and CGROUP_MOVE: the ids before,
+ *	as MNTNS..CGROUP attributes
+ * @NSBOX_EVENT_A_LOST: u64, LOST: events lost
+ * @NSBOX_EVENT_A_CPU: u32, LOST: the CPU whose buffer overflowed
+ * @__NSBOX_EVENT_A_MAX: internal use
+ * @NSBOX_EVENT_A_MAX: highest attribute number
+ */
+enum nsbox_event_attr {
+	NSBOX_EVENT_A_UNSPEC,
+	NSBOX_EVENT_A_PAD,
+	NSBOX_EVENT_A_TYPE,
+	NSBOX_EVENT_A_TIME_NS,
+	NSBOX_EVENT_A_PID,
+	NSBOX_EVENT_A_TID,
+	NSBOX_EVENT_A_PPID,
+	NSBOX_EVENT_A_COMM,
+	NSBOX_EVENT_A_MNTNS,
+	NSBOX_EVENT_A_PIDNS,
+	NSBOX_EVENT_A_NETNS,
+	NSBOX_EVENT_A_UTSNS,
+	NSBOX_EVENT_A_IPCNS,
+	NSBOX_EVENT_A_USERNS,
+	NSBOX_EVENT_A_CGROUPNS,
+	NSBOX_EVENT_A_TIMENS,
+	NSBOX_EVENT_A_CGROUP,
+	NSBOX_EVENT_A_FILENAME,
+	NSBOX_EVENT_A_EXIT_CODE,
+	NSBOX_EVENT_A_THREAD,
+	NSBOX_EVENT_A_CHANGED,
+	NSBOX_EVENT_A_OLD,
+	NSBOX_EVENT_A_LOST,
+	NSBOX_EVENT_A_CPU,
+
+	__NSBOX_EVENT_A_MAX,
+	NSBOX_EVENT_A_MAX = __NSBOX_EVENT_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_NSBOX_H */

@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox - the event stream: FORK, EXEC, EXIT, NS_CHANGE, CGROUP_MOVE,
+ * OOM_KILL, as they happen.
+ *
+ * Producers are the hook handlers (track.c).  They may not sleep or take
+ * a lock that others share, so each CPU has a ring of its own: a handler
+ * fills the next free slot of its CPU's ring with interrupts off (nothing
+ * else can write to that ring meanwhile) and publishes it by advancing
+ * the ring's head with a release store.  When the ring is full the event
+ * is counted as lost instead.  One consumer -- a work item that runs
+ * every 20 ms while anybody listens -- reads each ring up to its head
+ * (acquire load), sends the events, and hands the slots back by advancing
+ * the tail (release store).  Single producer, single consumer per ring:
+ * no lock, no atomic read-modify-write on the fast path.
+ *
+ * Two ways to receive (docs/security.md explains why):
+ *  - the "events" multicast group, for CAP_SYS_ADMIN only
+ *    (GENL_MCAST_CAP_SYS_ADMIN), in the initial network namespace only:
+ *    every event, pids of the initial pid namespace;
+ *  - NSBOX_CMD_SUBSCRIBE, for anybody: the work item sends a subscriber
+ *    only the events of tasks it could see -- tasks in its pid namespace,
+ *    and of those only its own (same effective uid) unless it had
+ *    CAP_SYS_PTRACE over that pid namespace when it subscribed -- with
+ *    pids as its pid namespace numbers them.  Each message is a unicast;
+ *    when the subscriber's socket is full the event is counted and a LOST
+ *    record with the count goes out before the next event that fits.
+ *
+ * Nobody listening costs the handlers one atomic read and one bitmap test.
+ * Each slot holds references to the task's struct pid (and its process's,
+ * and its parent's), so pids can be translated for each subscriber after
+ * the task is gone; the consumer drops them.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+
+#include "nsbox.h"
+#include "compat.h"
+
+static unsigned int nsbox_events_per_cpu = 512;
+module_param_named(events_per_cpu, nsbox_events_per_cpu, uint, 0444);
+MODULE_PARM_DESC(events_per_cpu,
+		 "event buffer slots per CPU, a power of two (default 512, max 65536)");
+
+static unsigned int nsbox_max_subscribers = 64;
+module_param_named(max_subscribers, nsbox_max_subscribers, uint, 0444);
+MODULE_PARM_DESC(max_subscribers, "sockets that may subscribe at once (default 64)");
+
+#define NSBOX_EV_PERIOD		max(1, HZ / 50)		/* 20 ms with listeners */
+#define NSBOX_EV_IDLE		max(1, HZ / 10)		/* 100 ms without */
+
+struct nsbox_ring {
+	unsigned int head;		/* next slot to fill: producer only */
+	unsigned int tail;		/* next slot to send: consumer only */
+	unsigned int snap;		/* head as this drain pass saw it: consumer */
+	atomic64_t lost;
+	struct nsbox_event *ev;
+};
+
+static DEFINE_PER_CPU(struct nsbox_ring, nsbox_rings);
+static unsigned int nsbox_ring_mask;
+
+struct nsbox_sub {
+	struct list_head node;
+	struct net *net;
+	u32 portid;
+	u32 types;
+	bool admin;		/* CAP_SYS_ADMIN: everything, init pids */
+	bool ns_admin;		/* CAP_SYS_PTRACE over its pid namespace */
+	kuid_t euid;
+	struct pid_namespace *pidns;
+	u64 lost;		/* not delivered, not yet reported */
+};
+
+static LIST_HEAD(nsbox_subs);
+static DEFINE_MUTEX(nsbox_subs_lock);	/* process context only */
+static atomic_t nsbox_nr_subs = ATOMIC_INIT(0);
+static struct delayed_work nsbox_drain_work;
+static bool nsbox_events_up;
+
+/* Is anybody listening?  Lock-free: called from every hook. */
+bool nsbox_events_wanted(void)
+{
+	if (!READ_ONCE(nsbox_events_up))
+		return false;
+	return atomic_read(&nsbox_nr_subs) ||
+	       (NSBOX_MCAST_PRIVILEGED &&
+		genl_has_listeners(&nsbox_family, &init_net, 0));
+}
+
+/**
+ * nsbox_event_begin() - reserve and fill the common part of an event
+ * @type: enum nsbox_event_type
+ * @t: the task it is about
+ * @ids: the task's groups (new ones, for changes)
+ * @flags: saved interrupt state, for nsbox_event_commit()
+ *
+ * Returns the slot to complete, or NULL (ring full: counted as lost).
+ * Caller holds rcu_read_lock() and must call nsbox_event_commit() on a
+ * non-NULL return, soon and without sleeping.
+ */
+struct nsbox_event *nsbox_event_begin(int type, struct task_struct *t,
+				      const struct nsbox_idents *ids,
+				      unsigned long *flags)
+{
+	struct nsbox_ring *ring;
+	struct nsbox_event *ev;
+	int k;
+
+	local_irq_save(*flags);
+	ring = this_cpu_ptr(&nsbox_rings);
+	/* pairs with the consumer's release of tail: those slots are free */
+	if (ring->head - smp_load_acquire(&ring->tail) > nsbox_ring_mask) {
+		atomic64_inc(&ring->lost);
+		local_irq_restore(*flags);
+		return NULL;
+	}
+	ev = &ring->ev[ring->head & nsbox_ring_mask];
+	memset(ev, 0, offsetof(struct nsbox_event, filename));
+	ev->filename[0] = '\0';
+	ev->type = type;
+	ev->time = ktime_get_ns();
+	ev->pid = get_pid(task_pid(t));
+	ev->tgid = get_pid(task_tgid(t));
+	ev->euid = __task_cred(t)->euid;
+	strscpy_pad(ev->comm, t->comm, sizeof(ev->comm));
+	for (k = 0; k < NSBOX_KIND_COUNT; k++)
+		ev->ids[k] = ids->k[k].id;
+	return ev;
+}
+
+void nsbox_event_commit(unsigned long flags)
+{
+	struct nsbox_ring *ring = this_cpu_ptr(&nsbox_rings);
+
+	/* publish: the consumer's acquire of head sees the slot filled */
+	smp_store_release(&ring->head, ring->head + 1);
+	local_irq_restore(flags);
+}
+
+/* ---- the consumer ------------------------------------------------------ */
+
+static int nsbox_put_ids(struct sk_buff *skb, const u64 *ids)
+{
+	int k;
+
+	for (k = 0; k < NSBOX_KIND_COUNT; k++)
+		if (nla_put_u64_64bit(skb, NSBOX_EVENT_A_MNTNS + k, ids[k],
+				      NSBOX_EVENT_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* One event as a message; pids as @ns numbers them. */
+static struct sk_buff *nsbox_event_msg(const struct nsbox_event *ev,
+				       struct pid_namespace *ns)
+{
+	/* the largest event (EXEC, NS_CHANGE) needs about 530 bytes */
+	struct sk_buff *skb = genlmsg_new(768, GFP_KERNEL);
+	struct nlattr *nest, *old;
+	void *hdr;
+
+	if (!skb)
+		return NULL;
+	hdr = genlmsg_put(skb, 0, 0, &nsbox_family, 0, NSBOX_CMD_EVENT);
+	if (!hdr)
+		goto fail;
+	nest = nla_nest_start(skb, NSBOX_A_EVENT);
+	if (!nest || nla_put_u8(skb, NSBOX_EVENT_A_TYPE, ev->type))
+		goto fail;
+	if (ev->type == NSBOX_EVENT_LOST) {
+		if (nla_put_u64_64bit(skb, NSBOX_EVENT_A_LOST, ev->lost, NSBOX_EVENT_A_PAD) ||
+		    (ev->cpu >= 0 && nla_put_u32(skb, NSBOX_EVENT_A_CPU, ev->cpu)) ||
+		    nla_put_u64_64bit(skb, NSBOX_EVENT_A_TIME_NS, ktime_get_ns(),
+				      NSBOX_EVENT_A_PAD))
+			goto fail;
+		goto done;
+	}
+	if (nla_put_u64_64bit(skb, NSBOX_EVENT_A_TIME_NS, ev->time, NSBOX_EVENT_A_PAD) ||
+	    nla_put_u32(skb, NSBOX_EVENT_A_PID, pid_nr_ns(ev->tgid, ns)) ||
+	    nla_put_u32(skb, NSBOX_EVENT_A_TID, pid_nr_ns(ev->pid, ns)) ||
+	    nla_put_string(skb, NSBOX_EVENT_A_COMM, ev->comm) ||
+	    nsbox_put_ids(skb, ev->ids))
+		goto fail;
+	switch (ev->type) {
+	case NSBOX_EVENT_FORK:
+		if (nla_put_u32(skb, NSBOX_EVENT_A_PPID, pid_nr_ns(ev->ppid, ns)) ||
+		    nla_put_u8(skb, NSBOX_EVENT_A_THREAD, ev->thread))
+			goto fail;
+		break;
+	case NSBOX_EVENT_EXEC:
+		if (nla_put_string(skb, NSBOX_EVENT_A_FILENAME, ev->filename))
+			goto fail;
+		break;
+	case NSBOX_EVENT_EXIT:
+		if (nla_put_u32(skb, NSBOX_EVENT_A_EXIT_CODE, ev->exit_code))
+			goto fail;
+		break;
+	case NSBOX_EVENT_NS_CHANGE:
+	case NSBOX_EVENT_CGROUP_MOVE:
+		if (nla_put_u32(skb, NSBOX_EVENT_A_CHANGED, ev->changed))
+			goto fail;
+		old = nla_nest_start(skb, NSBOX_EVENT_A_OLD);
+		if (!old || nsbox_put_ids(skb, ev->old))
+			goto fail;
+		nla_nest_end(skb, old);
+		break;
+	}
+done:
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return skb;
+fail:
+	nlmsg_free(skb);
+	return NULL;
+}
+
+/* May subscriber @s see @ev? */
+static bool nsbox_sub_sees(const struct nsbox_sub *s, const struct nsbox_event *ev)
+{
+	if (!(s->types & BIT(ev->type)))
+		return false;
+	if (s->admin || ev->type == NSBOX_EVENT_LOST)
+		return true;
+	if (!pid_nr_ns(ev->pid, s->pidns))
+		return false;
+	return s->ns_admin || uid_eq(ev->euid, s->euid);
+}
+
+static void nsbox_sub_free(struct nsbox_sub *s)
+{
+	list_del(&s->node);
+	atomic_dec(&nsbox_nr_subs);
+	put_pid_ns(s->pidns);
+	put_net(s->net);
+	kfree(s);
+}
+
+/* Unicast one message; false if the socket is gone (drop the subscriber). */
+static bool nsbox_sub_send(struct nsbox_sub *s, const struct nsbox_event *ev)
+{
+	struct sk_buff *skb;
+	int err;
+
+	if (s->lost) {
+		struct nsbox_event lost = { .type = NSBOX_EVENT_LOST, .cpu = -1,
+					    .lost = s->lost };
+
+		skb = nsbox_event_msg(&lost, s->pidns);
+		if (!skb)
+			goto count;
+		err = genlmsg_unicast(s->net, skb, s->portid);
+		if (err == -ECONNREFUSED)
+			return false;
+		if (err)
+			goto count;
+		s->lost = 0;
+	}
+	skb = nsbox_event_msg(ev, s->admin ? &init_pid_ns : s->pidns);
+	if (!skb)
+		goto count;
+	err = genlmsg_unicast(s->net, skb, s->portid);
+	if (err == -ECONNREFUSED)
+		return false;
+	if (!err)
+		return true;
+count:
+	s->lost += ev->type == NSBOX_EVENT_LOST ? ev->lost : 1;
+	return true;
+}
+
+/* Subscribers with an unreported loss: try to tell them now. */
+static void nsbox_flush_lost(void)
+{
+	struct nsbox_sub *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &nsbox_subs, node) {
+		struct nsbox_event lost = { .type = NSBOX_EVENT_LOST, .cpu = -1,
+					    .lost = s->lost };
+		struct sk_buff *skb;
+		int err;
+
+		if (!s->lost)
+			continue;
+		skb = nsbox_event_msg(&lost, s->pidns);
+		if (!skb)
+			continue;
+		err = genlmsg_unicast(s->net, skb, s->portid);
+		if (err == -ECONNREFUSED)
+			nsbox_sub_free(s);
+		else if (!err)
+			s->lost = 0;
+	}
+}
+
+static void nsbox_deliver(const struct nsbox_event *ev)
+{
+	struct nsbox_sub *s, *tmp;
+
+	if (NSBOX_MCAST_PRIVILEGED &&
+	    genl_has_listeners(&nsbox_family, &init_net, 0)) {
+		struct sk_buff *skb = nsbox_event_msg(ev, &init_pid_ns);
+
+		/* a full listener socket drops it: recv() then says ENOBUFS */
+		if (skb)
+			genlmsg_multicast(&nsbox_family, skb, 0, 0, GFP_KERNEL);
+	}
+	list_for_each_entry_safe(s, tmp, &nsbox_subs, node)
+		if (nsbox_sub_sees(s, ev) && !nsbox_sub_send(s, ev))
+			nsbox_sub_free(s);
+}
+
+/*
+ * A hook that could not read another task's namespaces safely (they are
+ * protected by that task's task_lock(), which the hook may not take)
+ * leaves them for now, in process context, from the task as it is now.
+ */
+static void nsbox_event_late_ids(struct nsbox_event *ev)
+{
+	struct task_struct *t = get_pid_task(ev->pid, PIDTYPE_PID);
+	struct nsbox_idents ids;
+	int k;
+
+	if (!t)
+		return;
+	rcu_read_lock();
+	task_lock(t);
+	if (nsbox_task_idents(t, &ids)) {
+		for (k = 0; k < NSBOX_KIND_CGROUP2; k++) {
+			ev->ids[k] = ids.k[k].id;
+			ev->old[k] = ids.k[k].id;
+		}
+	}
+	task_unlock(t);
+	rcu_read_unlock();
+	put_task_struct(t);
+}
+
+static void nsbox_event_release(struct nsbox_event *ev)
+{
+	put_pid(ev->pid);
+	put_pid(ev->tgid);
+	put_pid(ev->ppid);
+}
+
+/*
+ * Empty every ring, oldest event first across CPUs (a thread may start on
+ * one CPU and exit on another: its FORK must come out before its EXIT).
+ * Each pass takes a snapshot of every ring's head and merges the rings up
+ * to it by timestamp.  @send false only drops the references (unload).
+ */
+static void nsbox_drain(bool send)
+{
+	unsigned int cpu;
+
+	mutex_lock(&nsbox_subs_lock);
+	for_each_possible_cpu(cpu) {
+		struct nsbox_ring *ring = per_cpu_ptr(&nsbox_rings, cpu);
+
+		/* pairs with the producer's release: slots up to head are filled */
+		ring->snap = ring->ev ? smp_load_acquire(&ring->head) : ring->tail;
+	}
+	for (;;) {
+		struct nsbox_ring *ring, *oldest = NULL;
+		struct nsbox_event *ev;
+
+		for_each_possible_cpu(cpu) {
+			ring = per_cpu_ptr(&nsbox_rings, cpu);
+			if (!ring->ev || ring->tail == ring->snap)
+				continue;
+			ev = &ring->ev[ring->tail & nsbox_ring_mask];
+			if (!oldest ||
+			    ev->time < oldest->ev[oldest->tail & nsbox_ring_mask].time)
+				oldest = ring;
+		}
+		if (!oldest)
+			break;
+		ev = &oldest->ev[oldest->tail & nsbox_ring_mask];
+		if (send && ev->late_ids)
+			nsbox_event_late_ids(ev);
+		if (send)
+			nsbox_deliver(ev);
+		nsbox_event_release(ev);
+		/* hand the slot back: its producer may refill it */
+		smp_store_release(&oldest->tail, oldest->tail + 1);
+		if (send)
+			cond_resched();
+	}
+	/* a loss at the end of a burst is reported too, once there is room */
+	if (send)
+		nsbox_flush_lost();
+	for_each_possible_cpu(cpu) {
+		struct nsbox_ring *ring = per_cpu_ptr(&nsbox_rings, cpu);
+		u64 lost;
+
+		if (!ring->ev)
+			continue;
+		lost = atomic64_xchg(&ring->lost, 0);
+		if (lost && send) {
+			struct nsbox_event ev = { .type = NSBOX_EVENT_LOST, .cpu = cpu,
+						  .lost = lost };
+
+			nsbox_deliver(&ev);
+		}
+	}
+	mutex_unlock(&nsbox_subs_lock);
+}
+
+static void nsbox_drain_fn(struct work_struct *work)
+{
+	bool wanted = nsbox_events_wanted();
+
+	nsbox_drain(true);
+	if (READ_ONCE(nsbox_events_up))
+		schedule_delayed_work(&nsbox_drain_work,
+				      wanted ? NSBOX_EV_PERIOD : NSBOX_EV_IDLE);
+}
+
+/* ---- subscribers ------------------------------------------------------- */
+
+int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pid_namespace *pidns = task_active_pid_ns(current);
+	u32 types = GENMASK(NSBOX_EVENT_TYPE_COUNT - 1, 0);
+	u32 portid = NETLINK_CB(skb).portid;
+	struct net *net = genl_info_net(info);
+	struct nsbox_sub *s;
+	int ret = 0;
+
+	if (info->attrs[NSBOX_A_EVENT_TYPES])
+		types = nla_get_u32(info->attrs[NSBOX_A_EVENT_TYPES]) | BIT(NSBOX_EVENT_LOST);
+	mutex_lock(&nsbox_subs_lock);
+	list_for_each_entry(s, &nsbox_subs, node) {
+		if (s->portid == portid && net_eq(s->net, net)) {
+			s->types = types;
+			goto out;
+		}
+	}
+	if (atomic_read(&nsbox_nr_subs) >= nsbox_max_subscribers) {
+		NL_SET_ERR_MSG(info->extack,
+			       "too many event subscribers (module parameter max_subscribers)");
+		ret = -ENOSPC;
+		goto out;
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	s->net = get_net(net);
+	s->portid = portid;
+	s->types = types;
+	s->admin = netlink_capable(skb, CAP_SYS_ADMIN);
+	s->ns_admin = ns_capable(pidns->user_ns, CAP_SYS_PTRACE);
+	s->euid = current_euid();
+	s->pidns = get_pid_ns(pidns);
+	list_add_tail(&s->node, &nsbox_subs);
+	atomic_inc(&nsbox_nr_subs);
+	mod_delayed_work(system_wq, &nsbox_drain_work, 0);
+out:
+	mutex_unlock(&nsbox_subs_lock);
+	return ret;
+}
+
+/* A netlink socket closed: forget its subscription. */
+static int nsbox_netlink_event(struct notifier_block *nb, unsigned long what, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct nsbox_sub *s, *tmp;
+
+	if (what != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	mutex_lock(&nsbox_subs_lock);
+	list_for_each_entry_safe(s, tmp, &nsbox_subs, node)
+		if (s->portid == n->portid && net_eq(s->net, n->net))
+			nsbox_sub_free(s);
+	mutex_unlock(&nsbox_subs_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nsbox_netlink_nb = {
+	.notifier_call = nsbox_netlink_event,
+};
+
+void nsbox_events_stats(u32 *subscribers, u64 *ring_bytes)
+{
+	*subscribers = atomic_read(&nsbox_nr_subs);
+	*ring_bytes = (u64)num_possible_cpus() * (nsbox_ring_mask + 1) *
+		      sizeof(struct nsbox_event);
+}
+
+int nsbox_events_init(void)
+{
+	unsigned int n = nsbox_events_per_cpu;
+	int cpu, ret;
+
+	if (n < 16 || n > 65536 || !is_power_of_2(n)) {
+		pr_err("events_per_cpu=%u: must be a power of two from 16 to 65536\n", n);
+		return -EINVAL;
+	}
+	nsbox_ring_mask = n - 1;
+	for_each_possible_cpu(cpu) {
+		struct nsbox_ring *ring = per_cpu_ptr(&nsbox_rings, cpu);
+
+		ring->head = 0;
+		ring->tail = 0;
+		atomic64_set(&ring->lost, 0);
+		ring->ev = kvcalloc(n, sizeof(*ring->ev), GFP_KERNEL_ACCOUNT);
+		if (!ring->ev) {
+			nsbox_events_exit();
+			return -ENOMEM;
+		}
+	}
+	INIT_DELAYED_WORK(&nsbox_drain_work, nsbox_drain_fn);
+	ret = netlink_register_notifier(&nsbox_netlink_nb);
+	if (ret) {
+		nsbox_events_exit();
+		return ret;
+	}
+	WRITE_ONCE(nsbox_events_up, true);
+	schedule_delayed_work(&nsbox_drain_work, NSBOX_EV_IDLE);
+	return 0;
+}
+
+/* Before the family goes: no more sending, no more subscribers. */
+void nsbox_events_stop(void)
+{
+	if (!READ_ONCE(nsbox_events_up))
+		return;
+	WRITE_ONCE(nsbox_events_up, false);
+	cancel_delayed_work_sync(&nsbox_drain_work);
+	netlink_unregister_notifier(&nsbox_netlink_nb);
+}
+
+/* After the hooks are gone: nothing writes to the rings any more. */
+void nsbox_events_exit(void)
+{
+	struct nsbox_sub *s, *tmp;
+	int cpu;
+
+	nsbox_events_stop();
+	nsbox_drain(false);
+	mutex_lock(&nsbox_subs_lock);
+	list_for_each_entry_safe(s, tmp, &nsbox_subs, node)
+		nsbox_sub_free(s);
+	mutex_unlock(&nsbox_subs_lock);
+	for_each_possible_cpu(cpu) {
+		struct nsbox_ring *ring = per_cpu_ptr(&nsbox_rings, cpu);
+
+		kvfree(ring->ev);
+		ring->ev = NULL;
+	}
+}

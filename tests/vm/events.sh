@@ -1,0 +1,106 @@
+#!/bin/sh
+# events.sh - the event stream in the lab VM (TAP): a scripted box
+# (start, fork, exec, thread, OOM kill, exit) gives exactly the expected
+# events, in order, with the box's ids; and who sees what.
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else notok "$name"; fi
+}
+diag() { echo "$1" | sed 's/^/# /'; }
+
+HELPER=/opt/nsbox/tests/box_helper
+R=/tmp/ev-rootfs
+echo "TAP version 13"
+nsbox rootfs create --add "$HELPER" "$R" >/dev/null
+
+# Wait until a listener is subscribed (GET_INFO counts subscribers).
+subscribed() {
+	nsbox info -J | jq -e ".event_subscribers >= $1" >/dev/null 2>&1
+}
+wait_subscribed() {
+	i=0
+	while ! subscribed "$1" && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
+# ---- the scripted box ---------------------------------------------------------
+nsbox events -J > /tmp/ev.json &
+evpid=$!
+wait_subscribed 1
+nsbox run --rootfs "$R" --name scen --memory 24M -- "$HELPER" scenario; rc=$?
+cg=$(sed -n 's/^cgroup_id=//p' /run/nsbox/scen/state)
+pid1=$(sed -n 's/^pid=//p' /run/nsbox/scen/state)
+# the box's last event is PID 1's exit: wait for it to arrive, not a time
+i=0
+while ! jq -e "select(.type == \"exit\" and .pid == $pid1)" /tmp/ev.json >/dev/null 2>&1 && [ $i -lt 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+kill $evpid
+jq -c "select(.cgroup == $cg)" /tmp/ev.json > /tmp/ev.box
+seq=$(jq -r '.type + (if .type == "fork" and .thread then "(thread)" else "" end)' /tmp/ev.box | tr '\n' ' ')
+diag "exit status $rc; the box's events: $seq"
+check "box run ends with 137 (OOM-killed command)" test "$rc" = 137
+expect="fork ns_change ns_change fork exec fork(thread) exit oom_kill exit exit "
+check "scripted box: exactly fork, ns_change x2, fork, exec, thread, exit, oom_kill, exit, exit" \
+	test "$seq" = "$expect"
+check "PID 1's fork: new mnt,pid,net,uts,ipc namespaces (ns_change right after)" \
+	sh -c 'jq -s -e ".[1].type == \"ns_change\" and (.[1].changed | index(\"uts\")) and (.[1].changed | index(\"pid\")) and .[1].pid == .[0].pid" /tmp/ev.box >/dev/null'
+check "the second ns_change is PID 1's unshare of the cgroup namespace" \
+	sh -c 'jq -s -e ".[2].changed == [\"cgroup\"] and .[2].pid == .[0].pid" /tmp/ev.box >/dev/null'
+check "exec: the helper's filename, in the command's pid" \
+	sh -c 'jq -s -e ".[4].filename == \"$1\" and .[4].pid == .[3].pid" /tmp/ev.box >/dev/null' _ "$HELPER"
+check "thread: same pid, its own tid" \
+	sh -c 'jq -s -e ".[5].pid == .[4].pid and .[5].tid != .[5].pid" /tmp/ev.box >/dev/null'
+check "oom_kill names the command; its exit says signal 9" \
+	sh -c 'jq -s -e ".[7].pid == .[4].pid and .[8].pid == .[4].pid and .[8].exit_code == 9" /tmp/ev.box >/dev/null'
+check "PID 1 exits last with status 137 (128+9)" \
+	sh -c 'jq -s -e ".[9].pid == $1 and .[9].exit_code == (137 * 256)" /tmp/ev.box >/dev/null' _ "$pid1"
+nsnet=$(jq -s -r '.[4].ns.net' /tmp/ev.box)
+check "events carry the box's namespace ids (net $nsnet is not the host's)" \
+	test "$nsnet" != "$(stat -L -c %i /proc/self/ns/net)"
+nsbox rm scen
+
+# ---- who sees what ----------------------------------------------------------------
+# An unprivileged user sees its own tasks only.  (The forks of the shell
+# that starts a uid-1000 process are root's: they happen before setuid.)
+"$HELPER" as-user 1000 nsbox events -J -k fork > /tmp/ev.user &
+upid=$!
+wait_subscribed 1
+"$HELPER" forks-exit 5			# root's forks: not for uid 1000
+"$HELPER" as-user 1000 "$HELPER" forks-exit 3
+i=0
+while [ "$(wc -l < /tmp/ev.user)" -lt 3 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.5	# give a wrongly delivered event the chance to show up
+kill $upid
+diag "uid 1000 saw: $(jq -c '[.pid, .ppid, .comm]' /tmp/ev.user | tr '\n' ' ')"
+check "an unprivileged user sees its own forks and nothing of root's" \
+	test "$(jq -s 'length' /tmp/ev.user)" = 3
+
+# Root in a box (own user, pid, cgroup namespaces) sees only the box, with
+# the box's pid numbers, and may not reset or verify.
+nsbox rootfs create --add /usr/local/bin/nsbox --add "$HELPER" "$R" >/dev/null
+"$HELPER" forks-exit 100000 &		# the host keeps forking meanwhile
+storm=$!
+out=$(nsbox run --rm --rootfs "$R" --user -- sh -c '
+	nsbox events -J -k fork > /tmp/ev.box & e=$!
+	i=0; while ! nsbox info -J | grep -q "\"event_subscribers\": *[1-9]" && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.05; done
+	/opt/nsbox/tests/box_helper forks-exit 4
+	i=0; while [ "$(grep -c box_helper /tmp/ev.box)" -lt 4 ] && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.05; done
+	sleep 0.5
+	kill $e
+	cat /tmp/ev.box
+	nsbox reset >/dev/null 2>&1; echo "reset=$?"
+	nsbox verify >/dev/null 2>&1; echo "verify=$?"' 2>&1)
+kill $storm; wait $storm 2>/dev/null
+diag "$out"
+check "root in a box sees the box's forks only (the helper's 4 among them), with box pids" \
+	sh -c 'echo "$1" | grep "^{" | jq -s -e "([.[] | select(.comm == \"box_helper\")] | length) == 4 and all(.[]; .pid < 100 and .ppid < 100)" >/dev/null' _ "$out"
+check "root in a box may not RESET or VERIFY (exit 4)" \
+	sh -c 'echo "$1" | grep -qx "reset=4" && echo "$1" | grep -qx "verify=4"' _ "$out"
+
+echo "1..$n"
+[ "$fails" = 0 ]

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsbox tool - fetching groups (GET_GROUP) into plain structs, shared by
+ * `nsbox groups` and `nsbox top`.
+ */
+#ifndef NSBOX_GROUPFETCH_H
+#define NSBOX_GROUPFETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../uapi/linux/nsbox.h"
+#include "genl.h"
+
+/* One group: v[attr] for every u64 attribute present (has[attr] = 1). */
+struct group_row {
+	uint64_t v[NSBOX_GROUP_A_MAX + 1];
+	unsigned char has[NSBOX_GROUP_A_MAX + 1];
+	char path[512];
+};
+
+/*
+ * Fetch groups: one (kind, id), every group of a kind, or all (kind < 0).
+ * A dump that the module flags as interrupted is retried a few times.
+ * Returns an enum nsbox_exit code (the error is printed); *rows is the
+ * caller's to free.
+ */
+int fetch_groups(struct nsbox_nl *nl, int kind, const uint64_t *id,
+		 struct group_row **rows, size_t *n);
+
+#endif
