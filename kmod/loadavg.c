@@ -32,7 +32,7 @@ static void nsbox_loadavg_fn(struct work_struct *work)
 
 	batch = nsbox_batch_collect(UINT_MAX, NULL, -1, &n);
 	if (batch) {
-		nsbox_walk_live(batch, n, NULL);
+		nsbox_walk_live(batch, n, NULL, NULL);
 		rcu_read_lock();
 		for (i = 0; i < n; i++) {
 			struct nsbox_group *g = nsbox_group_find(batch[i].kind,

@@ -150,6 +150,24 @@ static int nsbox_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- groups ---------------------------------------------------------------- */
 
+/*
+ * The caller, for visibility (docs/security.md): NULL for the admin.
+ * Requests and dumps run in the caller's own process context.
+ */
+static const struct nsbox_viewer *nsbox_viewer(struct sk_buff *skb,
+					       struct nsbox_viewer *v)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return NULL;
+	v->pidns = ns;
+	v->euid = current_euid();
+	v->ptrace = ns_capable_noaudit(ns->user_ns, CAP_SYS_PTRACE);
+	v->cgroot = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+	return v;
+}
+
 /* The cgroup's path as the caller sees it (below its cgroup ns root). */
 static int nsbox_cgroup_path(u64 id, char *buf, size_t len)
 {
@@ -257,7 +275,7 @@ cancel:
  */
 static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct genl_info *info, struct nsbox_live *batch,
-			     unsigned int n, char *pathbuf)
+			     unsigned int n, char *pathbuf, bool filter)
 {
 	unsigned int i;
 
@@ -266,6 +284,9 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 		struct nsbox_group *g;
 		void *hdr;
 		int ret;
+
+		if (filter && !batch[i].visible)
+			continue;
 
 		if (batch[i].kind == NSBOX_KIND_CGROUP2 && pathbuf &&
 		    !nsbox_cgroup_path(batch[i].id, pathbuf, PATH_MAX))
@@ -301,7 +322,9 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 
 static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 {
+	const struct nsbox_viewer *viewer;
 	struct nsbox_live one = { };
+	struct nsbox_viewer v;
 	struct sk_buff *msg;
 	char *pathbuf;
 	bool found;
@@ -315,12 +338,15 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_lock();
 	found = nsbox_group_find(one.kind, one.id);
 	rcu_read_unlock();
-	if (!found) {
+	viewer = nsbox_viewer(skb, &v);
+	if (found)
+		nsbox_walk_live(&one, 1, NULL, viewer);
+	/* a group the caller may not see does not exist for it */
+	if (!found || (viewer && !one.visible)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
 				    "nsbox: no such group (kind and id)");
 		return -ENOENT;
 	}
-	nsbox_walk_live(&one, 1, NULL);
 
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -329,7 +355,7 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	ret = nsbox_emit_groups(msg, NULL, info, &one, 1, pathbuf);
+	ret = nsbox_emit_groups(msg, NULL, info, &one, 1, pathbuf, false);
 	kfree(pathbuf);
 	if (ret != 1) {
 		nlmsg_free(msg);
@@ -352,6 +378,7 @@ enum {
 	NSBOX_DA_N,		/* entries in the snapshot */
 	NSBOX_DA_POS,		/* next entry to send */
 	NSBOX_DA_STARTED,
+	NSBOX_DA_FILTER,	/* only the groups the caller may see */
 };
 
 static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb)
@@ -362,7 +389,9 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 	int sent;
 
 	if (!cb->args[NSBOX_DA_STARTED]) {
+		const struct nsbox_viewer *viewer;
 		struct nlattr *attrs[NSBOX_A_ID + 1];
+		struct nsbox_viewer v;
 		int kind = -1, ret;
 
 		ret = nsbox_dump_parse(cb, attrs);
@@ -373,7 +402,9 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 		snap = nsbox_batch_collect(UINT_MAX, NULL, kind, &n);
 		if (!snap)
 			return -ENOMEM;
-		nsbox_walk_live(snap, n, NULL);
+		viewer = nsbox_viewer(cb->skb, &v);
+		nsbox_walk_live(snap, n, NULL, viewer);
+		cb->args[NSBOX_DA_FILTER] = !!viewer;
 		cb->args[NSBOX_DA_SNAP] = (unsigned long)snap;
 		cb->args[NSBOX_DA_N] = n;
 		cb->args[NSBOX_DA_STARTED] = 1;
@@ -386,7 +417,8 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 		return 0;	/* done */
 
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	sent = nsbox_emit_groups(skb, cb, NULL, snap + pos, n - pos, pathbuf);
+	sent = nsbox_emit_groups(skb, cb, NULL, snap + pos, n - pos, pathbuf,
+				 cb->args[NSBOX_DA_FILTER]);
 	kfree(pathbuf);
 	cb->args[NSBOX_DA_POS] = pos + sent;
 	if (!sent)
@@ -404,7 +436,7 @@ static int nsbox_nl_dump_groups_done(struct netlink_callback *cb)
 
 static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
 			  struct pid_namespace *ns, u8 kind, u64 id,
-			  bool filter, char *pathbuf)
+			  bool filter, char *pathbuf, const struct nsbox_viewer *viewer)
 {
 	static const int ns_attr[NSBOX_KIND_CGROUP2] = {
 		[NSBOX_KIND_MNT] = NSBOX_TASK_A_MNTNS,
@@ -424,6 +456,8 @@ static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
 	bool ok;
 	int k;
 
+	if (!nsbox_task_visible(t, viewer))
+		return 1;	/* not the caller's to see: skip */
 	task_lock(t);
 	ok = nsbox_task_idents(t, &ids);
 	memcpy(comm, t->comm, sizeof(comm));
@@ -474,7 +508,9 @@ enum {
 static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
+	const struct nsbox_viewer *viewer;
 	int sent = 0, ret = 0;
+	struct nsbox_viewer v;
 	char *pathbuf;
 
 	if (!cb->args[NSBOX_TA_STARTED]) {
@@ -495,6 +531,7 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[NSBOX_TA_NEXT] = 1;
 	}
 	cb->seq = (u32)nsbox_task_events() + 1;
+	viewer = nsbox_viewer(cb->skb, &v);
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!pathbuf)
 		return -ENOMEM;
@@ -523,7 +560,7 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		genl_dump_check_consistent(cb, hdr);
 		ret = nsbox_put_task(skb, t, ns, cb->args[NSBOX_TA_KIND],
 				     cb->args[NSBOX_TA_ID],
-				     cb->args[NSBOX_TA_FILTER], pathbuf);
+				     cb->args[NSBOX_TA_FILTER], pathbuf, viewer);
 		if (ret < 0) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -574,7 +611,7 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 		if (!batch)
 			return -ENOMEM;
 	}
-	nsbox_walk_live(batch, n, NULL);
+	nsbox_walk_live(batch, n, NULL, NULL);
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
 		struct nsbox_group *g = nsbox_group_find(batch[i].kind, batch[i].id);
@@ -628,7 +665,7 @@ static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
 	batch = nsbox_batch_collect(UINT_MAX, NULL, -1, &n);
 	if (!batch)
 		return -ENOMEM;
-	missing = nsbox_walk_live(batch, n, &tasks);
+	missing = nsbox_walk_live(batch, n, &tasks, NULL);
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {

@@ -215,10 +215,26 @@ struct nsbox_live {
 	u64 walk_threads;
 	u64 walk_procs;
 	u64 active;
+	bool visible;		/* a task the viewer may see is in it */
 };
 
+/*
+ * Who is asking (docs/security.md).  NULL stands for the admin, who sees
+ * everything; anybody else sees the tasks that have a pid in its pid
+ * namespace and, unless it may ptrace there, its own uid's; and the
+ * groups of those tasks (cgroups only at or below its cgroup ns root).
+ */
+struct nsbox_viewer {
+	struct pid_namespace *pidns;
+	kuid_t euid;
+	bool ptrace;
+	struct cgroup *cgroot;
+};
+
+bool nsbox_task_visible(struct task_struct *t, const struct nsbox_viewer *v);
 int nsbox_walk_count(void);
-u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks);
+u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks,
+		    const struct nsbox_viewer *viewer);
 struct nsbox_live *nsbox_batch_collect(unsigned int cap,
 				       const struct nsbox_live *after,
 				       int kind, unsigned int *nr);

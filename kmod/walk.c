@@ -19,6 +19,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bsearch.h>
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/pid_namespace.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -51,6 +54,22 @@ int nsbox_walk_count(void)
 	return 0;
 }
 
+/* Is the cgroup (a group's const object) at or below @root? */
+static bool nsbox_cgroup_below(const void *cgrp, struct cgroup *root)
+{
+	return cgroup_is_descendant((struct cgroup *)cgrp, root);
+}
+
+/* Caller holds rcu_read_lock(). */
+bool nsbox_task_visible(struct task_struct *t, const struct nsbox_viewer *v)
+{
+	if (!v)
+		return true;
+	if (!pid_nr_ns(task_pid(t), v->pidns))
+		return false;
+	return v->ptrace || uid_eq(__task_cred(t)->euid, v->euid);
+}
+
 static int nsbox_live_cmp(const void *key, const void *elt)
 {
 	const struct nsbox_live *a = key, *b = elt;
@@ -77,14 +96,18 @@ static bool nsbox_mm_owner(struct task_struct *t)
  * @batch: groups to fill, sorted by (kind, id), sums zeroed
  * @n: entries in @batch
  * @tasks: if not NULL, set to the number of counted tasks walked
+ * @viewer: if not NULL, the caller whose visible groups are marked
  *
  * For each counted task and each of its nine groups found in @batch: add
  * its current enum nsbox_acc values, count it (walk_threads, walk_procs,
  * active), and add its process's RSS and virtual size once.
  *
+ * With a @viewer, also mark the groups that hold a task it may see.
+ *
  * Returns the number of (task, kind) pairs whose group was not in @batch.
  */
-u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks)
+u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks,
+		    const struct nsbox_viewer *viewer)
 {
 	struct task_struct *p, *t;
 	struct nsbox_idents ids;
@@ -96,7 +119,7 @@ u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks)
 	for_each_process_thread(p, t) {
 		u64 rss = 0, vm = 0;
 		bool has_mm = false, leader = thread_group_leader(t);
-		bool active;
+		bool active, visible;
 
 		task_lock(t);
 		if (!nsbox_task_counted(t) || !nsbox_task_idents(t, &ids)) {
@@ -113,6 +136,7 @@ u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks)
 		walked++;
 		nsbox_task_values(t, v);
 		active = nsbox_task_loads(t);
+		visible = nsbox_task_visible(t, viewer);
 
 		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
 			struct nsbox_live key = { .kind = k, .id = ids.k[k].id };
@@ -127,6 +151,9 @@ u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks)
 				e->acc[i] += v[i];
 			e->walk_threads++;
 			e->walk_procs += leader;
+			if (visible && (k != NSBOX_KIND_CGROUP2 || !viewer ||
+					nsbox_cgroup_below(ids.k[k].obj, viewer->cgroot)))
+				e->visible = true;
 			e->active += active;
 			if (has_mm) {
 				e->rss += rss;

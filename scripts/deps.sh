@@ -23,7 +23,7 @@ PKGS="build-essential pkg-config make gcc kmod cpio gzip xz-utils zstd \
 	libsmartcols-dev libseccomp-dev libcap-ng-dev \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-source-6.1 linux-source-6.12 \
-	util-linux procps iproute2 jq libjson-c-dev tmux"
+	util-linux procps iproute2 jq libjson-c-dev tmux forkstat"
 
 missing() {
 	for p in "$@"; do

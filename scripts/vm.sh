@@ -150,7 +150,7 @@ for t in "$TOP"/build/bench/*; do
 done
 # Peers the tests compare against: clients we did not write (tmux drives
 # `nsbox top` on a real terminal in tests/vm/top.sh).
-for b in genl-ctrl-list lsns jq tmux; do
+for b in genl-ctrl-list lsns jq tmux forkstat; do
 	p=$(command -v "$b" || true)
 	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
 done

@@ -197,7 +197,29 @@ int nsbox_nl_request(struct nsbox_nl *nl, struct nl_msg *msg,
 	nl_cb_put(cb);
 	if (ctx.ret < 0 && !e->err)
 		e->err = ctx.ret;
+	/* the extack offset points into our request: which attribute? */
+	e->attr_type = -1;
+	if (e->offset >= NLMSG_HDRLEN + GENL_HDRLEN &&
+	    e->offset + NLA_HDRLEN <= nlmsg_hdr(msg)->nlmsg_len) {
+		const struct nlattr *a = (const struct nlattr *)
+			((const char *)nlmsg_hdr(msg) + e->offset);
+
+		e->attr_type = a->nla_type & NLA_TYPE_MASK;
+	}
 	return ctx.ret;
+}
+
+/* Names of the top-level attributes, for error messages. */
+static const char *attr_name(int type)
+{
+	static const char *const names[NSBOX_A_MAX + 1] = {
+		[NSBOX_A_ABI_VERSION] = "NSBOX_A_ABI_VERSION",
+		[NSBOX_A_KIND] = "NSBOX_A_KIND",
+		[NSBOX_A_ID] = "NSBOX_A_ID",
+		[NSBOX_A_EVENT_TYPES] = "NSBOX_A_EVENT_TYPES",
+	};
+
+	return type >= 0 && type <= NSBOX_A_MAX && names[type] ? names[type] : NULL;
 }
 
 int nsbox_nl_report(const char *what, const struct nsbox_nl_error *e)
@@ -214,7 +236,18 @@ int nsbox_nl_report(const char *what, const struct nsbox_nl_error *e)
 			  what, detail);
 		return NSBOX_EXIT_ABI;
 	}
-	if (e->msg[0])
+	if (e->msg[0] && e->attr_type > 0) {
+		const char *name = attr_name(e->attr_type);
+
+		/* e.g. a newer tool's attribute that this module does not know */
+		if (name)
+			nsbox_err("%s: %s: %s (attribute type %d) (%s)", what, e->msg, name,
+				  e->attr_type, strerror(err));
+		else
+			nsbox_err("%s: %s: attribute type %d, unknown to the loaded module "
+				  "(ABI older than this tool's %d?) (%s)", what, e->msg,
+				  e->attr_type, NSBOX_ABI_VERSION, strerror(err));
+	} else if (e->msg[0])
 		nsbox_err("%s: %s (%s)", what, e->msg, strerror(err));
 	else
 		nsbox_err("%s: %s", what, strerror(err));

@@ -26,6 +26,7 @@ struct nsbox_nl_error {
 	uint32_t offset;	/* extack: offset of the bad attribute, or 0 */
 	char msg[256];
 	int dump_intr;		/* a dump saw NLM_F_DUMP_INTR: the set changed */
+	int attr_type;		/* type of the attribute at offset, or -1 */
 };
 
 /* Called for each reply message; return 0 to go on, <0 to stop with error. */

@@ -102,5 +102,32 @@ check "root in a box sees the box's forks only (the helper's 4 among them), with
 check "root in a box may not RESET or VERIFY (exit 4)" \
 	sh -c 'echo "$1" | grep -qx "reset=4" && echo "$1" | grep -qx "verify=4"' _ "$out"
 
+# ---- who sees what: groups and tasks ------------------------------------------------
+nsbox run --rootfs "$R" --name vis -d -- sleep 1000 >/dev/null
+viscg=$(sed -n 's/^cgroup_id=//p' /run/nsbox/vis/state)
+out=$("$HELPER" as-user 1000 nsbox ps -J 2>&1)
+bad=$(echo "$out" | jq -r '.tasks[].pid' | while read -r p; do
+	u=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$p/status 2>/dev/null)
+	[ -n "$u" ] && [ "$u" != 1000 ] && echo "$p"; done)
+check "an unprivileged user's ps lists its own tasks only (others: ${bad:-none})" \
+	sh -c '[ -z "$1" ] && [ "$(echo "$2" | jq ".tasks | length")" -ge 1 ]' _ "$bad" "$out"
+check "an unprivileged user does not see root's box cgroup; root does" \
+	sh -c '! "$1" as-user 1000 nsbox groups -J --kind cgroup2 | jq -e ".groups[] | select(.id == $2)" >/dev/null &&
+		nsbox groups -J --kind cgroup2 | jq -e ".groups[] | select(.id == $2)" >/dev/null' _ "$HELPER" "$viscg"
+check "nor can it ask for it by id (no such group)" \
+	sh -c '! "$1" as-user 1000 nsbox groups "cgroup2:$2" >/dev/null 2>&1' _ "$HELPER" "$viscg"
+nsbox rm -f vis >/dev/null
+# one box, three questions: the box's groups, tasks, and net namespace id
+out=$(nsbox run --rm --rootfs "$R" --user -- sh -c 'nsbox groups -J > /tmp/g; nsbox ps -J > /tmp/t
+	readlink /proc/self/ns/net; cat /tmp/g; echo =====; cat /tmp/t' 2>&1)
+boxnet=$(echo "$out" | head -n 1 | tr -dc 0-9)
+groups=$(echo "$out" | sed '1d; /^=====$/,$d')
+tasks=$(echo "$out" | sed '1,/^=====$/d')
+diag "in the box: $(echo "$groups" | jq -c '[.groups[] | [.kind, .id, .path]]')"
+check "root in a box sees only the box's groups (its net namespace, its cgroup as /)" \
+	sh -c 'echo "$1" | jq -e "([.groups[] | select(.kind == \"net\")] | map(.id) == [$2]) and ([.groups[] | select(.kind == \"cgroup2\")] | map(.path) == [\"/\"])" >/dev/null' _ "$groups" "$boxnet"
+check "root in a box lists only the box's tasks, with box pids" \
+	sh -c 'echo "$1" | jq -e "(.tasks | length) >= 2 and all(.tasks[]; .pid < 100)" >/dev/null' _ "$tasks"
+
 echo "1..$n"
 [ "$fails" = 0 ]
