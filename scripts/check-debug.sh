@@ -29,6 +29,7 @@ cat > "$LOGDIR/debug-suite.sh" <<'EOS'
 #!/bin/sh
 export NSBOX_FUZZ_N=${NSBOX_FUZZ_N:-20000}
 export NSBOX_CHURN_N=${NSBOX_CHURN_N:-400}
+export NSBOX_EVENTS_FORKS=${NSBOX_EVENTS_FORKS:-500}
 /opt/nsbox/tests/run-all.sh
 status=$?
 echo "TAP version 13"

@@ -132,7 +132,7 @@ part "host cli" tests/host/cli.sh
 
 # ---- 5. VM suite on each kernel --------------------------------------------
 for k in "${KVERS[@]}"; do
-	part "vm $k" scripts/vm.sh --kernel "$k" --run build/tests/vm/run-all.sh
+	part "vm $k" scripts/vm.sh --kernel "$k" --timeout 1800 --run build/tests/vm/run-all.sh
 done
 
 # ---- 5b. reload stress in a 1-vCPU VM ----------------------------------------
@@ -146,7 +146,7 @@ cat > "$LOGDIR/stress.sh" <<'EOS'
 EOS
 chmod +x "$LOGDIR/stress.sh"
 for k in "${KVERS[@]}"; do
-	part "vm stress $k (smp 1)" scripts/vm.sh --kernel "$k" --smp 1 --run "$LOGDIR/stress.sh"
+	part "vm stress $k (smp 1)" scripts/vm.sh --kernel "$k" --smp 1 --timeout 1800 --run "$LOGDIR/stress.sh"
 done
 
 # ---- 6. the VM harness checks itself ---------------------------------------

@@ -133,8 +133,20 @@ static int request(int fd, const char *msg, int *err)
 		int left = (int)n;
 
 		if (n < 0) {
-			if (errno == EAGAIN)
-				return -ETIMEDOUT;
+			/*
+			 * ENOBUFS: the kernel could not allocate a message for
+			 * us (the reply, the ACK, a dump part) and says so on
+			 * the socket instead.  That is an error reply too; a
+			 * dump may still go on, so read on for a moment.
+			 */
+			if (errno == ENOBUFS) {
+				struct timeval tv = { .tv_sec = 2 };
+
+				*err = -ENOBUFS;
+				setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			} else if (errno == EAGAIN) {
+				return *err == -ENOBUFS ? 0 : -ETIMEDOUT;
+			}
 			if (++recv_errors > 20)
 				return -errno;
 			continue;
@@ -144,7 +156,10 @@ static int request(int fd, const char *msg, int *err)
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				*err = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				int e = ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+
+				if (e || !*err)
+					*err = e;
 				return 0;
 			}
 		}

@@ -743,7 +743,7 @@ TEST_F(groups, task_dump_matches_proc)
 	EXPECT_TRUE(found);
 }
 
-TEST_F_TIMEOUT(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces, 300)
+TEST_F_TIMEOUT(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces, 900)
 {
 	static const int flags[] = { CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNS,
 				     CLONE_NEWCGROUP, CLONE_NEWUTS | CLONE_NEWIPC };
