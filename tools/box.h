@@ -52,6 +52,20 @@ int box_parse_cpus(const char *s, uint64_t *quota_us);
 int box_parse_ns(const char *s, int *flags);
 bool box_name_valid(const char *name);
 
+/*
+ * clone3() arguments: struct clone_args of <linux/sched.h> (size version
+ * 2, with the cgroup field), declared here because glibc has no clone3()
+ * wrapper.  run.c and boxcmds.c call syscall(SYS_clone3, &args, size).
+ */
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+struct box_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
 /* ---- box_net.c ------------------------------------------------------- */
 /*
  * All return 0 or -1 after printing one nsbox_err() line that says what
@@ -69,8 +83,6 @@ int box_net_veth_create(const char *host_if, pid_t pid);
 int box_net_configure(pid_t pid, const struct in_addr *addr);
 /* Delete a host-side interface; 0 if it does not exist. */
 int box_net_link_delete(const char *ifname);
-/* 1 if the interface exists, 0 if not, -1 on error. */
-int box_net_link_exists(const char *ifname);
 
 /* ---- rootfs.c -------------------------------------------------------- */
 /*

@@ -400,20 +400,3 @@ int box_net_link_delete(const char *ifname)
 	}
 	return 0;
 }
-
-int box_net_link_exists(const char *ifname)
-{
-	_cleanup_sock_ struct nl_sock *sk = route_open();
-	_cleanup_link_ struct rtnl_link *link = NULL;
-	int err;
-
-	if (!sk)
-		return -1;
-	err = rtnl_link_get_kernel(sk, 0, ifname, &link);
-	if (!err)
-		return 1;
-	if (not_found(err))
-		return 0;
-	nsbox_err("cannot look up interface %s: %s", ifname, nl_geterror(err));
-	return -1;
-}

@@ -36,15 +36,6 @@
 #include "table.h"
 #include "util.h"
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-struct box_clone_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
-	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
 /* Look a box up by name, with a clear message if there is none. */
 static int find_box(const char *cmd, const char *name, struct box_state *s)
 {

@@ -50,16 +50,6 @@
 #include "err.h"
 #include "util.h"
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-/* struct clone_args of <linux/sched.h>, CLONE_ARGS_SIZE_VER2 */
-struct box_clone_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
-	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
 static void usage(FILE *out)
 {
 	fprintf(out,

@@ -77,6 +77,23 @@ static void read_all(int fd, struct tally *t, int quiet_ms)
 	}
 }
 
+/* A child that forks and reaps @n children, then exits. */
+static pid_t start_forker(int n)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	for (int i = 0; i < n; i++) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		waitpid(c, NULL, 0);
+	}
+	_exit(0);
+}
+
 static int subscribe(int fd, int family, uint32_t types)
 {
 	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
@@ -119,17 +136,7 @@ TEST_F_TIMEOUT(ev, slow_listener_lost_plus_delivered_is_every_fork, 300)
 	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)));
 	ASSERT_EQ(0, subscribe(fd, family, 1u << NSBOX_EVENT_FORK));
 
-	forker = fork();
-	if (forker == 0) {
-		for (int i = 0; i < n; i++) {
-			pid_t c = fork();
-
-			if (c == 0)
-				_exit(0);
-			waitpid(c, NULL, 0);
-		}
-		_exit(0);
-	}
+	forker = start_forker(n);
 	t.parent = forker;
 	ASSERT_EQ(forker, waitpid(forker, &status, 0));
 	/* read only now: the socket overflowed long ago */
@@ -157,17 +164,7 @@ TEST_F_TIMEOUT(ev, a_listener_with_room_loses_nothing, 300)
 	/* room for every event: this listener reads late but has space */
 	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)));
 	ASSERT_EQ(0, subscribe(fd, family, 1u << NSBOX_EVENT_FORK));
-	forker = fork();
-	if (forker == 0) {
-		for (int i = 0; i < n; i++) {
-			pid_t c = fork();
-
-			if (c == 0)
-				_exit(0);
-			waitpid(c, NULL, 0);
-		}
-		_exit(0);
-	}
+	forker = start_forker(n);
 	t.parent = forker;
 	ASSERT_EQ(forker, waitpid(forker, &status, 0));
 	read_all(fd, &t, 1500);
