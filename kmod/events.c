@@ -250,26 +250,40 @@ static void nsbox_sub_free(struct nsbox_sub *s)
 	kfree(s);
 }
 
+/*
+ * Tell @s how many events it lost since it was last told.  0 when there was
+ * nothing to tell or it was told, -ECONNREFUSED when its socket is gone,
+ * another -errno when it cannot be told now (the count is kept for later).
+ */
+static int nsbox_sub_report_lost(struct nsbox_sub *s)
+{
+	struct nsbox_event lost = { .type = NSBOX_EVENT_LOST, .cpu = -1,
+				    .lost = s->lost };
+	struct sk_buff *skb;
+	int err;
+
+	if (!s->lost)
+		return 0;
+	skb = nsbox_event_msg(&lost, s->pidns);
+	if (!skb)
+		return -ENOMEM;
+	err = genlmsg_unicast(s->net, skb, s->portid);
+	if (!err)
+		s->lost = 0;
+	return err;
+}
+
 /* Unicast one message; false if the socket is gone (drop the subscriber). */
 static bool nsbox_sub_send(struct nsbox_sub *s, const struct nsbox_event *ev)
 {
 	struct sk_buff *skb;
 	int err;
 
-	if (s->lost) {
-		struct nsbox_event lost = { .type = NSBOX_EVENT_LOST, .cpu = -1,
-					    .lost = s->lost };
-
-		skb = nsbox_event_msg(&lost, s->pidns);
-		if (!skb)
-			goto count;
-		err = genlmsg_unicast(s->net, skb, s->portid);
-		if (err == -ECONNREFUSED)
-			return false;
-		if (err)
-			goto count;
-		s->lost = 0;
-	}
+	err = nsbox_sub_report_lost(s);
+	if (err == -ECONNREFUSED)
+		return false;
+	if (err)
+		goto count;
 	skb = nsbox_event_msg(ev, s->admin ? &init_pid_ns : s->pidns);
 	if (!skb)
 		goto count;
@@ -288,23 +302,9 @@ static void nsbox_flush_lost(void)
 {
 	struct nsbox_sub *s, *tmp;
 
-	list_for_each_entry_safe(s, tmp, &nsbox_subs, node) {
-		struct nsbox_event lost = { .type = NSBOX_EVENT_LOST, .cpu = -1,
-					    .lost = s->lost };
-		struct sk_buff *skb;
-		int err;
-
-		if (!s->lost)
-			continue;
-		skb = nsbox_event_msg(&lost, s->pidns);
-		if (!skb)
-			continue;
-		err = genlmsg_unicast(s->net, skb, s->portid);
-		if (err == -ECONNREFUSED)
+	list_for_each_entry_safe(s, tmp, &nsbox_subs, node)
+		if (nsbox_sub_report_lost(s) == -ECONNREFUSED)
 			nsbox_sub_free(s);
-		else if (!err)
-			s->lost = 0;
-	}
 }
 
 static void nsbox_deliver(const struct nsbox_event *ev)

@@ -171,6 +171,7 @@ int box_state_read(const char *name, struct box_state *s);
 /* "running", "exited", "stale", "starting" */
 const char *box_status(const struct box_state *s);
 bool box_running(const struct box_state *s);
+const char *box_proc_stat(pid_t pid, char *buf, size_t size);
 unsigned long long box_proc_start(pid_t pid);
 /* Names of all boxes, sorted; returns the count or -1. */
 int box_list(char ***names);

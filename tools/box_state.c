@@ -175,30 +175,43 @@ int box_state_read(const char *name, struct box_state *s)
 	return 0;
 }
 
-/* Field 22 of /proc/PID/stat: when the process started.  0 if gone. */
-unsigned long long box_proc_start(pid_t pid)
+/*
+ * Read /proc/PID/stat into @buf and return where its fields go on after
+ * comm, at field 3 (the state letter); NULL if PID is gone.  comm may
+ * contain spaces and ')', so the fields restart after the last ')'.
+ */
+const char *box_proc_stat(pid_t pid, char *buf, size_t size)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
+	char path[64], *p;
 	ssize_t n;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return NULL;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return NULL;
 	buf[n] = '\0';
-	/* comm may contain spaces and ')': fields restart after the last ')' */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+	return p && p[1] == ' ' ? p + 2 : NULL;
+}
+
+/* Field 22 of /proc/PID/stat: when the process started.  0 if gone. */
+unsigned long long box_proc_start(pid_t pid)
+{
+	unsigned long long start = 0;
+	const char *p;
+	char buf[1024];
+
+	p = box_proc_stat(pid, buf, sizeof(buf));
+	if (!p || sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
 			 "%*d %*d %*d %*d %*d %*d %llu", &start) != 1)
 		return 0;
 	/* a zombie (dead, not yet reaped by its new parent) counts as gone */
-	if (p[2] == 'Z' || p[2] == 'X')
+	if (p[0] == 'Z' || p[0] == 'X')
 		return 0;
 	return start;
 }

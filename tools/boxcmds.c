@@ -71,23 +71,13 @@ static pid_t ns_pid(const struct box_state *s)
 		return s->pid;
 	d = opendir("/proc");
 	while (d && !found && (de = readdir(d))) {
-		char *p;
-		int ppid, fd;
-		ssize_t n;
+		const char *p;
+		int ppid;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%.16s/stat", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		p = strrchr(buf, ')');
-		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == s->pid)
+		p = box_proc_stat(atoi(de->d_name), buf, sizeof(buf));
+		if (p && sscanf(p, "%*c %d", &ppid) == 1 && ppid == s->pid)
 			found = atoi(de->d_name);
 	}
 	if (d)

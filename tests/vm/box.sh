@@ -3,17 +3,7 @@
 # property, each limit, OverlayFS, bridge networking, exec, stop, rm,
 # rootless boxes and bad options -- checked against the kernel's own
 # files (/proc/PID/ns, cgroup memory.events, pids.events, cpu.stat).
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() {	# check NAME COMMAND...: ok if COMMAND succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
-diag() { echo "$1" | sed 's/^/# /'; }
+. "$(dirname "$0")/tap.sh"
 
 HELPER=/opt/nsbox/tests/box_helper
 R=/tmp/box-rootfs

@@ -1,15 +1,7 @@
 #!/bin/sh
 # cli.sh - the nsbox tool against the real module, in the lab VM (TAP).
 # Also checks the family with genl-ctrl-list, a client we did not write.
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() {	# check NAME COMMAND...: ok if COMMAND succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..18"

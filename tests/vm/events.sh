@@ -2,16 +2,7 @@
 # events.sh - the event stream in the lab VM (TAP): a scripted box
 # (start, fork, exec, thread, OOM kill, exit) gives exactly the expected
 # events, in order, with the box's ids; and who sees what.
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
-diag() { echo "$1" | sed 's/^/# /'; }
+. "$(dirname "$0")/tap.sh"
 
 HELPER=/opt/nsbox/tests/box_helper
 R=/tmp/ev-rootfs

@@ -29,6 +29,7 @@
 
 #include "kselftest_harness.h"
 #include "nltest.h"
+#include "modload.h"
 
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 
@@ -72,43 +73,6 @@ static unsigned int disarm(int fd)
 		left = strtoul(buf, NULL, 10);
 	arm(fd, 0);
 	return left;
-}
-
-static const char *ko_path(void)
-{
-	const char *p = getenv("NSBOX_KO");
-
-	return p ? p : "/lib/modules/nsbox/nsbox.ko";
-}
-
-static int is_loaded(void)
-{
-	struct stat st;
-
-	return stat("/sys/module/nsbox", &st) == 0;
-}
-
-static int load(void)
-{
-	int fd = open(ko_path(), O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int unload(void)
-{
-	int i, ret = -EBUSY;
-
-	for (i = 0; i < 2000 && ret; i++) {
-		ret = syscall(SYS_delete_module, "nsbox", O_NONBLOCK) ? -errno : 0;
-		if (ret == -EWOULDBLOCK || ret == -EBUSY)
-			usleep(2000);	/* polling the refcount */
-	}
-	return ret;
 }
 
 /*
@@ -289,41 +253,87 @@ TEST_F_TIMEOUT(fault, every_allocation_of_every_command, 1200)
 		EXPECT_EQ(0, missing);
 		close(fd);
 	}
-	EXPECT_EQ(0, unload());
+	EXPECT_EQ(0, unload_wait());
 	ASSERT_EQ(0, load());
 }
 
+/*
+ * One load of nsbox.ko with its Nth allocation failed.  Returns 1 if the
+ * load had fewer than N allocations (the sweep is complete), 0 if it was
+ * refused (and the module is not there), 2 if it tolerated the failure
+ * (a counted GFP_ATOMIC miss; the module is unloaded again), -1 on a
+ * broken invariant.
+ */
+static int load_with_failure(struct __test_metadata *_metadata, int nth_fd, int nth)
+{
+	unsigned int left;
+	int ret;
+
+	if (arm(nth_fd, nth))
+		return -1;
+	ret = load();
+	left = disarm(nth_fd);
+	if (left) {
+		EXPECT_EQ(0, ret);
+		return 1;
+	}
+	if (ret) {
+		EXPECT_FALSE(is_loaded()) TH_LOG("load failed (%d) at #%d but the module is there", ret, nth);
+		return is_loaded() ? -1 : 0;
+	}
+	EXPECT_EQ(0, unload_wait());
+	return 2;
+}
+
+/*
+ * NSBOX_FAULT_LOAD_STRIDE=S (default 1: every allocation) makes the sweep
+ * step S allocations at a time through stretches where failures are
+ * tolerated -- the initial walk over every task allocates per task, so
+ * those stretches are long and alike -- and one at a time wherever a
+ * failure refuses the load, going back over the ones it stepped past.
+ * make check-debug uses S = 4 to stay within its time budget.
+ */
 TEST_F_TIMEOUT(fault, every_allocation_of_module_load, 1800)
 {
-	int nth, failed = 0, fd;
-	bool done = false;
+	int nth = 1, last = 0, tried = 0, refused = 0, stride = 1, fd, r = 0;
+	const char *env = getenv("NSBOX_FAULT_LOAD_STRIDE");
 
 	/* every successful load registers kprobes: see module_test.c */
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && !getenv("NSBOX_STRESS_SMP"))
 		SKIP(return, "needs a 1-vCPU VM under TCG (kprobe text patching + MTTCG); make check-debug runs it in its -smp 1 boot");
-	ASSERT_EQ(0, unload());
-	for (nth = 1; nth <= 20000 && !done; nth++) {
-		int ret;
-		unsigned int left;
+	if (env && atoi(env) > 1)
+		stride = atoi(env);
+	ASSERT_EQ(0, unload_wait());
+	while (nth <= 20000) {
+		r = load_with_failure(_metadata, self->nth, nth);
+		ASSERT_LE(0, r);
+		tried += r != 1;
+		refused += r == 0;
+		/* a complete load leaves the module in: out again to fill in */
+		if (r == 1 && last + 1 < nth)
+			ASSERT_EQ(0, unload_wait());
+		if (r != 2) {
+			/* refused or complete: go back over what the stride skipped */
+			while (++last < nth) {
+				int f = load_with_failure(_metadata, self->nth, last);
 
-		ASSERT_EQ(0, arm(self->nth, nth));
-		ret = load();
-		left = disarm(self->nth);
-		if (left) {
-			EXPECT_EQ(0, ret);
-			done = true;
+				ASSERT_LE(0, f);
+				if (f == 1)	/* fewer allocations this time: done */
+					break;
+				tried++;
+				refused += f == 0;
+			}
+		}
+		if (r == 1)
 			break;
-		}
-		if (ret) {
-			failed++;
-			ASSERT_FALSE(is_loaded()) TH_LOG("load failed (%d) at #%d but the module is there", ret, nth);
-			continue;
-		}
-		/* a failure the module tolerated (a counted GFP_ATOMIC miss) */
-		ASSERT_EQ(0, unload());
+		last = nth;
+		nth += r == 0 ? 1 : stride;
 	}
-	EXPECT_TRUE(done);
-	TH_LOG("module load: %d allocations failed one at a time, %d loads refused", nth - 1, failed);
+	EXPECT_EQ(1, r);
+	if (!is_loaded())	/* the fill-in ended on a refused load */
+		ASSERT_EQ(0, load());
+	TH_LOG("module load: about %d allocations; %d of them failed one at a time (stride %d), %d loads refused",
+	       nth - 1, tried, stride, refused);
 	fd = nlt_socket();
 	self->family = nlt_family(fd, NSBOX_GENL_NAME);
 	close(fd);

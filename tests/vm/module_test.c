@@ -15,57 +15,8 @@
 
 #include "kselftest_harness.h"
 #include "nltest.h"
+#include "modload.h"
 #include "../../kmod/version.h"
-
-static const char *ko_path(void)
-{
-	const char *p = getenv("NSBOX_KO");
-
-	return p ? p : "/lib/modules/nsbox/nsbox.ko";
-}
-
-static int is_loaded(void)
-{
-	struct stat st;
-
-	return stat("/sys/module/nsbox", &st) == 0;
-}
-
-static int load_with(const char *params)
-{
-	int fd = open(ko_path(), O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0);
-	ret = ret ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int load(void)
-{
-	return load_with("");
-}
-
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "nsbox", O_NONBLOCK) ? -errno : 0;
-}
-
-/* rmmod, retrying while the module is still busy (a dump winding down). */
-static int unload_wait(void)
-{
-	int i, ret = -EBUSY;
-
-	for (i = 0; i < 500 && ret; i++) {
-		ret = unload();
-		if (ret == -EWOULDBLOCK || ret == -EBUSY)
-			usleep(2000);	/* polling the refcount, not synchronising */
-	}
-	return ret;
-}
 
 /* A GET_INFO u64 or u32 attribute, or ~0 if absent. */
 static uint64_t info_u64(int type)

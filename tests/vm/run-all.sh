@@ -5,10 +5,12 @@ cd "${NSBOX_TESTS:-/opt/nsbox/tests}" || exit 1
 status=0
 for t in ./*; do
 	case "$t" in
-	./run-all.sh|./*.h|./box_helper) continue ;;
+	./run-all.sh|./tap.sh|./*.h|./box_helper) continue ;;
 	esac
 	[ -x "$t" ] || continue
 	echo "# ===== $(basename "$t") on $(uname -r)"
+	t0=$(date +%s)
 	"$t" || status=1
+	echo "# ===== $(basename "$t"): $(( $(date +%s) - t0 )) s"
 done
 exit "$status"

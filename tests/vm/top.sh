@@ -3,16 +3,7 @@
 # busy box rising to the top, and the interactive screen driven through
 # tmux as a person would: keys, a resize, q and Ctrl-C, with the terminal
 # (stty, alternate screen, cursor) checked after each way out.
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() {	# check NAME COMMAND...: ok if COMMAND succeeds
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
-diag() { echo "$1" | sed 's/^/# /'; }
+. "$(dirname "$0")/tap.sh"
 # until COMMAND...: poll COMMAND every 0.1 s for up to 30 s (TCG is slow)
 until_ok() {
 	i=0

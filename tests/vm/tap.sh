@@ -1,0 +1,16 @@
+#!/bin/sh
+# tap.sh - TAP helpers for the shell tests in tests/vm, sourced by each:
+#   . "$(dirname "$0")/tap.sh"
+# run-all.sh skips this file.  Each test prints "TAP version 13" and its
+# plan itself, and ends with: [ "$fails" = 0 ]
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() {	# check NAME COMMAND...: ok if COMMAND succeeds
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else notok "$name"; fi
+}
+diag() { echo "$1" | sed 's/^/# /'; }
