@@ -291,7 +291,7 @@ static int load_with_failure(struct __test_metadata *_metadata, int nth_fd, int 
  * tolerated -- the initial walk over every task allocates per task, so
  * those stretches are long and alike -- and one at a time wherever a
  * failure refuses the load, going back over the ones it stepped past.
- * make check-debug uses S = 4 to stay within its time budget.
+ * make check-debug runs the full sweep (S = 1); see docs/testing.md.
  */
 TEST_F_TIMEOUT(fault, every_allocation_of_module_load, 1800)
 {
