@@ -4,15 +4,16 @@
 # tmux as a person would: keys, a resize, q and Ctrl-C, with the terminal
 # (stty, alternate screen, cursor) checked after each way out.
 . "$(dirname "$0")/tap.sh"
-# until COMMAND...: poll COMMAND every 0.1 s for up to 30 s (TCG is slow)
+# until COMMAND...: poll COMMAND every 0.1 s for up to 30 s of wall time
+# (TCG is slow).  A deadline, not a count of tries: on the debug kernel one
+# try (tmux, awk) takes a second or more, and 300 tries took 7 minutes.
 until_ok() {
-	i=0
-	while [ $i -lt 300 ]; do
+	end=$(( $(date +%s) + 30 ))
+	while :; do
 		"$@" && return 0
+		[ "$(date +%s)" -lt "$end" ] || return 1
 		sleep 0.1
-		i=$((i + 1))
 	done
-	return 1
 }
 
 R=/tmp/toprfs
