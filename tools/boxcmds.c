@@ -71,14 +71,15 @@ static pid_t ns_pid(const struct box_state *s)
 		return s->pid;
 	d = opendir("/proc");
 	while (d && !found && (de = readdir(d))) {
+		pid_t pid = atoi(de->d_name);
 		const char *p;
 		int ppid;
 
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+		if (pid <= 0)
 			continue;
-		p = box_proc_stat(atoi(de->d_name), buf, sizeof(buf));
+		p = box_proc_stat(pid, buf, sizeof(buf));
 		if (p && sscanf(p, "%*c %d", &ppid) == 1 && ppid == s->pid)
-			found = atoi(de->d_name);
+			found = pid;
 	}
 	if (d)
 		closedir(d);

@@ -52,12 +52,13 @@ static inline int unload(void)
 	return syscall(SYS_delete_module, "nsbox", O_NONBLOCK) ? -errno : 0;
 }
 
-/* rmmod, retrying for up to 4 s while the module is busy (a dump ending). */
-static inline int unload_wait(void)
+/* rmmod, retrying for up to @ms milliseconds while the module is busy. */
+static inline int unload_wait(unsigned int ms)
 {
-	int i, ret = -EBUSY;
+	unsigned int i;
+	int ret = -EBUSY;
 
-	for (i = 0; i < 2000 && ret; i++) {
+	for (i = 0; i < ms / 2 && ret; i++) {
 		ret = unload();
 		if (ret == -EWOULDBLOCK || ret == -EBUSY)
 			usleep(2000);	/* polling the refcount, not synchronising */

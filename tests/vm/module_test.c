@@ -147,7 +147,7 @@ TEST(rmmod_refused_during_a_dump_then_succeeds)
 	EXPECT_EQ(-EWOULDBLOCK, unload());
 	EXPECT_TRUE(is_loaded());
 	close(fd);
-	EXPECT_EQ(0, unload_wait()) TH_LOG("rmmod after the dump's socket closed");
+	EXPECT_EQ(0, unload_wait(1000)) TH_LOG("rmmod after the dump's socket closed");
 	ASSERT_EQ(0, load());
 	EXPECT_TRUE(answers());
 	EXPECT_TRUE(dmesg_clean());
@@ -248,7 +248,7 @@ TEST_F_TIMEOUT(stress, reload_during_a_fork_storm_with_dumps_in_flight, 1800)
 	       cycles, busy, (unsigned long long)info_u64(NSBOX_A_LOAD_WALKS));
 	EXPECT_TRUE(dmesg_clean());
 	/* A load at a quiet moment counts exactly again. */
-	ASSERT_EQ(0, unload_wait());
+	ASSERT_EQ(0, unload_wait(1000));
 	ASSERT_EQ(0, load());
 	fd = nlt_socket();
 	family = nlt_family(fd, NSBOX_GENL_NAME);
@@ -298,7 +298,7 @@ TEST(rmmod_with_event_listeners_attached)
 		ASSERT_EQ(0, setsockopt(listeners[i], SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 					&grp, sizeof(grp)));
 	}
-	EXPECT_EQ(0, unload_wait()) TH_LOG("rmmod with listeners attached");
+	EXPECT_EQ(0, unload_wait(1000)) TH_LOG("rmmod with listeners attached");
 	EXPECT_FALSE(is_loaded());
 	ASSERT_EQ(0, load());
 	EXPECT_TRUE(answers());
@@ -315,7 +315,7 @@ TEST(max_groups_bounds_memory_by_evicting_empty_groups)
 	pid_t c;
 
 	if (is_loaded()) {
-		ASSERT_EQ(0, unload_wait());
+		ASSERT_EQ(0, unload_wait(1000));
 	}
 	ASSERT_EQ(0, load_with("max_groups=64"));
 	EXPECT_EQ(64, info_u64(NSBOX_A_MAX_GROUPS));
@@ -364,7 +364,7 @@ TEST(max_groups_bounds_memory_by_evicting_empty_groups)
 	EXPECT_GE(64, groups);
 	EXPECT_LT(0, evictions);
 	EXPECT_TRUE(answers());
-	ASSERT_EQ(0, unload_wait());
+	ASSERT_EQ(0, unload_wait(1000));
 	ASSERT_EQ(0, load());
 	EXPECT_TRUE(dmesg_clean());
 }
