@@ -135,20 +135,6 @@ for k in "${KVERS[@]}"; do
 	part "vm $k" scripts/vm.sh --kernel "$k" --timeout 1800 --run build/tests/vm/run-all.sh
 done
 
-# ---- 5b. reload stress in a 1-vCPU VM ----------------------------------------
-# Reloading any kprobe module while another vCPU runs the probed code
-# crashes TCG guests with 2+ vCPUs (docs/testing.md), so the reload-under-
-# fork-storm test has a lane of its own with -smp 1.
-cat > "$LOGDIR/stress.sh" <<'EOS'
-#!/bin/sh
-/opt/nsbox/tests/module_test -t reload_during_a_fork_storm_with_dumps_in_flight \
-	-t rmmod_refused_during_a_dump_then_succeeds
-EOS
-chmod +x "$LOGDIR/stress.sh"
-for k in "${KVERS[@]}"; do
-	part "vm stress $k (smp 1)" scripts/vm.sh --kernel "$k" --smp 1 --timeout 1800 --run "$LOGDIR/stress.sh"
-done
-
 # ---- 6. the VM harness checks itself ---------------------------------------
 if [ -z "${NSBOX_CHECK_QUICK:-}" ]; then
 	for k in "${KVERS[@]}"; do

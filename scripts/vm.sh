@@ -43,6 +43,10 @@ Boot the nsbox lab VM (QEMU) on a Debian kernel with nsbox.ko loaded.
   --accel A       tcg, kvm or auto (default: auto = KVM only if a probe boot
                   under KVM succeeds on this machine, else TCG)
   --smp N         virtual CPUs (default 2)
+  --tcg-thread T  single (default) or multi: how QEMU runs the vCPUs under
+                  TCG; multi runs them in parallel but crashes guests that
+                  patch kernel text (see docs/testing.md); also
+                  \$NSBOX_VM_TCG_THREAD
   --mem MB        guest memory (default 1024)
   --icount        deterministic TCG: -smp 1 -icount shift=0 (benchmarks)
   --append ARGS   extra kernel command line (e.g. loglevel=7); also
@@ -63,6 +67,7 @@ ACCEL=${NSBOX_VM_ACCEL:-auto}
 SMP=2
 MEM=1024
 ICOUNT=0
+TCG_THREAD=${NSBOX_VM_TCG_THREAD:-single}
 APPEND=${NSBOX_VM_APPEND:-}
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -73,6 +78,7 @@ while [ $# -gt 0 ]; do
 	--kdir) SRC_KDIR=${2:?}; shift 2 ;;
 	--accel) ACCEL=${2:?}; shift 2 ;;
 	--smp) SMP=${2:?}; shift 2 ;;
+	--tcg-thread) TCG_THREAD=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
 	--icount) ICOUNT=1; SMP=1; shift ;;
 	--append) APPEND="$APPEND ${2:?}"; shift 2 ;;
@@ -80,6 +86,10 @@ while [ $# -gt 0 ]; do
 	*) echo "vm.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
+case "$TCG_THREAD" in
+single|multi) ;;
+*) die 2 "--tcg-thread: '$TCG_THREAD' is not single or multi" ;;
+esac
 
 if [ -n "$SRC_KDIR" ]; then
 	# A kernel built from source: everything nsbox needs is built in.
@@ -228,7 +238,16 @@ if [ "$ACCEL" = kvm ]; then
 elif [ "$ICOUNT" = 1 ]; then
 	QEMU+=(-accel tcg -cpu max -icount shift=0,sleep=off,align=off)
 else
-	QEMU+=(-accel tcg,thread=multi -cpu max)
+	# thread=single: QEMU runs all vCPUs in one host thread, taking turns.
+	# The guest still has 2 CPUs (SMP kernel paths, IPIs, preemption
+	# between CPUs), but no two vCPUs execute at the same instant.  With
+	# thread=multi (MTTCG), a vCPU can run a stale translation of kernel
+	# text that another vCPU is patching (text_poke_bp: kprobes, ftrace,
+	# static keys) and jump into the middle of the new instruction:
+	# reloading a module of seven no-op kprobes during a fork storm
+	# crashed 6.12 within 30 s that way, and 300 reloads passed with
+	# thread=single (docs/testing.md, "QEMU TCG and code patching").
+	QEMU+=(-accel "tcg,thread=$TCG_THREAD" -cpu max)
 fi
 
 if [ "$MODE" = shell ]; then
@@ -244,10 +263,11 @@ RESULT=$WORK/result
 QEMU+=(-chardev "stdio,id=con,signal=off" -serial chardev:con
 	-serial "file:$RESULT")
 START=$(date +%s.%N)
-# Under TCG with several vCPUs the kernel very rarely dies while it is still
-# booting (an int3 from code patching in a timer interrupt, seen on 6.12):
-# before the guest's init has said "nsbox-booted" nothing of ours has run,
-# so that one case is retried once, and said so.
+# Under TCG with several vCPUs the kernel very rarely died while it was
+# still booting (an int3 from code patching in a timer interrupt, seen on
+# 6.12 with thread=multi; see above): before the guest's init has said
+# "nsbox-booted" nothing of ours has run, so that one case is retried once,
+# and said so.
 for attempt in 1 2; do
 	: > "$RESULT"
 	set +e

@@ -298,9 +298,6 @@ TEST_F_TIMEOUT(fault, every_allocation_of_module_load, 1800)
 	int nth = 1, last = 0, tried = 0, refused = 0, stride = 1, fd, r = 0;
 	const char *env = getenv("NSBOX_FAULT_LOAD_STRIDE");
 
-	/* every successful load registers kprobes: see module_test.c */
-	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && !getenv("NSBOX_STRESS_SMP"))
-		SKIP(return, "needs a 1-vCPU VM under TCG (kprobe text patching + MTTCG); make check-debug runs it in its -smp 1 boot");
 	if (env && atoi(env) > 1)
 		stride = atoi(env);
 	ASSERT_EQ(0, unload_wait(4000));

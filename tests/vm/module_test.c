@@ -212,15 +212,6 @@ TEST_F_TIMEOUT(stress, reload_during_a_fork_storm_with_dumps_in_flight, 1800)
 	uint64_t tasks, mismatches, missing;
 	pid_t storm, dumper;
 
-	/*
-	 * Registering kprobes while another vCPU runs the probed functions
-	 * crashes the Debian guest under QEMU TCG with 2+ vCPUs -- also with
-	 * a 40-line module of no-op kprobes (tests/kmod/nsbox_kprobe_test.c),
-	 * and never with 1 vCPU.  make check runs this test in a -smp 1 VM.
-	 */
-	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && !getenv("NSBOX_STRESS_SMP"))
-		SKIP(return, "needs a 1-vCPU VM under TCG (kprobe text patching + MTTCG); make check runs it in its -smp 1 lane");
-
 	if (!is_loaded()) {
 		ASSERT_EQ(0, load());
 	}
