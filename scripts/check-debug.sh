@@ -4,7 +4,7 @@
 # UBSAN, DEBUG_ATOMIC_SLEEP and fault injection (scripts/debug.config).
 #
 # The first run builds that kernel from Debian's linux-source-6.1 into a
-# cache (about 17-20 minutes on 2 cores); later runs reuse it.  nsbox.ko
+# cache (about 8 minutes on 2 cores); later runs reuse it.  nsbox.ko
 # is built against the tree with W=1.  The run fails on any BUG, WARNING,
 # KASAN, UBSAN, lockdep report, RCU stall or hung task in dmesg, and on a
 # non-empty kmemleak report after rmmod (scanned twice).  Ends with the
@@ -24,77 +24,77 @@ make -s -C tools && make -s -C tests || exit 1
 KDIR=$(scripts/debug-kernel.sh "${NSBOX_DEBUG_SERIES:-6.1}") || exit 1
 echo "check-debug: debug kernel tree $KDIR"
 
-# The suite, then the leak scan after the module is gone.
+# One boot, 2 vCPUs: the whole VM suite (its fault-injection tests need
+# CONFIG_FAULT_INJECTION, which Debian's kernels lack, so they run
+# only here), then the leak scan after the module is gone.  Sized for the
+# budget: the debug kernel is 5-10 times slower than Debian's, so 400
+# namespace-churn cycles, 20,000 fuzz messages, 100 reloads (make check:
+# 2,000, 100,000 and 200).  The module-load sweep fails every allocation
+# once (about 600; NSBOX_FAULT_LOAD_STRIDE=4 samples, docs/testing.md
+# says what that misses).
 cat > "$LOGDIR/debug-suite.sh" <<'EOS'
 #!/bin/sh
 export NSBOX_FUZZ_N=${NSBOX_FUZZ_N:-20000}
 export NSBOX_CHURN_N=${NSBOX_CHURN_N:-400}
 export NSBOX_EVENTS_FORKS=${NSBOX_EVENTS_FORKS:-500}
+export NSBOX_RELOAD_N=${NSBOX_RELOAD_N:-100}
+export NSBOX_FAULT_LOAD_STRIDE=${NSBOX_FAULT_LOAD_STRIDE:-1}
+# how long a shell test waits for something it can see happen (top.sh:
+# nsbox top answering a key or Ctrl-C).  Late in the suite this kernel
+# is slowest; CI once saw Ctrl-C take 30-60 s to end nsbox top there.
+export NSBOX_WAIT_S=${NSBOX_WAIT_S:-120}
+# kmemleak scans only when told to, at the end: a periodic scan in the
+# middle would report the kernel's own kobject-name leaks (below) to the
+# dmesg checks of whichever test runs next.
+[ -w /sys/kernel/debug/kmemleak ] && echo scan=off > /sys/kernel/debug/kmemleak
 /opt/nsbox/tests/run-all.sh
 status=$?
 echo "TAP version 13"
 echo "1..1"
-rmmod nsbox
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan > /sys/kernel/debug/kmemleak
-	echo scan > /sys/kernel/debug/kmemleak
-	leaks=$(cat /sys/kernel/debug/kmemleak | grep -c 'unreferenced object')
-	cat /sys/kernel/debug/kmemleak | head -40 | sed 's/^/# /'
-	if [ "$leaks" = 0 ]; then
-		echo "ok 1 - kmemleak: no leak after rmmod (two scans)"
-	else
-		echo "not ok 1 - kmemleak: $leaks unreferenced objects after rmmod"
-		status=1
-	fi
-else
+# the leak scan means something only once the module is gone
+if [ -e /sys/module/nsbox ] && ! rmmod nsbox; then
+	echo "not ok 1 - rmmod nsbox failed after the suite: no leak scan"
+	exit 1
+fi
+if [ ! -w /sys/kernel/debug/kmemleak ]; then
 	echo "not ok 1 - kmemleak not available in this kernel"
+	exit 1
+fi
+echo scan > /sys/kernel/debug/kmemleak
+echo scan > /sys/kernel/debug/kmemleak
+# The module-load sweep also fails allocations inside the kernel's own
+# kobject code (kmem_cache_create -> sysfs_slab_add, module sysfs), and
+# Debian's 6.1 leaks the kobject's name on that error path: those objects
+# are allocated by kobject_set_name_vargs, which nsbox never calls.  They
+# are listed, not counted; any other unreferenced object fails the run.
+awk '/^unreferenced object/ { if (b != "") print b; b = $0; next }
+	{ b = b " " $0 } END { if (b != "") print b }' /sys/kernel/debug/kmemleak > /tmp/leaks
+kernel=$(grep -c 'kobject_set_name_vargs' /tmp/leaks)
+leaks=$(grep -vc 'kobject_set_name_vargs' /tmp/leaks)
+grep -v 'kobject_set_name_vargs' /tmp/leaks | head -20 | sed 's/^/# /'
+echo "# kmemleak: $kernel objects leaked by the kernel's kobject error path (failslab inside kobject_init_and_add), not counted"
+if [ "$leaks" = 0 ]; then
+	echo "ok 1 - kmemleak: no nsbox leak after the suite and rmmod (two scans)"
+	# every object kmemleak reported is accounted for above
+	echo 'kmemleak: [0-9]+ new suspected memory leaks' > /run/nsbox-dmesg-ignore
+else
+	echo "not ok 1 - kmemleak: $leaks unreferenced objects after the suite and rmmod"
 	status=1
 fi
 exit $status
 EOS
 chmod +x "$LOGDIR/debug-suite.sh"
 
-# Second boot, one vCPU: the tests that reload the module over and over
-# (docs/testing.md, "Reload stress and QEMU TCG"), then the leak scan.
-# Sized for the budget: 100 reloads (make check does 200 per kernel).  The
-# module-load fault sweep fails every allocation (about 600, 509 s);
-# NSBOX_FAULT_LOAD_STRIDE=4 samples it (docs/testing.md says what it misses).
-cat > "$LOGDIR/debug-stress.sh" <<'EOS'
-#!/bin/sh
-status=0
-export NSBOX_RELOAD_N=${NSBOX_RELOAD_N:-100}
-export NSBOX_FAULT_LOAD_STRIDE=${NSBOX_FAULT_LOAD_STRIDE:-1}
-/opt/nsbox/tests/module_test -t reload_during_a_fork_storm_with_dumps_in_flight \
-	-t rmmod_refused_during_a_dump_then_succeeds -t rmmod_with_event_listeners_attached || status=1
-/opt/nsbox/tests/faultinj_test -t every_allocation_of_module_load || status=1
-echo "TAP version 13"
-echo "1..1"
-rmmod nsbox
-echo scan > /sys/kernel/debug/kmemleak
-echo scan > /sys/kernel/debug/kmemleak
-leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak)
-head -40 /sys/kernel/debug/kmemleak | sed 's/^/# /'
-if [ "$leaks" = 0 ]; then
-	echo "ok 1 - kmemleak: no leak after the reload and fault-injection stress (two scans)"
-else
-	echo "not ok 1 - kmemleak: $leaks unreferenced objects after the stress boot"
-	status=1
-fi
-exit $status
-EOS
-chmod +x "$LOGDIR/debug-stress.sh"
-
 LOG=$LOGDIR/vm.log
 # no5lvl: under TCG "-cpu max" offers 5-level paging, and this KASAN kernel
 # then reports a wild access in an interrupt taken during identify_cpu()
-# at 0.007 s, before any module exists.  kasan_multi_shot: report every
-# KASAN bug, not only the first one.
-scripts/vm.sh --kdir "$KDIR" --append "no5lvl kasan_multi_shot" --mem 2048 --timeout 3000 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
+# at 0.007 s, before any module exists.  kasan.fault=panic: the first
+# KASAN report ends the run at once (vm.sh exits 123) -- a use-after-free
+# write can go on to corrupt memory and hang the guest until the timeout.
+# loglevel=5: the report's allocation and free stacks are printed at the
+# default level (4), which the lab VM's quiet console leaves out.
+scripts/vm.sh --kdir "$KDIR" --append "no5lvl kasan.fault=panic loglevel=5" --mem 2048 --timeout 3000 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
-scripts/vm.sh --kdir "$KDIR" --append "no5lvl kasan_multi_shot" --mem 2048 --smp 1 \
-	--timeout 3000 --run "$LOGDIR/debug-stress.sh" 2>&1 | tee -a "$LOG"
-rc2=${PIPESTATUS[0]}
-[ "$rc" = 0 ] && rc=$rc2
 passed=$(grep -cE '^ok [0-9]+' "$LOG" || true)
 skipped=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$LOG" || true)
 failed=$(grep -cE '^not ok [0-9]+' "$LOG" || true)

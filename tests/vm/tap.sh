@@ -8,9 +8,9 @@ fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() {	# check NAME COMMAND...: ok if COMMAND succeeds
+check() {	# check NAME COMMAND...: ok if COMMAND succeeds (returns 1 if not)
 	name=$1
 	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
+	if "$@"; then ok "$name"; else notok "$name"; return 1; fi
 }
 diag() { echo "$1" | sed 's/^/# /'; }

@@ -4,11 +4,13 @@
 # tmux as a person would: keys, a resize, q and Ctrl-C, with the terminal
 # (stty, alternate screen, cursor) checked after each way out.
 . "$(dirname "$0")/tap.sh"
-# until COMMAND...: poll COMMAND every 0.1 s for up to 30 s of wall time
-# (TCG is slow).  A deadline, not a count of tries: on the debug kernel one
-# try (tmux, awk) takes a second or more, and 300 tries took 7 minutes.
+# until COMMAND...: poll COMMAND every 0.1 s for up to NSBOX_WAIT_S
+# seconds of wall time (30; check-debug gives 120).  A deadline, not a
+# count of tries: on the debug kernel one try (tmux, awk) takes a second
+# or more, and 300 tries took 7 minutes.  The deadline only bounds a
+# failure: a passing wait ends as soon as COMMAND succeeds.
 until_ok() {
-	end=$(( $(date +%s) + 30 ))
+	end=$(( $(date +%s) + ${NSBOX_WAIT_S:-30} ))
 	while :; do
 		"$@" && return 0
 		[ "$(date +%s)" -lt "$end" ] || return 1
@@ -97,6 +99,16 @@ stty_to() {
 	until_ok test -f "$1"
 }
 exited() { [ "$(flag alternate_on)" = 0 ] && [ "$(flag pane_current_command)" != nsbox ]; }
+# why nsbox top is still there: where it sleeps, which signals are
+# pending and blocked, and whether it is the terminal's foreground group
+why() {
+	for p in $(pidof nsbox); do
+		diag "nsbox top pid $p: wchan $(cat /proc/$p/wchan 2>/dev/null), syscall $(cat /proc/$p/syscall 2>/dev/null | cut -d' ' -f1)"
+		diag "$(grep -E '^(State|SigPnd|ShdPnd|SigBlk|SigCgt)' /proc/$p/status 2>/dev/null)"
+		diag "$(awk '{ print "pgrp " $5 ", tty foreground pgrp " $8 }' /proc/$p/stat 2>/dev/null)"
+		diag "$(cat /proc/$p/stack 2>/dev/null)"
+	done
+}
 
 if ! $T new-session -d -s top -x 120 -y 30 sh 2>/tmp/tmux.err; then
 	diag "$(cat /tmp/tmux.err)"
@@ -132,7 +144,7 @@ else
 	$T send-keys -t top clear Enter 'nsbox top -d 0.5' Enter
 	check "again: the header appears" until_ok sh -c "$T capture-pane -p -t top | grep -q '$HDR'"
 	$T send-keys -t top C-c
-	check "Ctrl-C: nsbox top exits, alternate screen off" until_ok exited
+	check "Ctrl-C: nsbox top exits, alternate screen off" until_ok exited || why
 	check "Ctrl-C: the cursor is visible again" test "$(flag cursor_flag)" = 1
 	$T send-keys -t top 'echo "rc=$?"' Enter
 	check "Ctrl-C: nsbox top died of SIGINT (rc=130)" \
