@@ -4,7 +4,7 @@
 # UBSAN, DEBUG_ATOMIC_SLEEP and fault injection (scripts/debug.config).
 #
 # The first run builds that kernel from Debian's linux-source-6.1 into a
-# cache (about 8 minutes on 2 cores); later runs reuse it.  nsbox.ko
+# cache (8-21 minutes on 2 cores, by machine); later runs reuse it.  nsbox.ko
 # is built against the tree with W=1.  The run fails on any BUG, WARNING,
 # KASAN, UBSAN, lockdep report, RCU stall or hung task in dmesg, and on a
 # non-empty kmemleak report after rmmod (scanned twice).  Ends with the
