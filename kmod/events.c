@@ -56,10 +56,6 @@ module_param_named(events_per_cpu, nsbox_events_per_cpu, uint, 0444);
 MODULE_PARM_DESC(events_per_cpu,
 		 "event buffer slots per CPU, a power of two (default 512, max 65536)");
 
-static unsigned int nsbox_max_subscribers = 64;
-module_param_named(max_subscribers, nsbox_max_subscribers, uint, 0444);
-MODULE_PARM_DESC(max_subscribers, "sockets that may subscribe at once (default 64)");
-
 #define NSBOX_EV_PERIOD		max(1, HZ / 50)		/* 20 ms with listeners */
 #define NSBOX_EV_IDLE		max(1, HZ / 10)		/* 100 ms without */
 
@@ -89,6 +85,7 @@ struct nsbox_sub {
 static LIST_HEAD(nsbox_subs);
 static DEFINE_MUTEX(nsbox_subs_lock);	/* process context only */
 static atomic_t nsbox_nr_subs = ATOMIC_INIT(0);
+static unsigned int nsbox_nr_admin_subs;	/* under nsbox_subs_lock */
 static struct delayed_work nsbox_drain_work;
 static bool nsbox_events_up;
 
@@ -245,6 +242,10 @@ static void nsbox_sub_free(struct nsbox_sub *s)
 {
 	list_del(&s->node);
 	atomic_dec(&nsbox_nr_subs);
+	if (s->admin)
+		nsbox_nr_admin_subs--;
+	else
+		nsbox_quota_uncharge(&nsbox_subs_quota, s->euid);
 	put_pid_ns(s->pidns);
 	put_net(s->net);
 	kfree(s);
@@ -439,6 +440,7 @@ int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
 	u32 portid = NETLINK_CB(skb).portid;
 	struct net *net = genl_info_net(info);
 	struct nsbox_sub *s;
+	bool admin;
 	int ret = 0;
 
 	if (info->attrs[NSBOX_A_EVENT_TYPES])
@@ -450,27 +452,43 @@ int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	if (atomic_read(&nsbox_nr_subs) >= nsbox_max_subscribers) {
+	/*
+	 * The admin's subscriptions and everybody else's are counted apart
+	 * (quota.c): unprivileged users cannot take the admin's places.
+	 */
+	admin = netlink_capable(skb, CAP_SYS_ADMIN);
+	if (admin && nsbox_nr_admin_subs >= nsbox_max_subscribers) {
 		NL_SET_ERR_MSG(info->extack,
-			       "too many event subscribers (module parameter max_subscribers)");
+			       "too many admin event subscribers (module parameter max_subscribers)");
 		ret = -ENOSPC;
 		goto out;
 	}
+	if (!admin) {
+		ret = nsbox_quota_charge(&nsbox_subs_quota, current_euid(), info->extack);
+		if (ret)
+			goto out;
+	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s) {
+		if (!admin)
+			nsbox_quota_uncharge(&nsbox_subs_quota, current_euid());
 		ret = -ENOMEM;
 		goto out;
 	}
 	s->net = get_net(net);
 	s->portid = portid;
 	s->types = types;
-	s->admin = netlink_capable(skb, CAP_SYS_ADMIN);
+	s->admin = admin;
 	s->ns_admin = ns_capable(pidns->user_ns, CAP_SYS_PTRACE);
 	s->euid = current_euid();
 	s->pidns = get_pid_ns(pidns);
+	if (admin)
+		nsbox_nr_admin_subs++;
 	list_add_tail(&s->node, &nsbox_subs);
 	atomic_inc(&nsbox_nr_subs);
-	mod_delayed_work(system_wq, &nsbox_drain_work, 0);
+	/* never after nsbox_events_stop(): the work must not outlive rmmod */
+	if (READ_ONCE(nsbox_events_up))
+		mod_delayed_work(system_wq, &nsbox_drain_work, 0);
 out:
 	mutex_unlock(&nsbox_subs_lock);
 	return ret;
@@ -539,11 +557,22 @@ int nsbox_events_init(void)
 /* Before the family goes: no more sending, no more subscribers. */
 void nsbox_events_stop(void)
 {
-	if (!READ_ONCE(nsbox_events_up))
-		return;
+	bool was_up;
+
+	/*
+	 * Under the subscribers' lock: a SUBSCRIBE racing rmmod either ran
+	 * before (and its work is cancelled here) or sees "down" and
+	 * schedules nothing.  The cancel is unconditional, and waits for a
+	 * drain that is running (which then does not re-arm itself).
+	 */
+	mutex_lock(&nsbox_subs_lock);
+	was_up = READ_ONCE(nsbox_events_up);
 	WRITE_ONCE(nsbox_events_up, false);
-	cancel_delayed_work_sync(&nsbox_drain_work);
-	netlink_unregister_notifier(&nsbox_netlink_nb);
+	mutex_unlock(&nsbox_subs_lock);
+	if (nsbox_drain_work.work.func)
+		cancel_delayed_work_sync(&nsbox_drain_work);
+	if (was_up)
+		netlink_unregister_notifier(&nsbox_netlink_nb);
 }
 
 /* After the hooks are gone: nothing writes to the rings any more. */

@@ -379,6 +379,7 @@ enum {
 	NSBOX_DA_POS,		/* next entry to send */
 	NSBOX_DA_STARTED,
 	NSBOX_DA_FILTER,	/* only the groups the caller may see */
+	NSBOX_DA_CHARGED,	/* 1 + the uid nsbox_dumps_quota counts it for */
 };
 
 static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb)
@@ -399,10 +400,17 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 			return ret;
 		if (attrs[NSBOX_A_KIND])
 			kind = nla_get_u8(attrs[NSBOX_A_KIND]);
+		viewer = nsbox_viewer(cb->skb, &v);
+		/* the snapshot stays until the socket reads it all or closes */
+		if (viewer) {
+			ret = nsbox_quota_charge(&nsbox_dumps_quota, v.euid, cb->extack);
+			if (ret)
+				return ret;
+			cb->args[NSBOX_DA_CHARGED] = 1 + from_kuid(&init_user_ns, v.euid);
+		}
 		snap = nsbox_batch_collect(UINT_MAX, NULL, kind, &n);
 		if (!snap)
 			return -ENOMEM;
-		viewer = nsbox_viewer(cb->skb, &v);
 		nsbox_walk_live(snap, n, NULL, viewer);
 		cb->args[NSBOX_DA_FILTER] = !!viewer;
 		cb->args[NSBOX_DA_SNAP] = (unsigned long)snap;
@@ -429,6 +437,9 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 static int nsbox_nl_dump_groups_done(struct netlink_callback *cb)
 {
 	kvfree((void *)cb->args[NSBOX_DA_SNAP]);
+	if (cb->args[NSBOX_DA_CHARGED])
+		nsbox_quota_uncharge(&nsbox_dumps_quota,
+				     make_kuid(&init_user_ns, cb->args[NSBOX_DA_CHARGED] - 1));
 	return 0;
 }
 

@@ -10,6 +10,8 @@
  *   track.c    the hook handlers: which task joins or leaves which group
  *   walk.c     walks of all tasks: start-up, VERIFY, live sums, ps
  *   loadavg.c  per-group load averages, every 5 seconds
+ *   events.c   the event stream: per-CPU rings, subscribers, delivery
+ *   quota.c    what one unprivileged user may make the module hold
  *   compat.h   every difference between the kernels we build for
  */
 #ifndef _NSBOX_H
@@ -21,6 +23,9 @@
 #include <linux/percpu.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
+#include <linux/mutex.h>
+#include <linux/uidgid.h>
+#include <linux/xarray.h>
 
 #include "../uapi/linux/nsbox.h"
 #include "version.h"
@@ -282,6 +287,36 @@ struct nsbox_event *nsbox_event_begin(int type, struct task_struct *t,
 				      unsigned long *flags);
 void nsbox_event_commit(unsigned long flags);
 int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info);
+
+/* quota.c */
+struct netlink_ext_ack;
+
+/**
+ * struct nsbox_quota - objects of one kind held for unprivileged users
+ * @full_msg: extack message when @max_total is reached
+ * @user_msg: extack message when @max_user is reached
+ * @lock: guards @users and @total
+ * @users: effective uid (init_user_ns number) -> count, value entries
+ * @total: all users' count
+ * @max_total: limit of @total (a module parameter)
+ * @max_user: limit of one user's count (a module parameter)
+ */
+struct nsbox_quota {
+	const char *full_msg;
+	const char *user_msg;
+	struct mutex lock;	/* process context: netlink handlers only */
+	struct xarray users;
+	unsigned int total;
+	unsigned int *max_total;
+	unsigned int *max_user;
+};
+
+extern struct nsbox_quota nsbox_subs_quota;
+extern struct nsbox_quota nsbox_dumps_quota;
+extern unsigned int nsbox_max_subscribers;
+int nsbox_quota_charge(struct nsbox_quota *q, kuid_t uid, struct netlink_ext_ack *extack);
+void nsbox_quota_uncharge(struct nsbox_quota *q, kuid_t uid);
+unsigned int nsbox_quota_total(struct nsbox_quota *q);
 void nsbox_events_stats(u32 *subscribers, u64 *ring_bytes);
 
 #endif /* _NSBOX_H */

@@ -195,7 +195,8 @@ struct nsbox_live *nsbox_batch_collect(unsigned int cap,
 
 	nsbox_groups_stats(&groups, &ev, &fail, &bytes, &size);
 	max = groups + 64;
-	all = kvcalloc(max, sizeof(*all), GFP_KERNEL);
+	/* charged to the caller: an unprivileged dump holds it (quota.c) */
+	all = kvcalloc(max, sizeof(*all), GFP_KERNEL_ACCOUNT);
 	if (!all)
 		return NULL;
 	rcu_read_lock();

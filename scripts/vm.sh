@@ -207,6 +207,10 @@ root:x:0:
 lab:x:1000:
 nogroup:x:65534:
 EOF
+# subordinate ids, as adduser gives a user on Debian: root's range is what
+# `nsbox run --user` maps box root to (never host uid 0)
+printf 'root:100000:65536\nlab:165536:65536\n' > "$ROOT/etc/subuid"
+printf 'root:100000:65536\nlab:165536:65536\n' > "$ROOT/etc/subgid"
 echo nsbox-lab > "$ROOT/etc/hostname"
 install -m 0755 "$TOP/scripts/vm-init" "$ROOT/init"
 install -m 0755 "$TOP/scripts/vm-init" "$ROOT/sbin/nsbox-init"

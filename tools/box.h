@@ -34,7 +34,9 @@
 #define BOX_CGROUP_ROOT "/sys/fs/cgroup"
 #define BOX_CGROUP_PARENT "nsbox"	/* boxes live in /sys/fs/cgroup/nsbox/ */
 #define BOX_STATE_ROOT "/run/nsbox"	/* root's boxes; others: see box_state_root() */
-#define BOX_DEFAULT_ROOTFS "/var/lib/nsbox/rootfs"
+#define BOX_DEFAULT_PARENT "/var/lib/nsbox"
+#define BOX_DEFAULT_ROOTFS BOX_DEFAULT_PARENT "/rootfs"
+#define BOX_TMP_SIZE "64m"		/* /tmp of a box without --overlay */
 #define BOX_BRIDGE "nsbox0"
 #define BOX_BRIDGE_ADDR "10.88.0.1"	/* the host's address on the bridge */
 #define BOX_NET_PREFIX 16		/* 10.88.0.0/16 */
@@ -51,6 +53,9 @@ int box_parse_cpus(const char *s, uint64_t *quota_us);
 /* "mnt,pid,net" -> CLONE_NEW* flags; "all"; "none". */
 int box_parse_ns(const char *s, int *flags);
 bool box_name_valid(const char *name);
+/* ids a root --user box maps: 65536, as podman and LXC give a container */
+#define BOX_SUBID_COUNT 65536
+int box_subid_range(const char *file, uid_t uid, uint32_t *base, uint32_t *count);
 
 /*
  * clone3() arguments: struct clone_args of <linux/sched.h> (size version
@@ -83,6 +88,26 @@ int box_net_veth_create(const char *host_if, pid_t pid);
 int box_net_configure(pid_t pid, const struct in_addr *addr);
 /* Delete a host-side interface; 0 if it does not exist. */
 int box_net_link_delete(const char *ifname);
+
+/* ---- box_sec.c ------------------------------------------------------- */
+/* seccomp groups --seccomp-allow turns on (denied by default) */
+#define BOX_ALLOW_MOUNT		0x01	/* mount, umount2, the new mount API */
+#define BOX_ALLOW_NS		0x02	/* unshare, setns, clone3/clone with CLONE_NEW* */
+#define BOX_ALLOW_KEYRING	0x04	/* add_key, request_key, keyctl */
+#define BOX_ALLOW_PERF		0x08	/* perf_event_open */
+#define BOX_ALLOW_BPF		0x10	/* bpf */
+#define BOX_ALLOW_IO_URING	0x20	/* io_uring_* */
+#define BOX_ALLOW_USERFAULTFD	0x40	/* userfaultfd */
+/* Docker's default capability set less MKNOD, as a mask (bit N = cap N). */
+uint64_t box_caps_default(void);
+bool box_cap_dangerous(int cap);
+int box_cap_from_name(const char *name);
+const char *box_cap_name(int cap);
+/* "NET_ADMIN,sys_nice", "ALL" -> mask |= ...; -EINVAL on an unknown name */
+int box_parse_caps(const char *list, uint64_t *mask);
+/* "mount,ns" -> mask |= BOX_ALLOW_...; -EINVAL on an unknown group */
+int box_parse_allow(const char *list, unsigned int *mask);
+const char *box_allow_groups(void);
 
 /* ---- rootfs.c -------------------------------------------------------- */
 /*
@@ -125,6 +150,15 @@ struct box_config {
 	unsigned int io_weight;		/* 1..10000; 0 = not set */
 	bool detach;
 	bool rm;			/* remove the box when it exits */
+	uint64_t caps;			/* capabilities the command keeps */
+	unsigned int allow;		/* BOX_ALLOW_* seccomp groups */
+	/*
+	 * A box with a user namespace runs its command one user namespace
+	 * deeper than its PID 1 (see box_init.c): these map that inner one.
+	 * Root's --user box: a subordinate range of /etc/subuid and
+	 * /etc/subgid; anybody else's: 0 -> the caller's ids, one each.
+	 */
+	uint32_t uid_base, gid_base, id_count;
 	/* filled in by run.c */
 	char statedir[4096];
 	char cgroup[4096];		/* "" = no cgroup of its own */
@@ -157,6 +191,8 @@ struct box_state {
 	char cgroup[4096];
 	uint64_t cgroup_id;
 	int ns;
+	uint64_t caps;			/* what exec applies: as run did */
+	unsigned int allow;
 	char command[1024];
 };
 
@@ -199,8 +235,8 @@ extern int box_fail_status;
 __attribute__((noreturn, format(printf, 1, 2))) void box_fail(const char *fmt, ...);
 /* mounts + pivot_root; on return the process's root is the box's root */
 void box_mount_setup(const struct box_config *c);
-/* capability bounding set, no_new_privs, seccomp; keep_admin: see box_sec.c */
-void box_sec_apply(bool keep_admin);
+/* capabilities (exactly @caps), no_new_privs, seccomp (+ @allow groups) */
+void box_sec_apply(uint64_t caps, unsigned int allow);
 /* Start the command in @c as a child and be PID 1 until it exits. */
 __attribute__((noreturn)) void box_init(const struct box_config *c);
 /* The command's environment: defaults, then --env. */

@@ -15,6 +15,22 @@
  * All signals stay blocked in PID 1 and are taken with sigwaitinfo(): no
  * handler runs at an awkward moment, and blocked signals are queued even
  * for a namespace's init.
+ *
+ * A box with a user namespace is built in two stages, so that its masks
+ * hold.  PID 1 made the mounts (box_mount.c) in a mount namespace owned
+ * by a more privileged user namespace than the command's: the host's for
+ * root's boxes, the outer one of a rootless box.  The command is then
+ * cloned into a new user namespace *and* a new mount namespace.  When the
+ * kernel copies a mount namespace into a less privileged user namespace
+ * it locks every mount it copies (MNT_LOCKED, and their read-only, nosuid,
+ * nodev, noexec flags): root in the box, for all the capabilities it has
+ * in its own user namespace, cannot unmount /proc/sys's read-only bind
+ * or the /dev/null over /proc/kcore, nor remount them, nor remount "/"
+ * read-write.  Mounts made by box root itself in its own user namespace
+ * would not be locked, which is why PID 1, not the command, makes them.
+ * PID 1 writes the inner namespace's uid_map and gid_map (it is in the
+ * parent user namespace, as the kernel requires), then lets the command
+ * go and gives up every capability of its own.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,7 +38,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,6 +106,7 @@ static void exec_command(const struct box_config *c)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (!env)
 		box_fail("out of memory");
+	box_sec_apply(c->caps, c->allow);
 	if (chdir(c->workdir ? c->workdir : "/"))
 		box_fail("--workdir %s: %s", c->workdir, strerror(errno));
 	environ = env;
@@ -104,6 +125,84 @@ static int exit_code(int status)
 	return 1;
 }
 
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	box_step("echo '%s' > %s", text, path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = -1;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* The inner user namespace's maps, written from its parent namespace. */
+static void map_inner(const struct box_config *c, pid_t child)
+{
+	char path[64], map[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", child);
+	snprintf(map, sizeof(map), "0 %u %u", c->uid_base, c->id_count);
+	if (write_file(path, map))
+		box_fail("cannot write %s (%s): %s", path, map, strerror(errno));
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", child);
+	snprintf(map, sizeof(map), "0 %u %u", c->gid_base, c->id_count);
+	if (write_file(path, map))
+		box_fail("cannot write %s (%s): %s", path, map, strerror(errno));
+}
+
+/* The command's process in the inner user namespace, once it is mapped. */
+static __attribute__((noreturn)) void inner_command(const struct box_config *c, int go_fd)
+{
+	char x;
+
+	if (read(go_fd, &x, 1) != 1)
+		_exit(1);	/* PID 1 failed and says why */
+	close(go_fd);
+	/* root of the new namespace; the host's supplementary groups go */
+	if (setgroups(0, NULL) && errno != EPERM)
+		box_fail("setgroups: %s", strerror(errno));
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		box_fail("become root of the box's user namespace: %s", strerror(errno));
+	exec_command(c);
+	_exit(1);
+}
+
+/* Start the command: forked, or cloned one user namespace deeper. */
+static pid_t start_command(const struct box_config *c)
+{
+	struct box_clone_args ca = { .exit_signal = SIGCHLD };
+	int go[2];
+	pid_t child;
+
+	fflush(NULL);
+	if (!(c->ns & CLONE_NEWUSER)) {
+		child = fork();
+		if (child == 0)
+			exec_command(c);
+		return child;
+	}
+	if (pipe2(go, O_CLOEXEC))
+		box_fail("pipe: %s", strerror(errno));
+	ca.flags = CLONE_NEWUSER | CLONE_NEWNS | (c->ns & CLONE_NEWCGROUP);
+	box_step("unshare --user --mount%s (the command: mounts locked)",
+		 (c->ns & CLONE_NEWCGROUP) ? " --cgroup" : "");
+	child = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (child < 0)
+		box_fail("clone3 (the command's user namespace): %s", strerror(errno));
+	if (child == 0) {
+		close(go[1]);
+		inner_command(c, go[0]);
+	}
+	close(go[0]);
+	map_inner(c, child);
+	if (write(go[1], "g", 1) != 1)
+		box_fail("start the command: %s", strerror(errno));
+	close(go[1]);
+	return child;
+}
+
 void box_init(const struct box_config *c)
 {
 	sigset_t all;
@@ -115,16 +214,16 @@ void box_init(const struct box_config *c)
 	if (getpid() != 1)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_NAME, "nsbox-init");
-	/* Not dumpable: the box's processes cannot open /proc/1/fd or mem.
-	 * (The command's execve() makes it dumpable again, as usual.) */
-	prctl(PR_SET_DUMPABLE, 0);
 
-	fflush(NULL);
-	child = fork();
+	/* (still dumpable: a rootless PID 1 may write only its dumpable
+	 * child's uid_map; nothing else runs in the box yet) */
+	child = start_command(c);
 	if (child < 0)
 		box_fail("fork the command: %s", strerror(errno));
-	if (child == 0)
-		exec_command(c);
+	/* Not dumpable: the box's processes cannot open /proc/1/fd or mem. */
+	prctl(PR_SET_DUMPABLE, 0);
+	/* PID 1 needs no privilege from here on: waiting and kill(child). */
+	box_sec_apply(0, 0);
 
 	/* The command runs: its exec closed its copy of the error pipe. */
 	close(box_errfd);

@@ -10,18 +10,21 @@
  *  2. The new root: with --overlay, an OverlayFS whose read-only lower
  *     layer is the rootfs and whose upper layer (where writes land) is in
  *     the state directory: the rootfs is never modified.  Without it, the
- *     rootfs directory is bind-mounted onto itself: pivot_root needs the
- *     new root to be a mount point.
+ *     rootfs directory is bind-mounted onto itself (pivot_root needs the
+ *     new root to be a mount point) and made read-only, with a tmpfs on
+ *     /tmp: the box never writes the rootfs either way.
  *  3. /proc: a fresh procfs belongs to the pid namespace of the process
  *     that mounts it, so it shows only the box's processes.  Its files
  *     that reach the whole machine are made read-only (/proc/sys: root in
  *     the box could otherwise set kernel.core_pattern, a program the host
- *     runs as root; /proc/sysrq-trigger, ...) or hidden under /dev/null
- *     (/proc/kcore, /proc/keys, ...).
+ *     runs as root; /proc/sysrq-trigger, ...) or masked: /dev/null over a
+ *     file (/proc/kcore, /proc/keys, ...), an empty tmpfs over a directory
+ *     (/proc/acpi, /proc/scsi, ...).
  *  4. /dev: a small tmpfs with bind mounts of the host's null, zero, full,
  *     random, urandom and tty (no mknod needed, works in a user namespace),
  *     a private devpts instance for /dev/pts and /dev/ptmx, /dev/shm.
- *  5. /sys read-only, and the box's own cgroup tree at /sys/fs/cgroup.
+ *  5. /sys read-only, /sys/firmware and powercap masked, and the box's
+ *     own cgroup tree at /sys/fs/cgroup.
  *  6. pivot_root(".", "."), then detach the old root: after this no path
  *     leads back to the host's files, which is why a chroot() escape
  *     (chroot into a subdirectory, then "cd .." out of it) finds nothing.
@@ -29,6 +32,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -63,31 +67,54 @@ static void ensure_dir(const char *root, const char *sub, mode_t mode)
 }
 
 /*
- * The parts of /proc that act on the whole machine, not the box: bound
- * read-only over themselves, or hidden under /dev/null.
+ * What a box must not see or change of the machine, after runc's and
+ * Docker's defaults (docs/security.md has the list and why each is
+ * there).  Read-only: bound over themselves read-only.  Masked: a file
+ * gets /dev/null bound over it, a directory an empty read-only tmpfs.
+ * In a box with a user namespace these mounts are locked (box_init.c).
  */
-static void protect_proc(const char *root)
-{
-	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus", "fs" };
-	static const char *const masked[] = { "kcore", "keys", "timer_list",
-					      "sched_debug", "latency_stats" };
-	char path[4400];
+static const char *const readonly_paths[] = {
+	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
+};
 
-	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
-		snprintf(path, sizeof(path), "%s/proc/%s", root, ro[i]);
-		if (access(path, F_OK))
+static const char *const masked_paths[] = {
+	"proc/acpi", "proc/asound", "proc/interrupts", "proc/kcore", "proc/keys",
+	"proc/latency_stats", "proc/timer_list", "proc/timer_stats",
+	"proc/sched_debug", "proc/scsi", "sys/firmware",
+	"sys/devices/virtual/powercap",
+};
+
+static void protect_paths(const char *root, bool sys)
+{
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	char path[4400];
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
+		if (sys != !strncmp(readonly_paths[i], "sys/", 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", root, readonly_paths[i]);
+		if (lstat(path, &st))
 			continue;
 		box_step("mount --bind -o ro %s %s", path, path);
 		do_mount(path, path, NULL, MS_BIND | MS_REC, NULL);
-		do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
-			 MS_NODEV | MS_NOEXEC, NULL);
+		do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | ro, NULL);
 	}
-	for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
-		snprintf(path, sizeof(path), "%s/proc/%s", root, masked[i]);
-		if (access(path, F_OK))
+	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
+		if (sys != !strncmp(masked_paths[i], "sys/", 4))
 			continue;
-		box_step("mount --bind /dev/null %s", path);
-		do_mount("/dev/null", path, NULL, MS_BIND, NULL);
+		snprintf(path, sizeof(path), "%s/%s", root, masked_paths[i]);
+		if (lstat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			box_step("mount -t tmpfs -o ro,size=0 tmpfs %s", path);
+			do_mount("tmpfs", path, "tmpfs", ro, "size=0,mode=0555");
+		} else {
+			box_step("mount --bind -o ro /dev/null %s", path);
+			do_mount("/dev/null", path, NULL, MS_BIND, NULL);
+			do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
+				 MS_NOSUID | MS_NOEXEC, NULL);
+		}
 	}
 }
 
@@ -158,8 +185,10 @@ static void setup_sys(const struct box_config *c, const char *root)
 		box_step("mount --rbind /sys %s && mount -o remount,bind,ro %s", path, path);
 		do_mount("/sys", path, NULL, MS_BIND | MS_REC, NULL);
 		do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | ro, NULL);
+		protect_paths(root, true);
 		return;
 	}
+	protect_paths(root, true);
 	/*
 	 * A cgroup2 mount shows the tree from the mounter's cgroup namespace
 	 * root: in a box with its own cgroup namespace, just the box.
@@ -187,7 +216,7 @@ void box_mount_setup(const struct box_config *c)
 		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
 			 c->rootfs, c->statedir, c->statedir);
 		box_step("mount -t overlay -o %s overlay %s", opts, root);
-		if (mount("overlay", root, "overlay", 0, opts)) {
+		if (mount("overlay", root, "overlay", MS_NODEV, opts)) {
 			if (errno == ENODEV)
 				box_fail("OverlayFS is not available: load it (modprobe overlay)");
 			box_fail("mount overlay on %s: %s", root, strerror(errno));
@@ -202,11 +231,27 @@ void box_mount_setup(const struct box_config *c)
 	ensure_dir(root, "dev", 0755);
 	ensure_dir(root, "sys", 0555);
 	ensure_dir(root, "tmp", 01777);
+	if (!c->overlay) {
+		/*
+		 * The rootfs is shared by every box that uses it and lives on
+		 * the host: a box must not change it (or leave a setuid
+		 * program there for host users).  Read-only, nosuid, nodev;
+		 * /tmp is a tmpfs of the box's own.
+		 */
+		box_step("mount -o remount,bind,ro,nosuid,nodev %s", root);
+		do_mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+			 MS_NODEV, NULL);
+		snprintf(path, sizeof(path), "%s/tmp", root);
+		box_step("mount -t tmpfs -o nosuid,nodev,mode=1777,size=%s tmpfs %s",
+			 BOX_TMP_SIZE, path);
+		do_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV,
+			 "mode=1777,size=" BOX_TMP_SIZE);
+	}
 
 	snprintf(path, sizeof(path), "%s/proc", root);
 	box_step("mount -t proc -o nosuid,nodev,noexec proc %s", path);
 	do_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	protect_proc(root);
+	protect_paths(root, false);
 	setup_dev(root);
 	setup_sys(c, root);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 
 #include "box.h"
 #include "util.h"
@@ -190,4 +191,50 @@ bool box_name_valid(const char *name)
 		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
 			return false;
 	return true;
+}
+
+/*
+ * The first range of /etc/subuid or /etc/subgid ("NAME:START:COUNT", or
+ * "UID:START:COUNT") that belongs to @uid, at most BOX_SUBID_COUNT ids of
+ * it.  0, -ENOENT (no range), or -EINVAL (a range that holds id 0: that
+ * would map box root to host root).
+ */
+int box_subid_range(const char *file, uid_t uid, uint32_t *base, uint32_t *count)
+{
+	struct passwd *pw = getpwuid(uid);
+	char line[512], id[32];
+	FILE *f = fopen(file, "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -ENOENT;
+	snprintf(id, sizeof(id), "%u", (unsigned int)uid);
+	while (ret == -ENOENT && fgets(line, sizeof(line), f)) {
+		char *name = line, *start = strchr(line, ':'), *cnt;
+		unsigned long long b, n;
+
+		if (!start)
+			continue;
+		*start++ = '\0';
+		cnt = strchr(start, ':');
+		if (!cnt)
+			continue;
+		*cnt++ = '\0';
+		if (strcmp(name, id) && (!pw || strcmp(name, pw->pw_name)))
+			continue;
+		errno = 0;
+		b = strtoull(start, NULL, 10);
+		n = strtoull(cnt, NULL, 10);
+		if (errno || !n || b + n > UINT32_MAX)
+			continue;
+		if (b == 0) {
+			ret = -EINVAL;
+			break;
+		}
+		*base = b;
+		*count = n < BOX_SUBID_COUNT ? n : BOX_SUBID_COUNT;
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
 }

@@ -90,10 +90,11 @@ int box_state_write(const struct box_state *s)
 	fprintf(f,
 		"name=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstatus=%s\nexit=%d\n"
 		"created=%lld\nrootfs=%s\noverlay=%d\nnet=%s\nip=%s\nveth=%s\n"
-		"cgroup=%s\ncgroup_id=%" PRIu64 "\nns=%d\ncommand=%s\n",
+		"cgroup=%s\ncgroup_id=%" PRIu64 "\nns=%d\ncaps=%" PRIx64 "\nallow=%u\n"
+		"command=%s\n",
 		s->name, s->pid, s->pid_start, s->monitor, s->status, s->exit_code,
 		s->created, s->rootfs, s->overlay, s->net, s->ip, s->veth,
-		s->cgroup, s->cgroup_id, s->ns, s->command);
+		s->cgroup, s->cgroup_id, s->ns, s->caps, s->allow, s->command);
 	if (fflush(f) || ferror(f)) {
 		fclose(f);
 		unlink(tmp);
@@ -166,6 +167,10 @@ int box_state_read(const char *name, struct box_state *s)
 			s->cgroup_id = strtoull(v, NULL, 10);
 		else if (!strcmp(line, "ns"))
 			s->ns = atoi(v);
+		else if (!strcmp(line, "caps"))
+			s->caps = strtoull(v, NULL, 16);
+		else if (!strcmp(line, "allow"))
+			s->allow = strtoul(v, NULL, 10);
 		else if (!strcmp(line, "command"))
 			copy_str(s->command, sizeof(s->command), v);
 	}

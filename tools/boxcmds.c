@@ -20,6 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -53,22 +57,29 @@ static int find_box(const char *cmd, const char *name, struct box_state *s)
 }
 
 /*
- * Whose /proc/PID/ns/ to read.  The box's PID 1 is not dumpable, and it
- * never called execve(), so its memory still belongs to the host's user
- * namespace: only CAP_SYS_PTRACE there (root) may open its ns files.  The
- * owner of a rootless box reads them from a child of PID 1 instead (the
- * command, after its execve(): same namespaces, and dumpable).
+ * Whose /proc/PID/ns/ to read: the command's, the first child of the
+ * box's PID 1.  In a box with a user namespace only the command is in the
+ * box's own user and mount namespaces (box_init.c); and PID 1 is not
+ * dumpable and never called execve(), so only root may open its ns files
+ * anyway.  PID 1 itself if it has no child (yet).
  */
 static pid_t ns_pid(const struct box_state *s)
 {
 	char path[64], buf[512];
 	struct dirent *de;
 	pid_t found = 0;
+	FILE *f;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", s->pid);
-	if (access(path, R_OK) == 0 || errno != EACCES)
-		return s->pid;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", s->pid, s->pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%d", &found) != 1)
+			found = 0;
+		fclose(f);
+		if (found > 0)
+			return found;
+	}
 	d = opendir("/proc");
 	while (d && !found && (de = readdir(d))) {
 		pid_t pid = atoi(de->d_name);
@@ -491,7 +502,12 @@ int cmd_rm(int argc, char **argv)
 
 /* ---- exec ------------------------------------------------------------ */
 
-static noreturn void exec_child(struct box_config *c, int cgns_fd)
+/* exec's own failures: never a status the command could have exited with
+ * by itself in the usual conventions (126, 127 are "cannot run"/"not found"). */
+#define EXEC_FAIL 125
+
+static noreturn void exec_child(struct box_config *c, const struct box_state *s,
+				 int cgns_fd)
 {
 	/*
 	 * The cgroup namespace last, from inside the box's cgroup: clone3()
@@ -500,13 +516,113 @@ static noreturn void exec_child(struct box_config *c, int cgns_fd)
 	 */
 	if (cgns_fd >= 0 && setns(cgns_fd, CLONE_NEWCGROUP))
 		box_fail("cannot join the cgroup namespace: %s", strerror(errno));
-	box_sec_apply(c->ns & CLONE_NEWUSER);
+	/* Nothing of the caller's may stay open in the box. */
+	close_range(3, ~0U, 0);
+	prctl(PR_SET_DUMPABLE, 0);	/* until execve(): /proc/PID/fd closed to the box */
+	if (s->ns & CLONE_NEWUSER) {
+		/* root of the box's user namespace, as its command is */
+		if (setgroups(0, NULL) && errno != EPERM)
+			box_fail("setgroups: %s", strerror(errno));
+		if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+			box_fail("become root of the box's user namespace: %s", strerror(errno));
+	}
+	box_sec_apply(s->caps, s->allow);
 	if (chdir(c->workdir ? c->workdir : "/"))
 		box_fail("--workdir %s: %s", c->workdir, strerror(errno));
 	environ = box_environ(c);
 	execvp(c->argv[0], c->argv);
 	box_fail_status = errno == ENOENT ? 127 : 126;
 	box_fail("cannot run %s in the box: %s", c->argv[0], strerror(errno));
+}
+
+/*
+ * Join the box, in the command's namespaces (PID 1's are the same but for
+ * the user and mount ones: box_init.c).  The order is the kernel's: a
+ * namespace may be joined with CAP_SYS_ADMIN over its owner.  In a box
+ * with a user namespace, pid, net, uts, ipc and time belong to PID 1's
+ * user namespace -- the host's for root's boxes; for a rootless box the
+ * outer one, the parent of the command's (NS_GET_PARENT), joined first --
+ * so they come before the command's own user namespace, then its mount
+ * namespace, where the box's mounts are locked.  The cgroup namespace is
+ * joined by the child.
+ */
+static const int join_order[] = {
+	CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWTIME,
+	CLONE_NEWUSER, CLONE_NEWNS,
+};
+
+static int join_one(const struct box_state *s, pid_t cmd, int fd, int type)
+{
+	box_step("nsenter --%s=/proc/%d/ns/%s", box_ns_name(type), cmd, box_ns_name(type));
+	if (setns(fd, type)) {
+		nsbox_err("exec: cannot join the %s namespace of box '%s': %s",
+			  box_ns_name(type), s->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int join_box(const struct box_state *s, int *cgns)
+{
+	int fds[ARRAY_SIZE(join_order)], ret = -1;
+	pid_t cmd = ns_pid(s);
+	size_t i;
+	char p[64];
+
+	*cgns = -1;
+	for (i = 0; i < ARRAY_SIZE(join_order); i++) {
+		fds[i] = -1;
+		if (!(s->ns & join_order[i]))
+			continue;
+		snprintf(p, sizeof(p), "/proc/%d/ns/%s", cmd, box_ns_name(join_order[i]));
+		fds[i] = open(p, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			nsbox_err("exec: cannot open %s (box '%s'): %s", p, s->name,
+				  strerror(errno));
+			goto out;
+		}
+	}
+	if (s->ns & CLONE_NEWCGROUP) {
+		snprintf(p, sizeof(p), "/proc/%d/ns/cgroup", cmd);
+		*cgns = open(p, O_RDONLY | O_CLOEXEC);
+		if (*cgns < 0) {
+			nsbox_err("exec: cannot open %s: %s", p, strerror(errno));
+			goto out;
+		}
+	}
+	if (box_proc_start(s->pid) != s->pid_start) {
+		nsbox_err("exec: box '%s' is not running", s->name);
+		goto out;
+	}
+	if ((s->ns & CLONE_NEWUSER) && geteuid() != 0) {
+		/* fds[5] is the command's user namespace: its parent is PID 1's */
+		int outer = ioctl(fds[5], NS_GET_PARENT);
+
+		if (outer < 0) {
+			nsbox_err("exec: the user namespace of box '%s' has no parent we may "
+				  "join: %s", s->name, strerror(errno));
+			goto out;
+		}
+		box_step("nsenter --user (PID 1's, the parent of the command's)");
+		if (setns(outer, CLONE_NEWUSER)) {
+			nsbox_err("exec: cannot join the outer user namespace of box '%s': %s",
+				  s->name, strerror(errno));
+			close(outer);
+			goto out;
+		}
+		close(outer);
+	}
+	for (i = 0; i < ARRAY_SIZE(join_order); i++)
+		if (fds[i] >= 0 && join_one(s, cmd, fds[i], join_order[i]))
+			goto out;
+	ret = 0;
+out:
+	for (i = 0; i < ARRAY_SIZE(join_order); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (ret && *cgns >= 0)
+		close(*cgns);
+	return ret;
 }
 
 int cmd_exec(int argc, char **argv)
@@ -520,26 +636,29 @@ int cmd_exec(int argc, char **argv)
 	};
 	struct box_clone_args ca = { .exit_signal = SIGCHLD };
 	struct box_config c = { .logfd = -1 };
-	int fds[BOX_NS_KINDS], cgfd = -1, cgns = -1, ch, status, ret;
+	int cgfd = -1, cgns = -1, ch, status;
 	struct box_state s;
-	pid_t pid, nsp;
+	pid_t pid;
 
 	c.env = calloc(argc, sizeof(char *));
 	if (!c.env)
-		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+		nsbox_die(EXEC_FAIL, "out of memory");
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+e:w:vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'e':
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return nsbox_usage_err("exec", "invalid --env '%s': KEY=VALUE",
-						       optarg);
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				nsbox_usage_err("exec", "invalid --env '%s': KEY=VALUE", optarg);
+				return EXEC_FAIL;
+			}
 			c.env[c.nenv++] = optarg;
 			break;
 		case 'w':
-			if (optarg[0] != '/')
-				return nsbox_usage_err("exec", "--workdir '%s' must be an absolute "
-						       "path", optarg);
+			if (optarg[0] != '/') {
+				nsbox_usage_err("exec", "--workdir '%s' must be an absolute path",
+						optarg);
+				return EXEC_FAIL;
+			}
 			c.workdir = optarg;
 			break;
 		case 'v':
@@ -549,44 +668,36 @@ int cmd_exec(int argc, char **argv)
 			printf("usage: nsbox exec [-e K=V] [-w DIR] NAME [--] CMD [ARGS...]\n"
 			       "\n"
 			       "Run CMD in a running box: in all of its namespaces and its cgroup,\n"
-			       "with the same capabilities, no_new_privs and seccomp filter.\n"
-			       "Exits with CMD's status.\n");
+			       "as root of the box, with the box's capabilities, no_new_privs and\n"
+			       "seccomp filter; no descriptor but 0, 1 and 2 goes with it.\n"
+			       "\n"
+			       "Exit status: CMD's (128+N if signal N killed it); 125 if exec\n"
+			       "itself failed (bad option, no such box, cannot join it); 126 if\n"
+			       "CMD could not be run, 127 if it was not found.\n");
 			return NSBOX_EXIT_OK;
 		default:
-			return nsbox_usage_err("exec", "unknown option '%s'", argv[optind - 1]);
+			nsbox_usage_err("exec", "unknown option '%s'", argv[optind - 1]);
+			return EXEC_FAIL;
 		}
 	}
-	if (optind + 1 >= argc)
-		return nsbox_usage_err("exec", "give a box NAME and a CMD to run in it");
-	ret = find_box("exec", argv[optind], &s);
-	if (ret)
-		return ret;
+	if (optind + 1 >= argc) {
+		nsbox_usage_err("exec", "give a box NAME and a CMD to run in it");
+		return EXEC_FAIL;
+	}
+	if (find_box("exec", argv[optind], &s))
+		return EXEC_FAIL;
 	if (!box_running(&s)) {
 		nsbox_err("exec: box '%s' is %s, not running", s.name, box_status(&s));
-		return NSBOX_EXIT_FAIL;
+		return EXEC_FAIL;
 	}
 	snprintf(c.name, sizeof(c.name), "%s", s.name);
 	c.ns = s.ns;
 	c.argv = argv + optind + 1;
 	if (!strcmp(c.argv[0], "--"))
 		c.argv++;
-	if (!c.argv[0])
-		return nsbox_usage_err("exec", "give a CMD to run in the box");
-
-	/* Open every namespace first: after joining mnt, /proc is the box's. */
-	nsp = ns_pid(&s);
-	for (int i = 0; i < BOX_NS_KINDS; i++) {
-		char p[64];
-
-		fds[i] = -1;
-		if (!(s.ns & box_ns_order[i]))
-			continue;
-		snprintf(p, sizeof(p), "/proc/%d/ns/%s", nsp, box_ns_name(box_ns_order[i]));
-		fds[i] = open(p, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0) {
-			nsbox_err("exec: open %s: %s", p, strerror(errno));
-			return NSBOX_EXIT_FAIL;
-		}
+	if (!c.argv[0]) {
+		nsbox_usage_err("exec", "give a CMD to run in the box");
+		return EXEC_FAIL;
 	}
 	if (s.cgroup[0]) {
 		cgfd = open(s.cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -595,30 +706,19 @@ int cmd_exec(int argc, char **argv)
 			ca.cgroup = cgfd;
 		}
 	}
-	for (int i = 0; i < BOX_NS_KINDS; i++) {
-		if (fds[i] < 0)
-			continue;
-		if (box_ns_order[i] == CLONE_NEWCGROUP) {
-			cgns = fds[i];	/* joined by the child, see exec_child() */
-			continue;
-		}
-		box_step("nsenter --%s=/proc/%d/ns/%s", box_ns_name(box_ns_order[i]), nsp,
-			 box_ns_name(box_ns_order[i]));
-		if (setns(fds[i], box_ns_order[i])) {
-			nsbox_err("exec: cannot join the %s namespace of box '%s': %s",
-				  box_ns_name(box_ns_order[i]), s.name, strerror(errno));
-			return errno == EPERM ? NSBOX_EXIT_PERM : NSBOX_EXIT_FAIL;
-		}
-		close(fds[i]);
+	if (join_box(&s, &cgns)) {
+		if (cgfd >= 0)
+			close(cgfd);
+		return EXEC_FAIL;
 	}
 	fflush(NULL);
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
 		nsbox_err("exec: clone3 into the box: %s", strerror(errno));
-		return NSBOX_EXIT_FAIL;
+		return EXEC_FAIL;
 	}
 	if (pid == 0)
-		exec_child(&c, cgns);
+		exec_child(&c, &s, cgns);
 	if (cgns >= 0)
 		close(cgns);
 	if (cgfd >= 0)
@@ -627,7 +727,7 @@ int cmd_exec(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	if (waitpid(pid, &status, 0) < 0)
-		return NSBOX_EXIT_FAIL;
+		return EXEC_FAIL;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);

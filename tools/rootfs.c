@@ -720,6 +720,13 @@ const char *rootfs_default(void)
 {
 	struct stat st;
 
+	/*
+	 * Its parent is root's alone (0700): a host user who could reach the
+	 * rootfs could run a program a box left there, or watch a box's files.
+	 */
+	if (geteuid() == 0 && (mkdir(BOX_DEFAULT_PARENT, 0700) == 0 || errno == EEXIST) &&
+	    chmod(BOX_DEFAULT_PARENT, 0700))
+		nsbox_err("warning: cannot chmod 700 %s: %s", BOX_DEFAULT_PARENT, strerror(errno));
 	if (!stat(BOX_DEFAULT_ROOTFS "/bin/busybox", &st))
 		return BOX_DEFAULT_ROOTFS;
 	fflush(stdout);

@@ -66,7 +66,9 @@ static void usage(FILE *out)
 		"  --ns LIST          namespaces: mnt,pid,net,uts,ipc,user,cgroup,time or\n"
 		"                     all (default: all but user; time if the kernel has it)\n"
 		"  --user             add a user namespace: root in the box is you outside\n"
-		"                     (the default when not run by root: rootless mode)\n"
+		"                     (the default when not run by root: rootless mode);\n"
+		"                     run by root, a subordinate range of /etc/subuid and\n"
+		"                     /etc/subgid (never host root)\n"
 		"  --hostname NAME    the box's hostname (default: the box name)\n"
 		"  --memory SIZE      memory.max, e.g. 64M, 1G (OOM kill above it)\n"
 		"  --cpus N           cpu.max as CPUs, e.g. 0.5 = half of one CPU\n"
@@ -75,6 +77,11 @@ static void usage(FILE *out)
 		"  --net MODE         none (own namespace, only lo; default), host (the\n"
 		"                     host's network), bridge (veth to bridge %s,\n"
 		"                     address in 10.88.0.0/16; root only)\n"
+		"  --cap-add LIST     keep these capabilities too (e.g. NET_ADMIN; the\n"
+		"                     default set is Docker's, less MKNOD)\n"
+		"  --cap-drop LIST    drop these capabilities (ALL: none at all)\n"
+		"  --seccomp-allow G  allow a denied group of system calls: mount, ns,\n"
+		"                     keyring, perf, bpf, io_uring, userfaultfd\n"
 		"  -e, --env K=V      set an environment variable (repeatable)\n"
 		"  -w, --workdir DIR  working directory in the box (default /)\n"
 		"  -d, --detach       run in the background; output goes to the log in\n"
@@ -89,9 +96,45 @@ static void usage(FILE *out)
 }
 
 enum { OPT_OVERLAY = 256, OPT_NS, OPT_USER, OPT_HOSTNAME, OPT_MEMORY, OPT_CPUS,
-       OPT_PIDS, OPT_IO, OPT_NET, OPT_RM, OPT_NAME, OPT_ROOTFS };
+       OPT_PIDS, OPT_IO, OPT_NET, OPT_RM, OPT_NAME, OPT_ROOTFS, OPT_CAP_ADD,
+       OPT_CAP_DROP, OPT_SECCOMP_ALLOW };
 
 #define EXIT_SETUP 125
+
+/*
+ * Whom root in a box with a user namespace is on the host.  Not run by
+ * root: the caller, one uid and one gid (the kernel lets anybody map its
+ * own ids).  Run by root: never root -- a range of subordinate ids, as
+ * podman uses, so that box root is a uid that owns nothing on the host.
+ */
+static int id_maps(struct box_config *c)
+{
+	uint32_t ucount, gcount;
+	int err;
+
+	if (geteuid() != 0) {
+		c->uid_base = c->gid_base = 0;	/* in the outer user namespace */
+		c->id_count = 1;
+		return 0;
+	}
+	err = box_subid_range("/etc/subuid", 0, &c->uid_base, &ucount);
+	if (!err)
+		err = box_subid_range("/etc/subgid", 0, &c->gid_base, &gcount);
+	if (err == -EINVAL) {
+		nsbox_err("run: --user: root's range in /etc/subuid or /etc/subgid holds id 0, "
+			  "which would make box root host root; give root a range above 0");
+		return -1;
+	}
+	if (err) {
+		nsbox_err("run: --user needs subordinate ids for root, so that root in the box "
+			  "is not root on the host: add a range with 'usermod --add-subuids "
+			  "100000-165535 --add-subgids 100000-165535 root' (or the line "
+			  "'root:100000:65536' to /etc/subuid and to /etc/subgid)");
+		return -1;
+	}
+	c->id_count = ucount < gcount ? ucount : gcount;
+	return 0;
+}
 
 static int parse_args(int argc, char **argv, struct box_config *c)
 {
@@ -107,6 +150,9 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		{ "pids", required_argument, NULL, OPT_PIDS },
 		{ "io-weight", required_argument, NULL, OPT_IO },
 		{ "net", required_argument, NULL, OPT_NET },
+		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+		{ "seccomp-allow", required_argument, NULL, OPT_SECCOMP_ALLOW },
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "detach", no_argument, NULL, 'd' },
@@ -117,6 +163,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 	};
 	const char *rootfs = NULL, *net = "none";
 	bool ns_given = false, user = false;
+	uint64_t cap_add = 0, cap_drop = 0;
 	int ch;
 
 	c->env = calloc(argc, sizeof(char *));
@@ -196,6 +243,19 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 				return nsbox_usage_err("run", "invalid --net '%s': none, host or "
 						       "bridge", optarg);
 			break;
+		case OPT_CAP_ADD:
+		case OPT_CAP_DROP:
+			if (box_parse_caps(optarg, ch == OPT_CAP_ADD ? &cap_add : &cap_drop))
+				return nsbox_usage_err("run", "invalid --%s '%s': capability names "
+						       "such as NET_ADMIN or SYS_PTRACE, comma-"
+						       "separated, or ALL", ch == OPT_CAP_ADD ?
+						       "cap-add" : "cap-drop", optarg);
+			break;
+		case OPT_SECCOMP_ALLOW:
+			if (box_parse_allow(optarg, &c->allow))
+				return nsbox_usage_err("run", "invalid --seccomp-allow '%s': "
+						       "groups %s", optarg, box_allow_groups());
+			break;
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
 				return nsbox_usage_err("run", "invalid --env '%s': KEY=VALUE",
@@ -234,6 +294,15 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 	}
 	if (user || geteuid() != 0)
 		c->ns |= CLONE_NEWUSER;
+	c->caps = (box_caps_default() | cap_add) & ~cap_drop;
+	for (int cap = 0; cap < 64; cap++)
+		if ((cap_add & ~box_caps_default() & (1ULL << cap)) && box_cap_dangerous(cap))
+			nsbox_err("warning: --cap-add %s gives root in the box power over the "
+				  "whole machine%s", box_cap_name(cap),
+				  (c->ns & CLONE_NEWUSER) ? " (less in a user namespace: only "
+				  "over what the box's namespaces own)" : "");
+	if ((c->ns & CLONE_NEWUSER) && id_maps(c))
+		return NSBOX_EXIT_USAGE;
 	if (!(c->ns & CLONE_NEWNS))
 		return nsbox_usage_err("run", "--ns must include mnt: a box needs its own mount "
 				       "namespace for its root filesystem");
@@ -392,6 +461,35 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/*
+ * In its own network namespace, box root (the command, in the inner user
+ * namespace) holds no capability over the network: the namespace belongs
+ * to PID 1's user namespace.  Two per-namespace sysctls give it what
+ * NET_BIND_SERVICE and NET_RAW would: ports below 1024, and ping through
+ * ICMP datagram sockets for the box's gids.
+ */
+static void box_net_unprivileged(const struct box_config *c)
+{
+	static const char ports[] = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+	static const char ping[] = "/proc/sys/net/ipv4/ping_group_range";
+	char range[64];
+	FILE *f;
+
+	snprintf(range, sizeof(range), "%u %u", c->gid_base, c->gid_base + c->id_count - 1);
+	box_step("sysctl -w net.ipv4.ip_unprivileged_port_start=0 "
+		 "net.ipv4.ping_group_range='%s'", range);
+	f = fopen(ports, "we");
+	if (f) {
+		fputs("0\n", f);
+		fclose(f);
+	}
+	f = fopen(ping, "we");
+	if (f) {
+		fprintf(f, "%s\n", range);
+		fclose(f);
+	}
+}
+
 static noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd)
 {
 	int keep[4] = { go_fd, err_fd, null_fd, c->logfd };
@@ -421,8 +519,9 @@ static noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int 
 	}
 	if (c->net == BOX_NET_NONE && box_net_configure(hostpid, NULL))
 		box_fail("cannot bring up lo in the box");
+	if ((c->ns & CLONE_NEWUSER) && c->net != BOX_NET_HOST)
+		box_net_unprivileged(c);
 	box_mount_setup(c);
-	box_sec_apply(c->ns & CLONE_NEWUSER);
 	if (c->detach) {
 		if (dup2(null_fd, 0) < 0 || dup2(c->logfd, 1) < 0 || dup2(c->logfd, 2) < 0)
 			box_fail("redirect output to the log: %s", strerror(errno));
@@ -453,6 +552,8 @@ static void fill_state(struct box_state *s, const struct box_config *c)
 	snprintf(s->cgroup, sizeof(s->cgroup), "%s", c->cgroup);
 	s->cgroup_id = c->cgroup[0] ? box_cgroup_id(c->cgroup) : 0;
 	s->ns = c->ns;
+	s->caps = c->caps;
+	s->allow = c->allow;
 	for (char **a = c->argv; *a && off < sizeof(s->command) - 1; a++)
 		off += snprintf(s->command + off, sizeof(s->command) - off, "%s%s",
 				off ? " " : "", *a);
@@ -496,6 +597,17 @@ static int prepare(struct box_config *c, struct box_state *s)
 			   mkdir_in(c->statedir, "work", 0700) ||
 			   mkdir_in(c->statedir, "merged", 0700)))
 		goto undo;
+	/* root's --user box: its root owns its "/", as the host's root owns the host's */
+	if (c->overlay && geteuid() == 0 && (c->ns & CLONE_NEWUSER)) {
+		char upper[4200];
+
+		snprintf(upper, sizeof(upper), "%s/upper", c->statedir);
+		box_step("chown %u:%u %s", c->uid_base, c->gid_base, upper);
+		if (chown(upper, c->uid_base, c->gid_base)) {
+			nsbox_err("run: chown %s: %s", upper, strerror(errno));
+			goto undo;
+		}
+	}
 	if (c->detach) {
 		char log[4200];
 
@@ -568,7 +680,15 @@ static int run_box(struct box_config *c, int notify_fd)
 		nsbox_err("run: pipe: %s", strerror(errno));
 		goto undo;
 	}
+	/*
+	 * PID 1 gets every namespace but the cgroup one (box_child() makes
+	 * it from inside the box's cgroup) and, when root runs the box, the
+	 * user one: PID 1 stays in the host's and the command gets its own
+	 * (box_init.c).  A rootless PID 1 needs a user namespace to mount.
+	 */
 	ca.flags = c->ns & ~CLONE_NEWCGROUP;
+	if (geteuid() == 0)
+		ca.flags &= ~CLONE_NEWUSER;
 	if (c->cgroup[0]) {
 		cgfd = open(c->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cgfd < 0) {
@@ -617,7 +737,7 @@ static int run_box(struct box_config *c, int notify_fd)
 		close(cgfd);
 	cgfd = -1;
 
-	if ((c->ns & CLONE_NEWUSER) && map_user(pid))
+	if ((ca.flags & CLONE_NEWUSER) && map_user(pid))
 		goto kill;
 	if (c->net == BOX_NET_BRIDGE &&
 	    (box_net_veth_create(c->veth, pid) || box_net_configure(pid, &c->addr)))

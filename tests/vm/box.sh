@@ -52,7 +52,7 @@ check "own IPC: a SysV segment made outside is invisible inside" \
 	sh -c '[ "$1" = 1 ] && "$2" shm-check "$3"' _ "$out" "$HELPER" "$key"
 
 before=$(wc -l < /proc/self/mountinfo)
-out=$(nsbox run --rm --rootfs "$R" --user -- sh -c 'mount -t tmpfs inner /mnt && grep -c " /mnt " /proc/self/mountinfo' 2>&1)
+out=$(nsbox run --rm --rootfs "$R" --user --cap-add SYS_ADMIN --seccomp-allow mount -- sh -c 'mount -t tmpfs inner /mnt && grep -c " /mnt " /proc/self/mountinfo' 2>/dev/null)
 after=$(wc -l < /proc/self/mountinfo)
 check "a mount made inside ($out) is invisible outside ($before = $after mounts)" \
 	sh -c '[ "$1" = 1 ] && [ "$2" = "$3" ] && ! grep -q " inner " /proc/self/mountinfo' _ "$out" "$before" "$after"
@@ -186,17 +186,17 @@ check "run with the stale box's name cleans it up and runs ($err)" \
 	sh -c '[ "$1" = 0 ] && echo "$2" | grep -q "cleaning up the stale box" && [ ! -e /run/nsbox/crashed ] && [ ! -e /sys/fs/cgroup/nsbox/crashed ]' _ "$rc" "$err"
 
 # ---- rootless ------------------------------------------------------------------
-out=$("$HELPER" as-user 1000 nsbox run --rm --rootfs "$R" -- sh -c 'id -u; cat /proc/self/uid_map' 2>&1)
-diag "$out"
-check "rootless: uid 0 inside is the caller (1000) outside" \
-	sh -c 'set -- $1; [ "$1" = 0 ] && [ "$2" = 0 ] && [ "$3" = 1000 ] && [ "$4" = 1 ]' _ "$out"
 "$HELPER" as-user 1000 nsbox run --rootfs "$R" --name rl -d -- sleep 1000 >/dev/null
 rlpid=$("$HELPER" as-user 1000 nsbox ls -J | jq -r '.boxes[] | select(.name == "rl") | .pid')
-check "rootless: the box's PID 1 runs as uid 1000 on the host" \
-	sh -c 'grep -q "^Uid:[[:space:]]*1000[[:space:]]" /proc/$1/status' _ "$rlpid"
-out=$("$HELPER" as-user 1000 nsbox exec rl sh -c 'id -u; readlink /proc/self/ns/user' 2>&1)
-check "rootless: exec enters the box (uid 0, the box's user namespace) ($(echo $out))" \
-	sh -c 'want=$(readlink /proc/$2/ns/user); set -- $1; [ "$1" = 0 ] && [ "$2" = "$want" ]' _ "$out" "$rlpid"
+rlcmd=$(cut -d' ' -f1 /proc/$rlpid/task/$rlpid/children)
+diag "rootless box: PID 1 $rlpid, command $rlcmd, its uid_map: $(cat /proc/$rlcmd/uid_map)"
+check "rootless: uid 0 inside is the caller (1000) outside" \
+	sh -c 'set -- $(cat /proc/$1/uid_map); [ "$1" = 0 ] && [ "$2" = 1000 ] && [ "$3" = 1 ]' _ "$rlcmd"
+check "rootless: the box's PID 1 and command run as uid 1000 on the host" \
+	sh -c 'grep -q "^Uid:[[:space:]]*1000[[:space:]]" /proc/$1/status && grep -q "^Uid:[[:space:]]*1000[[:space:]]" /proc/$2/status' _ "$rlpid" "$rlcmd"
+out=$("$HELPER" as-user 1000 nsbox exec rl sh -c 'id -u; readlink /proc/self/ns/user; readlink /proc/self/ns/mnt' 2>&1)
+check "rootless: exec enters the box (uid 0, the command's user and mount namespaces) ($(echo $out))" \
+	sh -c 'u=$(readlink /proc/$2/ns/user); m=$(readlink /proc/$2/ns/mnt); set -- $1; [ "$1" = 0 ] && [ "$2" = "$u" ] && [ "$3" = "$m" ]' _ "$out" "$rlcmd"
 "$HELPER" as-user 1000 nsbox rm -f rl
 check "rootless: rm cleans up" test ! -e /tmp/nsbox-1000/rl
 

@@ -5,7 +5,7 @@ cd "${NSBOX_TESTS:-/opt/nsbox/tests}" || exit 1
 status=0
 for t in ./*; do
 	case "$t" in
-	./run-all.sh|./tap.sh|./*.h|./box_helper) continue ;;
+	./run-all.sh|./tap.sh|./*.h|./box_helper|./escape_helper) continue ;;
 	esac
 	[ -x "$t" ] || continue
 	echo "# ===== $(basename "$t") on $(uname -r)"

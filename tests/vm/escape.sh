@@ -1,0 +1,192 @@
+#!/bin/sh
+# escape.sh - attack boxes the way a hostile box user would (TAP).
+#
+# Three kinds of box: a plain one started by root, a --user one started by
+# root, a rootless one started by uid 1000.  In each, escape_helper makes
+# one system call per attack and prints OP=RESULT; every attack must fail,
+# and fail for the reason docs/security.md gives (its threat-model table
+# names these checks): EPERM from the seccomp allowlist or a missing
+# capability, EINVAL or EPERM from a locked mount, EROFS from a read-only
+# one, ENOSYS from seccomp's default.  Then the same mask attacks with the
+# seccomp and capability doors opened on purpose (--cap-add SYS_ADMIN
+# --seccomp-allow mount): in a box with a user namespace the kernel's
+# mount locking must still hold on its own.
+. "$(dirname "$0")/tap.sh"
+
+H=/opt/nsbox/tests/escape_helper
+BH=/opt/nsbox/tests/box_helper
+R=/tmp/escape-rootfs
+echo "TAP version 13"
+
+nsbox rootfs create --add "$H" "$R" >/dev/null 2>&1
+chmod 755 /tmp "$R"
+check "the lab VM gives root subordinate ids (/etc/subuid, /etc/subgid)" \
+	sh -c 'grep -qx "root:100000:65536" /etc/subuid && grep -qx "root:100000:65536" /etc/subgid'
+
+# The attacks, as one script run inside each box; "--" ends the list.
+ATTACKS='
+H=$1
+t() { label=$1; shift; echo "$label=$($H "$@" | cut -d= -f2)"; }
+for p in /proc/sys /proc/sysrq-trigger /proc/kcore /proc/keys /proc/acpi /proc/timer_list /sys/firmware; do
+	[ -e "$p" ] || { echo "umount:$p=absent"; continue; }
+	t "umount:$p" umount $p
+	t "umount-lazy:$p" umount-lazy $p
+	t "remount-rw:$p" remount-rw $p
+done
+t remount-rw:/ remount-rw /
+t mount-proc:/tmp mount-proc /tmp
+t write:core_pattern write /proc/sys/kernel/core_pattern "|/tmp/pwn"
+[ -e /proc/sysrq-trigger ] && t write:sysrq-trigger write /proc/sysrq-trigger h
+[ -e /proc/kcore ] && t read:kcore read /proc/kcore
+t read:keys read /proc/keys
+echo "firmware-entries=$(ls /sys/firmware | wc -l)"
+for op in unshare-user unshare-mnt clone-newuser clone-newns clone3 keyctl add_key bpf \
+	perf_event_open userfaultfd io_uring_setup open_by_handle_at kexec_load init_module \
+	delete_module fsopen sched-fifo tiocsti; do
+	$H $op
+done
+$H open_tree /proc
+$H setns /proc/self/ns/net
+$H mknod /tmp/disk
+t write:/newfile write /newfile x
+$H setuid /bin/planted
+$H link-down lo
+grep "^CapEff:" /proc/self/status | tr -d "\t"
+t overmount:/proc/sys overmount /proc/sys
+'
+
+# attack KIND OPTIONS...: run the attacks in a box; output in $OUT_<KIND>
+box_attack() {
+	kind=$1
+	shift
+	"$@" -- sh -c "$ATTACKS" sh "$H" > "/tmp/escape-$kind.out" 2>/dev/null
+}
+# expect KIND OP RESULT...: the result of OP in box KIND is one of RESULT
+expect() {
+	kind=$1 op=$2
+	shift 2
+	got=$(grep -m1 "^$op=" "/tmp/escape-$kind.out" | cut -d= -f2-)
+	for want in "$@"; do
+		if [ "$got" = "$want" ]; then
+			ok "$kind: $op fails: $got"
+			return 0
+		fi
+	done
+	notok "$kind: $op: got '${got:-nothing}', want $*"
+	return 1
+}
+
+HOSTCORE=$(cat /proc/sys/kernel/core_pattern)
+box_attack root nsbox run --rm --rootfs "$R"
+box_attack user nsbox run --rm --user --rootfs "$R"
+box_attack rootless "$BH" as-user 1000 nsbox run --rm --rootfs "$R"
+box_attack roothost nsbox run --rm --rootfs "$R" --net host
+for k in root user rootless roothost; do diag "$k: $(tr '\n' ' ' < /tmp/escape-$k.out)"; done
+
+for k in root user rootless; do
+	# masks: seccomp says no to every mount call; and without it, no
+	# CAP_SYS_ADMIN (root box) or a locked mount (user namespace)
+	for p in /proc/sys /proc/sysrq-trigger /proc/kcore /proc/keys /proc/acpi /proc/timer_list /sys/firmware; do
+		if grep -q "^umount:$p=absent" "/tmp/escape-$k.out"; then
+			skip "$k: attacks on $p" "this kernel has no $p"
+			continue
+		fi
+		expect $k "umount:$p" EPERM
+		expect $k "umount-lazy:$p" EPERM
+		expect $k "remount-rw:$p" EPERM
+	done
+	expect $k "overmount:/proc/sys" EPERM
+	expect $k "remount-rw:/" EPERM
+	expect $k "mount-proc:/tmp" EPERM
+	expect $k fsopen EPERM
+	expect $k open_tree EPERM
+	# host-wide files: read-only, or masked (/dev/null: nothing to read)
+	expect $k write:core_pattern EROFS EACCES
+	grep -q "^write:sysrq-trigger=" "/tmp/escape-$k.out" && expect $k write:sysrq-trigger EROFS EACCES
+	grep -q "^read:kcore=" "/tmp/escape-$k.out" && expect $k read:kcore ENODATA
+	expect $k read:keys ENODATA
+	expect $k write:/newfile EROFS
+	check "$k: /sys/firmware is an empty mask" grep -qx "firmware-entries=0" "/tmp/escape-$k.out"
+	# namespaces: none new, none joined
+	expect $k unshare-user EPERM
+	expect $k unshare-mnt EPERM
+	expect $k clone-newuser EPERM
+	expect $k clone-newns EPERM
+	expect $k clone3 ENOSYS
+	expect $k setns EPERM
+	# the calls Docker's profile denies
+	for op in keyctl add_key bpf perf_event_open userfaultfd io_uring_setup \
+		open_by_handle_at kexec_load init_module delete_module tiocsti; do
+		expect $k $op EPERM
+	done
+	# no real-time priority to starve the host past cpu.max; no devices
+	expect $k sched-fifo EPERM
+	expect $k mknod EPERM
+	# the rootfs is shared and on the host: never written by a box
+	expect $k setuid EROFS
+done
+check "root box: the host's core_pattern is unchanged" test "$(cat /proc/sys/kernel/core_pattern)" = "$HOSTCORE"
+check "root box: Docker's capability set less MKNOD, nothing more (CapEff 00000000a00425fb)" \
+	grep -qx "CapEff:00000000a00425fb" /tmp/escape-root.out
+check "--user box: the same set, in its own user namespace" \
+	grep -qx "CapEff:00000000a00425fb" /tmp/escape-user.out
+expect roothost link-down EPERM
+check "--net host: the host's lo is still up" sh -c 'ip -o link show lo | grep -q "UP"'
+
+# ---- the kernel's lock alone: seccomp and capabilities opened on purpose ----
+OPEN="--cap-add SYS_ADMIN --seccomp-allow mount"
+box_attack user-open nsbox run --rm --user $OPEN --rootfs "$R"
+box_attack rootless-open "$BH" as-user 1000 nsbox run --rm $OPEN --rootfs "$R"
+for k in user-open rootless-open; do
+	diag "$k: $(tr '\n' ' ' < /tmp/escape-$k.out)"
+	for p in /proc/sys /proc/sysrq-trigger /proc/kcore /proc/keys /sys/firmware; do
+		grep -q "^umount:$p=absent" "/tmp/escape-$k.out" && continue
+		expect $k "umount:$p" EINVAL	# MNT_LOCKED
+		expect $k "umount-lazy:$p" EINVAL
+		expect $k "remount-rw:$p" EPERM	# MNT_LOCK_READONLY
+	done
+	expect $k "remount-rw:/" EPERM
+	expect $k "mount-proc:/tmp" EPERM	# mount_too_revealing: /proc has locked masks
+	expect $k write:core_pattern EROFS EACCES
+done
+
+# ---- who box root is on the host ---------------------------------------------
+nsbox run --rootfs "$R" --user --name esc-user -d -- sleep 1000 >/dev/null
+p1=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-user") | .pid')
+cmd=$(cat "/proc/$p1/task/$p1/children" 2>/dev/null | cut -d' ' -f1)
+uid=$(awk '/^Uid:/ { print $2 }' "/proc/$cmd/status" 2>/dev/null)
+diag "--user box: PID 1 $p1, command $cmd, host uid $uid, uid_map $(cat /proc/$cmd/uid_map 2>/dev/null)"
+check "--user box started by root: box root is host uid 100000, not 0" test "${uid:-0}" = 100000
+check "--user box: PID 1 holds no capability" \
+	sh -c 'grep -q "^CapEff:[[:space:]]*0000000000000000" /proc/$1/status' _ "$p1"
+secret=/root/escape-secret
+echo top-secret > $secret
+chmod 600 $secret
+out=$(exec 7<$secret; nsbox exec esc-user sh -c 'ls /proc/self/fd | tr "\n" " "; cat /proc/[0-9]*/fd/7 2>/dev/null' 2>&1)
+diag "exec with fd 7 open on the host: $out"
+check "exec: the caller's descriptors do not reach the box" \
+	sh -c '! echo "$1" | grep -q top-secret && echo "$1" | grep -qx "0 1 2 3 *"' _ "$out"
+nsbox exec esc-user sh -c 'exit 3'
+check "exec: the command's exit status (3)" test $? = 3
+nsbox exec no-such-box true 2>/dev/null
+check "exec: its own failure is 125, not a command's status" test $? = 125
+nsbox rm -f esc-user
+
+mv /etc/subuid /etc/subuid.escape
+err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
+mv /etc/subuid.escape /etc/subuid
+check "--user by root without /etc/subuid: says how to add a range ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "usermod --add-subuids"' _ "$rc" "$err"
+
+# ---- overlay: what a box writes stays in root's state directory --------------
+nsbox run --rm --overlay --rootfs "$R" --name esc-ov -- "$H" setuid /planted >/dev/null
+nsbox run --overlay --rootfs "$R" --name esc-ov2 -- "$H" setuid /planted > /tmp/escape-ov.out
+check "--overlay: a setuid file lands in the upper layer ($(cat /tmp/escape-ov.out))" \
+	test -u /run/nsbox/esc-ov2/upper/planted
+check "--overlay: host users cannot reach it" \
+	sh -c '! "$1" as-user 1000 test -e /run/nsbox/esc-ov2/upper/planted' _ "$BH"
+check "--overlay: the rootfs is untouched" test ! -e "$R/planted"
+nsbox rm esc-ov2
+
+echo "1..$n"
+[ "$fails" = 0 ]

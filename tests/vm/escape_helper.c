@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * escape_helper - one attack on the box it runs in, one system call each,
+ * for escape.sh.  Linked statically (`nsbox rootfs create --add`).
+ *
+ *   escape_helper OP [ARG]
+ *
+ * prints one line "OP=RESULT": "ok" if the call succeeded (the attack
+ * worked), otherwise the errno's name (EPERM, EINVAL, ...), so the test
+ * can check not only that an attack failed but that it failed for the
+ * documented reason: EPERM from seccomp or a missing capability, EINVAL
+ * from a locked mount, EROFS from a read-only one, ENOSYS from seccomp's
+ * default.  Exit status 0 whatever the result; 2 for a usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int result(const char *op, long ret)
+{
+	printf("%s=%s\n", op, ret < 0 ? strerrorname_np(errno) : "ok");
+	return 0;
+}
+
+/* clone() with namespace flags; the child, if any, exits at once. */
+static long clone_flags(unsigned long flags)
+{
+	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, NULL, NULL, 0);
+
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return pid;
+}
+
+static long do_clone3(void)
+{
+	uint64_t args[11] = { 0 };
+	long pid;
+
+	args[4] = SIGCHLD;	/* exit_signal */
+	pid = syscall(SYS_clone3, args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return pid;
+}
+
+static long write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	long ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, text, strlen(text));
+	close(fd);
+	return ret;
+}
+
+/* Read one byte: ok means the file gave something away. */
+static long read_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char c;
+	long ret;
+
+	if (fd < 0)
+		return -1;
+	ret = read(fd, &c, 1);
+	close(fd);
+	if (ret == 0) {
+		errno = ENODATA;	/* empty: a /dev/null mask */
+		return -1;
+	}
+	return ret;
+}
+
+/* A setuid-root file that stays setuid: for host users to run. */
+static long plant_setuid(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, 04755) || fstat(fd, &st)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!(st.st_mode & S_ISUID)) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Take a link down (and back up if that worked: the host's, maybe). */
+static long link_down(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	long ret;
+
+	if (s < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr)) {
+		close(s);
+		return -1;
+	}
+	ifr.ifr_flags &= ~IFF_UP;
+	ret = ioctl(s, SIOCSIFFLAGS, &ifr);
+	if (ret == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+	return ret;
+}
+
+/* Type a character into a terminal: a pty of our own is enough to try. */
+static long tiocsti(void)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s;
+	long ret;
+	char c = 'x';
+
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return -1;
+	s = open(ptsname(m), O_RDWR | O_NOCTTY);
+	if (s < 0)
+		return -1;
+	/* the command in the upper half must not hide it from seccomp */
+	ret = syscall(SYS_ioctl, s, 0x100000000UL | TIOCSTI, &c);
+	close(s);
+	close(m);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = argc > 1 ? argv[1] : "", *arg = argc > 2 ? argv[2] : "";
+	struct sched_param sp = { .sched_priority = 1 };
+	char buf[64];
+
+	if (!strcmp(op, "umount"))
+		return result(op, umount2(arg, 0));
+	if (!strcmp(op, "umount-lazy"))
+		return result(op, umount2(arg, MNT_DETACH));
+	if (!strcmp(op, "remount-rw"))
+		return result(op, mount(NULL, arg, NULL, MS_REMOUNT | MS_BIND, NULL));
+	if (!strcmp(op, "overmount"))
+		return result(op, mount("tmpfs", arg, "tmpfs", 0, NULL));
+	if (!strcmp(op, "mount-proc"))
+		return result(op, mount("proc", arg, "proc", 0, NULL));
+	if (!strcmp(op, "fsopen"))
+		return result(op, syscall(SYS_fsopen, "tmpfs", 0));
+	if (!strcmp(op, "open_tree"))
+		return result(op, syscall(SYS_open_tree, AT_FDCWD, arg, 1 /* OPEN_TREE_CLONE */));
+	if (!strcmp(op, "unshare-user"))
+		return result(op, unshare(CLONE_NEWUSER));
+	if (!strcmp(op, "unshare-mnt"))
+		return result(op, unshare(CLONE_NEWNS));
+	if (!strcmp(op, "clone-newuser"))
+		return result(op, clone_flags(CLONE_NEWUSER));
+	if (!strcmp(op, "clone-newns"))
+		return result(op, clone_flags(CLONE_NEWNS));
+	if (!strcmp(op, "clone3"))
+		return result(op, do_clone3());
+	if (!strcmp(op, "setns")) {
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+
+		return result(op, fd < 0 ? -1 : setns(fd, 0));
+	}
+	if (!strcmp(op, "keyctl"))
+		return result(op, syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, "nsbox"));
+	if (!strcmp(op, "add_key"))
+		return result(op, syscall(SYS_add_key, "user", "k", "v", 1,
+					  KEY_SPEC_SESSION_KEYRING));
+	if (!strcmp(op, "bpf"))
+		return result(op, syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, NULL, 0));
+	if (!strcmp(op, "perf_event_open"))
+		return result(op, syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
+	if (!strcmp(op, "userfaultfd"))
+		return result(op, syscall(SYS_userfaultfd, O_CLOEXEC));
+	if (!strcmp(op, "io_uring_setup"))
+		return result(op, syscall(SYS_io_uring_setup, 1, buf));
+	if (!strcmp(op, "open_by_handle_at"))
+		return result(op, syscall(SYS_open_by_handle_at, AT_FDCWD, buf, O_RDONLY));
+	if (!strcmp(op, "kexec_load"))
+		return result(op, syscall(SYS_kexec_load, 0, 0, NULL, 0));
+	if (!strcmp(op, "init_module"))
+		return result(op, syscall(SYS_init_module, "", 0, ""));
+	if (!strcmp(op, "delete_module"))
+		return result(op, syscall(SYS_delete_module, "nsbox", O_NONBLOCK));
+	if (!strcmp(op, "sched-fifo"))
+		return result(op, sched_setscheduler(0, SCHED_FIFO, &sp));
+	if (!strcmp(op, "tiocsti"))
+		return result(op, tiocsti());
+	if (!strcmp(op, "write"))
+		return result(op, write_file(arg, argc > 3 ? argv[3] : "1"));
+	if (!strcmp(op, "read"))
+		return result(op, read_file(arg));
+	if (!strcmp(op, "setuid"))
+		return result(op, plant_setuid(arg));
+	if (!strcmp(op, "link-down"))
+		return result(op, link_down(arg));
+	if (!strcmp(op, "mknod"))
+		return result(op, mknod(arg, S_IFBLK | 0600, makedev(8, 0)));
+	fprintf(stderr, "usage: see the comment in escape_helper.c\n");
+	return 2;
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * quota_test - what an unprivileged user can make nsbox.ko hold, and that
+ * it never locks the admin out (kmod/quota.c).
+ *
+ * Each test forks a child that drops to a plain uid (no capabilities) and
+ * opens sockets the way a hostile user would: subscriptions it never
+ * reads, group dumps it starts and never reads (the module keeps a
+ * snapshot of the group table for each until the socket is closed).
+ * The module's defaults are 8 subscriptions and 16 dumps per user, 64
+ * and 256 for all users; the admin's are counted apart.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "nltest.h"
+
+#define USER_SUBS 8
+#define USER_DUMPS 16
+
+static int subscribe(int fd, int family, char *extack, size_t len)
+{
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlt_reply *r = calloc(1, sizeof(*r));
+	uint32_t types = 1u << NSBOX_EVENT_FORK;
+	int ret;
+
+	nlt_init(msg, family, NSBOX_CMD_SUBSCRIBE, NLM_F_ACK);
+	nlt_put(msg, NSBOX_A_EVENT_TYPES, &types, sizeof(types));
+	ret = nlt_send(fd, msg, r) ? -errno : r->error;
+	if (extack)
+		snprintf(extack, len, "%s", r->extack);
+	free(r);
+	return ret;
+}
+
+/*
+ * Start a group dump and leave it unread: with the smallest receive
+ * buffer the first batch fills it and the module stops there, keeping
+ * the dump (and its snapshot) open.  Returns 0 if the dump started, or
+ * the -errno the module answered with (read with MSG_PEEK: the answer
+ * stays queued, so nothing moves the dump along).
+ */
+static int open_dump(int fd, int family, char *extack, size_t len)
+{
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	char in[NLT_BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int small = 1;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)in;
+	ssize_t n;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	nlt_init(msg, family, NSBOX_CMD_GET_GROUP, NLM_F_DUMP);
+	if (sendto(fd, msg, ((struct nlmsghdr *)msg)->nlmsg_len, 0,
+		   (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return -errno;
+	n = recv(fd, in, sizeof(in), MSG_PEEK);
+	if (n < (ssize_t)NLMSG_HDRLEN)
+		return -EIO;
+	if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR) {
+		struct nlt_reply r = { 0 };
+		int err = *(int *)NLMSG_DATA(nlh);
+
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			nlt_parse_error(nlh, &r);
+			err = r.error;
+		} else if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+			/* DONE: the error, then the extack's attributes */
+			int off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+			struct nlattr *m = nlt_find(in + off, nlh->nlmsg_len - off,
+						    NLMSGERR_ATTR_MSG);
+
+			if (m)
+				snprintf(r.extack, sizeof(r.extack), "%.*s", (int)NLA_PAYLOAD(m),
+					 (char *)NLA_DATA(m));
+		}
+		if (extack)
+			snprintf(extack, len, "%s", r.extack);
+		return err ? err : -EIO;
+	}
+	return 0;
+}
+
+/* As @uid with no capabilities: open up to @n of @what; report counts. */
+struct tally {
+	int ok, enospc, other, first_other;
+	char extack[256];
+};
+
+static void as_user(int uid, int n, bool dumps, int pipefd)
+{
+	struct rlimit rl = { n + 64, n + 64 };
+	struct tally t = { 0 };
+	int family;
+
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+		_exit(2);
+	for (int i = 0; i < n; i++) {
+		int fd = nlt_socket(), ret;
+		char ext[256] = "";
+
+		if (fd < 0) {
+			t.other++;
+			t.first_other = -errno;
+			break;
+		}
+		family = nlt_family(fd, NSBOX_GENL_NAME);
+		ret = dumps ? open_dump(fd, family, ext, sizeof(ext))
+			    : subscribe(fd, family, ext, sizeof(ext));
+		if (ret == 0) {
+			t.ok++;		/* keep the socket open */
+			continue;
+		}
+		if (ret == -ENOSPC) {
+			t.enospc++;
+			if (!t.extack[0])
+				snprintf(t.extack, sizeof(t.extack), "%s", ext);
+		} else if (!t.other++) {
+			t.first_other = ret;
+		}
+		close(fd);
+	}
+	if (write(pipefd, &t, sizeof(t)) != sizeof(t))
+		_exit(3);
+	/* hold everything until the parent says so (it closes the pipe) */
+	read(pipefd, &t, 1);
+	_exit(0);
+}
+
+struct holder {
+	pid_t pid;
+	int fd;
+	struct tally t;
+};
+
+static int hold(struct holder *h, int uid, int n, bool dumps)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return -1;
+	h->pid = fork();
+	if (h->pid == 0) {
+		/* nothing of the other holders: each must see its own EOF */
+		if (dup2(sv[1], 3) < 0)
+			_exit(2);
+		close_range(4, ~0U, 0);
+		as_user(uid, n, dumps, 3);
+	}
+	close(sv[1]);
+	h->fd = sv[0];
+	return read(h->fd, &h->t, sizeof(h->t)) == sizeof(h->t) ? 0 : -1;
+}
+
+static void release(struct holder *h)
+{
+	close(h->fd);
+	waitpid(h->pid, NULL, 0);
+}
+
+TEST(one_user_gets_a_bounded_number_of_subscriptions)
+{
+	struct holder h;
+	char ext[256] = "";
+	int fd, family;
+
+	ASSERT_EQ(0, hold(&h, 1000, 64, false));
+	TH_LOG("uid 1000 tried 64 subscriptions: %d ok, %d ENOSPC (\"%s\"), %d other (%d)",
+	       h.t.ok, h.t.enospc, h.t.extack, h.t.other, h.t.first_other);
+	EXPECT_EQ(USER_SUBS, h.t.ok);
+	EXPECT_EQ(64 - USER_SUBS, h.t.enospc);
+	EXPECT_EQ(0, h.t.other);
+	EXPECT_NE(NULL, strstr(h.t.extack, "max_user_subscribers"));
+	/* root, meanwhile: not locked out */
+	fd = nlt_socket();
+	family = nlt_family(fd, NSBOX_GENL_NAME);
+	EXPECT_EQ(0, subscribe(fd, family, ext, sizeof(ext))) TH_LOG("root: %s", ext);
+	close(fd);
+	release(&h);
+}
+
+TEST(all_users_together_do_not_lock_root_out)
+{
+	struct holder h[9];
+	int total = 0, fd, family;
+	char ext[256] = "";
+
+	/* 9 users x 8: the 64 places for unprivileged users are all taken */
+	for (int i = 0; i < 9; i++) {
+		ASSERT_EQ(0, hold(&h[i], 2000 + i, USER_SUBS, false));
+		total += h[i].t.ok;
+	}
+	TH_LOG("9 users got %d subscriptions; the last one %d ok, %d ENOSPC (\"%s\")",
+	       total, h[8].t.ok, h[8].t.enospc, h[8].t.extack);
+	EXPECT_EQ(64, total);
+	EXPECT_NE(NULL, strstr(h[8].t.extack, "max_subscribers"));
+	fd = nlt_socket();
+	family = nlt_family(fd, NSBOX_GENL_NAME);
+	EXPECT_EQ(0, subscribe(fd, family, ext, sizeof(ext))) TH_LOG("root: %s", ext);
+	close(fd);
+	for (int i = 0; i < 9; i++)
+		release(&h[i]);
+}
+
+FIXTURE(slow) {
+	int unused;
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+/* 2,000 sockets take a while under TCG, and longer on the debug kernel */
+TEST_F_TIMEOUT(slow, a_user_cannot_pin_2000_dumps, 600)
+{
+	struct holder h, again;
+	char ext[256] = "";
+	int fd, family;
+
+	ASSERT_EQ(0, hold(&h, 1000, 2000, true));
+	TH_LOG("uid 1000 started 2,000 unread dumps: %d open, %d refused (\"%s\"), %d other (%d)",
+	       h.t.ok, h.t.enospc, h.t.extack, h.t.other, h.t.first_other);
+	EXPECT_EQ(USER_DUMPS, h.t.ok);
+	EXPECT_EQ(2000 - USER_DUMPS, h.t.enospc);
+	EXPECT_NE(NULL, strstr(h.t.extack, "max_user_dumps"));
+	/* root's dump works meanwhile */
+	fd = nlt_socket();
+	family = nlt_family(fd, NSBOX_GENL_NAME);
+	EXPECT_EQ(0, open_dump(fd, family, ext, sizeof(ext))) TH_LOG("root: %s", ext);
+	close(fd);
+	/* closing the sockets gives the places back */
+	release(&h);
+	ASSERT_EQ(0, hold(&again, 1000, USER_DUMPS, true));
+	EXPECT_EQ(USER_DUMPS, again.t.ok);
+	release(&again);
+}
+
+TEST_HARNESS_MAIN
