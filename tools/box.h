@@ -37,6 +37,7 @@
 #define BOX_DEFAULT_PARENT "/var/lib/nsbox"
 #define BOX_DEFAULT_ROOTFS BOX_DEFAULT_PARENT "/rootfs"
 #define BOX_TMP_SIZE "64m"		/* /tmp of a box without --overlay */
+#define BOX_DISK_DEFAULT (1ULL << 30)	/* --disk */
 #define BOX_BRIDGE "nsbox0"
 #define BOX_BRIDGE_ADDR "10.88.0.1"	/* the host's address on the bridge */
 #define BOX_NET_PREFIX 16		/* 10.88.0.0/16 */
@@ -136,6 +137,7 @@ enum box_net_mode { BOX_NET_NONE, BOX_NET_HOST, BOX_NET_BRIDGE };
 struct box_config {
 	char name[BOX_NAME_MAX + 1];
 	char rootfs[4096];
+	int rootfs_fd;			/* O_PATH, opened without symlinks (run.c) */
 	bool overlay;
 	int ns;				/* CLONE_NEW* flags */
 	const char *hostname;		/* default: the name */
@@ -150,6 +152,7 @@ struct box_config {
 	unsigned int io_weight;		/* 1..10000; 0 = not set */
 	bool detach;
 	bool rm;			/* remove the box when it exits */
+	uint64_t disk;			/* root: size of the state dir's tmpfs */
 	uint64_t caps;			/* capabilities the command keeps */
 	unsigned int allow;		/* BOX_ALLOW_* seccomp groups */
 	/*

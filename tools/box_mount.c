@@ -28,6 +28,18 @@
  *  6. pivot_root(".", "."), then detach the old root: after this no path
  *     leads back to the host's files, which is why a chroot() escape
  *     (chroot into a subdirectory, then "cd .." out of it) finds nothing.
+ *
+ * Until pivot_root, this process sees the host's files, as root: a path
+ * inside the rootfs must never be resolved by name, or a rootfs whose
+ * "dev" is a symlink to "/etc" (or whose owner swaps one in) would have
+ * us mount and create files on the host's paths.  So every directory of
+ * the rootfs is opened once, with openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS) from a descriptor of the root, and everything is
+ * then done through descriptors: mkdirat/fchmod, and mounts onto
+ * "/proc/self/fd/N", a path the kernel resolves to exactly the directory
+ * fd N is, whatever its name has become.  The root itself comes from a
+ * descriptor `nsbox run` opened (run.c), cloned with open_tree() and
+ * attached with move_mount(); OverlayFS gets it as "/proc/self/fd/N" too.
  */
 #include <errno.h>
 #include <sched.h>
@@ -35,12 +47,25 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "box.h"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
 
 static void do_mount(const char *src, const char *dst, const char *type,
 		     unsigned long flags, const char *data)
@@ -50,20 +75,50 @@ static void do_mount(const char *src, const char *dst, const char *type,
 			 type ? type : "bind", strerror(errno));
 }
 
-/* mkdir for one level below an existing root; fine if it exists. */
-static void ensure_dir(const char *root, const char *sub, mode_t mode)
+/* "/proc/self/fd/N/SUB": what fd N is, not what its name is now. */
+static const char *fdpath(char *buf, size_t len, int fd, const char *sub)
 {
-	char path[4400];
+	snprintf(buf, len, "/proc/self/fd/%d%s%s", fd, sub ? "/" : "", sub ? sub : "");
+	return buf;
+}
 
-	snprintf(path, sizeof(path), "%s/%s", root, sub);
-	if (mkdir(path, mode) == 0) {
-		box_step("mkdir -m %o %s", mode, path);
-		if (chmod(path, mode))	/* the umask must not turn 1777 into 1755 */
-			box_fail("chmod %s: %s", path, strerror(errno));
-	} else if (errno != EEXIST) {
-		box_fail("the rootfs has no /%s and it cannot be created (%s)",
-			 sub, strerror(errno));
+/*
+ * Directory @sub of the box's root (@rootfd), opened without following a
+ * symlink or leaving the root; made with @mode if missing (fchmod on the
+ * descriptor: the umask must not turn 1777 into 1755).  A symlink there
+ * fails the box with a message that says so.  @magic: if not 0, the
+ * directory must be the root of a filesystem of that type -- the one we
+ * just mounted there, not a directory swapped in meanwhile.
+ */
+static int beneath(int rootfd, const char *shown, const char *sub, mode_t mode, long magic)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	bool made = false;
+	struct statfs sf;
+	int fd;
+
+	if (mode && mkdirat(rootfd, sub, mode) == 0) {
+		made = true;
+		box_step("mkdir -m %o %s/%s", mode, shown, sub);
+	} else if (mode && errno != EEXIST) {
+		box_fail("the rootfs has no /%s and it cannot be created (%s)", sub,
+			 strerror(errno));
 	}
+	fd = syscall(SYS_openat2, rootfd, sub, &how, sizeof(how));
+	if (fd < 0 && (errno == ELOOP || errno == EXDEV || errno == ENOTDIR))
+		box_fail("%s/%s is a symlink or not a directory (%s): the box mounts there, "
+			 "so it must be a plain directory inside the rootfs", shown, sub,
+			 strerror(errno));
+	if (fd < 0)
+		box_fail("open %s/%s: %s", shown, sub, strerror(errno));
+	if (made && fchmod(fd, mode))
+		box_fail("chmod %s/%s: %s", shown, sub, strerror(errno));
+	if (magic && (fstatfs(fd, &sf) || sf.f_type != magic))
+		box_fail("%s/%s changed while the box was being set up", shown, sub);
+	return fd;
 }
 
 /*
@@ -72,45 +127,39 @@ static void ensure_dir(const char *root, const char *sub, mode_t mode)
  * there).  Read-only: bound over themselves read-only.  Masked: a file
  * gets /dev/null bound over it, a directory an empty read-only tmpfs.
  * In a box with a user namespace these mounts are locked (box_init.c).
+ * Relative to /proc or /sys; a path the kernel does not have is skipped.
  */
-static const char *const readonly_paths[] = {
-	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
+static const char *const proc_readonly[] = { "bus", "fs", "irq", "sys", "sysrq-trigger" };
+static const char *const proc_masked[] = {
+	"acpi", "asound", "interrupts", "kcore", "keys", "latency_stats", "timer_list",
+	"timer_stats", "sched_debug", "scsi",
 };
+static const char *const sys_masked[] = { "firmware", "devices/virtual/powercap" };
 
-static const char *const masked_paths[] = {
-	"proc/acpi", "proc/asound", "proc/interrupts", "proc/kcore", "proc/keys",
-	"proc/latency_stats", "proc/timer_list", "proc/timer_stats",
-	"proc/sched_debug", "proc/scsi", "sys/firmware",
-	"sys/devices/virtual/powercap",
-};
-
-static void protect_paths(const char *root, bool sys)
+static void protect(int fsfd, const char *shown, const char *const *readonly, size_t nro,
+		    const char *const *masked, size_t nmasked)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char path[4400];
+	char path[128];
 	struct stat st;
 
-	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++) {
-		if (sys != !strncmp(readonly_paths[i], "sys/", 4))
+	for (size_t i = 0; i < nro; i++) {
+		if (fstatat(fsfd, readonly[i], &st, AT_SYMLINK_NOFOLLOW))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", root, readonly_paths[i]);
-		if (lstat(path, &st))
-			continue;
-		box_step("mount --bind -o ro %s %s", path, path);
+		box_step("mount --bind -o ro %s/%s %s/%s", shown, readonly[i], shown, readonly[i]);
+		fdpath(path, sizeof(path), fsfd, readonly[i]);
 		do_mount(path, path, NULL, MS_BIND | MS_REC, NULL);
 		do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | ro, NULL);
 	}
-	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
-		if (sys != !strncmp(masked_paths[i], "sys/", 4))
+	for (size_t i = 0; i < nmasked; i++) {
+		if (fstatat(fsfd, masked[i], &st, AT_SYMLINK_NOFOLLOW))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", root, masked_paths[i]);
-		if (lstat(path, &st))
-			continue;
+		fdpath(path, sizeof(path), fsfd, masked[i]);
 		if (S_ISDIR(st.st_mode)) {
-			box_step("mount -t tmpfs -o ro,size=0 tmpfs %s", path);
+			box_step("mount -t tmpfs -o ro,size=0 tmpfs %s/%s", shown, masked[i]);
 			do_mount("tmpfs", path, "tmpfs", ro, "size=0,mode=0555");
 		} else {
-			box_step("mount --bind -o ro /dev/null %s", path);
+			box_step("mount --bind -o ro /dev/null %s/%s", shown, masked[i]);
 			do_mount("/dev/null", path, NULL, MS_BIND, NULL);
 			do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY |
 				 MS_NOSUID | MS_NOEXEC, NULL);
@@ -118,22 +167,21 @@ static void protect_paths(const char *root, bool sys)
 	}
 }
 
-static void bind_dev(const char *root, const char *name)
+static void bind_dev(int devfd, const char *shown, const char *name)
 {
-	char src[64], dst[4400];
+	char src[64], dst[128];
 	int fd;
 
 	snprintf(src, sizeof(src), "/dev/%s", name);
-	snprintf(dst, sizeof(dst), "%s/dev/%s", root, name);
-	fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+	fd = openat(devfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
-		box_fail("create %s: %s", dst, strerror(errno));
+		box_fail("create %s/%s: %s", shown, name, strerror(errno));
 	close(fd);
-	box_step("mount --bind %s %s", src, dst);
-	do_mount(src, dst, NULL, MS_BIND, NULL);
+	box_step("mount --bind %s %s/%s", src, shown, name);
+	do_mount(src, fdpath(dst, sizeof(dst), devfd, name), NULL, MS_BIND, NULL);
 }
 
-static void setup_dev(const char *root)
+static void setup_dev(int rootfd, const char *root)
 {
 	static const char *const nodes[] = { "null", "zero", "full", "random",
 					     "urandom", "tty" };
@@ -142,38 +190,45 @@ static void setup_dev(const char *root)
 		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
-	char path[4400];
+	char shown[4200], path[128];
+	int fd = beneath(rootfd, root, "dev", 0755, 0), devfd, sub;
 
-	snprintf(path, sizeof(path), "%s/dev", root);
-	box_step("mount -t tmpfs -o nosuid,noexec,mode=0755,size=64k tmpfs %s", path);
-	do_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k");
+	snprintf(shown, sizeof(shown), "%s/dev", root);
+	box_step("mount -t tmpfs -o nosuid,noexec,mode=0755,size=64k tmpfs %s", shown);
+	do_mount("tmpfs", fdpath(path, sizeof(path), fd, NULL), "tmpfs", MS_NOSUID | MS_NOEXEC,
+		 "mode=0755,size=64k");
+	close(fd);
+	devfd = beneath(rootfd, root, "dev", 0, TMPFS_MAGIC);
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
-		bind_dev(root, nodes[i]);
-	ensure_dir(root, "dev/pts", 0755);
-	ensure_dir(root, "dev/shm", 01777);
-	snprintf(path, sizeof(path), "%s/dev/pts", root);
-	box_step("mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts %s", path);
+		bind_dev(devfd, shown, nodes[i]);
+	sub = beneath(devfd, shown, "pts", 0755, 0);
+	box_step("mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts %s/pts", shown);
 	/* gid= is left out: the tty group may not exist in a user namespace */
-	do_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
+	do_mount("devpts", fdpath(path, sizeof(path), sub, NULL), "devpts", MS_NOSUID | MS_NOEXEC,
 		 "newinstance,ptmxmode=0666,mode=620");
-	snprintf(path, sizeof(path), "%s/dev/shm", root);
-	box_step("mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs %s", path);
-	do_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+	close(sub);
+	sub = beneath(devfd, shown, "shm", 01777, 0);
+	box_step("mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs %s/shm", shown);
+	do_mount("tmpfs", fdpath(path, sizeof(path), sub, NULL), "tmpfs", MS_NOSUID | MS_NODEV,
+		 "mode=1777");
+	close(sub);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-		snprintf(path, sizeof(path), "%s/dev/%s", root, links[i][1]);
-		box_step("ln -s %s %s", links[i][0], path);
-		if (symlink(links[i][0], path) && errno != EEXIST)
-			box_fail("symlink %s: %s", path, strerror(errno));
+		box_step("ln -s %s %s/%s", links[i][0], shown, links[i][1]);
+		if (symlinkat(links[i][0], devfd, links[i][1]) && errno != EEXIST)
+			box_fail("symlink %s/%s: %s", shown, links[i][1], strerror(errno));
 	}
+	close(devfd);
 }
 
-static void setup_sys(const struct box_config *c, const char *root)
+static void setup_sys(const struct box_config *c, int rootfd, const char *root)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char path[4400];
+	int fd = beneath(rootfd, root, "sys", 0555, 0), sysfd;
+	char shown[4200], path[128];
 
-	snprintf(path, sizeof(path), "%s/sys", root);
-	box_step("mount -t sysfs -o ro,nosuid,nodev,noexec sysfs %s", path);
+	snprintf(shown, sizeof(shown), "%s/sys", root);
+	box_step("mount -t sysfs -o ro,nosuid,nodev,noexec sysfs %s", shown);
+	fdpath(path, sizeof(path), fd, NULL);
 	if (mount("sysfs", path, "sysfs", ro, NULL)) {
 		/*
 		 * sysfs belongs to a network namespace: a user namespace
@@ -181,56 +236,103 @@ static void setup_sys(const struct box_config *c, const char *root)
 		 * Fall back to a read-only bind of the host's /sys.
 		 */
 		if (errno != EPERM)
-			box_fail("mount sysfs on %s: %s", path, strerror(errno));
-		box_step("mount --rbind /sys %s && mount -o remount,bind,ro %s", path, path);
+			box_fail("mount sysfs on %s: %s", shown, strerror(errno));
+		box_step("mount --rbind /sys %s && mount -o remount,bind,ro %s", shown, shown);
 		do_mount("/sys", path, NULL, MS_BIND | MS_REC, NULL);
-		do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | ro, NULL);
-		protect_paths(root, true);
+		close(fd);
+		sysfd = beneath(rootfd, root, "sys", 0, SYSFS_MAGIC);
+		do_mount(NULL, fdpath(path, sizeof(path), sysfd, NULL), NULL,
+			 MS_BIND | MS_REMOUNT | ro, NULL);
+		protect(sysfd, shown, NULL, 0, sys_masked, sizeof(sys_masked) / sizeof(sys_masked[0]));
+		close(sysfd);
 		return;
 	}
-	protect_paths(root, true);
+	close(fd);
+	sysfd = beneath(rootfd, root, "sys", 0, SYSFS_MAGIC);
+	protect(sysfd, shown, NULL, 0, sys_masked, sizeof(sys_masked) / sizeof(sys_masked[0]));
 	/*
 	 * A cgroup2 mount shows the tree from the mounter's cgroup namespace
 	 * root: in a box with its own cgroup namespace, just the box.
 	 */
-	if (!(c->ns & CLONE_NEWCGROUP))
-		return;
-	snprintf(path, sizeof(path), "%s/sys/fs/cgroup", root);
-	box_step("mount -t cgroup2 -o ro,nosuid,nodev,noexec cgroup2 %s", path);
-	if (access(path, F_OK) == 0 &&
-	    mount("cgroup2", path, "cgroup2", ro, NULL) && errno != ENODEV)
-		box_fail("mount cgroup2 on %s: %s", path, strerror(errno));
+	if (c->ns & CLONE_NEWCGROUP) {
+		box_step("mount -t cgroup2 -o ro,nosuid,nodev,noexec cgroup2 %s/fs/cgroup", shown);
+		fdpath(path, sizeof(path), sysfd, "fs/cgroup");
+		if (access(path, F_OK) == 0 &&
+		    mount("cgroup2", path, "cgroup2", ro, NULL) && errno != ENODEV)
+			box_fail("mount cgroup2 on %s/fs/cgroup: %s", shown, strerror(errno));
+	}
+	close(sysfd);
 }
 
-void box_mount_setup(const struct box_config *c)
+/*
+ * The rootfs again, in this mount namespace (a descriptor from before the
+ * clone names a mount of the host's namespace, which open_tree() and
+ * move_mount() refuse): by name without symlinks, and it must be the
+ * directory `nsbox run` opened and checked.
+ */
+static int reopen_rootfs(const struct box_config *c)
 {
-	char root[4160], path[4400];
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS };
+	struct stat a, b;
+	int fd = syscall(SYS_openat2, AT_FDCWD, c->rootfs, &how, sizeof(how));
 
-	box_step("mount --make-rprivate /");
-	do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if (fd < 0)
+		box_fail("open %s: %s", c->rootfs, strerror(errno));
+	if (fstat(fd, &a) || fstat(c->rootfs_fd, &b) || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		box_fail("%s changed while the box was being set up", c->rootfs);
+	return fd;
+}
+
+/* The new root as a mount of its own; returns a descriptor of it. */
+static int mount_root(const struct box_config *c, char *root, size_t len)
+{
+	int fd, rfd = reopen_rootfs(c);
+	char path[128];
 
 	if (c->overlay) {
-		char opts[12800];
+		char opts[8400];
 
-		snprintf(root, sizeof(root), "%s/merged", c->statedir);
-		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
-			 c->rootfs, c->statedir, c->statedir);
-		box_step("mount -t overlay -o %s overlay %s", opts, root);
+		snprintf(root, len, "%s/merged", c->statedir);
+		/* the lower layer by descriptor: no name to swap, no ',' to parse */
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/disk/upper,workdir=%s/disk/work",
+			 fdpath(path, sizeof(path), rfd, NULL), c->statedir, c->statedir);
+		box_step("mount -t overlay -o lowerdir=%s,upperdir=%s/disk/upper,workdir=%s/disk/work "
+			 "overlay %s", c->rootfs, c->statedir, c->statedir, root);
 		if (mount("overlay", root, "overlay", MS_NODEV, opts)) {
 			if (errno == ENODEV)
 				box_fail("OverlayFS is not available: load it (modprobe overlay)");
 			box_fail("mount overlay on %s: %s", root, strerror(errno));
 		}
-	} else {
-		snprintf(root, sizeof(root), "%s", c->rootfs);
-		box_step("mount --rbind %s %s", root, root);
-		do_mount(root, root, NULL, MS_BIND | MS_REC, NULL);
+		close(rfd);
+		fd = open(root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			box_fail("open %s: %s", root, strerror(errno));
+		return fd;
 	}
+	snprintf(root, len, "%s", c->rootfs);
+	box_step("mount --rbind %s %s", root, root);
+	fd = syscall(SYS_open_tree, rfd, "",
+		     OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+	if (fd < 0)
+		box_fail("open_tree %s: %s", root, strerror(errno));
+	if (syscall(SYS_move_mount, fd, "", rfd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
+		box_fail("move_mount onto %s: %s", root, strerror(errno));
+	close(rfd);
+	return fd;
+}
 
-	ensure_dir(root, "proc", 0555);
-	ensure_dir(root, "dev", 0755);
-	ensure_dir(root, "sys", 0555);
-	ensure_dir(root, "tmp", 01777);
+void box_mount_setup(const struct box_config *c)
+{
+	char root[4160], shown[4200], path[128];
+	int rootfd, fd;
+
+	box_step("mount --make-rprivate /");
+	do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	rootfd = mount_root(c, root, sizeof(root));
+
 	if (!c->overlay) {
 		/*
 		 * The rootfs is shared by every box that uses it and lives on
@@ -238,22 +340,31 @@ void box_mount_setup(const struct box_config *c)
 		 * program there for host users).  Read-only, nosuid, nodev;
 		 * /tmp is a tmpfs of the box's own.
 		 */
+		fd = beneath(rootfd, root, "tmp", 01777, 0);
 		box_step("mount -o remount,bind,ro,nosuid,nodev %s", root);
-		do_mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
-			 MS_NODEV, NULL);
-		snprintf(path, sizeof(path), "%s/tmp", root);
-		box_step("mount -t tmpfs -o nosuid,nodev,mode=1777,size=%s tmpfs %s",
-			 BOX_TMP_SIZE, path);
-		do_mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV,
-			 "mode=1777,size=" BOX_TMP_SIZE);
+		do_mount(NULL, fdpath(path, sizeof(path), rootfd, NULL), NULL,
+			 MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
+		box_step("mount -t tmpfs -o nosuid,nodev,mode=1777,size=%s tmpfs %s/tmp",
+			 BOX_TMP_SIZE, root);
+		do_mount("tmpfs", fdpath(path, sizeof(path), fd, NULL), "tmpfs",
+			 MS_NOSUID | MS_NODEV, "mode=1777,size=" BOX_TMP_SIZE);
+		close(fd);
+	} else {
+		close(beneath(rootfd, root, "tmp", 01777, 0));
 	}
 
-	snprintf(path, sizeof(path), "%s/proc", root);
-	box_step("mount -t proc -o nosuid,nodev,noexec proc %s", path);
-	do_mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	protect_paths(root, false);
-	setup_dev(root);
-	setup_sys(c, root);
+	fd = beneath(rootfd, root, "proc", 0555, 0);
+	box_step("mount -t proc -o nosuid,nodev,noexec proc %s/proc", root);
+	do_mount("proc", fdpath(path, sizeof(path), fd, NULL), "proc",
+		 MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	close(fd);
+	fd = beneath(rootfd, root, "proc", 0, PROC_SUPER_MAGIC);
+	snprintf(shown, sizeof(shown), "%s/proc", root);
+	protect(fd, shown, proc_readonly, sizeof(proc_readonly) / sizeof(proc_readonly[0]),
+		proc_masked, sizeof(proc_masked) / sizeof(proc_masked[0]));
+	close(fd);
+	setup_dev(rootfd, root);
+	setup_sys(c, rootfd, root);
 
 	/*
 	 * pivot_root(".", "."): the new root goes to "/", the old one is
@@ -261,8 +372,9 @@ void box_mount_setup(const struct box_config *c)
 	 * away; no directory for the old root is needed in the rootfs.
 	 */
 	box_step("cd %s && pivot_root . . && umount -l .", root);
-	if (chdir(root))
+	if (fchdir(rootfd))
 		box_fail("chdir %s: %s", root, strerror(errno));
+	close(rootfd);
 	if (syscall(SYS_pivot_root, ".", "."))
 		box_fail("pivot_root into %s: %s", root, strerror(errno));
 	if (umount2(".", MNT_DETACH))

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -314,8 +315,18 @@ int box_destroy(const struct box_state *s)
 		ret = -1;
 	if (s->veth[0] && box_net_link_delete(s->veth))
 		ret = -1;
-	if (box_state_path(s->name, dir, sizeof(dir)) || box_rm_rf(dir))
+	if (box_state_path(s->name, dir, sizeof(dir))) {
 		ret = -1;
+	} else {
+		char disk[4200];
+
+		/* root's boxes: disk/ is a tmpfs of its own (run.c) */
+		snprintf(disk, sizeof(disk), "%s/disk", dir);
+		if (umount2(disk, MNT_DETACH) == 0)
+			box_step("umount -l %s", disk);
+		if (box_rm_rf(dir))
+			ret = -1;
+	}
 	return ret;
 }
 

@@ -26,6 +26,7 @@
 #include "box.h"
 #include "cmds.h"
 #include "err.h"
+#include "table.h"
 #include "genl.h"
 #include "kind.h"
 #include "util.h"
@@ -151,7 +152,7 @@ out:
 static void print_line(int type, struct nlattr **tb, struct nlattr **old)
 {
 	uint64_t t = get_u64(tb, NSBOX_EVENT_A_TIME_NS);
-	char kinds[128];
+	char kinds[128], safe[4 * 4096 + 1];
 
 	printf("%" PRIu64 ".%06" PRIu64 " %-11s", t / 1000000000, t % 1000000000 / 1000,
 	       type_names[type]);
@@ -164,7 +165,8 @@ static void print_line(int type, struct nlattr **tb, struct nlattr **old)
 	}
 	printf(" pid=%u tid=%u comm=%s cgroup=%" PRIu64, get_u32(tb, NSBOX_EVENT_A_PID),
 	       get_u32(tb, NSBOX_EVENT_A_TID),
-	       tb[NSBOX_EVENT_A_COMM] ? nla_get_string(tb[NSBOX_EVENT_A_COMM]) : "?",
+	       tb[NSBOX_EVENT_A_COMM] ? nsbox_escape(nla_get_string(tb[NSBOX_EVENT_A_COMM]),
+						      safe, sizeof(safe)) : "?",
 	       get_u64(tb, NSBOX_EVENT_A_CGROUP));
 	switch (type) {
 	case NSBOX_EVENT_FORK:
@@ -174,7 +176,8 @@ static void print_line(int type, struct nlattr **tb, struct nlattr **old)
 		break;
 	case NSBOX_EVENT_EXEC:
 		printf(" filename=%s", tb[NSBOX_EVENT_A_FILENAME] ?
-		       nla_get_string(tb[NSBOX_EVENT_A_FILENAME]) : "?");
+		       nsbox_escape(nla_get_string(tb[NSBOX_EVENT_A_FILENAME]), safe,
+				    sizeof(safe)) : "?");
 		break;
 	case NSBOX_EVENT_EXIT: {
 		uint32_t st = get_u32(tb, NSBOX_EVENT_A_EXIT_CODE);

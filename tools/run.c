@@ -38,6 +38,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -74,6 +76,9 @@ static void usage(FILE *out)
 		"  --cpus N           cpu.max as CPUs, e.g. 0.5 = half of one CPU\n"
 		"  --pids N           pids.max: at most N tasks\n"
 		"  --io-weight N      io.weight, 1..10000\n"
+		"  --disk SIZE        room for what the box writes outside its own /tmp:\n"
+		"                     the --overlay upper layer and the -d log, on a tmpfs\n"
+		"                     (default 1G; root only)\n"
 		"  --net MODE         none (own namespace, only lo; default), host (the\n"
 		"                     host's network), bridge (veth to bridge %s,\n"
 		"                     address in 10.88.0.0/16; root only)\n"
@@ -97,7 +102,7 @@ static void usage(FILE *out)
 
 enum { OPT_OVERLAY = 256, OPT_NS, OPT_USER, OPT_HOSTNAME, OPT_MEMORY, OPT_CPUS,
        OPT_PIDS, OPT_IO, OPT_NET, OPT_RM, OPT_NAME, OPT_ROOTFS, OPT_CAP_ADD,
-       OPT_CAP_DROP, OPT_SECCOMP_ALLOW };
+       OPT_CAP_DROP, OPT_SECCOMP_ALLOW, OPT_DISK };
 
 #define EXIT_SETUP 125
 
@@ -149,6 +154,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "pids", required_argument, NULL, OPT_PIDS },
 		{ "io-weight", required_argument, NULL, OPT_IO },
+		{ "disk", required_argument, NULL, OPT_DISK },
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
@@ -243,6 +249,16 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 				return nsbox_usage_err("run", "invalid --net '%s': none, host or "
 						       "bridge", optarg);
 			break;
+		case OPT_DISK:
+			if (box_parse_size(optarg, &c->disk) || c->disk < (1 << 20) ||
+			    c->disk == UINT64_MAX)
+				return nsbox_usage_err("run", "invalid --disk '%s': a size of at "
+						       "least 1M, e.g. 512M or 4G", optarg);
+			if (geteuid() != 0)
+				return nsbox_usage_err("run", "--disk needs root (it mounts a "
+						       "tmpfs); a rootless box writes into your "
+						       "runtime directory");
+			break;
 		case OPT_CAP_ADD:
 		case OPT_CAP_DROP:
 			if (box_parse_caps(optarg, ch == OPT_CAP_ADD ? &cap_add : &cap_drop))
@@ -333,6 +349,32 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		nsbox_err("run: --rootfs %s: %s", rootfs, strerror(errno));
 		return NSBOX_EXIT_USAGE;
 	}
+	/*
+	 * The path goes into the state file (one line per key) and, with
+	 * --overlay, into the mount options, where ',' separates options and
+	 * ':' lower layers: "/x,upperdir=/etc" would be an option of its own.
+	 */
+	/*
+	 * From here on the rootfs is a descriptor (box_mount.c): a symlink
+	 * swapped into its path after realpath() makes this fail, not point
+	 * the box at another host directory.
+	 */
+	c->rootfs_fd = syscall(SYS_openat2, AT_FDCWD, c->rootfs,
+			       &(struct open_how){ .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+						   .resolve = RESOLVE_NO_SYMLINKS },
+			       sizeof(struct open_how));
+	if (c->rootfs_fd < 0) {
+		nsbox_err("run: --rootfs %s: %s", c->rootfs, strerror(errno));
+		return NSBOX_EXIT_USAGE;
+	}
+	if (strpbrk(c->rootfs, "\n\r") ||
+	    (c->overlay && strpbrk(c->rootfs, ",:\\")))
+		return nsbox_usage_err("run", "--rootfs '%s': the path holds a %s, which %s; "
+				       "use a path without it (a symlink is fine)", c->rootfs,
+				       strpbrk(c->rootfs, "\n\r") ? "newline" :
+				       "',', ':' or '\\'",
+				       strpbrk(c->rootfs, "\n\r") ? "the state file cannot hold" :
+				       "OverlayFS would read as option syntax");
 	if (!c->argv[0]) {
 		static char *sh[] = { "/bin/sh", NULL };
 
@@ -492,11 +534,11 @@ static void box_net_unprivileged(const struct box_config *c)
 
 static noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd)
 {
-	int keep[4] = { go_fd, err_fd, null_fd, c->logfd };
+	int keep[5] = { go_fd, err_fd, null_fd, c->logfd, c->rootfs_fd };
 	pid_t hostpid;
 
-	qsort(keep, 4, sizeof(int), cmp_int);
-	close_others(keep, 4);
+	qsort(keep, 5, sizeof(int), cmp_int);
+	close_others(keep, 5);
 	box_errfd = err_fd;
 	/* "go" carries our pid as the host sees it (getpid() says 1 here). */
 	if (read(go_fd, &hostpid, sizeof(hostpid)) != sizeof(hostpid))
@@ -592,16 +634,36 @@ static int prepare(struct box_config *c, struct box_state *s)
 	fill_state(s, c);
 	if (box_state_write(s))
 		goto undo;
+	/*
+	 * What the box writes outside its own tmpfs -- the OverlayFS upper
+	 * layer, the log of a detached box -- lands in disk/: for root's
+	 * boxes a tmpfs of --disk bytes, so a box cannot fill /run for the
+	 * host.  The state file stays outside it, so a full disk/ never
+	 * keeps the monitor from recording how the box ended.
+	 */
+	if (mkdir_in(c->statedir, "disk", 0700))
+		goto undo;
+	if (geteuid() == 0) {
+		char opts[64], disk[4200];
+
+		snprintf(disk, sizeof(disk), "%s/disk", c->statedir);
+		snprintf(opts, sizeof(opts), "size=%" PRIu64 ",mode=0700", c->disk);
+		box_step("mount -t tmpfs -o nosuid,nodev,%s tmpfs %s", opts, disk);
+		if (mount("tmpfs", disk, "tmpfs", MS_NOSUID | MS_NODEV, opts)) {
+			nsbox_err("run: cannot mount a tmpfs on %s: %s", disk, strerror(errno));
+			goto undo;
+		}
+	}
 	/* upper/ becomes the mode of the box's "/": 0755, like a root dir */
-	if (c->overlay && (mkdir_in(c->statedir, "upper", 0755) ||
-			   mkdir_in(c->statedir, "work", 0700) ||
+	if (c->overlay && (mkdir_in(c->statedir, "disk/upper", 0755) ||
+			   mkdir_in(c->statedir, "disk/work", 0700) ||
 			   mkdir_in(c->statedir, "merged", 0700)))
 		goto undo;
 	/* root's --user box: its root owns its "/", as the host's root owns the host's */
 	if (c->overlay && geteuid() == 0 && (c->ns & CLONE_NEWUSER)) {
 		char upper[4200];
 
-		snprintf(upper, sizeof(upper), "%s/upper", c->statedir);
+		snprintf(upper, sizeof(upper), "%s/disk/upper", c->statedir);
 		box_step("chown %u:%u %s", c->uid_base, c->gid_base, upper);
 		if (chown(upper, c->uid_base, c->gid_base)) {
 			nsbox_err("run: chown %s: %s", upper, strerror(errno));
@@ -611,7 +673,7 @@ static int prepare(struct box_config *c, struct box_state *s)
 	if (c->detach) {
 		char log[4200];
 
-		snprintf(log, sizeof(log), "%s/log", c->statedir);
+		snprintf(log, sizeof(log), "%s/disk/log", c->statedir);
 		c->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		if (c->logfd < 0) {
 			nsbox_err("run: cannot create %s: %s", log, strerror(errno));
@@ -826,7 +888,7 @@ undo:
 
 int cmd_run(int argc, char **argv)
 {
-	struct box_config c = { .logfd = -1 };
+	struct box_config c = { .logfd = -1, .rootfs_fd = -1, .disk = BOX_DISK_DEFAULT };
 	int notify[2], ret;
 	pid_t pid;
 

@@ -135,3 +135,26 @@ void nsbox_table_help(const struct nsbox_col *cols, size_t ncols)
 		printf("  %c %-12s %s\n", cols[i].dflt ? '*' : ' ', cols[i].name,
 		       cols[i].help);
 }
+
+const char *nsbox_escape(const char *s, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!len)
+		return "";
+	for (; *s && o + 5 < len; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+			buf[o++] = (char)ch;
+			continue;
+		}
+		buf[o++] = '\\';
+		buf[o++] = 'x';
+		buf[o++] = hex[ch >> 4];
+		buf[o++] = hex[ch & 15];
+	}
+	buf[o] = '\0';
+	return buf;
+}

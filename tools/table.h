@@ -57,4 +57,14 @@ int nsbox_table_print(struct nsbox_table *t);
 void nsbox_table_free(struct nsbox_table *t);
 void nsbox_table_help(const struct nsbox_col *cols, size_t ncols);
 
+/*
+ * @s for a terminal: every byte that is not printable ASCII, and '\\'
+ * itself, as \xNN (what libsmartcols does to table cells), so a name
+ * holding ESC or a newline -- a comm, a file name, a cgroup directory
+ * anybody may name -- cannot reach the reader's terminal raw.  JSON
+ * output is not escaped this way: json-c escapes it exactly.  Truncates
+ * to @len; returns @buf.
+ */
+const char *nsbox_escape(const char *s, char *buf, size_t len);
+
 #endif

@@ -44,6 +44,7 @@
 #include "box.h"
 #include "cmds.h"
 #include "err.h"
+#include "table.h"
 #include "genl.h"
 #include "groupfetch.h"
 #include "kind.h"
@@ -215,9 +216,9 @@ static void make_line(struct line *l, const struct group_row *g,
 	l->id = g->v[NSBOX_GROUP_A_ID];
 	/* a box is the cgroup /nsbox/NAME: show NAME */
 	if (kind == NSBOX_KIND_CGROUP2 && g->has[NSBOX_GROUP_A_PATH])
-		snprintf(l->name, sizeof(l->name), "%s",
-			 !strncmp(g->path, box, sizeof(box) - 1) && *under &&
-			 !strchr(under, '/') ? under : g->path);
+		/* a cgroup is a directory anybody with a delegated tree names */
+		nsbox_escape(!strncmp(g->path, box, sizeof(box) - 1) && *under &&
+			     !strchr(under, '/') ? under : g->path, l->name, sizeof(l->name));
 	else
 		snprintf(l->name, sizeof(l->name), "%s:%" PRIu64,
 			 nsbox_kind_name(kind), l->id);

@@ -51,6 +51,10 @@ expect "run --ns bogus: exit 2" 2 "^nsbox: run: invalid --ns 'mnt,bogus'" run --
 expect "run --ns without mnt: exit 2" 2 "^nsbox: run: --ns must include mnt" run --ns pid,net -- true
 expect "run --name with a slash: exit 2" 2 "^nsbox: run: invalid box name 'a/b'" run --name a/b -- true
 expect "run --pids 0: exit 2" 2 "^nsbox: run: invalid --pids '0'" run --pids 0 -- true
-expect "exec of an unknown box: exit 1" 1 "^nsbox: exec: no box named 'nosuchbox'" exec nosuchbox true
+expect "exec of an unknown box: exit 125 (exec's own failure, not a command's status)" 125 "^nsbox: exec: no box named 'nosuchbox'" exec nosuchbox true
+expect "exec with a bad option: exit 125" 125 "^nsbox: exec: unknown option" exec --bogus b true
+expect "run --cap-add with an unknown capability: exit 2" 2 "^nsbox: run: invalid --cap-add 'NET_BOGUS'" run --cap-add NET_BOGUS -- true
+expect "run --cap-drop with an unknown capability: exit 2" 2 "^nsbox: run: invalid --cap-drop 'x'" run --cap-drop x -- true
+expect "run --seccomp-allow with an unknown group: exit 2" 2 "^nsbox: run: invalid --seccomp-allow 'modules': groups mount, ns" run --seccomp-allow modules -- true
 expect "rootfs without DIR: exit 2" 2 "^nsbox: rootfs: " rootfs create
 [ "$fails" = 0 ]

@@ -119,7 +119,7 @@ fi
 # ---- OverlayFS -----------------------------------------------------------------
 nsbox run --rootfs "$R" --name ov --overlay -- sh -c 'echo hi > /newfile && rm /bin/true'
 check "--overlay: writes land in upperdir" \
-	sh -c '[ "$(cat /run/nsbox/ov/upper/newfile)" = hi ] && [ -c /run/nsbox/ov/upper/bin/true ]'
+	sh -c '[ "$(cat /run/nsbox/ov/disk/upper/newfile)" = hi ] && [ -c /run/nsbox/ov/disk/upper/bin/true ]'
 check "--overlay: the rootfs is unchanged" sh -c '[ ! -e "$1/newfile" ] && [ -L "$1/bin/true" ]' _ "$R"
 out=$(nsbox run --rm --rootfs "$R" --overlay -- stat -c %a / 2>&1)
 check "--overlay: the box's / has mode 755 ($out)" test "$out" = 755
@@ -188,7 +188,7 @@ check "run with the stale box's name cleans it up and runs ($err)" \
 # ---- rootless ------------------------------------------------------------------
 "$HELPER" as-user 1000 nsbox run --rootfs "$R" --name rl -d -- sleep 1000 >/dev/null
 rlpid=$("$HELPER" as-user 1000 nsbox ls -J | jq -r '.boxes[] | select(.name == "rl") | .pid')
-rlcmd=$(cut -d' ' -f1 /proc/$rlpid/task/$rlpid/children)
+rlcmd=$(pgrep -P "$rlpid" | head -n 1)
 diag "rootless box: PID 1 $rlpid, command $rlcmd, its uid_map: $(cat /proc/$rlcmd/uid_map)"
 check "rootless: uid 0 inside is the caller (1000) outside" \
 	sh -c 'set -- $(cat /proc/$1/uid_map); [ "$1" = 0 ] && [ "$2" = 1000 ] && [ "$3" = 1 ]' _ "$rlcmd"

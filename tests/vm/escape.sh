@@ -59,7 +59,9 @@ t overmount:/proc/sys overmount /proc/sys
 box_attack() {
 	kind=$1
 	shift
-	"$@" -- sh -c "$ATTACKS" sh "$H" > "/tmp/escape-$kind.out" 2>/dev/null
+	"$@" -- sh -c "$ATTACKS" sh "$H" > "/tmp/escape-$kind.out" 2> "/tmp/escape-$kind.err"
+	# a box that did not even start: say why
+	grep -q "^CapEff:" "/tmp/escape-$kind.out" || diag "$kind: $(cat "/tmp/escape-$kind.err")"
 }
 # expect KIND OP RESULT...: the result of OP in box KIND is one of RESULT
 expect() {
@@ -153,7 +155,7 @@ done
 # ---- who box root is on the host ---------------------------------------------
 nsbox run --rootfs "$R" --user --name esc-user -d -- sleep 1000 >/dev/null
 p1=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-user") | .pid')
-cmd=$(cat "/proc/$p1/task/$p1/children" 2>/dev/null | cut -d' ' -f1)
+cmd=$(pgrep -P "$p1" | head -n 1)
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$cmd/status" 2>/dev/null)
 diag "--user box: PID 1 $p1, command $cmd, host uid $uid, uid_map $(cat /proc/$cmd/uid_map 2>/dev/null)"
 check "--user box started by root: box root is host uid 100000, not 0" test "${uid:-0}" = 100000
@@ -182,11 +184,88 @@ check "--user by root without /etc/subuid: says how to add a range ($rc)" \
 nsbox run --rm --overlay --rootfs "$R" --name esc-ov -- "$H" setuid /planted >/dev/null
 nsbox run --overlay --rootfs "$R" --name esc-ov2 -- "$H" setuid /planted > /tmp/escape-ov.out
 check "--overlay: a setuid file lands in the upper layer ($(cat /tmp/escape-ov.out))" \
-	test -u /run/nsbox/esc-ov2/upper/planted
+	test -u /run/nsbox/esc-ov2/disk/upper/planted
 check "--overlay: host users cannot reach it" \
-	sh -c '! "$1" as-user 1000 test -e /run/nsbox/esc-ov2/upper/planted' _ "$BH"
+	sh -c '! "$1" as-user 1000 test -e /run/nsbox/esc-ov2/disk/upper/planted' _ "$BH"
 check "--overlay: the rootfs is untouched" test ! -e "$R/planted"
 nsbox rm esc-ov2
+
+# ---- a hostile rootfs: mount points that are symlinks to host paths ---------------
+# Until pivot_root, nsbox works as root with the host's files in view: a
+# rootfs whose dev, proc, sys or tmp points outside must not make it mount
+# or create anything there.  It must refuse, and say why.
+mkdir -p /tmp/esc-target
+for d in dev proc sys tmp; do
+	rm -rf /tmp/esc-sym
+	cp -a "$R" /tmp/esc-sym
+	rm -rf "/tmp/esc-sym/$d"
+	ln -s /tmp/esc-target "/tmp/esc-sym/$d"
+	for ov in "" --overlay; do
+		err=$(nsbox run --rm $ov --rootfs /tmp/esc-sym -- true 2>&1); rc=$?
+		check "rootfs with $d -> a host directory${ov:+ ($ov)}: refused ($rc), nothing made there" \
+			sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "is a symlink or not a directory" &&
+				[ -z "$(ls -A /tmp/esc-target)" ]' _ "$rc" "$err"
+	done
+done
+rm -rf /tmp/esc-sym /tmp/esc-target
+
+# ---- terminal safety: names with control characters are printed escaped ----------
+# A comm, an exec'd file name and a cgroup directory are anybody's to name;
+# ESC sequences in them must not reach the reader's terminal, and JSON
+# must still carry them exactly.
+ESC=$(printf '\033')
+evil="x${ESC}[2Jy"
+cp /bin/busybox "/tmp/$evil"
+cg="/sys/fs/cgroup/e${ESC}]0;pwn"
+mkdir -p "$cg"
+nsbox events -k exec -n 1 > /tmp/escape-ev.txt 2>&1 & ev=$!
+i=0
+until nsbox info -J | grep -q '"event_subscribers": *[1-9]' || [ $i -ge 300 ]; do
+	i=$((i + 1)); sleep 0.1	# until the subscription is in, with a deadline
+done
+sh -c 'echo $$ > "$1/cgroup.procs"; exec "$2" true' _ "$cg" "/tmp/$evil"
+i=0
+while kill -0 $ev 2>/dev/null && [ $i -lt 300 ]; do
+	i=$((i + 1)); sleep 0.1	# until events -n 1 has printed it and ended
+done
+kill $ev 2>/dev/null
+diag "events: $(cat /tmp/escape-ev.txt)"
+check "events: an ESC in a comm and a file name is printed as \\x1b" \
+	sh -c '! grep -q "$1" /tmp/escape-ev.txt && grep -qF "comm=x\\x1b[2Jy" /tmp/escape-ev.txt &&
+		grep -qF "filename=/tmp/x\\x1b[2Jy" /tmp/escape-ev.txt' _ "$ESC"
+out=$(nsbox groups --kind cgroup2 -o path 2>&1)
+check "groups: a cgroup named with ESC is printed escaped" \
+	sh -c '! echo "$1" | grep -q "$2" && echo "$1" | grep -qF "/e\\x1b]0;pwn"' _ "$out" "$ESC"
+out=$(nsbox groups --kind cgroup2 -J 2>&1)
+check "groups -J: the same name exactly (JSON escapes it as \\u001b)" \
+	sh -c 'echo "$1" | jq -e --arg p "/e$2]0;pwn" "[.groups[] | select(.path == \$p)] | length == 1" >/dev/null' _ "$out" "$ESC"
+out=$(nsbox top -b -n 1 2>&1)
+check "top: the same cgroup escaped" \
+	sh -c '! echo "$1" | grep -q "$2" && echo "$1" | grep -qF "e\\x1b]0;pwn"' _ "$out" "$ESC"
+rmdir "$cg"
+rm -f "/tmp/$evil"
+
+# ---- bounded state: what a box writes on the host has a size ---------------------
+out=$(nsbox run --rm --overlay --disk 8M --rootfs "$R" -- sh -c 'dd if=/dev/zero of=/big bs=1M count=32 2>&1; echo rc=$?' 2>&1)
+diag "$out"
+check "--overlay --disk 8M: the 9th MiB written to the upper layer fails (No space left)" \
+	sh -c 'echo "$1" | grep -q "No space left on device" && ! echo "$1" | grep -qx "rc=0"' _ "$out"
+nsbox run -d --disk 4M --rootfs "$R" --name esc-log -- yes >/dev/null
+# yes ends when a write fails: the log is full
+i=0
+until nsbox ls -r -n -o name,status | grep -q "^esc-log exited" || [ $i -ge 600 ]; do
+	i=$((i + 1)); sleep 0.1	# polling for the end, with a deadline
+done
+size=$(stat -c %s /run/nsbox/esc-log/disk/log 2>/dev/null)
+diag "log of a detached 'yes' with --disk 4M: $size bytes, $(nsbox ls -r -n -o name,status | grep esc-log)"
+check "-d --disk 4M: the detached log stops at 4 MiB ($size bytes) and the box ends" \
+	sh -c '[ "${1:-0}" -gt 3000000 ] && [ "$1" -le 4194304 ] && nsbox ls -r -n -o name,status | grep -q "^esc-log exited"' _ "$size"
+nsbox rm -f esc-log
+check "rm unmounts the state tmpfs: no /run/nsbox mount left" sh -c '! grep -q " /run/nsbox/" /proc/self/mountinfo'
+mkdir -p "/tmp/esc,upperdir=x"
+err=$(nsbox run --rm --overlay --rootfs "/tmp/esc,upperdir=x" -- true 2>&1); rc=$?
+check "--overlay with a ',' in the rootfs path: refused, no option injection ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "OverlayFS would read as option syntax"' _ "$rc" "$err"
 
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -16,12 +16,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "nltest.h"
+#include "modload.h"
 
 #define USER_SUBS 8
 #define USER_DUMPS 16
@@ -247,6 +249,71 @@ TEST_F_TIMEOUT(slow, a_user_cannot_pin_2000_dumps, 600)
 	ASSERT_EQ(0, hold(&again, 1000, USER_DUMPS, true));
 	EXPECT_EQ(USER_DUMPS, again.t.ok);
 	release(&again);
+}
+
+/*
+ * rmmod + insmod while an unprivileged user subscribes, starts a dump and
+ * closes, without pause: a SUBSCRIBE racing the unload must not leave the
+ * drain work scheduled after the module is gone, and no quota count may
+ * outlive its socket.  NSBOX_USER_RELOAD_N cycles (default 100).
+ */
+TEST_F_TIMEOUT(slow, reload_while_a_user_subscribes_and_dumps, 1800)
+{
+	const char *env = getenv("NSBOX_USER_RELOAD_N");
+	int cycles = env ? atoi(env) : 100, busy = 0;
+	unsigned long *done = mmap(NULL, 2 * sizeof(long), PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct holder h;
+	pid_t user;
+
+	ASSERT_NE(MAP_FAILED, done);
+	if (!is_loaded()) {
+		ASSERT_EQ(0, load());
+	}
+	user = fork();
+	if (user == 0) {
+		if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
+			_exit(2);
+		for (;;) {
+			int fd = nlt_socket(), family = fd < 0 ? -1 : nlt_family(fd, NSBOX_GENL_NAME);
+
+			if (family > 0 && subscribe(fd, family, NULL, 0) == 0)
+				__atomic_fetch_add(&done[0], 1, __ATOMIC_RELAXED);
+			if (fd >= 0)
+				close(fd);
+			fd = nlt_socket();
+			family = fd < 0 ? -1 : nlt_family(fd, NSBOX_GENL_NAME);
+			if (family > 0 && open_dump(fd, family, NULL, 0) == 0)
+				__atomic_fetch_add(&done[1], 1, __ATOMIC_RELAXED);
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	for (int i = 0; i < cycles; i++) {
+		int ret, tries = 0;
+
+		/* an open dump holds a module reference: retry */
+		while ((ret = unload()) == -EWOULDBLOCK || ret == -EBUSY) {
+			busy++;
+			if (++tries > 20000)
+				break;
+			usleep(500);	/* polling the refcount, not synchronising */
+		}
+		ASSERT_EQ(0, ret) TH_LOG("rmmod #%d", i);
+		ASSERT_EQ(0, load()) TH_LOG("insmod #%d", i);
+	}
+	kill(user, SIGKILL);
+	waitpid(user, NULL, 0);
+	TH_LOG("%d reloads; uid 1000 meanwhile subscribed %lu times and opened %lu dumps; rmmod waited for a dump %d times",
+	       cycles, done[0], done[1], busy);
+	/* the race was run: the user's requests reached loaded modules */
+	EXPECT_LT(cycles / 10, (int)done[0]);
+	EXPECT_EQ(0, system("nsbox-dmesg-check"));
+	/* and the counts start from zero: the user gets its 8 again */
+	ASSERT_EQ(0, hold(&h, 1000, USER_SUBS + 1, false));
+	EXPECT_EQ(USER_SUBS, h.t.ok);
+	release(&h);
+	munmap(done, 2 * sizeof(long));
 }
 
 TEST_HARNESS_MAIN
