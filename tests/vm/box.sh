@@ -188,7 +188,7 @@ check "run with the stale box's name cleans it up and runs ($err)" \
 # ---- rootless ------------------------------------------------------------------
 "$HELPER" as-user 1000 nsbox run --rootfs "$R" --name rl -d -- sleep 1000 >/dev/null
 rlpid=$("$HELPER" as-user 1000 nsbox ls -J | jq -r '.boxes[] | select(.name == "rl") | .pid')
-rlcmd=$(pgrep -P "$rlpid" | head -n 1)
+rlcmd=$(first_child "$rlpid")
 diag "rootless box: PID 1 $rlpid, command $rlcmd, its uid_map: $(cat /proc/$rlcmd/uid_map)"
 check "rootless: uid 0 inside is the caller (1000) outside" \
 	sh -c 'set -- $(cat /proc/$1/uid_map); [ "$1" = 0 ] && [ "$2" = 1000 ] && [ "$3" = 1 ]' _ "$rlcmd"

@@ -155,7 +155,7 @@ done
 # ---- who box root is on the host ---------------------------------------------
 nsbox run --rootfs "$R" --user --name esc-user -d -- sleep 1000 >/dev/null
 p1=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-user") | .pid')
-cmd=$(pgrep -P "$p1" | head -n 1)
+cmd=$(first_child "$p1")
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$cmd/status" 2>/dev/null)
 diag "--user box: PID 1 $p1, command $cmd, host uid $uid, uid_map $(cat /proc/$cmd/uid_map 2>/dev/null)"
 check "--user box started by root: box root is host uid 100000, not 0" test "${uid:-0}" = 100000
@@ -218,7 +218,7 @@ evil="x${ESC}[2Jy"
 cp /bin/busybox "/tmp/$evil"
 cg="/sys/fs/cgroup/e${ESC}]0;pwn"
 mkdir -p "$cg"
-nsbox events -k exec -n 1 > /tmp/escape-ev.txt 2>&1 & ev=$!
+nsbox events -k exec -g "cgroup2:$(stat -c %i "$cg")" -n 1 > /tmp/escape-ev.txt 2>&1 & ev=$!
 i=0
 until nsbox info -J | grep -q '"event_subscribers": *[1-9]' || [ $i -ge 300 ]; do
 	i=$((i + 1)); sleep 0.1	# until the subscription is in, with a deadline

@@ -14,3 +14,11 @@ check() {	# check NAME COMMAND...: ok if COMMAND succeeds (returns 1 if not)
 	if "$@"; then ok "$name"; else notok "$name"; return 1; fi
 }
 diag() { echo "$1" | sed 's/^/# /'; }
+# first_child PID: the first child of PID (pgrep -P is not in every busybox)
+first_child() {
+	for d in /proc/[0-9]*; do
+		[ "$(sed 's/.*) //' "$d/stat" 2>/dev/null | cut -d' ' -f2)" = "$1" ] &&
+			{ echo "${d#/proc/}"; return 0; }
+	done
+	return 1
+}
