@@ -163,7 +163,8 @@ static const struct nsbox_viewer *nsbox_viewer(struct sk_buff *skb,
 		return NULL;
 	v->pidns = ns;
 	v->euid = current_euid();
-	v->ptrace = ns_capable_noaudit(ns->user_ns, CAP_SYS_PTRACE);
+	v->fsuid = current_fsuid();
+	v->fsgid = current_fsgid();
 	v->cgroot = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
 	return v;
 }
@@ -196,9 +197,26 @@ static u64 nsbox_nonneg(s64 v)
 	return v < 0 ? 0 : v;
 }
 
+/*
+ * Which groups the caller may see, for the fields that name another
+ * group: all of them for the admin (@all NULL), else those of @all
+ * marked visible.  A non-admin never learns an id outside its view
+ * through PARENT or OWNER -- as NS_GET_PARENT and NS_GET_USERNS refuse
+ * to hand out a namespace above the caller's.
+ */
+struct nsbox_view {
+	const struct nsbox_live *all;
+	unsigned int n;
+};
+
+static bool nsbox_view_has(const struct nsbox_view *view, u8 kind, u64 id)
+{
+	return !view->all || nsbox_live_visible(view->all, view->n, kind, id);
+}
+
 static int nsbox_put_group(struct sk_buff *skb, int attr,
-			   const struct nsbox_group *g,
-			   const struct nsbox_live *l, const char *path)
+			   const struct nsbox_group *g, const struct nsbox_live *l,
+			   const char *path, const struct nsbox_view *view)
 {
 	static const int acc_attr[NSBOX_NR_ACC] = {
 		[NSBOX_ACC_CPU] = NSBOX_GROUP_A_CPU_NS,
@@ -232,9 +250,9 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, g->kind) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, g->id, NSBOX_GROUP_A_PAD) ||
 	    (path && nla_put_string(skb, NSBOX_GROUP_A_PATH, path)) ||
-	    (g->has_parent &&
+	    (g->has_parent && nsbox_view_has(view, g->kind, g->parent) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_PARENT, g->parent, NSBOX_GROUP_A_PAD)) ||
-	    (g->has_owner &&
+	    (g->has_owner && nsbox_view_has(view, NSBOX_KIND_USER, g->owner) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_OWNER, g->owner, NSBOX_GROUP_A_PAD)) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_FIRST_SEEN, g->first_seen,
 			      NSBOX_GROUP_A_PAD) ||
@@ -275,8 +293,10 @@ cancel:
  */
 static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct genl_info *info, struct nsbox_live *batch,
-			     unsigned int n, char *pathbuf, bool filter)
+			     unsigned int n, char *pathbuf, const struct nsbox_view *view)
 {
+	bool filter = view->all;
+
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -305,7 +325,7 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			genl_dump_check_consistent(cb, hdr);
 		rcu_read_lock();
 		g = nsbox_group_find(batch[i].kind, batch[i].id);
-		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, &batch[i], path) : 0;
+		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, &batch[i], path, view) : 0;
 		rcu_read_unlock();
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
@@ -322,30 +342,52 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 
 static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nsbox_live set[3] = { }, *one = NULL;
 	const struct nsbox_viewer *viewer;
-	struct nsbox_live one = { };
+	struct nsbox_view view = { };
+	struct nsbox_group *g;
 	struct nsbox_viewer v;
+	unsigned int n = 1, i;
 	struct sk_buff *msg;
 	char *pathbuf;
-	bool found;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_KIND) ||
 	    GENL_REQ_ATTR_CHECK(info, NSBOX_A_ID))
 		return -EINVAL;
-	one.kind = nla_get_u8(info->attrs[NSBOX_A_KIND]);
-	one.id = nla_get_u64(info->attrs[NSBOX_A_ID]);
+	set[0].kind = nla_get_u8(info->attrs[NSBOX_A_KIND]);
+	set[0].id = nla_get_u64(info->attrs[NSBOX_A_ID]);
+	/* the group, and the groups its PARENT and OWNER name (visibility) */
 	rcu_read_lock();
-	found = nsbox_group_find(one.kind, one.id);
+	g = nsbox_group_find(set[0].kind, set[0].id);
+	if (g && g->has_parent) {
+		set[n].kind = g->kind;
+		set[n++].id = g->parent;
+	}
+	if (g && g->has_owner) {
+		set[n].kind = NSBOX_KIND_USER;
+		set[n++].id = g->owner;
+	}
 	rcu_read_unlock();
 	viewer = nsbox_viewer(skb, &v);
-	if (found)
-		nsbox_walk_live(&one, 1, NULL, viewer);
+	if (g) {
+		struct nsbox_live key = set[0];
+
+		nsbox_live_sort(set, n);
+		nsbox_walk_live(set, n, NULL, viewer);
+		for (i = 0; i < n; i++)
+			if (set[i].kind == key.kind && set[i].id == key.id)
+				one = &set[i];
+	}
 	/* a group the caller may not see does not exist for it */
-	if (!found || (viewer && !one.visible)) {
+	if (!one || (viewer && !one->visible)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
 				    "nsbox: no such group (kind and id)");
 		return -ENOENT;
+	}
+	if (viewer) {
+		view.all = set;
+		view.n = n;
 	}
 
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
@@ -355,7 +397,7 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	ret = nsbox_emit_groups(msg, NULL, info, &one, 1, pathbuf, false);
+	ret = nsbox_emit_groups(msg, NULL, info, one, 1, pathbuf, &view);
 	kfree(pathbuf);
 	if (ret != 1) {
 		nlmsg_free(msg);
@@ -384,6 +426,7 @@ enum {
 
 static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct nsbox_view view = { };
 	struct nsbox_live *snap;
 	unsigned int n, pos;
 	char *pathbuf;
@@ -424,9 +467,12 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 	if (pos >= n)
 		return 0;	/* done */
 
+	if (cb->args[NSBOX_DA_FILTER]) {
+		view.all = snap;
+		view.n = n;
+	}
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	sent = nsbox_emit_groups(skb, cb, NULL, snap + pos, n - pos, pathbuf,
-				 cb->args[NSBOX_DA_FILTER]);
+	sent = nsbox_emit_groups(skb, cb, NULL, snap + pos, n - pos, pathbuf, &view);
 	kfree(pathbuf);
 	cb->args[NSBOX_DA_POS] = pos + sent;
 	if (!sent)

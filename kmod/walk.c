@@ -19,10 +19,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bsearch.h>
+#include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/pid_namespace.h>
 #include <linux/mm.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -61,13 +63,44 @@ static bool nsbox_cgroup_below(const void *cgrp, struct cgroup *root)
 }
 
 /* Caller holds rcu_read_lock(). */
+/*
+ * __ptrace_may_access() for PTRACE_MODE_READ_FSCREDS, the check behind
+ * /proc/PID/ns, less the LSM hook: the caller (current) matches all
+ * three of the task's uids and gids, or has CAP_SYS_PTRACE over the
+ * task's user namespace; and a task that is not dumpable (setuid, or it
+ * said so) also needs CAP_SYS_PTRACE over its memory's user namespace.
+ * Under rcu_read_lock(); takes task_lock() for the mm.
+ */
+static bool nsbox_may_ptrace(struct task_struct *t, const struct nsbox_viewer *v)
+{
+	const struct cred *tc = __task_cred(t);
+	struct mm_struct *mm;
+	bool ok;
+
+	if (same_thread_group(t, current))
+		return true;
+	ok = (uid_eq(v->fsuid, tc->euid) && uid_eq(v->fsuid, tc->suid) &&
+	      uid_eq(v->fsuid, tc->uid) && gid_eq(v->fsgid, tc->egid) &&
+	      gid_eq(v->fsgid, tc->sgid) && gid_eq(v->fsgid, tc->gid)) ||
+	     ns_capable_noaudit(tc->user_ns, CAP_SYS_PTRACE);
+	if (!ok)
+		return false;
+	task_lock(t);
+	mm = t->mm;
+	if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
+	    !ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE))
+		ok = false;
+	task_unlock(t);
+	return ok;
+}
+
 bool nsbox_task_visible(struct task_struct *t, const struct nsbox_viewer *v)
 {
 	if (!v)
 		return true;
 	if (!pid_nr_ns(task_pid(t), v->pidns))
 		return false;
-	return v->ptrace || uid_eq(__task_cred(t)->euid, v->euid);
+	return nsbox_may_ptrace(t, v);
 }
 
 static int nsbox_live_cmp(const void *key, const void *elt)
@@ -79,6 +112,30 @@ static int nsbox_live_cmp(const void *key, const void *elt)
 	if (a->id != b->id)
 		return a->id < b->id ? -1 : 1;
 	return 0;
+}
+
+/* Sort @b by (kind, id), as nsbox_walk_live() and bsearch() want it. */
+void nsbox_live_sort(struct nsbox_live *b, unsigned int n)
+{
+	sort(b, n, sizeof(*b), nsbox_live_cmp, NULL);
+}
+
+/**
+ * nsbox_live_visible() - is (@kind, @id) a group of @b the viewer may see?
+ * @b: groups sorted by (kind, id), their visible flags set by a walk
+ * @n: entries in @b
+ * @kind: enum nsbox_kind
+ * @id: group id
+ *
+ * For the fields that name another group (a namespace's parent or
+ * owner): an id outside the caller's view is not sent to it.
+ */
+bool nsbox_live_visible(const struct nsbox_live *b, unsigned int n, u8 kind, u64 id)
+{
+	struct nsbox_live key = { .kind = kind, .id = id };
+	const struct nsbox_live *e = bsearch(&key, b, n, sizeof(*b), nsbox_live_cmp);
+
+	return e && e->visible;
 }
 
 /*

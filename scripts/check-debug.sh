@@ -38,6 +38,9 @@ export NSBOX_FUZZ_N=${NSBOX_FUZZ_N:-20000}
 export NSBOX_CHURN_N=${NSBOX_CHURN_N:-400}
 export NSBOX_EVENTS_FORKS=${NSBOX_EVENTS_FORKS:-500}
 export NSBOX_RELOAD_N=${NSBOX_RELOAD_N:-100}
+# reloads while an unprivileged user subscribes and dumps (quota_test):
+# 500 took 514 s here, 200 keep the lane in CI's budget
+export NSBOX_USER_RELOAD_N=${NSBOX_USER_RELOAD_N:-200}
 export NSBOX_FAULT_LOAD_STRIDE=${NSBOX_FAULT_LOAD_STRIDE:-1}
 # how long a shell test waits for something it can see happen (top.sh:
 # nsbox top answering a key or Ctrl-C).  Late in the suite this kernel

@@ -15,6 +15,9 @@
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
+ *   box_helper creds MODE       (as root) become uid 1000 and sleep:
+ *                               plain, saved0 (saved uid stays 0, as in a
+ *                               setuid program) or nodump (not dumpable)
  */
 #include <errno.h>
 #include <grp.h>
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -161,6 +165,19 @@ int main(int argc, char **argv)
 				waitpid(c, NULL, 0);
 		}
 		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "creds")) {
+		int saved = !strcmp(argv[2], "saved0") ? 0 : 1000;
+
+		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
+		    setresuid(1000, 1000, saved)) {
+			perror("creds");
+			return 2;
+		}
+		/* changing ids made us not dumpable; plain and saved0 undo that */
+		prctl(PR_SET_DUMPABLE, strcmp(argv[2], "nodump") ? 1 : 0);
+		for (;;)
+			pause();
 	}
 	fprintf(stderr, "usage: see the comment in box_helper.c\n");
 	return 2;

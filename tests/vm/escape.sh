@@ -19,7 +19,7 @@ R=/tmp/escape-rootfs
 echo "TAP version 13"
 
 nsbox rootfs create --add "$H" "$R" >/dev/null 2>&1
-chmod 755 /tmp "$R"
+chmod 755 "$R"
 check "the lab VM gives root subordinate ids (/etc/subuid, /etc/subgid)" \
 	sh -c 'grep -qx "root:100000:65536" /etc/subuid && grep -qx "root:100000:65536" /etc/subgid'
 
@@ -244,6 +244,32 @@ check "top: the same cgroup escaped" \
 	sh -c '! echo "$1" | grep -q "$2" && echo "$1" | grep -qF "e\\x1b]0;pwn"' _ "$out" "$ESC"
 rmdir "$cg"
 rm -f "/tmp/$evil"
+
+# ---- visibility: the module shows a caller what /proc's ptrace rule would ---------
+"$BH" creds plain & vplain=$!
+"$BH" creds saved0 & vsaved=$!
+"$BH" creds nodump & vnodump=$!
+i=0
+until [ "$(awk '/^Uid:/ { print $2 $3 $4 }' /proc/$vnodump/status /proc/$vsaved/status /proc/$vplain/status 2>/dev/null | sort -u)" = "$(printf '100010001000\n100010000')" ] || [ $i -ge 300 ]; do
+	i=$((i + 1)); sleep 0.05	# until all three have changed their ids
+done
+pids=$("$BH" as-user 1000 nsbox ps -J | jq -r '.tasks[].pid' | tr '\n' ' ')
+diag "uid 1000 sees: $pids (plain $vplain, saved uid 0 $vsaved, not dumpable $vnodump)"
+check "uid 1000 sees its own plain process" sh -c 'echo " $1" | grep -q " $2 "' _ "$pids" "$vplain"
+check "uid 1000 does not see a process whose saved uid is 0 (setuid)" \
+	sh -c '! echo " $1" | grep -q " $2 "' _ "$pids" "$vsaved"
+check "uid 1000 does not see its own process that is not dumpable" \
+	sh -c '! echo " $1" | grep -q " $2 "' _ "$pids" "$vnodump"
+kill $vplain $vsaved $vnodump
+# fields naming another group: never one the caller cannot see
+nsbox rootfs create --add /usr/local/bin/nsbox "$R" >/dev/null 2>&1
+out=$(nsbox run --rm --user --rootfs "$R" -- nsbox groups -J 2>&1)
+hostpid=$(stat -L -c %i /proc/1/ns/pid)
+hostuser=$(stat -L -c %i /proc/1/ns/user)
+diag "in a --user box: $(echo "$out" | jq -c '[.groups[] | select(.kind == "pid" or .kind == "user") | [.kind, .id, .parent, .owner]]' 2>&1)"
+check "--user box: no parent or owner field names a group it cannot see (the host's pid $hostpid, user $hostuser)" \
+	sh -c 'echo "$1" | jq -e "[.groups[].id] as \$ids | all(.groups[]; ((.parent // null) as \$p | \$p == null or (\$ids | index(\$p) != null)) and ((.owner // null) as \$o | \$o == null or (\$ids | index(\$o) != null)))" >/dev/null &&
+		! echo "$1" | grep -Eq "\"(parent|owner)\": *($2|$3)[,}]"' _ "$out" "$hostpid" "$hostuser"
 
 # ---- bounded state: what a box writes on the host has a size ---------------------
 out=$(nsbox run --rm --overlay --disk 8M --rootfs "$R" -- sh -c 'dd if=/dev/zero of=/big bs=1M count=32 2>&1; echo rc=$?' 2>&1)
