@@ -44,6 +44,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/user_namespace.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
@@ -76,8 +77,8 @@ struct nsbox_sub {
 	u32 portid;
 	u32 types;
 	bool admin;		/* CAP_SYS_ADMIN: everything, init pids */
-	bool ns_admin;		/* CAP_SYS_PTRACE over its pid namespace */
-	kuid_t euid;
+	const struct cred *cred;	/* the subscriber's, for the ptrace rule */
+	kuid_t euid;		/* quota.c counts per effective uid */
 	struct pid_namespace *pidns;
 	u64 lost;		/* not delivered, not yet reported */
 };
@@ -114,6 +115,7 @@ struct nsbox_event *nsbox_event_begin(int type, struct task_struct *t,
 				      const struct nsbox_idents *ids,
 				      unsigned long *flags)
 {
+	const struct cred *cred;
 	struct nsbox_ring *ring;
 	struct nsbox_event *ev;
 	int k;
@@ -133,7 +135,14 @@ struct nsbox_event *nsbox_event_begin(int type, struct task_struct *t,
 	ev->time = ktime_get_ns();
 	ev->pid = get_pid(task_pid(t));
 	ev->tgid = get_pid(task_tgid(t));
-	ev->euid = __task_cred(t)->euid;
+	cred = __task_cred(t);
+	ev->uid = cred->uid;
+	ev->euid = cred->euid;
+	ev->suid = cred->suid;
+	ev->gid = cred->gid;
+	ev->egid = cred->egid;
+	ev->sgid = cred->sgid;
+	ev->userns = get_user_ns(cred->user_ns);	/* a refcount: no lock */
 	strscpy_pad(ev->comm, t->comm, sizeof(ev->comm));
 	for (k = 0; k < NSBOX_KIND_COUNT; k++)
 		ev->ids[k] = ids->k[k].id;
@@ -226,16 +235,48 @@ fail:
 	return NULL;
 }
 
-/* May subscriber @s see @ev? */
+/*
+ * Does @cred hold @cap over @ns?  The capability rule of cap_capable()
+ * (security/commoncap.c), for credentials that are not current's: the
+ * drain runs in a kworker, long after the subscriber's own request.  The
+ * LSM hooks are not consulted, as nsbox_may_ptrace() in walk.c.
+ */
+static bool nsbox_cred_capable(const struct cred *cred, struct user_namespace *ns, int cap)
+{
+	for (;;) {
+		if (ns == cred->user_ns)
+			return cap_raised(cred->cap_effective, cap);
+		if (ns->level <= cred->user_ns->level)
+			return false;
+		/* the owner of a child namespace has every capability in it */
+		if (ns->parent == cred->user_ns && uid_eq(ns->owner, cred->euid))
+			return true;
+		ns = ns->parent;
+	}
+}
+
+/*
+ * May subscriber @s see @ev?  The rule for groups and tasks (walk.c,
+ * /proc's ptrace rule): a task with a pid in its pid namespace, whose
+ * three uids and gids are its fs ids, or over whose user namespace it
+ * has CAP_SYS_PTRACE.  (Whether the task was dumpable is not recorded
+ * with the event: the hooks may not take the task's lock to read it.)
+ */
 static bool nsbox_sub_sees(const struct nsbox_sub *s, const struct nsbox_event *ev)
 {
+	const struct cred *c = s->cred;
+
 	if (!(s->types & BIT(ev->type)))
 		return false;
 	if (s->admin || ev->type == NSBOX_EVENT_LOST)
 		return true;
 	if (!pid_nr_ns(ev->pid, s->pidns))
 		return false;
-	return s->ns_admin || uid_eq(ev->euid, s->euid);
+	if (uid_eq(c->fsuid, ev->uid) && uid_eq(c->fsuid, ev->euid) &&
+	    uid_eq(c->fsuid, ev->suid) && gid_eq(c->fsgid, ev->gid) &&
+	    gid_eq(c->fsgid, ev->egid) && gid_eq(c->fsgid, ev->sgid))
+		return true;
+	return ev->userns && nsbox_cred_capable(c, ev->userns, CAP_SYS_PTRACE);
 }
 
 static void nsbox_sub_free(struct nsbox_sub *s)
@@ -247,6 +288,7 @@ static void nsbox_sub_free(struct nsbox_sub *s)
 	else
 		nsbox_quota_uncharge(&nsbox_subs_quota, s->euid);
 	put_pid_ns(s->pidns);
+	put_cred(s->cred);
 	put_net(s->net);
 	kfree(s);
 }
@@ -356,6 +398,7 @@ static void nsbox_event_release(struct nsbox_event *ev)
 	put_pid(ev->pid);
 	put_pid(ev->tgid);
 	put_pid(ev->ppid);
+	put_user_ns(ev->userns);
 }
 
 /*
@@ -479,7 +522,7 @@ int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
 	s->portid = portid;
 	s->types = types;
 	s->admin = admin;
-	s->ns_admin = ns_capable(pidns->user_ns, CAP_SYS_PTRACE);
+	s->cred = get_current_cred();
 	s->euid = current_euid();
 	s->pidns = get_pid_ns(pidns);
 	if (admin)

@@ -278,7 +278,9 @@ struct nsbox_event {
 	struct pid *pid;	/* the task (referenced) */
 	struct pid *tgid;	/* its process (referenced) */
 	struct pid *ppid;	/* FORK: the creating process (referenced) */
-	kuid_t euid;
+	kuid_t uid, euid, suid;	/* the task's, for the ptrace rule (events.c) */
+	kgid_t gid, egid, sgid;
+	struct user_namespace *userns;	/* the task's (referenced) */
 	char comm[TASK_COMM_LEN];
 	u64 ids[NSBOX_KIND_COUNT];
 	u64 old[NSBOX_KIND_COUNT];

@@ -260,7 +260,23 @@ check "uid 1000 does not see a process whose saved uid is 0 (setuid)" \
 	sh -c '! echo " $1" | grep -q " $2 "' _ "$pids" "$vsaved"
 check "uid 1000 does not see its own process that is not dumpable" \
 	sh -c '! echo " $1" | grep -q " $2 "' _ "$pids" "$vnodump"
-kill $vplain $vsaved $vnodump
+# events: the same rule (the drain checks it with the subscriber's creds)
+"$BH" as-user 1000 nsbox events -J -k exit > /tmp/escape-ev1000.json 2>&1 & evu=$!
+i=0
+until [ "$(nsbox info -J | jq '.event_subscribers')" -ge 1 ] 2>/dev/null || [ $i -ge 300 ]; do
+	i=$((i + 1)); sleep 0.05	# until uid 1000's subscription is in
+done
+kill $vsaved
+wait $vsaved 2>/dev/null
+kill $vplain
+i=0
+until grep -q "\"pid\": *$vplain[,}]" /tmp/escape-ev1000.json || [ $i -ge 300 ]; do
+	i=$((i + 1)); sleep 0.05	# until the plain process's exit has come (it follows)
+done
+kill $evu $vnodump
+diag "uid 1000's events: $(jq -c '[.type, .pid]' /tmp/escape-ev1000.json 2>/dev/null | tr '\n' ' ')"
+check "events: uid 1000 gets its plain process's exit, not the one with saved uid 0" \
+	sh -c 'grep -q "\"pid\": *$1[,}]" /tmp/escape-ev1000.json && ! grep -q "\"pid\": *$2[,}]" /tmp/escape-ev1000.json' _ "$vplain" "$vsaved"
 # fields naming another group: never one the caller cannot see
 nsbox rootfs create --add /usr/local/bin/nsbox "$R" >/dev/null 2>&1
 out=$(nsbox run --rm --user --rootfs "$R" -- nsbox groups -J 2>&1)
