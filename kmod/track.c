@@ -398,9 +398,14 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 				ok = false;
 				continue;
 			}
-			nsbox_group_leave(g, leader);
+			/*
+			 * Count the exit before the task leaves: whoever sees
+			 * the threads fall to 0 then sees every exit (the
+			 * decrement in nsbox_group_leave() is fully ordered).
+			 */
 			atomic64_inc(&g->cnt[NSBOX_CNT_EXITS]);
 			nsbox_acc_add(g, v, 1);
+			nsbox_group_leave(g, leader);
 		}
 		if (nsbox_events_wanted()) {
 			struct nsbox_event *ev;

@@ -20,6 +20,8 @@ mkdir -p "$LOGDIR"
 START=$(date +%s)
 
 scripts/linux-source.sh >/dev/null
+# no binary of a test that was deleted may still run
+rm -rf build/tests/vm
 make -s -C tools && make -s -C tests || exit 1
 KDIR=$(scripts/debug-kernel.sh "${NSBOX_DEBUG_SERIES:-6.1}") || exit 1
 echo "check-debug: debug kernel tree $KDIR"
@@ -109,11 +111,13 @@ if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
 	failed=1
 fi
 passed=$((passed - skipped))
+# This kernel is built for the suite (fault injection, CFS bandwidth...):
+# whatever skips here was not tested anywhere, so a skip is a failure.
+if [ "$skipped" != 0 ]; then
+	grep -E '^ok [0-9]+.*# (SKIP|skip)' "$LOG" | sed 's/^/# skipped, counted as failed: /'
+	failed=$((failed + skipped))
+fi
 echo
 echo "######## check-debug summary ($(( $(date +%s) - START )) s, kernel $(make -s -C "$KDIR" kernelrelease))"
-if [ "$skipped" != 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
+echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

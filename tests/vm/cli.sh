@@ -48,7 +48,7 @@ check "ps -J: every task has exactly the documented fields" \
 	sh -c 'nsbox ps -J | jq -e --argjson w "$1" "[.tasks[] | keys == \$w] | all and length > 10" >/dev/null' _ "$want_t"
 unshare -n -u sleep 30 &
 bg=$!
-while [ "$(readlink /proc/$bg/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do sleep 0.1; done
+until_ok sh -c '[ "$(readlink /proc/$1/ns/net)" != "$(readlink /proc/self/ns/net)" ]' _ "$bg"
 lsns_net=$(lsns -n -r -t net -o NS | sort -u | tr '\n' ' ')
 nsbox_net=$(nsbox groups -J --kind net | jq -r '.groups[] | select(.procs > 0) | .id' | sort -u | tr '\n' ' ')
 echo "# lsns net: $lsns_net"
@@ -62,7 +62,10 @@ check "ps net:ID lists exactly the task in it" \
 kill $bg; wait $bg 2>/dev/null
 check "groups --kind bogus: exit 2 with the list of kinds" \
 	sh -c 'nsbox groups --kind bogus 2>&1; [ $? = 2 ]' 
-check "verify at a quiet moment: exit 0, no mismatches" sh -c 'nsbox verify | grep -q " 0 mismatches"'
+out=$(nsbox verify -J); rc=$?
+diag "verify: exit $rc, $(echo "$out" | jq -c 'del(.mismatched)' 2>&1)"
+check "verify at a quiet moment: exit 0, no mismatch, no task missing, tasks walked" \
+	sh -c '[ "$1" = 0 ] && echo "$2" | jq -e ".mismatches == 0 and .missing == 0 and .tasks > 10 and .groups > 10" >/dev/null' _ "$rc" "$out"
 check "verify as an unprivileged user: exit 4 (permission)" \
 	sh -c 'su -s /bin/sh nobody -c "nsbox verify" 2>/dev/null; [ $? = 4 ]'
 

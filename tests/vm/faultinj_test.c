@@ -202,6 +202,8 @@ static int answers(int family)
 
 TEST_F_TIMEOUT(fault, every_allocation_of_every_command, 1200)
 {
+	int total_errors = 0;
+
 	for (size_t r = 0; r < sizeof(reqs) / sizeof(reqs[0]); r++) {
 		int injected = 0, errors = 0, nth;
 		bool done = false;
@@ -242,7 +244,12 @@ TEST_F_TIMEOUT(fault, every_allocation_of_every_command, 1200)
 		EXPECT_TRUE(done) TH_LOG("%s: still allocating after %d", reqs[r].name, nth);
 		TH_LOG("%-26s %3d allocations failed one at a time, %3d gave an error",
 		       reqs[r].name, injected, errors);
+		total_errors += errors;
+		/* a sweep that injected nothing proved nothing: every request allocates */
+		EXPECT_LT(0, injected) TH_LOG("%s: no fault was injected", reqs[r].name);
 	}
+	/* and some of those failures must have reached the caller as errors */
+	EXPECT_LT(0, total_errors) TH_LOG("no failed allocation reached a caller as an error");
 	/* the counts are still exact and nothing holds the module */
 	{
 		uint64_t tasks, mismatches, missing;
@@ -327,6 +334,9 @@ TEST_F_TIMEOUT(fault, every_allocation_of_module_load, 1800)
 		nth += r == 0 ? 1 : stride;
 	}
 	EXPECT_EQ(1, r);
+	/* faults were injected, and some loads refused: the sweep did something */
+	EXPECT_LT(0, tried);
+	EXPECT_LT(0, refused);
 	if (!is_loaded())	/* the fill-in ended on a refused load */
 		ASSERT_EQ(0, load());
 	TH_LOG("module load: about %d allocations; %d of them failed one at a time (stride %d), %d loads refused",

@@ -673,6 +673,13 @@ TEST_F(groups, task_dump_has_every_task_once)
 	EXPECT_GE(1, in_proc);	/* the ls-like race: at most our own short-lived helpers */
 }
 
+/*
+ * A task of its own: new uts, net and ipc namespaces, in a cgroup of its
+ * own.  The dump, filtered by its uts namespace, must list it and only it,
+ * with every namespace id /proc/PID/ns gives and its cgroup's path and
+ * inode -- none of which the test's own task (init namespaces, root
+ * cgroup) would share, so a module that answered the defaults would fail.
+ */
 TEST_F(groups, task_dump_matches_proc)
 {
 	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
@@ -682,13 +689,36 @@ TEST_F(groups, task_dump_matches_proc)
 		{ "ipc", NSBOX_TASK_A_IPCNS }, { "user", NSBOX_TASK_A_USERNS },
 		{ "cgroup", NSBOX_TASK_A_CGROUPNS }, { "time", NSBOX_TASK_A_TIMENS },
 	};
-	uint8_t kind = NSBOX_KIND_PID;
-	uint64_t id = ns_id(getpid(), "pid");
+	const char *cg = "/sys/fs/cgroup/nsbox_test_td";
+	uint8_t kind = NSBOX_KIND_UTS;
 	struct nlattr *task, *a;
-	char cgpath[512];
-	int found = 0;
+	int found = 0, tasks = 0, ready[2];
+	char cgpath[512], c;
+	pid_t child;
+	uint64_t id;
 
-	/* Filter by our pid namespace: we are in it. */
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	ASSERT_EQ(0, pipe(ready));
+	child = fork();
+	if (child == 0) {
+		char pid[32];
+		int fd = open("/sys/fs/cgroup/nsbox_test_td/cgroup.procs", O_WRONLY);
+
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (fd < 0 || write(fd, pid, strlen(pid)) < 0 ||
+		    unshare(CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWIPC))
+			_exit(2);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	id = ns_id(child, "uts");
+	ASSERT_NE(ns_id(getpid(), "uts"), id);
+
 	nlt_init(msg, self->family, NSBOX_CMD_GET_TASK, NLM_F_DUMP);
 	nlt_put(msg, NSBOX_A_KIND, &kind, 1);
 	nlt_put(msg, NSBOX_A_ID, &id, 8);
@@ -716,31 +746,37 @@ TEST_F(groups, task_dump_matches_proc)
 				task = (struct nlattr *)nlt_msg_attr(nlh, NSBOX_A_TASK);
 				if (!task)
 					continue;
+				tasks++;
 				d = NLA_DATA(task);
 				len = NLA_PAYLOAD(task);
 				a = nlt_find(d, len, NSBOX_TASK_A_TID);
-				if (!a || *(int *)NLA_DATA(a) != getpid())
+				if (!a || *(int *)NLA_DATA(a) != child)
 					continue;
 				found = 1;
 				a = nlt_find(d, len, NSBOX_TASK_A_PID);
-				EXPECT_EQ(getpid(), *(int *)NLA_DATA(a));
+				EXPECT_EQ(child, *(int *)NLA_DATA(a));
 				a = nlt_find(d, len, NSBOX_TASK_A_PPID);
-				EXPECT_EQ(getppid(), *(int *)NLA_DATA(a));
+				EXPECT_EQ(getpid(), *(int *)NLA_DATA(a));
 				for (size_t i = 0; i < sizeof(nss) / sizeof(nss[0]); i++) {
 					a = nlt_find(d, len, nss[i].attr);
 					ASSERT_NE(NULL, a);
-					EXPECT_EQ(ns_id(getpid(), nss[i].ns), *(uint32_t *)NLA_DATA(a))
+					EXPECT_EQ(ns_id(child, nss[i].ns), *(uint32_t *)NLA_DATA(a))
 						TH_LOG("%s", nss[i].ns);
 				}
 				a = nlt_find(d, len, NSBOX_TASK_A_CGROUP_PATH);
 				ASSERT_NE(NULL, a);
+				EXPECT_STREQ("/nsbox_test_td", (char *)NLA_DATA(a));
 				snprintf(cgpath, sizeof(cgpath), "/sys/fs/cgroup%s", (char *)NLA_DATA(a));
 				a = nlt_find(d, len, NSBOX_TASK_A_CGROUP);
-				EXPECT_EQ(dir_ino(cgpath), *(uint64_t *)NLA_DATA(a));
+				EXPECT_EQ(dir_ino(cg), *(uint64_t *)NLA_DATA(a));
 			}
 		}
 	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	rmdir(cg);
 	EXPECT_TRUE(found);
+	EXPECT_EQ(1, tasks) TH_LOG("the filter by its uts namespace lists it alone");
 }
 
 TEST_F_TIMEOUT(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces, 900)
@@ -844,6 +880,14 @@ TEST_F(groups, reset_zeroes_counters_and_needs_admin)
 	}
 	waitpid(pid, &status, 0);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* before: the host's uts namespace has forked (our child above) */
+	ASSERT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_UTS, id, &g));
+	ASSERT_LT(0, g.v[NSBOX_GROUP_A_FORKS]) TH_LOG("a reset of zeros would prove nothing");
+	TH_LOG("before RESET: forks %llu, cpu_ns %llu",
+	       (unsigned long long)g.v[NSBOX_GROUP_A_FORKS],
+	       (unsigned long long)g.v[NSBOX_GROUP_A_CPU_NS]);
+	ASSERT_LT(1000000000ULL, g.v[NSBOX_GROUP_A_CPU_NS]);
 
 	nlt_init(msg, self->family, NSBOX_CMD_RESET, 0);
 	nlt_put(msg, NSBOX_A_KIND, &kind, 1);

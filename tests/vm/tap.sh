@@ -14,6 +14,21 @@ check() {	# check NAME COMMAND...: ok if COMMAND succeeds (returns 1 if not)
 	if "$@"; then ok "$name"; else notok "$name"; return 1; fi
 }
 diag() { echo "$1" | sed 's/^/# /'; }
+# until_ok CMD...: run CMD until it succeeds, every 0.1 s, for at most
+# NSBOX_WAIT_S seconds (default 30): waiting for something the test can
+# see happen, with a deadline -- never a sleep standing in for it.  Says
+# what it waited for when the deadline passes.
+until_ok() {
+	end=$(( $(date +%s) + ${NSBOX_WAIT_S:-30} ))
+	while :; do
+		"$@" && return 0
+		if [ "$(date +%s)" -ge "$end" ]; then
+			diag "gave up after ${NSBOX_WAIT_S:-30} s waiting for: $*"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
 # first_child PID: the first child of PID (pgrep -P is not in every busybox)
 first_child() {
 	for d in /proc/[0-9]*; do

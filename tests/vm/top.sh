@@ -9,14 +9,6 @@
 # count of tries: on the debug kernel one try (tmux, awk) takes a second
 # or more, and 300 tries took 7 minutes.  The deadline only bounds a
 # failure: a passing wait ends as soon as COMMAND succeeds.
-until_ok() {
-	end=$(( $(date +%s) + ${NSBOX_WAIT_S:-30} ))
-	while :; do
-		"$@" && return 0
-		[ "$(date +%s)" -lt "$end" ] || return 1
-		sleep 0.1
-	done
-}
 
 R=/tmp/toprfs
 HDR='^nsbox top - [0-9][0-9]:[0-9][0-9]:[0-9][0-9] - [0-9]* groups'
@@ -171,7 +163,7 @@ else
 fi
 
 nsbox rm -f busy idle >/dev/null 2>&1
-check "boxes removed" sh -c '! nsbox ls -n -o name 2>/dev/null | grep -q "busy\|idle"'
+check "boxes removed" sh -c 'l=$(nsbox ls -n -o name) && ! echo "$l" | grep -q "busy\|idle"'
 
 echo "1..$n"
 [ "$fails" = 0 ]
