@@ -206,6 +206,7 @@ static pid_t start_command(const struct box_config *c)
 void box_init(const struct box_config *c)
 {
 	sigset_t all;
+	bool verbose;
 	pid_t child;
 
 	sigfillset(&all);
@@ -223,7 +224,11 @@ void box_init(const struct box_config *c)
 	/* Not dumpable: the box's processes cannot open /proc/1/fd or mem. */
 	prctl(PR_SET_DUMPABLE, 0);
 	/* PID 1 needs no privilege from here on: waiting and kill(child). */
+	box_step("# PID 1: every capability dropped, no_new_privs, the same seccomp filter");
+	verbose = box_verbose;
+	box_verbose = false;
 	box_sec_apply(0, 0);
+	box_verbose = verbose;
 
 	/* The command runs: its exec closed its copy of the error pipe. */
 	close(box_errfd);
