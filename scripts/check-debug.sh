@@ -118,6 +118,9 @@ if [ "$skipped" != 0 ]; then
 	failed=$((failed + skipped))
 fi
 echo
+echo "######## checks per test file"
+awk -v part="vm debug" -f scripts/tap-files.awk "$LOG"
+echo
 echo "######## check-debug summary ($(( $(date +%s) - START )) s, kernel $(make -s -C "$KDIR" kernelrelease))"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -27,6 +27,7 @@ PASSED=0
 FAILED=0
 SKIPPED=0
 FAILED_NAMES=()
+PARTS=()
 START=$(date +%s)
 
 # count LOG PART: add the TAP results in LOG to the totals.
@@ -53,6 +54,7 @@ part() {
 	echo "######## $name"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	PARTS+=("$name	$log")
 	if [ "$rc" != 0 ] && ! grep -qE '^not ok [0-9]+' "$log"; then
 		echo "not ok 1 - $name (exit status $rc)" | tee -a "$log"
 	fi
@@ -150,6 +152,11 @@ if [ -z "${NSBOX_CHECK_QUICK:-}" ]; then
 	done
 fi
 
+echo
+echo "######## checks per part and test file"
+for entry in "${PARTS[@]}"; do
+	awk -v part="${entry%%	*}" -f scripts/tap-files.awk "${entry#*	}"
+done
 echo
 echo "######## summary ($(( $(date +%s) - START )) s, kernels: ${KVERS[*]})"
 for n in "${FAILED_NAMES[@]}"; do
