@@ -90,9 +90,9 @@ check "killed by SIGTERM: exit status 143" test $? = 143
 # (the outer shell is no subreaper).  Once the sleep has ended, PID 1 must
 # have reaped it: no zombie, and the orphan's parent was 1.
 out=$(nsbox run --rm --rootfs "$R" -- sh -c '
-	sh -c "sleep 0.3 & echo \$!" > /tmp/orphan; o=$(cat /tmp/orphan)
-	echo "ppid=$(sed "s/.*) //" /proc/$o/stat | cut -d" " -f2)"
-	i=0; while [ -e /proc/$o ] && ! grep -q "^State:.*Z" /proc/$o/status && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
+	sh -c "sleep 2 & echo \$!" > /tmp/orphan; o=$(cat /tmp/orphan)
+	echo "ppid=$(sed "s/.*) //" /proc/$o/stat 2>/dev/null | cut -d" " -f2)"
+	i=0; while [ -e /proc/$o ] && ! grep -q "^State:.*Z" /proc/$o/status 2>/dev/null && [ $i -lt 300 ]; do i=$((i + 1)); sleep 0.1; done
 	i=0; while [ -e /proc/$o ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 	echo "zombies=$(ps -o stat | grep -c "^Z")"' 2>&1)
 check "PID 1 reaps orphans: the orphan's parent was PID 1, and no zombie is left ($(echo $out))" \
