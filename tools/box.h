@@ -54,6 +54,9 @@ int box_parse_cpus(const char *s, uint64_t *quota_us);
 /* "mnt,pid,net" -> CLONE_NEW* flags; "all"; "none". */
 int box_parse_ns(const char *s, int *flags);
 bool box_name_valid(const char *name);
+/* @one(item, @arg) for each item of a comma-separated @list, until one
+ * returns non-zero (that is the result); -ENOMEM if @list cannot be copied. */
+int box_each_item(const char *list, int (*one)(const char *item, void *arg), void *arg);
 /* ids a root --user box maps: 65536, as podman and LXC give a container */
 #define BOX_SUBID_COUNT 65536
 int box_subid_range(const char *file, uid_t uid, uint32_t *base, uint32_t *count);

@@ -122,35 +122,53 @@ static const struct {
 	{ "time", CLONE_NEWTIME },
 };
 
-int box_parse_ns(const char *s, int *flags)
+int box_each_item(const char *list, int (*one)(const char *item, void *arg), void *arg)
 {
-	_cleanup_free_ char *copy = strdup(s);
+	_cleanup_free_ char *copy = strdup(list);
 	char *tok, *save = NULL;
-	int f = 0;
+	int ret;
 
 	if (!copy)
 		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		ret = one(tok, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int ns_item(const char *tok, void *arg)
+{
+	int *f = arg;
+	size_t i;
+
+	if (!strcmp(tok, "all")) {
+		for (i = 0; i < ARRAY_SIZE(ns_names); i++)
+			*f |= ns_names[i].flag;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(ns_names); i++)
+		if (!strcmp(tok, ns_names[i].name))
+			break;
+	if (i == ARRAY_SIZE(ns_names))
+		return -EINVAL;
+	*f |= ns_names[i].flag;
+	return 0;
+}
+
+int box_parse_ns(const char *s, int *flags)
+{
+	int f = 0, ret;
+
 	if (!strcmp(s, "none")) {
 		*flags = 0;
 		return 0;
 	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		size_t i;
-
-		if (!strcmp(tok, "all")) {
-			for (i = 0; i < ARRAY_SIZE(ns_names); i++)
-				f |= ns_names[i].flag;
-			continue;
-		}
-		for (i = 0; i < ARRAY_SIZE(ns_names); i++)
-			if (!strcmp(tok, ns_names[i].name))
-				break;
-		if (i == ARRAY_SIZE(ns_names))
-			return -EINVAL;
-		f |= ns_names[i].flag;
-	}
-	*flags = f;
-	return 0;
+	ret = box_each_item(s, ns_item, &f);
+	if (!ret)
+		*flags = f;
+	return ret;
 }
 
 const char *box_ns_name(int flag)

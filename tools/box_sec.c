@@ -90,26 +90,27 @@ int box_cap_from_name(const char *name)
 	return capng_name_to_capability(low);
 }
 
+static int cap_item(const char *t, void *arg)
+{
+	uint64_t *mask = arg;
+	int cap;
+
+	if (!strcasecmp(t, "all")) {
+		*mask |= ~0ULL;
+		return 0;
+	}
+	cap = box_cap_from_name(t);
+	if (cap < 0 || cap > 63)
+		return -EINVAL;
+	*mask |= 1ULL << cap;
+	return 0;
+}
+
 int box_parse_caps(const char *list, uint64_t *mask)
 {
-	char buf[1024], *save = NULL;
-
-	if (strlen(list) >= sizeof(buf))
+	if (strlen(list) >= 1024)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int cap;
-
-		if (!strcasecmp(t, "all")) {
-			*mask |= ~0ULL;
-			continue;
-		}
-		cap = box_cap_from_name(t);
-		if (cap < 0 || cap > 63)
-			return -EINVAL;
-		*mask |= 1ULL << cap;
-	}
-	return 0;
+	return box_each_item(list, cap_item, mask);
 }
 
 const char *box_cap_name(int cap)
@@ -249,24 +250,24 @@ static const char *const denied_syscalls[] = {
 	"fanotify_init", "kcmp", "personality", "modify_ldt",
 };
 
+static int allow_item(const char *t, void *arg)
+{
+	unsigned int *mask = arg;
+
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+		if (!strcmp(t, groups[i].group)) {
+			*mask |= groups[i].bit;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 int box_parse_allow(const char *list, unsigned int *mask)
 {
-	char buf[256], *save = NULL;
-
-	if (strlen(list) >= sizeof(buf))
+	if (strlen(list) >= 256)
 		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(groups); i++)
-			if (!strcmp(t, groups[i].group))
-				break;
-		if (i == ARRAY_SIZE(groups))
-			return -EINVAL;
-		*mask |= groups[i].bit;
-	}
-	return 0;
+	return box_each_item(list, allow_item, mask);
 }
 
 const char *box_allow_groups(void)

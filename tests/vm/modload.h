@@ -66,4 +66,21 @@ static inline int unload_wait(unsigned int ms)
 	return ret;
 }
 
+/*
+ * rmmod during a stress: retry while something holds the module (a dump in
+ * flight), polling every 0.5 ms for up to 10 s; *@busy counts the refusals.
+ */
+static inline int unload_retry(int *busy)
+{
+	int ret, tries = 0;
+
+	while ((ret = unload()) == -EWOULDBLOCK || ret == -EBUSY) {
+		(*busy)++;
+		if (++tries > 20000)
+			break;
+		usleep(500);	/* polling the refcount, not synchronising */
+	}
+	return ret;
+}
+
 #endif

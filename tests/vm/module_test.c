@@ -218,16 +218,8 @@ TEST_F_TIMEOUT(stress, reload_during_a_fork_storm_with_dumps_in_flight, 1800)
 	storm = start_fork_storm();
 	dumper = start_dumper();
 	for (i = 0; i < cycles; i++) {
-		int ret, tries = 0;
-
 		/* rmmod is refused while a dump holds the module: retry */
-		while ((ret = unload()) == -EWOULDBLOCK || ret == -EBUSY) {
-			busy++;
-			if (++tries > 20000)
-				break;
-			usleep(500);	/* polling the refcount, not synchronising */
-		}
-		ASSERT_EQ(0, ret) TH_LOG("rmmod #%d", i);
+		ASSERT_EQ(0, unload_retry(&busy)) TH_LOG("rmmod #%d", i);
 		ASSERT_EQ(0, load()) TH_LOG("insmod #%d", i);
 		ASSERT_TRUE(answers());
 	}

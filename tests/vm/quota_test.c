@@ -290,16 +290,8 @@ TEST_F_TIMEOUT(slow, reload_while_a_user_subscribes_and_dumps, 1800)
 		}
 	}
 	for (int i = 0; i < cycles; i++) {
-		int ret, tries = 0;
-
 		/* an open dump holds a module reference: retry */
-		while ((ret = unload()) == -EWOULDBLOCK || ret == -EBUSY) {
-			busy++;
-			if (++tries > 20000)
-				break;
-			usleep(500);	/* polling the refcount, not synchronising */
-		}
-		ASSERT_EQ(0, ret) TH_LOG("rmmod #%d", i);
+		ASSERT_EQ(0, unload_retry(&busy)) TH_LOG("rmmod #%d", i);
 		ASSERT_EQ(0, load()) TH_LOG("insmod #%d", i);
 	}
 	kill(user, SIGKILL);
