@@ -205,6 +205,7 @@ void nsbox_groups_clear_live(void)
 				continue;
 			atomic_set(&g->threads, 0);
 			atomic_set(&g->procs, 0);
+			atomic_set(&g->found, 0);
 		}
 	}
 	rcu_read_unlock();
@@ -216,7 +217,8 @@ void nsbox_groups_clear_live(void)
  * @live: the live tasks' current enum nsbox_acc values in this group
  *
  * acc is moved down by its current total, so the group reads 0 now and
- * counts up from here; increments racing with the reset are kept.
+ * counts up from here; increments racing with the reset are kept.  The
+ * tasks here now become @found, the base VERIFY counts the flow from.
  */
 void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
 {
@@ -224,6 +226,7 @@ void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
 
 	for (i = 0; i < NSBOX_NR_CNT; i++)
 		atomic64_set(&g->cnt[i], 0);
+	atomic_set(&g->found, max(atomic_read(&g->threads), 0));
 	for (i = 0; i < NSBOX_NR_ACC; i++)
 		atomic64_sub(atomic64_read(&g->acc[i]) + live[i], &g->acc[i]);
 }

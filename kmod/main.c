@@ -41,6 +41,9 @@ static int __init nsbox_init(void)
 	pr_info("loaded, version %s, genl family \"%s\", ABI %d, %u hooks\n",
 		NSBOX_VERSION, NSBOX_GENL_NAME, NSBOX_ABI_VERSION,
 		nsbox_hooks_count());
+#ifdef NSBOX_TEST_KNOBS
+	pr_warn("TEST BUILD: the test_skew parameter changes counts on purpose; not for real accounting\n");
+#endif
 	return 0;
 
 err_netlink:

@@ -192,6 +192,23 @@ static u64 nsbox_load100(unsigned long load)
 	return LOAD_INT(load) * 100 + LOAD_FRAC(load);
 }
 
+/* The attribute of each enum nsbox_acc value. */
+static const u16 nsbox_acc_attr[NSBOX_NR_ACC] = {
+	[NSBOX_ACC_CPU] = NSBOX_GROUP_A_CPU_NS,
+	[NSBOX_ACC_UTIME] = NSBOX_GROUP_A_UTIME_NS,
+	[NSBOX_ACC_STIME] = NSBOX_GROUP_A_STIME_NS,
+	[NSBOX_ACC_NVCSW] = NSBOX_GROUP_A_NVCSW,
+	[NSBOX_ACC_NIVCSW] = NSBOX_GROUP_A_NIVCSW,
+	[NSBOX_ACC_MINFLT] = NSBOX_GROUP_A_MINFLT,
+	[NSBOX_ACC_MAJFLT] = NSBOX_GROUP_A_MAJFLT,
+	[NSBOX_ACC_RCHAR] = NSBOX_GROUP_A_RCHAR,
+	[NSBOX_ACC_WCHAR] = NSBOX_GROUP_A_WCHAR,
+	[NSBOX_ACC_READ_BYTES] = NSBOX_GROUP_A_READ_BYTES,
+	[NSBOX_ACC_WRITE_BYTES] = NSBOX_GROUP_A_WRITE_BYTES,
+	[NSBOX_ACC_SYSCR] = NSBOX_GROUP_A_SYSCR,
+	[NSBOX_ACC_SYSCW] = NSBOX_GROUP_A_SYSCW,
+};
+
 static u64 nsbox_nonneg(s64 v)
 {
 	return v < 0 ? 0 : v;
@@ -218,21 +235,6 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 			   const struct nsbox_group *g, const struct nsbox_live *l,
 			   const char *path, const struct nsbox_view *view)
 {
-	static const int acc_attr[NSBOX_NR_ACC] = {
-		[NSBOX_ACC_CPU] = NSBOX_GROUP_A_CPU_NS,
-		[NSBOX_ACC_UTIME] = NSBOX_GROUP_A_UTIME_NS,
-		[NSBOX_ACC_STIME] = NSBOX_GROUP_A_STIME_NS,
-		[NSBOX_ACC_NVCSW] = NSBOX_GROUP_A_NVCSW,
-		[NSBOX_ACC_NIVCSW] = NSBOX_GROUP_A_NIVCSW,
-		[NSBOX_ACC_MINFLT] = NSBOX_GROUP_A_MINFLT,
-		[NSBOX_ACC_MAJFLT] = NSBOX_GROUP_A_MAJFLT,
-		[NSBOX_ACC_RCHAR] = NSBOX_GROUP_A_RCHAR,
-		[NSBOX_ACC_WCHAR] = NSBOX_GROUP_A_WCHAR,
-		[NSBOX_ACC_READ_BYTES] = NSBOX_GROUP_A_READ_BYTES,
-		[NSBOX_ACC_WRITE_BYTES] = NSBOX_GROUP_A_WRITE_BYTES,
-		[NSBOX_ACC_SYSCR] = NSBOX_GROUP_A_SYSCR,
-		[NSBOX_ACC_SYSCW] = NSBOX_GROUP_A_SYSCW,
-	};
 	static const int cnt_attr[NSBOX_NR_CNT] = {
 		[NSBOX_CNT_FORKS] = NSBOX_GROUP_A_FORKS,
 		[NSBOX_CNT_EXECS] = NSBOX_GROUP_A_EXECS,
@@ -268,7 +270,7 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 				      NSBOX_GROUP_A_PAD))
 			goto cancel;
 	for (i = 0; i < NSBOX_NR_ACC; i++)
-		if (nla_put_u64_64bit(skb, acc_attr[i],
+		if (nla_put_u64_64bit(skb, nsbox_acc_attr[i],
 				      nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]),
 				      NSBOX_GROUP_A_PAD))
 			goto cancel;
@@ -684,8 +686,13 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * One failed VERIFY check: @l is the group as the walk found it; @field
+ * is 0 for a check of several fields.
+ */
 static int nsbox_put_mismatch(struct sk_buff *skb, const struct nsbox_live *l,
-			      int procs, int threads)
+			      const struct nsbox_group *g, u8 check, u16 field,
+			      s64 have, s64 want)
 {
 	struct nlattr *nest = nla_nest_start(skb, NSBOX_A_MISMATCH);
 
@@ -693,14 +700,18 @@ static int nsbox_put_mismatch(struct sk_buff *skb, const struct nsbox_live *l,
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, l->kind) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, l->id, NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_PROCS, nsbox_nonneg(procs),
-			      NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_THREADS, nsbox_nonneg(threads),
-			      NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_PROCS,
+			      nsbox_nonneg(atomic_read(&g->procs)), NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_THREADS,
+			      nsbox_nonneg(atomic_read(&g->threads)), NSBOX_GROUP_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_PROCS, l->walk_procs,
 			      NSBOX_GROUP_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_THREADS, l->walk_threads,
-			      NSBOX_GROUP_A_PAD)) {
+			      NSBOX_GROUP_A_PAD) ||
+	    nla_put_u8(skb, NSBOX_GROUP_A_VERIFY_CHECK, check) ||
+	    (field && nla_put_u16(skb, NSBOX_GROUP_A_VERIFY_FIELD, field)) ||
+	    nla_put_s64(skb, NSBOX_GROUP_A_VERIFY_HAVE, have, NSBOX_GROUP_A_PAD) ||
+	    nla_put_s64(skb, NSBOX_GROUP_A_VERIFY_WANT, want, NSBOX_GROUP_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -708,12 +719,54 @@ static int nsbox_put_mismatch(struct sk_buff *skb, const struct nsbox_live *l,
 	return 0;
 }
 
+struct nsbox_verify {
+	struct sk_buff *msg;
+	u64 mismatches;
+	bool full;
+};
+
+static void nsbox_verify_check(struct nsbox_verify *vr, const struct nsbox_live *l,
+			       const struct nsbox_group *g, u8 check, u16 field,
+			       s64 have, s64 want)
+{
+	if (have == want || (check == NSBOX_VERIFY_NEGATIVE && have >= 0))
+		return;
+	vr->mismatches++;
+	if (!vr->full && nsbox_put_mismatch(vr->msg, l, g, check, field, have, want))
+		vr->full = true;
+}
+
+/*
+ * The checks of one group (enum nsbox_verify_check): the live counts
+ * against the walk, the event counters' balance against the walk, and
+ * every cumulative total against 0.  Caller holds rcu_read_lock().
+ */
+static void nsbox_verify_group(struct nsbox_verify *vr, const struct nsbox_live *l,
+			       const struct nsbox_group *g)
+{
+	s64 flow;
+	int i;
+
+	nsbox_verify_check(vr, l, g, NSBOX_VERIFY_PROCS, NSBOX_GROUP_A_PROCS,
+			   atomic_read(&g->procs), l->walk_procs);
+	nsbox_verify_check(vr, l, g, NSBOX_VERIFY_THREADS, NSBOX_GROUP_A_THREADS,
+			   atomic_read(&g->threads), l->walk_threads);
+	flow = atomic_read(&g->found) +
+	       atomic64_read(&g->cnt[NSBOX_CNT_FORKS]) +
+	       atomic64_read(&g->cnt[NSBOX_CNT_MOVED_IN]) -
+	       atomic64_read(&g->cnt[NSBOX_CNT_EXITS]) -
+	       atomic64_read(&g->cnt[NSBOX_CNT_MOVED_OUT]);
+	nsbox_verify_check(vr, l, g, NSBOX_VERIFY_FLOW, 0, flow, l->walk_threads);
+	for (i = 0; i < NSBOX_NR_ACC; i++)
+		nsbox_verify_check(vr, l, g, NSBOX_VERIFY_NEGATIVE, nsbox_acc_attr[i],
+				   atomic64_read(&g->acc[i]) + l->acc[i], 0);
+}
+
 static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
 {
-	u64 tasks = 0, missing, mismatches = 0;
+	struct nsbox_verify vr = { };
+	u64 tasks = 0, missing;
 	struct nsbox_live *batch;
-	struct sk_buff *msg;
-	bool full = false;
 	unsigned int n, i;
 	void *hdr;
 
@@ -724,40 +777,35 @@ static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	missing = nsbox_walk_live(batch, n, &tasks, NULL);
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg) {
+	vr.msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!vr.msg) {
 		kvfree(batch);
 		return -ENOMEM;
 	}
-	hdr = genlmsg_put_reply(msg, info, &nsbox_family, 0, NSBOX_CMD_VERIFY);
-	if (!hdr)
+	hdr = genlmsg_put_reply(vr.msg, info, &nsbox_family, 0, NSBOX_CMD_VERIFY);
+	if (!hdr) {
+		kvfree(batch);
 		goto toobig;
+	}
 	rcu_read_lock();
 	for (i = 0; i < n; i++) {
 		struct nsbox_group *g = nsbox_group_find(batch[i].kind, batch[i].id);
-		int procs, threads;
 
-		if (!g)
-			continue;
-		procs = atomic_read(&g->procs);
-		threads = atomic_read(&g->threads);
-		if (procs == batch[i].walk_procs && threads == batch[i].walk_threads)
-			continue;
-		mismatches++;
-		if (!full && nsbox_put_mismatch(msg, &batch[i], procs, threads))
-			full = true;
+		if (g && !nsbox_group_dead(g))
+			nsbox_verify_group(&vr, &batch[i], g);
 	}
 	rcu_read_unlock();
 	kvfree(batch);
-	if (nla_put_u64_64bit(msg, NSBOX_A_VERIFY_TASKS, tasks, NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(msg, NSBOX_A_VERIFY_GROUPS, n, NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(msg, NSBOX_A_VERIFY_MISMATCHES, mismatches, NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(msg, NSBOX_A_VERIFY_MISSING, missing, NSBOX_A_PAD))
+	if (nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_TASKS, tasks, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_GROUPS, n, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_MISMATCHES, vr.mismatches,
+			      NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_MISSING, missing, NSBOX_A_PAD))
 		goto toobig;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	genlmsg_end(vr.msg, hdr);
+	return genlmsg_reply(vr.msg, info);
 toobig:
-	nlmsg_free(msg);
+	nlmsg_free(vr.msg);
 	return -EMSGSIZE;
 }
 

@@ -150,6 +150,9 @@ struct nsbox_idents {
  *	new namespace, which then gets a group of its own
  * @threads: live tasks; NSBOX_GROUP_DEAD once evicted
  * @procs: live processes (thread-group leaders)
+ * @found: tasks counted in by the start-up walk, or here at the last
+ *	RESET; so that, at a quiet moment, threads = found + forks +
+ *	moved_in - exits - moved_out (VERIFY checks it)
  * @cnt: event counters, enum nsbox_cnt
  * @acc: enum nsbox_acc values of tasks that left (minus, for tasks that
  *	joined, their values at that moment), so that acc + the live tasks'
@@ -171,6 +174,7 @@ struct nsbox_group {
 	bool retired;
 	atomic_t threads;
 	atomic_t procs;
+	atomic_t found;
 	atomic64_t cnt[NSBOX_NR_CNT];
 	atomic64_t acc[NSBOX_NR_ACC];
 	unsigned long load[3];

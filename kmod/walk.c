@@ -10,7 +10,7 @@
  *    I/O of tasks still running, resident memory, and which tasks are
  *    runnable for the load average (nsbox_walk_live);
  *  - for VERIFY, which recounts procs and threads from scratch and
- *    compares (nsbox_walk_live as well).
+ *    checks the counters against them (nsbox_walk_live as well).
  *
  * A walk runs under rcu_read_lock() and takes each task's task_lock() in
  * turn (it protects ->nsproxy and ->mm); it never sleeps.  Walks run in
@@ -47,8 +47,13 @@ int nsbox_walk_count(void)
 
 		task_lock(t);
 		if (nsbox_task_counted(t) && nsbox_task_idents(t, &ids)) {
-			for (k = 0; k < NSBOX_KIND_COUNT; k++)
-				nsbox_group_join(k, &ids.k[k], leader);
+			for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+				struct nsbox_group *g;
+
+				g = nsbox_group_join(k, &ids.k[k], leader);
+				if (g)
+					atomic_inc(&g->found);
+			}
 		}
 		task_unlock(t);
 	}

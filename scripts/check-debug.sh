@@ -101,11 +101,16 @@ LOG=$LOGDIR/vm.log
 # write can go on to corrupt memory and hang the guest until the timeout.
 # loglevel=5: the report's allocation and free stacks are printed at the
 # default level (4), which the lab VM's quiet console leaves out.
-scripts/vm.sh --kdir "$KDIR" --append "no5lvl kasan.fault=panic loglevel=5" --mem 2048 --timeout 4800 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
+DEBUG_VM=(--kdir "$KDIR" --append "no5lvl kasan.fault=panic loglevel=5" --mem 2048)
+scripts/vm.sh "${DEBUG_VM[@]}" --timeout 4800 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
-passed=$(grep -cE '^ok [0-9]+' "$LOG" || true)
-skipped=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' "$LOG" || true)
-failed=$(grep -cE '^not ok [0-9]+' "$LOG" || true)
+# The harness on this kernel: without a KASAN report ending the run, every
+# "no KASAN report" above would mean nothing (two more boots, ~1 min each).
+HLOG=$LOGDIR/harness.log
+tests/host/vm_harness.sh --debug "${DEBUG_VM[@]}" --timeout 900 2>&1 | tee "$HLOG"
+passed=$(cat "$LOG" "$HLOG" | grep -cE '^ok [0-9]+' || true)
+skipped=$(cat "$LOG" "$HLOG" | grep -cE '^ok [0-9]+.*# (SKIP|skip)' || true)
+failed=$(cat "$LOG" "$HLOG" | grep -cE '^not ok [0-9]+' || true)
 if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
 	echo "not ok - debug-kernel VM run (vm.sh exit $rc: 123 crash, 124 timeout, 125 kernel report)"
 	failed=1
@@ -120,6 +125,7 @@ fi
 echo
 echo "######## checks per test file"
 awk -v part="vm debug" -f scripts/tap-files.awk "$LOG"
+awk -v part="vm harness debug" -f scripts/tap-files.awk "$HLOG"
 echo
 echo "######## check-debug summary ($(( $(date +%s) - START )) s, kernel $(make -s -C "$KDIR" kernelrelease))"
 echo "$passed passed, $failed failed"

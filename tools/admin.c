@@ -3,9 +3,10 @@
  * nsbox verify / nsbox reset - the module's admin commands (root only).
  *
  * verify: the module walks every task, recounts procs and threads per
- * group and compares with the counts its hooks keep.  At a quiet moment
- * they must agree; a mismatch is a bug (or a task that changed during
- * the walk).  Exit status 1 if anything differs.
+ * group and checks the counters its hooks keep against them (procs,
+ * threads, the flow of forks, exits and moves, no negative total).  At
+ * a quiet moment every check holds; a failed one is a bug (or a task
+ * that changed during the walk).  Exit status 1 if any check fails.
  * reset: zero the cumulative counters, of every group or of one.
  */
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "cmds.h"
 #include "err.h"
 #include "genl.h"
+#include "groupfetch.h"
 #include "kind.h"
 #include "util.h"
 
@@ -34,6 +36,13 @@ static uint64_t get_u64(struct nlattr *a)
 {
 	return a && nla_len(a) == 8 ? nla_get_u64(a) : 0;
 }
+
+static const char *const verify_checks[] = {
+	[NSBOX_VERIFY_PROCS] = "procs",
+	[NSBOX_VERIFY_THREADS] = "threads",
+	[NSBOX_VERIFY_FLOW] = "flow",
+	[NSBOX_VERIFY_NEGATIVE] = "negative",
+};
 
 static int on_verify(struct nl_msg *msg, void *arg)
 {
@@ -50,15 +59,32 @@ static int on_verify(struct nl_msg *msg, void *arg)
 	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlmsg_hdr(msg)), 0),
 			  genlmsg_attrlen(nlmsg_data(nlmsg_hdr(msg)), 0), rem) {
 		struct nlattr *g[NSBOX_GROUP_A_MAX + 1];
+		unsigned int check;
 		json_object *o;
 
 		if (nla_type(pos) != NSBOX_A_MISMATCH ||
 		    nla_parse_nested(g, NSBOX_GROUP_A_MAX, pos, NULL) < 0)
 			continue;
+		/* a module older than ABI 4 compares procs and threads only */
+		check = g[NSBOX_GROUP_A_VERIFY_CHECK] ? nla_get_u8(g[NSBOX_GROUP_A_VERIFY_CHECK])
+						      : NSBOX_VERIFY_THREADS;
 		o = json_object_new_object();
 		json_object_object_add(o, "kind", json_object_new_string(
 			nsbox_kind_name(g[NSBOX_GROUP_A_KIND] ? nla_get_u8(g[NSBOX_GROUP_A_KIND]) : -1)));
 		json_object_object_add(o, "id", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_ID])));
+		json_object_object_add(o, "check", json_object_new_string(
+			check < ARRAY_SIZE(verify_checks) ? verify_checks[check] : "?"));
+		json_object_object_add(o, "field", json_object_new_string(
+			g[NSBOX_GROUP_A_VERIFY_FIELD]
+				? nsbox_group_attr_name(nla_get_u16(g[NSBOX_GROUP_A_VERIFY_FIELD]))
+				: check == NSBOX_VERIFY_FLOW ? "found+forks+moved_in-exits-moved_out"
+				: "threads"));
+		json_object_object_add(o, "have", json_object_new_int64(
+			g[NSBOX_GROUP_A_VERIFY_HAVE] ? (int64_t)nla_get_u64(g[NSBOX_GROUP_A_VERIFY_HAVE])
+						     : (int64_t)get_u64(g[NSBOX_GROUP_A_THREADS])));
+		json_object_object_add(o, "want", json_object_new_int64(
+			g[NSBOX_GROUP_A_VERIFY_WANT] ? (int64_t)nla_get_u64(g[NSBOX_GROUP_A_VERIFY_WANT])
+						     : (int64_t)get_u64(g[NSBOX_GROUP_A_WALK_THREADS])));
 		json_object_object_add(o, "procs", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_PROCS])));
 		json_object_object_add(o, "threads", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_THREADS])));
 		json_object_object_add(o, "walk_procs", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_WALK_PROCS])));
@@ -82,8 +108,16 @@ int cmd_verify(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: nsbox verify [-J]\n\n"
 			       "Ask the module to recount procs and threads of every group by\n"
-			       "walking all tasks, and compare with its incremental counts.\n"
-			       "Needs root.  Exit status 1 if any group differs.\n");
+			       "walking all tasks, and check its incremental counters against\n"
+			       "them:\n"
+			       "  procs, threads  the live counts equal what the walk found\n"
+			       "  flow            tasks found at load (or at the last reset)\n"
+			       "                  + forks + moved_in - exits - moved_out\n"
+			       "                  equals the tasks the walk found\n"
+			       "  negative        no cumulative total (cpu_ns ... syscw) is\n"
+			       "                  below 0\n"
+			       "Needs root.  Exit status 1 if any check fails; a task that\n"
+			       "changes during the walk can make one fail once.\n");
 			return NSBOX_EXIT_OK;
 		} else {
 			return nsbox_usage_err("verify", "unexpected argument '%s'", argv[i]);
@@ -111,12 +145,12 @@ int cmd_verify(int argc, char **argv)
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 		json_object_put(o);
 	} else {
-		printf("walked %" PRIu64 " tasks, compared %" PRIu64 " groups: %" PRIu64
+		printf("walked %" PRIu64 " tasks, checked %" PRIu64 " groups: %" PRIu64
 		       " mismatches, %" PRIu64 " tasks in groups not in the table\n",
 		       r.tasks, r.groups, r.mismatches, r.missing);
 		for (size_t i = 0; i < json_object_array_length(r.list); i++) {
 			json_object *o = json_object_array_get_idx(r.list, i), *v;
-			const char *keys[] = { "kind", "id", "procs", "walk_procs", "threads", "walk_threads" };
+			const char *keys[] = { "kind", "id", "check", "field", "have", "want" };
 
 			for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
 				json_object_object_get_ex(o, keys[k], &v);
@@ -124,6 +158,9 @@ int cmd_verify(int argc, char **argv)
 			}
 			putchar('\n');
 		}
+		if (r.mismatches > json_object_array_length(r.list))
+			printf("  (%zu of %" PRIu64 " listed: the rest did not fit in one reply)\n",
+			       json_object_array_length(r.list), r.mismatches);
 		json_object_put(r.list);
 	}
 	return r.mismatches || r.missing ? NSBOX_EXIT_FAIL : NSBOX_EXIT_OK;

@@ -28,4 +28,7 @@ struct group_row {
 int fetch_groups(struct nsbox_nl *nl, int kind, const uint64_t *id,
 		 struct group_row **rows, size_t *n);
 
+/* The column name of a group attribute (enum nsbox_group_attr), or "?". */
+const char *nsbox_group_attr_name(int attr);
+
 #endif

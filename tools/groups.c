@@ -55,6 +55,14 @@ static const struct nsbox_col columns[] = {
 
 #define NCOLS ARRAY_SIZE(columns)
 
+const char *nsbox_group_attr_name(int attr)
+{
+	for (size_t i = 0; i < NCOLS; i++)
+		if (columns[i].attr == attr)
+			return columns[i].name;
+	return "?";
+}
+
 static const char *group_cell(const void *r, int col, char *buf, size_t len)
 {
 	const struct group_row *row = r;

@@ -84,7 +84,8 @@ static void usage(FILE *out)
 		"                     address in 10.88.0.0/16; root only)\n"
 		"  --cap-add LIST     keep these capabilities too (e.g. NET_ADMIN; the\n"
 		"                     default set is Docker's, less MKNOD)\n"
-		"  --cap-drop LIST    drop these capabilities (ALL: none at all)\n"
+		"  --cap-drop LIST    drop these capabilities (ALL: none at all); the\n"
+		"                     drops apply first, then the adds\n"
 		"  --seccomp-allow G  allow a denied group of system calls: mount, ns,\n"
 		"                     keyring, perf, bpf, io_uring, userfaultfd\n"
 		"  -e, --env K=V      set an environment variable (repeatable)\n"
@@ -310,7 +311,8 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 	}
 	if (user || geteuid() != 0)
 		c->ns |= CLONE_NEWUSER;
-	c->caps = (box_caps_default() | cap_add) & ~cap_drop;
+	/* as Docker does it: drops first, then adds (--cap-drop ALL --cap-add X = X) */
+	c->caps = (box_caps_default() & ~cap_drop) | cap_add;
 	for (int cap = 0; cap < 64; cap++)
 		if ((cap_add & ~box_caps_default() & (1ULL << cap)) && box_cap_dangerous(cap))
 			nsbox_err("warning: --cap-add %s gives root in the box power over the "

@@ -59,6 +59,16 @@ after=$(wc -l < /proc/self/mountinfo)
 check "a mount made inside ($out) is invisible outside ($before = $after mounts)" \
 	sh -c '[ "$1" = 1 ] && [ "$2" = "$3" ] && ! grep -q " inner " /proc/self/mountinfo' _ "$out" "$before" "$after"
 
+# --cap-add and --cap-drop as Docker applies them: drops first, then adds,
+# so "--cap-drop ALL --cap-add X" leaves exactly X
+capeff() { nsbox run --rm --rootfs "$R" "$@" -- sh -c 'grep "^CapEff:" /proc/self/status' 2>/dev/null | tr -d '\t'; }
+out=$(capeff --cap-drop ALL --cap-add NET_RAW)
+check "--cap-drop ALL --cap-add NET_RAW: NET_RAW alone ($out)" test "$out" = "CapEff:0000000000002000"
+out=$(capeff --cap-drop CHOWN)
+check "--cap-drop CHOWN: the default set less CHOWN ($out)" test "$out" = "CapEff:00000000a00425fa"
+out=$(capeff --cap-add NET_ADMIN --cap-drop NET_ADMIN)
+check "--cap-add NET_ADMIN --cap-drop NET_ADMIN: the add wins, as in Docker ($out)" test "$out" = "CapEff:00000000a00435fb"
+
 out=$(nsbox run --rm --rootfs "$R" -- "$HELPER" escape /etc/nsbox-modules 2>&1)
 check "a chroot escape from inside stays inside ($out)" test "$out" = contained
 

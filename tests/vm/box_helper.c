@@ -15,6 +15,7 @@
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
+ *   box_helper forks-print N    the same, printing "PARENT CHILD" pids
  *   box_helper creds MODE       (as root) become uid 1000 and sleep:
  *                               plain, saved0 (saved uid stays 0, as in a
  *                               setuid program) or nodump (not dumpable)
@@ -153,16 +154,19 @@ int main(int argc, char **argv)
 			memset(p, 1, 1 << 20);
 		}
 	}
-	if (argc == 3 && !strcmp(argv[1], "forks-exit")) {
-		int n = atoi(argv[2]);
+	if (argc == 3 && (!strcmp(argv[1], "forks-exit") || !strcmp(argv[1], "forks-print"))) {
+		int n = atoi(argv[2]), print = !strcmp(argv[1], "forks-print");
 
 		for (int i = 0; i < n; i++) {
 			pid_t c = fork();
 
 			if (c == 0)
 				_exit(0);
-			if (c > 0)
+			if (c > 0) {
+				if (print)
+					printf("%d %d\n", (int)getpid(), (int)c);
 				waitpid(c, NULL, 0);
+			}
 		}
 		return 0;
 	}

@@ -81,17 +81,20 @@ storm=$!
 out=$(nsbox run --rm --rootfs "$R" --user -- sh -c '
 	nsbox events -J -k fork > /tmp/ev.box & e=$!
 	i=0; while ! nsbox info -J | grep -q "\"event_subscribers\": *[1-9]" && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.05; done
-	/opt/nsbox/tests/box_helper forks-exit 4
-	/opt/nsbox/tests/box_helper forks-exit 1	# the barrier: events come in time order
+	/opt/nsbox/tests/box_helper forks-print 4 > /tmp/kids
+	/opt/nsbox/tests/box_helper forks-print 1 >> /tmp/kids	# the barrier: events come in time order
 	i=0; while [ "$(grep -c box_helper /tmp/ev.box)" -lt 5 ] && [ $i -lt 600 ]; do i=$((i+1)); sleep 0.05; done
 	kill $e
 	cat /tmp/ev.box
+	sed "s/^/kid /" /tmp/kids
 	nsbox reset >/dev/null 2>&1; echo "reset=$?"
 	nsbox verify >/dev/null 2>&1; echo "verify=$?"' 2>&1)
 kill $storm; wait $storm 2>/dev/null
 diag "$out"
-check "root in a box sees the box's forks only (the helper's 4 and the barrier), with box pids" \
-	sh -c 'echo "$1" | grep "^{" | jq -s -e "([.[] | select(.comm == \"box_helper\")] | length) == 5 and all(.[]; .pid < 100 and .ppid < 100)" >/dev/null' _ "$out"
+# box pids: exactly the (parent, child) pairs the helper saw from inside
+kids=$(echo "$out" | sed -n 's/^kid \([0-9]*\) \([0-9]*\)$/[\1,\2]/p' | jq -s -c 'sort')
+check "root in a box sees the box's forks only (the helper's 4 and the barrier), with the pids the box sees ($kids)" \
+	sh -c 'echo "$1" | grep "^{" | jq -s -e --argjson k "$2" ".[0].ns.pid as \$b | all(.[]; .ns.pid == \$b) and ([.[] | select(.comm == \"box_helper\") | [.ppid, .pid]] | sort) == \$k and (\$k | length) == 5" >/dev/null' _ "$out" "$kids"
 check "root in a box may not RESET or VERIFY (exit 4)" \
 	sh -c 'echo "$1" | grep -qx "reset=4" && echo "$1" | grep -qx "verify=4"' _ "$out"
 
@@ -113,15 +116,21 @@ check "nor can it ask for it by id (no such group)" \
 nsbox rm -f vis >/dev/null
 # one box, three questions: the box's groups, tasks, and net namespace id
 out=$(nsbox run --rm --rootfs "$R" --user -- sh -c 'nsbox groups -J > /tmp/g; nsbox ps -J > /tmp/t
+	for d in /proc/[0-9]*; do echo "proc ${d#/proc/} $(cat $d/comm)"; done
 	readlink /proc/self/ns/net; cat /tmp/g; echo =====; cat /tmp/t' 2>&1)
+procs=$(echo "$out" | sed -n 's/^proc \([0-9]*\) \(.*\)$/{"pid":\1,"comm":"\2"}/p' | jq -s -c .)
+out=$(echo "$out" | grep -v '^proc ')
 boxnet=$(echo "$out" | head -n 1 | tr -dc 0-9)
 groups=$(echo "$out" | sed '1d; /^=====$/,$d')
 tasks=$(echo "$out" | sed '1,/^=====$/d')
 diag "in the box: $(echo "$groups" | jq -c '[.groups[] | [.kind, .id, .path]]')"
 check "root in a box sees only the box's groups (its net namespace, its cgroup as /)" \
 	sh -c 'echo "$1" | jq -e "([.groups[] | select(.kind == \"net\")] | map(.id) == [$2]) and ([.groups[] | select(.kind == \"cgroup2\")] | map(.path) == [\"/\"])" >/dev/null' _ "$groups" "$boxnet"
-check "root in a box lists only the box's tasks, with box pids" \
-	sh -c 'echo "$1" | jq -e "(.tasks | length) >= 2 and all(.tasks[]; .pid < 100)" >/dev/null' _ "$tasks"
+diag "box /proc: $procs"
+# every task but the ps itself (gone by then) is in the box's /proc under
+# the same pid and name: host pid numbers would not be
+check "root in a box lists only the box's tasks, with the box's pids" \
+	sh -c 'echo "$1" | jq -e --argjson p "$2" "([.tasks[] | select(.comm != \"nsbox\")] | length) >= 1 and all(.tasks[] | select(.comm != \"nsbox\"); {pid, comm} as \$t | \$p | index([\$t]) != null)" >/dev/null' _ "$tasks" "$procs"
 
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -31,7 +31,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	3
+#define NSBOX_ABI_VERSION	4
 
 /*
  * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
@@ -61,9 +61,10 @@
  *	of every group, or of the group given by %NSBOX_A_KIND + %NSBOX_A_ID.
  *	Live counts (procs, threads, rss, load) are not touched.
  * @NSBOX_CMD_VERIFY: do, needs CAP_SYS_ADMIN: walk every task, count
- *	procs and threads per group, and compare with the incremental counts.
- *	Reply: %NSBOX_A_VERIFY_TASKS, %NSBOX_A_VERIFY_GROUPS and one
- *	%NSBOX_A_MISMATCH per group that differs.
+ *	procs and threads per group, and check the incremental counters
+ *	against them (enum nsbox_verify_check).  Reply:
+ *	%NSBOX_A_VERIFY_TASKS, %NSBOX_A_VERIFY_GROUPS and one
+ *	%NSBOX_A_MISMATCH per (group, check) that failed.
  * @NSBOX_CMD_SUBSCRIBE: do (ABI 3): send this socket the events its
  *	sender may see, as unicast %NSBOX_CMD_EVENT messages, until the
  *	socket is closed.  Optional %NSBOX_A_EVENT_TYPES (u32, bit per enum
@@ -113,11 +114,12 @@ enum nsbox_cmd {
  *	concurrent event (1 on a quiet system)
  * @NSBOX_A_VERIFY_TASKS: u64, tasks VERIFY walked
  * @NSBOX_A_VERIFY_GROUPS: u64, groups VERIFY compared
- * @NSBOX_A_MISMATCH: nested, one group whose counts differ, attributes
- *	from enum nsbox_group_attr: KIND, ID, PROCS and THREADS as counted,
- *	WALK_PROCS and WALK_THREADS as found by the walk
- * @NSBOX_A_VERIFY_MISMATCHES: u64, groups whose counts differ (the reply
- *	lists as many %NSBOX_A_MISMATCH as fit in one message)
+ * @NSBOX_A_MISMATCH: nested, one check that failed for one group,
+ *	attributes from enum nsbox_group_attr: KIND, ID, PROCS and THREADS
+ *	as counted, WALK_PROCS and WALK_THREADS as found by the walk, and
+ *	(ABI 4) VERIFY_CHECK, VERIFY_FIELD, VERIFY_HAVE, VERIFY_WANT
+ * @NSBOX_A_VERIFY_MISMATCHES: u64, (group, check) pairs that failed (the
+ *	reply lists as many %NSBOX_A_MISMATCH as fit in one message)
  * @NSBOX_A_VERIFY_MISSING: u64, (task, kind) pairs whose group is not in
  *	the table (it could not be created)
  * @NSBOX_A_EVENT: nested, one event, attributes from enum nsbox_event_attr
@@ -284,6 +286,14 @@ enum nsbox_kind {
  * @NSBOX_GROUP_A_LOAD15: u64, load average over 15 minutes x 100
  * @NSBOX_GROUP_A_WALK_PROCS: u64, VERIFY only: procs found by the walk
  * @NSBOX_GROUP_A_WALK_THREADS: u64, VERIFY only: threads found by the walk
+ * @NSBOX_GROUP_A_VERIFY_CHECK: u8, VERIFY only (ABI 4): enum
+ *	nsbox_verify_check, the check that failed
+ * @NSBOX_GROUP_A_VERIFY_FIELD: u16, VERIFY only (ABI 4): the attribute
+ *	(enum nsbox_group_attr) whose value is wrong; absent for FLOW
+ * @NSBOX_GROUP_A_VERIFY_HAVE: s64, VERIFY only (ABI 4): the value the
+ *	counters give
+ * @NSBOX_GROUP_A_VERIFY_WANT: s64, VERIFY only (ABI 4): the value the
+ *	walk gives (NEGATIVE: 0, the least a total can be)
  * @__NSBOX_GROUP_A_MAX: internal use
  * @NSBOX_GROUP_A_MAX: highest attribute number
  */
@@ -324,9 +334,35 @@ enum nsbox_group_attr {
 	NSBOX_GROUP_A_LOAD15,
 	NSBOX_GROUP_A_WALK_PROCS,
 	NSBOX_GROUP_A_WALK_THREADS,
+	NSBOX_GROUP_A_VERIFY_CHECK,
+	NSBOX_GROUP_A_VERIFY_FIELD,
+	NSBOX_GROUP_A_VERIFY_HAVE,
+	NSBOX_GROUP_A_VERIFY_WANT,
 
 	__NSBOX_GROUP_A_MAX,
 	NSBOX_GROUP_A_MAX = __NSBOX_GROUP_A_MAX - 1
+};
+
+/**
+ * enum nsbox_verify_check - what VERIFY checks for every group (ABI 4)
+ * @NSBOX_VERIFY_PROCS: procs (FIELD PROCS) equals the processes the walk
+ *	found
+ * @NSBOX_VERIFY_THREADS: threads (FIELD THREADS) equals the tasks the
+ *	walk found
+ * @NSBOX_VERIFY_FLOW: the tasks found at load (or at the last RESET) +
+ *	forks + moved_in - exits - moved_out equals the tasks the walk
+ *	found; HAVE is that sum (no FIELD: several counters add up)
+ * @NSBOX_VERIFY_NEGATIVE: a cumulative total (FIELD: CPU_NS ... SYSCW),
+ *	the departed tasks' part plus the live tasks' part, is not below 0
+ *
+ * All of them hold at a quiet moment; a task that forks, exits or moves
+ * during the walk may make one fail once.
+ */
+enum nsbox_verify_check {
+	NSBOX_VERIFY_PROCS,
+	NSBOX_VERIFY_THREADS,
+	NSBOX_VERIFY_FLOW,
+	NSBOX_VERIFY_NEGATIVE,
 };
 
 /**

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox - a test-only knob that makes a group's counts wrong on purpose.
+ *
+ * Built only into the test variant of the module (make NSBOX_TEST_KNOBS=1,
+ * build/KVER/testmods/nsbox-knobs.ko); nsbox.ko never contains it.  The
+ * VM tests use it to prove that VERIFY finds a wrong count and names it:
+ *
+ *   echo "cgroup2 4242 threads 1" > /sys/module/nsbox/parameters/test_skew
+ *
+ * adds 1 to the threads count of cgroup 4242, and `nsbox verify` must then
+ * report exactly that group, that check and that field.  The value
+ * written is KIND ID FIELD DELTA; FIELD is procs, threads, found, an event
+ * counter (forks ... oom_kills) or a cumulative value (cpu_ns ... syscw).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "nsbox.h"
+
+static const char *const nsbox_knob_kinds[NSBOX_KIND_COUNT] = {
+	"mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time", "cgroup2",
+};
+
+static const char *const nsbox_knob_cnts[NSBOX_NR_CNT] = {
+	[NSBOX_CNT_FORKS] = "forks",
+	[NSBOX_CNT_EXECS] = "execs",
+	[NSBOX_CNT_EXITS] = "exits",
+	[NSBOX_CNT_MOVED_IN] = "moved_in",
+	[NSBOX_CNT_MOVED_OUT] = "moved_out",
+	[NSBOX_CNT_OOM_KILLS] = "oom_kills",
+};
+
+static const char *const nsbox_knob_accs[NSBOX_NR_ACC] = {
+	[NSBOX_ACC_CPU] = "cpu_ns",
+	[NSBOX_ACC_UTIME] = "utime_ns",
+	[NSBOX_ACC_STIME] = "stime_ns",
+	[NSBOX_ACC_NVCSW] = "nvcsw",
+	[NSBOX_ACC_NIVCSW] = "nivcsw",
+	[NSBOX_ACC_MINFLT] = "minflt",
+	[NSBOX_ACC_MAJFLT] = "majflt",
+	[NSBOX_ACC_RCHAR] = "rchar",
+	[NSBOX_ACC_WCHAR] = "wchar",
+	[NSBOX_ACC_READ_BYTES] = "read_bytes",
+	[NSBOX_ACC_WRITE_BYTES] = "write_bytes",
+	[NSBOX_ACC_SYSCR] = "syscr",
+	[NSBOX_ACC_SYSCW] = "syscw",
+};
+
+static int nsbox_knob_apply(struct nsbox_group *g, const char *field, s64 delta)
+{
+	int i;
+
+	if (!strcmp(field, "procs")) {
+		atomic_add(delta, &g->procs);
+		return 0;
+	}
+	if (!strcmp(field, "threads")) {
+		atomic_add(delta, &g->threads);
+		return 0;
+	}
+	if (!strcmp(field, "found")) {
+		atomic_add(delta, &g->found);
+		return 0;
+	}
+	i = match_string(nsbox_knob_cnts, NSBOX_NR_CNT, field);
+	if (i >= 0) {
+		atomic64_add(delta, &g->cnt[i]);
+		return 0;
+	}
+	i = match_string(nsbox_knob_accs, NSBOX_NR_ACC, field);
+	if (i >= 0) {
+		atomic64_add(delta, &g->acc[i]);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int nsbox_knob_set(const char *val, const struct kernel_param *kp)
+{
+	char kind[16], field[16];
+	struct nsbox_group *g;
+	long long delta;
+	u64 id;
+	int k, ret;
+
+	if (sscanf(val, "%15s %llu %15s %lld", kind, &id, field, &delta) != 4)
+		return -EINVAL;
+	k = match_string(nsbox_knob_kinds, NSBOX_KIND_COUNT, kind);
+	if (k < 0)
+		return -EINVAL;
+	/* not while the module is going away: the table may be freed */
+	if (!try_module_get(THIS_MODULE))
+		return -EBUSY;
+	rcu_read_lock();
+	g = nsbox_group_find(k, id);
+	ret = g ? nsbox_knob_apply(g, field, delta) : -ENOENT;
+	rcu_read_unlock();
+	module_put(THIS_MODULE);
+	if (!ret)
+		pr_warn("test_skew: %s %llu %s changed by %lld\n", kind, id, field, delta);
+	return ret;
+}
+
+static const struct kernel_param_ops nsbox_knob_ops = {
+	.set = nsbox_knob_set,
+};
+
+module_param_cb(test_skew, &nsbox_knob_ops, NULL, 0200);
+MODULE_PARM_DESC(test_skew, "TEST BUILD ONLY: \"KIND ID FIELD DELTA\" changes a group's count");

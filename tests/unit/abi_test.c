@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abi_test - the netlink ABI only grows, and NSBOX_ABI_VERSION says by how
+ * much.  Each revision's highest command and attribute numbers are written
+ * down here; a command or attribute appended without bumping the revision
+ * (or a number that moved) fails this test, which says what to do.  The
+ * table is the ABI history of docs/netlink.md in numbers.
+ */
+#include "kselftest_harness.h"
+#include "../../uapi/linux/nsbox.h"
+
+struct abi_rev {
+	int abi, cmd, a, hook_a, group_a, task_a, event_a, event_types, kinds;
+};
+
+static const struct abi_rev revs[] = {
+	/* 3: events (SUBSCRIBE, EVENT, NSBOX_A_EVENT*) */
+	{ 3, 7, 26, 7, 35, 15, 23, 7, 9 },
+	/* 4: VERIFY's checks (NSBOX_GROUP_A_VERIFY_CHECK ... _WANT) */
+	{ 4, 7, 26, 7, 39, 15, 23, 7, 9 },
+};
+
+TEST(current_revision_is_written_down)
+{
+	const struct abi_rev *r = &revs[ARRAY_SIZE(revs) - 1];
+
+	ASSERT_EQ(NSBOX_ABI_VERSION, r->abi)
+		TH_LOG("NSBOX_ABI_VERSION is %d but the last row here is %d: add a row",
+		       NSBOX_ABI_VERSION, r->abi);
+	EXPECT_EQ(r->cmd, NSBOX_CMD_MAX);
+	EXPECT_EQ(r->a, NSBOX_A_MAX);
+	EXPECT_EQ(r->hook_a, NSBOX_HOOK_A_MAX);
+	EXPECT_EQ(r->group_a, NSBOX_GROUP_A_MAX);
+	EXPECT_EQ(r->task_a, NSBOX_TASK_A_MAX);
+	EXPECT_EQ(r->event_a, NSBOX_EVENT_A_MAX);
+	EXPECT_EQ(r->event_types, NSBOX_EVENT_TYPE_COUNT);
+	EXPECT_EQ(r->kinds, NSBOX_KIND_COUNT);
+	if (_metadata->exit_code)
+		TH_LOG("the uapi changed: something appended needs NSBOX_ABI_VERSION %d and a row here; nothing may be renumbered or removed",
+		       NSBOX_ABI_VERSION + 1);
+}
+
+TEST(revisions_only_grow)
+{
+	for (size_t i = 1; i < ARRAY_SIZE(revs); i++) {
+		const struct abi_rev *o = &revs[i - 1], *n = &revs[i];
+
+		EXPECT_EQ(o->abi + 1, n->abi);
+		EXPECT_LE(o->cmd, n->cmd);
+		EXPECT_LE(o->a, n->a);
+		EXPECT_LE(o->hook_a, n->hook_a);
+		EXPECT_LE(o->group_a, n->group_a);
+		EXPECT_LE(o->task_a, n->task_a);
+		EXPECT_LE(o->event_a, n->event_a);
+		EXPECT_LE(o->event_types, n->event_types);
+		EXPECT_LE(o->kinds, n->kinds);
+		/* and something grew, or the bump was for nothing */
+		EXPECT_TRUE(memcmp(&o->cmd, &n->cmd, sizeof(*o) - sizeof(o->abi)));
+	}
+}
+
+TEST_HARNESS_MAIN
