@@ -3,7 +3,8 @@
 #
 #   make              build kmod/nsbox.ko (for KVER/KDIR) and tools/nsbox
 #   make demo         boot the lab VM, load the module, show what it reports
-#   make check        all tests: host, VM on 6.1 and 6.12, W=1, sparse, checkpatch
+#   make check        all tests: host, VM on 5.10, 6.1, 6.12 and 7.x, W=1, sparse, checkpatch
+#   make kernels      the kernel of each line (5.10 and 7.x in build roots)
 #   make check-debug  the VM tests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make vm           interactive shell in the lab VM (KVER= picks the kernel)
 #   make W=1          module build with extra compiler warnings
@@ -27,6 +28,7 @@ deps:
 
 module: deps
 	@test -n "$(KVER)" || { echo "make: no kernel headers found; run scripts/deps.sh" >&2; exit 2; }
+	$(TOP)/scripts/configure-kmod.sh $(KDIR) $(TOP)/kmod
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
 tool: deps
@@ -41,7 +43,14 @@ vm: all tests
 demo: all tests
 	scripts/vm.sh --kernel $(KVER) --run scripts/demo.sh
 
-check: deps
+# The newest Debian kernel of each supported line (5.10, 6.1, 6.12, 7.x),
+# headers and image; 5.10 and 7.x in build roots of their own suites.
+kernels: deps
+	@for l in $$(bash -c '$(LIB); kernel_lines'); do \
+		$(TOP)/scripts/buildroot.sh $$l --check >/dev/null || $(TOP)/scripts/buildroot.sh $$l >/dev/null || exit 1; \
+	done
+
+check: deps kernels
 	scripts/check.sh
 
 # The same VM suite on a KASAN/lockdep/kmemleak/UBSAN kernel built from
@@ -54,4 +63,4 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps module tool tests vm demo check check-debug clean
+.PHONY: all deps kernels module tool tests vm demo check check-debug clean

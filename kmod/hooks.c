@@ -13,7 +13,11 @@
  *
  * Kprobes: a function may have been renamed by the compiler when it was
  * specialised (".isra.0", ".constprop.0", ".part.0"); if the plain name is
- * missing, those variants are tried.  A function that is blacklisted for
+ * missing, those variants are tried.  A function renamed in a later
+ * kernel (exit_task_namespaces became exit_nsproxy_namespaces in 7.x) is
+ * an alternative of the hook, tried next.  A hook that attaches nowhere,
+ * or that skip_hooks names, is listed all the same and said once in
+ * dmesg, with what is not exact without it.  A function that is blacklisted for
  * kprobes (NOKPROBE_SYMBOL) or fully inlined cannot be hooked at all:
  * register_kprobe() fails and the hook stays detached.
  */
@@ -94,12 +98,12 @@ static int nsbox_attach_tracepoint(struct nsbox_hook *hook)
 	return 0;
 }
 
-static int nsbox_attach_kprobe(struct nsbox_hook *hook)
+/* Try one function name, plain and with the compiler's suffixes. */
+static int nsbox_attach_kprobe_at(struct nsbox_hook *hook, const char *base)
 {
 	static const char *const suffixes[] = {
 		"", ".isra.0", ".constprop.0", ".part.0",
 	};
-	const char *base = hook->symbol;
 	int ret = -ENOENT;
 	unsigned int i;
 
@@ -121,6 +125,39 @@ static int nsbox_attach_kprobe(struct nsbox_hook *hook)
 	return ret;
 }
 
+/*
+ * The hook's own symbol first, then each alternative (a function renamed
+ * in a later kernel, or another one on the same path).
+ */
+static int nsbox_attach_kprobe(struct nsbox_hook *hook)
+{
+	const char *const *alt = hook->alts;
+	int ret;
+
+	ret = nsbox_attach_kprobe_at(hook, hook->symbol);
+	while (ret && (ret == -ENOENT || ret == -EINVAL) && alt && *alt)
+		ret = nsbox_attach_kprobe_at(hook, *alt++);
+	return ret;
+}
+
+static int nsbox_hook_add(struct nsbox_hook *hook)
+{
+	if (WARN_ON_ONCE(nsbox_nr_hooks >= NSBOX_MAX_HOOKS))
+		return -ENOSPC;
+	hook->stats = alloc_percpu(struct nsbox_hook_stats);
+	if (!hook->stats)
+		return -ENOMEM;
+	nsbox_hook_table[nsbox_nr_hooks++] = hook;
+	return 0;
+}
+
+/* The one line a user must see when a hook is not attached. */
+static void nsbox_hook_complain(const struct nsbox_hook *hook, const char *why)
+{
+	pr_err("hook %s not attached (%s): %s are NOT exact on this kernel; see nsbox info\n",
+	       hook->name, why, hook->affects);
+}
+
 /**
  * nsbox_hook_attach() - register one hook with the kernel
  * @hook: the hook, with name, symbol, kind and handler filled in
@@ -133,25 +170,41 @@ int nsbox_hook_attach(struct nsbox_hook *hook)
 {
 	int ret;
 
-	if (WARN_ON_ONCE(nsbox_nr_hooks >= NSBOX_MAX_HOOKS))
-		return -ENOSPC;
-	hook->stats = alloc_percpu(struct nsbox_hook_stats);
-	if (!hook->stats)
-		return -ENOMEM;
-	nsbox_hook_table[nsbox_nr_hooks++] = hook;
-
+	ret = nsbox_hook_add(hook);
+	if (ret)
+		return ret;
 	if (hook->kind == NSBOX_HOOK_TRACEPOINT)
 		ret = nsbox_attach_tracepoint(hook);
 	else
 		ret = nsbox_attach_kprobe(hook);
 	if (ret) {
-		pr_warn("hook %s: cannot attach to %s %s (%d); what it counts is disabled on this kernel\n",
-			hook->name,
-			hook->kind == NSBOX_HOOK_TRACEPOINT ? "tracepoint" : "function",
-			hook->symbol, ret);
+		bool missing = ret == -ENOENT || ret == -EINVAL;
+
+		hook->status = missing ? NSBOX_HOOK_NO_SYMBOL : NSBOX_HOOK_REFUSED;
+		nsbox_hook_complain(hook, missing ? "no such function or tracepoint"
+						  : "refused by the kernel");
 		return ret;
 	}
+	hook->status = NSBOX_HOOK_ATTACHED;
 	hook->attached = true;
+	return 0;
+}
+
+/**
+ * nsbox_hook_skip() - list a hook the user asked not to attach
+ * @hook: the hook
+ *
+ * It is reported like a missing one (GET_INFO, dmesg), so that nothing it
+ * would have counted is read as exact.  Returns 0 or -ENOMEM.
+ */
+int nsbox_hook_skip(struct nsbox_hook *hook)
+{
+	int ret = nsbox_hook_add(hook);
+
+	if (ret)
+		return ret;
+	hook->status = NSBOX_HOOK_SKIPPED;
+	nsbox_hook_complain(hook, "skip_hooks");
 	return 0;
 }
 

@@ -78,7 +78,9 @@ static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
 	    nla_put_u8(skb, NSBOX_HOOK_A_ATTACHED, hook->attached) ||
 	    nla_put_u64_64bit(skb, NSBOX_HOOK_A_HITS, hits, NSBOX_HOOK_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_HOOK_A_MISSES, misses,
-			      NSBOX_HOOK_A_PAD)) {
+			      NSBOX_HOOK_A_PAD) ||
+	    nla_put_u8(skb, NSBOX_HOOK_A_STATUS, hook->status) ||
+	    (hook->affects && nla_put_string(skb, NSBOX_HOOK_A_AFFECTS, hook->affects))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -175,7 +177,7 @@ static int nsbox_cgroup_path(u64 id, char *buf, size_t len)
 	struct cgroup *cgrp, *root;
 	int ret;
 
-	cgrp = cgroup_get_from_id(id);
+	cgrp = nsbox_cgroup_get_from_id(id);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
 	rcu_read_lock();
@@ -602,7 +604,7 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		void *hdr;
 		int nr;
 
-		pid = find_ge_pid(cb->args[NSBOX_TA_NEXT], ns);
+		pid = nsbox_find_ge_pid(cb->args[NSBOX_TA_NEXT], ns);
 		if (!pid)
 			break;
 		nr = pid_nr_ns(pid, ns);

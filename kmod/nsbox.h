@@ -62,8 +62,11 @@ struct nsbox_hook_stats {
 struct nsbox_hook {
 	const char *name;
 	const char *symbol;
+	const char *const *alts;	/* other places, tried in order */
+	const char *affects;		/* wrong while it is not attached */
 	enum nsbox_hook_kind kind;
 	bool attached;
+	u8 status;			/* enum nsbox_hook_status */
 	struct nsbox_hook_stats __percpu *stats;
 	kprobe_pre_handler_t pre;
 	void *probe;
@@ -74,6 +77,7 @@ struct nsbox_hook {
 
 /* hooks.c */
 int nsbox_hook_attach(struct nsbox_hook *hook);
+int nsbox_hook_skip(struct nsbox_hook *hook);
 void nsbox_hooks_detach(void);
 unsigned int nsbox_hooks_count(void);
 const struct nsbox_hook *nsbox_hook_get(unsigned int i);

@@ -154,7 +154,7 @@ bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids)
 /* Is @t in the live counts?  Caller holds task_lock(t). */
 bool nsbox_task_counted(struct task_struct *t)
 {
-	return t->nsproxy && READ_ONCE(t->__state) != TASK_NEW;
+	return t->nsproxy && nsbox_task_state(t) != TASK_NEW;
 }
 
 /* The task's own cumulative values, enum nsbox_acc. */
@@ -551,7 +551,7 @@ static int nsbox_on_cgroup_move(struct kprobe *kp, struct pt_regs *regs)
 	 * A task still TASK_NEW is not counted yet: task_new will find it
 	 * in its new cgroup.  One past task_exit is not counted any more.
 	 */
-	if (src == dst || READ_ONCE(p->__state) == TASK_NEW || !p->nsproxy ||
+	if (src == dst || nsbox_task_state(p) == TASK_NEW || !p->nsproxy ||
 	    !nsbox_live())
 		return 0;
 	nsbox_move_one(hook, p, NSBOX_KIND_CGROUP2, cgroup_id(src), src,
@@ -625,23 +625,34 @@ static int nsbox_on_ns_free(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+static const char *const nsbox_exit_alts[] = { "exit_nsproxy_namespaces", NULL };
+
 static struct nsbox_hook nsbox_hooks[] = {
 	{ .name = "task_new", .symbol = "wake_up_new_task",
-	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_task_new },
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_task_new,
+	  .affects = "forks, procs, threads and every per-group total of new tasks" },
 	{ .name = "task_exit", .symbol = "exit_task_namespaces",
-	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_task_exit },
+	  .alts = nsbox_exit_alts,
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_task_exit,
+	  .affects = "exits, procs, threads and the CPU, fault and I/O totals of exited tasks" },
 	{ .name = "exec", .symbol = "sched_process_exec",
-	  .kind = NSBOX_HOOK_TRACEPOINT, .probe = nsbox_on_exec },
+	  .kind = NSBOX_HOOK_TRACEPOINT, .probe = nsbox_on_exec,
+	  .affects = "execs" },
 	{ .name = "ns_switch", .symbol = "switch_task_namespaces",
-	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_switch },
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_switch,
+	  .affects = "moved_in, moved_out and namespace groups after unshare or setns" },
 	{ .name = "creds", .symbol = "commit_creds",
-	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_creds },
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_creds,
+	  .affects = "user namespace groups of tasks that unshare or setns one" },
 	{ .name = "cgroup_move", .symbol = "cgroup_freezer_migrate_task",
-	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_cgroup_move },
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_cgroup_move,
+	  .affects = "cgroup2 groups of tasks moved between cgroups" },
 	{ .name = "oom_kill", .symbol = "__oom_kill_process",
-	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_oom_kill },
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_oom_kill,
+	  .affects = "oom_kills" },
 	{ .name = "ns_free", .symbol = "proc_free_inum",
-	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_free },
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_free,
+	  .affects = "groups of freed namespaces (a reused inode joins the old group)" },
 };
 
 /* Is @name an item of the comma-separated @list? */
@@ -671,17 +682,16 @@ int nsbox_track_init(void)
 	int ret, seen;
 
 	mnt = nsbox_mnt_ns_common(current->nsproxy->mnt_ns);
-	nsbox_mnt_ok = mnt->ops && mnt->ops->type == CLONE_NEWNS;
+	nsbox_mnt_ok = nsbox_ns_type(mnt) == CLONE_NEWNS;
 	if (!nsbox_mnt_ok)
 		pr_warn("struct mnt_namespace layout not recognised: mount namespaces are not tracked\n");
 
 	atomic_set(&nsbox_state, 0);
 	for (i = 0; i < ARRAY_SIZE(nsbox_hooks); i++) {
-		if (nsbox_name_listed(nsbox_hooks[i].name, nsbox_skip_hooks)) {
-			pr_info("hook %s not attached (skip_hooks)\n", nsbox_hooks[i].name);
-			continue;
-		}
-		ret = nsbox_hook_attach(&nsbox_hooks[i]);
+		if (nsbox_name_listed(nsbox_hooks[i].name, nsbox_skip_hooks))
+			ret = nsbox_hook_skip(&nsbox_hooks[i]);
+		else
+			ret = nsbox_hook_attach(&nsbox_hooks[i]);
 		if (ret == -ENOMEM || ret == -ENOSPC)
 			return ret;
 	}

@@ -79,7 +79,7 @@ static bool nsbox_cgroup_below(const void *cgrp, struct cgroup *root)
 static bool nsbox_may_ptrace(struct task_struct *t, const struct nsbox_viewer *v)
 {
 	const struct cred *tc = __task_cred(t);
-	struct mm_struct *mm;
+	struct user_namespace *ns;
 	bool ok;
 
 	if (same_thread_group(t, current))
@@ -91,9 +91,8 @@ static bool nsbox_may_ptrace(struct task_struct *t, const struct nsbox_viewer *v
 	if (!ok)
 		return false;
 	task_lock(t);
-	mm = t->mm;
-	if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
-	    !ns_capable_noaudit(mm->user_ns, CAP_SYS_PTRACE))
+	ns = nsbox_undumpable_ns(t);
+	if (ns && !ns_capable_noaudit(ns, CAP_SYS_PTRACE))
 		ok = false;
 	task_unlock(t);
 	return ok;

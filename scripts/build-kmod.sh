@@ -1,7 +1,9 @@
 #!/bin/bash
 # scripts/build-kmod.sh KVER [make args...] - build nsbox.ko (and the test
 # modules in tests/kmod/) for kernel KVER in build/KVER/, out of the source
-# tree, so modules for several kernels can live side by side.
+# tree, so modules for several kernels can live side by side.  First
+# scripts/configure-kmod.sh finds out which APIs KVER has
+# (build/KVER/nsbox_config.h).
 #   build/KVER/nsbox.ko          the module
 #   build/KVER/testmods/*.ko     modules used only by the VM tests, among
 #                                them nsbox-knobs.ko: nsbox.ko built with
@@ -13,43 +15,74 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 KVER=${1:?usage: build-kmod.sh KVER [make args]}
 shift
-KDIR=${KDIR:-$(kdir_for "$KVER")}
-[ -e "$KDIR/Makefile" ] || die 2 "no kbuild tree for $KVER at $KDIR: install linux-headers-$KVER (scripts/deps.sh)"
+# A kernel of another Debian suite is built in its build root
+# (scripts/buildroot.sh), by that suite's compiler: paths inside the root
+# are what make sees there.
+KROOT=$(kernel_root "$KVER")
+if [ -n "$KROOT" ]; then
+	KDIR_IN=/usr/src/linux-headers-$KVER
+	KDIR=$KROOT$KDIR_IN
+	WORK=$KROOT/build/nsbox-$KVER
+else
+	KDIR=${KDIR:-$(kdir_for "$KVER")}
+	KDIR_IN=$KDIR
+	WORK=$TOP/build/$KVER
+fi
+[ -e "$KDIR/Makefile" ] || die 2 "no kbuild tree for $KVER at $KDIR: install linux-headers-$KVER (scripts/deps.sh, or scripts/buildroot.sh LINE)"
+
+# kmake DIR ARGS...: make for the module source in DIR, here or in the root
+kmake() {
+	local dir=$1
+	shift
+	if [ -n "$KROOT" ]; then
+		in_root "$KROOT" make -C "$KDIR_IN" M="${dir#"$KROOT"}" "$@"
+	else
+		make -C "$KDIR" M="$dir" "$@"
+	fi
+}
+
+# copy_src DIR: the module's sources into DIR (Kbuild, kmod/, uapi/), with
+# this kernel's nsbox_config.h; unchanged files keep their objects
+copy_src() {
+	mkdir -p "$1/kmod" "$1/uapi"
+	rm -f "$1/kmod/"*.[ch]
+	cp -a "$TOP/Kbuild" "$1/"
+	cp -a "$TOP/kmod/." "$1/kmod/"
+	cp -a "$TOP/uapi/." "$1/uapi/"
+	cp -p "$OUT/nsbox_config.h" "$1/kmod/nsbox_config.h"
+}
 
 OUT=$TOP/build/$KVER
-SRC=$OUT/src
-mkdir -p "$SRC" "$OUT/testmods"
-# Copy only what Kbuild needs; rsync-like update keeps unchanged objects.
-rm -rf "$SRC/kmod/"*.c "$SRC/kmod/"*.h
-cp -a "$TOP/Kbuild" "$SRC/"
-mkdir -p "$SRC/kmod" "$SRC/uapi" "$SRC/testmods"
-cp -a "$TOP/kmod/." "$SRC/kmod/"
-cp -a "$TOP/uapi/." "$SRC/uapi/"
+SRC=$WORK/src
+mkdir -p "$OUT/testmods" "$WORK"
+"$TOP/scripts/configure-kmod.sh" "$KDIR_IN" "$OUT" $KROOT
+copy_src "$SRC"
 
 SPARSE=
-command -v sparse >/dev/null && SPARSE="C=1"
+if [ -n "$KROOT" ]; then
+	[ -x "$KROOT/usr/bin/sparse" ] && SPARSE="C=1"
+else
+	command -v sparse >/dev/null && SPARSE="C=1"
+fi
 echo "build-kmod: nsbox.ko for $KVER ($KDIR)"
 {
-	make -C "$KDIR" M="$SRC" W=1 $SPARSE "$@" modules
+	kmake "$SRC" W=1 $SPARSE "$@" modules
 	if [ -d "$TOP/tests/kmod" ]; then
+		mkdir -p "$SRC/testmods"
 		rm -f "$SRC"/testmods/*.[ch] "$SRC"/testmods/*.ko
 		cp -a "$TOP/tests/kmod/." "$SRC/testmods/"
-		make -C "$KDIR" M="$SRC/testmods" "$@" modules
+		kmake "$SRC/testmods" "$@" modules
 	fi
 	# the test variant, in a tree of its own (its objects differ)
-	mkdir -p "$OUT/src-knobs/kmod" "$OUT/src-knobs/uapi"
-	rm -f "$OUT/src-knobs/kmod/"*.[ch]
-	cp -a "$TOP/Kbuild" "$OUT/src-knobs/"
-	cp -a "$TOP/kmod/." "$OUT/src-knobs/kmod/"
-	cp -a "$TOP/uapi/." "$OUT/src-knobs/uapi/"
-	make -C "$KDIR" M="$OUT/src-knobs" W=1 NSBOX_TEST_KNOBS=1 "$@" modules
+	copy_src "$WORK/src-knobs"
+	kmake "$WORK/src-knobs" W=1 NSBOX_TEST_KNOBS=1 "$@" modules
 } > "$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die 1 "module build failed for $KVER"; }
 cp "$SRC/kmod/nsbox.ko" "$OUT/nsbox.ko"
 rm -f "$OUT"/testmods/*.ko
 for m in "$SRC"/testmods/*.ko; do
 	[ -f "$m" ] && cp "$m" "$OUT/testmods/"
 done
-cp "$OUT/src-knobs/kmod/nsbox.ko" "$OUT/testmods/nsbox-knobs.ko"
+cp "$WORK/src-knobs/kmod/nsbox.ko" "$OUT/testmods/nsbox-knobs.ko"
 if grep -E 'warning:|error:' "$OUT/build.log" >&2; then
 	die 1 "compiler or sparse warnings for $KVER (full log: $OUT/build.log)"
 fi

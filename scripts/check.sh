@@ -2,13 +2,15 @@
 # scripts/check.sh - `make check`: every test nsbox has, in one run.
 #
 #   1. build: the tool and tests (-Wall -Wextra -Werror), nsbox.ko for each
-#      target kernel (6.1 and 6.12) with W=1 and sparse: no warnings allowed
+#      target kernel (5.10, 6.1, 6.12, 7.x, each in its own suite's build
+#      root) with W=1 and sparse: no warnings allowed
 #   2. checkpatch.pl --strict (from linux-source) on kmod/ and uapi/
 #   3. modinfo fields of each nsbox.ko
 #   4. host unit tests and host CLI tests
 #   5. the VM suite (tests/vm) in the lab VM on each target kernel; a guest
 #      crash, timeout or kernel warning in dmesg fails the run
 #   6. the VM harness checking itself (exit status, WARN, panic, timeout)
+#   5 and 6 run as one lane per kernel, lanes side by side (NSBOX_LANES)
 #
 # Every part prints TAP; the last line sums them: "N passed, N failed".
 # Exit status is non-zero if anything failed.
@@ -90,7 +92,9 @@ build_part() {
 	# no binary of a test that was deleted may still run
 	rm -rf build/tests/vm
 	tap "tests build (C11, -Wall -Wextra -Werror)" make -s -C tests
-	[ "${#KVERS[@]}" = 2 ] || echo "# warning: expected 2 target kernels (6.1, 6.12), found: ${KVERS[*]}"
+	[ -n "${NSBOX_CHECK_KVERS:-}" ] ||
+		tap "a kernel of each line ($(kernel_lines)): ${KVERS[*]} (scripts/buildroot.sh LINE)" \
+			test "${#KVERS[@]}" = "$(kernel_lines | wc -w)"
 	for k in "${KVERS[@]}"; do
 		tap "nsbox.ko builds for $k with W=1 and sparse, no warnings" scripts/build-kmod.sh "$k"
 	done
@@ -140,17 +144,56 @@ for t in build/tests/unit/*; do
 done
 part "host cli" tests/host/cli.sh
 
-# ---- 5. VM suite on each kernel --------------------------------------------
+# ---- 5. VM suite on each kernel, and 6. the VM harness checking itself ------
+# One lane per kernel: its VM suite, then its harness boots.  Lanes run side
+# by side, NSBOX_LANES at a time (default: one per core; each guest runs in
+# one host thread, thread=single), and their logs are shown in kernel order.
+lane() {	# lane KVER: run one kernel's lane, logs in $LOGDIR/lane-KVER.*
+	local k=$1 t0
+	t0=$(date +%s)
+	scripts/vm.sh --kernel "$k" --timeout 1800 --run build/tests/vm/run-all.sh \
+		> "$LOGDIR/lane-$k.vm" 2>&1
+	echo $? > "$LOGDIR/lane-$k.vm.rc"
+	if [ -z "${NSBOX_CHECK_QUICK:-}" ]; then
+		tests/host/vm_harness.sh "$k" > "$LOGDIR/lane-$k.harness" 2>&1
+		echo $? > "$LOGDIR/lane-$k.harness.rc"
+	fi
+	echo $(( $(date +%s) - t0 )) > "$LOGDIR/lane-$k.secs"
+}
+LANES=${NSBOX_LANES:-$(nproc)}
+echo
+echo "######## VM lanes: ${#KVERS[@]} kernels, $LANES at a time"
+lanes_t0=$(date +%s)
+running=0
 for k in "${KVERS[@]}"; do
-	part "vm $k" scripts/vm.sh --kernel "$k" --timeout 1800 --run build/tests/vm/run-all.sh
+	if [ "$running" -ge "$LANES" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	echo "# lane $k started at +$(( $(date +%s) - lanes_t0 )) s"
+	lane "$k" &
+	running=$((running + 1))
 done
-
-# ---- 6. the VM harness checks itself ---------------------------------------
-if [ -z "${NSBOX_CHECK_QUICK:-}" ]; then
-	for k in "${KVERS[@]}"; do
-		part "vm harness $k" tests/host/vm_harness.sh "$k"
-	done
-fi
+wait
+# shown_part NAME LOG RCFILE: a part that already ran, shown and counted
+shown_part() {
+	local rc
+	rc=$(cat "$3" 2>/dev/null || echo 1)
+	echo
+	echo "######## $1"
+	cat "$2"
+	PARTS+=("$1	$2")
+	if [ "$rc" != 0 ] && ! grep -qE '^not ok [0-9]+' "$2"; then
+		echo "not ok 1 - $1 (exit status $rc)" | tee -a "$2"
+	fi
+	count "$2" "$1"
+}
+for k in "${KVERS[@]}"; do
+	shown_part "vm $k" "$LOGDIR/lane-$k.vm" "$LOGDIR/lane-$k.vm.rc"
+	[ -z "${NSBOX_CHECK_QUICK:-}" ] &&
+		shown_part "vm harness $k" "$LOGDIR/lane-$k.harness" "$LOGDIR/lane-$k.harness.rc"
+done
+LANE_TIMES=$(for k in "${KVERS[@]}"; do printf '%s %s s, ' "$k" "$(cat "$LOGDIR/lane-$k.secs")"; done)
 
 echo
 echo "######## checks per part and test file"
@@ -158,7 +201,7 @@ for entry in "${PARTS[@]}"; do
 	awk -v part="${entry%%	*}" -f scripts/tap-files.awk "${entry#*	}"
 done
 echo
-echo "######## summary ($(( $(date +%s) - START )) s, kernels: ${KVERS[*]})"
+echo "######## summary ($(( $(date +%s) - START )) s; lanes: ${LANE_TIMES%, })"
 for n in "${FAILED_NAMES[@]}"; do
 	echo "# FAILED in $n"
 done

@@ -4,10 +4,12 @@
 # already installed is not touched, and when nothing is missing this script
 # does nothing but check.
 #
-# Two target kernels, both from Debian's own archive:
+# This machine's two kernel lines, both from Debian's own archive:
 #   6.1   linux-image-amd64 / linux-headers-amd64 (bookworm's default kernel)
 #   6.12  linux-image-<abi>-amd64-unsigned / linux-headers-<abi>-amd64
 #         (<abi> is what the linux-headers-6.12-amd64 meta-package points to)
+# The other lines (5.10, 7.x) need other suites' compilers: they live in
+# build roots made by scripts/buildroot.sh (debootstrap, installed here).
 #
 # Usage: scripts/deps.sh [--check]   (--check: exit 1 if anything is missing)
 set -eu
@@ -23,7 +25,7 @@ PKGS="build-essential pkg-config make gcc kmod cpio gzip xz-utils zstd \
 	libsmartcols-dev libseccomp-dev libcap-ng-dev \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-source-6.1 linux-source-6.12 \
-	util-linux procps iproute2 jq libjson-c-dev tmux forkstat"
+	util-linux procps iproute2 jq libjson-c-dev tmux forkstat debootstrap"
 
 missing() {
 	for p in "$@"; do

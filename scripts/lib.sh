@@ -8,6 +8,62 @@ die() {	# die STATUS MESSAGE
 	exit "$rc"
 }
 
+# ---- kernel lines and build roots (scripts/buildroot.sh) -------------------
+NSBOX_CACHE=${NSBOX_CACHE:-$HOME/.cache/nsbox}
+
+# The kernel lines nsbox supports and `make check` tests, oldest first.
+kernel_lines() { echo "5.10 6.1 6.12 7"; }
+
+# line_re LINE: the regex a release of LINE matches ("7": any 7.x)
+line_re() {
+	case "$1" in
+	7) echo '^7\.[0-9]+\.' ;;
+	*) echo "^${1//./\\.}\.[0-9]" ;;
+	esac
+}
+
+# root_dir SUITE: the build root of a Debian suite
+root_dir() { echo "$NSBOX_CACHE/root-$1"; }
+
+# root_kver ROOT LINE: the newest release of LINE with headers and image in ROOT
+root_kver() {
+	local d k
+	for d in "$1"/usr/src/linux-headers-*-amd64; do
+		[ -e "$d/Makefile" ] || continue
+		k=${d##*/linux-headers-}
+		[ -r "$1/boot/vmlinuz-$k" ] && echo "$k"
+	done | grep -E "$(line_re "$2")" | grep -v -e cloud -e '-rt-' | sort -V | tail -n 1 || true
+}
+
+# host_kver LINE: the newest release of LINE installed on this machine
+host_kver() {
+	installed_kvers | grep -E "$(line_re "$1")" | grep -v -e cloud -e '-rt-' | tail -n 1 || true
+}
+
+# in_root ROOT CMD...: run CMD in build root ROOT (chroot), with its own
+# /proc (objtool reads /proc/self), mounted in a private mount namespace
+# so nothing is left mounted when CMD ends.
+in_root() {
+	local root=$1
+	shift
+	unshare --mount --propagation private -- sh -c '
+		root=$1; shift
+		mount -t proc proc "$root/proc" || exit 125
+		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			LC_ALL=C DEBIAN_FRONTEND=noninteractive INITRD=No "$@"' \
+		in_root "$root" "$@"
+}
+
+# kernel_root KVER: the build root that holds KVER, or nothing (this machine)
+kernel_root() {
+	local r
+	for r in "$NSBOX_CACHE"/root-*; do
+		[ -r "$r/boot/vmlinuz-$1" ] && [ -e "$r/usr/src/linux-headers-$1/Makefile" ] &&
+			{ echo "$r"; return 0; }
+	done
+	return 0
+}
+
 # Kernel releases that can be both built for and booted: headers present
 # (a kbuild tree) and an image in /boot.  Oldest first.
 installed_kvers() {
@@ -35,18 +91,21 @@ default_kver() {
 	fi
 }
 
-# The kernels `make check` tests on: the newest installed Debian 6.1 and
-# 6.12 kernels (both installed by scripts/deps.sh).
+# The kernels `make check` tests on: the newest kernel of each line, on
+# this machine or in its build root (scripts/buildroot.sh LINE --check).
 target_kvers() {
-	local series
-	for series in 6.1 6.12; do
-		installed_kvers | grep -E "^${series//./\\.}\.[0-9]" |
-			grep -v -e cloud -e '-rt-' | tail -n 1
+	local line
+	for line in $(kernel_lines); do
+		"$TOP/scripts/buildroot.sh" "$line" --check 2>/dev/null || true
 	done
 }
 
-kdir_for() {	# kdir_for KVER: its kbuild tree
-	if [ -e "/lib/modules/$1/build/Makefile" ]; then
+kdir_for() {	# kdir_for KVER: its kbuild tree (in its build root, if any)
+	local r
+	r=$(kernel_root "$1")
+	if [ -n "$r" ]; then
+		echo "$r/usr/src/linux-headers-$1"
+	elif [ -e "/lib/modules/$1/build/Makefile" ]; then
 		echo "/lib/modules/$1/build"
 	else
 		echo "/usr/src/linux-headers-$1"
@@ -83,13 +142,15 @@ copy_libs() {
 distro_modules() {
 	local kver=$1 root=$2 name line path dep
 	local moddir=/lib/modules/$kver
+	local from
+	from=$(kernel_root "$kver")$moddir
 	shift 2
 	local -A seen=()
 	for name in "$@"; do
-		if grep -qE "/${name}\.ko(\.[a-z]+)?$" "$moddir/modules.builtin" 2>/dev/null; then
+		if grep -qE "/${name}\.ko(\.[a-z]+)?$" "$from/modules.builtin" 2>/dev/null; then
 			continue
 		fi
-		line=$(grep -E "(^|/)${name}\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n 1)
+		line=$(grep -E "(^|/)${name}\.ko(\.[a-z]+)?:" "$from/modules.dep" | head -n 1)
 		[ -n "$line" ] || { echo "vm.sh: warning: module $name not found for $kver" >&2; continue; }
 		path=${line%%:*}
 		# modules.dep lists a module's dependencies so that the last one
@@ -101,10 +162,10 @@ distro_modules() {
 			local out=$root$moddir/${dep%.ko*}.ko
 			mkdir -p "$(dirname "$out")"
 			case "$dep" in
-			*.ko.xz) xz -dc "$moddir/$dep" > "$out" ;;
-			*.ko.zst) zstd -qdc "$moddir/$dep" > "$out" ;;
-			*.ko.gz) gzip -dc "$moddir/$dep" > "$out" ;;
-			*) cp "$moddir/$dep" "$out" ;;
+			*.ko.xz) xz -dc "$from/$dep" > "$out" ;;
+			*.ko.zst) zstd -qdc "$from/$dep" > "$out" ;;
+			*.ko.gz) gzip -dc "$from/$dep" > "$out" ;;
+			*) cp "$from/$dep" "$out" ;;
 			esac
 			echo "$moddir/${dep%.ko*}.ko"
 		done

@@ -100,9 +100,11 @@ if [ -n "$SRC_KDIR" ]; then
 else
 	[ -n "$KVER" ] || KVER=$(default_kver)
 	[ -n "$KVER" ] || die 2 "no Debian kernel installed; run scripts/deps.sh"
-	VMLINUZ=/boot/vmlinuz-$KVER
-	[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: install linux-image-$KVER (scripts/deps.sh installs the two target kernels)"
-	[ -d "/lib/modules/$KVER" ] || die 2 "/lib/modules/$KVER not found (linux-image-$KVER incomplete?)"
+	# this machine's kernels, or one in a build root (scripts/buildroot.sh)
+	KROOT=$(kernel_root "$KVER")
+	VMLINUZ=$KROOT/boot/vmlinuz-$KVER
+	[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: install linux-image-$KVER (scripts/deps.sh; scripts/buildroot.sh LINE for $(kernel_lines))"
+	[ -d "$KROOT/lib/modules/$KVER" ] || die 2 "$KROOT/lib/modules/$KVER not found (linux-image-$KVER incomplete?)"
 fi
 if [ -n "$RUN" ]; then
 	[ -f "$RUN" ] || die 2 "--run: no such file: $RUN"
@@ -190,7 +192,7 @@ cp "$KO" "$ROOT/lib/modules/nsbox/nsbox.ko"
 for m in "$(dirname "$KO")"/testmods/*.ko; do
 	[ -f "$m" ] && cp "$m" "$ROOT/lib/modules/nsbox/tests/"
 done
-if [ -d "/lib/modules/$KVER" ]; then
+if [ -d "${KROOT:-}/lib/modules/$KVER" ]; then
 	distro_modules "$KVER" "$ROOT" overlay veth bridge > "$ROOT/etc/nsbox-modules"
 else
 	: > "$ROOT/etc/nsbox-modules"

@@ -149,6 +149,8 @@ int cmd_groups(int argc, char **argv)
 	ret = nsbox_nl_open(&nl);
 	if (!ret)
 		ret = fetch_groups(&nl, kind, idp, &rows, &n);
+	if (!ret)
+		nsbox_hook_warnings(&nl, NULL);	/* stderr: the numbers below may be off */
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = nsbox_table_add(&t, &rows[i], group_cell);
 	if (!ret)

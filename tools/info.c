@@ -30,6 +30,8 @@ struct hook_info {
 	char symbol[128];
 	int kind;
 	int attached;
+	int status;		/* enum nsbox_hook_status, -1: not said (ABI < 5) */
+	char affects[192];
 	unsigned long long hits, misses;
 };
 
@@ -55,11 +57,25 @@ static const char *hook_kind_name(int kind)
 	}
 }
 
+/* Why a hook is not attached, as nsbox info says it. */
+static const char *hook_status_name(const struct hook_info *h)
+{
+	switch (h->status) {
+	case NSBOX_HOOK_ATTACHED: return "attached";
+	case NSBOX_HOOK_NO_SYMBOL: return "no such function or tracepoint";
+	case NSBOX_HOOK_REFUSED: return "refused by the kernel";
+	case NSBOX_HOOK_SKIPPED: return "skipped (skip_hooks)";
+	default: return h->attached ? "attached" : "not attached";
+	}
+}
+
 static void parse_hook(struct nlattr *nest, struct hook_info *h)
 {
 	struct nlattr *tb[NSBOX_HOOK_A_MAX + 1];
 
 	memset(h, 0, sizeof(*h));
+	h->status = -1;
+	snprintf(h->affects, sizeof(h->affects), "what it counts");
 	if (nla_parse_nested(tb, NSBOX_HOOK_A_MAX, nest, NULL) < 0)
 		return;
 	if (tb[NSBOX_HOOK_A_NAME])
@@ -74,6 +90,18 @@ static void parse_hook(struct nlattr *nest, struct hook_info *h)
 		h->hits = nla_get_u64(tb[NSBOX_HOOK_A_HITS]);
 	if (tb[NSBOX_HOOK_A_MISSES])
 		h->misses = nla_get_u64(tb[NSBOX_HOOK_A_MISSES]);
+	if (tb[NSBOX_HOOK_A_STATUS])
+		h->status = nla_get_u8(tb[NSBOX_HOOK_A_STATUS]);
+	if (tb[NSBOX_HOOK_A_AFFECTS])
+		nla_strlcpy(h->affects, tb[NSBOX_HOOK_A_AFFECTS], sizeof(h->affects));
+}
+
+/* The warning for a hook that is not attached: the user must not read a
+ * number it would have counted as exact. */
+static void hook_warning(const struct hook_info *h, char *buf, size_t len)
+{
+	snprintf(buf, len, "hook %s not attached: %s; %s are not exact",
+		 h->name, hook_status_name(h), h->affects);
 }
 
 static int on_info(struct nl_msg *msg, void *arg)
@@ -159,11 +187,29 @@ static void print_json(const struct info *info, int family)
 		json_object_object_add(o, "symbol", json_object_new_string(h->symbol));
 		json_object_object_add(o, "kind", json_object_new_string(hook_kind_name(h->kind)));
 		json_object_object_add(o, "attached", json_object_new_boolean(h->attached));
+		json_object_object_add(o, "status", json_object_new_string(hook_status_name(h)));
+		json_object_object_add(o, "affects", json_object_new_string(h->affects));
 		json_object_object_add(o, "hits", json_object_new_uint64(h->hits));
 		json_object_object_add(o, "misses", json_object_new_uint64(h->misses));
 		json_object_array_add(hooks, o);
 	}
 	json_object_object_add(root, "hooks", hooks);
+	{
+		json_object *warnings = json_object_new_array();
+		bool exact = true;
+
+		for (unsigned int i = 0; i < info->n_hooks; i++) {
+			char w[320];
+
+			if (info->hooks[i].attached)
+				continue;
+			exact = false;
+			hook_warning(&info->hooks[i], w, sizeof(w));
+			json_object_array_add(warnings, json_object_new_string(w));
+		}
+		json_object_object_add(root, "exact", json_object_new_boolean(exact));
+		json_object_object_add(root, "warnings", warnings);
+	}
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 					     JSON_C_TO_STRING_NOSLASHESCAPE));
 }
@@ -186,14 +232,16 @@ static int print_hooks(const struct info *info)
 	for (unsigned int i = 0; i < info->n_hooks; i++) {
 		const struct hook_info *h = &info->hooks[i];
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		char num[32];
+		char num[32], state[64];
 
 		if (!ln)
 			return NSBOX_EXIT_FAIL;
 		scols_line_set_data(ln, 0, h->name);
 		scols_line_set_data(ln, 1, hook_kind_name(h->kind));
 		scols_line_set_data(ln, 2, h->symbol);
-		scols_line_set_data(ln, 3, h->attached ? "yes" : "no");
+		snprintf(state, sizeof(state), "%s%s", h->attached ? "yes" : "no: ",
+			 h->attached ? "" : hook_status_name(h));
+		scols_line_set_data(ln, 3, state);
 		snprintf(num, sizeof(num), "%llu", h->hits);
 		scols_line_set_data(ln, 4, num);
 		snprintf(num, sizeof(num), "%llu", h->misses);
@@ -225,6 +273,14 @@ static void print_human(const struct info *info, int family)
 		putchar('\n');
 		print_hooks(info);
 	}
+	for (unsigned int i = 0; i < info->n_hooks; i++) {
+		char w[320];
+
+		if (info->hooks[i].attached)
+			continue;
+		hook_warning(&info->hooks[i], w, sizeof(w));
+		printf("\nwarning: %s\n", w);
+	}
 	if (info->abi > NSBOX_ABI_VERSION)
 		printf("\nnote: the module is newer (ABI %u) than this tool (ABI %d); some data is not shown\n",
 		       info->abi, NSBOX_ABI_VERSION);
@@ -240,6 +296,35 @@ static void usage(FILE *out)
 		"\n"
 		"  -J, --json   print one JSON object\n"
 		"  -h, --help   this help\n");
+}
+
+/*
+ * For the commands that show counts (groups, top): a warning on stderr
+ * (and in @warnings, for -J) per hook that is not attached.  Returns how
+ * many; 0 also when GET_INFO fails (the command reports its own errors).
+ */
+int nsbox_hook_warnings(struct nsbox_nl *nl, json_object *warnings)
+{
+	struct nl_msg *msg __attribute__((cleanup(nsbox_nl_msg_freep))) = NULL;
+	_cleanup_free_ struct info *info = calloc(1, sizeof(*info));
+	struct nsbox_nl_error e;
+	int n = 0;
+
+	msg = nsbox_nl_msg(nl, NSBOX_CMD_GET_INFO, 0);
+	if (!info || !msg || nsbox_nl_request(nl, msg, on_info, info, &e) < 0)
+		return 0;
+	for (unsigned int i = 0; i < info->n_hooks; i++) {
+		char w[320];
+
+		if (info->hooks[i].attached)
+			continue;
+		hook_warning(&info->hooks[i], w, sizeof(w));
+		nsbox_err("warning: %s", w);
+		if (warnings)
+			json_object_array_add(warnings, json_object_new_string(w));
+		n++;
+	}
+	return n;
 }
 
 int cmd_info(int argc, char **argv)

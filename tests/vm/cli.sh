@@ -4,7 +4,7 @@
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..21"
 
 out=$(genl-ctrl-list 2>&1)
 check "genl-ctrl-list lists the nsbox family" \
@@ -47,6 +47,26 @@ check "module unloaded: message says how to load it" \
 	sh -c 'echo "$1" | grep -qF "nsbox: kernel module not loaded (generic netlink family \"nsbox\" not found); load it with: sudo insmod kmod/nsbox.ko"' _ "$out"
 insmod "$NSBOX_KO"
 check "nsbox info answers again after insmod" sh -c 'nsbox info >/dev/null'
+
+# Every hook attaches on every supported kernel (a renamed function is an
+# alternative of its hook); one that does not is never silent.
+json=$(nsbox info -J)
+diag "hooks: $(echo "$json" | jq -c '[.hooks[] | [.name, .symbol, .status]]')"
+check "every hook is attached on $(uname -r), and nsbox info says the counts are exact" \
+	sh -c 'echo "$1" | jq -e ".exact == true and .warnings == [] and (.hooks | length) == 8 and all(.hooks[]; .attached and .status == \"attached\")" >/dev/null' _ "$json"
+rmmod nsbox
+insmod "$NSBOX_KO" skip_hooks=task_exit
+json=$(nsbox info -J)
+err=$(nsbox groups 2>&1 >/dev/null)
+check "skip_hooks=task_exit: the hook is listed as skipped, info says not exact and which counters" \
+	sh -c 'echo "$1" | jq -e ".exact == false and (.hooks | length) == 8 and
+		(.hooks[] | select(.name == \"task_exit\") | .attached == false and .status == \"skipped (skip_hooks)\") and
+		(.warnings | length == 1) and (.warnings[0] | test(\"task_exit.*exits, procs, threads\"))" >/dev/null' _ "$json"
+check "skip_hooks=task_exit: nsbox groups warns on stderr, dmesg says it once at load" \
+	sh -c 'echo "$1" | grep -q "^nsbox: warning: hook task_exit not attached: skipped (skip_hooks); exits" &&
+		[ "$(dmesg | grep -c "nsbox: hook task_exit not attached (skip_hooks): exits")" = 1 ]' _ "$err"
+rmmod nsbox
+insmod "$NSBOX_KO"
 
 
 # ---- groups and ps -----------------------------------------------------------

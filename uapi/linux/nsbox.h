@@ -31,7 +31,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	4
+#define NSBOX_ABI_VERSION	5
 
 /*
  * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
@@ -177,6 +177,21 @@ enum nsbox_hook_kind {
 };
 
 /**
+ * enum nsbox_hook_status - whether a hook is attached, and if not, why
+ * @NSBOX_HOOK_ATTACHED: attached; what it counts is exact
+ * @NSBOX_HOOK_NO_SYMBOL: none of the functions or tracepoints it can use
+ *	exists on this kernel (renamed, inlined)
+ * @NSBOX_HOOK_REFUSED: the kernel refused the probe (blacklisted, ...)
+ * @NSBOX_HOOK_SKIPPED: the skip_hooks module parameter named it
+ */
+enum nsbox_hook_status {
+	NSBOX_HOOK_ATTACHED,
+	NSBOX_HOOK_NO_SYMBOL,
+	NSBOX_HOOK_REFUSED,
+	NSBOX_HOOK_SKIPPED,
+};
+
+/**
  * enum nsbox_hook_attr - attributes of one %NSBOX_A_HOOK
  * @NSBOX_HOOK_A_UNSPEC: never used
  * @NSBOX_HOOK_A_PAD: alignment padding for u64 attributes
@@ -189,6 +204,10 @@ enum nsbox_hook_kind {
  * @NSBOX_HOOK_A_HITS: u64, times the handler ran and did its work
  * @NSBOX_HOOK_A_MISSES: u64, times the handler ran but could not do its
  *	work (allocation failure, kprobe reentry, ...)
+ * @NSBOX_HOOK_A_STATUS: u8 (ABI 5), enum nsbox_hook_status: attached, or
+ *	why not
+ * @NSBOX_HOOK_A_AFFECTS: string (ABI 5), what is not exact while the hook
+ *	is not attached (e.g. "exits, procs, threads, ...")
  * @__NSBOX_HOOK_A_MAX: internal use
  * @NSBOX_HOOK_A_MAX: highest attribute number
  */
@@ -201,6 +220,8 @@ enum nsbox_hook_attr {
 	NSBOX_HOOK_A_ATTACHED,
 	NSBOX_HOOK_A_HITS,
 	NSBOX_HOOK_A_MISSES,
+	NSBOX_HOOK_A_STATUS,
+	NSBOX_HOOK_A_AFFECTS,
 
 	__NSBOX_HOOK_A_MAX,
 	NSBOX_HOOK_A_MAX = __NSBOX_HOOK_A_MAX - 1
