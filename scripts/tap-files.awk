@@ -4,7 +4,7 @@
 # A VM log has "# ===== FILE on KVER" before each test file's output
 # (run-all.sh); checks before the first such line belong to the part.
 BEGIN { cur = part }
-/^# ===== .* on / {
+/^# ===== [^ ]+ on / {
 	cur = part ": " $3
 	if (!(cur in seen)) { seen[cur] = 1; order[++k] = cur }
 	next
