@@ -67,6 +67,19 @@ static inline struct ns_common *nsbox_mnt_ns_common(struct mnt_namespace *mnt)
 #endif
 }
 
+/*
+ * A namespace's 64-bit id, never reused (6.18+, probe ns_common_ns_id;
+ * what ioctl(NS_GET_ID) returns), or 0 where the kernel has none.
+ */
+static inline u64 nsbox_ns_id(const struct ns_common *ns)
+{
+#ifdef NSBOX_HAVE_NS_COMMON_NS_ID
+	return ns->ns_id;
+#else
+	return 0;
+#endif
+}
+
 /* A task's own time namespace (not the one for its children). */
 static inline struct ns_common *nsbox_time_ns_common(struct nsproxy *nsp)
 {

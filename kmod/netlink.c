@@ -260,6 +260,8 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_OWNER, g->owner, NSBOX_GROUP_A_PAD)) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_FIRST_SEEN, g->first_seen,
 			      NSBOX_GROUP_A_PAD) ||
+	    (g->nsid &&
+	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_NSID, g->nsid, NSBOX_GROUP_A_PAD)) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_PROCS,
 			      nsbox_nonneg(atomic_read(&g->procs)), NSBOX_GROUP_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_THREADS,

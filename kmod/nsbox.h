@@ -145,6 +145,7 @@ struct nsbox_idents {
  * @id: namespace inode number or cgroup id
  * @parent: parent namespace/cgroup id, if @has_parent
  * @owner: owning user namespace's inode number, if @has_owner
+ * @nsid: namespaces: the kernel's 64-bit namespace id, 0 if it has none
  * @first_seen: CLOCK_MONOTONIC ns when first seen
  * @empty_since: CLOCK_MONOTONIC ns when @threads last fell to 0
  * @kind: enum nsbox_kind
@@ -170,6 +171,7 @@ struct nsbox_group {
 	u64 id;
 	u64 parent;
 	u64 owner;
+	u64 nsid;
 	u64 first_seen;
 	u64 empty_since;
 	u8 kind;

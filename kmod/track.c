@@ -179,6 +179,8 @@ void nsbox_ident_meta(struct nsbox_group *g, const struct nsbox_ident *ident)
 
 	if (!ident->obj)
 		return;
+	if (g->kind != NSBOX_KIND_CGROUP2)
+		g->nsid = nsbox_ns_id(ns);
 	if (g->kind == NSBOX_KIND_CGROUP2) {
 		struct cgroup *parent = cgroup_parent((struct cgroup *)ident->obj);
 

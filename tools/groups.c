@@ -51,6 +51,7 @@ static const struct nsbox_col columns[] = {
 	{ "first_seen", true, false, "CLOCK_MONOTONIC ns when first seen", NSBOX_GROUP_A_FIRST_SEEN },
 	{ "parent", true, false, "parent namespace or cgroup id", NSBOX_GROUP_A_PARENT },
 	{ "owner", true, false, "owning user namespace", NSBOX_GROUP_A_OWNER },
+	{ "nsid", true, false, "64-bit namespace id, never reused (kernels 6.18+; NS_GET_ID)", NSBOX_GROUP_A_NSID },
 };
 
 #define NCOLS ARRAY_SIZE(columns)

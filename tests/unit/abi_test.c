@@ -18,8 +18,9 @@ static const struct abi_rev revs[] = {
 	{ 3, 7, 26, 7, 35, 15, 23, 7, 9 },
 	/* 4: VERIFY's checks (NSBOX_GROUP_A_VERIFY_CHECK ... _WANT) */
 	{ 4, 7, 26, 7, 39, 15, 23, 7, 9 },
-	/* 5: why a hook is not attached, what it affects (NSBOX_HOOK_A_STATUS, _AFFECTS) */
-	{ 5, 7, 26, 9, 39, 15, 23, 7, 9 },
+	/* 5: why a hook is not attached, what it affects (NSBOX_HOOK_A_STATUS,
+	 * _AFFECTS); namespace ids (NSBOX_GROUP_A_NSID) */
+	{ 5, 7, 26, 9, 40, 15, 23, 7, 9 },
 };
 
 TEST(current_revision_is_written_down)

@@ -16,6 +16,8 @@
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
  *   box_helper forks-print N    the same, printing "PARENT CHILD" pids
+ *   box_helper nsid FILE        ioctl(NS_GET_ID) on a /proc/PID/ns file:
+ *                               the id, or "none" where the kernel has none
  *   box_helper creds MODE       (as root) become uid 1000 and sleep:
  *                               plain, saved0 (saved uid stays 0, as in a
  *                               setuid program) or nodump (not dumpable)
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/prctl.h>
 #include <sys/shm.h>
@@ -153,6 +156,23 @@ int main(int argc, char **argv)
 				return 3;
 			memset(p, 1, 1 << 20);
 		}
+	}
+	if (argc == 3 && !strcmp(argv[1], "nsid")) {
+		/* NS_GET_ID, _IOR(NSIO, 13, __u64), 6.18+; not in every libc's headers */
+		unsigned long long id = 0;
+		int fd = open(argv[2], O_RDONLY);
+
+		if (fd < 0)
+			return 2;
+		if (ioctl(fd, _IOR(0xb7, 13, unsigned long long), &id) < 0) {
+			if (errno != ENOTTY && errno != EINVAL)
+				return 2;
+			puts("none");
+		} else {
+			printf("%llu\n", id);
+		}
+		close(fd);
+		return 0;
 	}
 	if (argc == 3 && (!strcmp(argv[1], "forks-exit") || !strcmp(argv[1], "forks-print"))) {
 		int n = atoi(argv[2]), print = !strcmp(argv[1], "forks-print");

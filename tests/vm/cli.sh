@@ -4,7 +4,7 @@
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..21"
+echo "1..22"
 
 out=$(genl-ctrl-list 2>&1)
 check "genl-ctrl-list lists the nsbox family" \
@@ -54,6 +54,17 @@ json=$(nsbox info -J)
 diag "hooks: $(echo "$json" | jq -c '[.hooks[] | [.name, .symbol, .status]]')"
 check "every hook is attached on $(uname -r), and nsbox info says the counts are exact" \
 	sh -c 'echo "$1" | jq -e ".exact == true and .warnings == [] and (.hooks | length) == 8 and all(.hooks[]; .attached and .status == \"attached\")" >/dev/null' _ "$json"
+# namespace ids: where the kernel has them (NS_GET_ID, 6.18+), each group
+# of this shell's namespaces carries the same id; where not, none does
+bad=
+for kind in mnt pid net uts ipc user cgroup time; do
+	want=$(/opt/nsbox/tests/box_helper nsid /proc/$$/ns/$kind)
+	inum=$(readlink /proc/$$/ns/$kind | tr -dc 0-9)
+	have=$(nsbox groups -J "$kind:$inum" | jq -r '.groups[0].nsid // "none"')
+	[ "$want" = "$have" ] || bad="$bad $kind:$have/$want"
+done
+diag "nsid of this shell's mnt namespace: $(/opt/nsbox/tests/box_helper nsid /proc/$$/ns/mnt)"
+check "each namespace group's nsid is ioctl(NS_GET_ID)'s, or absent where the kernel has none${bad:+ (differ:$bad)}" test -z "$bad"
 rmmod nsbox
 insmod "$NSBOX_KO" skip_hooks=task_exit
 json=$(nsbox info -J)
@@ -70,7 +81,7 @@ insmod "$NSBOX_KO"
 
 
 # ---- groups and ps -----------------------------------------------------------
-want_g='["cpu_ns","execs","exits","first_seen","forks","id","kind","load1","load15","load5","majflt","minflt","moved_in","moved_out","nivcsw","nvcsw","oom_kills","owner","parent","path","procs","rchar","read_bytes","rss_bytes","stime_ns","syscr","syscw","threads","utime_ns","vm_bytes","wchar","write_bytes"]'
+want_g='["cpu_ns","execs","exits","first_seen","forks","id","kind","load1","load15","load5","majflt","minflt","moved_in","moved_out","nivcsw","nsid","nvcsw","oom_kills","owner","parent","path","procs","rchar","read_bytes","rss_bytes","stime_ns","syscr","syscw","threads","utime_ns","vm_bytes","wchar","write_bytes"]'
 check "groups -J: every group has exactly the documented fields" \
 	sh -c 'nsbox groups -J | jq -e --argjson w "$1" "[.groups[] | keys == \$w] | all and length > 8" >/dev/null' _ "$want_g"
 want_t='["cgroup","cgroup_path","cgroupns","comm","ipcns","mntns","netns","pid","pidns","ppid","tid","timens","userns","utsns"]'

@@ -315,6 +315,9 @@ enum nsbox_kind {
  *	counters give
  * @NSBOX_GROUP_A_VERIFY_WANT: s64, VERIFY only (ABI 4): the value the
  *	walk gives (NEGATIVE: 0, the least a total can be)
+ * @NSBOX_GROUP_A_NSID: u64 (ABI 5), namespaces on kernels that have them
+ *	(6.18+): the 64-bit namespace id, never reused, as ioctl(NS_GET_ID)
+ *	on /proc/PID/ns/KIND returns it
  * @__NSBOX_GROUP_A_MAX: internal use
  * @NSBOX_GROUP_A_MAX: highest attribute number
  */
@@ -359,6 +362,7 @@ enum nsbox_group_attr {
 	NSBOX_GROUP_A_VERIFY_FIELD,
 	NSBOX_GROUP_A_VERIFY_HAVE,
 	NSBOX_GROUP_A_VERIFY_WANT,
+	NSBOX_GROUP_A_NSID,
 
 	__NSBOX_GROUP_A_MAX,
 	NSBOX_GROUP_A_MAX = __NSBOX_GROUP_A_MAX - 1
