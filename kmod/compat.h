@@ -90,6 +90,16 @@ static inline struct ns_common *nsbox_time_ns_common(struct nsproxy *nsp)
 #endif
 }
 
+/* The time namespace a task's children get (and an exec, since 6.2). */
+static inline struct ns_common *nsbox_time_ns_children(struct nsproxy *nsp)
+{
+#ifdef CONFIG_TIME_NS
+	return &nsp->time_ns_for_children->ns;
+#else
+	return NULL;
+#endif
+}
+
 /* I/O counters exist only with task accounting configured in. */
 static inline void nsbox_task_io(struct task_struct *t, s64 *rchar,
 				 s64 *wchar, s64 *syscr, s64 *syscw,

@@ -341,6 +341,48 @@ static void nsbox_emit_fork(struct task_struct *p, const struct nsbox_idents *id
 		nsbox_emit_change(p, &parent, ids, changed);
 }
 
+/*
+ * Tasks in an exec whose move into their children's time namespace the
+ * exec_ns hook has counted (exec_task_namespaces(), 6.2+): ns_switch must
+ * not count it again where the kernel calls switch_task_namespaces() out
+ * of line there (7.x; 6.12 inlines it).  A slot is taken in exec_ns and
+ * given back at the exec tracepoint or at exit.  Lock-free (cmpxchg), and
+ * only execs that change time namespace ever use it.
+ */
+#define NSBOX_EXEC_SLOTS	16
+static struct task_struct *nsbox_exec_slots[NSBOX_EXEC_SLOTS];
+static atomic_t nsbox_exec_pending;
+
+static bool __maybe_unused nsbox_exec_mark(struct task_struct *t)
+{
+	int i;
+
+	for (i = 0; i < NSBOX_EXEC_SLOTS; i++) {
+		if (!cmpxchg(&nsbox_exec_slots[i], NULL, t)) {
+			atomic_inc(&nsbox_exec_pending);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Is @t marked?  With @clear, give its slot back. */
+static bool nsbox_exec_marked(struct task_struct *t, bool clear)
+{
+	int i;
+
+	if (!atomic_read(&nsbox_exec_pending))
+		return false;
+	for (i = 0; i < NSBOX_EXEC_SLOTS; i++) {
+		if (READ_ONCE(nsbox_exec_slots[i]) != t)
+			continue;
+		if (clear && cmpxchg(&nsbox_exec_slots[i], t, NULL) == t)
+			atomic_dec(&nsbox_exec_pending);
+		return true;
+	}
+	return false;
+}
+
 /* ---- the handlers ------------------------------------------------------ */
 
 static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
@@ -389,6 +431,7 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 	if (p != current || !nsbox_live())
 		return 0;
 	this_cpu_inc(nsbox_task_churn);
+	nsbox_exec_marked(p, true);	/* an exec that did not finish */
 	leader = thread_group_leader(p);
 	nsbox_task_values(p, v);
 	rcu_read_lock();
@@ -439,6 +482,7 @@ static void nsbox_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 
 	if (!nsbox_live())
 		return;
+	nsbox_exec_marked(p, true);
 	rcu_read_lock();
 	if (nsbox_task_idents(p, &ids)) {
 		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
@@ -504,6 +548,9 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 
 		if (from.k[k].id == to.k[k].id)
 			continue;
+		/* exec_ns counted this one, at the start of the exec */
+		if (k == NSBOX_KIND_TIME && p == current && nsbox_exec_marked(p, false))
+			continue;
 		if (!moved)
 			nsbox_task_values(p, v);
 		moved = true;
@@ -541,6 +588,49 @@ static int nsbox_on_creds(struct kprobe *kp, struct pt_regs *regs)
 	}
 	return 0;
 }
+
+#ifdef NSBOX_HAVE_EXEC_TASK_NAMESPACES
+/*
+ * exec_task_namespaces(): since 6.2 an exec moves the task into the time
+ * namespace its children get, if it differs (a vfork child of a task that
+ * unshared CLONE_NEWTIME).  The switch inside it is an inlined copy of
+ * switch_task_namespaces() on 6.12 and 7.x, which ns_switch never sees,
+ * so the move is counted here, on entry, for the current task.  (Only an
+ * allocation failure in it stops the switch, and then the exec kills the
+ * task.)
+ */
+static int nsbox_on_exec_ns(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
+	struct nsproxy *nsp = current->nsproxy;
+	struct ns_common *from, *to;
+
+	if (!nsp || !nsbox_live())
+		return 0;
+	from = nsbox_time_ns_common(nsp);
+	to = nsbox_time_ns_children(nsp);
+	if (!from || !to || from == to)
+		return 0;
+	if (!nsbox_exec_mark(current)) {
+		/* 16 such execs at once: this move is not counted */
+		nsbox_account(hook, false);
+		return 0;
+	}
+	nsbox_move_one(hook, current, NSBOX_KIND_TIME, from->inum, from, to->inum, to);
+	if (nsbox_events_wanted()) {
+		struct nsbox_idents ids, after;
+
+		rcu_read_lock();
+		if (nsbox_task_idents(current, &ids)) {
+			after = ids;
+			nsbox_set(&after, NSBOX_KIND_TIME, to);
+			nsbox_emit_change(current, &ids, &after, BIT(NSBOX_KIND_TIME));
+		}
+		rcu_read_unlock();
+	}
+	return 0;
+}
+#endif
 
 static int nsbox_on_cgroup_move(struct kprobe *kp, struct pt_regs *regs)
 {
@@ -652,6 +742,11 @@ static struct nsbox_hook nsbox_hooks[] = {
 	{ .name = "oom_kill", .symbol = "__oom_kill_process",
 	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_oom_kill,
 	  .affects = "oom_kills" },
+#ifdef NSBOX_HAVE_EXEC_TASK_NAMESPACES
+	{ .name = "exec_ns", .symbol = "exec_task_namespaces",
+	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_exec_ns,
+	  .affects = "time namespace groups of tasks that exec into their children's" },
+#endif
 	{ .name = "ns_free", .symbol = "proc_free_inum",
 	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_free,
 	  .affects = "groups of freed namespaces (a reused inode joins the old group)" },

@@ -16,6 +16,11 @@
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
  *   box_helper forks-print N    the same, printing "PARENT CHILD" pids
+ *   box_helper timens-vfork-exec  unshare a time namespace for the
+ *                               children, vfork, exec sleep in the child
+ *                               (which enters it at exec); print its pid,
+ *                               or "refused ERROR" and exit 3 if the
+ *                               kernel refuses the vfork (before 6.2)
  *   box_helper nsid FILE        ioctl(NS_GET_ID) on a /proc/PID/ns file:
  *                               the id, or "none" where the kernel has none
  *   box_helper creds MODE       (as root) become uid 1000 and sleep:
@@ -156,6 +161,29 @@ int main(int argc, char **argv)
 				return 3;
 			memset(p, 1, 1 << 20);
 		}
+	}
+	if (argc == 2 && !strcmp(argv[1], "timens-vfork-exec")) {
+		pid_t c;
+
+		if (unshare(0x00000080 /* CLONE_NEWTIME */))
+			return 2;
+		c = vfork();
+		if (c == 0) {
+			/* not the caller's stdout: $(...) would wait for sleep */
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd >= 0)
+				dup2(fd, 1);
+			execl("/bin/sleep", "sleep", "1000", (char *)NULL);
+			_exit(127);
+		}
+		if (c < 0) {
+			/* before 6.2 the kernel refuses a vfork into another time ns */
+			printf("refused %s\n", strerror(errno));
+			return 3;
+		}
+		printf("%d\n", (int)c);
+		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "nsid")) {
 		/* NS_GET_ID, _IOR(NSIO, 13, __u64), 6.18+; not in every libc's headers */
