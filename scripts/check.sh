@@ -56,11 +56,17 @@ part() {
 	echo "######## $name"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	PARTS+=("$name	$log")
-	if [ "$rc" != 0 ] && ! grep -qE '^not ok [0-9]+' "$log"; then
-		echo "not ok 1 - $name (exit status $rc)" | tee -a "$log"
+	account "$name" "$log" "$rc"
+}
+
+# account NAME LOG RC: list the part, and count its TAP (a part that
+# failed without a "not ok" is one failure)
+account() {
+	PARTS+=("$1	$2")
+	if [ "$3" != 0 ] && ! grep -qE '^not ok [0-9]+' "$2"; then
+		echo "not ok 1 - $1 (exit status $3)" | tee -a "$2"
 	fi
-	count "$log" "$name"
+	count "$2" "$1"
 }
 
 # A tiny TAP writer for the checks this script makes itself.
@@ -183,11 +189,7 @@ shown_part() {
 	echo
 	echo "######## $1"
 	cat "$2"
-	PARTS+=("$1	$2")
-	if [ "$rc" != 0 ] && ! grep -qE '^not ok [0-9]+' "$2"; then
-		echo "not ok 1 - $1 (exit status $rc)" | tee -a "$2"
-	fi
-	count "$2" "$1"
+	account "$1" "$2" "$rc"
 }
 for k in "${KVERS[@]}"; do
 	shown_part "vm $k" "$LOGDIR/lane-$k.vm" "$LOGDIR/lane-$k.vm.rc"

@@ -13,10 +13,8 @@ struct nsbox_subcmd {
 int cmd_info(int argc, char **argv);
 
 struct nsbox_nl;
-struct json_object;
-/* info.c: a warning per hook that is not attached (stderr, and @warnings
- * if not NULL); returns how many */
-int nsbox_hook_warnings(struct nsbox_nl *nl, struct json_object *warnings);
+/* info.c: a warning on stderr per hook that is not attached; how many */
+int nsbox_hook_warnings(struct nsbox_nl *nl);
 
 int cmd_groups(int argc, char **argv);
 int cmd_ps(int argc, char **argv);

@@ -151,7 +151,7 @@ int cmd_groups(int argc, char **argv)
 	if (!ret)
 		ret = fetch_groups(&nl, kind, idp, &rows, &n);
 	if (!ret)
-		nsbox_hook_warnings(&nl, NULL);	/* stderr: the numbers below may be off */
+		nsbox_hook_warnings(&nl);	/* stderr: the numbers below may be off */
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = nsbox_table_add(&t, &rows[i], group_cell);
 	if (!ret)

@@ -96,12 +96,26 @@ static void parse_hook(struct nlattr *nest, struct hook_info *h)
 		nla_strlcpy(h->affects, tb[NSBOX_HOOK_A_AFFECTS], sizeof(h->affects));
 }
 
-/* The warning for a hook that is not attached: the user must not read a
- * number it would have counted as exact. */
-static void hook_warning(const struct hook_info *h, char *buf, size_t len)
+/*
+ * One warning per hook that is not attached: the user must not read a
+ * number it would have counted as exact.  A JSON array of strings, empty
+ * when every hook is attached (the caller owns it).
+ */
+static json_object *hook_warnings(const struct info *info)
 {
-	snprintf(buf, len, "hook %s not attached: %s; %s are not exact",
-		 h->name, hook_status_name(h), h->affects);
+	json_object *warnings = json_object_new_array();
+
+	for (unsigned int i = 0; warnings && i < info->n_hooks; i++) {
+		const struct hook_info *h = &info->hooks[i];
+		char w[320];
+
+		if (h->attached)
+			continue;
+		snprintf(w, sizeof(w), "hook %s not attached: %s; %s are not exact",
+			 h->name, hook_status_name(h), h->affects);
+		json_object_array_add(warnings, json_object_new_string(w));
+	}
+	return warnings;
 }
 
 static int on_info(struct nl_msg *msg, void *arg)
@@ -195,19 +209,10 @@ static void print_json(const struct info *info, int family)
 	}
 	json_object_object_add(root, "hooks", hooks);
 	{
-		json_object *warnings = json_object_new_array();
-		bool exact = true;
+		json_object *warnings = hook_warnings(info);
 
-		for (unsigned int i = 0; i < info->n_hooks; i++) {
-			char w[320];
-
-			if (info->hooks[i].attached)
-				continue;
-			exact = false;
-			hook_warning(&info->hooks[i], w, sizeof(w));
-			json_object_array_add(warnings, json_object_new_string(w));
-		}
-		json_object_object_add(root, "exact", json_object_new_boolean(exact));
+		json_object_object_add(root, "exact", json_object_new_boolean(
+			json_object_array_length(warnings) == 0));
 		json_object_object_add(root, "warnings", warnings);
 	}
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
@@ -273,13 +278,13 @@ static void print_human(const struct info *info, int family)
 		putchar('\n');
 		print_hooks(info);
 	}
-	for (unsigned int i = 0; i < info->n_hooks; i++) {
-		char w[320];
+	{
+		json_object *warnings = hook_warnings(info);
 
-		if (info->hooks[i].attached)
-			continue;
-		hook_warning(&info->hooks[i], w, sizeof(w));
-		printf("\nwarning: %s\n", w);
+		for (size_t i = 0; i < json_object_array_length(warnings); i++)
+			printf("\nwarning: %s\n",
+			       json_object_get_string(json_object_array_get_idx(warnings, i)));
+		json_object_put(warnings);
 	}
 	if (info->abi > NSBOX_ABI_VERSION)
 		printf("\nnote: the module is newer (ABI %u) than this tool (ABI %d); some data is not shown\n",
@@ -299,31 +304,27 @@ static void usage(FILE *out)
 }
 
 /*
- * For the commands that show counts (groups, top): a warning on stderr
- * (and in @warnings, for -J) per hook that is not attached.  Returns how
- * many; 0 also when GET_INFO fails (the command reports its own errors).
+ * For the commands that show counts (groups): a warning on stderr per hook
+ * that is not attached.  Returns how many; 0 also when GET_INFO fails (the
+ * command reports its own errors).
  */
-int nsbox_hook_warnings(struct nsbox_nl *nl, json_object *warnings)
+int nsbox_hook_warnings(struct nsbox_nl *nl)
 {
 	struct nl_msg *msg __attribute__((cleanup(nsbox_nl_msg_freep))) = NULL;
 	_cleanup_free_ struct info *info = calloc(1, sizeof(*info));
+	json_object *warnings;
 	struct nsbox_nl_error e;
-	int n = 0;
+	int n;
 
 	msg = nsbox_nl_msg(nl, NSBOX_CMD_GET_INFO, 0);
 	if (!info || !msg || nsbox_nl_request(nl, msg, on_info, info, &e) < 0)
 		return 0;
-	for (unsigned int i = 0; i < info->n_hooks; i++) {
-		char w[320];
-
-		if (info->hooks[i].attached)
-			continue;
-		hook_warning(&info->hooks[i], w, sizeof(w));
-		nsbox_err("warning: %s", w);
-		if (warnings)
-			json_object_array_add(warnings, json_object_new_string(w));
-		n++;
-	}
+	warnings = hook_warnings(info);
+	n = json_object_array_length(warnings);
+	for (int i = 0; i < n; i++)
+		nsbox_err("warning: %s",
+			  json_object_get_string(json_object_array_get_idx(warnings, i)));
+	json_object_put(warnings);
 	return n;
 }
 
