@@ -31,6 +31,7 @@
 #include <linux/workqueue.h>
 
 #include "nsbox.h"
+#include "compat.h"
 
 unsigned int nsbox_max_groups = 16384;
 module_param_named(max_groups, nsbox_max_groups, uint, 0444);
@@ -94,9 +95,26 @@ struct nsbox_group *nsbox_group_find(u8 kind, u64 id)
 	return NULL;
 }
 
+/*
+ * The namespace's 64-bit id where the kernel has them (6.18+), else 0.
+ * Two namespaces with one inode number (a recycled one) never share an id.
+ */
+static u64 nsbox_ident_nsid(u8 kind, const struct nsbox_ident *ident)
+{
+	if (kind == NSBOX_KIND_CGROUP2 || !ident->obj)
+		return 0;
+	return nsbox_ns_id(ident->obj);
+}
+
+/* Is @old the group of another namespace that had the same number? */
+static bool nsbox_group_stale(const struct nsbox_group *old, u64 nsid)
+{
+	return READ_ONCE(old->retired) || old->nsid != nsid;
+}
+
 static struct nsbox_group *nsbox_group_create(u8 kind,
 					      const struct nsbox_ident *ident,
-					      bool leader)
+					      bool task, bool leader)
 {
 	unsigned int b = nsbox_bucket_of(kind, ident->id);
 	struct nsbox_group *g, *old;
@@ -121,15 +139,17 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
 	g->id = ident->id;
 	g->first_seen = ktime_get_ns();
 	nsbox_ident_meta(g, ident);
-	atomic_set(&g->threads, 1);
-	atomic_set(&g->procs, leader ? 1 : 0);
+	atomic_set(&g->threads, task ? 1 : 0);
+	atomic_set(&g->procs, task && leader ? 1 : 0);
+	if (!task)
+		g->empty_since = g->first_seen;
 
 	spin_lock_irqsave(nsbox_lock_of(b), flags);
 	/* Someone may have created it since we looked. */
 	hlist_for_each_entry(old, &nsbox_buckets[b], node) {
 		if (old->id != g->id || old->kind != kind)
 			continue;
-		if (READ_ONCE(old->retired)) {
+		if (nsbox_group_stale(old, g->nsid)) {
 			/* A freed namespace's group: the new one replaces it. */
 			if (atomic_xchg(&old->threads, NSBOX_GROUP_DEAD) >= 0) {
 				hlist_del_rcu(&old->node);
@@ -139,9 +159,10 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
 			}
 			continue;
 		}
-		if (atomic_inc_unless_negative(&old->threads)) {
+		if (task ? atomic_inc_unless_negative(&old->threads)
+			 : !nsbox_group_dead(old)) {
 			spin_unlock_irqrestore(nsbox_lock_of(b), flags);
-			if (leader)
+			if (task && leader)
 				atomic_inc(&old->procs);
 			kmem_cache_free(nsbox_group_cache, g);
 			atomic_dec(&nsbox_nr_groups);
@@ -168,12 +189,31 @@ struct nsbox_group *nsbox_group_join(u8 kind, const struct nsbox_ident *ident,
 {
 	struct nsbox_group *g = nsbox_group_find(kind, ident->id);
 
-	if (g && !READ_ONCE(g->retired) && atomic_inc_unless_negative(&g->threads)) {
+	if (g && !nsbox_group_stale(g, nsbox_ident_nsid(kind, ident)) &&
+	    atomic_inc_unless_negative(&g->threads)) {
 		if (leader)
 			atomic_inc(&g->procs);
 		return g;
 	}
-	return nsbox_group_create(kind, ident, leader);
+	return nsbox_group_create(kind, ident, true, leader);
+}
+
+/**
+ * nsbox_group_adopt() - a group for a namespace no task may be in
+ * @kind: enum nsbox_kind
+ * @ident: the namespace (the caller holds a reference on it)
+ *
+ * For namespaces kept alive by a bind mount or an open file (ADOPT): the
+ * existing group if there is one, else a new group with no task in it.
+ * Caller holds rcu_read_lock().  Returns NULL if the table is full.
+ */
+struct nsbox_group *nsbox_group_adopt(u8 kind, const struct nsbox_ident *ident)
+{
+	struct nsbox_group *g = nsbox_group_find(kind, ident->id);
+
+	if (g && !nsbox_group_stale(g, nsbox_ident_nsid(kind, ident)))
+		return g;
+	return nsbox_group_create(kind, ident, false, false);
 }
 
 /**

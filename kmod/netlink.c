@@ -24,9 +24,12 @@
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/kernfs.h>
+#include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_ns.h>
 #include <linux/sched/loadavg.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -233,6 +236,13 @@ static bool nsbox_view_has(const struct nsbox_view *view, u8 kind, u64 id)
 	return !view->all || nsbox_live_visible(view->all, view->n, kind, id);
 }
 
+static u8 nsbox_group_state(const struct nsbox_group *g)
+{
+	if (READ_ONCE(g->retired))
+		return NSBOX_GROUP_GONE;
+	return atomic_read(&g->threads) > 0 ? NSBOX_GROUP_LIVE : NSBOX_GROUP_EMPTY;
+}
+
 static int nsbox_put_group(struct sk_buff *skb, int attr,
 			   const struct nsbox_group *g, const struct nsbox_live *l,
 			   const char *path, const struct nsbox_view *view)
@@ -253,6 +263,7 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, g->kind) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, g->id, NSBOX_GROUP_A_PAD) ||
+	    nla_put_u8(skb, NSBOX_GROUP_A_STATE, nsbox_group_state(g)) ||
 	    (path && nla_put_string(skb, NSBOX_GROUP_A_PATH, path)) ||
 	    (g->has_parent && nsbox_view_has(view, g->kind, g->parent) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_PARENT, g->parent, NSBOX_GROUP_A_PAD)) ||
@@ -813,6 +824,90 @@ toobig:
 	return -EMSGSIZE;
 }
 
+/* ---- ADOPT (admin): namespaces that no task is in -------------------------- */
+
+static const struct nla_policy nsbox_adopt_policy[NSBOX_A_NS_FD + 1] = {
+	[NSBOX_A_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NSBOX_A_NS_FD] = { .type = NLA_U32 },
+};
+
+/*
+ * The module learns of a namespace when a task is in it.  One kept alive
+ * only by a bind mount or an open file since before the module was loaded
+ * has no task to show it; userspace finds it as lsns does (mountinfo,
+ * /proc/PID/fd) and hands it over as a file descriptor, the way
+ * IFLA_NET_NS_FD hands a network namespace to rtnetlink.  A genl doit
+ * runs in the sender's context, so the fd is the sender's own.
+ */
+static int nsbox_nl_adopt(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[NSBOX_A_NS_FD];
+	struct nsbox_ident ident;
+	struct nsbox_group *g;
+	struct sk_buff *reply;
+	struct ns_common *ns;
+	struct nlattr *nest;
+	struct file *f;
+	int kind, ret;
+	void *hdr;
+
+	if (!nsbox_admin(skb, info))
+		return -EPERM;
+	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_NS_FD))
+		return -EINVAL;
+	f = fget(nla_get_u32(attr));
+	if (!f) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "nsbox: NS_FD is not an open file descriptor");
+		return -EBADF;
+	}
+	ret = -EINVAL;
+	if (file_inode(f)->i_sb->s_magic != NSFS_MAGIC) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "nsbox: NS_FD is not a namespace file (/proc/PID/ns/KIND, a bind mount)");
+		goto out;
+	}
+	ns = get_proc_ns(file_inode(f));
+	kind = nsbox_ns_kind(ns);
+	if (kind < 0) {
+		if (kind == -EOPNOTSUPP)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "nsbox: mount namespaces are not tracked on this kernel");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "nsbox: a namespace type nsbox does not know");
+		ret = kind;
+		goto out;
+	}
+	ident.id = ns->inum;
+	ident.obj = ns;
+	rcu_read_lock();
+	g = nsbox_group_adopt(kind, &ident);
+	rcu_read_unlock();
+	ret = -ENOSPC;
+	if (!g) {
+		NL_SET_ERR_MSG(info->extack, "nsbox: the group table is full (max_groups)");
+		goto out;
+	}
+	ret = -ENOMEM;
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		goto out;
+	hdr = genlmsg_put_reply(reply, info, &nsbox_family, 0, NSBOX_CMD_ADOPT);
+	nest = hdr ? nla_nest_start(reply, NSBOX_A_GROUP) : NULL;
+	if (!nest || nla_put_u8(reply, NSBOX_GROUP_A_KIND, kind) ||
+	    nla_put_u64_64bit(reply, NSBOX_GROUP_A_ID, ident.id, NSBOX_GROUP_A_PAD)) {
+		nlmsg_free(reply);
+		goto out;
+	}
+	nla_nest_end(reply, nest);
+	genlmsg_end(reply, hdr);
+	ret = genlmsg_reply(reply, info);
+out:
+	fput(f);
+	return ret;
+}
+
 /* ---- the family -------------------------------------------------------------- */
 
 static const struct nla_policy nsbox_subscribe_policy[NSBOX_A_EVENT_TYPES + 1] = {
@@ -857,6 +952,12 @@ static const struct genl_ops nsbox_ops[] = {
 		.doit = nsbox_events_subscribe,
 		.policy = nsbox_subscribe_policy,
 		.maxattr = ARRAY_SIZE(nsbox_subscribe_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_ADOPT,
+		.doit = nsbox_nl_adopt,
+		.policy = nsbox_adopt_policy,
+		.maxattr = ARRAY_SIZE(nsbox_adopt_policy) - 1,
 	},
 };
 

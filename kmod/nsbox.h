@@ -195,6 +195,7 @@ void nsbox_groups_exit(void);
 struct nsbox_group *nsbox_group_find(u8 kind, u64 id);
 struct nsbox_group *nsbox_group_join(u8 kind, const struct nsbox_ident *ident,
 				     bool leader);
+struct nsbox_group *nsbox_group_adopt(u8 kind, const struct nsbox_ident *ident);
 void nsbox_group_leave(struct nsbox_group *g, bool leader);
 void nsbox_groups_clear_live(void);
 void nsbox_groups_retire_inum(u64 inum);
@@ -211,7 +212,9 @@ static inline bool nsbox_group_dead(const struct nsbox_group *g)
 }
 
 /* track.c */
+struct ns_common;
 void nsbox_ident_meta(struct nsbox_group *g, const struct nsbox_ident *ident);
+int nsbox_ns_kind(const struct ns_common *ns);
 int nsbox_track_init(void);
 void nsbox_track_exit(void);
 bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids);

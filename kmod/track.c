@@ -151,6 +151,36 @@ bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids)
 	return true;
 }
 
+/**
+ * nsbox_ns_kind() - the enum nsbox_kind of a namespace
+ * @ns: any namespace (a pid namespace's pid_for_children included)
+ *
+ * Returns -EOPNOTSUPP for mount namespaces when they cannot be tracked on
+ * this kernel (nsbox_track_init()), -EINVAL for a type nsbox does not know.
+ */
+int nsbox_ns_kind(const struct ns_common *ns)
+{
+	switch (nsbox_ns_type(ns)) {
+	case CLONE_NEWNS:
+		return nsbox_mnt_ok ? NSBOX_KIND_MNT : -EOPNOTSUPP;
+	case CLONE_NEWPID:
+		return NSBOX_KIND_PID;
+	case CLONE_NEWNET:
+		return NSBOX_KIND_NET;
+	case CLONE_NEWUTS:
+		return NSBOX_KIND_UTS;
+	case CLONE_NEWIPC:
+		return NSBOX_KIND_IPC;
+	case CLONE_NEWUSER:
+		return NSBOX_KIND_USER;
+	case CLONE_NEWCGROUP:
+		return NSBOX_KIND_CGROUP;
+	case CLONE_NEWTIME:
+		return NSBOX_KIND_TIME;
+	}
+	return -EINVAL;
+}
+
 /* Is @t in the live counts?  Caller holds task_lock(t). */
 bool nsbox_task_counted(struct task_struct *t)
 {
@@ -749,7 +779,7 @@ static struct nsbox_hook nsbox_hooks[] = {
 #endif
 	{ .name = "ns_free", .symbol = "proc_free_inum",
 	  .kind = NSBOX_HOOK_KPROBE, .pre = nsbox_on_ns_free,
-	  .affects = "groups of freed namespaces (a reused inode joins the old group)" },
+	  .affects = "namespace group state (freed ones stay empty; pre-6.18, reused ids merge)" },
 };
 
 /* Is @name an item of the comma-separated @list? */

@@ -166,6 +166,22 @@ for b in genl-ctrl-list lsns jq tmux forkstat; do
 	p=$(command -v "$b" || true)
 	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
 done
+# bookworm's lsns (util-linux 2.38) does not list namespaces kept by a bind
+# mount or an open file; trixie's (2.41) does.  The trixie build root's
+# (scripts/buildroot.sh 7) runs as lsns-persistent, with its own loader
+# and libraries under /opt/trixie.
+TRIXIE=$(root_dir trixie)
+if [ -x "$TRIXIE/usr/bin/lsns" ]; then
+	mkdir -p "$ROOT/opt/trixie/lib"
+	cp -L "$TRIXIE/usr/bin/lsns" "$ROOT/opt/trixie/lsns"
+	cp -L "$TRIXIE/lib64/ld-linux-x86-64.so.2" "$ROOT/opt/trixie/"
+	for l in libsmartcols.so.1 libmount.so.1 libc.so.6 libblkid.so.1 libselinux.so.1 libpcre2-8.so.0; do
+		cp -L "$TRIXIE/usr/lib/x86_64-linux-gnu/$l" "$ROOT/opt/trixie/lib/"
+	done
+	printf '#!/bin/sh\nexec /opt/trixie/ld-linux-x86-64.so.2 --library-path /opt/trixie/lib /opt/trixie/lsns "$@"\n' \
+		> "$ROOT/usr/bin/lsns-persistent"
+	chmod 0755 "$ROOT/usr/bin/lsns-persistent"
+fi
 # tmux wants terminfo for the TERMs it meets and a UTF-8 locale (C.UTF-8
 # is not built into glibc); same paths as on the host.
 for d in /lib/terminfo /usr/share/terminfo /etc/terminfo; do

@@ -3,6 +3,8 @@
 #ifndef NSBOX_CMDS_H
 #define NSBOX_CMDS_H
 
+#include <stddef.h>
+
 struct nsbox_subcmd {
 	const char *name;
 	const char *summary;
@@ -17,6 +19,9 @@ struct nsbox_nl;
 int nsbox_hook_warnings(struct nsbox_nl *nl);
 
 int cmd_groups(int argc, char **argv);
+int cmd_adopt(int argc, char **argv);
+/* adopt.c: ADOPT every namespace kept by a mount or an open file */
+int nsbox_adopt_all(struct nsbox_nl *nl, int verbose, int best_effort, size_t *adopted);
 int cmd_ps(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -28,7 +28,7 @@ static int parse_group(struct nlattr *nest, struct group_row *row)
 		row->has[a] = 1;
 		if (a == NSBOX_GROUP_A_PATH)
 			nla_strlcpy(row->path, tb[a], sizeof(row->path));
-		else if (a == NSBOX_GROUP_A_KIND)
+		else if (a == NSBOX_GROUP_A_KIND || a == NSBOX_GROUP_A_STATE)
 			row->v[a] = nla_get_u8(tb[a]);
 		else if (nla_len(tb[a]) == 8)
 			row->v[a] = nla_get_u64(tb[a]);

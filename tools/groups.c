@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../uapi/linux/nsbox.h"
 #include "cmds.h"
@@ -21,6 +22,7 @@
 static const struct nsbox_col columns[] = {
 	{ "kind", false, true, "namespace kind (as lsns names it) or cgroup2", NSBOX_GROUP_A_KIND },
 	{ "id", true, true, "namespace inode number or cgroup id", NSBOX_GROUP_A_ID },
+	{ "state", false, true, "live (tasks in it), empty (none; kept by a mount, a file or another namespace) or gone (freed)", NSBOX_GROUP_A_STATE },
 	{ "path", false, true, "cgroup2: path below the cgroup root", NSBOX_GROUP_A_PATH },
 	{ "procs", true, true, "live processes", NSBOX_GROUP_A_PROCS },
 	{ "threads", true, true, "live tasks", NSBOX_GROUP_A_THREADS },
@@ -71,6 +73,8 @@ static const char *group_cell(const void *r, int col, char *buf, size_t len)
 
 	if (a == NSBOX_GROUP_A_KIND)
 		return nsbox_kind_name((int)row->v[a]);
+	if (a == NSBOX_GROUP_A_STATE)
+		return row->has[a] ? nsbox_group_state_name((int)row->v[a]) : NULL;
 	if (a == NSBOX_GROUP_A_PATH)
 		return row->has[a] ? row->path : NULL;
 	if (!row->has[a])
@@ -86,15 +90,17 @@ static const char *group_cell(const void *r, int col, char *buf, size_t len)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: nsbox groups [-J] [-r] [-n] [-o LIST] [--kind KIND] [KIND:ID]\n"
+		"usage: nsbox groups [-J] [-r] [-n] [-o LIST] [--kind KIND] [--no-adopt] [KIND:ID]\n"
 		"\n"
 		"List the groups nsbox.ko tracks -- one per namespace (by inode number,\n"
 		"as lsns shows it) and one per cgroup v2 cgroup (by cgroup id) -- with\n"
 		"live and cumulative accounting.  KIND:ID (e.g. net:4026531840) shows\n"
-		"one group.\n"
+		"one group.  Run as root, it first finds the namespaces no task is in\n"
+		"(kept by a bind mount or an open file) and adds them, as 'nsbox adopt'.\n"
 		"\n"
 		"  -k, --kind KIND    only this kind: %s\n"
 		"  -o, --output LIST  columns to show, e.g. -o kind,id,procs,cpu_ns\n"
+		"      --no-adopt     do not look for namespaces without tasks first\n"
 		"  -J, --json         JSON: {\"groups\":[{...}]}, every column unless -o\n"
 		"  -r, --raw          raw output, no column alignment\n"
 		"  -n, --noheadings   no header line\n"
@@ -107,6 +113,7 @@ int cmd_groups(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
+		{ "no-adopt", no_argument, NULL, 'A' },
 		NSBOX_TABLE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -115,7 +122,7 @@ int cmd_groups(int argc, char **argv)
 	struct nsbox_table_opts o = { 0 };
 	_cleanup_free_ struct group_row *rows = NULL;
 	struct nsbox_table t;
-	int kind = -1, c, ret;
+	int kind = -1, no_adopt = 0, c, ret;
 	uint64_t id, *idp = NULL;
 	size_t n = 0;
 
@@ -128,6 +135,7 @@ int cmd_groups(int argc, char **argv)
 				return nsbox_usage_err("groups", "unknown kind '%s' (kinds: %s)",
 						       optarg, nsbox_kind_list());
 			break;
+		case 'A': no_adopt = 1; break;
 		case 'h': usage(stdout); return NSBOX_EXIT_OK;
 		default:
 			if (nsbox_table_opt(c, optarg, &o))
@@ -148,6 +156,12 @@ int cmd_groups(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = nsbox_nl_open(&nl);
+	/* as root, first the namespaces no task is in (see adopt.c) */
+	if (!ret && geteuid() == 0 && !no_adopt) {
+		size_t adopted;
+
+		ret = nsbox_adopt_all(&nl, 0, 1, &adopted);
+	}
 	if (!ret)
 		ret = fetch_groups(&nl, kind, idp, &rows, &n);
 	if (!ret)

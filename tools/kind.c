@@ -58,3 +58,13 @@ int nsbox_group_ref_parse(const char *s, int *kind, uint64_t *id)
 	*id = v;
 	return 0;
 }
+
+const char *nsbox_group_state_name(int state)
+{
+	switch (state) {
+	case NSBOX_GROUP_LIVE: return "live";
+	case NSBOX_GROUP_EMPTY: return "empty";
+	case NSBOX_GROUP_GONE: return "gone";
+	}
+	return "?";
+}

@@ -10,6 +10,8 @@ const char *nsbox_kind_name(int kind);
 int nsbox_kind_parse(const char *name);
 /* "net:4026531840" -> kind, id; 0 or -1 */
 int nsbox_group_ref_parse(const char *s, int *kind, uint64_t *id);
+/* enum nsbox_group_state: "live", "empty", "gone" */
+const char *nsbox_group_state_name(int state);
 /* "mnt, pid, ..." for messages */
 const char *nsbox_kind_list(void);
 

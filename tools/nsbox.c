@@ -23,6 +23,7 @@ static const struct nsbox_subcmd commands[] = {
 	{ "events", "print the module's events as they happen (fork, exec, exit, ...)", cmd_events },
 	{ "verify", "recount every group from scratch and compare (root)", cmd_verify },
 	{ "reset", "zero the cumulative counters (root)", cmd_reset },
+	{ "adopt", "give the module the namespaces no task is in (root)", cmd_adopt },
 	{ "run", "run a command in a new box (namespaces, rootfs, cgroup, net)", cmd_run },
 	{ "ls", "list boxes, with the module's accounting of each", cmd_ls },
 	{ "exec", "run a command in a running box", cmd_exec },

@@ -21,6 +21,9 @@ static const struct abi_rev revs[] = {
 	/* 5: why a hook is not attached, what it affects (NSBOX_HOOK_A_STATUS,
 	 * _AFFECTS); namespace ids (NSBOX_GROUP_A_NSID) */
 	{ 5, 7, 26, 9, 40, 15, 23, 7, 9 },
+	/* 6: namespaces without tasks (ADOPT, NSBOX_A_NS_FD); whether a
+	 * group's namespace still exists (NSBOX_GROUP_A_STATE) */
+	{ 6, 8, 27, 9, 41, 15, 23, 7, 9 },
 };
 
 TEST(current_revision_is_written_down)

@@ -7,8 +7,11 @@
  * Runs in the lab VM with nsbox.ko loaded.
  */
 
+#include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "nltest.h"
@@ -249,6 +252,136 @@ TEST(any_network_namespace)
 	family = nlt_family(fd, NSBOX_GENL_NAME);
 	ASSERT_LT(0, family) TH_LOG("family not visible in a new network namespace");
 	EXPECT_TRUE(get_info_ok(fd, family, r));
+	close(fd);
+	free(r);
+}
+
+/* ---- ADOPT: a namespace handed over as a file descriptor ---------------- */
+
+static void adopt_init(char *msg, int family, int fd)
+{
+	uint32_t v = fd;
+
+	nlt_init(msg, family, NSBOX_CMD_ADOPT, 0);
+	nlt_put(msg, NSBOX_A_NS_FD, &v, sizeof(v));
+}
+
+TEST_F(genl, adopt_without_fd_rejected)
+{
+	nlt_init(self->msg, self->family, NSBOX_CMD_ADOPT, 0);
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	/* the core's missing-attribute report (NLMSGERR_ATTR_MISS_TYPE) */
+	EXPECT_EQ(-EINVAL, self->r.error);
+}
+
+TEST_F(genl, adopt_of_closed_fd_rejected)
+{
+	adopt_init(self->msg, self->family, 1000);
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	EXPECT_EQ(-EBADF, self->r.error);
+	EXPECT_NE(NULL, strstr(self->r.extack, "not an open file descriptor"));
+	TH_LOG("extack: %s", self->r.extack);
+}
+
+TEST_F(genl, adopt_of_other_file_rejected)
+{
+	int fd = open("/proc/self/status", O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	adopt_init(self->msg, self->family, fd);
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	close(fd);
+	EXPECT_EQ(-EINVAL, self->r.error);
+	EXPECT_NE(NULL, strstr(self->r.extack, "not a namespace file"));
+	TH_LOG("extack: %s", self->r.extack);
+}
+
+/* A network namespace no task is in, kept by this fd only: a group. */
+TEST_F(genl, adopt_makes_an_empty_group)
+{
+	struct nlt_group g;
+	struct nlattr *nest;
+	struct stat st;
+	pid_t pid;
+	int fd, status, p[2], q[2];
+
+	/* p: child to parent, q: parent to child */
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char c = 0;
+
+		if (unshare(CLONE_NEWNET))
+			_exit(1);
+		/* tell the parent, then wait until it holds the namespace */
+		if (write(p[1], &c, 1) != 1 || read(q[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	{
+		char c, path[64];
+
+		ASSERT_EQ(1, read(p[0], &c, 1));
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+		fd = open(path, O_RDONLY);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(1, write(q[1], &c, 1));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+	ASSERT_EQ(0, fstat(fd, &st));
+
+	adopt_init(self->msg, self->family, fd);
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	ASSERT_EQ(0, self->r.error) TH_LOG("ADOPT: %s", self->r.extack);
+	nest = nlt_reply_attr(&self->r, NSBOX_A_GROUP);
+	ASSERT_NE(NULL, nest);
+	nlt_parse_group(nest, &g);
+	EXPECT_EQ(NSBOX_KIND_NET, g.v[NSBOX_GROUP_A_KIND]);
+	EXPECT_EQ((uint64_t)st.st_ino, g.v[NSBOX_GROUP_A_ID]);
+
+	/* the group: no task, not freed, the numbers of the child that left */
+	ASSERT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_NET, st.st_ino, &g));
+	EXPECT_EQ(0, g.v[NSBOX_GROUP_A_THREADS]);
+	EXPECT_TRUE(g.has[NSBOX_GROUP_A_STATE]);
+	EXPECT_EQ(NSBOX_GROUP_EMPTY, g.v[NSBOX_GROUP_A_STATE]);
+	EXPECT_EQ(1, g.v[NSBOX_GROUP_A_MOVED_IN]);
+	EXPECT_EQ(1, g.v[NSBOX_GROUP_A_EXITS]);
+
+	/* again: the same group, nothing reset */
+	adopt_init(self->msg, self->family, fd);
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	ASSERT_EQ(0, self->r.error);
+	ASSERT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_NET, st.st_ino, &g));
+	EXPECT_EQ(1, g.v[NSBOX_GROUP_A_EXITS]);
+	close(fd);
+}
+
+TEST(adopt_needs_cap_sys_admin)
+{
+	struct nlt_reply *r = calloc(1, sizeof(*r));
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int sk, family, fd;
+
+	ASSERT_NE(NULL, r);
+	fd = open("/proc/self/ns/net", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	sk = nlt_socket();
+	ASSERT_LE(0, sk);
+	family = nlt_family(sk, NSBOX_GENL_NAME);
+	ASSERT_LT(0, family);
+	adopt_init(msg, family, fd);
+	ASSERT_EQ(0, nlt_send(sk, msg, r));
+	EXPECT_EQ(-EPERM, r->error);
+	TH_LOG("extack: %s", r->extack);
+	close(sk);
 	close(fd);
 	free(r);
 }

@@ -31,7 +31,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	5
+#define NSBOX_ABI_VERSION	6
 
 /*
  * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
@@ -70,6 +70,14 @@
  *	socket is closed.  Optional %NSBOX_A_EVENT_TYPES (u32, bit per enum
  *	nsbox_event_type; default all).  Subscribing again replaces the mask.
  * @NSBOX_CMD_EVENT: kernel to user only: one event, %NSBOX_A_EVENT
+ * @NSBOX_CMD_ADOPT: do (ABI 6), needs CAP_SYS_ADMIN: make a group for the
+ *	namespace behind %NSBOX_A_NS_FD, a file descriptor of the sender's
+ *	open on a namespace file (/proc/PID/ns/KIND, a bind mount of one,
+ *	an fd another process holds, reopened through /proc/PID/fd/N).  For
+ *	namespaces that no task is in, kept alive by a bind mount or an open
+ *	file since before the module was loaded: the module cannot find
+ *	those itself.  A group that exists already is left as it is.
+ *	Reply: %NSBOX_A_GROUP (kind and id only).
  * @__NSBOX_CMD_MAX: internal use
  * @NSBOX_CMD_MAX: highest command number
  */
@@ -82,6 +90,7 @@ enum nsbox_cmd {
 	NSBOX_CMD_VERIFY,
 	NSBOX_CMD_SUBSCRIBE,
 	NSBOX_CMD_EVENT,
+	NSBOX_CMD_ADOPT,
 
 	__NSBOX_CMD_MAX,
 	NSBOX_CMD_MAX = __NSBOX_CMD_MAX - 1
@@ -128,6 +137,8 @@ enum nsbox_cmd {
  * @NSBOX_A_EVENT_SUBSCRIBERS: u32, GET_INFO: sockets subscribed now
  * @NSBOX_A_EVENT_RING_BYTES: u64, GET_INFO: memory of the per-CPU event
  *	buffers (module parameter events_per_cpu)
+ * @NSBOX_A_NS_FD: u32, ADOPT (ABI 6): a file descriptor of the sender's,
+ *	open on a namespace file
  * @__NSBOX_A_MAX: internal use
  * @NSBOX_A_MAX: highest attribute number
  */
@@ -159,6 +170,7 @@ enum nsbox_attr {
 	NSBOX_A_EVENT_TYPES,
 	NSBOX_A_EVENT_SUBSCRIBERS,
 	NSBOX_A_EVENT_RING_BYTES,
+	NSBOX_A_NS_FD,
 
 	__NSBOX_A_MAX,
 	NSBOX_A_MAX = __NSBOX_A_MAX - 1
@@ -318,6 +330,7 @@ enum nsbox_kind {
  * @NSBOX_GROUP_A_NSID: u64 (ABI 5), namespaces on kernels that have them
  *	(6.18+): the 64-bit namespace id, never reused, as ioctl(NS_GET_ID)
  *	on /proc/PID/ns/KIND returns it
+ * @NSBOX_GROUP_A_STATE: u8 (ABI 6), enum nsbox_group_state
  * @__NSBOX_GROUP_A_MAX: internal use
  * @NSBOX_GROUP_A_MAX: highest attribute number
  */
@@ -363,9 +376,25 @@ enum nsbox_group_attr {
 	NSBOX_GROUP_A_VERIFY_HAVE,
 	NSBOX_GROUP_A_VERIFY_WANT,
 	NSBOX_GROUP_A_NSID,
+	NSBOX_GROUP_A_STATE,
 
 	__NSBOX_GROUP_A_MAX,
 	NSBOX_GROUP_A_MAX = __NSBOX_GROUP_A_MAX - 1
+};
+
+/**
+ * enum nsbox_group_state - is the namespace or cgroup still there (ABI 6)
+ * @NSBOX_GROUP_LIVE: tasks are in it
+ * @NSBOX_GROUP_EMPTY: no task is in it, and it has not been freed: a
+ *	namespace kept alive by a bind mount, an open file or another
+ *	namespace (lsns lists the first two), or an empty cgroup
+ * @NSBOX_GROUP_GONE: namespaces: the kernel freed it (hook ns_free); the
+ *	group keeps its final numbers until it is evicted
+ */
+enum nsbox_group_state {
+	NSBOX_GROUP_LIVE,
+	NSBOX_GROUP_EMPTY,
+	NSBOX_GROUP_GONE,
 };
 
 /**
