@@ -101,6 +101,12 @@ build_part() {
 	[ -n "${NSBOX_CHECK_KVERS:-}" ] ||
 		tap "a kernel of each line ($(kernel_lines)): ${KVERS[*]} (scripts/buildroot.sh LINE)" \
 			test "${#KVERS[@]}" = "$(kernel_lines | wc -w)"
+	# the kernel's own selftests (tests/vm/kselftests.sh), built in the
+	# trixie build root; a run on chosen kernels may not have that root
+	if [ -z "${NSBOX_CHECK_KVERS:-}" ] || [ -x "$(root_dir trixie)/usr/bin/gcc" ]; then
+		tap "kernel selftests build (clone3 pidfd nsfs pid_namespace timens cgroup, static; scripts/kselftests.sh)" \
+			scripts/kselftests.sh
+	fi
 	for k in "${KVERS[@]}"; do
 		tap "nsbox.ko builds for $k with W=1 and sparse, no warnings" scripts/build-kmod.sh "$k"
 	done

@@ -160,6 +160,11 @@ for t in "$TOP"/build/bench/*; do
 	*) install_bin "$t" "/opt/nsbox/bench/$(basename "$t")" ;;
 	esac
 done
+# The kernel's own selftests (scripts/kselftests.sh), static binaries.
+if [ -d "$TOP/build/kselftests" ]; then
+	mkdir -p "$ROOT/opt/nsbox/kselftests"
+	cp "$TOP"/build/kselftests/* "$ROOT/opt/nsbox/kselftests/"
+fi
 # Peers the tests compare against: clients we did not write (tmux drives
 # `nsbox top` on a real terminal in tests/vm/top.sh).
 for b in genl-ctrl-list lsns jq tmux forkstat; do

@@ -102,7 +102,7 @@ insmod "$NSBOX_KO"
 
 
 # ---- groups and ps -----------------------------------------------------------
-want_g='["cpu_ns","execs","exits","first_seen","forks","id","kind","load1","load15","load5","majflt","minflt","moved_in","moved_out","nivcsw","nsid","nvcsw","oom_kills","owner","parent","path","procs","rchar","read_bytes","rss_bytes","stime_ns","syscr","syscw","threads","utime_ns","vm_bytes","wchar","write_bytes"]'
+want_g='["cpu_ns","execs","exits","first_seen","forks","id","kind","load1","load15","load5","majflt","minflt","moved_in","moved_out","nivcsw","nsid","nvcsw","oom_kills","owner","parent","path","procs","rchar","read_bytes","rss_bytes","state","stime_ns","syscr","syscw","threads","utime_ns","vm_bytes","wchar","write_bytes"]'
 check "groups -J: every group has exactly the documented fields" \
 	sh -c 'nsbox groups -J | jq -e --argjson w "$1" "[.groups[] | keys == \$w] | all and length > 8" >/dev/null' _ "$want_g"
 want_t='["cgroup","cgroup_path","cgroupns","comm","ipcns","mntns","netns","pid","pidns","ppid","tid","timens","userns","utsns"]'
