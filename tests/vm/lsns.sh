@@ -9,14 +9,14 @@
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..14"
 
 NSBOX_KO=${NSBOX_KO:-/lib/modules/nsbox/nsbox.ko}
 LSNS=lsns-persistent
 H=$(dirname "$0")/box_helper
 
 if ! command -v "$LSNS" >/dev/null; then
-	for i in $(seq 13); do
+	for i in $(seq 14); do
 		skip "lsns comparison $i" "no lsns that lists namespaces without tasks (the trixie build root: scripts/buildroot.sh 7)"
 	done
 	exit 0
@@ -150,6 +150,22 @@ for i in $(seq 30); do
 	unshare --net --uts --ipc --pid --fork sh -c 'true | true'
 done
 check "after 30 unshare runs: the sets are equal" until_ok same_sets
+# listns(2) (6.19+): the kernel's own list of active namespaces, by id
+if "$H" listns > /tmp/listns.ids; then
+	listns_same() {
+		"$H" listns | sort > /tmp/listns.ids
+		nsbox groups -J | jq -r '.groups[] | select(.kind != "cgroup2" and .state != "gone") | .nsid' |
+			sort > /tmp/nsbox.ids
+		cmp -s /tmp/listns.ids /tmp/nsbox.ids && return 0
+		diag "listns only: $(grep -vxF -f /tmp/nsbox.ids /tmp/listns.ids | tr '\n' ' ')"
+		diag "nsbox only: $(grep -vxF -f /tmp/listns.ids /tmp/nsbox.ids | tr '\n' ' ')"
+		return 1
+	}
+	check "the namespace ids nsbox shows are the ones listns() returns ($(wc -l < /tmp/listns.ids))" \
+		until_ok listns_same
+else
+	skip "the namespace ids nsbox shows are the ones listns() returns" "this kernel has no listns() (6.19+)"
+fi
 check "VERIFY is clean" sh -c 'nsbox verify >/dev/null'
 check "every hook attached" sh -c 'nsbox info -J | jq -e ".hooks | all(.status == \"attached\")" >/dev/null'
 umount $P/uts $P/ipc $P/mnt
