@@ -177,7 +177,8 @@ static inline struct cgroup *nsbox_cgroup_get_from_id(u64 id)
 	css_for_each_descendant_pre(css, &cgrp_dfl_root.cgrp.self) {
 		if (cgroup_id(css->cgroup) != id)
 			continue;
-		if (cgroup_tryget(css->cgroup))
+		/* removed (rmdir) but not yet freed: gone, as the export says */
+		if (!css_is_dying(css) && cgroup_tryget(css->cgroup))
 			found = css->cgroup;
 		break;
 	}

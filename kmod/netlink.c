@@ -236,16 +236,17 @@ static bool nsbox_view_has(const struct nsbox_view *view, u8 kind, u64 id)
 	return !view->all || nsbox_live_visible(view->all, view->n, kind, id);
 }
 
-static u8 nsbox_group_state(const struct nsbox_group *g)
+/* @cg_gone: a cgroup2 group whose cgroup could not be found (removed) */
+static u8 nsbox_group_state(const struct nsbox_group *g, bool cg_gone)
 {
-	if (READ_ONCE(g->retired))
+	if (READ_ONCE(g->retired) || cg_gone)
 		return NSBOX_GROUP_GONE;
 	return atomic_read(&g->threads) > 0 ? NSBOX_GROUP_LIVE : NSBOX_GROUP_EMPTY;
 }
 
 static int nsbox_put_group(struct sk_buff *skb, int attr,
 			   const struct nsbox_group *g, const struct nsbox_live *l,
-			   const char *path, const struct nsbox_view *view)
+			   const char *path, bool cg_gone, const struct nsbox_view *view)
 {
 	static const int cnt_attr[NSBOX_NR_CNT] = {
 		[NSBOX_CNT_FORKS] = NSBOX_GROUP_A_FORKS,
@@ -263,7 +264,7 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, g->kind) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, g->id, NSBOX_GROUP_A_PAD) ||
-	    nla_put_u8(skb, NSBOX_GROUP_A_STATE, nsbox_group_state(g)) ||
+	    nla_put_u8(skb, NSBOX_GROUP_A_STATE, nsbox_group_state(g, cg_gone)) ||
 	    (path && nla_put_string(skb, NSBOX_GROUP_A_PATH, path)) ||
 	    (g->has_parent && nsbox_view_has(view, g->kind, g->parent) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_PARENT, g->parent, NSBOX_GROUP_A_PAD)) ||
@@ -318,6 +319,7 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 
 	for (i = 0; i < n; i++) {
 		const char *path = NULL;
+		bool cg_gone = false;
 		struct nsbox_group *g;
 		void *hdr;
 		int ret;
@@ -325,9 +327,12 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 		if (filter && !batch[i].visible)
 			continue;
 
-		if (batch[i].kind == NSBOX_KIND_CGROUP2 && pathbuf &&
-		    !nsbox_cgroup_path(batch[i].id, pathbuf, PATH_MAX))
-			path = pathbuf;
+		if (batch[i].kind == NSBOX_KIND_CGROUP2 && pathbuf) {
+			ret = nsbox_cgroup_path(batch[i].id, pathbuf, PATH_MAX);
+			if (!ret)
+				path = pathbuf;
+			cg_gone = ret == -ENOENT;
+		}
 		if (cb) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq, &nsbox_family,
@@ -342,7 +347,8 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			genl_dump_check_consistent(cb, hdr);
 		rcu_read_lock();
 		g = nsbox_group_find(batch[i].kind, batch[i].id);
-		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, &batch[i], path, view) : 0;
+		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, &batch[i], path,
+					      cg_gone, view) : 0;
 		rcu_read_unlock();
 		if (ret) {
 			genlmsg_cancel(skb, hdr);

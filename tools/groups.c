@@ -22,7 +22,7 @@
 static const struct nsbox_col columns[] = {
 	{ "kind", false, true, "namespace kind (as lsns names it) or cgroup2", NSBOX_GROUP_A_KIND },
 	{ "id", true, true, "namespace inode number or cgroup id", NSBOX_GROUP_A_ID },
-	{ "state", false, true, "live (tasks in it), empty (none; kept by a mount, a file or another namespace) or gone (freed)", NSBOX_GROUP_A_STATE },
+	{ "state", false, true, "live (tasks in it), empty (no task; a namespace kept by a mount, a file or another namespace) or gone (freed, removed)", NSBOX_GROUP_A_STATE },
 	{ "path", false, true, "cgroup2: path below the cgroup root", NSBOX_GROUP_A_PATH },
 	{ "procs", true, true, "live processes", NSBOX_GROUP_A_PROCS },
 	{ "threads", true, true, "live tasks", NSBOX_GROUP_A_THREADS },

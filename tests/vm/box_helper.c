@@ -26,10 +26,16 @@
  *   box_helper listns           listns(2) (6.19+): the 64-bit id of every
  *                               active namespace, one per line; "none"
  *                               and exit 3 where the kernel has none
+ *   box_helper reap SECS PROG [ARG...]
+ *                               run PROG as a child subreaper: SIGKILL it
+ *                               after SECS, then SIGKILL whatever it left
+ *                               running (orphans come to us); exit with
+ *                               its status (128 + signal if killed)
  *   box_helper creds MODE       (as root) become uid 1000 and sleep:
  *                               plain, saved0 (saved uid stays 0, as in a
  *                               setuid program) or nodump (not dumpable)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <pthread.h>
@@ -100,8 +106,75 @@ static void *thread_fn(void *arg)
 	return arg;
 }
 
+/* Kill and reap every child until none is left (we are a subreaper). */
+static void reap_all(void)
+{
+	for (;;) {
+		char path[64], buf[512];
+		int found = 0;
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+
+		if (!d)
+			return;
+		while ((e = readdir(d))) {
+			FILE *f;
+			char *p;
+			int ppid;
+
+			if (e->d_name[0] < '1' || e->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%.20s/stat", e->d_name);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+			fclose(f);
+			if (p && sscanf(p, ") %*c %d", &ppid) == 1 && ppid == getpid()) {
+				kill(atoi(e->d_name), SIGKILL);
+				found = 1;
+			}
+		}
+		closedir(d);
+		while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
+			found = 1;
+		if (!found)
+			return;
+		/* killed ones are reaped on the next round */
+		waitpid(-1, NULL, __WALL);
+	}
+}
+
+static int reap_run(int secs, char **argv)
+{
+	int status;
+	pid_t c;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return 2;
+	c = fork();
+	if (c < 0)
+		return 2;
+	if (c == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	for (int t = 0; t < secs * 10; t++) {
+		if (waitpid(c, &status, WNOHANG) == c)
+			goto done;
+		usleep(100000);
+	}
+	kill(c, SIGKILL);
+	waitpid(c, &status, 0);
+done:
+	reap_all();
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 4 && !strcmp(argv[1], "reap"))
+		return reap_run(atoi(argv[2]), argv + 3);
 	if (argc == 3 && !strcmp(argv[1], "shm-create")) {
 		int id = shmget(atoi(argv[2]), 4096, IPC_CREAT | 0600);
 

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..23"
+echo "1..24"
 
 out=$(genl-ctrl-list 2>&1)
 check "genl-ctrl-list lists the nsbox family" \
@@ -130,5 +130,21 @@ check "verify at a quiet moment: exit 0, no mismatch, no task missing, tasks wal
 	sh -c '[ "$1" = 0 ] && echo "$2" | jq -e ".mismatches == 0 and .missing == 0 and .tasks > 10 and .groups > 10" >/dev/null' _ "$rc" "$out"
 check "verify as an unprivileged user: exit 4 (permission)" \
 	sh -c 'su -s /bin/sh nobody -c "nsbox verify" 2>/dev/null; [ $? = 4 ]'
+
+# a cgroup's group: live while a task is in it, empty once none is,
+# gone once the cgroup is removed (its numbers stay)
+cg=/sys/fs/cgroup/nsbox-cli-state
+mkdir $cg
+cgid=$(stat -c %i $cg)
+sh -c "echo \$\$ > $cg/cgroup.procs; exec sleep 30" &
+bg=$!
+until_ok grep -qx "$bg" $cg/cgroup.procs
+st1=$(nsbox groups -J "cgroup2:$cgid" | jq -r '.groups[0].state')
+kill $bg; wait $bg 2>/dev/null
+st2=$(nsbox groups -J "cgroup2:$cgid" | jq -r '.groups[0].state')
+rmdir $cg
+st3=$(nsbox groups -J "cgroup2:$cgid" | jq -r '.groups[0] | "\(.state) exits=\(.exits)"')
+check "a cgroup's state: live, empty when its task exits, gone when removed, numbers kept ($st1, $st2, $st3)" \
+	test "$st1 $st2 $st3" = "live empty gone exits=1"
 
 [ "$fails" = 0 ]

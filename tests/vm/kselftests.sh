@@ -11,6 +11,7 @@
 . "$(dirname "$0")/tap.sh"
 
 DIR=/opt/nsbox/kselftests
+H=$(cd "$(dirname "$0")" && pwd)/box_helper
 NSBOX_KO=${NSBOX_KO:-/lib/modules/nsbox/nsbox.ko}
 # minutes each under TCG (sleeps, CPU or memory pressure by design):
 # NSBOX_KSELFTESTS_ALL=1 runs them too
@@ -49,11 +50,11 @@ echo "1..$(( $(echo $progs | wc -w) + 3 ))"
 W=$(mktemp -d)
 
 result() {	# result PROG: its exit status and TAP statuses, one line
-	# to a file, not a pipe: a child the program leaves behind must not
-	# hold us up; SIGKILL, as some catch SIGTERM; the slowest one here
-	# takes 7 s under TCG
+	# killed after 60 s (the slowest one here takes 7 s under TCG), and
+	# what it leaves running killed too (box_helper reap: a subreaper),
+	# or leftovers would pin namespaces and cgroups for the next tests
 	t0=$(date +%s)
-	(cd /tmp && exec timeout -s KILL 60 "$DIR/$1") > "$W/out" 2>&1
+	(cd /tmp && exec "$H" reap 60 "$DIR/$1") > "$W/out" 2>&1
 	rc=$?
 	echo "rc=$rc $(sed -n -E '
 		s/^(not ok|ok) ([0-9]+) .*# *[Ss][Kk][Ii][Pp].*/skip\2/p; t

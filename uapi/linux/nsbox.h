@@ -387,9 +387,10 @@ enum nsbox_group_attr {
  * @NSBOX_GROUP_LIVE: tasks are in it
  * @NSBOX_GROUP_EMPTY: no task is in it, and it has not been freed: a
  *	namespace kept alive by a bind mount, an open file or another
- *	namespace (lsns lists the first two), or an empty cgroup
- * @NSBOX_GROUP_GONE: namespaces: the kernel freed it (hook ns_free); the
- *	group keeps its final numbers until it is evicted
+ *	namespace (lsns lists the first two), or a cgroup with no task
+ * @NSBOX_GROUP_GONE: the kernel freed the namespace (hook ns_free), or
+ *	the cgroup was removed; the group keeps its final numbers until it
+ *	is evicted
  */
 enum nsbox_group_state {
 	NSBOX_GROUP_LIVE,
