@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * extack_test - host unit test of the tool's extended-ack parser
- * (tools/genl.c), on NLMSG_ERROR messages built byte by byte the way the
+ * (tools/nl/genl.c), on NLMSG_ERROR messages built byte by byte the way the
  * kernel lays them out (capped and uncapped, with and without TLVs).
  */
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <linux/netlink.h>
 
 #include "kselftest_harness.h"
-#include "../../tools/genl.h"
+#include "genl.h"
 
 struct errmsg {
 	char buf[512] __attribute__((aligned(NLMSG_ALIGNTO)));

@@ -45,8 +45,10 @@
 /* --verbose: print "+ CMD" for each step (the equivalent shell command). */
 extern bool box_verbose;
 void box_step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* box_step("echo TEXT > PATH"), then write it (lib/io.h); 0 or -errno */
+int box_write(const char *path, const char *text);
 
-/* ---- box_opts.c ------------------------------------------------------ */
+/* ---- opts.c ---------------------------------------------------------- */
 /* "64M", "1G", "512k", "1048576", "max" -> bytes (UINT64_MAX for max). */
 int box_parse_size(const char *s, uint64_t *bytes);
 /* "0.5", "2", "max" -> cpu.max quota for a 100000 us period (0 = max). */
@@ -75,7 +77,7 @@ struct box_clone_args {
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-/* ---- box_net.c ------------------------------------------------------- */
+/* ---- net.c ----------------------------------------------------------- */
 /*
  * All return 0 or -1 after printing one nsbox_err() line that says what
  * failed and what to do.  They use libnl-route-3, never ip(8).
@@ -93,7 +95,7 @@ int box_net_configure(pid_t pid, const struct in_addr *addr);
 /* Delete a host-side interface; 0 if it does not exist. */
 int box_net_link_delete(const char *ifname);
 
-/* ---- box_sec.c ------------------------------------------------------- */
+/* ---- sec.c ----------------------------------------------------------- */
 /* seccomp groups --seccomp-allow turns on (denied by default) */
 #define BOX_ALLOW_MOUNT		0x01	/* mount, umount2, the new mount API */
 #define BOX_ALLOW_NS		0x02	/* unshare, setns, clone3/clone with CLONE_NEW* */
@@ -125,7 +127,7 @@ int rootfs_create(const char *dir, char *const extra[], int nextra);
 /* BOX_DEFAULT_ROOTFS, created on first use. */
 const char *rootfs_default(void);
 
-/* ---- box_opts.c (continued) ------------------------------------------ */
+/* ---- opts.c (continued) ---------------------------------------------- */
 #define BOX_NS_KINDS 8
 /* CLONE_NEW* flags in the order setns() joins them (user first, mnt last). */
 extern const int box_ns_order[BOX_NS_KINDS];
@@ -173,7 +175,7 @@ struct box_config {
 	int logfd;			/* detached: the box's stdout/stderr */
 };
 
-/* ---- box_state.c ----------------------------------------------------- */
+/* ---- state.c --------------------------------------------------------- */
 /*
  * /run/nsbox/NAME/state holds one "key=value" per line, rewritten
  * atomically (write a temporary file, rename it over).  A box whose state
@@ -224,7 +226,7 @@ int box_rm_rf(const char *path);
 /* Lowest free address in 10.88.0.0/16 (host is .0.1). */
 int box_alloc_addr(struct in_addr *addr);
 
-/* ---- box_cgroup.c ---------------------------------------------------- */
+/* ---- cgroup.c -------------------------------------------------------- */
 /* Create BOX_CGROUP_ROOT/nsbox/NAME with the config's limits; the path
  * goes to c->cgroup ("" if the box runs without a cgroup of its own). */
 int box_cgroup_create(struct box_config *c);
@@ -234,18 +236,20 @@ uint64_t box_cgroup_id(const char *path);
 int box_cgroup_read_key(const char *path, const char *file, const char *key,
 			uint64_t *val);
 
-/* ---- box_mount.c, box_sec.c, box_init.c: run inside the new box -------- */
-/* Report a setup failure to the waiting `nsbox run` and exit. */
-extern int box_errfd;
-extern int box_fail_status;
-__attribute__((noreturn, format(printf, 1, 2))) void box_fail(const char *fmt, ...);
-/* mounts + pivot_root; on return the process's root is the box's root */
-void box_mount_setup(const struct box_config *c);
-/* capabilities (exactly @caps), no_new_privs, seccomp (+ @allow groups) */
-void box_sec_apply(uint64_t caps, unsigned int allow);
-/* Start the command in @c as a child and be PID 1 until it exits. */
-__attribute__((noreturn)) void box_init(const struct box_config *c);
-/* The command's environment: defaults, then --env. */
-char **box_environ(const struct box_config *c);
+/* ---- run.c, exec.c, ctl.c: the runtime -------------------------------- */
+/* Exit status of `nsbox run`/`exec` when the box could not be set up or
+ * joined: not one the command would usually exit with (126, 127 are). */
+#define BOX_EXIT_SETUP 125
+/* Start the box @c describes and wait for it (the monitor); returns the
+ * exit status.  @notify_fd >= 0 (detached): one byte there once it runs. */
+int box_run(struct box_config *c, int notify_fd);
+/* Run @c->argv in the running box @s; returns its exit status. */
+int box_exec(struct box_config *c, const struct box_state *s);
+/* Read box NAME's state; an error (naming @cmd) if there is none. */
+int box_find(const char *cmd, const char *name, struct box_state *s);
+/* Whose /proc/PID/ns/ are the box's (its command's, else PID 1's). */
+pid_t box_ns_pid(const struct box_state *s);
+/* SIGTERM, then SIGKILL after @timeout_s; waits for the monitor too. */
+int box_stop(const struct box_state *s, int timeout_s);
 
 #endif

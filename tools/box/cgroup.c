@@ -34,23 +34,9 @@
 static int write_file(const char *dir, const char *file, const char *val)
 {
 	char path[4200];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	box_step("echo '%s' > %s", val, path);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	return 0;
+	return box_write(path, val);
 }
 
 static int read_file(const char *dir, const char *file, char *buf, size_t len)

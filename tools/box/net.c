@@ -49,12 +49,6 @@
 
 #define BOX_PEER_IF "eth0"
 
-static void closep(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-}
-
 static void sock_freep(struct nl_sock **sk)
 {
 	if (*sk)
@@ -73,7 +67,6 @@ static void nladdr_putp(struct nl_addr **a)
 		nl_addr_put(*a);
 }
 
-#define _cleanup_close_ _cleanup_(closep)
 #define _cleanup_sock_ _cleanup_(sock_freep)
 #define _cleanup_link_ _cleanup_(link_putp)
 #define _cleanup_nladdr_ _cleanup_(nladdr_putp)

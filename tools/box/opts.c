@@ -17,6 +17,8 @@
 #include <pwd.h>
 
 #include "box.h"
+#include "io.h"
+#include "kind.h"
 #include "util.h"
 
 bool box_verbose;
@@ -33,6 +35,12 @@ void box_step(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+int box_write(const char *path, const char *text)
+{
+	box_step("echo '%s' > %s", text, path);
+	return nsbox_write_file(path, text);
 }
 
 /*
@@ -108,19 +116,6 @@ int box_parse_cpus(const char *s, uint64_t *quota_us)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int flag;
-} ns_names[] = {
-	{ "mnt", CLONE_NEWNS },
-	{ "pid", CLONE_NEWPID },
-	{ "net", CLONE_NEWNET },
-	{ "uts", CLONE_NEWUTS },
-	{ "ipc", CLONE_NEWIPC },
-	{ "user", CLONE_NEWUSER },
-	{ "cgroup", CLONE_NEWCGROUP },
-	{ "time", CLONE_NEWTIME },
-};
 
 int box_each_item(const char *list, int (*one)(const char *item, void *arg), void *arg)
 {
@@ -141,19 +136,17 @@ int box_each_item(const char *list, int (*one)(const char *item, void *arg), voi
 static int ns_item(const char *tok, void *arg)
 {
 	int *f = arg;
-	size_t i;
+	int k;
 
 	if (!strcmp(tok, "all")) {
-		for (i = 0; i < ARRAY_SIZE(ns_names); i++)
-			*f |= ns_names[i].flag;
+		for (k = 0; k < NSBOX_NS_KINDS; k++)
+			*f |= nsbox_kind_clone_flag(k);
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(ns_names); i++)
-		if (!strcmp(tok, ns_names[i].name))
-			break;
-	if (i == ARRAY_SIZE(ns_names))
+	k = nsbox_kind_parse(tok);
+	if (k < 0 || k >= NSBOX_NS_KINDS)
 		return -EINVAL;
-	*f |= ns_names[i].flag;
+	*f |= nsbox_kind_clone_flag(k);
 	return 0;
 }
 
@@ -173,10 +166,7 @@ int box_parse_ns(const char *s, int *flags)
 
 const char *box_ns_name(int flag)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++)
-		if (ns_names[i].flag == flag)
-			return ns_names[i].name;
-	return "?";
+	return nsbox_kind_name(nsbox_kind_of_clone_flag(flag));
 }
 
 /* The /proc/PID/ns/ file names, in the order setns() must join them. */
@@ -190,11 +180,11 @@ void box_ns_format(int flags, char *buf, size_t len)
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++) {
-		if (!(flags & ns_names[i].flag))
+	for (int k = 0; k < NSBOX_NS_KINDS; k++) {
+		if (!(flags & nsbox_kind_clone_flag(k)))
 			continue;
 		off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-				off ? "," : "", ns_names[i].name);
+				off ? "," : "", nsbox_kind_name(k));
 	}
 }
 

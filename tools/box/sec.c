@@ -39,6 +39,7 @@
 #include <seccomp.h>
 
 #include "box.h"
+#include "inside.h"
 #include "util.h"
 
 /* ---- capabilities -------------------------------------------------------- */

@@ -22,7 +22,7 @@
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "box.h"
 #include "cmds.h"
 #include "err.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "cmds.h"
 #include "err.h"
 #include "genl.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../kmod/version.h"
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "cmds.h"
 #include "err.h"
 #include "util.h"

@@ -40,7 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "box.h"
 #include "cmds.h"
 #include "err.h"
@@ -48,6 +48,7 @@
 #include "genl.h"
 #include "groupfetch.h"
 #include "kind.h"
+#include "io.h"
 #include "util.h"
 
 enum sort_key { S_CPU, S_TASKS, S_RSS, S_IO, S_FORKS, S_NAME, S_LOAD, S_COUNT };
@@ -109,20 +110,6 @@ static void bprintf(struct buf *b, const char *fmt, ...)
 			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 	}
 	b->len += n;
-}
-
-static void write_all(const char *p, size_t len)
-{
-	while (len) {
-		ssize_t w = write(STDOUT_FILENO, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		len -= w;
-	}
 }
 
 /*
@@ -375,7 +362,7 @@ static void restore_term(void)
 	if (screen_on) {
 		static const char seq[] = "\033[?25h\033[?1049l";
 
-		write_all(seq, sizeof(seq) - 1);
+		(void)nsbox_write_all(STDOUT_FILENO, seq, sizeof(seq) - 1);
 		screen_on = false;
 	}
 	if (tio_saved) {
@@ -431,7 +418,7 @@ static void setup_term(sigset_t *oldmask)
 			saved_stderr = -1;
 		}
 	}
-	write_all(seq, sizeof(seq) - 1);
+	(void)nsbox_write_all(STDOUT_FILENO, seq, sizeof(seq) - 1);
 	screen_on = true;
 }
 
@@ -580,7 +567,7 @@ int cmd_top(int argc, char **argv)
 		setup_term(&oldmask);
 		term_size(&rows, &cols);
 		bprintf(&b, "nsbox top - sampling for %gs...\033[K", delay);
-		write_all(b.p, b.len);
+		(void)nsbox_write_all(STDOUT_FILENO, b.p, b.len);
 	}
 	keys = tio_saved;
 	next = prev.t + (uint64_t)(delay * 1e9);
@@ -638,7 +625,7 @@ int cmd_top(int argc, char **argv)
 		}
 		if (redraw) {
 			render(&b, lines, nlines, delay, rows, cols, tty);
-			write_all(b.p, b.len);
+			(void)nsbox_write_all(STDOUT_FILENO, b.p, b.len);
 			if (iters && frames >= iters)
 				break;
 		}

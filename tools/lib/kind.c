@@ -1,34 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nsbox tool - group kinds (see kind.h). */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "kind.h"
 
-/* The names lsns prints, plus cgroup2 for cgroup v2 cgroups. */
-static const char *const kind_names[NSBOX_KIND_COUNT] = {
-	[NSBOX_KIND_MNT] = "mnt",
-	[NSBOX_KIND_PID] = "pid",
-	[NSBOX_KIND_NET] = "net",
-	[NSBOX_KIND_UTS] = "uts",
-	[NSBOX_KIND_IPC] = "ipc",
-	[NSBOX_KIND_USER] = "user",
-	[NSBOX_KIND_CGROUP] = "cgroup",
-	[NSBOX_KIND_TIME] = "time",
-	[NSBOX_KIND_CGROUP2] = "cgroup2",
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/*
+ * The one table of kinds: the names lsns prints (the same as the file
+ * names in /proc/PID/ns/, but for cgroup2), and the CLONE_NEW* flag that
+ * makes a namespace of that kind.
+ */
+static const struct {
+	const char *name;
+	int clone_flag;
+} kinds[NSBOX_KIND_COUNT] = {
+	[NSBOX_KIND_MNT] = { "mnt", CLONE_NEWNS },
+	[NSBOX_KIND_PID] = { "pid", CLONE_NEWPID },
+	[NSBOX_KIND_NET] = { "net", CLONE_NEWNET },
+	[NSBOX_KIND_UTS] = { "uts", CLONE_NEWUTS },
+	[NSBOX_KIND_IPC] = { "ipc", CLONE_NEWIPC },
+	[NSBOX_KIND_USER] = { "user", CLONE_NEWUSER },
+	[NSBOX_KIND_CGROUP] = { "cgroup", CLONE_NEWCGROUP },
+	[NSBOX_KIND_TIME] = { "time", CLONE_NEWTIME },
+	[NSBOX_KIND_CGROUP2] = { "cgroup2", 0 },
 };
 
 const char *nsbox_kind_name(int kind)
 {
-	return kind >= 0 && kind < NSBOX_KIND_COUNT ? kind_names[kind] : "?";
+	return kind >= 0 && kind < NSBOX_KIND_COUNT ? kinds[kind].name : "?";
 }
 
 int nsbox_kind_parse(const char *name)
 {
 	for (int k = 0; k < NSBOX_KIND_COUNT; k++)
-		if (!strcmp(name, kind_names[k]))
+		if (!strcmp(name, kinds[k].name))
+			return k;
+	return -1;
+}
+
+int nsbox_kind_clone_flag(int kind)
+{
+	return kind >= 0 && kind < NSBOX_KIND_COUNT ? kinds[kind].clone_flag : 0;
+}
+
+int nsbox_kind_of_clone_flag(int flag)
+{
+	for (int k = 0; k < NSBOX_NS_KINDS; k++)
+		if (kinds[k].clone_flag == flag)
 			return k;
 	return -1;
 }

@@ -8,15 +8,31 @@
 #ifndef NSBOX_UTIL_H
 #define NSBOX_UTIL_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static inline void freep(void *p)
 {
 	free(*(void **)p);
 }
 
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -8,7 +8,7 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "err.h"
 #include "genl.h"
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "genl.h"
 
 /* One group: v[attr] for every u64 attribute present (has[attr] = 1). */

@@ -46,7 +46,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "box.h"
+#include "inside.h"
 
 int box_errfd = -1;
 
@@ -125,31 +125,22 @@ static int exit_code(int status)
 	return 1;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	box_step("echo '%s' > %s", text, path);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		ret = -1;
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-
 /* The inner user namespace's maps, written from its parent namespace. */
 static void map_inner(const struct box_config *c, pid_t child)
 {
 	char path[64], map[64];
+	int err;
 
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", child);
 	snprintf(map, sizeof(map), "0 %u %u", c->uid_base, c->id_count);
-	if (write_file(path, map))
-		box_fail("cannot write %s (%s): %s", path, map, strerror(errno));
+	err = box_write(path, map);
+	if (err)
+		box_fail("cannot write %s (%s): %s", path, map, strerror(-err));
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", child);
 	snprintf(map, sizeof(map), "0 %u %u", c->gid_base, c->id_count);
-	if (write_file(path, map))
-		box_fail("cannot write %s (%s): %s", path, map, strerror(errno));
+	err = box_write(path, map);
+	if (err)
+		box_fail("cannot write %s (%s): %s", path, map, strerror(-err));
 }
 
 /* The command's process in the inner user namespace, once it is mapped. */

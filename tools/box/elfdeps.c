@@ -49,7 +49,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "elf.h"
+#include "elfdeps.h"
 #include "err.h"
 #include "util.h"
 

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The box's first process, from clone3() until it becomes PID 1 proper
+ * (init.c): it runs in the new namespaces, and reports any failure to the
+ * monitor through the error pipe (box_fail()).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <grp.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "inside.h"
+#include "io.h"
+#include "err.h"
+#include "util.h"
+
+/* The box's first process, before it is PID 1 proper. */
+/*
+ * Close every inherited descriptor but @keep (sorted): PID 1 never execs,
+ * so O_CLOEXEC does not help, and a host directory left open here (the
+ * cgroup's, say) would be a way out through /proc/1/fd.
+ */
+static void close_others(const int *keep, int n)
+{
+	unsigned int from = 3;
+
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if ((unsigned int)keep[i] > from)
+			close_range(from, keep[i] - 1, 0);
+		from = keep[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/*
+ * In its own network namespace, box root (the command, in the inner user
+ * namespace) holds no capability over the network: the namespace belongs
+ * to PID 1's user namespace.  Two per-namespace sysctls give it what
+ * NET_BIND_SERVICE and NET_RAW would: ports below 1024, and ping through
+ * ICMP datagram sockets for the box's gids.
+ */
+static void box_net_unprivileged(const struct box_config *c)
+{
+	static const char ports[] = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+	static const char ping[] = "/proc/sys/net/ipv4/ping_group_range";
+	char range[64];
+
+	snprintf(range, sizeof(range), "%u %u", c->gid_base, c->gid_base + c->id_count - 1);
+	box_step("sysctl -w net.ipv4.ip_unprivileged_port_start=0 "
+		 "net.ipv4.ping_group_range='%s'", range);
+	/* best effort: without them the box still works, less conveniently */
+	(void)nsbox_write_file(ports, "0");
+	(void)nsbox_write_file(ping, range);
+}
+
+noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd)
+{
+	int keep[5] = { go_fd, err_fd, null_fd, c->logfd, c->rootfs_fd };
+	pid_t hostpid;
+
+	qsort(keep, 5, sizeof(int), cmp_int);
+	close_others(keep, 5);
+	box_errfd = err_fd;
+	/* "go" carries our pid as the host sees it (getpid() says 1 here). */
+	if (read(go_fd, &hostpid, sizeof(hostpid)) != sizeof(hostpid))
+		_exit(BOX_EXIT_SETUP);	/* the monitor gave up: nothing to report */
+	close(go_fd);
+
+	if (c->ns & CLONE_NEWCGROUP) {
+		/* Now, not at clone time: the namespace's root is the cgroup
+		 * we are in, and CLONE_INTO_CGROUP put us in the box's. */
+		box_step("unshare --cgroup");
+		if (unshare(CLONE_NEWCGROUP))
+			box_fail("unshare(CLONE_NEWCGROUP): %s", strerror(errno));
+	}
+	if (c->ns & CLONE_NEWUTS) {
+		const char *h = c->hostname ? c->hostname : c->name;
+
+		box_step("hostname %s", h);
+		if (sethostname(h, strlen(h)))
+			box_fail("sethostname: %s", strerror(errno));
+	}
+	if (c->net == BOX_NET_NONE && box_net_configure(hostpid, NULL))
+		box_fail("cannot bring up lo in the box");
+	if ((c->ns & CLONE_NEWUSER) && c->net != BOX_NET_HOST)
+		box_net_unprivileged(c);
+	box_mount_setup(c);
+	if (c->detach) {
+		if (dup2(null_fd, 0) < 0 || dup2(c->logfd, 1) < 0 || dup2(c->logfd, 2) < 0)
+			box_fail("redirect output to the log: %s", strerror(errno));
+	}
+	if (null_fd > 2)
+		close(null_fd);
+	if (c->logfd > 2)
+		close(c->logfd);
+	box_init(c);
+}
+
+noreturn void box_exec_child(struct box_config *c, const struct box_state *s,
+				    int cgns_fd)
+{
+	/*
+	 * The cgroup namespace last, from inside the box's cgroup: clone3()
+	 * refuses CLONE_INTO_CGROUP (ENOENT) when the caller's own cgroup is
+	 * outside its cgroup namespace, which it would be after joining it.
+	 */
+	if (cgns_fd >= 0 && setns(cgns_fd, CLONE_NEWCGROUP))
+		box_fail("cannot join the cgroup namespace: %s", strerror(errno));
+	/* Nothing of the caller's may stay open in the box. */
+	close_range(3, ~0U, 0);
+	prctl(PR_SET_DUMPABLE, 0);	/* until execve(): /proc/PID/fd closed to the box */
+	if (s->ns & CLONE_NEWUSER) {
+		/* root of the box's user namespace, as its command is */
+		if (setgroups(0, NULL) && errno != EPERM)
+			box_fail("setgroups: %s", strerror(errno));
+		if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+			box_fail("become root of the box's user namespace: %s", strerror(errno));
+	}
+	box_sec_apply(s->caps, s->allow);
+	if (chdir(c->workdir ? c->workdir : "/"))
+		box_fail("--workdir %s: %s", c->workdir, strerror(errno));
+	environ = box_environ(c);
+	execvp(c->argv[0], c->argv);
+	box_fail_status = errno == ENOENT ? 127 : 126;
+	box_fail("cannot run %s in the box: %s", c->argv[0], strerror(errno));
+}

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox run, the runtime: the monitor that starts a box and waits for it.
+ *
+ * The process that runs `nsbox run` becomes the box's monitor: it does the
+ * host-side steps, creates the box's first process, waits for it and
+ * records how it ended.  The steps, in order (docs/boxes.md explains each
+ * in terms of the kernel):
+ *
+ *   monitor (host side)                     box (new namespaces)
+ *   -------------------                     --------------------
+ *   check every option (nothing changed yet)
+ *   lock /run/nsbox, claim NAME, mkdir the state dir
+ *   bridge nsbox0 (--net bridge)
+ *   cgroup /sys/fs/cgroup/nsbox/NAME + limits
+ *   clone3(CLONE_NEW*, CLONE_INTO_CGROUP) ---> waits for "go"
+ *   uid_map/gid_map (user namespace)
+ *   veth pair, address, route (bridge)
+ *   record pid in the state, send "go" --->   unshare(CLONE_NEWCGROUP), hostname
+ *                                            mounts, pivot_root (box_mount.c)
+ *                                            caps, no_new_privs, seccomp
+ *                                            PID 1 forks, the command execs
+ *   error pipe: EOF = the command runs  <---  or an error message
+ *   wait for PID 1, forward signals
+ *   record the exit status (--rm: remove)
+ *
+ * Every step on the host is undone if a later one fails: a failed run
+ * leaves no cgroup, veth, mount or state directory behind.  (The mounts
+ * never reach the host: they are made in the box's mount namespace and
+ * vanish with it.)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/openat2.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "inside.h"
+#include "err.h"
+#include "util.h"
+
+/* Is NAME free?  A stale box of the same name is cleaned up first. */
+static int claim_name(struct box_config *c)
+{
+	struct box_state old;
+	const char *st;
+
+	if (box_state_read(c->name, &old) == -ENOENT)
+		return 0;
+	st = box_status(&old);
+	if (!strcmp(st, "stale")) {
+		nsbox_err("cleaning up the stale box '%s' (its PID 1 is gone)", c->name);
+		return box_destroy(&old);
+	}
+	nsbox_err("run: the name '%s' is already in use by a box that is %s; choose "
+		  "another --name%s", c->name, st,
+		  strcmp(st, "exited") ? "" : " or remove it with 'nsbox rm'");
+	return -1;
+}
+
+static int write_id_map(pid_t pid, const char *file, const char *map)
+{
+	char path[64];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	err = box_write(path, map);
+	if (err)
+		nsbox_err("cannot write %s: %s", path, strerror(-err));
+	return err ? -1 : 0;
+}
+
+/*
+ * Root in the box is the caller outside: one line each, "0 UID 1".  An
+ * unprivileged process may write such a map of its own ids, but only
+ * after denying setgroups(), or it could drop supplementary groups it
+ * was put in to be denied something.
+ */
+static int map_user(pid_t pid)
+{
+	char map[64];
+
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)geteuid());
+	if (write_id_map(pid, "uid_map", map) ||
+	    write_id_map(pid, "setgroups", "deny"))
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)getegid());
+	return write_id_map(pid, "gid_map", map);
+}
+
+/* Why clone3() failed, in words a user can act on. */
+static void clone_error(const struct box_config *c, int err)
+{
+	FILE *f;
+	int v = -1;
+
+	if ((c->ns & CLONE_NEWUSER) && (err == EPERM || err == ENOSPC || err == EACCES)) {
+		f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "re");
+		if (f && fscanf(f, "%d", &v) == 1 && v == 0 && geteuid()) {
+			fclose(f);
+			nsbox_err("run: unprivileged user namespaces are disabled "
+				  "(kernel.unprivileged_userns_clone=0); enable them with "
+				  "'sysctl kernel.unprivileged_userns_clone=1' or run as root");
+			return;
+		}
+		if (f)
+			fclose(f);
+		f = fopen("/proc/sys/user/max_user_namespaces", "re");
+		if (f && fscanf(f, "%d", &v) == 1 && v == 0) {
+			fclose(f);
+			nsbox_err("run: user namespaces are disabled (user.max_user_namespaces=0)");
+			return;
+		}
+		if (f)
+			fclose(f);
+	}
+	nsbox_err("run: cannot create the box's namespaces (clone3): %s%s", strerror(err),
+		  err == EPERM && geteuid() ? "; run as root or use --user" : "");
+}
+
+static void fill_state(struct box_state *s, const struct box_config *c)
+{
+	static const char *const nets[] = { "none", "host", "bridge" };
+	size_t off = 0;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", c->name);
+	snprintf(s->status, sizeof(s->status), "starting");
+	s->monitor = getpid();
+	s->created = time(NULL);
+	snprintf(s->rootfs, sizeof(s->rootfs), "%s", c->rootfs);
+	s->overlay = c->overlay;
+	snprintf(s->net, sizeof(s->net), "%s", nets[c->net]);
+	if (c->net == BOX_NET_BRIDGE)
+		inet_ntop(AF_INET, &c->addr, s->ip, sizeof(s->ip));
+	snprintf(s->veth, sizeof(s->veth), "%s", c->veth);
+	snprintf(s->cgroup, sizeof(s->cgroup), "%s", c->cgroup);
+	s->cgroup_id = c->cgroup[0] ? box_cgroup_id(c->cgroup) : 0;
+	s->ns = c->ns;
+	s->caps = c->caps;
+	s->allow = c->allow;
+	for (char **a = c->argv; *a && off < sizeof(s->command) - 1; a++)
+		off += snprintf(s->command + off, sizeof(s->command) - off, "%s%s",
+				off ? " " : "", *a);
+	/* one line per key: no newlines from the command line */
+	for (char *p = s->command; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+}
+
+static int mkdir_in(const char *dir, const char *sub, mode_t mode)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	box_step("mkdir -m %o %s", mode, path);
+	if ((mkdir(path, mode) || chmod(path, mode)) && errno != EEXIST) {
+		nsbox_err("run: cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Host-side steps up to the clone; on failure undo them and return -1. */
+static int prepare(struct box_config *c, struct box_state *s)
+{
+	if (claim_name(c))
+		return -1;
+	if (box_state_path(c->name, c->statedir, sizeof(c->statedir)))
+		return -1;
+	box_step("mkdir %s", c->statedir);
+	if (mkdir(c->statedir, 0700)) {
+		nsbox_err("run: cannot create the state directory %s: %s", c->statedir,
+			  strerror(errno));
+		return -1;
+	}
+	fill_state(s, c);
+	if (box_state_write(s))
+		goto undo;
+	/*
+	 * What the box writes outside its own tmpfs -- the OverlayFS upper
+	 * layer, the log of a detached box -- lands in disk/: for root's
+	 * boxes a tmpfs of --disk bytes, so a box cannot fill /run for the
+	 * host.  The state file stays outside it, so a full disk/ never
+	 * keeps the monitor from recording how the box ended.
+	 */
+	if (mkdir_in(c->statedir, "disk", 0700))
+		goto undo;
+	if (geteuid() == 0) {
+		char opts[64], disk[4200];
+
+		snprintf(disk, sizeof(disk), "%s/disk", c->statedir);
+		snprintf(opts, sizeof(opts), "size=%" PRIu64 ",mode=0700", c->disk);
+		box_step("mount -t tmpfs -o nosuid,nodev,%s tmpfs %s", opts, disk);
+		if (mount("tmpfs", disk, "tmpfs", MS_NOSUID | MS_NODEV, opts)) {
+			nsbox_err("run: cannot mount a tmpfs on %s: %s", disk, strerror(errno));
+			goto undo;
+		}
+	}
+	/* upper/ becomes the mode of the box's "/": 0755, like a root dir */
+	if (c->overlay && (mkdir_in(c->statedir, "disk/upper", 0755) ||
+			   mkdir_in(c->statedir, "disk/work", 0700) ||
+			   mkdir_in(c->statedir, "merged", 0700)))
+		goto undo;
+	/* root's --user box: its root owns its "/", as the host's root owns the host's */
+	if (c->overlay && geteuid() == 0 && (c->ns & CLONE_NEWUSER)) {
+		char upper[4200];
+
+		snprintf(upper, sizeof(upper), "%s/disk/upper", c->statedir);
+		box_step("chown %u:%u %s", c->uid_base, c->gid_base, upper);
+		if (chown(upper, c->uid_base, c->gid_base)) {
+			nsbox_err("run: chown %s: %s", upper, strerror(errno));
+			goto undo;
+		}
+	}
+	if (c->detach) {
+		char log[4200];
+
+		snprintf(log, sizeof(log), "%s/disk/log", c->statedir);
+		c->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (c->logfd < 0) {
+			nsbox_err("run: cannot create %s: %s", log, strerror(errno));
+			goto undo;
+		}
+	}
+	if (c->net == BOX_NET_BRIDGE) {
+		uint32_t h;
+
+		if (box_alloc_addr(&c->addr) || box_net_bridge_ensure())
+			goto undo;
+		h = ntohl(c->addr.s_addr);
+		snprintf(c->veth, sizeof(c->veth), "nsb-%u-%u", (h >> 8) & 0xff, h & 0xff);
+	}
+	if (box_cgroup_create(c))
+		goto undo;
+	fill_state(s, c);
+	if (box_state_write(s))
+		goto undo;
+	return 0;
+undo:
+	fill_state(s, c);
+	box_destroy(s);
+	return -1;
+}
+
+static int wait_box(pid_t pid, const sigset_t *sigs)
+{
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(sigs, &si), status;
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			if (WIFEXITED(status))
+				return WEXITSTATUS(status);
+			return 128 + WTERMSIG(status);
+		}
+	}
+}
+
+int box_run(struct box_config *c, int notify_fd)
+{
+	int go[2] = { -1, -1 }, errp[2] = { -1, -1 }, cgfd = -1, null_fd, lock, code;
+	struct box_clone_args ca = { .exit_signal = SIGCHLD };
+	struct box_state s;
+	sigset_t sigs, old;
+	char msg[1100];
+	ssize_t n;
+	pid_t pid;
+
+	lock = box_lock();
+	if (lock < 0)
+		return BOX_EXIT_SETUP;
+	if (prepare(c, &s)) {
+		close(lock);
+		return BOX_EXIT_SETUP;
+	}
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || null_fd < 0) {
+		nsbox_err("run: pipe: %s", strerror(errno));
+		goto undo;
+	}
+	/*
+	 * PID 1 gets every namespace but the cgroup one (box_child() makes
+	 * it from inside the box's cgroup) and, when root runs the box, the
+	 * user one: PID 1 stays in the host's and the command gets its own
+	 * (box_init.c).  A rootless PID 1 needs a user namespace to mount.
+	 */
+	ca.flags = c->ns & ~CLONE_NEWCGROUP;
+	if (geteuid() == 0)
+		ca.flags &= ~CLONE_NEWUSER;
+	if (c->cgroup[0]) {
+		cgfd = open(c->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cgfd < 0) {
+			nsbox_err("run: open %s: %s", c->cgroup, strerror(errno));
+			goto undo;
+		}
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = cgfd;
+	}
+	/* Signals wait in a queue until we sigwaitinfo() for them. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGCHLD);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGQUIT);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+
+	if (box_verbose) {
+		char list[128];
+
+		box_ns_format(ca.flags, list, sizeof(list));
+		box_step("unshare --fork (clone3: new %s namespaces%s%s)", list,
+			 c->cgroup[0] ? ", started in " : "", c->cgroup);
+	}
+	fflush(NULL);
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0) {
+		clone_error(c, errno);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto undo;
+	}
+	if (pid == 0) {
+		close(go[1]);
+		close(errp[0]);
+		if (notify_fd >= 0)
+			close(notify_fd);
+		box_child(c, go[0], errp[1], null_fd);
+	}
+	close(go[0]);
+	close(errp[1]);
+	go[0] = errp[1] = -1;
+	if (cgfd >= 0)
+		close(cgfd);
+	cgfd = -1;
+
+	if ((ca.flags & CLONE_NEWUSER) && map_user(pid))
+		goto kill;
+	if (c->net == BOX_NET_BRIDGE &&
+	    (box_net_veth_create(c->veth, pid) || box_net_configure(pid, &c->addr)))
+		goto kill;
+	s.pid = pid;
+	s.pid_start = box_proc_start(pid);
+	snprintf(s.status, sizeof(s.status), "running");
+	if (box_state_write(&s)) {
+		nsbox_err("run: cannot write the state of %s", c->name);
+		goto kill;
+	}
+	close(lock);
+	lock = -1;
+	if (write(go[1], &pid, sizeof(pid)) != sizeof(pid))
+		goto kill;
+	close(go[1]);
+	go[1] = -1;
+
+	/* EOF: the command's execve() closed the last copy of the pipe. */
+	n = read(errp[0], msg, sizeof(msg) - 1);
+	close(errp[0]);
+	errp[0] = -1;
+	if (n > 0) {
+		int status;
+
+		msg[n] = '\0';
+		nsbox_err("run: %s", msg);
+		waitpid(pid, &status, 0);
+		code = WIFEXITED(status) && (WEXITSTATUS(status) == 127 ||
+					     WEXITSTATUS(status) == 126) ?
+			WEXITSTATUS(status) : BOX_EXIT_SETUP;
+		s.pid = 0;
+		box_destroy(&s);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return code;
+	}
+	if (notify_fd >= 0) {
+		/* detached: tell `nsbox run` we are up, then let go of its tty */
+		char ok = 0;
+
+		if (write(notify_fd, &ok, 1) < 0)
+			ok = 1;
+		close(notify_fd);
+		dup2(null_fd, 0);
+		dup2(null_fd, 1);
+		dup2(null_fd, 2);
+	}
+	close(null_fd);
+
+	code = wait_box(pid, &sigs);
+	lock = box_lock();
+	if (box_state_read(c->name, &s) == 0) {
+		snprintf(s.status, sizeof(s.status), "exited");
+		s.exit_code = code;
+		if (c->rm)
+			box_destroy(&s);
+		else
+			box_state_write(&s);
+	}
+	if (lock >= 0)
+		close(lock);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return code;
+
+kill:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+undo:
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+	}
+	if (cgfd >= 0)
+		close(cgfd);
+	if (null_fd >= 0)
+		close(null_fd);
+	s.pid = 0;
+	box_destroy(&s);
+	if (lock >= 0)
+		close(lock);
+	return BOX_EXIT_SETUP;
+}
