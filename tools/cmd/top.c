@@ -152,29 +152,32 @@ static int cmp_group(const void *a, const void *b)
 	return 0;
 }
 
-/* Every group of the kinds in @kinds (a bit mask), sorted by (kind, id). */
+/*
+ * Every group of the kinds in @kinds (a bit mask), sorted by (kind, id):
+ * one dump of all kinds, so the module walks the tasks once per refresh
+ * (a dump per kind would walk them once per kind), filtered here.
+ */
 static int take_sample(struct nsbox_nl *nl, unsigned int kinds, struct sample *s)
 {
-	s->n = 0;
-	for (int k = 0; k < NSBOX_KIND_COUNT; k++) {
-		struct group_row *rows, *all;
-		size_t n;
-		int ret;
+	struct group_row *rows;
+	size_t n, kept = 0;
+	int one = -1, ret;
 
-		if (!(kinds & (1u << k)))
-			continue;
-		ret = fetch_groups(nl, k, NULL, &rows, &n);
-		if (ret)
-			return ret;
-		all = realloc(s->g, (s->n + n + 1) * sizeof(*all));
-		if (!all)
-			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-		if (n)
-			memcpy(all + s->n, rows, n * sizeof(*rows));
-		free(rows);
-		s->g = all;
-		s->n += n;
+	for (int k = 0; k < NSBOX_KIND_COUNT; k++)
+		if (kinds == (1u << k))
+			one = k;	/* a single kind: let the module filter */
+	ret = fetch_groups(nl, one, NULL, &rows, &n);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = rows[i].v[NSBOX_GROUP_A_KIND];
+
+		if (k < NSBOX_KIND_COUNT && (kinds & (1u << k)))
+			rows[kept++] = rows[i];
 	}
+	free(s->g);
+	s->g = rows;
+	s->n = kept;
 	s->t = now_ns();
 	qsort(s->g, s->n, sizeof(*s->g), cmp_group);
 	return 0;
