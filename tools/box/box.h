@@ -206,6 +206,8 @@ struct box_state {
 
 /* The directory holding all boxes of this user (created on demand). */
 const char *box_state_root(void);
+/* For unit tests only: keep boxes in @dir instead (never /run/nsbox). */
+void box_state_set_root(const char *dir);
 int box_state_path(const char *name, char *buf, size_t len);
 /* flock() on the state root: one `nsbox run/rm` changes boxes at a time. */
 int box_lock(void);

@@ -26,9 +26,16 @@
 #include "err.h"
 #include "util.h"
 
+/* Chosen once, by box_state_root() on first use or box_state_set_root(). */
+static char root[4096];
+
+void box_state_set_root(const char *dir)
+{
+	snprintf(root, sizeof(root), "%s", dir);
+}
+
 const char *box_state_root(void)
 {
-	static char root[4096];
 	const char *xdg;
 
 	if (root[0])

@@ -49,6 +49,7 @@
 #include "groupfetch.h"
 #include "kind.h"
 #include "io.h"
+#include "units.h"
 #include "util.h"
 
 enum sort_key { S_CPU, S_TASKS, S_RSS, S_IO, S_FORKS, S_NAME, S_LOAD, S_COUNT };
@@ -121,24 +122,6 @@ static void cut(struct buf *b, size_t start, int width)
 {
 	if (width > 1 && b->len - start > (size_t)width - 1)
 		b->len = start + width - 1;
-}
-
-/* 1536 -> "1.5K"; 3 significant-ish digits like top and htop. */
-static const char *human(double v, char *s, size_t len)
-{
-	static const char units[] = "KMGTP";
-	int u = -1;
-
-	if (v < 1024) {
-		snprintf(s, len, "%.0f", v);
-		return s;
-	}
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(s, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
-	return s;
 }
 
 static int cmp_group(const void *a, const void *b)
@@ -282,13 +265,12 @@ static void put_row(struct buf *b, const struct line *l, int name_w, int width,
 			snprintf(c[1], sizeof(c[0]), "%.1f", l->cpu);
 		for (int i = 0; i < 3; i++)
 			if (g->has[loads[i]])
-				snprintf(c[2 + i], sizeof(c[0]), "%" PRIu64 ".%02" PRIu64,
-					 g->v[loads[i]] / 100, g->v[loads[i]] % 100);
+				nsbox_load_format(g->v[loads[i]], c[2 + i], sizeof(c[0]));
 		if (g->has[NSBOX_GROUP_A_RSS_BYTES])
-			human(g->v[NSBOX_GROUP_A_RSS_BYTES], c[5], sizeof(c[0]));
+			nsbox_human(g->v[NSBOX_GROUP_A_RSS_BYTES], c[5], sizeof(c[0]));
 		for (int i = 0; i < 2; i++)
 			if (rates[i] >= 0)
-				human(rates[i], c[6 + i], sizeof(c[0]));
+				nsbox_human(rates[i], c[6 + i], sizeof(c[0]));
 		if (l->forks >= 0)
 			snprintf(c[8], sizeof(c[0]), "%.1f", l->forks);
 		if (g->has[NSBOX_GROUP_A_OOM_KILLS])

@@ -36,14 +36,22 @@ static int parse_group(struct nlattr *nest, struct group_row *row)
 	return 0;
 }
 
+int nsbox_group_parse(struct nl_msg *msg, struct group_row *row)
+{
+	struct nlattr *tb[NSBOX_A_MAX + 1];
+
+	memset(row, 0, sizeof(*row));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0)
+		return -EINVAL;
+	if (!tb[NSBOX_A_GROUP])
+		return -ENOENT;
+	return parse_group(tb[NSBOX_A_GROUP], row);
+}
+
 static int on_group(struct nl_msg *msg, void *arg)
 {
 	struct group_list *l = arg;
-	struct nlattr *tb[NSBOX_A_MAX + 1];
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0 ||
-	    !tb[NSBOX_A_GROUP])
-		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		struct group_row *rows = realloc(l->rows, cap * sizeof(*rows));
@@ -53,7 +61,7 @@ static int on_group(struct nl_msg *msg, void *arg)
 		l->rows = rows;
 		l->cap = cap;
 	}
-	if (parse_group(tb[NSBOX_A_GROUP], &l->rows[l->n]) == 0)
+	if (nsbox_group_parse(msg, &l->rows[l->n]) == 0)
 		l->n++;
 	return 0;
 }

@@ -28,6 +28,14 @@ struct group_row {
 int fetch_groups(struct nsbox_nl *nl, int kind, const uint64_t *id,
 		 struct group_row **rows, size_t *n);
 
+/*
+ * One GET_GROUP reply (its NSBOX_A_GROUP) into @row, zeroed first; what
+ * fetch_groups() does with each message.  Unknown attributes are ignored,
+ * a counter that is not 8 bytes long is left out.  0, -ENOENT (no
+ * NSBOX_A_GROUP) or -EINVAL (malformed).
+ */
+int nsbox_group_parse(struct nl_msg *msg, struct group_row *row);
+
 /* The column name of a group attribute (enum nsbox_group_attr), or "?". */
 const char *nsbox_group_attr_name(int attr);
 

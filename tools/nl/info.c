@@ -63,9 +63,8 @@ static void parse_hook(struct nlattr *nest, struct nsbox_hook_info *h)
 		nla_strlcpy(h->affects, tb[NSBOX_HOOK_A_AFFECTS], sizeof(h->affects));
 }
 
-static int on_info(struct nl_msg *msg, void *arg)
+int nsbox_info_parse(struct nl_msg *msg, struct nsbox_info *info)
 {
-	struct nsbox_info *info = arg;
 	struct nlattr *tb[NSBOX_A_MAX + 1];
 	struct nlattr *pos;
 	int rem;
@@ -106,6 +105,11 @@ static int on_info(struct nl_msg *msg, void *arg)
 		}
 	}
 	return 0;
+}
+
+static int on_info(struct nl_msg *msg, void *arg)
+{
+	return nsbox_info_parse(msg, arg);
 }
 
 int nsbox_fetch_info(struct nsbox_nl *nl, struct nsbox_info *info, struct nsbox_nl_error *e)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct nl_msg;
 struct nsbox_nl;
 struct nsbox_nl_error;
 
@@ -35,6 +36,13 @@ struct nsbox_info {
 
 /* GET_INFO into @info; 0 or -errno with @e filled in. */
 int nsbox_fetch_info(struct nsbox_nl *nl, struct nsbox_info *info, struct nsbox_nl_error *e);
+/*
+ * One GET_INFO reply into @info, what nsbox_fetch_info() does with it:
+ * the attributes present are set, hooks appended after the n_hooks there
+ * already (at most NSBOX_INFO_MAX_HOOKS, the rest dropped); zero @info
+ * first.  0 or -EINVAL (malformed).
+ */
+int nsbox_info_parse(struct nl_msg *msg, struct nsbox_info *info);
 /* "kprobe", "tracepoint" */
 const char *nsbox_hook_kind_name(int kind);
 /* "attached", "not found", ... */
