@@ -26,7 +26,7 @@
 #include "box.h"
 #include "cmds.h"
 #include "err.h"
-#include "table.h"
+#include "record.h"
 #include "genl.h"
 #include "kind.h"
 #include "util.h"
@@ -81,129 +81,143 @@ static uint32_t get_u32(struct nlattr **tb, int a)
 	return tb[a] && nla_len(tb[a]) == 4 ? nla_get_u32(tb[a]) : 0;
 }
 
-static void changed_kinds(uint32_t mask, char *buf, size_t len)
+/* An event as the module sent it: its attributes, and those of OLD. */
+struct ev {
+	int type;
+	struct nlattr **tb, **old;
+};
+
+enum { EV_OPTIONAL = 1 };	/* arg: absent, the field is left out */
+
+#define EV(t) (1u << NSBOX_EVENT_##t)
+#define EV_TASK (((1u << NSBOX_EVENT_TYPE_COUNT) - 1) & ~EV(LOST))
+
+static const char *time_text(const void *rec, const struct nsbox_rec_val *v,
+			     char *buf, size_t len)
 {
+	(void)rec;
+	snprintf(buf, len, "%" PRIu64 ".%06" PRIu64, v->u / 1000000000,
+		 v->u % 1000000000 / 1000);
+	return buf;
+}
+
+/* the wait status as the shell says it */
+static const char *exit_text(const void *rec, const struct nsbox_rec_val *v,
+			     char *buf, size_t len)
+{
+	(void)rec;
+	if (v->u & 0x7f)
+		snprintf(buf, len, "signal=%" PRIu64, v->u & 0x7f);
+	else
+		snprintf(buf, len, "exit=%" PRIu64, (v->u >> 8) & 0xff);
+	return buf;
+}
+
+/* each changed kind, old id -> new id */
+static const char *old_text(const void *rec, const struct nsbox_rec_val *v,
+			    char *buf, size_t len)
+{
+	const struct ev *e = rec;
+	uint32_t mask = get_u32(e->tb, NSBOX_EVENT_A_CHANGED);
 	size_t off = 0;
 
+	(void)v;
 	buf[0] = '\0';
-	for (int k = 0; k < NSBOX_KIND_COUNT; k++)
+	for (int k = 0; k < NSBOX_KIND_COUNT && off < len; k++)
 		if (mask & (1u << k))
-			off += snprintf(buf + off, off < len ? len - off : 0, "%s%s",
-					off ? "," : "", nsbox_kind_name(k));
+			off += snprintf(buf + off, len - off, "%s%s=%" PRIu64 "->%" PRIu64,
+					off ? " " : "", nsbox_kind_name(k),
+					get_u64(e->old, NSBOX_EVENT_A_MNTNS + k),
+					get_u64(e->tb, NSBOX_EVENT_A_MNTNS + k));
+	return buf;
 }
 
-static void print_json(int type, struct nlattr **tb, struct nlattr **old)
+/*
+ * Every field of every event type, in JSON order.  The text line:
+ * "SEC.USEC TYPE key=value ...", without the namespace ids (the cgroup
+ * id stays), the wait status as exit=N or signal=N, a thread fork as
+ * "thread", a move as KIND=OLD->NEW.
+ */
+static const struct nsbox_rec_field ev_fields[] = {
+	{ .key = "type", .type = NSBOX_REC_STR, .text = "%-11s", .lead = 2,
+	  .attr = NSBOX_EVENT_A_TYPE },
+	{ .key = "time_ns", .type = NSBOX_REC_U64, .text = "%s", .lead = 1,
+	  .fmt = time_text, .attr = NSBOX_EVENT_A_TIME_NS },
+	{ .key = "lost", .type = NSBOX_REC_U64, .when = EV(LOST), .attr = NSBOX_EVENT_A_LOST },
+	{ .key = "cpu", .type = NSBOX_REC_U64, .when = EV(LOST), .attr = NSBOX_EVENT_A_CPU,
+	  .arg = EV_OPTIONAL },
+	{ .key = "pid", .type = NSBOX_REC_U64, .when = EV_TASK, .attr = NSBOX_EVENT_A_PID },
+	{ .key = "tid", .type = NSBOX_REC_U64, .when = EV_TASK, .attr = NSBOX_EVENT_A_TID },
+	{ .key = "comm", .type = NSBOX_REC_STR, .when = EV_TASK, .attr = NSBOX_EVENT_A_COMM },
+	{ .key = "ns", .type = NSBOX_REC_MAP, .when = EV_TASK, .text = "",
+	  .attr = NSBOX_EVENT_A_MNTNS },
+	{ .key = "cgroup", .type = NSBOX_REC_U64, .when = EV_TASK, .attr = NSBOX_EVENT_A_CGROUP },
+	{ .key = "ppid", .type = NSBOX_REC_U64, .when = EV(FORK), .attr = NSBOX_EVENT_A_PPID },
+	{ .key = "thread", .type = NSBOX_REC_BOOL, .when = EV(FORK), .attr = NSBOX_EVENT_A_THREAD },
+	{ .key = "filename", .type = NSBOX_REC_STR, .when = EV(EXEC),
+	  .attr = NSBOX_EVENT_A_FILENAME },
+	{ .key = "exit_code", .type = NSBOX_REC_U64, .when = EV(EXIT), .text = "%s",
+	  .fmt = exit_text, .attr = NSBOX_EVENT_A_EXIT_CODE },
+	{ .key = "changed", .type = NSBOX_REC_LIST, .when = EV(NS_CHANGE) | EV(CGROUP_MOVE),
+	  .attr = NSBOX_EVENT_A_CHANGED },
+	{ .key = "old", .type = NSBOX_REC_MAP, .when = EV(NS_CHANGE) | EV(CGROUP_MOVE),
+	  .text = "%s", .fmt = old_text, .attr = NSBOX_EVENT_A_OLD },
+};
+
+/* The ids of the kinds in @mask (all: the namespaces), from @tb. */
+static void kinds_map(struct nlattr **tb, uint32_t mask, struct nsbox_rec_val *v)
 {
-	json_object *o = json_object_new_object(), *ns;
-
-	json_object_object_add(o, "type", json_object_new_string(type_names[type]));
-	json_object_object_add(o, "time_ns", json_object_new_int64(get_u64(tb, NSBOX_EVENT_A_TIME_NS)));
-	if (type == NSBOX_EVENT_LOST) {
-		json_object_object_add(o, "lost", json_object_new_int64(get_u64(tb, NSBOX_EVENT_A_LOST)));
-		if (tb[NSBOX_EVENT_A_CPU])
-			json_object_object_add(o, "cpu", json_object_new_int(get_u32(tb, NSBOX_EVENT_A_CPU)));
-		goto out;
+	for (int k = 0; k < NSBOX_KIND_COUNT && v->n < NSBOX_REC_MAX_ITEMS; k++) {
+		if (!(mask & (1u << k)))
+			continue;
+		v->names[v->n] = nsbox_kind_name(k);
+		v->nums[v->n++] = tb ? get_u64(tb, NSBOX_EVENT_A_MNTNS + k) : 0;
 	}
-	json_object_object_add(o, "pid", json_object_new_int(get_u32(tb, NSBOX_EVENT_A_PID)));
-	json_object_object_add(o, "tid", json_object_new_int(get_u32(tb, NSBOX_EVENT_A_TID)));
-	json_object_object_add(o, "comm", json_object_new_string(tb[NSBOX_EVENT_A_COMM] ?
-				nla_get_string(tb[NSBOX_EVENT_A_COMM]) : ""));
-	ns = json_object_new_object();
-	for (int k = 0; k < NSBOX_KIND_CGROUP2; k++)
-		json_object_object_add(ns, nsbox_kind_name(k),
-				       json_object_new_int64(get_u64(tb, NSBOX_EVENT_A_MNTNS + k)));
-	json_object_object_add(o, "ns", ns);
-	json_object_object_add(o, "cgroup", json_object_new_int64(get_u64(tb, NSBOX_EVENT_A_CGROUP)));
-	switch (type) {
-	case NSBOX_EVENT_FORK:
-		json_object_object_add(o, "ppid", json_object_new_int(get_u32(tb, NSBOX_EVENT_A_PPID)));
-		json_object_object_add(o, "thread", json_object_new_boolean(
-				tb[NSBOX_EVENT_A_THREAD] && nla_get_u8(tb[NSBOX_EVENT_A_THREAD])));
-		break;
-	case NSBOX_EVENT_EXEC:
-		json_object_object_add(o, "filename", json_object_new_string(
-				tb[NSBOX_EVENT_A_FILENAME] ? nla_get_string(tb[NSBOX_EVENT_A_FILENAME]) : ""));
-		break;
-	case NSBOX_EVENT_EXIT:
-		json_object_object_add(o, "exit_code", json_object_new_int(get_u32(tb, NSBOX_EVENT_A_EXIT_CODE)));
-		break;
-	case NSBOX_EVENT_NS_CHANGE:
-	case NSBOX_EVENT_CGROUP_MOVE: {
-		json_object *arr = json_object_new_array(), *od = json_object_new_object();
-		uint32_t mask = get_u32(tb, NSBOX_EVENT_A_CHANGED);
-
-		for (int k = 0; k < NSBOX_KIND_COUNT; k++) {
-			if (!(mask & (1u << k)))
-				continue;
-			json_object_array_add(arr, json_object_new_string(nsbox_kind_name(k)));
-			json_object_object_add(od, nsbox_kind_name(k),
-					       json_object_new_int64(get_u64(old, NSBOX_EVENT_A_MNTNS + k)));
-		}
-		json_object_object_add(o, "changed", arr);
-		json_object_object_add(o, "old", od);
-		break;
-	}
-	}
-out:
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
 }
 
-static void print_line(int type, struct nlattr **tb, struct nlattr **old)
+static bool ev_get(const void *rec, const struct nsbox_rec_field *f,
+		   struct nsbox_rec_val *v)
 {
-	uint64_t t = get_u64(tb, NSBOX_EVENT_A_TIME_NS);
-	char kinds[128], safe[4 * 4096 + 1];
+	const struct ev *e = rec;
+	struct nlattr *a = e->tb[f->attr];
+	uint32_t changed = get_u32(e->tb, NSBOX_EVENT_A_CHANGED);
 
-	printf("%" PRIu64 ".%06" PRIu64 " %-11s", t / 1000000000, t % 1000000000 / 1000,
-	       type_names[type]);
-	if (type == NSBOX_EVENT_LOST) {
-		printf(" lost=%" PRIu64, get_u64(tb, NSBOX_EVENT_A_LOST));
-		if (tb[NSBOX_EVENT_A_CPU])
-			printf(" cpu=%u", get_u32(tb, NSBOX_EVENT_A_CPU));
-		putchar('\n');
-		return;
+	switch (f->attr) {
+	case NSBOX_EVENT_A_TYPE:
+		v->s = type_names[e->type];
+		return true;
+	case NSBOX_EVENT_A_MNTNS:	/* every namespace (not the cgroup) */
+		kinds_map(e->tb, (1u << NSBOX_KIND_CGROUP2) - 1, v);
+		return true;
+	case NSBOX_EVENT_A_CHANGED:
+		kinds_map(NULL, changed, v);
+		return true;
+	case NSBOX_EVENT_A_OLD:
+		kinds_map(e->old, changed, v);
+		return true;
 	}
-	printf(" pid=%u tid=%u comm=%s cgroup=%" PRIu64, get_u32(tb, NSBOX_EVENT_A_PID),
-	       get_u32(tb, NSBOX_EVENT_A_TID),
-	       tb[NSBOX_EVENT_A_COMM] ? nsbox_escape(nla_get_string(tb[NSBOX_EVENT_A_COMM]),
-						      safe, sizeof(safe)) : "?",
-	       get_u64(tb, NSBOX_EVENT_A_CGROUP));
-	switch (type) {
-	case NSBOX_EVENT_FORK:
-		printf(" ppid=%u%s", get_u32(tb, NSBOX_EVENT_A_PPID),
-		       tb[NSBOX_EVENT_A_THREAD] && nla_get_u8(tb[NSBOX_EVENT_A_THREAD]) ?
-		       " thread" : "");
+	if (!a && (f->arg & EV_OPTIONAL))
+		return false;
+	switch (f->type) {
+	case NSBOX_REC_STR:
+		v->s = a ? nla_get_string(a) : NULL;
 		break;
-	case NSBOX_EVENT_EXEC:
-		printf(" filename=%s", tb[NSBOX_EVENT_A_FILENAME] ?
-		       nsbox_escape(nla_get_string(tb[NSBOX_EVENT_A_FILENAME]), safe,
-				    sizeof(safe)) : "?");
+	case NSBOX_REC_BOOL:
+		v->b = a && nla_len(a) >= 1 && nla_get_u8(a);
 		break;
-	case NSBOX_EVENT_EXIT: {
-		uint32_t st = get_u32(tb, NSBOX_EVENT_A_EXIT_CODE);
-
-		if (st & 0x7f)
-			printf(" signal=%u", st & 0x7f);
-		else
-			printf(" exit=%u", (st >> 8) & 0xff);
+	default:	/* u32 or u64; 0 if absent */
+		v->u = a && nla_len(a) == 4 ? get_u32(e->tb, f->attr) : get_u64(e->tb, f->attr);
 		break;
 	}
-	case NSBOX_EVENT_NS_CHANGE:
-	case NSBOX_EVENT_CGROUP_MOVE: {
-		uint32_t mask = get_u32(tb, NSBOX_EVENT_A_CHANGED);
-
-		changed_kinds(mask, kinds, sizeof(kinds));
-		printf(" changed=%s", kinds);
-		for (int k = 0; k < NSBOX_KIND_COUNT; k++)
-			if (mask & (1u << k))
-				printf(" %s=%" PRIu64 "->%" PRIu64, nsbox_kind_name(k),
-				       get_u64(old, NSBOX_EVENT_A_MNTNS + k),
-				       get_u64(tb, NSBOX_EVENT_A_MNTNS + k));
-		break;
-	}
-	}
-	putchar('\n');
+	return true;
 }
+
+static const struct nsbox_record ev_record = {
+	.fields = ev_fields,
+	.nfields = ARRAY_SIZE(ev_fields),
+	.get = ev_get,
+	.json_flags = JSON_C_TO_STRING_PLAIN,
+};
 
 static int on_event(struct nl_msg *msg, void *arg)
 {
@@ -229,10 +243,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 	    get_u64(tb, NSBOX_EVENT_A_MNTNS + o->group_kind) != o->group_id &&
 	    get_u64(old, NSBOX_EVENT_A_MNTNS + o->group_kind) != o->group_id)
 		return 0;
-	if (o->json)
-		print_json(type, tb, old);
-	else
-		print_line(type, tb, old);
+	nsbox_record_print(&ev_record, &(struct ev){ type, tb, old }, type, o->json);
 	fflush(stdout);
 	if (o->count && ++o->seen >= o->count)
 		return -ECANCELED;
