@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * format_test - host unit test of what the tool prints for people: the
+ * terminal escaping of names (nsbox_escape(), tools/lib/table.c) and the
+ * number formats of `nsbox top` and friends (tools/lib/units.c).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "table.h"
+#include "units.h"
+
+/* nsbox_escape() into a buffer of @len, checking nothing past it is written. */
+static const char *esc(const char *s, size_t len)
+{
+	static char buf[512];
+
+	memset(buf, '#', sizeof(buf));
+	nsbox_escape(s, buf, len);
+	for (size_t i = len; i < sizeof(buf); i++)
+		if (buf[i] != '#')
+			return "<written past len>";
+	return buf;
+}
+
+TEST(escape_printable_unchanged)
+{
+	EXPECT_STREQ("", esc("", 64));
+	EXPECT_STREQ("abc", esc("abc", 64));
+	EXPECT_STREQ("a b/c.d-e_f:1", esc("a b/c.d-e_f:1", 64));
+	EXPECT_STREQ(" !~", esc(" !~", 64));	/* 0x20 and 0x7e: the ends */
+	EXPECT_STREQ("{\"json\":[1]}", esc("{\"json\":[1]}", 64));
+}
+
+TEST(escape_control_and_backslash)
+{
+	EXPECT_STREQ("\\x1b[31mred\\x1b[0m", esc("\x1b[31mred\x1b[0m", 64));
+	EXPECT_STREQ("a\\x0ab", esc("a\nb", 64));
+	EXPECT_STREQ("a\\x0db", esc("a\rb", 64));
+	EXPECT_STREQ("\\x09tab", esc("\ttab", 64));
+	EXPECT_STREQ("\\x01\\x1f", esc("\x01\x1f", 64));
+	EXPECT_STREQ("\\x7f", esc("\x7f", 64));
+	/* the backslash itself, so \x41 in a name cannot pass for an escape */
+	EXPECT_STREQ("a\\x5cb", esc("a\\b", 64));
+	EXPECT_STREQ("\\x5cx41", esc("\\x41", 64));
+}
+
+TEST(escape_high_bytes)
+{
+	/* UTF-8 too: every byte >= 0x80, as libsmartcols does */
+	EXPECT_STREQ("caf\\xc3\\xa9", esc("caf\xc3\xa9", 64));
+	EXPECT_STREQ("\\x80\\xff", esc("\x80\xff", 64));
+	EXPECT_STREQ("\\xe2\\x80\\xae", esc("\xe2\x80\xae", 64));	/* RLO */
+}
+
+TEST(escape_every_byte)
+{
+	char in[2], want[8];
+
+	for (int c = 1; c < 256; c++) {
+		in[0] = (char)c;
+		in[1] = '\0';
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			snprintf(want, sizeof(want), "%c", c);
+		else
+			snprintf(want, sizeof(want), "\\x%02x", c);
+		EXPECT_STREQ(want, esc(in, 16)) TH_LOG("byte 0x%02x", c);
+	}
+}
+
+TEST(escape_truncates_whole)
+{
+	/* room for 5 more bytes is what it wants before each character */
+	EXPECT_STREQ("abcde", esc("abcdefghijkl", 10));
+	EXPECT_STREQ("abc", esc("abcdefgh", 8));
+	EXPECT_STREQ("", esc("abc", 5));
+	EXPECT_STREQ("a", esc("abc", 6));
+	/* an escape is never cut in half */
+	EXPECT_STREQ("a\\x1b", esc("a\x1b" "bc", 10));
+	EXPECT_STREQ("a\\x1b", esc("a\x1b" "bc", 7));
+	EXPECT_STREQ("a", esc("a\x1b" "bc", 6));
+	EXPECT_STREQ("", esc("abc", 1));
+}
+
+TEST(escape_len_zero)
+{
+	char buf[4] = "xyz";
+
+	EXPECT_STREQ("", nsbox_escape("abc", buf, 0));
+	EXPECT_STREQ("xyz", buf);
+}
+
+TEST(escape_returns_buf)
+{
+	char buf[16];
+
+	EXPECT_EQ((const char *)buf, nsbox_escape("a", buf, sizeof(buf)));
+}
+
+static const char *human(double v)
+{
+	static char buf[32];
+
+	return nsbox_human(v, buf, sizeof(buf));
+}
+
+TEST(human_sizes)
+{
+	EXPECT_STREQ("0", human(0));
+	EXPECT_STREQ("1", human(1));
+	EXPECT_STREQ("999", human(999));
+	EXPECT_STREQ("1023", human(1023));
+	EXPECT_STREQ("1.0K", human(1024));
+	EXPECT_STREQ("1.5K", human(1536));
+	EXPECT_STREQ("9.9K", human(10137));		/* 9.899... */
+	EXPECT_STREQ("10K", human(10240));
+	EXPECT_STREQ("100K", human(102400));
+	EXPECT_STREQ("1023K", human(1023 * 1024));
+	EXPECT_STREQ("1.0M", human(1048576));
+	EXPECT_STREQ("1.5M", human(1572864));
+	EXPECT_STREQ("64M", human(64 << 20));
+	EXPECT_STREQ("1.0G", human(1ULL << 30));
+	EXPECT_STREQ("2.0T", human(2ULL << 40));
+	EXPECT_STREQ("1.0P", human(1ULL << 50));
+}
+
+TEST(human_huge_stays_in_p)
+{
+	/* P is the largest unit: bigger numbers grow digits, nothing overflows */
+	EXPECT_STREQ("1024P", human(1ULL << 60));
+	EXPECT_STREQ("16384P", human((double)UINT64_MAX));
+	EXPECT_STREQ("888178419700125P", human(1e30));
+}
+
+TEST(human_rates)
+{
+	/* rates are doubles: below 1024 they are rounded, never cut */
+	EXPECT_STREQ("0", human(0.4));
+	EXPECT_STREQ("1", human(0.6));
+	EXPECT_STREQ("12", human(12.4));
+}
+
+TEST(human_small_buffer)
+{
+	char buf[4];
+
+	memset(buf, 'x', sizeof(buf));
+	nsbox_human(1536, buf, 3);
+	EXPECT_STREQ("1.", buf);
+	EXPECT_EQ('x', buf[3]);
+}
+
+static const char *load(uint64_t x100)
+{
+	static char buf[32];
+
+	return nsbox_load_format(x100, buf, sizeof(buf));
+}
+
+TEST(load_averages)
+{
+	EXPECT_STREQ("0.00", load(0));
+	EXPECT_STREQ("0.05", load(5));
+	EXPECT_STREQ("0.99", load(99));
+	EXPECT_STREQ("1.00", load(100));
+	EXPECT_STREQ("1.50", load(150));
+	EXPECT_STREQ("123.45", load(12345));
+	EXPECT_STREQ("184467440737095516.15", load(UINT64_MAX));
+}
+
+TEST_HARNESS_MAIN
