@@ -14,7 +14,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <json-c/json.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -24,12 +25,61 @@
 #include "genl.h"
 #include "groupfetch.h"
 #include "kind.h"
+#include "record.h"
 #include "util.h"
+
+/* One failed check, as VERIFY names it. */
+struct mismatch {
+	const char *kind, *check, *field;
+	uint64_t id;
+	int64_t have, want;
+	uint64_t procs, threads, walk_procs, walk_threads;
+};
 
 struct verify_result {
 	uint64_t tasks, groups, mismatches, missing;
-	json_object *list;
-	int json;
+	struct nsbox_rec_list mismatched;	/* of struct mismatch */
+	struct mismatch *rows;
+	size_t cap;
+};
+
+#define MF(k, t, m, ...) { .key = k, .type = NSBOX_REC_##t, \
+			   .off = offsetof(struct mismatch, m), __VA_ARGS__ }
+/* A mismatch: "  kind=K id=N check=C field=F have=N want=N"; JSON all. */
+static const struct nsbox_rec_field mismatch_fields[] = {
+	MF("kind", STR, kind),
+	MF("id", U64, id),
+	MF("check", STR, check),
+	MF("field", STR, field),
+	MF("have", S64, have),
+	MF("want", S64, want),
+	MF("procs", U64, procs, .text = ""),
+	MF("threads", U64, threads, .text = ""),
+	MF("walk_procs", U64, walk_procs, .text = ""),
+	MF("walk_threads", U64, walk_threads, .text = ""),
+};
+
+static const struct nsbox_record mismatch_record = {
+	.fields = mismatch_fields,
+	.nfields = ARRAY_SIZE(mismatch_fields),
+	.indent = "  ",
+};
+
+#define VF(k, t, m, ...) { .key = k, .type = NSBOX_REC_##t, \
+			   .off = offsetof(struct verify_result, m), __VA_ARGS__ }
+/* The summary, then a line per mismatch; JSON one object. */
+static const struct nsbox_rec_field verify_fields[] = {
+	VF("tasks", U64, tasks, .text = "walked %s tasks,"),
+	VF("groups", U64, groups, .text = "checked %s groups:"),
+	VF("mismatches", U64, mismatches, .text = "%s mismatches,"),
+	VF("missing", U64, missing, .text = "%s tasks in groups not in the table"),
+	VF("mismatched", RECORDS, mismatched, .sub = &mismatch_record),
+};
+
+static const struct nsbox_record verify_record = {
+	.fields = verify_fields,
+	.nfields = ARRAY_SIZE(verify_fields),
+	.json_flags = JSON_C_TO_STRING_PRETTY,
 };
 
 static uint64_t get_u64(struct nlattr *a)
@@ -44,11 +94,54 @@ static const char *const verify_checks[] = {
 	[NSBOX_VERIFY_NEGATIVE] = "negative",
 };
 
+static void parse_mismatch(struct nlattr **g, struct mismatch *m)
+{
+	/* a module older than ABI 4 compares procs and threads only */
+	unsigned int check = g[NSBOX_GROUP_A_VERIFY_CHECK] ?
+		nla_get_u8(g[NSBOX_GROUP_A_VERIFY_CHECK]) : NSBOX_VERIFY_THREADS;
+
+	m->kind = nsbox_kind_name(g[NSBOX_GROUP_A_KIND] ? nla_get_u8(g[NSBOX_GROUP_A_KIND]) : -1);
+	m->id = get_u64(g[NSBOX_GROUP_A_ID]);
+	m->check = check < ARRAY_SIZE(verify_checks) ? verify_checks[check] : "?";
+	m->field = g[NSBOX_GROUP_A_VERIFY_FIELD]
+		? nsbox_group_attr_name(nla_get_u16(g[NSBOX_GROUP_A_VERIFY_FIELD]))
+		: check == NSBOX_VERIFY_FLOW ? "found+forks+moved_in-exits-moved_out"
+		: "threads";
+	m->procs = get_u64(g[NSBOX_GROUP_A_PROCS]);
+	m->threads = get_u64(g[NSBOX_GROUP_A_THREADS]);
+	m->walk_procs = get_u64(g[NSBOX_GROUP_A_WALK_PROCS]);
+	m->walk_threads = get_u64(g[NSBOX_GROUP_A_WALK_THREADS]);
+	m->have = g[NSBOX_GROUP_A_VERIFY_HAVE] ? (int64_t)get_u64(g[NSBOX_GROUP_A_VERIFY_HAVE])
+					       : (int64_t)m->threads;
+	m->want = g[NSBOX_GROUP_A_VERIFY_WANT] ? (int64_t)get_u64(g[NSBOX_GROUP_A_VERIFY_WANT])
+					       : (int64_t)m->walk_threads;
+}
+
+static int add_mismatch(struct verify_result *r, struct nlattr *nest)
+{
+	struct nlattr *g[NSBOX_GROUP_A_MAX + 1];
+
+	if (nla_parse_nested(g, NSBOX_GROUP_A_MAX, nest, NULL) < 0)
+		return 0;
+	if (r->mismatched.n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct mismatch *rows = realloc(r->rows, cap * sizeof(*rows));
+
+		if (!rows)
+			return -ENOMEM;
+		r->rows = rows;
+		r->cap = cap;
+	}
+	parse_mismatch(g, &r->rows[r->mismatched.n++]);
+	return 0;
+}
+
 static int on_verify(struct nl_msg *msg, void *arg)
 {
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct verify_result *r = arg;
 	struct nlattr *tb[NSBOX_A_MAX + 1], *pos;
-	int rem;
+	int rem, ret = 0;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0)
 		return -EINVAL;
@@ -56,136 +149,119 @@ static int on_verify(struct nl_msg *msg, void *arg)
 	r->groups = get_u64(tb[NSBOX_A_VERIFY_GROUPS]);
 	r->mismatches = get_u64(tb[NSBOX_A_VERIFY_MISMATCHES]);
 	r->missing = get_u64(tb[NSBOX_A_VERIFY_MISSING]);
-	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlmsg_hdr(msg)), 0),
-			  genlmsg_attrlen(nlmsg_data(nlmsg_hdr(msg)), 0), rem) {
-		struct nlattr *g[NSBOX_GROUP_A_MAX + 1];
-		unsigned int check;
-		json_object *o;
+	nla_for_each_attr(pos, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem)
+		if (!ret && nla_type(pos) == NSBOX_A_MISMATCH)
+			ret = add_mismatch(r, pos);
+	return ret;
+}
 
-		if (nla_type(pos) != NSBOX_A_MISMATCH ||
-		    nla_parse_nested(g, NSBOX_GROUP_A_MAX, pos, NULL) < 0)
-			continue;
-		/* a module older than ABI 4 compares procs and threads only */
-		check = g[NSBOX_GROUP_A_VERIFY_CHECK] ? nla_get_u8(g[NSBOX_GROUP_A_VERIFY_CHECK])
-						      : NSBOX_VERIFY_THREADS;
-		o = json_object_new_object();
-		json_object_object_add(o, "kind", json_object_new_string(
-			nsbox_kind_name(g[NSBOX_GROUP_A_KIND] ? nla_get_u8(g[NSBOX_GROUP_A_KIND]) : -1)));
-		json_object_object_add(o, "id", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_ID])));
-		json_object_object_add(o, "check", json_object_new_string(
-			check < ARRAY_SIZE(verify_checks) ? verify_checks[check] : "?"));
-		json_object_object_add(o, "field", json_object_new_string(
-			g[NSBOX_GROUP_A_VERIFY_FIELD]
-				? nsbox_group_attr_name(nla_get_u16(g[NSBOX_GROUP_A_VERIFY_FIELD]))
-				: check == NSBOX_VERIFY_FLOW ? "found+forks+moved_in-exits-moved_out"
-				: "threads"));
-		json_object_object_add(o, "have", json_object_new_int64(
-			g[NSBOX_GROUP_A_VERIFY_HAVE] ? (int64_t)nla_get_u64(g[NSBOX_GROUP_A_VERIFY_HAVE])
-						     : (int64_t)get_u64(g[NSBOX_GROUP_A_THREADS])));
-		json_object_object_add(o, "want", json_object_new_int64(
-			g[NSBOX_GROUP_A_VERIFY_WANT] ? (int64_t)nla_get_u64(g[NSBOX_GROUP_A_VERIFY_WANT])
-						     : (int64_t)get_u64(g[NSBOX_GROUP_A_WALK_THREADS])));
-		json_object_object_add(o, "procs", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_PROCS])));
-		json_object_object_add(o, "threads", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_THREADS])));
-		json_object_object_add(o, "walk_procs", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_WALK_PROCS])));
-		json_object_object_add(o, "walk_threads", json_object_new_uint64(get_u64(g[NSBOX_GROUP_A_WALK_THREADS])));
-		json_object_array_add(r->list, o);
-	}
-	return 0;
+static void verify_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nsbox verify [-J]\n\n"
+		"Ask the module to recount procs and threads of every group by\n"
+		"walking all tasks, and check its incremental counters against\n"
+		"them:\n"
+		"  procs, threads  the live counts equal what the walk found\n"
+		"  flow            tasks found at load (or at the last reset)\n"
+		"                  + forks + moved_in - exits - moved_out\n"
+		"                  equals the tasks the walk found\n"
+		"  negative        no cumulative total (cpu_ns ... syscw) is\n"
+		"                  below 0\n"
+		"Needs root.  Exit status 1 if any check fails; a task that\n"
+		"changes during the walk can make one fail once.\n"
+		"\n"
+		"  -J, --json   one JSON object: {\"tasks\", \"groups\", \"mismatches\",\n"
+		"               \"missing\", \"mismatched\": [{\"kind\", \"id\", \"check\",\n"
+		"               \"field\", \"have\", \"want\", \"procs\", ...}]}\n"
+		"  -h, --help   this help\n");
 }
 
 int cmd_verify(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
 	struct verify_result r = { 0 };
 	struct nsbox_nl_error e;
-	int ret;
+	bool json = false;
+	int c, ret;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-J") || !strcmp(argv[i], "--json")) {
-			r.json = 1;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: nsbox verify [-J]\n\n"
-			       "Ask the module to recount procs and threads of every group by\n"
-			       "walking all tasks, and check its incremental counters against\n"
-			       "them:\n"
-			       "  procs, threads  the live counts equal what the walk found\n"
-			       "  flow            tasks found at load (or at the last reset)\n"
-			       "                  + forks + moved_in - exits - moved_out\n"
-			       "                  equals the tasks the walk found\n"
-			       "  negative        no cumulative total (cpu_ns ... syscw) is\n"
-			       "                  below 0\n"
-			       "Needs root.  Exit status 1 if any check fails; a task that\n"
-			       "changes during the walk can make one fail once.\n");
-			return NSBOX_EXIT_OK;
-		} else {
-			return nsbox_usage_err("verify", "unexpected argument '%s'", argv[i]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "Jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J': json = true; break;
+		case 'h': verify_usage(stdout); return NSBOX_EXIT_OK;
+		default: return nsbox_usage_err("verify", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (optind < argc)
+		return nsbox_usage_err("verify", "unexpected argument '%s'", argv[optind]);
 	ret = nsbox_nl_open(&nl);
 	if (ret)
 		return ret;
 	msg = nsbox_nl_msg(&nl, NSBOX_CMD_VERIFY, 0);
-	r.list = json_object_new_array();
-	if (!msg || !r.list)
+	if (!msg)
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 	if (nsbox_nl_request(&nl, msg, on_verify, &r, &e) < 0) {
-		json_object_put(r.list);
+		free(r.rows);
 		return nsbox_nl_report("VERIFY", &e);
 	}
-	if (r.json) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "tasks", json_object_new_uint64(r.tasks));
-		json_object_object_add(o, "groups", json_object_new_uint64(r.groups));
-		json_object_object_add(o, "mismatches", json_object_new_uint64(r.mismatches));
-		json_object_object_add(o, "missing", json_object_new_uint64(r.missing));
-		json_object_object_add(o, "mismatched", r.list);
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
-		json_object_put(o);
-	} else {
-		printf("walked %" PRIu64 " tasks, checked %" PRIu64 " groups: %" PRIu64
-		       " mismatches, %" PRIu64 " tasks in groups not in the table\n",
-		       r.tasks, r.groups, r.mismatches, r.missing);
-		for (size_t i = 0; i < json_object_array_length(r.list); i++) {
-			json_object *o = json_object_array_get_idx(r.list, i), *v;
-			const char *keys[] = { "kind", "id", "check", "field", "have", "want" };
-
-			for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-				json_object_object_get_ex(o, keys[k], &v);
-				printf("%s%s=%s", k ? " " : "  ", keys[k], json_object_get_string(v));
-			}
-			putchar('\n');
-		}
-		if (r.mismatches > json_object_array_length(r.list))
-			printf("  (%zu of %" PRIu64 " listed: the rest did not fit in one reply)\n",
-			       json_object_array_length(r.list), r.mismatches);
-		json_object_put(r.list);
-	}
+	r.mismatched.items = r.rows;
+	r.mismatched.size = sizeof(*r.rows);
+	ret = nsbox_record_print(&verify_record, &r, 0, json);
+	if (!json && r.mismatches > r.mismatched.n)
+		printf("  (%zu of %" PRIu64 " listed: the rest did not fit in one reply)\n",
+		       r.mismatched.n, r.mismatches);
+	free(r.rows);
+	if (ret)
+		return ret;
 	return r.mismatches || r.missing ? NSBOX_EXIT_FAIL : NSBOX_EXIT_OK;
+}
+
+static void reset_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nsbox reset [KIND:ID]\n\n"
+		"Zero the cumulative counters (forks, execs, exits, moves, CPU,\n"
+		"faults, I/O, OOM kills) of every group, or of one, e.g.\n"
+		"net:4026531840.  Live counts are kept.  Needs root.  Exit\n"
+		"status 1 if the module refuses, e.g. for a group it does not\n"
+		"have.\n"
+		"\n"
+		"  KIND         %s\n"
+		"\n"
+		"  -h, --help   this help\n", nsbox_kind_list());
 }
 
 int cmd_reset(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
 	struct nsbox_nl_error e;
-	int kind = -1, ret;
+	int kind = -1, c, ret;
 	uint64_t id = 0;
 
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: nsbox reset [KIND:ID]\n\n"
-		       "Zero the cumulative counters (forks, execs, exits, moves, CPU,\n"
-		       "faults, I/O, OOM kills) of every group, or of one.  Live counts\n"
-		       "are kept.  Needs root.\n");
-		return NSBOX_EXIT_OK;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': reset_usage(stdout); return NSBOX_EXIT_OK;
+		default: return nsbox_usage_err("reset", "unknown option '%s'", argv[optind - 1]);
+		}
 	}
-	if (argc > 2)
-		return nsbox_usage_err("reset", "unexpected argument '%s'", argv[2]);
-	if (argc == 2 && nsbox_group_ref_parse(argv[1], &kind, &id))
-		return nsbox_usage_err("reset", "'%s' is not KIND:ID (kinds: %s)",
-				       argv[1], nsbox_kind_list());
+	if (optind < argc && nsbox_group_ref_parse(argv[optind], &kind, &id))
+		return nsbox_usage_err("reset", "'%s' is not KIND:ID (e.g. net:4026531840; kinds: %s)",
+				       argv[optind], nsbox_kind_list());
+	if (optind + 1 < argc)
+		return nsbox_usage_err("reset", "unexpected argument '%s'", argv[optind + 1]);
 	ret = nsbox_nl_open(&nl);
 	if (ret)
 		return ret;
@@ -193,6 +269,7 @@ int cmd_reset(int argc, char **argv)
 	if (!msg || (kind >= 0 && (nla_put_u8(msg, NSBOX_A_KIND, kind) < 0 ||
 				   nla_put_u64(msg, NSBOX_A_ID, id) < 0)))
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	/* the module's own words, e.g. "no such group", and exit status 1 */
 	if (nsbox_nl_request(&nl, msg, NULL, NULL, &e) < 0)
 		return nsbox_nl_report("RESET", &e);
 	return NSBOX_EXIT_OK;
