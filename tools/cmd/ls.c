@@ -23,16 +23,16 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
 
 #include "../uapi/linux/nsbox.h"
 #include "box.h"
 #include "cmds.h"
 #include "err.h"
 #include "genl.h"
+#include "groupfetch.h"
 #include "kind.h"
 #include "table.h"
+#include "units.h"
 #include "util.h"
 /* ---- ls -------------------------------------------------------------- */
 
@@ -75,8 +75,7 @@ struct ls_row {
 	const char *status;
 	bool running;
 	uint64_t ns[BOX_NS_KINDS];
-	bool has_acct;
-	uint64_t acct[NSBOX_GROUP_A_MAX + 1];
+	const struct group_row *acct;	/* the module's, of the box's cgroup */
 	long long uptime;
 };
 
@@ -123,47 +122,40 @@ static const char *ls_cell(const void *r, int col, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, row->ns[col - C_NS0]);
 		return buf;
 	}
-	if (!row->has_acct)
+	if (!row->acct)
 		return NULL;
-	if (col == C_LOAD1) {
-		uint64_t v = row->acct[NSBOX_GROUP_A_LOAD1];
-
-		snprintf(buf, len, "%" PRIu64 ".%02" PRIu64, v / 100, v % 100);
-	} else {
-		snprintf(buf, len, "%" PRIu64, row->acct[columns[col].attr]);
-	}
+	if (col == C_LOAD1)
+		return nsbox_load_format(row->acct->v[NSBOX_GROUP_A_LOAD1], buf, len);
+	snprintf(buf, len, "%" PRIu64, row->acct->v[columns[col].attr]);
 	return buf;
 }
 
-static int on_group(struct nl_msg *msg, void *arg)
+/*
+ * The module's groups of every cgroup (one GET_GROUP dump, the decoder
+ * `nsbox groups` uses), fetched the first time a box needs them: the
+ * cgroups this user may see, so a box it may not see has no numbers
+ * rather than an error.  Nothing if the module is not loaded.
+ */
+struct acct {
+	struct nsbox_nl *nl;
+	bool fetched;
+	struct group_row *rows;
+	size_t n;
+};
+
+static const struct group_row *find_acct(struct acct *a, uint64_t cgroup_id)
 {
-	struct ls_row *row = arg;
-	struct nlattr *tb[NSBOX_A_MAX + 1], *g[NSBOX_GROUP_A_MAX + 1];
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0 ||
-	    !tb[NSBOX_A_GROUP] ||
-	    nla_parse_nested(g, NSBOX_GROUP_A_MAX, tb[NSBOX_A_GROUP], NULL) < 0)
-		return 0;
-	for (int a = 0; a <= NSBOX_GROUP_A_MAX; a++)
-		if (g[a] && nla_len(g[a]) == 8)
-			row->acct[a] = nla_get_u64(g[a]);
-	row->has_acct = true;
-	return 0;
-}
-
-/* The module's accounting of the box's cgroup, if the module is loaded. */
-static void fetch_acct(struct nsbox_nl *nl, struct ls_row *row)
-{
-	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
-	struct nsbox_nl_error e;
-
-	if (!nl->sk || !row->s.cgroup_id || !row->running)
-		return;
-	msg = nsbox_nl_msg(nl, NSBOX_CMD_GET_GROUP, 0);
-	if (!msg || nla_put_u8(msg, NSBOX_A_KIND, NSBOX_KIND_CGROUP2) < 0 ||
-	    nla_put_u64(msg, NSBOX_A_ID, row->s.cgroup_id) < 0)
-		return;
-	nsbox_nl_request(nl, msg, on_group, row, &e);
+	if (!a->nl->sk || !cgroup_id)
+		return NULL;
+	if (!a->fetched) {
+		a->fetched = true;
+		if (fetch_groups(a->nl, NSBOX_KIND_CGROUP2, NULL, &a->rows, &a->n))
+			a->n = 0;
+	}
+	for (size_t i = 0; i < a->n; i++)
+		if (a->rows[i].v[NSBOX_GROUP_A_ID] == cgroup_id)
+			return &a->rows[i];
+	return NULL;
 }
 
 static void ls_usage(FILE *out)
@@ -192,6 +184,7 @@ int cmd_ls(int argc, char **argv)
 	};
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct nsbox_table_opts o = { 0 };
+	struct acct acct = { .nl = &nl };
 	struct nsbox_table t;
 	struct timespec now;
 	char **names;
@@ -244,10 +237,12 @@ int cmd_ls(int argc, char **argv)
 					row.ns[k] = st.st_ino;
 			}
 		}
-		fetch_acct(&nl, &row);
+		if (row.running)
+			row.acct = find_acct(&acct, row.s.cgroup_id);
 		ret = nsbox_table_add(&t, &row, ls_cell);
 	}
 	box_list_free(names, n);
+	free(acct.rows);
 	if (!ret)
 		ret = nsbox_table_print(&t);
 	nsbox_table_free(&t);
