@@ -24,7 +24,6 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..19"
 expect "--version prints version and ABI" 0 '^nsbox [0-9]+\.[0-9]+\.[0-9]+ \(netlink ABI [0-9]+\)$' --version
 expect "--help lists the info command" 0 '^  info ' --help
 expect "no command: usage, exit 2" 2 '^usage: nsbox' 
@@ -57,4 +56,19 @@ expect "run --cap-add with an unknown capability: exit 2" 2 "^nsbox: run: invali
 expect "run --cap-drop with an unknown capability: exit 2" 2 "^nsbox: run: invalid --cap-drop 'x'" run --cap-drop x -- true
 expect "run --seccomp-allow with an unknown group: exit 2" 2 "^nsbox: run: invalid --seccomp-allow 'modules': groups mount, ns" run --seccomp-allow modules -- true
 expect "rootfs without DIR: exit 2" 2 "^nsbox: rootfs: " rootfs create
+# verify and reset check their command line before they ask the module
+expect "verify --help: exit 0" 0 '^usage: nsbox verify \[-J\]' verify --help
+expect "verify with an unknown option: exit 2, names it" 2 "^nsbox: verify: unknown option '--frob'; see 'nsbox verify --help'" verify --frob
+expect "verify -x: exit 2, names it" 2 "^nsbox: verify: unknown option '-x'" verify -J -x
+expect "verify with an extra argument: exit 2" 2 "^nsbox: verify: unexpected argument 'x'" verify x
+expect "reset --help: exit 0, lists the kinds" 0 '^  KIND +mnt, pid, net' reset --help
+expect "reset with an unknown option: exit 2, names it" 2 "^nsbox: reset: unknown option '--frob'; see 'nsbox reset --help'" reset --frob
+expect "reset with a bad KIND:ID: exit 2" 2 "^nsbox: reset: 'bogus:12' is not KIND:ID \(e.g. net:4026531840; kinds: mnt, " reset bogus:12
+expect "reset with an ID that is not a number: exit 2" 2 "^nsbox: reset: 'net:x' is not KIND:ID" reset net:x
+expect "reset with two groups: exit 2" 2 "^nsbox: reset: unexpected argument 'net:2'" reset net:1 net:2
+if ! grep -q '^nsbox ' /proc/modules 2>/dev/null; then
+	expect "reset KIND:ID without the module: parsed, then exit 3" 3 '^nsbox: kernel module not loaded' reset net:1
+	expect "verify -J without the module: exit 3" 3 '^nsbox: kernel module not loaded' verify -J
+fi
+echo "1..$n"
 [ "$fails" = 0 ]
