@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * decode_test - host unit test of the tool's GET_GROUP and GET_INFO reply
+ * decoders (tools/nl/groupfetch.c, tools/nl/info.c), fed messages built
+ * here with libnl the way the module lays them out (uapi/linux/nsbox.h):
+ * every field, missing fields, unknown and short attributes, too many
+ * hooks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "kselftest_harness.h"
+#include <linux/nsbox.h>
+#include "groupfetch.h"
+#include "info.h"
+
+#define FAMILY 0x1d	/* any id: the decoders do not look at it */
+
+/* A reply of the "nsbox" family: nlmsghdr, genlmsghdr, then attributes. */
+static struct nl_msg *reply(uint8_t cmd)
+{
+	struct nl_msg *m = nlmsg_alloc_size(1 << 16);
+
+	if (m && !genlmsg_put(m, NL_AUTO_PORT, NL_AUTO_SEQ, FAMILY, 0, 0, cmd,
+			      NSBOX_GENL_VERSION)) {
+		nlmsg_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void msg_freep(struct nl_msg **m)
+{
+	if (*m)
+		nlmsg_free(*m);
+}
+
+#define _cleanup_msg_ __attribute__((cleanup(msg_freep)))
+
+/* A distinct value per counter, big enough to need all 64 bits. */
+static uint64_t val(int attr)
+{
+	return 0x0123456700000000ULL + attr * 1000 + 7;
+}
+
+static bool is_u64(int a)
+{
+	return a != NSBOX_GROUP_A_PAD && a != NSBOX_GROUP_A_KIND &&
+	       a != NSBOX_GROUP_A_PATH && a != NSBOX_GROUP_A_STATE &&
+	       a != NSBOX_GROUP_A_VERIFY_CHECK && a != NSBOX_GROUP_A_VERIFY_FIELD;
+}
+
+/* ---- GET_GROUP ----------------------------------------------------------- */
+
+TEST(group_every_field)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+	struct nlattr *g;
+
+	ASSERT_NE(NULL, m);
+	g = nla_nest_start(m, NSBOX_A_GROUP);
+	ASSERT_NE(NULL, g);
+	ASSERT_EQ(0, nla_put_u8(m, NSBOX_GROUP_A_KIND, NSBOX_KIND_CGROUP2));
+	ASSERT_EQ(0, nla_put_u8(m, NSBOX_GROUP_A_STATE, NSBOX_GROUP_EMPTY));
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_GROUP_A_PATH, "system.slice/a b\x1b.service"));
+	for (int a = NSBOX_GROUP_A_ID; a <= NSBOX_GROUP_A_MAX; a++) {
+		if (is_u64(a)) {
+			ASSERT_EQ(0, nla_put_u64(m, a, val(a)));
+		}
+	}
+	nla_nest_end(m, g);
+
+	memset(&row, 0xa5, sizeof(row));
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	EXPECT_EQ(NSBOX_KIND_CGROUP2, row.v[NSBOX_GROUP_A_KIND]);
+	EXPECT_EQ(NSBOX_GROUP_EMPTY, row.v[NSBOX_GROUP_A_STATE]);
+	EXPECT_STREQ("system.slice/a b\x1b.service", row.path);
+	EXPECT_EQ(1, row.has[NSBOX_GROUP_A_KIND]);
+	EXPECT_EQ(1, row.has[NSBOX_GROUP_A_STATE]);
+	EXPECT_EQ(1, row.has[NSBOX_GROUP_A_PATH]);
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_UNSPEC]);
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_PAD]);
+	for (int a = NSBOX_GROUP_A_ID; a <= NSBOX_GROUP_A_MAX; a++) {
+		if (!is_u64(a))
+			continue;
+		EXPECT_EQ(1, row.has[a]) TH_LOG("attr %d", a);
+		EXPECT_EQ(val(a), row.v[a]) TH_LOG("attr %d", a);
+	}
+}
+
+TEST(group_missing_fields)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+	struct nlattr *g;
+
+	ASSERT_NE(NULL, m);
+	g = nla_nest_start(m, NSBOX_A_GROUP);
+	ASSERT_EQ(0, nla_put_u8(m, NSBOX_GROUP_A_KIND, NSBOX_KIND_NET));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_GROUP_A_ID, 4026531840ULL));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_GROUP_A_PROCS, 0));
+	nla_nest_end(m, g);
+
+	memset(&row, 0xa5, sizeof(row));
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	EXPECT_EQ(NSBOX_KIND_NET, row.v[NSBOX_GROUP_A_KIND]);
+	EXPECT_EQ(4026531840ULL, row.v[NSBOX_GROUP_A_ID]);
+	/* present and zero is not absent */
+	EXPECT_EQ(1, row.has[NSBOX_GROUP_A_PROCS]);
+	EXPECT_EQ(0, row.v[NSBOX_GROUP_A_PROCS]);
+	for (int a = 0; a <= NSBOX_GROUP_A_MAX; a++) {
+		if (a == NSBOX_GROUP_A_KIND || a == NSBOX_GROUP_A_ID || a == NSBOX_GROUP_A_PROCS)
+			continue;
+		EXPECT_EQ(0, row.has[a]) TH_LOG("attr %d", a);
+		EXPECT_EQ(0, row.v[a]) TH_LOG("attr %d", a);
+	}
+	EXPECT_STREQ("", row.path);
+}
+
+TEST(group_unknown_attributes_ignored)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+	struct nlattr *g;
+
+	ASSERT_NE(NULL, m);
+	/* a newer module: attributes this tool has never heard of */
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_MAX + 1, 99));
+	g = nla_nest_start(m, NSBOX_A_GROUP);
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_GROUP_A_MAX + 1, 111));
+	ASSERT_EQ(0, nla_put_u8(m, NSBOX_GROUP_A_KIND, NSBOX_KIND_PID));
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_GROUP_A_MAX + 7, "future"));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_GROUP_A_THREADS, 12));
+	ASSERT_EQ(0, nla_put_u64(m, 1000, 222));
+	nla_nest_end(m, g);
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_MAX + 2, 98));
+
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	EXPECT_EQ(NSBOX_KIND_PID, row.v[NSBOX_GROUP_A_KIND]);
+	EXPECT_EQ(12, row.v[NSBOX_GROUP_A_THREADS]);
+	EXPECT_EQ(1, row.has[NSBOX_GROUP_A_THREADS]);
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_ID]);
+}
+
+TEST(group_short_counter_ignored)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+	struct nlattr *g;
+
+	ASSERT_NE(NULL, m);
+	g = nla_nest_start(m, NSBOX_A_GROUP);
+	/* 4 bytes where 8 belong: its value is not taken */
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_GROUP_A_RSS_BYTES, 0xdeadbeef));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_GROUP_A_VM_BYTES, 1ULL << 40));
+	/* and 12 bytes are not 8 either */
+	ASSERT_EQ(0, nla_put(m, NSBOX_GROUP_A_FORKS, 12, "abcdefghijkl"));
+	nla_nest_end(m, g);
+
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	EXPECT_EQ(0, row.v[NSBOX_GROUP_A_RSS_BYTES]);
+	EXPECT_EQ(0, row.v[NSBOX_GROUP_A_FORKS]);
+	EXPECT_EQ(1ULL << 40, row.v[NSBOX_GROUP_A_VM_BYTES]);
+	EXPECT_EQ(1, row.has[NSBOX_GROUP_A_VM_BYTES]);
+}
+
+TEST(group_long_path_cut)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+	struct nlattr *g;
+	char path[2000];
+
+	ASSERT_NE(NULL, m);
+	memset(path, 'p', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	g = nla_nest_start(m, NSBOX_A_GROUP);
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_GROUP_A_PATH, path));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_GROUP_A_ID, 5));
+	nla_nest_end(m, g);
+
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	EXPECT_EQ(sizeof(row.path) - 1, strlen(row.path));
+	EXPECT_EQ(0, strncmp(path, row.path, sizeof(row.path) - 1));
+	EXPECT_EQ(5, row.v[NSBOX_GROUP_A_ID]);
+}
+
+TEST(group_absent)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+
+	ASSERT_NE(NULL, m);
+	/* a reply that is not one group (a task, say) */
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_ID, 5));
+	memset(&row, 0xa5, sizeof(row));
+	EXPECT_EQ(-ENOENT, nsbox_group_parse(m, &row));
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_ID]);
+}
+
+TEST(group_no_genl_header)
+{
+	struct nl_msg *m _cleanup_msg_ = nlmsg_alloc();
+	struct group_row row;
+
+	ASSERT_NE(NULL, m);
+	/* a netlink message too short for the genl header */
+	ASSERT_NE(NULL, nlmsg_put(m, 0, 0, FAMILY, 0, 0));
+	memset(&row, 0xa5, sizeof(row));
+	EXPECT_EQ(-EINVAL, nsbox_group_parse(m, &row));
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_KIND]);
+}
+
+TEST(group_empty_nest)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+
+	ASSERT_NE(NULL, m);
+	/* by hand: nla_nest_end() drops an empty nest */
+	ASSERT_EQ(0, nla_put(m, NSBOX_A_GROUP, 0, ""));
+	memset(&row, 0xa5, sizeof(row));
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	for (int a = 0; a <= NSBOX_GROUP_A_MAX; a++) {
+		EXPECT_EQ(0, row.has[a]) TH_LOG("attr %d", a);
+	}
+	EXPECT_STREQ("", row.path);
+}
+
+TEST(group_garbage_nest)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row row;
+	/* an attribute header claiming 200 bytes, in a nest of 8 */
+	const unsigned char junk[8] = { 200, 0, NSBOX_GROUP_A_ID, 0, 1, 2, 3, 4 };
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, nla_put(m, NSBOX_A_GROUP, sizeof(junk), junk));
+	memset(&row, 0xa5, sizeof(row));
+	/* libnl stops at the bad length: nothing is taken from it */
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	for (int a = 0; a <= NSBOX_GROUP_A_MAX; a++) {
+		EXPECT_EQ(0, row.has[a]) TH_LOG("attr %d", a);
+	}
+}
+
+/* ---- GET_INFO ------------------------------------------------------------ */
+
+struct hook_spec {
+	const char *name, *symbol, *affects;
+	int kind, attached, status;	/* status < 0: not sent */
+	uint64_t hits, misses;
+};
+
+static int put_hook(struct nl_msg *m, const struct hook_spec *h)
+{
+	struct nlattr *n = nla_nest_start(m, NSBOX_A_HOOK);
+
+	if (!n || nla_put_string(m, NSBOX_HOOK_A_NAME, h->name) ||
+	    nla_put_string(m, NSBOX_HOOK_A_SYMBOL, h->symbol) ||
+	    nla_put_u8(m, NSBOX_HOOK_A_KIND, h->kind) ||
+	    nla_put_u8(m, NSBOX_HOOK_A_ATTACHED, h->attached) ||
+	    nla_put_u64(m, NSBOX_HOOK_A_HITS, h->hits) ||
+	    nla_put_u64(m, NSBOX_HOOK_A_MISSES, h->misses) ||
+	    (h->status >= 0 && nla_put_u8(m, NSBOX_HOOK_A_STATUS, h->status)) ||
+	    (h->affects && nla_put_string(m, NSBOX_HOOK_A_AFFECTS, h->affects)))
+		return -1;
+	nla_nest_end(m, n);
+	return 0;
+}
+
+static const struct hook_spec hooks3[] = {
+	{ "fork", "wake_up_new_task", "forks, procs, threads", NSBOX_HOOK_KPROBE, 1,
+	  NSBOX_HOOK_ATTACHED, 1ULL << 33, 0 },
+	{ "exit", "sched_process_exit", "exits", NSBOX_HOOK_TRACEPOINT, 0,
+	  NSBOX_HOOK_NO_SYMBOL, 0, 5 },
+	{ "exec", "bprm_execve.isra.0", NULL, NSBOX_HOOK_KRETPROBE, 1, -1, 42, 1 },
+};
+
+TEST(info_every_field)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	struct nsbox_info info;
+	struct nlattr *hooks;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_A_VERSION, "1.2.3"));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_ABI_VERSION, NSBOX_ABI_VERSION));
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_A_KERNEL_RELEASE, "6.12.0-test-amd64"));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_GROUPS, 1234));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_MAX_GROUPS, 65536));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_EVICTIONS, 1ULL << 35));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_ALLOC_FAILURES, 3));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_MEMORY_BYTES, 987654321));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_GROUP_BYTES, 512));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_LOAD_WALKS, 2));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_EVENT_SUBSCRIBERS, 0));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_EVENT_RING_BYTES, 1 << 20));
+	hooks = nla_nest_start(m, NSBOX_A_HOOKS);
+	for (size_t i = 0; i < 3; i++) {
+		ASSERT_EQ(0, put_hook(m, &hooks3[i]));
+	}
+	nla_nest_end(m, hooks);
+
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &info));
+	EXPECT_STREQ("1.2.3", info.version);
+	EXPECT_EQ(NSBOX_ABI_VERSION, info.abi);
+	EXPECT_STREQ("6.12.0-test-amd64", info.kernel);
+	EXPECT_EQ(1234, info.groups);
+	EXPECT_EQ(65536, info.max_groups);
+	EXPECT_EQ(1ULL << 35, info.evictions);
+	EXPECT_EQ(3, info.failures);
+	EXPECT_EQ(987654321, info.memory);
+	EXPECT_EQ(512, info.group_bytes);
+	EXPECT_EQ(2, info.load_walks);
+	/* zero subscribers, but the module has events */
+	EXPECT_TRUE(info.has_events);
+	EXPECT_EQ(0, info.subscribers);
+	EXPECT_EQ(1 << 20, info.ring_bytes);
+	ASSERT_EQ(3, info.n_hooks);
+	for (int i = 0; i < 3; i++) {
+		const struct nsbox_hook_info *h = &info.hooks[i];
+
+		EXPECT_STREQ(hooks3[i].name, h->name);
+		EXPECT_STREQ(hooks3[i].symbol, h->symbol);
+		EXPECT_EQ(hooks3[i].kind, h->kind);
+		EXPECT_EQ(hooks3[i].attached, h->attached);
+		EXPECT_EQ(hooks3[i].status, h->status);
+		EXPECT_EQ(hooks3[i].hits, h->hits);
+		EXPECT_EQ(hooks3[i].misses, h->misses);
+	}
+	EXPECT_STREQ("forks, procs, threads", info.hooks[0].affects);
+	/* an ABI < 5 module sends no AFFECTS: the default words */
+	EXPECT_STREQ("what it counts", info.hooks[2].affects);
+	EXPECT_STREQ("attached", nsbox_hook_status_name(&info.hooks[0]));
+	EXPECT_STREQ("no such function or tracepoint", nsbox_hook_status_name(&info.hooks[1]));
+	/* no STATUS: said from ATTACHED */
+	EXPECT_STREQ("attached", nsbox_hook_status_name(&info.hooks[2]));
+	EXPECT_STREQ("kprobe", nsbox_hook_kind_name(info.hooks[0].kind));
+	EXPECT_STREQ("tracepoint", nsbox_hook_kind_name(info.hooks[1].kind));
+	EXPECT_STREQ("kretprobe", nsbox_hook_kind_name(info.hooks[2].kind));
+}
+
+TEST(info_old_module)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	struct nsbox_info info;
+
+	ASSERT_NE(NULL, m);
+	/* ABI 1: version and ABI only */
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_A_VERSION, "0.1.0"));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_ABI_VERSION, 1));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &info));
+	EXPECT_STREQ("0.1.0", info.version);
+	EXPECT_EQ(1, info.abi);
+	EXPECT_STREQ("", info.kernel);
+	EXPECT_FALSE(info.has_events);
+	EXPECT_EQ(0, info.n_hooks);
+	EXPECT_EQ(0, info.groups);
+}
+
+TEST(info_long_strings_cut)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	struct nsbox_info info;
+	struct hook_spec h = { .symbol = "s", .status = -1 };
+	char longs[1000];
+	struct nlattr *hooks;
+
+	ASSERT_NE(NULL, m);
+	memset(longs, 'v', sizeof(longs) - 1);
+	longs[sizeof(longs) - 1] = '\0';
+	h.name = longs;
+	h.affects = longs;
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_A_VERSION, longs));
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_A_KERNEL_RELEASE, longs));
+	hooks = nla_nest_start(m, NSBOX_A_HOOKS);
+	ASSERT_EQ(0, put_hook(m, &h));
+	nla_nest_end(m, hooks);
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &info));
+	EXPECT_EQ(sizeof(info.version) - 1, strlen(info.version));
+	EXPECT_EQ(sizeof(info.kernel) - 1, strlen(info.kernel));
+	ASSERT_EQ(1, info.n_hooks);
+	EXPECT_EQ(sizeof(info.hooks[0].name) - 1, strlen(info.hooks[0].name));
+	EXPECT_EQ(sizeof(info.hooks[0].affects) - 1, strlen(info.hooks[0].affects));
+	EXPECT_STREQ("s", info.hooks[0].symbol);
+}
+
+TEST(info_too_many_hooks)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	struct {
+		struct nsbox_info info;
+		unsigned char canary[4096];
+	} w;
+	struct nlattr *hooks;
+	char name[32];
+
+	ASSERT_NE(NULL, m);
+	hooks = nla_nest_start(m, NSBOX_A_HOOKS);
+	for (int i = 0; i < NSBOX_INFO_MAX_HOOKS + 10; i++) {
+		struct hook_spec h = { .name = name, .symbol = "sym", .status = -1,
+				       .hits = (uint64_t)i };
+
+		snprintf(name, sizeof(name), "hook%d", i);
+		ASSERT_EQ(0, put_hook(m, &h));
+	}
+	nla_nest_end(m, hooks);
+
+	memset(&w, 0x5a, sizeof(w));
+	memset(&w.info, 0, sizeof(w.info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &w.info));
+	EXPECT_EQ(NSBOX_INFO_MAX_HOOKS, w.info.n_hooks);
+	EXPECT_STREQ("hook0", w.info.hooks[0].name);
+	EXPECT_STREQ("hook63", w.info.hooks[NSBOX_INFO_MAX_HOOKS - 1].name);
+	EXPECT_EQ(NSBOX_INFO_MAX_HOOKS - 1, w.info.hooks[NSBOX_INFO_MAX_HOOKS - 1].hits);
+	for (size_t i = 0; i < sizeof(w.canary); i++) {
+		if (w.canary[i] != 0x5a) {
+			EXPECT_EQ(0x5a, w.canary[i]) TH_LOG("written past the hooks at +%zu", i);
+			break;
+		}
+	}
+	/* a second reply does not overflow either: it appends nothing */
+	ASSERT_EQ(0, nsbox_info_parse(m, &w.info));
+	EXPECT_EQ(NSBOX_INFO_MAX_HOOKS, w.info.n_hooks);
+}
+
+TEST(info_hooks_nest_with_strangers)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	struct nsbox_info info;
+	struct nlattr *hooks;
+
+	ASSERT_NE(NULL, m);
+	hooks = nla_nest_start(m, NSBOX_A_HOOKS);
+	/* only NSBOX_A_HOOK entries are hooks */
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_GROUPS, 7));
+	ASSERT_EQ(0, put_hook(m, &hooks3[0]));
+	ASSERT_EQ(0, nla_put_string(m, 200, "future"));
+	ASSERT_EQ(0, put_hook(m, &hooks3[1]));
+	nla_nest_end(m, hooks);
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &info));
+	ASSERT_EQ(2, info.n_hooks);
+	EXPECT_STREQ("fork", info.hooks[0].name);
+	EXPECT_STREQ("exit", info.hooks[1].name);
+	EXPECT_EQ(0, info.groups);
+}
+
+TEST(info_bad_message)
+{
+	struct nl_msg *m _cleanup_msg_ = nlmsg_alloc();
+	struct nsbox_info info;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_NE(NULL, nlmsg_put(m, 0, 0, FAMILY, 0, 0));
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(-EINVAL, nsbox_info_parse(m, &info));
+	EXPECT_STREQ("", info.version);
+}
+
+TEST(hook_names)
+{
+	struct nsbox_hook_info h = { .status = -1 };
+
+	EXPECT_STREQ("not attached", nsbox_hook_status_name(&h));
+	h.status = NSBOX_HOOK_REFUSED;
+	EXPECT_STREQ("refused by the kernel", nsbox_hook_status_name(&h));
+	h.status = NSBOX_HOOK_SKIPPED;
+	EXPECT_STREQ("skipped (skip_hooks)", nsbox_hook_status_name(&h));
+	EXPECT_STREQ("unknown", nsbox_hook_kind_name(99));
+	EXPECT_STREQ("unknown", nsbox_hook_kind_name(-1));
+}
+
+TEST_HARNESS_MAIN
