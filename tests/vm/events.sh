@@ -19,18 +19,22 @@ wait_subscribed() {
 }
 
 # ---- the scripted box ---------------------------------------------------------
+# the same stream twice: as JSON and as text lines, to compare them
 nsbox events -J > /tmp/ev.json &
 evpid=$!
-wait_subscribed 1
+nsbox events > /tmp/ev.txt &
+evtpid=$!
+wait_subscribed 2
 nsbox run --rootfs "$R" --name scen --memory 24M -- "$HELPER" scenario; rc=$?
 cg=$(sed -n 's/^cgroup_id=//p' /run/nsbox/scen/state)
 pid1=$(sed -n 's/^pid=//p' /run/nsbox/scen/state)
 # the box's last event is PID 1's exit: wait for it to arrive, not a time
 i=0
-while ! jq -e "select(.type == \"exit\" and .pid == $pid1)" /tmp/ev.json >/dev/null 2>&1 && [ $i -lt 200 ]; do
+while ! { jq -e "select(.type == \"exit\" and .pid == $pid1)" /tmp/ev.json >/dev/null 2>&1 &&
+	  grep -q "^[0-9.]* exit  *pid=$pid1 " /tmp/ev.txt; } && [ $i -lt 200 ]; do
 	sleep 0.05; i=$((i + 1))
 done
-kill $evpid
+kill $evpid $evtpid
 jq -c "select(.cgroup == $cg)" /tmp/ev.json > /tmp/ev.box
 seq=$(jq -r '.type + (if .type == "fork" and .thread then "(thread)" else "" end)' /tmp/ev.box | tr '\n' ' ')
 diag "exit status $rc; the box's events: $seq"
@@ -50,6 +54,31 @@ check "oom_kill names the command; its exit says signal 9" \
 	sh -c 'jq -s -e ".[7].pid == .[4].pid and .[8].pid == .[4].pid and .[8].exit_code == 9" /tmp/ev.box >/dev/null'
 check "PID 1 exits last with status 137 (128+9)" \
 	sh -c 'jq -s -e ".[9].pid == $1 and .[9].exit_code == (137 * 256)" /tmp/ev.box >/dev/null' _ "$pid1"
+# Text and JSON come from one description of the fields: each JSON event,
+# written out by hand as the documented text line, is exactly a line of
+# the text stream, and there are as many of them.
+JQ_LINE='def z6: tostring | ("000000" + .)[-6:];
+	def pad(w): . + ((w - length) as $k | if $k > 0 then " " * $k else "" end);
+	. as $e | "\(.time_ns / 1000000000 | floor).\(.time_ns % 1000000000 / 1000 | floor | z6) \(.type | pad(11))" +
+	if .type == "lost" then " lost=\(.lost)" + (if .cpu then " cpu=\(.cpu)" else "" end)
+	else " pid=\(.pid) tid=\(.tid) comm=\(.comm) cgroup=\(.cgroup)" +
+		if .type == "fork" then " ppid=\(.ppid)" + (if .thread then " thread" else "" end)
+		elif .type == "exec" then " filename=\(.filename)"
+		elif .type == "exit" then
+			(if .exit_code % 128 != 0 then " signal=\(.exit_code % 128)"
+			 else " exit=\(.exit_code / 256 | floor % 256)" end)
+		elif .type == "ns_change" or .type == "cgroup_move" then
+			" changed=\(.changed | join(","))" + ([.changed[] | " \(.)=\($e.old[.])->\(if . == "cgroup2" then $e.cgroup else $e.ns[.] end)"] | join(""))
+		else "" end
+	end'
+jq -r "$JQ_LINE" /tmp/ev.box | sort > /tmp/ev.box.want
+grep -E " cgroup=$cg( |\$)" /tmp/ev.txt | sort > /tmp/ev.box.txt
+d=$(diff /tmp/ev.box.want /tmp/ev.box.txt)
+diag "text: $(head -n 3 /tmp/ev.box.txt)${d:+
+JSON as text (<) and text (>) differ:
+$d}"
+check "events: the text lines carry the JSON objects' values, field for field ($(wc -l < /tmp/ev.box.want) events)" \
+	sh -c '[ "$(wc -l < /tmp/ev.box.want)" -ge 10 ] && [ -z "$1" ]' _ "$d"
 nsnet=$(jq -s -r '.[4].ns.net' /tmp/ev.box)
 check "events carry the box's namespace ids (net $nsnet is not the host's)" \
 	test "$nsnet" != "$(stat -L -c %i /proc/self/ns/net)"
