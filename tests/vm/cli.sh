@@ -4,7 +4,6 @@
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..24"
 
 out=$(genl-ctrl-list 2>&1)
 check "genl-ctrl-list lists the nsbox family" \
@@ -39,14 +38,34 @@ check "nsbox info works in a new network namespace" \
 check "nsbox --version: the version the module was built with, and the ABI" \
 	sh -c '[ "$(nsbox --version)" = "nsbox $1 (netlink ABI $2)" ]' _ "$kver" "$(echo "$json" | jq -r .abi_version)"
 
+# nsbox ls: the box's cgroup as the module counts it (GET_GROUP); without
+# the module the box is still listed, the module's columns empty
+R=/tmp/cli-rootfs
+nsbox rootfs create "$R" >/dev/null
+nsbox run --rootfs "$R" --name clils -d -- sleep 1000 >/dev/null
+out=$(nsbox ls -J 2>/tmp/cli-ls.err); rc=$?
+diag "ls: $(echo "$out" | jq -c '.boxes[] | select(.name == "clils") | {status, procs, threads, cpu_ns, rss_bytes}' 2>&1) $(cat /tmp/cli-ls.err)"
+check "ls: the box with its cgroup's accounting from the module (its init and sleep), nothing on stderr" \
+	sh -c '[ "$1" = 0 ] && [ ! -s /tmp/cli-ls.err ] && echo "$2" | jq -e ".boxes[] | select(.name == \"clils\") | .procs == 2 and .threads == 2 and .cpu_ns > 0 and .rss_bytes > 0" >/dev/null' _ "$rc" "$out"
+
 rmmod nsbox
 out=$(nsbox info 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 check "module unloaded: exit status 3" test "$rc" = 3
 check "module unloaded: message says how to load it" \
 	sh -c 'echo "$1" | grep -qF "nsbox: kernel module not loaded (generic netlink family \"nsbox\" not found); load it with: sudo insmod kmod/nsbox.ko"' _ "$out"
+out=$(nsbox ls -J 2>/tmp/cli-ls.err); rc=$?
+txt=$(nsbox ls -o name,status,procs 2>>/tmp/cli-ls.err)
+diag "ls without the module: $(echo "$out" | jq -c '.boxes[] | select(.name == "clils") | {status, procs, cpu_ns}' 2>&1) $(cat /tmp/cli-ls.err)"
+check "module unloaded: ls lists the box running, the module's columns empty, nothing on stderr" \
+	sh -c '[ "$1" = 0 ] && [ ! -s /tmp/cli-ls.err ] &&
+		echo "$2" | jq -e ".boxes[] | select(.name == \"clils\") | .status == \"running\" and .procs == null and .cpu_ns == null and .rss_bytes == null" >/dev/null &&
+		echo "$3" | grep -qE "^clils +running *\$"' _ "$rc" "$out" "$txt"
 insmod "$NSBOX_KO"
 check "nsbox info answers again after insmod" sh -c 'nsbox info >/dev/null'
+check "ls after insmod: the box's accounting is back" \
+	sh -c 'nsbox ls -J | jq -e ".boxes[] | select(.name == \"clils\") | .procs == 2" >/dev/null'
+nsbox rm -f clils >/dev/null
 
 # Every hook attaches on every supported kernel (a renamed function is an
 # alternative of its hook); one that does not is never silent.
@@ -128,8 +147,25 @@ out=$(nsbox verify -J); rc=$?
 diag "verify: exit $rc, $(echo "$out" | jq -c 'del(.mismatched)' 2>&1)"
 check "verify at a quiet moment: exit 0, no mismatch, no task missing, tasks walked" \
 	sh -c '[ "$1" = 0 ] && echo "$2" | jq -e ".mismatches == 0 and .missing == 0 and .tasks > 10 and .groups > 10" >/dev/null' _ "$rc" "$out"
+out=$(nsbox verify); rc=$?
+diag "verify: $out"
+check "verify as text: exit 0, one summary line, 0 mismatches" \
+	sh -c '[ "$1" = 0 ] && [ "$(echo "$2" | wc -l)" = 1 ] &&
+		echo "$2" | grep -qxE "walked [0-9]+ tasks, checked [0-9]+ groups: 0 mismatches, 0 tasks in groups not in the table"' _ "$rc" "$out"
 check "verify as an unprivileged user: exit 4 (permission)" \
 	sh -c 'su -s /bin/sh nobody -c "nsbox verify" 2>/dev/null; [ $? = 4 ]'
+# reset: of one group, and of a group the module does not have (the
+# module's own message, exit 1)
+netid=$(readlink /proc/self/ns/net | tr -dc 0-9)
+f1=$(nsbox groups -J "net:$netid" | jq '.groups[0].forks')
+nsbox reset "net:$netid"; rc=$?
+f2=$(nsbox groups -J "net:$netid" | jq '.groups[0].forks')
+check "reset net:$netid: exit 0, its forks start again ($f1, then $f2)" \
+	sh -c '[ "$1" = 0 ] && [ "$2" -gt 5 ] && [ "$3" -lt "$2" ]' _ "$rc" "$f1" "$f2"
+out=$(nsbox reset net:1 2>&1); rc=$?
+diag "reset net:1: exit $rc: $out"
+check "reset of a group the module does not have: exit 1 with the module's message" \
+	sh -c '[ "$1" = 1 ] && echo "$2" | grep -q "^nsbox: RESET: .*no such group"' _ "$rc" "$out"
 
 # a cgroup's group: live while a task is in it, empty once none is,
 # gone once the cgroup is removed (its numbers stay)
@@ -147,4 +183,5 @@ st3=$(nsbox groups -J "cgroup2:$cgid" | jq -r '.groups[0] | "\(.state) exits=\(.
 check "a cgroup's state: live, empty when its task exits, gone when removed, numbers kept ($st1, $st2, $st3)" \
 	test "$st1 $st2 $st3" = "live empty gone exits=1"
 
+echo "1..$n"
 [ "$fails" = 0 ]
