@@ -166,8 +166,9 @@ if [ -d "$TOP/build/kselftests" ]; then
 	cp "$TOP"/build/kselftests/* "$ROOT/opt/nsbox/kselftests/"
 fi
 # Peers the tests compare against: clients we did not write (tmux drives
-# `nsbox top` on a real terminal in tests/vm/top.sh).
-for b in genl-ctrl-list lsns jq tmux forkstat; do
+# `nsbox top` on a real terminal in tests/vm/top.sh; flock holds the state
+# lock in box.sh).
+for b in genl-ctrl-list lsns jq tmux forkstat flock; do
 	p=$(command -v "$b" || true)
 	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
 done

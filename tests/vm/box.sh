@@ -270,6 +270,58 @@ if [ -e /proc/sys/kernel/unprivileged_userns_clone ]; then
 else
 	skip "unprivileged user namespaces disabled: clear error" "this kernel has no kernel.unprivileged_userns_clone (a Debian patch)"
 fi
+# ---- the monitor's error paths (issue 19) -----------------------------------
+# failshim.so makes setns(CLONE_NEWNET) fail in the tool, on demand: the box's
+# first process calls it (--net none) to bring up lo.
+SHIM=/opt/nsbox/tests/failshim.so
+err=$(LD_PRELOAD=$SHIM NSBOX_SHIM_SETNS_NET=1 nsbox run --rm --rootfs "$R" --net none -- true 2>&1); rc=$?
+diag "$err"
+check "a failure in the box's first process reaches 'nsbox run' through the error pipe, cause included, in one message" \
+	sh -c '[ "$1" = 125 ] && [ "$(echo "$2" | wc -l)" = 1 ] &&
+		echo "$2" | grep -q "^nsbox: run: cannot bring up lo in the box: cannot enter the network namespace.*Operation not permitted"' _ "$rc" "$err"
+check "and leaves nothing ($(leftovers))" clean
+
+# The monitor lets go of the state lock once the box is started; when the
+# box then fails, it must take the lock again before it removes the box.
+# Hold the lock ourselves, let the box fail, and look: the monitor waits.
+fifo=/tmp/nsbox-shim-go
+rm -f "$fifo"; mkfifo "$fifo"
+LD_PRELOAD=$SHIM NSBOX_SHIM_SETNS_NET=1 NSBOX_SHIM_WAIT=$fifo \
+	nsbox run --rootfs "$R" --name lockt --net none -- true >/dev/null 2>&1 &
+runpid=$!
+exec 8>"$fifo"		# returns once the box's first process waits in setns():
+			# after "go", so the monitor has let go of the lock
+exec 9>/run/nsbox/.lock
+flock 9
+echo >&8		# now the box's first process fails
+exec 8>&-
+monitor_waits() { grep -qE -- "-> FLOCK +ADVISORY +WRITE +$runpid " /proc/locks; }
+gone_or_waits() { monitor_waits || ! kill -0 "$runpid" 2>/dev/null; }
+until_ok gone_or_waits
+diag "$(cat /proc/locks)"
+check "a failed box is removed under the state lock: the monitor waits for it (box still there while we hold it)" \
+	sh -c 'grep -qE -- "-> FLOCK +ADVISORY +WRITE +$1 " /proc/locks && [ -d /run/nsbox/lockt ]' _ "$runpid"
+flock -u 9
+exec 9>&-
+wait "$runpid"; rc=$?
+check "then it removes the box: exit 125, nothing left ($(leftovers))" sh -c '[ "$1" = 125 ]' _ "$rc" && clean
+rm -f "$fifo"
+
+# An --rm monitor whose box was removed (nsbox rm -f) while it was not
+# looking must not remove a newer box that took the same name.
+nsbox run -d --rm --rootfs "$R" --name rmrace -- sleep 1000 >/dev/null
+mon=$(sed -n 's/^monitor=//p' /run/nsbox/rmrace/state)
+kill -STOP "$mon"
+nsbox rm -f rmrace
+nsbox run -d --rootfs "$R" --name rmrace -- sleep 1000 >/dev/null
+newpid=$(sed -n 's/^pid=//p' /run/nsbox/rmrace/state)
+kill -CONT "$mon"
+mon_gone() { ! kill -0 "$mon" 2>/dev/null; }
+until_ok mon_gone
+check "an --rm monitor leaves a newer box of the same name alone (pid $newpid still listed running)" \
+	sh -c 'nsbox ls -n -r -o name,status,pid | grep -qx "rmrace running $1"' _ "$newpid"
+nsbox rm -f rmrace
+
 check "and still nothing left behind ($(leftovers))" clean
 
 echo "1..$n"

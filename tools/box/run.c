@@ -275,12 +275,31 @@ static int wait_box(pid_t pid, const sigset_t *sigs)
 	}
 }
 
+/*
+ * After the lock was let go, another `nsbox rm` may have removed this box
+ * and another `nsbox run` made a new one of the same name.  Take the lock
+ * again and touch the state only if it is still the box whose PID 1 is
+ * @pid (started at @start): returns the lock (or -1), *@s filled and
+ * *@ours set.
+ */
+static int relock_ours(const char *name, pid_t pid, unsigned long long start,
+		       struct box_state *s, bool *ours)
+{
+	int lock = box_lock();
+
+	*ours = lock >= 0 && box_state_read(name, s) == 0 && s->pid == pid &&
+		s->pid_start == start;
+	return lock;
+}
+
 int box_run(struct box_config *c, int notify_fd)
 {
 	int go[2] = { -1, -1 }, errp[2] = { -1, -1 }, cgfd = -1, null_fd, lock, code;
 	struct box_clone_args ca = { .exit_signal = SIGCHLD };
+	unsigned long long start = 0;
 	struct box_state s;
 	sigset_t sigs, old;
+	bool ours = false, skip_destroy = false;
 	char msg[1100];
 	ssize_t n;
 	pid_t pid;
@@ -360,7 +379,7 @@ int box_run(struct box_config *c, int notify_fd)
 	    (box_net_veth_create(c->veth, pid) || box_net_configure(pid, &c->addr)))
 		goto kill;
 	s.pid = pid;
-	s.pid_start = box_proc_start(pid);
+	s.pid_start = start = box_proc_start(pid);
 	snprintf(s.status, sizeof(s.status), "running");
 	if (box_state_write(&s)) {
 		nsbox_err("run: cannot write the state of %s", c->name);
@@ -386,8 +405,13 @@ int box_run(struct box_config *c, int notify_fd)
 		code = WIFEXITED(status) && (WEXITSTATUS(status) == 127 ||
 					     WEXITSTATUS(status) == 126) ?
 			WEXITSTATUS(status) : BOX_EXIT_SETUP;
-		s.pid = 0;
-		box_destroy(&s);
+		lock = relock_ours(c->name, pid, start, &s, &ours);
+		if (ours) {
+			s.pid = 0;
+			box_destroy(&s);
+		}
+		if (lock >= 0)
+			close(lock);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return code;
 	}
@@ -405,8 +429,8 @@ int box_run(struct box_config *c, int notify_fd)
 	close(null_fd);
 
 	code = wait_box(pid, &sigs);
-	lock = box_lock();
-	if (box_state_read(c->name, &s) == 0) {
+	lock = relock_ours(c->name, pid, start, &s, &ours);
+	if (ours) {
 		snprintf(s.status, sizeof(s.status), "exited");
 		s.exit_code = code;
 		if (c->rm)
@@ -423,6 +447,11 @@ kill:
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* the state names our pid now: undo only what is still ours */
+	if (lock < 0) {
+		lock = relock_ours(c->name, pid, start, &s, &ours);
+		skip_destroy = !ours;
+	}
 undo:
 	for (int i = 0; i < 2; i++) {
 		if (go[i] >= 0)
@@ -435,7 +464,8 @@ undo:
 	if (null_fd >= 0)
 		close(null_fd);
 	s.pid = 0;
-	box_destroy(&s);
+	if (!skip_destroy)
+		box_destroy(&s);
 	if (lock >= 0)
 		close(lock);
 	return BOX_EXIT_SETUP;

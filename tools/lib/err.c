@@ -6,8 +6,25 @@
 
 #include "err.h"
 
+static char *capture_buf;
+static size_t capture_len;
+
+void nsbox_err_capture(char *buf, size_t len)
+{
+	capture_buf = len ? buf : NULL;
+	capture_len = len;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
 static void vreport(const char *fmt, va_list ap)
 {
+	if (capture_buf) {
+		/* the first message: the cause; later ones follow from it */
+		if (!capture_buf[0])
+			vsnprintf(capture_buf, capture_len, fmt, ap);
+		return;
+	}
 	fflush(stdout);
 	fputs("nsbox: ", stderr);
 	vfprintf(stderr, fmt, ap);

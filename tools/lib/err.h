@@ -10,6 +10,7 @@
 #ifndef NSBOX_ERR_H
 #define NSBOX_ERR_H
 
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 /* Exit codes: distinct so scripts can tell the failures apart. */
@@ -25,6 +26,12 @@ enum nsbox_exit {
 void nsbox_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void nsbox_die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Keep the first nsbox_err()/nsbox_die() message in @buf instead of
+ * printing it, until called again with len 0: for code that must report
+ * failures some other way (a box's first process: its error pipe).
+ */
+void nsbox_err_capture(char *buf, size_t len);
 /* Print "nsbox: CMD: usage problem; see 'nsbox CMD --help'" and return 2. */
 int nsbox_usage_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

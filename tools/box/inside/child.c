@@ -97,8 +97,15 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 		if (sethostname(h, strlen(h)))
 			box_fail("sethostname: %s", strerror(errno));
 	}
-	if (c->net == BOX_NET_NONE && box_net_configure(hostpid, NULL))
-		box_fail("cannot bring up lo in the box");
+	if (c->net == BOX_NET_NONE) {
+		char why[512];
+
+		/* its messages go where box_fail() sends them, not to stderr */
+		nsbox_err_capture(why, sizeof(why));
+		if (box_net_configure(hostpid, NULL))
+			box_fail("cannot bring up lo in the box: %s", why);
+		nsbox_err_capture(NULL, 0);
+	}
 	if ((c->ns & CLONE_NEWUSER) && c->net != BOX_NET_HOST)
 		box_net_unprivileged(c);
 	box_mount_setup(c);
