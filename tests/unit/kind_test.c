@@ -121,6 +121,7 @@ TEST(ref_bad)
 		"net:99999999999999999999999",
 		"aaaaaaaaaaaaaaaa:1",			/* 16 characters: too long */
 		"cgroup2cgroup2cgroup2cgroup2:1",
+		"net: -1", "net:+5", "net: 7", "net:\t7",	/* strtoull() takes these */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

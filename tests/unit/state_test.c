@@ -174,6 +174,25 @@ TEST_F(state, command_newlines_as_run_writes_them)
 	EXPECT_STREQ("sh -c 'echo one two' x", r.command);
 }
 
+/* A newline in any value would add or replace keys: refused, not written. */
+TEST_F(state, newline_in_a_value_is_refused)
+{
+	struct box_state s, r;
+
+	full_state(&s);
+	ASSERT_EQ(0, mkbox(self->root, s.name));
+	ASSERT_EQ(0, box_state_write(&s));
+	snprintf(s.command, sizeof(s.command), "echo a\nstatus=exited\ncgroup=/sys/fs/cgroup/x");
+	EXPECT_EQ(-EINVAL, box_state_write(&s));
+	full_state(&s);
+	snprintf(s.rootfs, sizeof(s.rootfs), "/tmp/a\rcaps=ffff");
+	EXPECT_EQ(-EINVAL, box_state_write(&s));
+	/* the record on disk is still the first one */
+	ASSERT_EQ(0, box_state_read(s.name, &r));
+	full_state(&s);
+	expect_same(_metadata, &s, &r);
+}
+
 TEST_F(state, missing_box)
 {
 	struct box_state r;

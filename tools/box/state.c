@@ -83,11 +83,25 @@ int box_lock(void)
 	return fd;
 }
 
+/* One "key=value" per line: a value with a newline would add keys. */
+static bool one_line(const struct box_state *s)
+{
+	const char *const v[] = { s->name, s->status, s->rootfs, s->net, s->ip, s->veth,
+				  s->cgroup, s->command };
+
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		if (strpbrk(v[i], "\n\r"))
+			return false;
+	return true;
+}
+
 int box_state_write(const struct box_state *s)
 {
 	char dir[4096], tmp[4200], path[4200];
 	FILE *f;
 
+	if (!one_line(s))
+		return -EINVAL;
 	if (box_state_path(s->name, dir, sizeof(dir)))
 		return -ENAMETOOLONG;
 	snprintf(tmp, sizeof(tmp), "%s/state.tmp", dir);

@@ -16,6 +16,7 @@
 #include "groupfetch.h"
 #include "kind.h"
 #include "table.h"
+#include "units.h"
 #include "util.h"
 
 /* Column -> attribute.  Order = JSON field order. */
@@ -81,7 +82,7 @@ static const char *group_cell(const void *r, int col, char *buf, size_t len)
 		return NULL;
 	if (a == NSBOX_GROUP_A_LOAD1 || a == NSBOX_GROUP_A_LOAD5 ||
 	    a == NSBOX_GROUP_A_LOAD15)
-		snprintf(buf, len, "%" PRIu64 ".%02" PRIu64, row->v[a] / 100, row->v[a] % 100);
+		return nsbox_load_format(row->v[a], buf, len);
 	else
 		snprintf(buf, len, "%" PRIu64, row->v[a]);
 	return buf;

@@ -76,9 +76,12 @@ int nsbox_group_ref_parse(const char *s, int *kind, uint64_t *id)
 	*kind = nsbox_kind_parse(name);
 	if (*kind < 0 || !colon[1])
 		return -1;
+	/* digits only: strtoull() would take " 7", "+7" and "-1" too */
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
 	errno = 0;
 	v = strtoull(colon + 1, &end, 10);
-	if (errno || *end || colon[1] == '-')
+	if (errno || *end)
 		return -1;
 	*id = v;
 	return 0;
