@@ -123,15 +123,8 @@ static int add_mismatch(struct verify_result *r, struct nlattr *nest)
 
 	if (nla_parse_nested(g, NSBOX_GROUP_A_MAX, nest, NULL) < 0)
 		return 0;
-	if (r->mismatched.n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		struct mismatch *rows = realloc(r->rows, cap * sizeof(*rows));
-
-		if (!rows)
-			return -ENOMEM;
-		r->rows = rows;
-		r->cap = cap;
-	}
+	if (nsbox_grow(&r->rows, &r->cap, r->mismatched.n, sizeof(*r->rows), 16))
+		return -ENOMEM;
 	parse_mismatch(g, &r->rows[r->mismatched.n++]);
 	return 0;
 }

@@ -74,15 +74,8 @@ static int on_task(struct nl_msg *msg, void *arg)
 	    !tb[NSBOX_A_TASK] ||
 	    nla_parse_nested(t, NSBOX_TASK_A_MAX, tb[NSBOX_A_TASK], NULL) < 0)
 		return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct task_row *rows = realloc(l->rows, cap * sizeof(*rows));
-
-		if (!rows)
-			return -ENOMEM;
-		l->rows = rows;
-		l->cap = cap;
-	}
+	if (nsbox_grow(&l->rows, &l->cap, l->n, sizeof(*l->rows), 256))
+		return -ENOMEM;
 	row = &l->rows[l->n++];
 	memset(row, 0, sizeof(*row));
 	for (int a = NSBOX_TASK_A_TID; a <= NSBOX_TASK_A_MAX; a++) {

@@ -52,15 +52,8 @@ static int on_group(struct nl_msg *msg, void *arg)
 {
 	struct group_list *l = arg;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct group_row *rows = realloc(l->rows, cap * sizeof(*rows));
-
-		if (!rows)
-			return -ENOMEM;
-		l->rows = rows;
-		l->cap = cap;
-	}
+	if (nsbox_grow(&l->rows, &l->cap, l->n, sizeof(*l->rows), 64))
+		return -ENOMEM;
 	if (nsbox_group_parse(msg, &l->rows[l->n]) == 0)
 		l->n++;
 	return 0;
