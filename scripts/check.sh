@@ -6,7 +6,7 @@
 #      root) with W=1 and sparse: no warnings allowed
 #   2. checkpatch.pl --strict (from linux-source) on kmod/ and uapi/
 #   3. modinfo fields of each nsbox.ko
-#   4. host unit tests and host CLI tests
+#   4. host unit tests, host CLI tests, the tool's layering
 #   5. the VM suite (tests/vm) in the lab VM on each target kernel; a guest
 #      crash, timeout or kernel warning in dmesg fails the run
 #   6. the VM harness checking itself (exit status, WARN, panic, timeout)
@@ -156,6 +156,7 @@ for t in build/tests/unit/*; do
 	[ -x "$t" ] && part "unit $(basename "$t")" "$t"
 done
 part "host cli" tests/host/cli.sh
+part "tool layers" scripts/check-layers.sh
 
 # ---- 5. VM suite on each kernel, and 6. the VM harness checking itself ------
 # One lane per kernel: its VM suite, then its harness boots.  Lanes run side

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../uapi/linux/nsbox.h"
+#include <linux/nsbox.h>
 #include "box.h"
 #include "cmds.h"
 #include "err.h"

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../kmod/version.h"
 #include <linux/nsbox.h>
 #include "cmds.h"
 #include "err.h"
