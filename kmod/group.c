@@ -292,8 +292,15 @@ static int nsbox_victim_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Unlink an empty group from the table (eviction). */
-static bool nsbox_unlink(u8 kind, u64 id)
+/**
+ * nsbox_group_evict() - unlink an empty group from the table
+ * @kind: enum nsbox_kind
+ * @id: the group's id
+ *
+ * Only a group with no task is evicted.  Process context.  Returns true if
+ * it was.
+ */
+bool nsbox_group_evict(u8 kind, u64 id)
 {
 	unsigned int b = nsbox_bucket_of(kind, id);
 	struct nsbox_group *g;
@@ -346,7 +353,7 @@ static void nsbox_evict_fn(struct work_struct *work)
 	sort(v, n, sizeof(*v), nsbox_victim_cmp, NULL);
 	want = atomic_read(&nsbox_nr_groups) - target;
 	for (i = 0; i < n && want; i++)
-		if (nsbox_unlink(v[i].kind, v[i].id)) {
+		if (nsbox_group_evict(v[i].kind, v[i].id)) {
 			atomic64_inc(&nsbox_evictions);
 			want--;
 		}

@@ -412,6 +412,7 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 		view.all = set;
 		view.n = n;
 	}
+	nsbox_knob_get_group(one->kind, one->id);	/* tests: evict it now */
 
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);

@@ -200,6 +200,7 @@ void nsbox_group_leave(struct nsbox_group *g, bool leader);
 void nsbox_groups_clear_live(void);
 void nsbox_groups_retire_inum(u64 inum);
 void nsbox_group_reset(struct nsbox_group *g, const s64 *live);
+bool nsbox_group_evict(u8 kind, u64 id);
 u32 nsbox_groups_gen(void);
 unsigned int nsbox_group_bucket_count(void);
 struct hlist_head *nsbox_group_bucket(unsigned int i);
@@ -263,6 +264,15 @@ u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks,
 struct nsbox_live *nsbox_batch_collect(unsigned int cap,
 				       const struct nsbox_live *after,
 				       int kind, unsigned int *nr);
+
+/* testknob.c: only in the test variant (NSBOX_TEST_KNOBS) */
+#ifdef NSBOX_TEST_KNOBS
+void nsbox_knob_get_group(u8 kind, u64 id);
+#else
+static inline void nsbox_knob_get_group(u8 kind, u64 id)
+{
+}
+#endif
 
 /* loadavg.c */
 void nsbox_loadavg_start(void);
