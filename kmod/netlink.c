@@ -675,6 +675,7 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nsbox_live *batch, one = { };
 	unsigned int n, i;
+	int ret = 0;
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
@@ -700,12 +701,15 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 		if (g)
 			nsbox_group_reset(g, batch[i].acc);
 		else if (batch == &one)
-			NL_SET_ERR_MSG(info->extack, "nsbox: no such group (kind and id)");
+			ret = -ENOENT;
 	}
 	rcu_read_unlock();
 	if (batch != &one)
 		kvfree(batch);
-	return 0;
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
+				    "nsbox: no such group (kind and id)");
+	return ret;
 }
 
 /*

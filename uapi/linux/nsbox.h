@@ -59,7 +59,8 @@
  *	pids are as seen from the caller's pid namespace. Resumes by pid.
  * @NSBOX_CMD_RESET: do, needs CAP_SYS_ADMIN: zero the cumulative counters
  *	of every group, or of the group given by %NSBOX_A_KIND + %NSBOX_A_ID.
- *	Live counts (procs, threads, rss, load) are not touched.
+ *	Live counts (procs, threads, rss, load) are not touched.  A group
+ *	that does not exist: -ENOENT.
  * @NSBOX_CMD_VERIFY: do, needs CAP_SYS_ADMIN: walk every task, count
  *	procs and threads per group, and check the incremental counters
  *	against them (enum nsbox_verify_check).  Reply:
