@@ -307,7 +307,8 @@ cancel:
 /*
  * Emit the groups of @batch (live sums already filled in), one message
  * each: dump parts when @cb is set, else a reply to @info.  Returns how
- * many entries were used (sent, or skipped because evicted meanwhile).
+ * many entries were used (sent, or in a dump skipped because evicted
+ * meanwhile); -ENOENT for a reply whose group was evicted meanwhile.
  */
 static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct genl_info *info, struct nsbox_live *batch,
@@ -354,8 +355,10 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			genlmsg_cancel(skb, hdr);
 			return i;
 		}
-		if (!g) {	/* evicted since we collected it: skip */
+		if (!g) {	/* evicted since we collected it */
 			genlmsg_cancel(skb, hdr);
+			if (!cb)
+				return -ENOENT;
 			continue;
 		}
 		genlmsg_end(skb, hdr);
@@ -425,7 +428,11 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 	kfree(pathbuf);
 	if (ret != 1) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		if (ret != -ENOENT)
+			return -EMSGSIZE;
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
+				    "nsbox: no such group (kind and id)");
+		return -ENOENT;
 	}
 	return genlmsg_reply(msg, info);
 }
