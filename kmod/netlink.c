@@ -575,7 +575,7 @@ static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
 	    nla_put_string(skb, NSBOX_TASK_A_CGROUP_PATH, pathbuf))
 		goto cancel;
 	for (k = 0; k < NSBOX_KIND_CGROUP2; k++)
-		if (nla_put_u32(skb, ns_attr[k], ids.k[k].id))
+		if (nla_put_u64_64bit(skb, ns_attr[k], ids.k[k].id, NSBOX_TASK_A_PAD))
 			goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
