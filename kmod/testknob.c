@@ -21,7 +21,8 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "nsbox.h"
+#include "testknob.h"
+#include "group.h"
 
 static const char *const nsbox_knob_kinds[NSBOX_KIND_COUNT] = {
 	"mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time", "cgroup2",
