@@ -11,8 +11,8 @@
  * list, trailing garbage and reserved header bits are all refused.
  *
  * A dump's request is parsed once, in its .start callback, into a typed
- * context laid over cb->args (struct nsbox_group_dump, struct
- * nsbox_task_dump).  Dumps resume from a key kept there -- the next pid,
+ * context laid over cb->ctx (struct nsbox_group_dump, struct
+ * nsbox_task_dump; every kernel we build for has cb->ctx, 5.10 included).  Dumps resume from a key kept there -- the next pid,
  * or the position in the dump's own sorted snapshot of (kind, id) keys --
  * never from a pointer into the group table, and set a generation number
  * in cb->seq so that genl_dump_check_consistent() flags a dump during
@@ -446,7 +446,7 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 }
 
 /**
- * struct nsbox_group_dump - a group dump's state, laid over cb->args
+ * struct nsbox_group_dump - a group dump's state, laid over cb->ctx
  * @snap: the snapshot: the keys of every group (sorted) with their live
  *	sums from one walk of all tasks, kvmalloc'ed by the first dump call
  *	and freed by .done
@@ -474,8 +474,8 @@ struct nsbox_group_dump {
 
 static struct nsbox_group_dump *nsbox_group_dump_ctx(struct netlink_callback *cb)
 {
-	BUILD_BUG_ON(sizeof(struct nsbox_group_dump) > sizeof(cb->args));
-	return (struct nsbox_group_dump *)cb->args;
+	BUILD_BUG_ON(sizeof(struct nsbox_group_dump) > sizeof(cb->ctx));
+	return (struct nsbox_group_dump *)cb->ctx;
 }
 
 static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
@@ -621,7 +621,7 @@ cancel:
 }
 
 /**
- * struct nsbox_task_dump - a task dump's state, laid over cb->args
+ * struct nsbox_task_dump - a task dump's state, laid over cb->ctx
  * @next: next pid number to look at: where the dump resumes
  * @filter: only the tasks in the group @kind, @id (parsed in .start)
  * @kind: enum nsbox_kind of the group, if @filter
@@ -636,8 +636,8 @@ struct nsbox_task_dump {
 
 static struct nsbox_task_dump *nsbox_task_dump_ctx(struct netlink_callback *cb)
 {
-	BUILD_BUG_ON(sizeof(struct nsbox_task_dump) > sizeof(cb->args));
-	return (struct nsbox_task_dump *)cb->args;
+	BUILD_BUG_ON(sizeof(struct nsbox_task_dump) > sizeof(cb->ctx));
+	return (struct nsbox_task_dump *)cb->ctx;
 }
 
 static int nsbox_nl_dump_tasks_start(struct netlink_callback *cb)

@@ -461,6 +461,19 @@ TEST_F(genl, task_namespace_ids_are_u64)
 	}
 }
 
+/* KIND without ID: refused before the dump starts, with a message. */
+TEST_F(genl, task_dump_with_kind_alone_rejected)
+{
+	uint8_t kind = NSBOX_KIND_UTS;
+
+	nlt_init(self->msg, self->family, NSBOX_CMD_GET_TASK, NLM_F_DUMP);
+	nlt_put(self->msg, NSBOX_A_KIND, &kind, sizeof(kind));
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.error);
+	EXPECT_NE(NULL, strstr(self->r.extack, "give both KIND and ID"));
+	TH_LOG("error %d, extack: %s", self->r.error, self->r.extack);
+}
+
 static int load_file(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
