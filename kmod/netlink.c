@@ -12,9 +12,10 @@
  *
  * A dump's request is parsed once, in its .start callback, into a typed
  * context laid over cb->ctx (struct nsbox_group_dump, struct
- * nsbox_task_dump; every kernel we build for has cb->ctx, 5.10 included).  Dumps resume from a key kept there -- the next pid,
- * or the position in the dump's own sorted snapshot of (kind, id) keys --
- * never from a pointer into the group table, and set a generation number
+ * nsbox_task_dump; every kernel we build for has cb->ctx, 5.10 included).
+ * Dumps resume from a key kept there -- the next pid, or the position in
+ * the dump's own sorted snapshot of (kind, id) keys -- never from a
+ * pointer into the group table, and set a generation number
  * in cb->seq so that genl_dump_check_consistent() flags a dump during
  * which the set changed with NLM_F_DUMP_INTR.
  *
