@@ -28,13 +28,17 @@
  *   creds      kprobe commit_creds()   the user namespace lives in the
  *              credentials: unshare(CLONE_NEWUSER) and setns() to a user
  *              namespace commit new ones.
- *   cgroup     kprobe cgroup_freezer_migrate_task()   called once per task
+ *   cgroup_move  kprobe cgroup_freezer_migrate_task()   called once per task
  *              moved between cgroups, with the source and destination
  *              cgroup, from the commit loop of every migration (writes to
  *              cgroup.procs/cgroup.threads).  A clone into a cgroup
  *              (CLONE_INTO_CGROUP) needs no hook: task_new sees the task
  *              already in its cgroup.
  *   oom_kill   kprobe __oom_kill_process()   the OOM killer's victim.
+ *   exec_ns    kprobe exec_task_namespaces()   (6.2+) an exec that moves
+ *              the task into its children's time namespace, counted here
+ *              because 6.12 switches with an inlined copy ns_switch never
+ *              sees (where 7.x calls it, ns_switch skips the move).
  *   ns_free    kprobe proc_free_inum()   a namespace being freed gives
  *              back its inode number, which the next new namespace may
  *              get.  The group is marked retired: it keeps its final

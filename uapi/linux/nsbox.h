@@ -182,7 +182,9 @@ enum nsbox_attr {
 /**
  * enum nsbox_hook_kind - how a hook is attached to the kernel
  * @NSBOX_HOOK_KPROBE: a kprobe on a kernel function's entry
- * @NSBOX_HOOK_KRETPROBE: a kretprobe (entry and return of a function)
+ * @NSBOX_HOOK_KRETPROBE: reserved, never sent: no hook is a kretprobe
+ *	(track.c says why proc_alloc_inum() is not hooked with one); kept so
+ *	that the numbers do not change
  * @NSBOX_HOOK_TRACEPOINT: a probe on a tracepoint, found by name
  */
 enum nsbox_hook_kind {
@@ -210,7 +212,7 @@ enum nsbox_hook_status {
  * enum nsbox_hook_attr - attributes of one %NSBOX_A_HOOK
  * @NSBOX_HOOK_A_UNSPEC: never used
  * @NSBOX_HOOK_A_PAD: alignment padding for u64 attributes
- * @NSBOX_HOOK_A_NAME: string, nsbox's name for the hook ("fork", "exec")
+ * @NSBOX_HOOK_A_NAME: string, nsbox's name for the hook ("task_new", "exec")
  * @NSBOX_HOOK_A_SYMBOL: string, the kernel function or tracepoint hooked
  *	(the name actually used, including a ".isra.0"-style suffix)
  * @NSBOX_HOOK_A_KIND: u8, enum nsbox_hook_kind
