@@ -2,8 +2,9 @@
 /*
  * nsbox - the module as a whole: its map of files, and its release.
  *
- * Exports: NSBOX_VERSION (the release, for MODULE_VERSION and GET_INFO)
- * and the uapi.  Depends on: version.h.
+ * Exports: NSBOX_VERSION (the release, for MODULE_VERSION and GET_INFO:
+ * kmod/Kbuild defines it from the top-level file VERSION, which the tool
+ * reads too) and the uapi.  Depends on: nothing else in kmod/.
  *
  * One file per concern, each with a header of its own that says at the
  * top what it exports and what it depends on.  "X depends on Y" when X.c
@@ -21,14 +22,16 @@
  *   loadavg.c/h  per-group load averages, every 5 seconds
  *   testknob.c/h the test build's knobs (nsbox-knobs.ko only)
  *   netlink.c/h  the generic-netlink family: policies and command handlers
- *   nsbox.h      this map, and the release
- *   version.h    the release number
+ *   nsbox.h      this map, and the release (from ../VERSION)
  *   main.c       module init/exit, modinfo
  */
 #ifndef _NSBOX_H
 #define _NSBOX_H
 
 #include "../uapi/linux/nsbox.h"
-#include "version.h"
+
+#ifndef NSBOX_VERSION
+#error "NSBOX_VERSION comes from the top-level VERSION file (kmod/Kbuild)"
+#endif
 
 #endif /* _NSBOX_H */
