@@ -49,7 +49,9 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
-#include "nsbox.h"
+#include "events.h"
+#include "quota.h"
+#include "task.h"
 #include "compat.h"
 
 static unsigned int nsbox_events_per_cpu = 512;
@@ -89,6 +91,8 @@ static atomic_t nsbox_nr_subs = ATOMIC_INIT(0);
 static unsigned int nsbox_nr_admin_subs;	/* under nsbox_subs_lock */
 static struct delayed_work nsbox_drain_work;
 static bool nsbox_events_up;
+/* the generic netlink family events are sent on (netlink.c's) */
+static const struct genl_family *nsbox_ev_family;
 
 /* Is anybody listening?  Lock-free: called from every hook. */
 bool nsbox_events_wanted(void)
@@ -97,7 +101,7 @@ bool nsbox_events_wanted(void)
 		return false;
 	return atomic_read(&nsbox_nr_subs) ||
 	       (NSBOX_MCAST_PRIVILEGED &&
-		genl_has_listeners(&nsbox_family, &init_net, 0));
+		genl_has_listeners(nsbox_ev_family, &init_net, 0));
 }
 
 /**
@@ -182,7 +186,7 @@ static struct sk_buff *nsbox_event_msg(const struct nsbox_event *ev,
 
 	if (!skb)
 		return NULL;
-	hdr = genlmsg_put(skb, 0, 0, &nsbox_family, 0, NSBOX_CMD_EVENT);
+	hdr = genlmsg_put(skb, 0, 0, nsbox_ev_family, 0, NSBOX_CMD_EVENT);
 	if (!hdr)
 		goto fail;
 	nest = nla_nest_start(skb, NSBOX_A_EVENT);
@@ -355,12 +359,12 @@ static void nsbox_deliver(const struct nsbox_event *ev)
 	struct nsbox_sub *s, *tmp;
 
 	if (NSBOX_MCAST_PRIVILEGED &&
-	    genl_has_listeners(&nsbox_family, &init_net, 0)) {
+	    genl_has_listeners(nsbox_ev_family, &init_net, 0)) {
 		struct sk_buff *skb = nsbox_event_msg(ev, &init_pid_ns);
 
 		/* a full listener socket drops it: recv() then says ENOBUFS */
 		if (skb)
-			genlmsg_multicast(&nsbox_family, skb, 0, 0, GFP_KERNEL);
+			genlmsg_multicast(nsbox_ev_family, skb, 0, 0, GFP_KERNEL);
 	}
 	list_for_each_entry_safe(s, tmp, &nsbox_subs, node)
 		if (nsbox_sub_sees(s, ev) && !nsbox_sub_send(s, ev))
@@ -564,7 +568,15 @@ void nsbox_events_stats(u32 *subscribers, u64 *ring_bytes)
 		      sizeof(struct nsbox_event);
 }
 
-int nsbox_events_init(void)
+/**
+ * nsbox_events_init() - allocate the rings and start the consumer
+ * @family: the family to send events on; it must be registered before
+ *	anybody can subscribe, and unregistered only after
+ *	nsbox_events_stop()
+ *
+ * Returns 0, -EINVAL (events_per_cpu) or -ENOMEM.
+ */
+int nsbox_events_init(const struct genl_family *family)
 {
 	unsigned int n = nsbox_events_per_cpu;
 	int cpu, ret;
@@ -574,6 +586,7 @@ int nsbox_events_init(void)
 		return -EINVAL;
 	}
 	nsbox_ring_mask = n - 1;
+	nsbox_ev_family = family;
 	for_each_possible_cpu(cpu) {
 		struct nsbox_ring *ring = per_cpu_ptr(&nsbox_rings, cpu);
 

@@ -22,15 +22,20 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bsearch.h>
+#include <linux/cgroup.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 #include <linux/workqueue.h>
 
-#include "nsbox.h"
+#include "group.h"
 #include "compat.h"
 
 unsigned int nsbox_max_groups = 16384;
@@ -63,14 +68,9 @@ static spinlock_t *nsbox_lock_of(unsigned int bucket)
 	return &nsbox_locks[bucket % NSBOX_NR_LOCKS];
 }
 
-unsigned int nsbox_group_bucket_count(void)
+static unsigned int nsbox_bucket_count(void)
 {
 	return 1U << nsbox_hash_bits;
-}
-
-struct hlist_head *nsbox_group_bucket(unsigned int i)
-{
-	return &nsbox_buckets[i];
 }
 
 u32 nsbox_groups_gen(void)
@@ -112,6 +112,49 @@ static bool nsbox_group_stale(const struct nsbox_group *old, u64 nsid)
 	return READ_ONCE(old->retired) || old->nsid != nsid;
 }
 
+/* Parent and owner of a new group, read once from the kernel object. */
+static void nsbox_group_meta(struct nsbox_group *g, const struct nsbox_ident *ident)
+{
+	const struct ns_common *ns = ident->obj;
+
+	if (!ident->obj)
+		return;
+	if (g->kind != NSBOX_KIND_CGROUP2)
+		g->nsid = nsbox_ns_id(ns);
+	if (g->kind == NSBOX_KIND_CGROUP2) {
+		struct cgroup *parent = cgroup_parent((struct cgroup *)ident->obj);
+
+		if (parent) {
+			g->parent = cgroup_id(parent);
+			g->has_parent = true;
+		}
+		return;
+	}
+	if (g->kind == NSBOX_KIND_USER) {
+		const struct user_namespace *u =
+			container_of(ns, struct user_namespace, ns);
+
+		if (u->parent) {
+			g->parent = u->parent->ns.inum;
+			g->has_parent = true;
+		}
+		return;
+	}
+	if (g->kind == NSBOX_KIND_PID) {
+		const struct pid_namespace *p =
+			container_of(ns, struct pid_namespace, ns);
+
+		if (p->parent) {
+			g->parent = p->parent->ns.inum;
+			g->has_parent = true;
+		}
+	}
+	if (ns->ops && ns->ops->owner) {
+		g->owner = ns->ops->owner((struct ns_common *)ns)->ns.inum;
+		g->has_owner = true;
+	}
+}
+
 static struct nsbox_group *nsbox_group_create(u8 kind,
 					      const struct nsbox_ident *ident,
 					      bool task, bool leader)
@@ -138,7 +181,7 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
 	g->kind = kind;
 	g->id = ident->id;
 	g->first_seen = ktime_get_ns();
-	nsbox_ident_meta(g, ident);
+	nsbox_group_meta(g, ident);
 	atomic_set(&g->threads, task ? 1 : 0);
 	atomic_set(&g->procs, task && leader ? 1 : 0);
 	if (!task)
@@ -239,8 +282,8 @@ void nsbox_groups_clear_live(void)
 	unsigned int i;
 
 	rcu_read_lock();
-	for (i = 0; i < nsbox_group_bucket_count(); i++) {
-		hlist_for_each_entry_rcu(g, nsbox_group_bucket(i), node) {
+	for (i = 0; i < nsbox_bucket_count(); i++) {
+		hlist_for_each_entry_rcu(g, &nsbox_buckets[i], node) {
 			if (nsbox_group_dead(g))
 				continue;
 			atomic_set(&g->threads, 0);
@@ -292,8 +335,15 @@ static int nsbox_victim_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Unlink an empty group from the table (eviction). */
-static bool nsbox_unlink(u8 kind, u64 id)
+/**
+ * nsbox_group_evict() - unlink an empty group from the table
+ * @kind: enum nsbox_kind
+ * @id: the group's id
+ *
+ * Only a group with no task is evicted.  Process context.  Returns true if
+ * it was.
+ */
+bool nsbox_group_evict(u8 kind, u64 id)
 {
 	unsigned int b = nsbox_bucket_of(kind, id);
 	struct nsbox_group *g;
@@ -332,8 +382,8 @@ static void nsbox_evict_fn(struct work_struct *work)
 	if (!v)
 		return;
 	rcu_read_lock();
-	for (i = 0; i < nsbox_group_bucket_count(); i++) {
-		hlist_for_each_entry_rcu(g, nsbox_group_bucket(i), node) {
+	for (i = 0; i < nsbox_bucket_count(); i++) {
+		hlist_for_each_entry_rcu(g, &nsbox_buckets[i], node) {
 			if (n < cap && atomic_read(&g->threads) == 0) {
 				v[n].empty_since = READ_ONCE(g->empty_since);
 				v[n].kind = g->kind;
@@ -346,7 +396,7 @@ static void nsbox_evict_fn(struct work_struct *work)
 	sort(v, n, sizeof(*v), nsbox_victim_cmp, NULL);
 	want = atomic_read(&nsbox_nr_groups) - target;
 	for (i = 0; i < n && want; i++)
-		if (nsbox_unlink(v[i].kind, v[i].id)) {
+		if (nsbox_group_evict(v[i].kind, v[i].id)) {
 			atomic64_inc(&nsbox_evictions);
 			want--;
 		}
@@ -377,6 +427,71 @@ void nsbox_groups_retire_inum(u64 inum)
 	rcu_read_unlock();
 }
 
+static int nsbox_live_cmp(const void *key, const void *elt)
+{
+	const struct nsbox_live *a = key, *b = elt;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return 0;
+}
+
+/* Sort @b by (kind, id), as nsbox_live_find() wants it. */
+void nsbox_live_sort(struct nsbox_live *b, unsigned int n)
+{
+	sort(b, n, sizeof(*b), nsbox_live_cmp, NULL);
+}
+
+/* The entry (@kind, @id) of @b, sorted by nsbox_live_sort(), or NULL. */
+struct nsbox_live *nsbox_live_find(const struct nsbox_live *b, unsigned int n,
+				   u8 kind, u64 id)
+{
+	struct nsbox_live key = { .kind = kind, .id = id };
+
+	return bsearch(&key, b, n, sizeof(*b), nsbox_live_cmp);
+}
+
+/**
+ * nsbox_groups_snapshot() - the keys of the groups in the table, sorted
+ * @kind: only this enum nsbox_kind, or -1 for every kind
+ * @nr: set to the number of entries returned
+ *
+ * Returns a kvmalloc'ed array (free with kvfree) in (kind, id) order with
+ * zeroed sums, or NULL on allocation failure.  It holds keys, values, not
+ * pointers into the table: groups created or evicted afterwards cannot
+ * hurt whoever goes through it later.  Process context.
+ */
+struct nsbox_live *nsbox_groups_snapshot(int kind, unsigned int *nr)
+{
+	struct nsbox_live *all;
+	struct nsbox_group *g;
+	unsigned int n = 0, max, i;
+
+	max = atomic_read(&nsbox_nr_groups) + 64;
+	/* charged to the caller: an unprivileged dump holds it (quota.c) */
+	all = kvcalloc(max, sizeof(*all), GFP_KERNEL_ACCOUNT);
+	if (!all)
+		return NULL;
+	rcu_read_lock();
+	for (i = 0; i < nsbox_bucket_count(); i++) {
+		hlist_for_each_entry_rcu(g, &nsbox_buckets[i], node) {
+			if (n >= max)
+				break;
+			if (nsbox_group_dead(g) || (kind >= 0 && g->kind != kind))
+				continue;
+			all[n].kind = g->kind;
+			all[n].id = g->id;
+			n++;
+		}
+	}
+	rcu_read_unlock();
+	nsbox_live_sort(all, n);
+	*nr = n;
+	return all;
+}
+
 void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,
 			u32 *obj_size)
 {
@@ -385,7 +500,7 @@ void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,
 	*failures = atomic64_read(&nsbox_failures);
 	*obj_size = kmem_cache_size(nsbox_group_cache);
 	*bytes = *nr * *obj_size +
-		 (u64)nsbox_group_bucket_count() * sizeof(struct hlist_head);
+		 (u64)nsbox_bucket_count() * sizeof(struct hlist_head);
 }
 
 int __init nsbox_groups_init(void)
@@ -417,7 +532,7 @@ void nsbox_groups_exit(void)
 
 	WRITE_ONCE(nsbox_groups_closing, true);
 	cancel_work_sync(&nsbox_evict_work);
-	for (i = 0; i < nsbox_group_bucket_count(); i++) {
+	for (i = 0; i < nsbox_bucket_count(); i++) {
 		hlist_for_each_entry_safe(g, tmp, &nsbox_buckets[i], node) {
 			hlist_del_rcu(&g->node);
 			call_rcu(&g->rcu, nsbox_group_free_rcu);

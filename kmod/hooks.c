@@ -29,7 +29,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
-#include "nsbox.h"
+#include "hooks.h"
 
 static struct nsbox_hook *nsbox_hook_table[NSBOX_MAX_HOOKS];
 static unsigned int nsbox_nr_hooks;
@@ -98,6 +98,16 @@ static int nsbox_attach_tracepoint(struct nsbox_hook *hook)
 	return 0;
 }
 
+/*
+ * The answer for a name the kernel does not have (-ENOENT, kprobe or
+ * tracepoint), or where register_kprobe() cannot probe (-EINVAL, e.g.
+ * inlined): worth trying another name; reported as "no such function".
+ */
+static bool nsbox_no_symbol(int ret)
+{
+	return ret == -ENOENT || ret == -EINVAL;
+}
+
 /* Try one function name, plain and with the compiler's suffixes. */
 static int nsbox_attach_kprobe_at(struct nsbox_hook *hook, const char *base)
 {
@@ -119,7 +129,7 @@ static int nsbox_attach_kprobe_at(struct nsbox_hook *hook, const char *base)
 			return 0;
 		}
 		/* Only a missing symbol is worth another name. */
-		if (ret != -ENOENT && ret != -EINVAL)
+		if (!nsbox_no_symbol(ret))
 			break;
 	}
 	return ret;
@@ -135,7 +145,7 @@ static int nsbox_attach_kprobe(struct nsbox_hook *hook)
 	int ret;
 
 	ret = nsbox_attach_kprobe_at(hook, hook->symbol);
-	while (ret && (ret == -ENOENT || ret == -EINVAL) && alt && *alt)
+	while (nsbox_no_symbol(ret) && alt && *alt)
 		ret = nsbox_attach_kprobe_at(hook, *alt++);
 	return ret;
 }
@@ -178,7 +188,7 @@ int nsbox_hook_attach(struct nsbox_hook *hook)
 	else
 		ret = nsbox_attach_kprobe(hook);
 	if (ret) {
-		bool missing = ret == -ENOENT || ret == -EINVAL;
+		bool missing = nsbox_no_symbol(ret);
 
 		hook->status = missing ? NSBOX_HOOK_NO_SYMBOL : NSBOX_HOOK_REFUSED;
 		nsbox_hook_complain(hook, missing ? "no such function or tracepoint"

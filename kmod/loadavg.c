@@ -15,11 +15,14 @@
  * work item: the walk of all tasks runs in process context, never in a
  * probe handler.
  */
+#include <linux/mm.h>
 #include <linux/sched/loadavg.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "nsbox.h"
+#include "loadavg.h"
+#include "group.h"
+#include "walk.h"
 
 static void nsbox_loadavg_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nsbox_loadavg_work, nsbox_loadavg_fn);
@@ -30,7 +33,7 @@ static void nsbox_loadavg_fn(struct work_struct *work)
 	struct nsbox_live *batch;
 	unsigned int n, i, j;
 
-	batch = nsbox_batch_collect(UINT_MAX, NULL, -1, &n);
+	batch = nsbox_groups_snapshot(-1, &n);
 	if (batch) {
 		nsbox_walk_live(batch, n, NULL, NULL);
 		rcu_read_lock();

@@ -19,6 +19,12 @@
 #include <net/genetlink.h>
 
 #include "nsbox.h"
+#include "events.h"
+#include "group.h"
+#include "hooks.h"
+#include "loadavg.h"
+#include "netlink.h"
+#include "track.h"
 
 static int __init nsbox_init(void)
 {
@@ -27,7 +33,7 @@ static int __init nsbox_init(void)
 	ret = nsbox_groups_init();
 	if (ret)
 		return ret;
-	ret = nsbox_events_init();
+	ret = nsbox_events_init(&nsbox_family);
 	if (ret)
 		goto err_events;
 	ret = nsbox_track_init();

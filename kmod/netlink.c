@@ -10,11 +10,14 @@
  * (the family leaves .resv_start_op at 0): attributes a command does not
  * list, trailing garbage and reserved header bits are all refused.
  *
- * Dumps resume from a key kept in cb->args -- the next pid, or the next
- * (kind, id) of the dump's own sorted snapshot -- never from a pointer
- * into the group table, and set a generation number in cb->seq so that
- * genl_dump_check_consistent() flags a dump during which the set changed
- * with NLM_F_DUMP_INTR.
+ * A dump's request is parsed once, in its .start callback, into a typed
+ * context laid over cb->ctx (struct nsbox_group_dump, struct
+ * nsbox_task_dump; every kernel we build for has cb->ctx, 5.10 included).
+ * Dumps resume from a key kept there -- the next pid, or the position in
+ * the dump's own sorted snapshot of (kind, id) keys -- never from a
+ * pointer into the group table, and set a generation number
+ * in cb->seq so that genl_dump_check_consistent() flags a dump during
+ * which the set changed with NLM_F_DUMP_INTR.
  *
  * The family is registered with parallel_ops: handlers do not hold the
  * genl mutex, so a long dump here does not stall other genl families.
@@ -37,7 +40,16 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "netlink.h"
+#include "events.h"
+#include "group.h"
+#include "hooks.h"
 #include "nsbox.h"
+#include "quota.h"
+#include "task.h"
+#include "testknob.h"
+#include "track.h"
+#include "walk.h"
 #include "compat.h"
 
 static const struct nla_policy nsbox_info_policy[NSBOX_A_ABI_VERSION + 1] = {
@@ -50,8 +62,6 @@ static const struct nla_policy nsbox_select_policy[NSBOX_A_ID + 1] = {
 	[NSBOX_A_KIND] = NLA_POLICY_MAX(NLA_U8, NSBOX_KIND_COUNT - 1),
 	[NSBOX_A_ID] = { .type = NLA_U64 },
 };
-
-struct genl_family nsbox_family;
 
 /*
  * A dump request's attributes (the core has already validated them
@@ -307,7 +317,8 @@ cancel:
 /*
  * Emit the groups of @batch (live sums already filled in), one message
  * each: dump parts when @cb is set, else a reply to @info.  Returns how
- * many entries were used (sent, or skipped because evicted meanwhile).
+ * many entries were used (sent, or in a dump skipped because evicted
+ * meanwhile); -ENOENT for a reply whose group was evicted meanwhile.
  */
 static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct genl_info *info, struct nsbox_live *batch,
@@ -354,8 +365,10 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			genlmsg_cancel(skb, hdr);
 			return i;
 		}
-		if (!g) {	/* evicted since we collected it: skip */
+		if (!g) {	/* evicted since we collected it */
 			genlmsg_cancel(skb, hdr);
+			if (!cb)
+				return -ENOENT;
 			continue;
 		}
 		genlmsg_end(skb, hdr);
@@ -370,7 +383,7 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 	struct nsbox_view view = { };
 	struct nsbox_group *g;
 	struct nsbox_viewer v;
-	unsigned int n = 1, i;
+	unsigned int n = 1;
 	struct sk_buff *msg;
 	char *pathbuf;
 	int ret;
@@ -394,13 +407,12 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_unlock();
 	viewer = nsbox_viewer(skb, &v);
 	if (g) {
-		struct nsbox_live key = set[0];
+		u8 kind = set[0].kind;
+		u64 id = set[0].id;
 
 		nsbox_live_sort(set, n);
 		nsbox_walk_live(set, n, NULL, viewer);
-		for (i = 0; i < n; i++)
-			if (set[i].kind == key.kind && set[i].id == key.id)
-				one = &set[i];
+		one = nsbox_live_find(set, n, kind, id);
 	}
 	/* a group the caller may not see does not exist for it */
 	if (!one || (viewer && !one->visible)) {
@@ -412,6 +424,7 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 		view.all = set;
 		view.n = n;
 	}
+	nsbox_knob_get_group(one->kind, one->id);	/* tests: evict it now */
 
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -424,80 +437,111 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 	kfree(pathbuf);
 	if (ret != 1) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		if (ret != -ENOENT)
+			return -EMSGSIZE;
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
+				    "nsbox: no such group (kind and id)");
+		return -ENOENT;
 	}
 	return genlmsg_reply(msg, info);
 }
 
-/*
- * cb->args of a group dump.  The first call takes a snapshot: the keys of
- * every group (sorted) with their live sums from one walk of all tasks,
- * in memory the dump owns until .done frees it.  Later calls resume at the
- * next key of that snapshot; groups evicted meanwhile are skipped, groups
- * created meanwhile make the generation differ (NLM_F_DUMP_INTR).  One
- * walk per dump, not one per message buffer: with 10,000 tasks that is
- * the difference between milliseconds and seconds.
+/**
+ * struct nsbox_group_dump - a group dump's state, laid over cb->ctx
+ * @snap: the snapshot: the keys of every group (sorted) with their live
+ *	sums from one walk of all tasks, kvmalloc'ed by the first dump call
+ *	and freed by .done
+ * @n: entries in @snap
+ * @pos: next entry of @snap to send: where the dump resumes
+ * @kind: the request's KIND, or -1 for every kind (parsed in .start)
+ * @filter: only the groups the caller may see (not the admin)
+ * @charged: nsbox_dumps_quota counts this dump for @uid
+ * @uid: the caller's effective uid
+ *
+ * One walk per dump, not one per message buffer: with 10,000 tasks that
+ * is the difference between milliseconds and seconds.  Later calls resume
+ * at @pos; groups evicted meanwhile are skipped, groups created meanwhile
+ * make the generation differ (NLM_F_DUMP_INTR).
  */
-enum {
-	NSBOX_DA_SNAP,		/* struct nsbox_live *, kvmalloc'ed */
-	NSBOX_DA_N,		/* entries in the snapshot */
-	NSBOX_DA_POS,		/* next entry to send */
-	NSBOX_DA_STARTED,
-	NSBOX_DA_FILTER,	/* only the groups the caller may see */
-	NSBOX_DA_CHARGED,	/* 1 + the uid nsbox_dumps_quota counts it for */
+struct nsbox_group_dump {
+	struct nsbox_live *snap;
+	unsigned int n;
+	unsigned int pos;
+	int kind;
+	bool filter;
+	bool charged;
+	kuid_t uid;
 };
+
+static struct nsbox_group_dump *nsbox_group_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct nsbox_group_dump) > sizeof(cb->ctx));
+	return (struct nsbox_group_dump *)cb->ctx;
+}
+
+static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
+{
+	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
+	struct nlattr *attrs[NSBOX_A_ID + 1];
+	int ret;
+
+	ret = nsbox_dump_parse(cb, attrs);
+	if (ret)
+		return ret;
+	ctx->kind = attrs[NSBOX_A_KIND] ? nla_get_u8(attrs[NSBOX_A_KIND]) : -1;
+	return 0;
+}
+
+/* The first call: charge the caller and take the snapshot. */
+static int nsbox_group_dump_snap(struct netlink_callback *cb,
+				 struct nsbox_group_dump *ctx)
+{
+	const struct nsbox_viewer *viewer;
+	struct nsbox_viewer v;
+	int ret;
+
+	viewer = nsbox_viewer(cb->skb, &v);
+	/* the snapshot stays until the socket reads it all or closes */
+	if (viewer) {
+		ret = nsbox_quota_charge(&nsbox_dumps_quota, v.euid, cb->extack);
+		if (ret)
+			return ret;
+		ctx->charged = true;
+		ctx->uid = v.euid;
+	}
+	ctx->snap = nsbox_groups_snapshot(ctx->kind, &ctx->n);
+	if (!ctx->snap)
+		return -ENOMEM;
+	nsbox_walk_live(ctx->snap, ctx->n, NULL, viewer);
+	ctx->filter = !!viewer;
+	return 0;
+}
 
 static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
 	struct nsbox_view view = { };
-	struct nsbox_live *snap;
-	unsigned int n, pos;
 	char *pathbuf;
-	int sent;
+	int sent, ret;
 
-	if (!cb->args[NSBOX_DA_STARTED]) {
-		const struct nsbox_viewer *viewer;
-		struct nlattr *attrs[NSBOX_A_ID + 1];
-		struct nsbox_viewer v;
-		int kind = -1, ret;
-
-		ret = nsbox_dump_parse(cb, attrs);
+	if (!ctx->snap) {
+		ret = nsbox_group_dump_snap(cb, ctx);
 		if (ret)
 			return ret;
-		if (attrs[NSBOX_A_KIND])
-			kind = nla_get_u8(attrs[NSBOX_A_KIND]);
-		viewer = nsbox_viewer(cb->skb, &v);
-		/* the snapshot stays until the socket reads it all or closes */
-		if (viewer) {
-			ret = nsbox_quota_charge(&nsbox_dumps_quota, v.euid, cb->extack);
-			if (ret)
-				return ret;
-			cb->args[NSBOX_DA_CHARGED] = 1 + from_kuid(&init_user_ns, v.euid);
-		}
-		snap = nsbox_batch_collect(UINT_MAX, NULL, kind, &n);
-		if (!snap)
-			return -ENOMEM;
-		nsbox_walk_live(snap, n, NULL, viewer);
-		cb->args[NSBOX_DA_FILTER] = !!viewer;
-		cb->args[NSBOX_DA_SNAP] = (unsigned long)snap;
-		cb->args[NSBOX_DA_N] = n;
-		cb->args[NSBOX_DA_STARTED] = 1;
 	}
-	snap = (struct nsbox_live *)cb->args[NSBOX_DA_SNAP];
-	n = cb->args[NSBOX_DA_N];
-	pos = cb->args[NSBOX_DA_POS];
 	cb->seq = nsbox_groups_gen() + 1;
-	if (pos >= n)
+	if (ctx->pos >= ctx->n)
 		return 0;	/* done */
 
-	if (cb->args[NSBOX_DA_FILTER]) {
-		view.all = snap;
-		view.n = n;
+	if (ctx->filter) {
+		view.all = ctx->snap;
+		view.n = ctx->n;
 	}
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	sent = nsbox_emit_groups(skb, cb, NULL, snap + pos, n - pos, pathbuf, &view);
+	sent = nsbox_emit_groups(skb, cb, NULL, ctx->snap + ctx->pos, ctx->n - ctx->pos,
+				 pathbuf, &view);
 	kfree(pathbuf);
-	cb->args[NSBOX_DA_POS] = pos + sent;
+	ctx->pos += sent;
 	if (!sent)
 		return -EMSGSIZE;
 	return skb->len;
@@ -505,10 +549,11 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 
 static int nsbox_nl_dump_groups_done(struct netlink_callback *cb)
 {
-	kvfree((void *)cb->args[NSBOX_DA_SNAP]);
-	if (cb->args[NSBOX_DA_CHARGED])
-		nsbox_quota_uncharge(&nsbox_dumps_quota,
-				     make_kuid(&init_user_ns, cb->args[NSBOX_DA_CHARGED] - 1));
+	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
+
+	kvfree(ctx->snap);
+	if (ctx->charged)
+		nsbox_quota_uncharge(&nsbox_dumps_quota, ctx->uid);
 	return 0;
 }
 
@@ -567,7 +612,7 @@ static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
 	    nla_put_string(skb, NSBOX_TASK_A_CGROUP_PATH, pathbuf))
 		goto cancel;
 	for (k = 0; k < NSBOX_KIND_CGROUP2; k++)
-		if (nla_put_u32(skb, ns_attr[k], ids.k[k].id))
+		if (nla_put_u64_64bit(skb, ns_attr[k], ids.k[k].id, NSBOX_TASK_A_PAD))
 			goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -576,40 +621,56 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* cb->args of a task dump */
-enum {
-	NSBOX_TA_STARTED,
-	NSBOX_TA_NEXT,		/* next pid number to look at */
-	NSBOX_TA_FILTER,	/* 1 if KIND + ID given */
-	NSBOX_TA_KIND,
-	NSBOX_TA_ID,
+/**
+ * struct nsbox_task_dump - a task dump's state, laid over cb->ctx
+ * @next: next pid number to look at: where the dump resumes
+ * @filter: only the tasks in the group @kind, @id (parsed in .start)
+ * @kind: enum nsbox_kind of the group, if @filter
+ * @id: id of the group, if @filter
+ */
+struct nsbox_task_dump {
+	int next;
+	bool filter;
+	u8 kind;
+	u64 id;
 };
+
+static struct nsbox_task_dump *nsbox_task_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct nsbox_task_dump) > sizeof(cb->ctx));
+	return (struct nsbox_task_dump *)cb->ctx;
+}
+
+static int nsbox_nl_dump_tasks_start(struct netlink_callback *cb)
+{
+	struct nsbox_task_dump *ctx = nsbox_task_dump_ctx(cb);
+	struct nlattr *attrs[NSBOX_A_ID + 1];
+	int ret;
+
+	ret = nsbox_dump_parse(cb, attrs);
+	if (ret)
+		return ret;
+	if (attrs[NSBOX_A_KIND] && attrs[NSBOX_A_ID]) {
+		ctx->filter = true;
+		ctx->kind = nla_get_u8(attrs[NSBOX_A_KIND]);
+		ctx->id = nla_get_u64(attrs[NSBOX_A_ID]);
+	} else if (attrs[NSBOX_A_KIND] || attrs[NSBOX_A_ID]) {
+		NL_SET_ERR_MSG(cb->extack, "nsbox: give both KIND and ID, or neither");
+		return -EINVAL;
+	}
+	ctx->next = 1;
+	return 0;
+}
 
 static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct nsbox_task_dump *ctx = nsbox_task_dump_ctx(cb);
 	struct pid_namespace *ns = task_active_pid_ns(current);
 	const struct nsbox_viewer *viewer;
 	int sent = 0, ret = 0;
 	struct nsbox_viewer v;
 	char *pathbuf;
 
-	if (!cb->args[NSBOX_TA_STARTED]) {
-		struct nlattr *attrs[NSBOX_A_ID + 1];
-
-		ret = nsbox_dump_parse(cb, attrs);
-		if (ret)
-			return ret;
-		if (attrs[NSBOX_A_KIND] && attrs[NSBOX_A_ID]) {
-			cb->args[NSBOX_TA_FILTER] = 1;
-			cb->args[NSBOX_TA_KIND] = nla_get_u8(attrs[NSBOX_A_KIND]);
-			cb->args[NSBOX_TA_ID] = nla_get_u64(attrs[NSBOX_A_ID]);
-		} else if (attrs[NSBOX_A_KIND] || attrs[NSBOX_A_ID]) {
-			NL_SET_ERR_MSG(cb->extack, "nsbox: give both KIND and ID, or neither");
-			return -EINVAL;
-		}
-		cb->args[NSBOX_TA_STARTED] = 1;
-		cb->args[NSBOX_TA_NEXT] = 1;
-	}
 	cb->seq = (u32)nsbox_task_events() + 1;
 	viewer = nsbox_viewer(cb->skb, &v);
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
@@ -623,13 +684,13 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		void *hdr;
 		int nr;
 
-		pid = nsbox_find_ge_pid(cb->args[NSBOX_TA_NEXT], ns);
+		pid = nsbox_find_ge_pid(ctx->next, ns);
 		if (!pid)
 			break;
 		nr = pid_nr_ns(pid, ns);
 		t = pid_task(pid, PIDTYPE_PID);
 		if (!t) {
-			cb->args[NSBOX_TA_NEXT] = nr + 1;
+			ctx->next = nr + 1;
 			continue;
 		}
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -638,9 +699,8 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		ret = nsbox_put_task(skb, t, ns, cb->args[NSBOX_TA_KIND],
-				     cb->args[NSBOX_TA_ID],
-				     cb->args[NSBOX_TA_FILTER], pathbuf, viewer);
+		ret = nsbox_put_task(skb, t, ns, ctx->kind, ctx->id, ctx->filter,
+				     pathbuf, viewer);
 		if (ret < 0) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -651,7 +711,7 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 			genlmsg_end(skb, hdr);
 			sent++;
 		}
-		cb->args[NSBOX_TA_NEXT] = nr + 1;
+		ctx->next = nr + 1;
 	}
 	rcu_read_unlock();
 	kfree(pathbuf);
@@ -674,6 +734,7 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nsbox_live *batch, one = { };
 	unsigned int n, i;
+	int ret = 0;
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
@@ -687,7 +748,7 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 		batch = &one;
 		n = 1;
 	} else {
-		batch = nsbox_batch_collect(UINT_MAX, NULL, -1, &n);
+		batch = nsbox_groups_snapshot(-1, &n);
 		if (!batch)
 			return -ENOMEM;
 	}
@@ -699,12 +760,15 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 		if (g)
 			nsbox_group_reset(g, batch[i].acc);
 		else if (batch == &one)
-			NL_SET_ERR_MSG(info->extack, "nsbox: no such group (kind and id)");
+			ret = -ENOENT;
 	}
 	rcu_read_unlock();
 	if (batch != &one)
 		kvfree(batch);
-	return 0;
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
+				    "nsbox: no such group (kind and id)");
+	return ret;
 }
 
 /*
@@ -793,7 +857,7 @@ static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
-	batch = nsbox_batch_collect(UINT_MAX, NULL, -1, &n);
+	batch = nsbox_groups_snapshot(-1, &n);
 	if (!batch)
 		return -ENOMEM;
 	missing = nsbox_walk_live(batch, n, &tasks, NULL);
@@ -930,6 +994,7 @@ static const struct genl_ops nsbox_ops[] = {
 	{
 		.cmd = NSBOX_CMD_GET_GROUP,
 		.doit = nsbox_nl_get_group,
+		.start = nsbox_nl_dump_groups_start,
 		.dumpit = nsbox_nl_dump_groups,
 		.done = nsbox_nl_dump_groups_done,
 		.policy = nsbox_select_policy,
@@ -937,6 +1002,7 @@ static const struct genl_ops nsbox_ops[] = {
 	},
 	{
 		.cmd = NSBOX_CMD_GET_TASK,
+		.start = nsbox_nl_dump_tasks_start,
 		.dumpit = nsbox_nl_dump_tasks,
 		.policy = nsbox_select_policy,
 		.maxattr = ARRAY_SIZE(nsbox_select_policy) - 1,

@@ -14,12 +14,13 @@
  * Counts live in an xarray keyed by uid (value entries), under a mutex:
  * only netlink handlers and socket release call in, never a probe.
  */
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/uidgid.h>
 #include <linux/xarray.h>
 
-#include "nsbox.h"
+#include "quota.h"
 
 unsigned int nsbox_max_subscribers = 64;
 module_param_named(max_subscribers, nsbox_max_subscribers, uint, 0444);

@@ -18,9 +18,11 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "nsbox.h"
+#include "testknob.h"
+#include "group.h"
 
 static const char *const nsbox_knob_kinds[NSBOX_KIND_COUNT] = {
 	"mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time", "cgroup2",
@@ -112,3 +114,55 @@ static const struct kernel_param_ops nsbox_knob_ops = {
 
 module_param_cb(test_skew, &nsbox_knob_ops, NULL, 0200);
 MODULE_PARM_DESC(test_skew, "TEST BUILD ONLY: \"KIND ID FIELD DELTA\" changes a group's count");
+
+/*
+ * test_evict_in_get: "KIND ID" makes the next GET_GROUP (do) of that group
+ * evict it (if it is empty) after the request has found it and before the
+ * reply is built: the eviction racing a request, made deterministic.
+ * Used once, then disarmed.
+ */
+static DEFINE_SPINLOCK(nsbox_knob_lock);
+static bool nsbox_knob_armed;
+static u8 nsbox_knob_kind;
+static u64 nsbox_knob_id;
+
+static int nsbox_knob_evict_set(const char *val, const struct kernel_param *kp)
+{
+	char kind[16];
+	u64 id;
+	int k;
+
+	if (sscanf(val, "%15s %llu", kind, &id) != 2)
+		return -EINVAL;
+	k = match_string(nsbox_knob_kinds, NSBOX_KIND_COUNT, kind);
+	if (k < 0)
+		return -EINVAL;
+	spin_lock(&nsbox_knob_lock);
+	nsbox_knob_kind = k;
+	nsbox_knob_id = id;
+	nsbox_knob_armed = true;
+	spin_unlock(&nsbox_knob_lock);
+	return 0;
+}
+
+void nsbox_knob_get_group(u8 kind, u64 id)
+{
+	bool hit;
+
+	spin_lock(&nsbox_knob_lock);
+	hit = nsbox_knob_armed && nsbox_knob_kind == kind && nsbox_knob_id == id;
+	if (hit)
+		nsbox_knob_armed = false;
+	spin_unlock(&nsbox_knob_lock);
+	if (hit && nsbox_group_evict(kind, id))
+		pr_warn("test_evict_in_get: %s %llu evicted during GET_GROUP\n",
+			nsbox_knob_kinds[kind], id);
+}
+
+static const struct kernel_param_ops nsbox_knob_evict_ops = {
+	.set = nsbox_knob_evict_set,
+};
+
+module_param_cb(test_evict_in_get, &nsbox_knob_evict_ops, NULL, 0200);
+MODULE_PARM_DESC(test_evict_in_get,
+		 "TEST BUILD ONLY: \"KIND ID\": the next GET_GROUP of that group evicts it first");

@@ -7,7 +7,7 @@
  * handlers below keep, for every group, how many tasks (threads) and
  * processes (thread-group leaders) are in it, and what those tasks did
  * while they were there.  No per-task state is kept: a task's groups are
- * read from the task itself (nsproxy, cred, css_set) whenever it matters.
+ * read from the task itself (task.c) whenever it matters.
  *
  * The hooks, and why each sits where it does (docs/hooks.md has more):
  *
@@ -28,13 +28,17 @@
  *   creds      kprobe commit_creds()   the user namespace lives in the
  *              credentials: unshare(CLONE_NEWUSER) and setns() to a user
  *              namespace commit new ones.
- *   cgroup     kprobe cgroup_freezer_migrate_task()   called once per task
+ *   cgroup_move  kprobe cgroup_freezer_migrate_task()   called once per task
  *              moved between cgroups, with the source and destination
  *              cgroup, from the commit loop of every migration (writes to
  *              cgroup.procs/cgroup.threads).  A clone into a cgroup
  *              (CLONE_INTO_CGROUP) needs no hook: task_new sees the task
  *              already in its cgroup.
  *   oom_kill   kprobe __oom_kill_process()   the OOM killer's victim.
+ *   exec_ns    kprobe exec_task_namespaces()   (6.2+) an exec that moves
+ *              the task into its children's time namespace, counted here
+ *              because 6.12 switches with an inlined copy ns_switch never
+ *              sees (where 7.x calls it, ns_switch skips the move).
  *   ns_free    kprobe proc_free_inum()   a namespace being freed gives
  *              back its inode number, which the next new namespace may
  *              get.  The group is marked retired: it keeps its final
@@ -59,15 +63,16 @@
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/moduleparam.h>
-#include <linux/ipc_namespace.h>
-#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/user_namespace.h>
-#include <linux/utsname.h>
-#include <net/net_namespace.h>
 
-#include "nsbox.h"
+#include "track.h"
+#include "events.h"
+#include "group.h"
+#include "hooks.h"
+#include "task.h"
+#include "walk.h"
 #include "compat.h"
 
 #define NSBOX_LIVE	(-1)
@@ -79,7 +84,6 @@ MODULE_PARM_DESC(skip_hooks, "comma-separated hook names not to attach (see nsbo
 /* >= 0: starting, the number of hook runs seen; NSBOX_LIVE: counting. */
 static atomic_t nsbox_state = ATOMIC_INIT(0);
 static unsigned int nsbox_walks;
-static bool nsbox_mnt_ok;
 static DEFINE_PER_CPU(u64, nsbox_task_churn);
 
 unsigned int nsbox_load_walks(void)
@@ -108,141 +112,6 @@ static bool nsbox_live(void)
 	if (likely(atomic_read(&nsbox_state) == NSBOX_LIVE))
 		return true;
 	return atomic_fetch_add_unless(&nsbox_state, 1, NSBOX_LIVE) == NSBOX_LIVE;
-}
-
-static void nsbox_set(struct nsbox_idents *ids, int kind, struct ns_common *ns)
-{
-	ids->k[kind].obj = ns;
-	ids->k[kind].id = ns ? ns->inum : 0;
-}
-
-/**
- * nsbox_task_idents() - the nine groups a task is in
- * @t: the task: current, a task not yet running, or one whose task_lock()
- *	the caller holds (nsproxy is protected by it)
- * @ids: filled in
- *
- * Caller holds rcu_read_lock() (creds, pid namespace, css_set).
- * Returns false if the task has already dropped its namespaces (exiting).
- */
-bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids)
-{
-	struct nsproxy *nsp = t->nsproxy;
-	struct pid_namespace *pidns;
-	struct cgroup *cgrp;
-
-	if (!nsp)
-		return false;
-	pidns = task_active_pid_ns(t);
-	if (!pidns)
-		return false;
-	nsbox_set(ids, NSBOX_KIND_MNT,
-		  nsbox_mnt_ok ? nsbox_mnt_ns_common(nsp->mnt_ns) : NULL);
-	nsbox_set(ids, NSBOX_KIND_PID, &pidns->ns);
-	nsbox_set(ids, NSBOX_KIND_NET, &nsp->net_ns->ns);
-	nsbox_set(ids, NSBOX_KIND_UTS, &nsp->uts_ns->ns);
-	nsbox_set(ids, NSBOX_KIND_IPC, &nsp->ipc_ns->ns);
-	nsbox_set(ids, NSBOX_KIND_USER, &__task_cred(t)->user_ns->ns);
-	nsbox_set(ids, NSBOX_KIND_CGROUP, &nsp->cgroup_ns->ns);
-	nsbox_set(ids, NSBOX_KIND_TIME, nsbox_time_ns_common(nsp));
-	cgrp = task_dfl_cgroup(t);
-	ids->k[NSBOX_KIND_CGROUP2].obj = cgrp;
-	ids->k[NSBOX_KIND_CGROUP2].id = cgroup_id(cgrp);
-	return true;
-}
-
-/**
- * nsbox_ns_kind() - the enum nsbox_kind of a namespace
- * @ns: any namespace (a pid namespace's pid_for_children included)
- *
- * Returns -EOPNOTSUPP for mount namespaces when they cannot be tracked on
- * this kernel (nsbox_track_init()), -EINVAL for a type nsbox does not know.
- */
-int nsbox_ns_kind(const struct ns_common *ns)
-{
-	switch (nsbox_ns_type(ns)) {
-	case CLONE_NEWNS:
-		return nsbox_mnt_ok ? NSBOX_KIND_MNT : -EOPNOTSUPP;
-	case CLONE_NEWPID:
-		return NSBOX_KIND_PID;
-	case CLONE_NEWNET:
-		return NSBOX_KIND_NET;
-	case CLONE_NEWUTS:
-		return NSBOX_KIND_UTS;
-	case CLONE_NEWIPC:
-		return NSBOX_KIND_IPC;
-	case CLONE_NEWUSER:
-		return NSBOX_KIND_USER;
-	case CLONE_NEWCGROUP:
-		return NSBOX_KIND_CGROUP;
-	case CLONE_NEWTIME:
-		return NSBOX_KIND_TIME;
-	}
-	return -EINVAL;
-}
-
-/* Is @t in the live counts?  Caller holds task_lock(t). */
-bool nsbox_task_counted(struct task_struct *t)
-{
-	return t->nsproxy && nsbox_task_state(t) != TASK_NEW;
-}
-
-/* The task's own cumulative values, enum nsbox_acc. */
-void nsbox_task_values(struct task_struct *t, s64 *v)
-{
-	v[NSBOX_ACC_CPU] = READ_ONCE(t->se.sum_exec_runtime);
-	v[NSBOX_ACC_UTIME] = READ_ONCE(t->utime);
-	v[NSBOX_ACC_STIME] = READ_ONCE(t->stime);
-	v[NSBOX_ACC_NVCSW] = READ_ONCE(t->nvcsw);
-	v[NSBOX_ACC_NIVCSW] = READ_ONCE(t->nivcsw);
-	v[NSBOX_ACC_MINFLT] = READ_ONCE(t->min_flt);
-	v[NSBOX_ACC_MAJFLT] = READ_ONCE(t->maj_flt);
-	nsbox_task_io(t, &v[NSBOX_ACC_RCHAR], &v[NSBOX_ACC_WCHAR],
-		      &v[NSBOX_ACC_SYSCR], &v[NSBOX_ACC_SYSCW],
-		      &v[NSBOX_ACC_READ_BYTES], &v[NSBOX_ACC_WRITE_BYTES]);
-}
-
-/* Parent and owner of a new group, read once from the kernel object. */
-void nsbox_ident_meta(struct nsbox_group *g, const struct nsbox_ident *ident)
-{
-	const struct ns_common *ns = ident->obj;
-
-	if (!ident->obj)
-		return;
-	if (g->kind != NSBOX_KIND_CGROUP2)
-		g->nsid = nsbox_ns_id(ns);
-	if (g->kind == NSBOX_KIND_CGROUP2) {
-		struct cgroup *parent = cgroup_parent((struct cgroup *)ident->obj);
-
-		if (parent) {
-			g->parent = cgroup_id(parent);
-			g->has_parent = true;
-		}
-		return;
-	}
-	if (g->kind == NSBOX_KIND_USER) {
-		const struct user_namespace *u =
-			container_of(ns, struct user_namespace, ns);
-
-		if (u->parent) {
-			g->parent = u->parent->ns.inum;
-			g->has_parent = true;
-		}
-		return;
-	}
-	if (g->kind == NSBOX_KIND_PID) {
-		const struct pid_namespace *p =
-			container_of(ns, struct pid_namespace, ns);
-
-		if (p->parent) {
-			g->parent = p->parent->ns.inum;
-			g->has_parent = true;
-		}
-	}
-	if (ns->ops && ns->ops->owner) {
-		g->owner = ns->ops->owner((struct ns_common *)ns)->ns.inum;
-		g->has_owner = true;
-	}
 }
 
 static void nsbox_acc_add(struct nsbox_group *g, const s64 *v, int sign)
@@ -566,13 +435,7 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	}
 	to = from;
-	nsbox_set(&to, NSBOX_KIND_MNT,
-		  nsbox_mnt_ok ? nsbox_mnt_ns_common(new->mnt_ns) : NULL);
-	nsbox_set(&to, NSBOX_KIND_NET, &new->net_ns->ns);
-	nsbox_set(&to, NSBOX_KIND_UTS, &new->uts_ns->ns);
-	nsbox_set(&to, NSBOX_KIND_IPC, &new->ipc_ns->ns);
-	nsbox_set(&to, NSBOX_KIND_CGROUP, &new->cgroup_ns->ns);
-	nsbox_set(&to, NSBOX_KIND_TIME, nsbox_time_ns_common(new));
+	nsbox_nsproxy_idents(new, &to);
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		int k = kinds[i];
 
@@ -611,7 +474,7 @@ static int nsbox_on_creds(struct kprobe *kp, struct pt_regs *regs)
 		rcu_read_lock();
 		if (nsbox_task_idents(current, &from)) {
 			to = from;
-			nsbox_set(&to, NSBOX_KIND_USER, &new->user_ns->ns);
+			nsbox_ident_set(&to, NSBOX_KIND_USER, &new->user_ns->ns);
 			nsbox_emit_change(current, &from, &to, BIT(NSBOX_KIND_USER));
 		}
 		rcu_read_unlock();
@@ -653,7 +516,7 @@ static int nsbox_on_exec_ns(struct kprobe *kp, struct pt_regs *regs)
 		rcu_read_lock();
 		if (nsbox_task_idents(current, &ids)) {
 			after = ids;
-			nsbox_set(&after, NSBOX_KIND_TIME, to);
+			nsbox_ident_set(&after, NSBOX_KIND_TIME, to);
 			nsbox_emit_change(current, &ids, &after, BIT(NSBOX_KIND_TIME));
 		}
 		rcu_read_unlock();
@@ -804,15 +667,10 @@ static bool nsbox_name_listed(const char *name, const char *list)
  */
 int nsbox_track_init(void)
 {
-	struct ns_common *mnt;
 	unsigned int i;
 	int ret, seen;
 
-	mnt = nsbox_mnt_ns_common(current->nsproxy->mnt_ns);
-	nsbox_mnt_ok = nsbox_ns_type(mnt) == CLONE_NEWNS;
-	if (!nsbox_mnt_ok)
-		pr_warn("struct mnt_namespace layout not recognised: mount namespaces are not tracked\n");
-
+	nsbox_task_init();
 	atomic_set(&nsbox_state, 0);
 	for (i = 0; i < ARRAY_SIZE(nsbox_hooks); i++) {
 		if (nsbox_name_listed(nsbox_hooks[i].name, nsbox_skip_hooks))
@@ -830,9 +688,7 @@ int nsbox_track_init(void)
 	for (nsbox_walks = 1; ; nsbox_walks++) {
 		seen = atomic_read(&nsbox_state);
 		nsbox_groups_clear_live();
-		ret = nsbox_walk_count();
-		if (ret)
-			return ret;
+		nsbox_walk_count();
 		if (atomic_cmpxchg(&nsbox_state, seen, NSBOX_LIVE) == seen)
 			break;
 		if (nsbox_walks >= 200) {

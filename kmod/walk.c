@@ -18,7 +18,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/bsearch.h>
 #include <linux/capability.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -28,14 +27,14 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/slab.h>
-#include <linux/sort.h>
 
-#include "nsbox.h"
+#include "walk.h"
+#include "group.h"
+#include "task.h"
 #include "compat.h"
 
 /* Start-up: count every existing task into its groups. */
-int nsbox_walk_count(void)
+void nsbox_walk_count(void)
 {
 	struct task_struct *p, *t;
 	struct nsbox_idents ids;
@@ -58,7 +57,6 @@ int nsbox_walk_count(void)
 		task_unlock(t);
 	}
 	rcu_read_unlock();
-	return 0;
 }
 
 /* Is the cgroup (a group's const object) at or below @root? */
@@ -67,7 +65,6 @@ static bool nsbox_cgroup_below(const void *cgrp, struct cgroup *root)
 	return cgroup_is_descendant((struct cgroup *)cgrp, root);
 }
 
-/* Caller holds rcu_read_lock(). */
 /*
  * __ptrace_may_access() for PTRACE_MODE_READ_FSCREDS, the check behind
  * /proc/PID/ns, less the LSM hook: the caller (current) matches all
@@ -107,23 +104,6 @@ bool nsbox_task_visible(struct task_struct *t, const struct nsbox_viewer *v)
 	return nsbox_may_ptrace(t, v);
 }
 
-static int nsbox_live_cmp(const void *key, const void *elt)
-{
-	const struct nsbox_live *a = key, *b = elt;
-
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	return 0;
-}
-
-/* Sort @b by (kind, id), as nsbox_walk_live() and bsearch() want it. */
-void nsbox_live_sort(struct nsbox_live *b, unsigned int n)
-{
-	sort(b, n, sizeof(*b), nsbox_live_cmp, NULL);
-}
-
 /**
  * nsbox_live_visible() - is (@kind, @id) a group of @b the viewer may see?
  * @b: groups sorted by (kind, id), their visible flags set by a walk
@@ -136,8 +116,7 @@ void nsbox_live_sort(struct nsbox_live *b, unsigned int n)
  */
 bool nsbox_live_visible(const struct nsbox_live *b, unsigned int n, u8 kind, u64 id)
 {
-	struct nsbox_live key = { .kind = kind, .id = id };
-	const struct nsbox_live *e = bsearch(&key, b, n, sizeof(*b), nsbox_live_cmp);
+	const struct nsbox_live *e = nsbox_live_find(b, n, kind, id);
 
 	return e && e->visible;
 }
@@ -154,7 +133,8 @@ static bool nsbox_mm_owner(struct task_struct *t)
 
 /**
  * nsbox_walk_live() - add up the live values of every task, per group
- * @batch: groups to fill, sorted by (kind, id), sums zeroed
+ * @batch: groups to fill, sorted by (kind, id) (nsbox_groups_snapshot(),
+ *	nsbox_live_sort()), sums zeroed
  * @n: entries in @batch
  * @tasks: if not NULL, set to the number of counted tasks walked
  * @viewer: if not NULL, the caller whose visible groups are marked
@@ -200,10 +180,8 @@ u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks,
 		visible = nsbox_task_visible(t, viewer);
 
 		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
-			struct nsbox_live key = { .kind = k, .id = ids.k[k].id };
-			struct nsbox_live *e;
+			struct nsbox_live *e = nsbox_live_find(batch, n, k, ids.k[k].id);
 
-			e = bsearch(&key, batch, n, sizeof(*batch), nsbox_live_cmp);
 			if (!e) {
 				missing++;
 				continue;
@@ -226,56 +204,4 @@ u64 nsbox_walk_live(struct nsbox_live *batch, unsigned int n, u64 *tasks,
 	if (tasks)
 		*tasks = walked;
 	return missing;
-}
-
-static int nsbox_key_cmp(const void *a, const void *b)
-{
-	return nsbox_live_cmp(a, b);
-}
-
-/**
- * nsbox_batch_collect() - the next groups of a dump, in (kind, id) order
- * @cap: most entries to return
- * @after: return only keys greater than this one, or NULL for all
- * @kind: only this enum nsbox_kind, or -1 for every kind
- * @nr: set to the number of entries returned
- *
- * Returns a kvmalloc'ed array (free with kvfree) with zeroed sums, or
- * NULL on allocation failure.  The resume key is a value, not a pointer,
- * so groups created or evicted between two calls cannot hurt.
- */
-struct nsbox_live *nsbox_batch_collect(unsigned int cap,
-				       const struct nsbox_live *after,
-				       int kind, unsigned int *nr)
-{
-	struct nsbox_live *all;
-	struct nsbox_group *g;
-	unsigned int n = 0, max, i;
-	u64 groups, ev, fail, bytes;
-	u32 size;
-
-	nsbox_groups_stats(&groups, &ev, &fail, &bytes, &size);
-	max = groups + 64;
-	/* charged to the caller: an unprivileged dump holds it (quota.c) */
-	all = kvcalloc(max, sizeof(*all), GFP_KERNEL_ACCOUNT);
-	if (!all)
-		return NULL;
-	rcu_read_lock();
-	for (i = 0; i < nsbox_group_bucket_count(); i++) {
-		hlist_for_each_entry_rcu(g, nsbox_group_bucket(i), node) {
-			struct nsbox_live key = { .kind = g->kind, .id = g->id };
-
-			if (n >= max)
-				break;
-			if (nsbox_group_dead(g) || (kind >= 0 && g->kind != kind))
-				continue;
-			if (after && nsbox_live_cmp(&key, after) <= 0)
-				continue;
-			all[n++] = key;
-		}
-	}
-	rcu_read_unlock();
-	sort(all, n, sizeof(*all), nsbox_key_cmp, NULL);
-	*nr = min(n, cap);
-	return all;
 }

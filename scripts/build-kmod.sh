@@ -41,12 +41,13 @@ kmake() {
 	fi
 }
 
-# copy_src DIR: the module's sources into DIR (Kbuild, kmod/, uapi/), with
-# this kernel's nsbox_config.h; unchanged files keep their objects
+# copy_src DIR: the module's sources into DIR (Kbuild, VERSION, kmod/,
+# uapi/), with this kernel's nsbox_config.h; unchanged files keep their
+# objects
 copy_src() {
 	mkdir -p "$1/kmod" "$1/uapi"
 	rm -f "$1/kmod/"*.[ch]
-	cp -a "$TOP/Kbuild" "$1/"
+	cp -a "$TOP/Kbuild" "$TOP/VERSION" "$1/"
 	cp -a "$TOP/kmod/." "$1/kmod/"
 	cp -a "$TOP/uapi/." "$1/uapi/"
 	cp -p "$OUT/nsbox_config.h" "$1/kmod/nsbox_config.h"

@@ -4,7 +4,8 @@
 #   1. build: the tool and tests (-Wall -Wextra -Werror), nsbox.ko for each
 #      target kernel (5.10, 6.1, 6.12, 7.x, each in its own suite's build
 #      root) with W=1 and sparse: no warnings allowed
-#   2. checkpatch.pl --strict (from linux-source) on kmod/ and uapi/
+#   2. checkpatch.pl --strict (from linux-source) on kmod/ and uapi/, and
+#      kmod/'s include graph has no cycle (scripts/check-includes.sh)
 #   3. modinfo fields of each nsbox.ko
 #   4. host unit tests, host CLI tests, the tool's layering
 #   5. the VM suite (tests/vm) in the lab VM on each target kernel; a guest
@@ -129,6 +130,9 @@ checkpatch_part() {
 	done
 }
 part "checkpatch" checkpatch_part
+
+# ---- 2b. the module's files depend on each other without a cycle ---------
+part "include graph" scripts/check-includes.sh
 
 # ---- 3. modinfo ----------------------------------------------------------
 modinfo_part() {

@@ -9,21 +9,25 @@
 #include "kselftest_harness.h"
 #include "../../uapi/linux/nsbox.h"
 
+/* task_ns: bytes of GET_TASK's namespace ids (u32, then u64 since 7) */
 struct abi_rev {
-	int abi, cmd, a, hook_a, group_a, task_a, event_a, event_types, kinds;
+	int abi, cmd, a, hook_a, group_a, task_a, event_a, event_types, kinds, task_ns;
 };
 
 static const struct abi_rev revs[] = {
 	/* 3: events (SUBSCRIBE, EVENT, NSBOX_A_EVENT*) */
-	{ 3, 7, 26, 7, 35, 15, 23, 7, 9 },
+	{ 3, 7, 26, 7, 35, 15, 23, 7, 9, 4 },
 	/* 4: VERIFY's checks (NSBOX_GROUP_A_VERIFY_CHECK ... _WANT) */
-	{ 4, 7, 26, 7, 39, 15, 23, 7, 9 },
+	{ 4, 7, 26, 7, 39, 15, 23, 7, 9, 4 },
 	/* 5: why a hook is not attached, what it affects (NSBOX_HOOK_A_STATUS,
 	 * _AFFECTS); namespace ids (NSBOX_GROUP_A_NSID) */
-	{ 5, 7, 26, 9, 40, 15, 23, 7, 9 },
+	{ 5, 7, 26, 9, 40, 15, 23, 7, 9, 4 },
 	/* 6: namespaces without tasks (ADOPT, NSBOX_A_NS_FD); whether a
 	 * group's namespace still exists (NSBOX_GROUP_A_STATE) */
-	{ 6, 8, 27, 9, 41, 15, 23, 7, 9 },
+	{ 6, 8, 27, 9, 41, 15, 23, 7, 9, 4 },
+	/* 7: GET_TASK's namespace ids are u64 (NSBOX_TASK_A_MNTNS ... _TIMENS),
+	 * as group and event ids are; nothing appended */
+	{ 7, 8, 27, 9, 41, 15, 23, 7, 9, 8 },
 };
 
 TEST(current_revision_is_written_down)
@@ -60,6 +64,7 @@ TEST(revisions_only_grow)
 		EXPECT_LE(o->event_a, n->event_a);
 		EXPECT_LE(o->event_types, n->event_types);
 		EXPECT_LE(o->kinds, n->kinds);
+		EXPECT_LE(o->task_ns, n->task_ns);
 		/* and something grew, or the bump was for nothing */
 		EXPECT_TRUE(memcmp(&o->cmd, &n->cmd, sizeof(*o) - sizeof(o->abi)));
 	}

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "modload.h"
 #include "nltest.h"
 
 FIXTURE(genl) {
@@ -384,6 +385,183 @@ TEST(adopt_needs_cap_sys_admin)
 	close(sk);
 	close(fd);
 	free(r);
+}
+
+/* ---- RESET, GET_TASK, GET_GROUP: answers that must not be empty ---------- */
+
+/* A RESET of a group that does not exist is an error, not a silent 0. */
+TEST_F(genl, reset_of_unknown_group_is_enoent)
+{
+	uint8_t kind = NSBOX_KIND_UTS;
+	uint64_t id = 1;	/* no namespace has inode number 1 */
+
+	nlt_init(self->msg, self->family, NSBOX_CMD_RESET, 0);
+	nlt_put(self->msg, NSBOX_A_KIND, &kind, sizeof(kind));
+	nlt_put(self->msg, NSBOX_A_ID, &id, sizeof(id));
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	EXPECT_EQ(-ENOENT, self->r.error);
+	EXPECT_NE(NULL, strstr(self->r.extack, "no such group"));
+	TH_LOG("error %d, extack: %s", self->r.error, self->r.extack);
+}
+
+struct own_task {
+	int tid;
+	int found;
+	int len[NSBOX_KIND_CGROUP2];
+	uint64_t id[NSBOX_KIND_CGROUP2];
+};
+
+static void on_own_task(const struct nlmsghdr *nlh, void *arg)
+{
+	struct own_task *o = arg;
+	const struct nlattr *task = nlt_msg_attr(nlh, NSBOX_A_TASK), *a;
+	const char *d;
+	int len, k;
+
+	if (!task)
+		return;
+	d = NLA_DATA(task);
+	len = NLA_PAYLOAD(task);
+	a = nlt_find(d, len, NSBOX_TASK_A_TID);
+	if (!a || *(int *)NLA_DATA(a) != o->tid)
+		return;
+	o->found++;
+	for (k = 0; k < NSBOX_KIND_CGROUP2; k++) {
+		a = nlt_find(d, len, NSBOX_TASK_A_MNTNS + k);
+		if (!a)
+			continue;
+		o->len[k] = NLA_PAYLOAD(a);
+		if (o->len[k] == 8)
+			memcpy(&o->id[k], NLA_DATA(a), 8);
+	}
+}
+
+/* GET_TASK's namespace ids are u64, as in groups and events (ABI 7). */
+TEST_F(genl, task_namespace_ids_are_u64)
+{
+	static const char *const names[NSBOX_KIND_CGROUP2] = {
+		"mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time",
+	};
+	struct own_task o = { .tid = gettid() };
+	int calls, intr, err, k;
+
+	nlt_init(self->msg, self->family, NSBOX_CMD_GET_TASK, NLM_F_DUMP);
+	calls = nlt_dump(self->fd, self->msg, 32768, on_own_task, &o, &intr, &err);
+	ASSERT_LT(0, calls);
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(1, o.found) TH_LOG("this test's own task, once");
+	for (k = 0; k < NSBOX_KIND_CGROUP2; k++) {
+		char path[64];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[k]);
+		ASSERT_EQ(0, stat(path, &st));
+		EXPECT_EQ(8, o.len[k]) TH_LOG("%s: %d bytes", names[k], o.len[k]);
+		EXPECT_EQ((uint64_t)st.st_ino, o.id[k]) TH_LOG("%s", names[k]);
+	}
+}
+
+/* KIND without ID: refused before the dump starts, with a message. */
+TEST_F(genl, task_dump_with_kind_alone_rejected)
+{
+	uint8_t kind = NSBOX_KIND_UTS;
+
+	nlt_init(self->msg, self->family, NSBOX_CMD_GET_TASK, NLM_F_DUMP);
+	nlt_put(self->msg, NSBOX_A_KIND, &kind, sizeof(kind));
+	ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.error);
+	EXPECT_NE(NULL, strstr(self->r.extack, "give both KIND and ID"));
+	TH_LOG("error %d, extack: %s", self->r.error, self->r.extack);
+}
+
+static int load_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * A group evicted between GET_GROUP finding it and building the reply:
+ * -ENOENT, never an empty reply.  The test variant of the module
+ * (nsbox-knobs.ko, kmod/testknob.c) evicts it at exactly that point
+ * (test_evict_in_get); nsbox.ko is loaded again at the end.
+ */
+TEST(get_group_evicted_during_request_is_enoent)
+{
+	const char *mods = getenv("NSBOX_TESTMODS");
+	const char *knob = "/sys/module/nsbox/parameters/test_evict_in_get";
+	struct nlt_reply *r = calloc(1, sizeof(*r));
+	char path[512], c = 0;
+	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlt_group g;
+	int sk, family, fd, status, p[2], q[2];
+	uint8_t kind = NSBOX_KIND_UTS;
+	struct stat st;
+	uint64_t id;
+	FILE *f;
+	pid_t pid;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_NE(NULL, mods) TH_LOG("NSBOX_TESTMODS is not set (the VM's init sets it)");
+	snprintf(path, sizeof(path), "%s/nsbox-knobs.ko", mods);
+	ASSERT_EQ(0, unload_wait(10000));
+	ASSERT_EQ(0, load_file(path)) TH_LOG("insmod %s", path);
+
+	/* an empty group: a UTS namespace whose only task left */
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWUTS))
+			_exit(1);
+		if (write(p[1], &c, 1) != 1 || read(q[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(q[1], &c, 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	ASSERT_EQ(0, fstat(fd, &st));
+	id = st.st_ino;
+
+	sk = nlt_socket();
+	ASSERT_LE(0, sk);
+	family = nlt_family(sk, NSBOX_GENL_NAME);
+	ASSERT_LT(0, family);
+	ASSERT_EQ(0, nlt_get_group(sk, family, NSBOX_KIND_UTS, id, &g));
+	EXPECT_EQ(0, g.v[NSBOX_GROUP_A_THREADS]);
+
+	f = fopen(knob, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "uts %llu\n", (unsigned long long)id);
+	ASSERT_EQ(0, fclose(f));
+	nlt_init(msg, family, NSBOX_CMD_GET_GROUP, 0);
+	nlt_put(msg, NSBOX_A_KIND, &kind, 1);
+	nlt_put(msg, NSBOX_A_ID, &id, 8);
+	ASSERT_EQ(0, nlt_send(sk, msg, r));
+	TH_LOG("error %d, reply %d bytes, group %s, extack: %s", r->error, r->len,
+	       nlt_reply_attr(r, NSBOX_A_GROUP) ? "present" : "absent", r->extack);
+	EXPECT_EQ(-ENOENT, r->error);
+	EXPECT_EQ(0, r->len) TH_LOG("no reply message, only the error");
+	EXPECT_NE(NULL, strstr(r->extack, "no such group"));
+	/* and it is gone for good */
+	EXPECT_EQ(-ENOENT, nlt_get_group(sk, family, NSBOX_KIND_UTS, id, &g));
+	close(sk);
+	close(fd);
+	free(r);
+
+	ASSERT_EQ(0, unload_wait(10000));
+	ASSERT_EQ(0, load());
 }
 
 TEST_HARNESS_MAIN

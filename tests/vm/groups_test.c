@@ -760,7 +760,8 @@ TEST_F(groups, task_dump_matches_proc)
 				for (size_t i = 0; i < sizeof(nss) / sizeof(nss[0]); i++) {
 					a = nlt_find(d, len, nss[i].attr);
 					ASSERT_NE(NULL, a);
-					EXPECT_EQ(ns_id(child, nss[i].ns), *(uint32_t *)NLA_DATA(a))
+					ASSERT_EQ(8, NLA_PAYLOAD(a)) TH_LOG("%s: u64", nss[i].ns);
+					EXPECT_EQ(ns_id(child, nss[i].ns), *(uint64_t *)NLA_DATA(a))
 						TH_LOG("%s", nss[i].ns);
 				}
 				a = nlt_find(d, len, NSBOX_TASK_A_CGROUP_PATH);

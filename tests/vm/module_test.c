@@ -16,7 +16,6 @@
 #include "kselftest_harness.h"
 #include "nltest.h"
 #include "modload.h"
-#include "../../kmod/version.h"
 
 /* A GET_INFO u64 or u32 attribute, or ~0 if absent. */
 static uint64_t info_u64(int type)

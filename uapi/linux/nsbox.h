@@ -16,7 +16,9 @@
  *  - counters are u64 attributes (padded with NSBOX_A_PAD /
  *    NSBOX_HOOK_A_PAD), one attribute per counter, units in the comment;
  *  - the ABI only grows: new attributes and commands are appended, never
- *    renumbered.  NSBOX_ABI_VERSION is bumped when something is added.
+ *    renumbered.  NSBOX_ABI_VERSION is bumped when something is added
+ *    (and was once when attributes changed type: ABI 7, GET_TASK's
+ *    namespace ids from u32 to u64; read a value by its length).
  *
  * docs/netlink.md describes every command and attribute in prose.
  */
@@ -31,7 +33,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	6
+#define NSBOX_ABI_VERSION	7
 
 /*
  * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
@@ -59,7 +61,8 @@
  *	pids are as seen from the caller's pid namespace. Resumes by pid.
  * @NSBOX_CMD_RESET: do, needs CAP_SYS_ADMIN: zero the cumulative counters
  *	of every group, or of the group given by %NSBOX_A_KIND + %NSBOX_A_ID.
- *	Live counts (procs, threads, rss, load) are not touched.
+ *	Live counts (procs, threads, rss, load) are not touched.  A group
+ *	that does not exist: -ENOENT.
  * @NSBOX_CMD_VERIFY: do, needs CAP_SYS_ADMIN: walk every task, count
  *	procs and threads per group, and check the incremental counters
  *	against them (enum nsbox_verify_check).  Reply:
@@ -179,7 +182,9 @@ enum nsbox_attr {
 /**
  * enum nsbox_hook_kind - how a hook is attached to the kernel
  * @NSBOX_HOOK_KPROBE: a kprobe on a kernel function's entry
- * @NSBOX_HOOK_KRETPROBE: a kretprobe (entry and return of a function)
+ * @NSBOX_HOOK_KRETPROBE: reserved, never sent: no hook is a kretprobe
+ *	(track.c says why proc_alloc_inum() is not hooked with one); kept so
+ *	that the numbers do not change
  * @NSBOX_HOOK_TRACEPOINT: a probe on a tracepoint, found by name
  */
 enum nsbox_hook_kind {
@@ -207,7 +212,7 @@ enum nsbox_hook_status {
  * enum nsbox_hook_attr - attributes of one %NSBOX_A_HOOK
  * @NSBOX_HOOK_A_UNSPEC: never used
  * @NSBOX_HOOK_A_PAD: alignment padding for u64 attributes
- * @NSBOX_HOOK_A_NAME: string, nsbox's name for the hook ("fork", "exec")
+ * @NSBOX_HOOK_A_NAME: string, nsbox's name for the hook ("task_new", "exec")
  * @NSBOX_HOOK_A_SYMBOL: string, the kernel function or tracepoint hooked
  *	(the name actually used, including a ".isra.0"-style suffix)
  * @NSBOX_HOOK_A_KIND: u8, enum nsbox_hook_kind
@@ -428,14 +433,15 @@ enum nsbox_verify_check {
  * @NSBOX_TASK_A_PID: u32, process id (thread group id), same namespace
  * @NSBOX_TASK_A_PPID: u32, parent's process id, 0 if not visible
  * @NSBOX_TASK_A_COMM: string, the task's command name
- * @NSBOX_TASK_A_MNTNS: u32, mount namespace inode number
- * @NSBOX_TASK_A_PIDNS: u32, pid namespace
- * @NSBOX_TASK_A_NETNS: u32, network namespace
- * @NSBOX_TASK_A_UTSNS: u32, UTS namespace
- * @NSBOX_TASK_A_IPCNS: u32, IPC namespace
- * @NSBOX_TASK_A_USERNS: u32, user namespace
- * @NSBOX_TASK_A_CGROUPNS: u32, cgroup namespace
- * @NSBOX_TASK_A_TIMENS: u32, time namespace
+ * @NSBOX_TASK_A_MNTNS: u64 (ABI 7; u32 before, as the group and event
+ *	ids always were), mount namespace inode number
+ * @NSBOX_TASK_A_PIDNS: u64, pid namespace
+ * @NSBOX_TASK_A_NETNS: u64, network namespace
+ * @NSBOX_TASK_A_UTSNS: u64, UTS namespace
+ * @NSBOX_TASK_A_IPCNS: u64, IPC namespace
+ * @NSBOX_TASK_A_USERNS: u64, user namespace
+ * @NSBOX_TASK_A_CGROUPNS: u64, cgroup namespace
+ * @NSBOX_TASK_A_TIMENS: u64, time namespace
  * @NSBOX_TASK_A_CGROUP: u64, cgroup v2 cgroup id
  * @NSBOX_TASK_A_CGROUP_PATH: string, its path below the cgroup root
  * @__NSBOX_TASK_A_MAX: internal use

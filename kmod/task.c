@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox - reading a task.
+ *
+ * No per-task state is kept: a task's groups are read from the task itself
+ * (nsproxy, cred, css_set) whenever it matters -- by the hook handlers
+ * (track.c), the walks (walk.c), the event stream (events.c) and the
+ * netlink requests (netlink.c).  Everything here only reads; none of it
+ * sleeps or takes a lock, so a probe handler may call it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cgroup.h>
+#include <linux/cred.h>
+#include <linux/ipc_namespace.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/user_namespace.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
+
+#include "task.h"
+#include "compat.h"
+
+/* struct mnt_namespace's layout was recognised (nsbox_task_init()). */
+static bool nsbox_mnt_ok;
+
+/**
+ * nsbox_task_init() - check what reading a task relies on, once, at load
+ *
+ * Mount namespaces are tracked only if the running kernel's struct
+ * mnt_namespace has the layout compat.h expects.
+ */
+void nsbox_task_init(void)
+{
+	struct ns_common *mnt = nsbox_mnt_ns_common(current->nsproxy->mnt_ns);
+
+	nsbox_mnt_ok = nsbox_ns_type(mnt) == CLONE_NEWNS;
+	if (!nsbox_mnt_ok)
+		pr_warn("struct mnt_namespace layout not recognised: mount namespaces are not tracked\n");
+}
+
+/* Set the group of @kind to the namespace @ns (NULL: id 0). */
+void nsbox_ident_set(struct nsbox_idents *ids, int kind, struct ns_common *ns)
+{
+	ids->k[kind].obj = ns;
+	ids->k[kind].id = ns ? ns->inum : 0;
+}
+
+/**
+ * nsbox_nsproxy_idents() - the groups an nsproxy gives
+ * @nsp: a task's nsproxy, or a new one about to be installed
+ * @ids: its mount, network, UTS, IPC, cgroup and time namespaces set; the
+ *	other kinds (pid, user, cgroup2) are left as they are
+ */
+void nsbox_nsproxy_idents(struct nsproxy *nsp, struct nsbox_idents *ids)
+{
+	nsbox_ident_set(ids, NSBOX_KIND_MNT,
+			nsbox_mnt_ok ? nsbox_mnt_ns_common(nsp->mnt_ns) : NULL);
+	nsbox_ident_set(ids, NSBOX_KIND_NET, &nsp->net_ns->ns);
+	nsbox_ident_set(ids, NSBOX_KIND_UTS, &nsp->uts_ns->ns);
+	nsbox_ident_set(ids, NSBOX_KIND_IPC, &nsp->ipc_ns->ns);
+	nsbox_ident_set(ids, NSBOX_KIND_CGROUP, &nsp->cgroup_ns->ns);
+	nsbox_ident_set(ids, NSBOX_KIND_TIME, nsbox_time_ns_common(nsp));
+}
+
+/**
+ * nsbox_task_idents() - the nine groups a task is in
+ * @t: the task: current, a task not yet running, or one whose task_lock()
+ *	the caller holds (nsproxy is protected by it)
+ * @ids: filled in
+ *
+ * Caller holds rcu_read_lock() (creds, pid namespace, css_set).
+ * Returns false if the task has already dropped its namespaces (exiting).
+ */
+bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids)
+{
+	struct nsproxy *nsp = t->nsproxy;
+	struct pid_namespace *pidns;
+	struct cgroup *cgrp;
+
+	if (!nsp)
+		return false;
+	pidns = task_active_pid_ns(t);
+	if (!pidns)
+		return false;
+	nsbox_nsproxy_idents(nsp, ids);
+	nsbox_ident_set(ids, NSBOX_KIND_PID, &pidns->ns);
+	nsbox_ident_set(ids, NSBOX_KIND_USER, &__task_cred(t)->user_ns->ns);
+	cgrp = task_dfl_cgroup(t);
+	ids->k[NSBOX_KIND_CGROUP2].obj = cgrp;
+	ids->k[NSBOX_KIND_CGROUP2].id = cgroup_id(cgrp);
+	return true;
+}
+
+/**
+ * nsbox_ns_kind() - the enum nsbox_kind of a namespace
+ * @ns: any namespace (a pid namespace's pid_for_children included)
+ *
+ * Returns -EOPNOTSUPP for mount namespaces when they cannot be tracked on
+ * this kernel (nsbox_task_init()), -EINVAL for a type nsbox does not know.
+ */
+int nsbox_ns_kind(const struct ns_common *ns)
+{
+	switch (nsbox_ns_type(ns)) {
+	case CLONE_NEWNS:
+		return nsbox_mnt_ok ? NSBOX_KIND_MNT : -EOPNOTSUPP;
+	case CLONE_NEWPID:
+		return NSBOX_KIND_PID;
+	case CLONE_NEWNET:
+		return NSBOX_KIND_NET;
+	case CLONE_NEWUTS:
+		return NSBOX_KIND_UTS;
+	case CLONE_NEWIPC:
+		return NSBOX_KIND_IPC;
+	case CLONE_NEWUSER:
+		return NSBOX_KIND_USER;
+	case CLONE_NEWCGROUP:
+		return NSBOX_KIND_CGROUP;
+	case CLONE_NEWTIME:
+		return NSBOX_KIND_TIME;
+	}
+	return -EINVAL;
+}
+
+/* Is @t in the live counts?  Caller holds task_lock(t). */
+bool nsbox_task_counted(struct task_struct *t)
+{
+	return t->nsproxy && nsbox_task_state(t) != TASK_NEW;
+}
+
+/* The task's own cumulative values, enum nsbox_acc. */
+void nsbox_task_values(struct task_struct *t, s64 *v)
+{
+	v[NSBOX_ACC_CPU] = READ_ONCE(t->se.sum_exec_runtime);
+	v[NSBOX_ACC_UTIME] = READ_ONCE(t->utime);
+	v[NSBOX_ACC_STIME] = READ_ONCE(t->stime);
+	v[NSBOX_ACC_NVCSW] = READ_ONCE(t->nvcsw);
+	v[NSBOX_ACC_NIVCSW] = READ_ONCE(t->nivcsw);
+	v[NSBOX_ACC_MINFLT] = READ_ONCE(t->min_flt);
+	v[NSBOX_ACC_MAJFLT] = READ_ONCE(t->maj_flt);
+	nsbox_task_io(t, &v[NSBOX_ACC_RCHAR], &v[NSBOX_ACC_WCHAR],
+		      &v[NSBOX_ACC_SYSCR], &v[NSBOX_ACC_SYSCW],
+		      &v[NSBOX_ACC_READ_BYTES], &v[NSBOX_ACC_WRITE_BYTES]);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsbox - reading a task: which groups it is in, and its own values.
+ *
+ * Exports (task.c): struct nsbox_ident and struct nsbox_idents (a task's
+ * nine groups), enum nsbox_acc (a task's cumulative values), and the
+ * readers nsbox_task_idents(), nsbox_nsproxy_idents(), nsbox_ident_set(),
+ * nsbox_task_values(), nsbox_task_counted(), nsbox_ns_kind(), with
+ * nsbox_task_init() to run once before any of them.
+ * Depends on: compat.h (task.c).
+ */
+#ifndef _NSBOX_TASK_H
+#define _NSBOX_TASK_H
+
+#include <linux/types.h>
+
+#include "../uapi/linux/nsbox.h"
+
+struct ns_common;
+struct nsproxy;
+struct task_struct;
+
+/* Cumulative values taken from a task: added when it leaves a group. */
+enum nsbox_acc {
+	NSBOX_ACC_CPU,
+	NSBOX_ACC_UTIME,
+	NSBOX_ACC_STIME,
+	NSBOX_ACC_NVCSW,
+	NSBOX_ACC_NIVCSW,
+	NSBOX_ACC_MINFLT,
+	NSBOX_ACC_MAJFLT,
+	NSBOX_ACC_RCHAR,
+	NSBOX_ACC_WCHAR,
+	NSBOX_ACC_READ_BYTES,
+	NSBOX_ACC_WRITE_BYTES,
+	NSBOX_ACC_SYSCR,
+	NSBOX_ACC_SYSCW,
+	NSBOX_NR_ACC
+};
+
+/**
+ * struct nsbox_ident - which group of one kind a task is in
+ * @id: namespace inode number or cgroup id
+ * @obj: the struct ns_common or struct cgroup itself; only read while
+ *	creating the group (parent, owner), never stored
+ */
+struct nsbox_ident {
+	u64 id;
+	const void *obj;
+};
+
+/* The nine groups of one task, indexed by enum nsbox_kind. */
+struct nsbox_idents {
+	struct nsbox_ident k[NSBOX_KIND_COUNT];
+};
+
+void nsbox_task_init(void);
+bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids);
+void nsbox_nsproxy_idents(struct nsproxy *nsp, struct nsbox_idents *ids);
+void nsbox_ident_set(struct nsbox_idents *ids, int kind, struct ns_common *ns);
+void nsbox_task_values(struct task_struct *t, s64 *v);
+bool nsbox_task_counted(struct task_struct *t);
+int nsbox_ns_kind(const struct ns_common *ns);
+
+#endif /* _NSBOX_TASK_H */
