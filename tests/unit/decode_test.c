@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * decode_test - host unit test of the tool's GET_GROUP and GET_INFO reply
- * decoders (tools/nl/groupfetch.c, tools/nl/info.c), fed messages built
+ * decoders (tools/nl/groupfetch.c, info.c, taskfetch.c), fed messages built
  * here with libnl the way the module lays them out (uapi/linux/nsbox.h):
  * every field, missing fields, unknown and short attributes, too many
  * hooks.
@@ -17,6 +17,7 @@
 #include <linux/nsbox.h>
 #include "groupfetch.h"
 #include "info.h"
+#include "taskfetch.h"
 
 #define FAMILY 0x1d	/* any id: the decoders do not look at it */
 
@@ -52,6 +53,56 @@ static bool is_u64(int a)
 	return a != NSBOX_GROUP_A_PAD && a != NSBOX_GROUP_A_KIND &&
 	       a != NSBOX_GROUP_A_PATH && a != NSBOX_GROUP_A_STATE &&
 	       a != NSBOX_GROUP_A_VERIFY_CHECK && a != NSBOX_GROUP_A_VERIFY_FIELD;
+}
+
+/* ---- GET_TASK ------------------------------------------------------------ */
+
+/* ABI 7: namespace ids as u64 (inode numbers are 32 bits, nsids are not) */
+TEST(task_u64_ids_and_strings)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_TASK);
+	struct nlattr *nest;
+	struct task_row r;
+
+	ASSERT_NE(NULL, m);
+	nest = nla_nest_start(m, NSBOX_A_TASK);
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_TASK_A_PID, 4242));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_TASK_A_NETNS, 0x100000004ULL));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_TASK_A_TIMENS, 4026531834ULL));
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_TASK_A_COMM, "sh"));
+	ASSERT_EQ(0, nla_put_string(m, NSBOX_TASK_A_CGROUP_PATH, "/nsbox/b1"));
+	nla_nest_end(m, nest);
+	ASSERT_EQ(0, nsbox_task_parse(m, &r));
+	EXPECT_EQ(4242, r.v[NSBOX_TASK_A_PID]);
+	EXPECT_EQ(0x100000004ULL, r.v[NSBOX_TASK_A_NETNS]);
+	EXPECT_EQ(4026531834ULL, r.v[NSBOX_TASK_A_TIMENS]);
+	EXPECT_EQ(0, r.v[NSBOX_TASK_A_MNTNS]);
+	EXPECT_STREQ("sh", r.comm);
+	EXPECT_STREQ("/nsbox/b1", r.path);
+}
+
+/* an ABI 6 module sent them as u32: still read */
+TEST(task_u32_ids_of_an_older_module)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_TASK);
+	struct nlattr *nest;
+	struct task_row r;
+
+	ASSERT_NE(NULL, m);
+	nest = nla_nest_start(m, NSBOX_A_TASK);
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_TASK_A_NETNS, 4026531840U));
+	nla_nest_end(m, nest);
+	ASSERT_EQ(0, nsbox_task_parse(m, &r));
+	EXPECT_EQ(4026531840ULL, r.v[NSBOX_TASK_A_NETNS]);
+}
+
+TEST(task_absent)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_TASK);
+	struct task_row r;
+
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(-ENOENT, nsbox_task_parse(m, &r));
 }
 
 /* ---- GET_GROUP ----------------------------------------------------------- */

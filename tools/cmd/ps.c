@@ -3,14 +3,11 @@
  * nsbox ps - every task with its eight namespaces and its cgroup, as the
  * module sees them (GET_TASK dump); pids as seen from our pid namespace.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netlink/attr.h>
-#include <netlink/genl/genl.h>
 
 #include <linux/nsbox.h>
 #include "cmds.h"
@@ -18,18 +15,8 @@
 #include "genl.h"
 #include "kind.h"
 #include "table.h"
+#include "taskfetch.h"
 #include "util.h"
-
-struct task_row {
-	uint64_t v[NSBOX_TASK_A_MAX + 1];
-	char comm[32];
-	char path[512];
-};
-
-struct task_list {
-	struct task_row *rows;
-	size_t n, cap;
-};
 
 /* procps' column names for the namespaces (ps -o mntns,...). */
 static const struct nsbox_col columns[] = {
@@ -64,35 +51,6 @@ static const char *task_cell(const void *r, int col, char *buf, size_t len)
 	return buf;
 }
 
-static int on_task(struct nl_msg *msg, void *arg)
-{
-	struct task_list *l = arg;
-	struct nlattr *tb[NSBOX_A_MAX + 1], *t[NSBOX_TASK_A_MAX + 1];
-	struct task_row *row;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0 ||
-	    !tb[NSBOX_A_TASK] ||
-	    nla_parse_nested(t, NSBOX_TASK_A_MAX, tb[NSBOX_A_TASK], NULL) < 0)
-		return 0;
-	if (nsbox_grow(&l->rows, &l->cap, l->n, sizeof(*l->rows), 256))
-		return -ENOMEM;
-	row = &l->rows[l->n++];
-	memset(row, 0, sizeof(*row));
-	for (int a = NSBOX_TASK_A_TID; a <= NSBOX_TASK_A_MAX; a++) {
-		if (!t[a])
-			continue;
-		if (a == NSBOX_TASK_A_COMM)
-			nla_strlcpy(row->comm, t[a], sizeof(row->comm));
-		else if (a == NSBOX_TASK_A_CGROUP_PATH)
-			nla_strlcpy(row->path, t[a], sizeof(row->path));
-		else if (nla_len(t[a]) == 8)
-			row->v[a] = nla_get_u64(t[a]);
-		else if (nla_len(t[a]) == 4)
-			row->v[a] = nla_get_u32(t[a]);
-	}
-	return 0;
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -119,12 +77,12 @@ int cmd_ps(int argc, char **argv)
 		{ 0 }
 	};
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
-	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
 	struct nsbox_table_opts o = { 0 };
-	struct task_list l = { 0 };
+	struct task_row *rows = NULL;
 	struct nsbox_nl_error e;
 	struct nsbox_table t;
 	int kind = -1, c, ret;
+	size_t n = 0;
 	uint64_t id = 0;
 
 	opterr = 0;
@@ -151,20 +109,16 @@ int cmd_ps(int argc, char **argv)
 	ret = nsbox_nl_open(&nl);
 	if (ret)
 		goto out;
-	msg = nsbox_nl_msg(&nl, NSBOX_CMD_GET_TASK, NLM_F_DUMP);
-	if (!msg || (kind >= 0 && (nla_put_u8(msg, NSBOX_A_KIND, kind) < 0 ||
-				   nla_put_u64(msg, NSBOX_A_ID, id) < 0)))
-		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-	if (nsbox_nl_request(&nl, msg, on_task, &l, &e) < 0) {
+	if (fetch_tasks(&nl, kind, id, &rows, &n, &e) < 0) {
 		ret = nsbox_nl_report("GET_TASK", &e);
 		goto out;
 	}
-	for (size_t i = 0; !ret && i < l.n; i++)
-		ret = nsbox_table_add(&t, &l.rows[i], task_cell);
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = nsbox_table_add(&t, &rows[i], task_cell);
 	if (!ret)
 		ret = nsbox_table_print(&t);
 out:
-	free(l.rows);
+	free(rows);
 	nsbox_table_free(&t);
 	return ret;
 }
