@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -83,14 +84,80 @@ int box_lock(void)
 	return fd;
 }
 
-/* One "key=value" per line: a value with a newline would add keys. */
+/*
+ * The record, one "key=value" line per field, described once: the writer
+ * and the reader both walk this table, so they cannot drift apart.
+ */
+/* F_HEX: a uint64_t in hex; F_U64: in decimal; the C types must match */
+enum field_type { F_STR, F_INT, F_UINT, F_LL, F_ULL, F_U64, F_HEX, F_BOOL };
+
+#define FIELD(key, member, type) \
+	{ key, type, offsetof(struct box_state, member), \
+	  sizeof(((struct box_state *)0)->member) }
+
+static const struct field {
+	const char *key;
+	enum field_type type;
+	size_t off, size;
+} fields[] = {
+	FIELD("name", name, F_STR),
+	FIELD("pid", pid, F_INT),
+	FIELD("pid_start", pid_start, F_ULL),
+	FIELD("monitor", monitor, F_INT),
+	FIELD("status", status, F_STR),
+	FIELD("exit", exit_code, F_INT),
+	FIELD("created", created, F_LL),
+	FIELD("rootfs", rootfs, F_STR),
+	FIELD("overlay", overlay, F_BOOL),
+	FIELD("net", net, F_STR),
+	FIELD("ip", ip, F_STR),
+	FIELD("veth", veth, F_STR),
+	FIELD("cgroup", cgroup, F_STR),
+	FIELD("cgroup_id", cgroup_id, F_U64),
+	FIELD("ns", ns, F_INT),
+	FIELD("caps", caps, F_HEX),
+	FIELD("allow", allow, F_UINT),
+	FIELD("command", command, F_STR),
+};
+
+static void put_field(FILE *f, const struct field *d, const struct box_state *s)
+{
+	const void *p = (const char *)s + d->off;
+
+	switch (d->type) {
+	case F_STR:  fprintf(f, "%s=%s\n", d->key, (const char *)p); break;
+	case F_INT:  fprintf(f, "%s=%d\n", d->key, *(const int *)p); break;
+	case F_UINT: fprintf(f, "%s=%u\n", d->key, *(const unsigned int *)p); break;
+	case F_LL:   fprintf(f, "%s=%lld\n", d->key, *(const long long *)p); break;
+	case F_ULL:  fprintf(f, "%s=%llu\n", d->key, *(const unsigned long long *)p); break;
+	case F_U64:  fprintf(f, "%s=%" PRIu64 "\n", d->key, *(const uint64_t *)p); break;
+	case F_HEX:  fprintf(f, "%s=%" PRIx64 "\n", d->key, *(const uint64_t *)p); break;
+	case F_BOOL: fprintf(f, "%s=%d\n", d->key, *(const bool *)p); break;
+	}
+}
+
+static void get_field(const struct field *d, struct box_state *s, const char *v)
+{
+	void *p = (char *)s + d->off;
+
+	switch (d->type) {
+	case F_STR:  snprintf(p, d->size, "%s", v); break;
+	case F_INT:  *(int *)p = atoi(v); break;
+	case F_UINT: *(unsigned int *)p = strtoul(v, NULL, 10); break;
+	case F_LL:   *(long long *)p = strtoll(v, NULL, 10); break;
+	case F_ULL:  *(unsigned long long *)p = strtoull(v, NULL, 10); break;
+	case F_U64:  *(uint64_t *)p = strtoull(v, NULL, 10); break;
+	case F_HEX:  *(uint64_t *)p = strtoull(v, NULL, 16); break;
+	case F_BOOL: *(bool *)p = atoi(v) != 0; break;
+	}
+}
+
+/* One line per field: a value with a newline would add keys. */
 static bool one_line(const struct box_state *s)
 {
-	const char *const v[] = { s->name, s->status, s->rootfs, s->net, s->ip, s->veth,
-				  s->cgroup, s->command };
-
-	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
-		if (strpbrk(v[i], "\n\r"))
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (fields[i].type == F_STR &&
+		    strpbrk((const char *)s + fields[i].off, "\n\r"))
 			return false;
 	return true;
 }
@@ -109,14 +176,8 @@ int box_state_write(const struct box_state *s)
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
-	fprintf(f,
-		"name=%s\npid=%d\npid_start=%llu\nmonitor=%d\nstatus=%s\nexit=%d\n"
-		"created=%lld\nrootfs=%s\noverlay=%d\nnet=%s\nip=%s\nveth=%s\n"
-		"cgroup=%s\ncgroup_id=%" PRIu64 "\nns=%d\ncaps=%" PRIx64 "\nallow=%u\n"
-		"command=%s\n",
-		s->name, s->pid, s->pid_start, s->monitor, s->status, s->exit_code,
-		s->created, s->rootfs, s->overlay, s->net, s->ip, s->veth,
-		s->cgroup, s->cgroup_id, s->ns, s->caps, s->allow, s->command);
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		put_field(f, &fields[i], s);
 	if (fflush(f) || ferror(f)) {
 		fclose(f);
 		unlink(tmp);
@@ -126,11 +187,6 @@ int box_state_write(const struct box_state *s)
 	if (rename(tmp, path))
 		return -errno;
 	return 0;
-}
-
-static void copy_str(char *dst, size_t len, const char *src)
-{
-	snprintf(dst, len, "%s", src);
 }
 
 int box_state_read(const char *name, struct box_state *s)
@@ -146,8 +202,8 @@ int box_state_read(const char *name, struct box_state *s)
 	if (!f) {
 		/* A directory without a record: a run that died mid-way. */
 		if (errno == ENOENT && access(dir, F_OK) == 0) {
-			copy_str(s->name, sizeof(s->name), name);
-			copy_str(s->status, sizeof(s->status), "starting");
+			snprintf(s->name, sizeof(s->name), "%s", name);
+			snprintf(s->status, sizeof(s->status), "starting");
 			return 0;
 		}
 		return -errno;
@@ -159,46 +215,13 @@ int box_state_read(const char *name, struct box_state *s)
 			continue;
 		*v++ = '\0';
 		v[strcspn(v, "\n")] = '\0';
-		if (!strcmp(line, "name"))
-			copy_str(s->name, sizeof(s->name), v);
-		else if (!strcmp(line, "pid"))
-			s->pid = atoi(v);
-		else if (!strcmp(line, "pid_start"))
-			s->pid_start = strtoull(v, NULL, 10);
-		else if (!strcmp(line, "monitor"))
-			s->monitor = atoi(v);
-		else if (!strcmp(line, "status"))
-			copy_str(s->status, sizeof(s->status), v);
-		else if (!strcmp(line, "exit"))
-			s->exit_code = atoi(v);
-		else if (!strcmp(line, "created"))
-			s->created = strtoll(v, NULL, 10);
-		else if (!strcmp(line, "rootfs"))
-			copy_str(s->rootfs, sizeof(s->rootfs), v);
-		else if (!strcmp(line, "overlay"))
-			s->overlay = atoi(v);
-		else if (!strcmp(line, "net"))
-			copy_str(s->net, sizeof(s->net), v);
-		else if (!strcmp(line, "ip"))
-			copy_str(s->ip, sizeof(s->ip), v);
-		else if (!strcmp(line, "veth"))
-			copy_str(s->veth, sizeof(s->veth), v);
-		else if (!strcmp(line, "cgroup"))
-			copy_str(s->cgroup, sizeof(s->cgroup), v);
-		else if (!strcmp(line, "cgroup_id"))
-			s->cgroup_id = strtoull(v, NULL, 10);
-		else if (!strcmp(line, "ns"))
-			s->ns = atoi(v);
-		else if (!strcmp(line, "caps"))
-			s->caps = strtoull(v, NULL, 16);
-		else if (!strcmp(line, "allow"))
-			s->allow = strtoul(v, NULL, 10);
-		else if (!strcmp(line, "command"))
-			copy_str(s->command, sizeof(s->command), v);
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+			if (!strcmp(line, fields[i].key))
+				get_field(&fields[i], s, v);
 	}
 	fclose(f);
 	if (!s->name[0])
-		copy_str(s->name, sizeof(s->name), name);
+		snprintf(s->name, sizeof(s->name), "%s", name);
 	return 0;
 }
 

@@ -100,12 +100,9 @@ static void usage(FILE *out)
 		"(kept by a bind mount or an open file) and adds them, as 'nsbox adopt'.\n"
 		"\n"
 		"  -k, --kind KIND    only this kind: %s\n"
-		"  -o, --output LIST  columns to show, e.g. -o kind,id,procs,cpu_ns\n"
 		"      --no-adopt     do not look for namespaces without tasks first\n"
-		"  -J, --json         JSON: {\"groups\":[{...}]}, every column unless -o\n"
-		"  -r, --raw          raw output, no column alignment\n"
-		"  -n, --noheadings   no header line\n"
 		"  -h, --help         this help\n", nsbox_kind_list());
+	nsbox_table_options_help(out, "groups", "kind,id,procs,cpu_ns");
 	if (out == stdout)
 		nsbox_table_help(columns, NCOLS);
 }

@@ -166,11 +166,8 @@ static void ls_usage(FILE *out)
 		"List boxes: state, namespaces and, when nsbox.ko is loaded, the\n"
 		"module's accounting of each box's cgroup.\n"
 		"\n"
-		"  -o, --output LIST  columns, e.g. -o name,pid,net_ns,cpu_ns\n"
-		"  -J, --json         JSON: {\"boxes\":[{...}]}, every column unless -o\n"
-		"  -r, --raw          raw output\n"
-		"  -n, --noheadings   no header line\n"
 		"  -h, --help         this help\n");
+	nsbox_table_options_help(out, "boxes", "name,pid,net_ns,cpu_ns");
 	if (out == stdout)
 		nsbox_table_help(columns, NCOLS);
 }

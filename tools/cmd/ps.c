@@ -60,11 +60,8 @@ static void usage(FILE *out)
 		"nsbox.ko sees them; pids are as seen from this pid namespace.\n"
 		"KIND:ID (e.g. pid:4026531836, cgroup2:1234) lists one group's tasks.\n"
 		"\n"
-		"  -o, --output LIST  columns to show, e.g. -o pid,comm,netns\n"
-		"  -J, --json         JSON: {\"tasks\":[{...}]}, every column unless -o\n"
-		"  -r, --raw          raw output, no column alignment\n"
-		"  -n, --noheadings   no header line\n"
 		"  -h, --help         this help\n");
+	nsbox_table_options_help(out, "tasks", "pid,comm,netns");
 	if (out == stdout)
 		nsbox_table_help(columns, NCOLS);
 }

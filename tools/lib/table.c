@@ -128,6 +128,15 @@ void nsbox_table_free(struct nsbox_table *t)
 	t->tb = NULL;
 }
 
+void nsbox_table_options_help(FILE *out, const char *json_name, const char *example)
+{
+	fprintf(out,
+		"  -o, --output LIST  columns to show, e.g. -o %s\n"
+		"  -J, --json         JSON: {\"%s\":[{...}]}, every column unless -o\n"
+		"  -r, --raw          raw output, no column alignment\n"
+		"  -n, --noheadings   no header line\n", example, json_name);
+}
+
 void nsbox_table_help(const struct nsbox_col *cols, size_t ncols)
 {
 	printf("\nColumns (-o a,b,...; * = shown by default):\n");

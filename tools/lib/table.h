@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <libsmartcols/libsmartcols.h>
 
 struct nsbox_col {
@@ -55,6 +56,9 @@ int nsbox_table_add(struct nsbox_table *t, const void *row,
 					char *buf, size_t len));
 int nsbox_table_print(struct nsbox_table *t);
 void nsbox_table_free(struct nsbox_table *t);
+/* The --help lines of -o, -J, -r, -n (JSON: {"@json_name":[...]}). */
+void nsbox_table_options_help(FILE *out, const char *json_name, const char *example);
+/* The column list, for --help. */
 void nsbox_table_help(const struct nsbox_col *cols, size_t ncols);
 
 /*
