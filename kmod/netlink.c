@@ -625,12 +625,16 @@ cancel:
  * struct nsbox_task_dump - a task dump's state, laid over cb->ctx
  * @next: next pid number to look at: where the dump resumes
  * @filter: only the tasks in the group @kind, @id (parsed in .start)
+ * @half: the request gave KIND or ID alone (refused by the first dump
+ *	call, so the error comes in NLMSG_DONE with its extack message on
+ *	every kernel, as it always did)
  * @kind: enum nsbox_kind of the group, if @filter
  * @id: id of the group, if @filter
  */
 struct nsbox_task_dump {
 	int next;
 	bool filter;
+	bool half;
 	u8 kind;
 	u64 id;
 };
@@ -655,8 +659,7 @@ static int nsbox_nl_dump_tasks_start(struct netlink_callback *cb)
 		ctx->kind = nla_get_u8(attrs[NSBOX_A_KIND]);
 		ctx->id = nla_get_u64(attrs[NSBOX_A_ID]);
 	} else if (attrs[NSBOX_A_KIND] || attrs[NSBOX_A_ID]) {
-		NL_SET_ERR_MSG(cb->extack, "nsbox: give both KIND and ID, or neither");
-		return -EINVAL;
+		ctx->half = true;
 	}
 	ctx->next = 1;
 	return 0;
@@ -671,6 +674,10 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nsbox_viewer v;
 	char *pathbuf;
 
+	if (ctx->half) {
+		NL_SET_ERR_MSG(cb->extack, "nsbox: give both KIND and ID, or neither");
+		return -EINVAL;
+	}
 	cb->seq = (u32)nsbox_task_events() + 1;
 	viewer = nsbox_viewer(cb->skb, &v);
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
