@@ -33,7 +33,7 @@ int main(void)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	calls = nlt_dump(fd, msg, 32768, count, &bytes, &intr, &err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	printf("entries %d bytes %lld recvmsg %d ns %lld\n", entries, bytes, calls,
+	printf("entries=%d bytes=%lld recvmsg=%d ns=%lld\n", entries, bytes, calls,
 	       (b.tv_sec - a.tv_sec) * 1000000000LL + b.tv_nsec - a.tv_nsec);
 	return calls < 0 || err;
 }

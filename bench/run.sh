@@ -16,30 +16,9 @@ make -s -C "$TOP" tool tests >/dev/null
 make -s -C "$TOP/bench"
 export NSBOX_VM_APPEND="BENCH_N=${BENCH_N:-300} BENCH_ROUNDS=${BENCH_ROUNDS:-3} BENCH_NS=${BENCH_NS:-1000} BENCH_THREADS=${BENCH_THREADS:-10}"
 
+# The summary lines (ratios, overheads) from the guest's BENCH lines.
 summarise() {
-	awk '
-	/^BENCH round=/ {
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2] }
-		n++
-	}
-	/^BENCH (population|list|text|start|dump|table)/ { print }
-	/^BENCH list/ {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); l[kv[1]] = kv[2] }
-		printf "  nsbox groups -J is %.1fx faster than lsns -J\n", l["lsns_ns"] / l["nsbox_groups_ns"]
-	}
-	/^BENCH text/ {
-		for (i = 3; i <= NF; i++) { split($i, kv, "="); t[kv[1]] = kv[2] }
-		printf "  nsbox groups is %.1fx faster than lsns (text tables)\n", t["lsns_ns"] / t["nsbox_groups_ns"]
-	}
-	/^BENCH dump/ {
-		printf "  one GET_GROUP dump (kernel side + netlink) is %.1fx faster than lsns -J\n", l["lsns_ns"] / $11
-	}
-	END {
-		if (n) {
-			printf "  fork+exit:   off %d  on %d  (+%.2f%%)\n", v["fork_off"]/n, v["fork_on"]/n, 100*(v["fork_on"]-v["fork_off"])/v["fork_off"]
-			printf "  fork+execve: off %d  on %d  (+%.2f%%)\n", v["exec_off"]/n, v["exec_on"]/n, 100*(v["exec_on"]-v["exec_off"])/v["exec_off"]
-		}
-	}'
+	awk -f "$TOP/bench/summarise.awk"
 }
 
 echo "== $KVER, -icount shift=0 (numbers are guest instructions per iteration)"

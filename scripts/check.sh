@@ -160,6 +160,7 @@ for t in build/tests/unit/*; do
 	[ -x "$t" ] && part "unit $(basename "$t")" "$t"
 done
 part "host cli" tests/host/cli.sh
+part "host bench summary" tests/host/bench_summary.sh
 part "tool layers" scripts/check-layers.sh
 
 # ---- 5. VM suite on each kernel, and 6. the VM harness checking itself ------
