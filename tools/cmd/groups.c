@@ -154,8 +154,9 @@ int cmd_groups(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = nsbox_nl_open(&nl);
-	/* as root, first the namespaces no task is in (see adopt.c) */
-	if (!ret && geteuid() == 0 && !no_adopt) {
+	/* as root, first the namespaces no task is in (see nl/adopt.c); a
+	 * cgroup without tasks is never missing: the module has them all */
+	if (!ret && geteuid() == 0 && !no_adopt && kind != NSBOX_KIND_CGROUP2) {
 		size_t adopted;
 
 		ret = nsbox_adopt_all(&nl, 0, 1, &adopted);
