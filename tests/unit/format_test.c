@@ -123,6 +123,88 @@ TEST(human_sizes)
 	EXPECT_STREQ("1.0G", human(1ULL << 30));
 	EXPECT_STREQ("2.0T", human(2ULL << 40));
 	EXPECT_STREQ("1.0P", human(1ULL << 50));
+	/* the unit is chosen after rounding: never "1024K" */
+	EXPECT_STREQ("1.0M", human(1048575));
+	EXPECT_STREQ("1023K", human(1023.4 * 1024));
+	EXPECT_STREQ("1.0M", human(1023.5 * 1024));
+	EXPECT_STREQ("1.0K", human(1023.5));
+	EXPECT_STREQ("9.9K", human(9.94 * 1024));
+	EXPECT_STREQ("10K", human(9.96 * 1024));
+}
+
+static const char *size(uint64_t v)
+{
+	static char buf[32];
+
+	return nsbox_size_format(v, buf, sizeof(buf));
+}
+
+TEST(sizes_in_bytes)
+{
+	EXPECT_STREQ("0B", size(0));
+	EXPECT_STREQ("1B", size(1));
+	EXPECT_STREQ("1023B", size(1023));
+	EXPECT_STREQ("1.0K", size(1024));
+	EXPECT_STREQ("8.1M", size(8519680));		/* the RSS_BYTES */
+	EXPECT_STREQ("1.0M", size(1048575));
+	EXPECT_STREQ("16384P", size(UINT64_MAX));
+}
+
+static const char *dur(uint64_t ns)
+{
+	static char buf[32];
+
+	return nsbox_duration_format(ns, buf, sizeof(buf));
+}
+
+TEST(durations)
+{
+	EXPECT_STREQ("0", dur(0));
+	EXPECT_STREQ("1ns", dur(1));
+	EXPECT_STREQ("999ns", dur(999));
+	EXPECT_STREQ("1.00us", dur(1000));
+	EXPECT_STREQ("1.50us", dur(1500));
+	EXPECT_STREQ("15.0us", dur(15000));
+	EXPECT_STREQ("999us", dur(999499));
+	EXPECT_STREQ("1.00ms", dur(999500));		/* rounds into the next unit */
+	EXPECT_STREQ("20.0ms", dur(20000000));
+	EXPECT_STREQ("1.00s", dur(999999999));
+	EXPECT_STREQ("2.41s", dur(2414378002ULL));	/* the CPU_NS */
+	EXPECT_STREQ("10.0s", dur(9995000000ULL));
+	EXPECT_STREQ("59.9s", dur(59949999999ULL));
+	EXPECT_STREQ("1m00s", dur(59950000000ULL));	/* never "60.0s" */
+	EXPECT_STREQ("4m01s", dur(241000000000ULL));
+	EXPECT_STREQ("59m59s", dur(3599499999999ULL));
+	EXPECT_STREQ("1h00m", dur(3599500000000ULL));
+	EXPECT_STREQ("1h02m", dur(3720000000000ULL));
+	EXPECT_STREQ("23h59m", dur(86399000000000ULL));
+	EXPECT_STREQ("1d00h", dur(86400000000000ULL));
+	EXPECT_STREQ("3d04h", dur((3 * 86400ULL + 4 * 3600 + 59 * 60) * 1000000000));
+	EXPECT_STREQ("213503d23h", dur(UINT64_MAX));	/* 584 years */
+}
+
+static const char *cell(enum nsbox_coltype type, bool exact, const char *s)
+{
+	static char buf[32];
+
+	return nsbox_cell_human(type, exact, s, buf, sizeof(buf));
+}
+
+TEST(table_cells_human_unless_exact)
+{
+	EXPECT_STREQ("2.41s", cell(NSBOX_COL_NS, false, "2414378002"));
+	EXPECT_STREQ("2414378002", cell(NSBOX_COL_NS, true, "2414378002"));
+	EXPECT_STREQ("8.1M", cell(NSBOX_COL_BYTES, false, "8519680"));
+	EXPECT_STREQ("8519680", cell(NSBOX_COL_BYTES, true, "8519680"));
+	EXPECT_STREQ("1h02m", cell(NSBOX_COL_SECS, false, "3720"));
+	EXPECT_STREQ("12345", cell(NSBOX_COL_NUM, false, "12345"));
+	EXPECT_STREQ("abc", cell(NSBOX_COL_TEXT, false, "abc"));
+	/* what is not a whole number is shown as it is */
+	EXPECT_STREQ("", cell(NSBOX_COL_NS, false, ""));
+	EXPECT_STREQ("-5", cell(NSBOX_COL_BYTES, false, "-5"));
+	EXPECT_STREQ("12x", cell(NSBOX_COL_BYTES, false, "12x"));
+	EXPECT_STREQ("99999999999999999999999", cell(NSBOX_COL_BYTES, false, "99999999999999999999999"));
+	EXPECT_STREQ("213503d23h", cell(NSBOX_COL_SECS, false, "18446744073709551615"));
 }
 
 TEST(human_huge_stays_in_p)

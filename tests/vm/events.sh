@@ -50,10 +50,10 @@ check "exec: the helper's filename, in the command's pid" \
 	sh -c 'jq -s -e ".[4].filename == \"$1\" and .[4].pid == .[3].pid" /tmp/ev.box >/dev/null' _ "$HELPER"
 check "thread: same pid, its own tid" \
 	sh -c 'jq -s -e ".[5].pid == .[4].pid and .[5].tid != .[5].pid" /tmp/ev.box >/dev/null'
-check "oom_kill names the command; its exit says signal 9" \
-	sh -c 'jq -s -e ".[7].pid == .[4].pid and .[8].pid == .[4].pid and .[8].exit_code == 9" /tmp/ev.box >/dev/null'
-check "PID 1 exits last with status 137 (128+9)" \
-	sh -c 'jq -s -e ".[9].pid == $1 and .[9].exit_code == (137 * 256)" /tmp/ev.box >/dev/null' _ "$pid1"
+check "oom_kill names the command; its exit says signal 9, no core, no exit status" \
+	sh -c 'jq -s -e ".[7].pid == .[4].pid and .[8].pid == .[4].pid and .[8].signal == 9 and .[8].core_dumped == false and (.[8] | has(\"exit_status\") | not)" /tmp/ev.box >/dev/null'
+check "PID 1 exits last with status 137 (128+9), no signal" \
+	sh -c 'jq -s -e ".[9].pid == $1 and .[9].exit_status == 137 and (.[9] | has(\"signal\") | not)" /tmp/ev.box >/dev/null' _ "$pid1"
 # Text and JSON come from one description of the fields: each JSON event,
 # written out by hand as the documented text line, is exactly a line of
 # the text stream, and there are as many of them.
@@ -65,8 +65,8 @@ JQ_LINE='def z6: tostring | ("000000" + .)[-6:];
 		if .type == "fork" then " ppid=\(.ppid)" + (if .thread then " thread" else "" end)
 		elif .type == "exec" then " filename=\(.filename)"
 		elif .type == "exit" then
-			(if .exit_code % 128 != 0 then " signal=\(.exit_code % 128)"
-			 else " exit=\(.exit_code / 256 | floor % 256)" end)
+			(if .signal then " killed by signal \(.signal)" + (if .core_dumped then " (core dumped)" else "" end)
+			 else " exit \(.exit_status)" end)
 		elif .type == "ns_change" or .type == "cgroup_move" then
 			" changed=\(.changed | join(","))" + ([.changed[] | " \(.)=\($e.old[.])->\(if . == "cgroup2" then $e.cgroup else $e.ns[.] end)"] | join(""))
 		else "" end
@@ -83,6 +83,28 @@ nsnet=$(jq -s -r '.[4].ns.net' /tmp/ev.box)
 check "events carry the box's namespace ids (net $nsnet is not the host's)" \
 	test "$nsnet" != "$(stat -L -c %i /proc/self/ns/net)"
 nsbox rm scen
+
+# ---- the wait status, decoded -------------------------------------------------
+# exit 3, and a SIGQUIT that dumps core (core files to /tmp for this)
+nsbox events -k exit > /tmp/ev.exit.txt &
+evtpid=$!
+nsbox events -J -k exit > /tmp/ev.exit &
+evpid=$!
+wait_subscribed 2
+pat=$(cat /proc/sys/kernel/core_pattern)
+echo /tmp/core.%p > /proc/sys/kernel/core_pattern
+sh -c 'echo $$ > /tmp/ev.p3; exit 3'
+(cd /tmp && ulimit -c unlimited && exec sh -c 'echo $$ > /tmp/ev.pq; kill -QUIT $$')
+echo "$pat" > /proc/sys/kernel/core_pattern
+p3=$(cat /tmp/ev.p3); pq=$(cat /tmp/ev.pq)
+until_ok sh -c 'grep -q " pid=$1 .*killed by" /tmp/ev.exit.txt && jq -e "select(.pid == $1)" /tmp/ev.exit >/dev/null' _ "$pq"
+kill $evpid $evtpid
+diag "$(grep -E " pid=($p3|$pq) " /tmp/ev.exit.txt)"
+check "exit 3: text 'exit 3', JSON exit_status 3 and no signal" \
+	sh -c 'grep -q " pid=$1 .* exit 3\$" /tmp/ev.exit.txt && jq -e "select(.pid == $1) | .exit_status == 3 and (has(\"signal\") | not)" /tmp/ev.exit >/dev/null' _ "$p3"
+check "SIGQUIT with a core: 'killed by signal 3 (core dumped)', JSON signal 3, core_dumped" \
+	sh -c 'grep -q " pid=$1 .* killed by signal 3 (core dumped)\$" /tmp/ev.exit.txt && jq -e "select(.pid == $1) | .signal == 3 and .core_dumped == true and (has(\"exit_status\") | not)" /tmp/ev.exit >/dev/null && [ -s /tmp/core.$1 ]' _ "$pq"
+rm -f /tmp/core.*
 
 # ---- who sees what ----------------------------------------------------------------
 # An unprivileged user sees its own tasks only.  (The forks of the shell

@@ -87,7 +87,8 @@ struct ev {
 	struct nlattr **tb, **old;
 };
 
-enum { EV_OPTIONAL = 1 };	/* arg: absent, the field is left out */
+/* arg: absent, the field is left out; a part of the wait status (<< 4) */
+enum { EV_OPTIONAL = 1, EV_EXIT = 2 };
 
 #define EV(t) (1u << NSBOX_EVENT_##t)
 #define EV_TASK (((1u << NSBOX_EVENT_TYPE_COUNT) - 1) & ~EV(LOST))
@@ -101,16 +102,28 @@ static const char *time_text(const void *rec, const struct nsbox_rec_val *v,
 	return buf;
 }
 
-/* the wait status as the shell says it */
-static const char *exit_text(const void *rec, const struct nsbox_rec_val *v,
-			     char *buf, size_t len)
+/*
+ * The exit event's wait status (task->exit_code) in three fields, as
+ * wait(2)'s macros split it: the exit status if the task exited, else
+ * the signal that killed it and whether it dumped core.
+ */
+enum { EXIT_STATUS, EXIT_SIGNAL, EXIT_CORE };
+
+static bool exit_split(uint64_t status, int which, struct nsbox_rec_val *v)
 {
-	(void)rec;
-	if (v->u & 0x7f)
-		snprintf(buf, len, "signal=%" PRIu64, v->u & 0x7f);
-	else
-		snprintf(buf, len, "exit=%" PRIu64, (v->u >> 8) & 0xff);
-	return buf;
+	unsigned int sig = status & 0x7f;
+
+	switch (which) {
+	case EXIT_STATUS:
+		v->u = (status >> 8) & 0xff;
+		return !sig;
+	case EXIT_SIGNAL:
+		v->u = sig;
+		return sig;
+	default:
+		v->b = status & 0x80;
+		return sig;
+	}
 }
 
 /* each changed kind, old id -> new id */
@@ -135,7 +148,8 @@ static const char *old_text(const void *rec, const struct nsbox_rec_val *v,
 /*
  * Every field of every event type, in JSON order.  The text line:
  * "SEC.USEC TYPE key=value ...", without the namespace ids (the cgroup
- * id stays), the wait status as exit=N or signal=N, a thread fork as
+ * id stays), the wait status as "exit N" or "killed by signal N (core
+ * dumped)", a thread fork as
  * "thread", a move as KIND=OLD->NEW.
  */
 static const struct nsbox_rec_field ev_fields[] = {
@@ -156,8 +170,14 @@ static const struct nsbox_rec_field ev_fields[] = {
 	{ .key = "thread", .type = NSBOX_REC_BOOL, .when = EV(FORK), .attr = NSBOX_EVENT_A_THREAD },
 	{ .key = "filename", .type = NSBOX_REC_STR, .when = EV(EXEC),
 	  .attr = NSBOX_EVENT_A_FILENAME },
-	{ .key = "exit_code", .type = NSBOX_REC_U64, .when = EV(EXIT), .text = "%s",
-	  .fmt = exit_text, .attr = NSBOX_EVENT_A_EXIT_CODE },
+	{ .key = "exit_status", .type = NSBOX_REC_U64, .when = EV(EXIT), .text = "exit %s",
+	  .attr = NSBOX_EVENT_A_EXIT_CODE, .arg = EV_EXIT | EXIT_STATUS << 4 },
+	{ .key = "signal", .type = NSBOX_REC_U64, .when = EV(EXIT),
+	  .text = "killed by signal %s", .attr = NSBOX_EVENT_A_EXIT_CODE,
+	  .arg = EV_EXIT | EXIT_SIGNAL << 4 },
+	{ .key = "core_dumped", .type = NSBOX_REC_BOOL, .when = EV(EXIT),
+	  .text = "(core dumped)", .attr = NSBOX_EVENT_A_EXIT_CODE,
+	  .arg = EV_EXIT | EXIT_CORE << 4 },
 	{ .key = "changed", .type = NSBOX_REC_LIST, .when = EV(NS_CHANGE) | EV(CGROUP_MOVE),
 	  .attr = NSBOX_EVENT_A_CHANGED },
 	{ .key = "old", .type = NSBOX_REC_MAP, .when = EV(NS_CHANGE) | EV(CGROUP_MOVE),
@@ -198,6 +218,8 @@ static bool ev_get(const void *rec, const struct nsbox_rec_field *f,
 	}
 	if (!a && (f->arg & EV_OPTIONAL))
 		return false;
+	if (f->arg & EV_EXIT)
+		return a && exit_split(get_u32(e->tb, f->attr), f->arg >> 4, v);
 	switch (f->type) {
 	case NSBOX_REC_STR:
 		v->s = a ? nla_get_string(a) : NULL;

@@ -21,40 +21,40 @@
 
 /* Column -> attribute.  Order = JSON field order. */
 static const struct nsbox_col columns[] = {
-	{ "kind", false, true, "namespace kind (as lsns names it) or cgroup2", NSBOX_GROUP_A_KIND },
-	{ "id", true, true, "namespace inode number or cgroup id", NSBOX_GROUP_A_ID },
-	{ "state", false, true, "live (tasks in it), empty (no task; a namespace kept by a mount, a file or another namespace) or gone (freed, removed)", NSBOX_GROUP_A_STATE },
-	{ "path", false, true, "cgroup2: path below the cgroup root", NSBOX_GROUP_A_PATH },
-	{ "procs", true, true, "live processes", NSBOX_GROUP_A_PROCS },
-	{ "threads", true, true, "live tasks", NSBOX_GROUP_A_THREADS },
-	{ "forks", true, true, "tasks created here", NSBOX_GROUP_A_FORKS },
-	{ "execs", true, true, "execve() calls", NSBOX_GROUP_A_EXECS },
-	{ "exits", true, true, "tasks that exited here", NSBOX_GROUP_A_EXITS },
-	{ "moved_in", true, false, "tasks that joined (unshare, setns, cgroup move)", NSBOX_GROUP_A_MOVED_IN },
-	{ "moved_out", true, false, "tasks that left", NSBOX_GROUP_A_MOVED_OUT },
-	{ "cpu_ns", true, true, "CPU time while here, ns", NSBOX_GROUP_A_CPU_NS },
-	{ "utime_ns", true, false, "user CPU time, ns", NSBOX_GROUP_A_UTIME_NS },
-	{ "stime_ns", true, false, "system CPU time, ns", NSBOX_GROUP_A_STIME_NS },
-	{ "nvcsw", true, false, "voluntary context switches", NSBOX_GROUP_A_NVCSW },
-	{ "nivcsw", true, false, "involuntary context switches", NSBOX_GROUP_A_NIVCSW },
-	{ "minflt", true, false, "minor page faults", NSBOX_GROUP_A_MINFLT },
-	{ "majflt", true, false, "major page faults", NSBOX_GROUP_A_MAJFLT },
-	{ "rchar", true, false, "bytes read (syscalls)", NSBOX_GROUP_A_RCHAR },
-	{ "wchar", true, false, "bytes written (syscalls)", NSBOX_GROUP_A_WCHAR },
-	{ "read_bytes", true, false, "bytes read from storage", NSBOX_GROUP_A_READ_BYTES },
-	{ "write_bytes", true, false, "bytes written to storage", NSBOX_GROUP_A_WRITE_BYTES },
-	{ "syscr", true, false, "read syscalls", NSBOX_GROUP_A_SYSCR },
-	{ "syscw", true, false, "write syscalls", NSBOX_GROUP_A_SYSCW },
-	{ "rss_bytes", true, true, "resident memory, each address space once", NSBOX_GROUP_A_RSS_BYTES },
-	{ "vm_bytes", true, false, "virtual memory, same rule", NSBOX_GROUP_A_VM_BYTES },
-	{ "oom_kills", true, false, "tasks killed by the OOM killer", NSBOX_GROUP_A_OOM_KILLS },
-	{ "load1", true, true, "load average, 1 min", NSBOX_GROUP_A_LOAD1 },
-	{ "load5", true, false, "load average, 5 min", NSBOX_GROUP_A_LOAD5 },
-	{ "load15", true, false, "load average, 15 min", NSBOX_GROUP_A_LOAD15 },
-	{ "first_seen", true, false, "CLOCK_MONOTONIC ns when first seen", NSBOX_GROUP_A_FIRST_SEEN },
-	{ "parent", true, false, "parent namespace or cgroup id", NSBOX_GROUP_A_PARENT },
-	{ "owner", true, false, "owning user namespace", NSBOX_GROUP_A_OWNER },
-	{ "nsid", true, false, "64-bit namespace id, never reused (kernels 6.18+; NS_GET_ID)", NSBOX_GROUP_A_NSID },
+	{ "kind", NSBOX_COL_TEXT, true, "namespace kind (as lsns names it) or cgroup2", NSBOX_GROUP_A_KIND },
+	{ "id", NSBOX_COL_NUM, true, "namespace inode number or cgroup id", NSBOX_GROUP_A_ID },
+	{ "state", NSBOX_COL_TEXT, true, "live (tasks in it), empty (no task; a namespace kept by a mount, a file or another namespace) or gone (freed, removed)", NSBOX_GROUP_A_STATE },
+	{ "path", NSBOX_COL_TEXT, true, "cgroup2: path below the cgroup root", NSBOX_GROUP_A_PATH },
+	{ "procs", NSBOX_COL_NUM, true, "live processes", NSBOX_GROUP_A_PROCS },
+	{ "threads", NSBOX_COL_NUM, true, "live tasks", NSBOX_GROUP_A_THREADS },
+	{ "forks", NSBOX_COL_NUM, true, "tasks created here", NSBOX_GROUP_A_FORKS },
+	{ "execs", NSBOX_COL_NUM, true, "execve() calls", NSBOX_GROUP_A_EXECS },
+	{ "exits", NSBOX_COL_NUM, true, "tasks that exited here", NSBOX_GROUP_A_EXITS },
+	{ "moved_in", NSBOX_COL_NUM, false, "tasks that joined (unshare, setns, cgroup move)", NSBOX_GROUP_A_MOVED_IN },
+	{ "moved_out", NSBOX_COL_NUM, false, "tasks that left", NSBOX_GROUP_A_MOVED_OUT },
+	{ "cpu_ns", NSBOX_COL_NS, true, "CPU time while here, ns", NSBOX_GROUP_A_CPU_NS },
+	{ "utime_ns", NSBOX_COL_NS, false, "user CPU time, ns", NSBOX_GROUP_A_UTIME_NS },
+	{ "stime_ns", NSBOX_COL_NS, false, "system CPU time, ns", NSBOX_GROUP_A_STIME_NS },
+	{ "nvcsw", NSBOX_COL_NUM, false, "voluntary context switches", NSBOX_GROUP_A_NVCSW },
+	{ "nivcsw", NSBOX_COL_NUM, false, "involuntary context switches", NSBOX_GROUP_A_NIVCSW },
+	{ "minflt", NSBOX_COL_NUM, false, "minor page faults", NSBOX_GROUP_A_MINFLT },
+	{ "majflt", NSBOX_COL_NUM, false, "major page faults", NSBOX_GROUP_A_MAJFLT },
+	{ "rchar", NSBOX_COL_BYTES, false, "bytes read (syscalls)", NSBOX_GROUP_A_RCHAR },
+	{ "wchar", NSBOX_COL_BYTES, false, "bytes written (syscalls)", NSBOX_GROUP_A_WCHAR },
+	{ "read_bytes", NSBOX_COL_BYTES, false, "bytes read from storage", NSBOX_GROUP_A_READ_BYTES },
+	{ "write_bytes", NSBOX_COL_BYTES, false, "bytes written to storage", NSBOX_GROUP_A_WRITE_BYTES },
+	{ "syscr", NSBOX_COL_NUM, false, "read syscalls", NSBOX_GROUP_A_SYSCR },
+	{ "syscw", NSBOX_COL_NUM, false, "write syscalls", NSBOX_GROUP_A_SYSCW },
+	{ "rss_bytes", NSBOX_COL_BYTES, true, "resident memory, each address space once", NSBOX_GROUP_A_RSS_BYTES },
+	{ "vm_bytes", NSBOX_COL_BYTES, false, "virtual memory, same rule", NSBOX_GROUP_A_VM_BYTES },
+	{ "oom_kills", NSBOX_COL_NUM, false, "tasks killed by the OOM killer", NSBOX_GROUP_A_OOM_KILLS },
+	{ "load1", NSBOX_COL_NUM, true, "load average, 1 min", NSBOX_GROUP_A_LOAD1 },
+	{ "load5", NSBOX_COL_NUM, false, "load average, 5 min", NSBOX_GROUP_A_LOAD5 },
+	{ "load15", NSBOX_COL_NUM, false, "load average, 15 min", NSBOX_GROUP_A_LOAD15 },
+	{ "first_seen", NSBOX_COL_NUM, false, "CLOCK_MONOTONIC ns when first seen", NSBOX_GROUP_A_FIRST_SEEN },
+	{ "parent", NSBOX_COL_NUM, false, "parent namespace or cgroup id", NSBOX_GROUP_A_PARENT },
+	{ "owner", NSBOX_COL_NUM, false, "owning user namespace", NSBOX_GROUP_A_OWNER },
+	{ "nsid", NSBOX_COL_NUM, false, "64-bit namespace id, never reused (kernels 6.18+; NS_GET_ID)", NSBOX_GROUP_A_NSID },
 };
 
 #define NCOLS ARRAY_SIZE(columns)
@@ -76,8 +76,16 @@ static const char *group_cell(const void *r, int col, char *buf, size_t len)
 		return nsbox_kind_name((int)row->v[a]);
 	if (a == NSBOX_GROUP_A_STATE)
 		return row->has[a] ? nsbox_group_state_name((int)row->v[a]) : NULL;
-	if (a == NSBOX_GROUP_A_PATH)
-		return row->has[a] ? row->path : NULL;
+	if (a == NSBOX_GROUP_A_PATH) {
+		if (row->has[a])
+			return row->path;
+		/* a removed cgroup has no path any more */
+		if (row->v[NSBOX_GROUP_A_KIND] == NSBOX_KIND_CGROUP2 &&
+		    row->has[NSBOX_GROUP_A_STATE] &&
+		    row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_GONE)
+			return nsbox_cell_removed;
+		return NULL;
+	}
 	if (!row->has[a])
 		return NULL;
 	if (a == NSBOX_GROUP_A_LOAD1 || a == NSBOX_GROUP_A_LOAD5 ||

@@ -20,20 +20,20 @@
 
 /* procps' column names for the namespaces (ps -o mntns,...). */
 static const struct nsbox_col columns[] = {
-	{ "pid", true, true, "process id (thread group)", NSBOX_TASK_A_PID },
-	{ "tid", true, true, "thread id", NSBOX_TASK_A_TID },
-	{ "ppid", true, true, "parent's process id", NSBOX_TASK_A_PPID },
-	{ "comm", false, true, "command name", NSBOX_TASK_A_COMM },
-	{ "mntns", true, true, "mount namespace", NSBOX_TASK_A_MNTNS },
-	{ "pidns", true, true, "pid namespace", NSBOX_TASK_A_PIDNS },
-	{ "netns", true, true, "network namespace", NSBOX_TASK_A_NETNS },
-	{ "utsns", true, false, "UTS namespace", NSBOX_TASK_A_UTSNS },
-	{ "ipcns", true, false, "IPC namespace", NSBOX_TASK_A_IPCNS },
-	{ "userns", true, true, "user namespace", NSBOX_TASK_A_USERNS },
-	{ "cgroupns", true, false, "cgroup namespace", NSBOX_TASK_A_CGROUPNS },
-	{ "timens", true, false, "time namespace", NSBOX_TASK_A_TIMENS },
-	{ "cgroup", true, false, "cgroup v2 cgroup id", NSBOX_TASK_A_CGROUP },
-	{ "cgroup_path", false, true, "cgroup path", NSBOX_TASK_A_CGROUP_PATH },
+	{ "pid", NSBOX_COL_NUM, true, "process id (thread group)", NSBOX_TASK_A_PID },
+	{ "tid", NSBOX_COL_NUM, true, "thread id", NSBOX_TASK_A_TID },
+	{ "ppid", NSBOX_COL_NUM, true, "parent's process id", NSBOX_TASK_A_PPID },
+	{ "comm", NSBOX_COL_TEXT, true, "command name", NSBOX_TASK_A_COMM },
+	{ "mntns", NSBOX_COL_NUM, true, "mount namespace", NSBOX_TASK_A_MNTNS },
+	{ "pidns", NSBOX_COL_NUM, true, "pid namespace", NSBOX_TASK_A_PIDNS },
+	{ "netns", NSBOX_COL_NUM, true, "network namespace", NSBOX_TASK_A_NETNS },
+	{ "utsns", NSBOX_COL_NUM, false, "UTS namespace", NSBOX_TASK_A_UTSNS },
+	{ "ipcns", NSBOX_COL_NUM, false, "IPC namespace", NSBOX_TASK_A_IPCNS },
+	{ "userns", NSBOX_COL_NUM, true, "user namespace", NSBOX_TASK_A_USERNS },
+	{ "cgroupns", NSBOX_COL_NUM, false, "cgroup namespace", NSBOX_TASK_A_CGROUPNS },
+	{ "timens", NSBOX_COL_NUM, false, "time namespace", NSBOX_TASK_A_TIMENS },
+	{ "cgroup", NSBOX_COL_NUM, false, "cgroup v2 cgroup id", NSBOX_TASK_A_CGROUP },
+	{ "cgroup_path", NSBOX_COL_TEXT, true, "cgroup path", NSBOX_TASK_A_CGROUP_PATH },
 };
 
 #define NCOLS ARRAY_SIZE(columns)

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nsbox tool - libsmartcols tables (see table.h). */
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "err.h"
 #include "table.h"
+#include "units.h"
+
+const char nsbox_cell_removed[] = "(removed)";
 
 static int find_col(const struct nsbox_col *cols, size_t ncols,
 		    const char *name, size_t len)
@@ -57,6 +63,7 @@ bool nsbox_table_opt(int c, const char *arg, struct nsbox_table_opts *o)
 	case 'J': o->json = true; return true;
 	case 'r': o->raw = true; return true;
 	case 'n': o->noheadings = true; return true;
+	case 'b': o->exact = true; return true;
 	default: return false;
 	}
 }
@@ -79,22 +86,31 @@ int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
 	scols_table_set_name(t->tb, json_name);
 	scols_table_enable_raw(t->tb, o->raw);
 	scols_table_enable_noheadings(t->tb, o->noheadings);
+	t->json = o->json;
+	t->human = !o->json && !o->exact;
 	for (size_t i = 0; i < t->nsel; i++) {
 		const struct nsbox_col *c = &cols[t->sel[i]];
-		char head[64];
+		size_t k, n = strlen(c->name);
 		struct libscols_column *cl;
-		size_t k;
+		char head[64];
 
-		/* JSON keys are the field names; headings their upper case. */
-		for (k = 0; c->name[k] && k < sizeof(head) - 1; k++)
+		/* JSON keys are the field names; headings their upper case,
+		 * without the unit when the cells say it ("2.41s" under CPU) */
+		if (t->human && c->type == NSBOX_COL_NS && n > 3 &&
+		    !strcmp(c->name + n - 3, "_ns"))
+			n -= 3;
+		if (t->human && c->type == NSBOX_COL_BYTES && n > 6 &&
+		    !strcmp(c->name + n - 6, "_bytes"))
+			n -= 6;
+		for (k = 0; k < n && k < sizeof(head) - 1; k++)
 			head[k] = o->json ? c->name[k] : (char)toupper((unsigned char)c->name[k]);
 		head[k] = '\0';
 		cl = scols_table_new_column(t->tb, head, 0,
-					    c->number ? SCOLS_FL_RIGHT : 0);
+					    c->type != NSBOX_COL_TEXT ? SCOLS_FL_RIGHT : 0);
 		if (!cl)
 			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-		scols_column_set_json_type(cl, c->number ? SCOLS_JSON_NUMBER
-							 : SCOLS_JSON_STRING);
+		scols_column_set_json_type(cl, c->type != NSBOX_COL_TEXT ? SCOLS_JSON_NUMBER
+									 : SCOLS_JSON_STRING);
 	}
 	return NSBOX_EXIT_OK;
 }
@@ -104,13 +120,18 @@ int nsbox_table_add(struct nsbox_table *t, const void *row,
 					char *buf, size_t len))
 {
 	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
-	char buf[4096];
+	char buf[4096], hbuf[32];
 
 	if (!ln)
 		return NSBOX_EXIT_FAIL;
 	for (size_t i = 0; i < t->nsel; i++) {
 		const char *s = cell(row, t->sel[i], buf, sizeof(buf));
 
+		if (s == nsbox_cell_removed && t->json)
+			s = "";
+		else if (s)
+			s = nsbox_cell_human(t->cols[t->sel[i]].type, !t->human,
+					     s, hbuf, sizeof(hbuf));
 		if (scols_line_set_data(ln, i, s ? s : ""))
 			return NSBOX_EXIT_FAIL;
 	}
@@ -128,13 +149,40 @@ void nsbox_table_free(struct nsbox_table *t)
 	t->tb = NULL;
 }
 
+const char *nsbox_cell_human(enum nsbox_coltype type, bool exact,
+			     const char *s, char *buf, size_t len)
+{
+	unsigned long long v;
+	char *end;
+
+	if (exact || (type != NSBOX_COL_NS && type != NSBOX_COL_SECS &&
+		      type != NSBOX_COL_BYTES))
+		return s;
+	if (*s < '0' || *s > '9')
+		return s;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno)
+		return s;	/* not an integer: shown as it is */
+	if (type == NSBOX_COL_BYTES)
+		return nsbox_size_format(v, buf, len);
+	if (type == NSBOX_COL_SECS)
+		return nsbox_duration_format(v > UINT64_MAX / 1000000000 ? UINT64_MAX
+						: v * 1000000000, buf, len);
+	return nsbox_duration_format(v, buf, len);
+}
+
 void nsbox_table_options_help(FILE *out, const char *json_name, const char *example)
 {
 	fprintf(out,
 		"  -o, --output LIST  columns to show, e.g. -o %s\n"
-		"  -J, --json         JSON: {\"%s\":[{...}]}, every column unless -o\n"
+		"  -J, --json         JSON: {\"%s\":[{...}]}, every column unless -o;\n"
+		"                     numbers exact, in ns and bytes\n"
 		"  -r, --raw          raw output, no column alignment\n"
-		"  -n, --noheadings   no header line\n", example, json_name);
+		"  -n, --noheadings   no header line\n"
+		"  -b, --bytes, --exact\n"
+		"                     exact integers (ns, bytes, seconds), not 2.41s or 8.1M\n",
+		example, json_name);
 }
 
 void nsbox_table_help(const struct nsbox_col *cols, size_t ncols)

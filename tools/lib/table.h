@@ -12,9 +12,26 @@
 #include <stdio.h>
 #include <libsmartcols/libsmartcols.h>
 
+/*
+ * What a column holds.  The cell callback always gives the exact integer
+ * (ns, bytes, seconds); the table prints it in human units unless -b or
+ * JSON asked for the exact number.
+ */
+enum nsbox_coltype {
+	NSBOX_COL_TEXT,		/* a JSON string */
+	NSBOX_COL_NUM,		/* a JSON number, printed as it is */
+	NSBOX_COL_NS,		/* a duration in ns: "2.41s" */
+	NSBOX_COL_SECS,		/* a duration in seconds: "1h02m" */
+	NSBOX_COL_BYTES,	/* a size in bytes: "8.1M" */
+};
+
 struct nsbox_col {
-	const char *name;	/* JSON key; the heading is its upper case */
-	bool number;		/* JSON number (else string) */
+	/*
+	 * JSON key; the heading is its upper case, without a unit suffix
+	 * (_ns, _bytes) when the cells are printed in human units
+	 */
+	const char *name;
+	enum nsbox_coltype type;
 	bool dflt;		/* shown by default in the text table */
 	const char *help;	/* for --help */
 	int attr;		/* the netlink attribute it shows */
@@ -24,6 +41,7 @@ struct nsbox_table_opts {
 	bool json;
 	bool raw;
 	bool noheadings;
+	bool exact;		/* -b: integers in base units, not human units */
 	const char *columns;	/* -o LIST, or NULL */
 };
 
@@ -34,15 +52,22 @@ struct nsbox_table {
 	const struct nsbox_col *cols;
 	int sel[NSBOX_MAX_COLS];	/* indexes into cols */
 	size_t nsel;
+	bool json;
+	bool human;		/* cells of unit columns in human units */
 };
 
-/* getopt_long() entries and handling of -o, -J, -r, -n, shared by commands. */
+/*
+ * getopt_long() entries and handling of -o, -J, -r, -n, -b (lsblk's
+ * --bytes; --exact says the same for durations), shared by commands.
+ */
 #define NSBOX_TABLE_OPTIONS \
 	{ "output", required_argument, NULL, 'o' }, \
 	{ "json", no_argument, NULL, 'J' }, \
 	{ "raw", no_argument, NULL, 'r' }, \
-	{ "noheadings", no_argument, NULL, 'n' }
-#define NSBOX_TABLE_SHORTOPTS "o:Jrn"
+	{ "noheadings", no_argument, NULL, 'n' }, \
+	{ "bytes", no_argument, NULL, 'b' }, \
+	{ "exact", no_argument, NULL, 'b' }
+#define NSBOX_TABLE_SHORTOPTS "o:Jrnb"
 /* true if @c was one of the table options (and is now in @o) */
 bool nsbox_table_opt(int c, const char *arg, struct nsbox_table_opts *o);
 
@@ -50,13 +75,26 @@ bool nsbox_table_opt(int c, const char *arg, struct nsbox_table_opts *o);
 int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
 		     size_t ncols, const struct nsbox_table_opts *o,
 		     const char *json_name, const char *cmd);
+/*
+ * What a cell callback returns for the name of something removed (the
+ * path of a cgroup that is gone): "(removed)" in text, "" in JSON, where
+ * the row's state says it.
+ */
+extern const char nsbox_cell_removed[];
+
 /* Add a row; cell(row, col) returns the text of one cell. */
 int nsbox_table_add(struct nsbox_table *t, const void *row,
 		    const char *(*cell)(const void *row, int col,
 					char *buf, size_t len));
 int nsbox_table_print(struct nsbox_table *t);
 void nsbox_table_free(struct nsbox_table *t);
-/* The --help lines of -o, -J, -r, -n (JSON: {"@json_name":[...]}). */
+/*
+ * The text of one cell of @type holding @s for people: human units unless
+ * @exact (else @s itself).  Returns @s or @buf.
+ */
+const char *nsbox_cell_human(enum nsbox_coltype type, bool exact,
+			     const char *s, char *buf, size_t len);
+/* The --help lines of -o, -J, -r, -n, -b (JSON: {"@json_name":[...]}). */
 void nsbox_table_options_help(FILE *out, const char *json_name, const char *example);
 /* The column list, for --help. */
 void nsbox_table_help(const struct nsbox_col *cols, size_t ncols);

@@ -10,15 +10,63 @@ const char *nsbox_human(double v, char *s, size_t len)
 	static const char units[] = "KMGTP";
 	int u = -1;
 
-	if (v < 1024) {
-		snprintf(s, len, "%.0f", v);
-		return s;
-	}
-	while (v >= 1024 && u < 4) {
+	/* the unit is chosen on the rounded value: 1048575 is "1.0M", not "1024K" */
+	while (u < 4 && v >= 1023.5) {
 		v /= 1024;
 		u++;
 	}
-	snprintf(s, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+	if (u < 0)
+		snprintf(s, len, "%.0f", v);
+	else
+		snprintf(s, len, v < 9.95 ? "%.1f%c" : "%.0f%c", v, units[u]);
+	return s;
+}
+
+const char *nsbox_size_format(uint64_t bytes, char *s, size_t len)
+{
+	if (bytes < 1024) {
+		snprintf(s, len, "%" PRIu64 "B", bytes);
+		return s;
+	}
+	return nsbox_human((double)bytes, s, len);
+}
+
+/* @x in @unit with three significant digits; false if it rounds to 1000 */
+static bool sig3(double x, const char *unit, char *s, size_t len)
+{
+	if (x < 9.995)
+		snprintf(s, len, "%.2f%s", x, unit);
+	else if (x < 99.95)
+		snprintf(s, len, "%.1f%s", x, unit);
+	else if (x < 999.5)
+		snprintf(s, len, "%.0f%s", x, unit);
+	else
+		return false;
+	return true;
+}
+
+const char *nsbox_duration_format(uint64_t ns, char *s, size_t len)
+{
+	uint64_t sec = ns / 1000000000;
+
+	if (ns < 1000) {
+		snprintf(s, len, ns ? "%" PRIu64 "ns" : "0", ns);
+		return s;
+	}
+	if (sig3(ns / 1e3, "us", s, len) || sig3(ns / 1e6, "ms", s, len))
+		return s;
+	if (ns < 59950000000ULL) {
+		snprintf(s, len, ns < 9995000000ULL ? "%.2fs" : "%.1fs", ns / 1e9);
+		return s;
+	}
+	/* longer: two fields, of the rounded seconds: "4m01s", "1h02m", "3d04h" */
+	sec += ns % 1000000000 >= 500000000;
+	if (sec < 3600)
+		snprintf(s, len, "%" PRIu64 "m%02" PRIu64 "s", sec / 60, sec % 60);
+	else if (sec < 86400)
+		snprintf(s, len, "%" PRIu64 "h%02" PRIu64 "m", sec / 3600, sec / 60 % 60);
+	else
+		snprintf(s, len, "%" PRIu64 "d%02" PRIu64 "h", sec / 86400, sec / 3600 % 24);
 	return s;
 }
 

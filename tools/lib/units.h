@@ -3,6 +3,7 @@
 #ifndef NSBOX_UNITS_H
 #define NSBOX_UNITS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,16 @@
  * "10K"; P is the largest unit.  Returns @s.
  */
 const char *nsbox_human(double v, char *s, size_t len);
+/*
+ * A size in bytes as lsblk and free -h print it: "0B", "1023B", "1.0K",
+ * "8.1M".  Returns @s.
+ */
+const char *nsbox_size_format(uint64_t bytes, char *s, size_t len);
+/*
+ * A duration in ns, three significant digits up to a minute ("0", "1ns",
+ * "15.0us", "2.41s"), then two fields: "4m01s", "1h02m", "3d04h".
+ */
+const char *nsbox_duration_format(uint64_t ns, char *s, size_t len);
 /* A load average the module sends x100 (NSBOX_GROUP_A_LOAD1): 150 -> "1.50". */
 const char *nsbox_load_format(uint64_t x100, char *s, size_t len);
 
