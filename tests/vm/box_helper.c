@@ -26,6 +26,8 @@
  *   box_helper listns           listns(2) (6.19+): the 64-bit id of every
  *                               active namespace, one per line; "none"
  *                               and exit 3 where the kernel has none
+ *   box_helper die SIG          die of signal SIG even if it is ignored or
+ *                               blocked (the shell ignores SIGQUIT in jobs)
  *   box_helper reap SECS PROG [ARG...]
  *                               run PROG as a child subreaper: SIGKILL it
  *                               after SECS, then SIGKILL whatever it left
@@ -173,6 +175,18 @@ done:
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "die")) {
+		/* killed by signal N whatever the caller ignored or blocked */
+		int sig = atoi(argv[2]);
+		sigset_t set;
+
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+		return 1;
+	}
 	if (argc >= 4 && !strcmp(argv[1], "reap"))
 		return reap_run(atoi(argv[2]), argv + 3);
 	if (argc == 3 && !strcmp(argv[1], "shm-create")) {

@@ -30,7 +30,7 @@ cg=$(sed -n 's/^cgroup_id=//p' /run/nsbox/scen/state)
 pid1=$(sed -n 's/^pid=//p' /run/nsbox/scen/state)
 # the box's last event is PID 1's exit: wait for it to arrive, not a time
 i=0
-while ! { jq -e "select(.type == \"exit\" and .pid == $pid1)" /tmp/ev.json >/dev/null 2>&1 &&
+while ! { jq -s -e "any(.[]; .type == \"exit\" and .pid == $pid1)" /tmp/ev.json >/dev/null 2>&1 &&
 	  grep -q "^[0-9.]* exit  *pid=$pid1 " /tmp/ev.txt; } && [ $i -lt 200 ]; do
 	sleep 0.05; i=$((i + 1))
 done
@@ -94,16 +94,18 @@ wait_subscribed 2
 pat=$(cat /proc/sys/kernel/core_pattern)
 echo /tmp/core.%p > /proc/sys/kernel/core_pattern
 sh -c 'echo $$ > /tmp/ev.p3; exit 3'
-(cd /tmp && ulimit -c unlimited && exec sh -c 'echo $$ > /tmp/ev.pq; kill -QUIT $$')
+(cd /tmp && ulimit -c unlimited && exec sh -c 'echo $$ > /tmp/ev.pq; exec "$1" die 3' _ "$HELPER")
 echo "$pat" > /proc/sys/kernel/core_pattern
 p3=$(cat /tmp/ev.p3); pq=$(cat /tmp/ev.pq)
-until_ok sh -c 'grep -q " pid=$1 .*killed by" /tmp/ev.exit.txt && jq -e "select(.pid == $1)" /tmp/ev.exit >/dev/null' _ "$pq"
+# (jq -s: jq 1.6's -e judges by the last input alone, whatever select kept)
+until_ok sh -c 'grep -q " pid=$1 .*killed by" /tmp/ev.exit.txt && jq -s -e "any(.[]; .pid == $1)" /tmp/ev.exit >/dev/null' _ "$pq"
 kill $evpid $evtpid
-diag "$(grep -E " pid=($p3|$pq) " /tmp/ev.exit.txt)"
+diag "$(grep -E " pid=($p3|$pq) " /tmp/ev.exit.txt | cat -A)"
+diag "$(grep -E "\"pid\":($p3|$pq)," /tmp/ev.exit)"
 check "exit 3: text 'exit 3', JSON exit_status 3 and no signal" \
-	sh -c 'grep -q " pid=$1 .* exit 3\$" /tmp/ev.exit.txt && jq -e "select(.pid == $1) | .exit_status == 3 and (has(\"signal\") | not)" /tmp/ev.exit >/dev/null' _ "$p3"
+	sh -c 'grep -q " pid=$1 .* exit 3\$" /tmp/ev.exit.txt && jq -s -e "map(select(.pid == $1)) | length == 1 and .[0].exit_status == 3 and (.[0] | has(\"signal\") | not)" /tmp/ev.exit >/dev/null' _ "$p3"
 check "SIGQUIT with a core: 'killed by signal 3 (core dumped)', JSON signal 3, core_dumped" \
-	sh -c 'grep -q " pid=$1 .* killed by signal 3 (core dumped)\$" /tmp/ev.exit.txt && jq -e "select(.pid == $1) | .signal == 3 and .core_dumped == true and (has(\"exit_status\") | not)" /tmp/ev.exit >/dev/null && [ -s /tmp/core.$1 ]' _ "$pq"
+	sh -c 'grep -q " pid=$1 .* killed by signal 3 (core dumped)\$" /tmp/ev.exit.txt && jq -s -e "map(select(.pid == $1)) | length == 1 and .[0].signal == 3 and .[0].core_dumped == true and (.[0] | has(\"exit_status\") | not)" /tmp/ev.exit >/dev/null && [ -s /tmp/core.$1 ]' _ "$pq"
 rm -f /tmp/core.*
 
 # ---- who sees what ----------------------------------------------------------------
