@@ -8,10 +8,21 @@
 #   make check-debug  the VM tests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make vm           interactive shell in the lab VM (KVER= picks the kernel)
 #   make W=1          module build with extra compiler warnings
+#   make install      the tool, man pages and completion under PREFIX, and
+#                     nsbox.ko for KVER under /lib/modules/KVER/updates/
+#                     (depmod: modprobe nsbox works); AUTOLOAD=1 also
+#                     writes /etc/modules-load.d/nsbox.conf
+#   make uninstall    removes all of that (and a DKMS install)
+#   make install-dkms the module's sources in /usr/src/nsbox-VERSION and
+#                     dkms add/build/install for every kernel with headers
+#   make deb          nsbox_VERSION_amd64.deb and nsbox-dkms_VERSION_all.deb
+#                     in build/deb/ (debhelper, dh-dkms), checked by lintian
 #
 # KVER=  kernel release to build for (default: the running kernel if its
 #        headers are installed, else the newest Debian headers installed)
 # KDIR=  kbuild tree, if not the one that belongs to KVER
+#
+# DESTDIR=, PREFIX= (default /usr/local) for make install, as usual.
 #
 # Missing packages are installed by scripts/deps.sh (apt-get) on first use.
 
@@ -60,9 +71,79 @@ check: deps kernels
 check-debug: deps
 	scripts/check-debug.sh
 
+# ---- installing ----------------------------------------------------------
+VERSION := $(shell cat $(TOP)/VERSION)
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+MODDIR = /lib/modules/$(KVER)/updates
+DKMS_SRC = /usr/src/nsbox-$(VERSION)
+# what DKMS needs to build the module: nothing of the tool
+DKMS_FILES = Kbuild VERSION dkms.conf kmod uapi scripts/configure-kmod.sh
+MAN_PAGES = $(patsubst docs/man/%.scd,%,$(wildcard docs/man/*.8.scd))
+
+man:
+	$(MAKE) -C docs/man OUT=$(TOP)/build/man
+
+install: install-tool install-module
+
+# The tool and what goes with it; the Debian package nsbox is exactly this.
+install-tool: tool man
+	install -D -m 0755 tools/nsbox $(DESTDIR)$(SBINDIR)/nsbox
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(addprefix build/man/,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man8/
+	install -D -m 0644 tools/completion/nsbox.bash $(DESTDIR)$(BASHCOMPDIR)/nsbox
+	install -D -m 0644 tools/completion/_nsbox $(DESTDIR)$(ZSHCOMPDIR)/_nsbox
+
+# nsbox.ko for KVER where modprobe looks first (updates/ wins over the
+# kernel's own tree); depmod unless staged into DESTDIR.
+install-module: module
+	install -D -m 0644 kmod/nsbox.ko $(DESTDIR)$(MODDIR)/nsbox.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(if $(filter 1,$(AUTOLOAD)),install -D -m 0644 /dev/null $(DESTDIR)/etc/modules-load.d/nsbox.conf && \
+		echo "# nsbox.ko at boot (make install AUTOLOAD=1)" > $(DESTDIR)/etc/modules-load.d/nsbox.conf && \
+		echo nsbox >> $(DESTDIR)/etc/modules-load.d/nsbox.conf)
+
+# The DKMS source tree (the Debian package nsbox-dkms ships exactly this).
+install-dkms-src:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	install -d $(DESTDIR)$(DKMS_SRC)/scripts
+	cp -R $(filter-out scripts/%,$(DKMS_FILES)) $(DESTDIR)$(DKMS_SRC)/
+	cp $(filter scripts/%,$(DKMS_FILES)) $(DESTDIR)$(DKMS_SRC)/scripts/
+	rm -f $(DESTDIR)$(DKMS_SRC)/kmod/nsbox_config.h
+	find $(DESTDIR)$(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '*.order' -o -name Module.symvers -o -name '.*.o' \) -delete
+	sed -i 's/#MODULE_VERSION#/$(VERSION)/' $(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+# ... and DKMS told about it: built now for every kernel with headers, and
+# again by DKMS's kernel hook for each kernel installed later.
+install-dkms: install-dkms-src
+	dkms add nsbox/$(VERSION)
+	for k in $$(ls /lib/modules); do [ -e /lib/modules/$$k/build ] || continue; \
+		dkms install nsbox/$(VERSION) -k $$k || exit 1; done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/nsbox $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(MAN_PAGES))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/nsbox $(DESTDIR)$(ZSHCOMPDIR)/_nsbox
+	rm -f $(DESTDIR)/etc/modules-load.d/nsbox.conf
+	for f in $(DESTDIR)/lib/modules/*/updates/nsbox.ko; do [ -e "$$f" ] || continue; \
+		rm -f "$$f"; k=$${f#$(DESTDIR)/lib/modules/}; k=$${k%%/*}; \
+		$(if $(DESTDIR),:,depmod -a $$k); done
+	if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null && dkms status nsbox/$(VERSION) | grep -q .; then \
+		dkms remove nsbox/$(VERSION) --all; fi
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+
+# Debian packages, built from a copy of the tree in build/deb/ (so the
+# tree stays as it is), then checked by lintian.
+deb: deps
+	scripts/deb.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps kernels module tool tests vm demo check check-debug clean
+.PHONY: all deps kernels module tool tests vm demo check check-debug clean \
+	man install install-tool install-module install-dkms-src install-dkms uninstall deb

@@ -7,11 +7,15 @@
 #   2. checkpatch.pl --strict (from linux-source) on kmod/ and uapi/, and
 #      kmod/'s include graph has no cycle (scripts/check-includes.sh)
 #   3. modinfo fields of each nsbox.ko
-#   4. host unit tests, host CLI tests, the tool's layering
+#   4. host unit tests, host CLI tests, the tool's layering, the man pages
+#      against each command's --help, bash and zsh completion
 #   5. the VM suite (tests/vm) in the lab VM on each target kernel; a guest
 #      crash, timeout or kernel warning in dmesg fails the run
 #   6. the VM harness checking itself (exit status, WARN, panic, timeout)
 #   5 and 6 run as one lane per kernel, lanes side by side (NSBOX_LANES)
+#   7. beside them, the packages lane: make deb (lintian clean), and
+#      tests/host/install.sh (the packages on a fresh Debian 12, DKMS,
+#      the lab VM booted with the module DKMS built, purge)
 #
 # Every part prints TAP; the last line sums them: "N passed, N failed".
 # Exit status is non-zero if anything failed.
@@ -156,12 +160,20 @@ modinfo_part() {
 part "modinfo" modinfo_part
 
 # ---- 4. host tests -------------------------------------------------------
+deb_part() {	# make deb as TAP
+	echo "TAP version 13"
+	if scripts/deb.sh; then echo "ok 1 - make deb: both packages built, lintian clean"
+	else echo "not ok 1 - make deb: both packages built, lintian clean"; fi
+	echo "1..1"
+}
 for t in build/tests/unit/*; do
 	[ -x "$t" ] && part "unit $(basename "$t")" "$t"
 done
 part "host cli" tests/host/cli.sh
 part "host bench summary" tests/host/bench_summary.sh
 part "tool layers" scripts/check-layers.sh
+part "host man pages" tests/host/man.sh
+part "host completion" tests/host/completion.sh
 
 # ---- 5. VM suite on each kernel, and 6. the VM harness checking itself ------
 # One lane per kernel: its VM suite, then its harness boots.  Lanes run side
@@ -179,16 +191,30 @@ lane() {	# lane KVER: run one kernel's lane, logs in $LOGDIR/lane-KVER.*
 	fi
 	echo $(( $(date +%s) - t0 )) > "$LOGDIR/lane-$k.secs"
 }
+# The packages lane, beside the VM lanes (it waits on apt and DKMS more than
+# it computes): make deb (lintian clean), then the packages installed,
+# built by DKMS, booted and purged in a fresh Debian 12 root.
+pkg_lane() {
+	local t0
+	t0=$(date +%s)
+	deb_part > "$LOGDIR/deb" 2>&1
+	echo $? > "$LOGDIR/deb.rc"
+	tests/host/install.sh > "$LOGDIR/install" 2>&1
+	echo $? > "$LOGDIR/install.rc"
+	echo $(( $(date +%s) - t0 )) > "$LOGDIR/pkg.secs"
+}
 LANES=${NSBOX_LANES:-$(nproc)}
 echo
-echo "######## VM lanes: ${#KVERS[@]} kernels, $LANES at a time"
+echo "######## VM lanes: ${#KVERS[@]} kernels, $LANES at a time, and the packages lane"
 lanes_t0=$(date +%s)
+pkg_lane &
+pkg_pid=$!
 running=0
 for k in "${KVERS[@]}"; do
-	if [ "$running" -ge "$LANES" ]; then
-		wait -n
-		running=$((running - 1))
-	fi
+	while [ "$running" -ge "$LANES" ]; do
+		wait -n -p done_pid
+		[ "$done_pid" = "$pkg_pid" ] || running=$((running - 1))
+	done
 	echo "# lane $k started at +$(( $(date +%s) - lanes_t0 )) s"
 	lane "$k" &
 	running=$((running + 1))
@@ -203,12 +229,15 @@ shown_part() {
 	cat "$2"
 	account "$1" "$2" "$rc"
 }
+shown_part "deb" "$LOGDIR/deb" "$LOGDIR/deb.rc"
+shown_part "host install" "$LOGDIR/install" "$LOGDIR/install.rc"
 for k in "${KVERS[@]}"; do
 	shown_part "vm $k" "$LOGDIR/lane-$k.vm" "$LOGDIR/lane-$k.vm.rc"
 	[ -z "${NSBOX_CHECK_QUICK:-}" ] &&
 		shown_part "vm harness $k" "$LOGDIR/lane-$k.harness" "$LOGDIR/lane-$k.harness.rc"
 done
-LANE_TIMES=$(for k in "${KVERS[@]}"; do printf '%s %s s, ' "$k" "$(cat "$LOGDIR/lane-$k.secs")"; done)
+LANE_TIMES=$(for k in "${KVERS[@]}"; do printf '%s %s s, ' "$k" "$(cat "$LOGDIR/lane-$k.secs")"; done
+	printf 'packages %s s, ' "$(cat "$LOGDIR/pkg.secs" 2>/dev/null)")
 
 echo
 echo "######## checks per part and test file"

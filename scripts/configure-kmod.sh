@@ -13,12 +13,16 @@
 #
 # ROOT: a build root (scripts/buildroot.sh) to compile in with chroot; KDIR
 # is then a path inside it.
+#
+# DKMS runs it too (dkms.conf), from /usr/src/nsbox-VERSION/scripts/: it
+# needs nothing there but kmod/ and the kernel's headers.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-. "$TOP/scripts/lib.sh"
 KDIR=${1:?usage: configure-kmod.sh KDIR OUTDIR [ROOT]}
 OUTDIR=${2:?usage: configure-kmod.sh KDIR OUTDIR [ROOT]}
 ROOT=${3:-}
+# in_root, for a build root; not in a DKMS tree, which has no lib.sh
+[ -z "$ROOT" ] || . "$TOP/scripts/lib.sh"
 
 if [ -n "$ROOT" ]; then
 	TMP=$(mktemp -d "$ROOT/tmp/nsbox-probe.XXXXXX")

@@ -26,6 +26,13 @@ PKGS="build-essential pkg-config make gcc kmod cpio gzip xz-utils zstd \
 	linux-image-amd64 linux-headers-amd64 \
 	linux-source-6.1 linux-source-6.12 \
 	util-linux procps iproute2 jq libjson-c-dev tmux forkstat debootstrap"
+# Debian packages of nsbox (make deb) and their checks: debhelper, dh-dkms,
+# lintian; scdoc builds the man pages, man-db renders them in the tests,
+# bash-completion and zsh run the completion tests.  DKMS itself is not
+# needed here: tests/host/install.sh installs it, with the packages, in a
+# fresh Debian root.
+PKGS="$PKGS debhelper dh-dkms lintian dpkg-dev fakeroot scdoc man-db groff-base \
+	bash-completion zsh"
 
 missing() {
 	for p in "$@"; do

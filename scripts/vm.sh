@@ -37,6 +37,12 @@ Boot the nsbox lab VM (QEMU) on a Debian kernel with nsbox.ko loaded.
                   nsbox on PATH, stream the console, exit with FILE's status
   --timeout S     hard limit for the whole run in seconds (default 600)
   --no-module     do not load nsbox.ko at boot (it is in /lib/modules/nsbox)
+  --module FILE   boot with this nsbox.ko (one DKMS or a package built;
+                  .ko.xz, .ko.zst, .ko.gz as DKMS installs them)
+                  instead of the tree's build/KVER/nsbox.ko; modinfo's
+                  vermagic must be KVER's
+  --tool FILE     this nsbox tool (a package's /usr/sbin/nsbox) instead of
+                  the tree's tools/nsbox
   --kdir DIR      boot a kernel built from source in DIR (its bzImage; the
                   module is built against DIR): the debug kernel of
                   scripts/debug-kernel.sh
@@ -63,6 +69,8 @@ SRC_KDIR=
 RUN=
 TIMEOUT=600
 LOAD_MODULE=1
+MODULE=
+TOOL=
 ACCEL=${NSBOX_VM_ACCEL:-auto}
 SMP=2
 MEM=1024
@@ -75,6 +83,8 @@ while [ $# -gt 0 ]; do
 	--run) RUN=${2:?}; shift 2 ;;
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
 	--no-module) LOAD_MODULE=0; shift ;;
+	--module) MODULE=${2:?}; shift 2 ;;
+	--tool) TOOL=${2:?}; shift 2 ;;
 	--kdir) SRC_KDIR=${2:?}; shift 2 ;;
 	--accel) ACCEL=${2:?}; shift 2 ;;
 	--smp) SMP=${2:?}; shift 2 ;;
@@ -111,11 +121,21 @@ if [ -n "$RUN" ]; then
 fi
 
 # Everything the guest needs, built for this kernel if missing.
-KO=$(kmod_path "$KVER")
-if [ ! -f "$KO" ] || [ -n "$(find "$TOP/kmod" "$TOP/uapi" "$TOP/tests/kmod" \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \) -newer "$KO" -print -quit)" ]; then
+if [ -n "$MODULE" ]; then
+	KO=$MODULE
+	[ -f "$KO" ] || die 2 "--module: no such file: $KO"
+	vm=$(modinfo -F vermagic "$KO" 2>/dev/null | cut -d' ' -f1)
+	[ "$vm" = "$KVER" ] || die 2 "--module: $KO is built for '${vm:-?}', not for $KVER"
+else
+	KO=$(kmod_path "$KVER")
+fi
+if [ -n "$TOOL" ] && [ ! -x "$TOOL" ]; then
+	die 2 "--tool: not an executable: $TOOL"
+fi
+if [ -z "$MODULE" ] && { [ ! -f "$KO" ]  || [ -n "$(find "$TOP/kmod" "$TOP/uapi" "$TOP/tests/kmod" \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \) -newer "$KO" -print -quit)" ]; }; then
 	"$TOP/scripts/build-kmod.sh" "$KVER" >&2
 fi
-[ -x "$TOP/tools/nsbox" ] || make -s -C "$TOP" tool >&2
+[ -n "$TOOL" ] || [ -x "$TOP/tools/nsbox" ] || make -s -C "$TOP" tool >&2
 
 WORK=$(mktemp -d /tmp/nsbox-vm.XXXXXX)
 QEMU_PID=
@@ -144,7 +164,7 @@ install_bin() {	# install_bin SRC DEST
 	install -D -m 0755 "$1" "$ROOT$2"
 	ELFS+=("$1")
 }
-install_bin "$TOP/tools/nsbox" /usr/local/bin/nsbox
+install_bin "${TOOL:-$TOP/tools/nsbox}" /usr/local/bin/nsbox
 for t in "$TOP"/build/tests/vm/*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	case "$t" in
@@ -210,8 +230,13 @@ copy_libs "$ROOT" "${ELFS[@]}"
 [ -d /etc/libnl ] && cp -r /etc/libnl "$ROOT/etc/"
 
 # --- kernel modules: nsbox.ko, test modules, distro modules + dependencies ----
-cp "$KO" "$ROOT/lib/modules/nsbox/nsbox.ko"
-for m in "$(dirname "$KO")"/testmods/*.ko; do
+case "$KO" in	# DKMS compresses the module where the kernel's own are
+*.xz) xz -dc "$KO" > "$ROOT/lib/modules/nsbox/nsbox.ko" ;;
+*.zst) zstd -q -dc "$KO" > "$ROOT/lib/modules/nsbox/nsbox.ko" ;;
+*.gz) gzip -dc "$KO" > "$ROOT/lib/modules/nsbox/nsbox.ko" ;;
+*) cp "$KO" "$ROOT/lib/modules/nsbox/nsbox.ko" ;;
+esac
+for m in "$(dirname "$(kmod_path "$KVER")")"/testmods/*.ko; do
 	[ -f "$m" ] && cp "$m" "$ROOT/lib/modules/nsbox/tests/"
 done
 if [ -d "${KROOT:-}/lib/modules/$KVER" ]; then

@@ -38,7 +38,7 @@ if grep -q '^nsbox ' /proc/modules 2>/dev/null; then
 	echo "ok $n - info -J without module # SKIP nsbox.ko is loaded on this host"
 else
 	expect "info without the module: exit 3 and how to load it" 3 \
-		'^nsbox: kernel module not loaded \(generic netlink family "nsbox" not found\); load it with: sudo insmod kmod/nsbox.ko$' info
+		'^nsbox: kernel module not loaded \(generic netlink family "nsbox" not found\); load it with: sudo modprobe nsbox \(from a source tree: sudo insmod kmod/nsbox.ko\)$' info
 	expect "info -J without the module: same error" 3 \
 		'^nsbox: kernel module not loaded' info -J
 fi

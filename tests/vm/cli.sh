@@ -53,7 +53,7 @@ out=$(nsbox info 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 check "module unloaded: exit status 3" test "$rc" = 3
 check "module unloaded: message says how to load it" \
-	sh -c 'echo "$1" | grep -qF "nsbox: kernel module not loaded (generic netlink family \"nsbox\" not found); load it with: sudo insmod kmod/nsbox.ko"' _ "$out"
+	sh -c 'echo "$1" | grep -qF "nsbox: kernel module not loaded (generic netlink family \"nsbox\" not found); load it with: sudo modprobe nsbox (from a source tree: sudo insmod kmod/nsbox.ko)"' _ "$out"
 out=$(nsbox ls -J 2>/tmp/cli-ls.err); rc=$?
 txt=$(nsbox ls -o name,status,procs 2>>/tmp/cli-ls.err)
 diag "ls without the module: $(echo "$out" | jq -c '.boxes[] | select(.name == "clils") | {status, procs, cpu_ns}' 2>&1) $(cat /tmp/cli-ls.err)"

@@ -24,7 +24,10 @@ int cmd_adopt(int argc, char **argv)
 			       "unshare --net=FILE) or an open file descriptor, as lsns does,\n"
 			       "and make sure the module has a group for each, including those\n"
 			       "made before it was loaded.  'nsbox groups' does this first when\n"
-			       "run as root.  -v prints KIND:ID of each.  Needs root.\n");
+			       "run as root.  Needs root.\n"
+			       "\n"
+			       "  -v, --verbose  print KIND:ID of each namespace found\n"
+			       "  -h, --help     this help\n");
 			return NSBOX_EXIT_OK;
 		} else {
 			return nsbox_usage_err("adopt", "unexpected argument '%s'", argv[i]);

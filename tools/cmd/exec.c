@@ -47,11 +47,16 @@ int cmd_exec(int argc, char **argv)
 			box_verbose = true;
 			break;
 		case 'h':
-			printf("usage: nsbox exec [-e K=V] [-w DIR] NAME [--] CMD [ARGS...]\n"
+			printf("usage: nsbox exec [-e K=V] [-w DIR] [-v] NAME [--] CMD [ARGS...]\n"
 			       "\n"
 			       "Run CMD in a running box: in all of its namespaces and its cgroup,\n"
 			       "as root of the box, with the box's capabilities, no_new_privs and\n"
 			       "seccomp filter; no descriptor but 0, 1 and 2 goes with it.\n"
+			       "\n"
+			       "  -e, --env K=V      set an environment variable (repeatable)\n"
+			       "  -w, --workdir DIR  working directory in the box (default /)\n"
+			       "  -v, --verbose      print every step as the equivalent shell command\n"
+			       "  -h, --help         this help\n"
 			       "\n"
 			       "Exit status: CMD's (128+N if signal N killed it); 125 if exec\n"
 			       "itself failed (bad option, no such box, cannot join it); 126 if\n"

@@ -42,7 +42,7 @@ enum { C_NAME, C_STATUS, C_PID, C_IP, C_CGROUP_ID, C_UPTIME, C_NET, C_COMMAND,
 
 static const struct nsbox_col columns[NCOLS] = {
 	[C_NAME] = { "name", NSBOX_COL_TEXT, true, "box name", 0 },
-	[C_STATUS] = { "status", NSBOX_COL_TEXT, true, "running, exited (with its code), stale", 0 },
+	[C_STATUS] = { "status", NSBOX_COL_TEXT, true, "running, exited (with its code), starting, stale", 0 },
 	[C_PID] = { "pid", NSBOX_COL_NUM, true, "PID 1 of the box, as the host sees it", 0 },
 	[C_IP] = { "ip", NSBOX_COL_TEXT, true, "address on nsbox0 (--net bridge)", 0 },
 	[C_CGROUP_ID] = { "cgroup_id", NSBOX_COL_NUM, false, "the box's cgroup id", 0 },

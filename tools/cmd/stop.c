@@ -37,11 +37,15 @@ int cmd_stop(int argc, char **argv)
 			box_verbose = true;
 			break;
 		case 'h':
-			printf("usage: nsbox stop [-t SECONDS] NAME...\n"
+			printf("usage: nsbox stop [-t SECONDS] [-v] NAME...\n"
 			       "\n"
 			       "Stop boxes: SIGTERM to the box's PID 1 (it forwards it to the\n"
 			       "command), then SIGKILL if it is still there after --timeout\n"
-			       "seconds (default 10).  The box stays listed until 'nsbox rm'.\n");
+			       "seconds (default 10).  The box stays listed until 'nsbox rm'.\n"
+			       "\n"
+			       "  -t, --timeout SECONDS  wait this long for SIGTERM (0 to 3600)\n"
+			       "  -v, --verbose          print every step as the equivalent shell command\n"
+			       "  -h, --help             this help\n");
 			return NSBOX_EXIT_OK;
 		default:
 			return nsbox_usage_err("stop", "unknown option '%s'", argv[optind - 1]);
@@ -97,12 +101,16 @@ int cmd_rm(int argc, char **argv)
 			box_verbose = true;
 			break;
 		case 'h':
-			printf("usage: nsbox rm [-f] NAME...\n"
+			printf("usage: nsbox rm [-f] [-v] NAME...\n"
 			       "\n"
 			       "Remove boxes: the cgroup, the veth pair, the OverlayFS upper and\n"
 			       "work directories and the state directory.  A running box is\n"
 			       "refused unless -f (then it is killed first).  Stale boxes (the\n"
-			       "machine or the monitor died) are cleaned up too.\n");
+			       "machine or the monitor died) are cleaned up too.\n"
+			       "\n"
+			       "  -f, --force    stop a running box first: SIGTERM, then SIGKILL at once\n"
+			       "  -v, --verbose  print every step as the equivalent shell command\n"
+			       "  -h, --help     this help\n");
 			return NSBOX_EXIT_OK;
 		default:
 			return nsbox_usage_err("rm", "unknown option '%s'", argv[optind - 1]);

@@ -43,7 +43,7 @@ int nsbox_nl_open(struct nsbox_nl *nl)
 	nl->family = genl_ctrl_resolve(nl->sk, NSBOX_GENL_NAME);
 	if (nl->family < 0) {
 		if (nl->family == -NLE_OBJ_NOTFOUND) {
-			nsbox_err("kernel module not loaded (generic netlink family \"%s\" not found); load it with: sudo insmod kmod/nsbox.ko",
+			nsbox_err("kernel module not loaded (generic netlink family \"%s\" not found); load it with: sudo modprobe nsbox (from a source tree: sudo insmod kmod/nsbox.ko)",
 				  NSBOX_GENL_NAME);
 			return NSBOX_EXIT_NOMODULE;
 		}
