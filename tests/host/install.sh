@@ -9,9 +9,12 @@
 #      first kernel: DKMS builds nsbox.ko for it, depmod indexes it
 #   3. the headers of a second kernel installed afterwards: DKMS's kernel
 #      hook builds nsbox.ko for it too, as for a kernel upgrade
-#   4. the lab VM boots each kernel with the module DKMS built and the
+#   4. on the other kernel lines (5.10, 7.x), in their own Debian (the
+#      build roots of make kernels, through an overlay): that suite's dkms
+#      builds nsbox.ko from the same nsbox-dkms package
+#   5. the lab VM boots each kernel with the module DKMS built and the
 #      packaged tool: info, groups, ps, a box, VERIFY clean
-#   5. apt purge: every file the packages had is gone, no module, no
+#   6. apt purge: every file the packages had is gone, no module, no
 #      DKMS tree
 # make install / make uninstall into a DESTDIR are checked first.
 set -uo pipefail
@@ -160,6 +163,52 @@ check "man nsbox renders from the installed page" \
 check "the bash completion is installed and defines the completion for nsbox" \
 	bash -c 'source "$1"/usr/share/bash-completion/completions/nsbox && complete -p nsbox >/dev/null' _ "$ROOT"
 
+# ---- the other kernel lines, on their own Debian ------------------------------
+# 5.10 and 7.x are not Debian 12's kernels: their headers need bullseye's
+# and trixie's compilers.  A machine of that Debian gets them the same way:
+# nsbox-dkms (architecture all) installed with that suite's dkms builds the
+# module for the kernel whose headers are there.  The build roots of
+# make kernels are such machines; each is used through an overlay, so the
+# root itself is left as it was.
+in_suite() {	# in_suite LOWER UPPERDIR CMD...: chroot into LOWER+UPPERDIR
+	unshare --mount --propagation private -- sh -c '
+		lower=$1 up=$2; shift 2
+		mkdir -p "$up/upper" "$up/work" "$up/mnt" &&
+		mount -t overlay overlay -o "lowerdir=$lower,upperdir=$up/upper,workdir=$up/work" "$up/mnt" &&
+		mount -t proc proc "$up/mnt/proc" &&
+		mount --bind /dev "$up/mnt/dev" || exit 125
+		exec chroot "$up/mnt" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+			LC_ALL=C DEBIAN_FRONTEND=noninteractive "$@"' in_suite "$@"
+}
+OTHER=()	# "KVER KO" of the kernels of other suites
+for k in $(target_kvers); do
+	lower=$(kernel_root "$k")
+	[ -n "$lower" ] || continue
+	suite=$(sed -n 's/^VERSION_CODENAME=//p' "$lower/etc/os-release")
+	up=$R/suite-$suite
+	mkdir -p "$up/upper/tmp"
+	cp build/deb/nsbox-dkms_"$VERSION"_all.deb "$up/upper/tmp/"
+	t0=$(date +%s)
+	{ in_suite "$lower" "$up" apt-get update &&
+	  in_suite "$lower" "$up" apt-get install -y --no-install-recommends \
+		/tmp/nsbox-dkms_"$VERSION"_all.deb; } > "$R/apt-$suite.log" 2>&1
+	rc=$?
+	diag "apt install nsbox-dkms on Debian $suite with linux-headers-$k: exit $rc in $(( $(date +%s) - t0 )) s"
+	[ "$rc" = 0 ] || tail -n 30 "$R/apt-$suite.log" | sed 's/^/# /'
+	st=$(in_suite "$lower" "$up" dkms status nsbox 2>&1)
+	diag "dkms status: $st"
+	check "Debian $suite: dkms ($(in_suite "$lower" "$up" dpkg-query -W -f '${Version}' dkms 2>/dev/null)) built and installed nsbox/$VERSION for $k" \
+		sh -c 'echo "$1" | grep -q "^nsbox[/,] \{0,1\}$2, $3, x86_64: installed"' _ "$st" "$VERSION" "$k"
+	# merged /usr: /lib is a link to usr/lib there, so the upper layer
+	# holds usr/lib/modules
+	ko=$(ls "$up/upper/lib/modules/$k/updates/dkms/"nsbox.ko* \
+		"$up/upper/usr/lib/modules/$k/updates/dkms/"nsbox.ko* 2>/dev/null | head -n 1)
+	check "Debian $suite: modprobe finds it for $k" \
+		sh -c '[ -n "$1" ] && grep -q "/lib/modules/$2/updates/dkms/nsbox.ko" "$3"' \
+		_ "$ko" "$k" <(in_suite "$lower" "$up" modprobe -S "$k" --show-depends nsbox 2>&1)
+	[ -n "$ko" ] && OTHER+=("$k $ko")
+done
+
 # ---- the lab VM on each kernel, with DKMS's module and the package's tool --
 cat > "$R/smoke.sh" <<'EOF'
 #!/bin/sh
@@ -177,12 +226,21 @@ smoke() {	# smoke KVER KO: the VM's output in $R/smoke-KVER.log
 	echo $? > "$R/smoke-$1.log.rc"
 }
 sed -i "s/@VERSION@/$VERSION/" "$R/smoke.sh"
-if [ -n "$ko1" ] && [ -n "$ko2" ]; then
-	smoke "$K1" "$ko1" & p1=$!
-	smoke "$K2" "$ko2" & p2=$!
-	wait $p1 $p2
-fi
-for k in "$K1" "$K2"; do
+# two VMs at a time: 6.1 and 6.12 (Debian 12's), then the other lines
+VMS=()
+[ -n "$ko1" ] && VMS+=("$K1 $ko1")
+[ -n "$ko2" ] && VMS+=("$K2 $ko2")
+VMS+=("${OTHER[@]}")
+pids=()
+for v in "${VMS[@]}"; do
+	if [ "${#pids[@]}" -ge 2 ]; then
+		wait "${pids[0]}"
+		pids=("${pids[@]:1}")
+	fi
+	smoke $v & pids+=($!)
+done
+wait
+for k in "$K1" "$K2" $(for v in "${OTHER[@]}"; do echo "${v%% *}"; done); do
 	log=$R/smoke-$k.log
 	[ -f "$log" ] || { notok "lab VM on $k with the DKMS-built module (no module was built)"; continue; }
 	grep -E '^smoke(-out)?: ' "$log" | tr -d '\r' | sed 's/^/# /'
