@@ -32,6 +32,15 @@ not_ok() {
 diag() {
 	sed 's/^/# /'
 }
+# none NAME TEXT [LABEL]: ok when TEXT is empty, else not ok with TEXT
+none() {
+	if [ -z "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "${3:-}$2" | diag
+	fi
+}
 
 echo "TAP version 13"
 if [ ! -x "$NSBOX" ] && ! make -s -C "$TOP/tools" >/dev/null; then
@@ -167,12 +176,7 @@ check_page() {
 	for s in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"; do
 		grep -qE "^\.SH \"?$s\"?\$" "$page" || missing="$missing $s"
 	done
-	if [ -z "$missing" ]; then
-		ok "$name.8 has NAME ... SEE ALSO"
-	else
-		not_ok "$name.8 has NAME ... SEE ALSO"
-		echo "missing:$missing" | diag
-	fi
+	none "$name.8 has NAME ... SEE ALSO" "$missing" "missing:"
 	if diff=$(compare "$help" "$scd" "$page"); then
 		ok "$name.8 documents exactly the options of --help ($(help_opts < "$help" | tr '\n' ' '))"
 	else
@@ -180,12 +184,7 @@ check_page() {
 		echo "$diff" | diag
 	fi
 	w=$(warnings "$page")
-	if [ -z "$w" ]; then
-		ok "$name.8 renders without warnings"
-	else
-		not_ok "$name.8 renders without warnings"
-		echo "$w" | diag
-	fi
+	none "$name.8 renders without warnings" "$w"
 }
 
 "$NSBOX" --help > "$tmp/nsbox.help" 2>&1
@@ -209,30 +208,15 @@ if [ -f "$page" ]; then
 			missing="$missing $c"
 		fi
 	done
-	if [ -z "$missing" ]; then
-		ok "nsbox.8 lists every command, each with its page"
-	else
-		not_ok "nsbox.8 lists every command, each with its page"
-		echo "missing or without a nsbox-CMD(8) pointer:$missing" | diag
-	fi
+	none "nsbox.8 lists every command, each with its page" "$missing" "missing or without a nsbox-CMD(8) pointer:"
 	text=$(roff_section "GLOBAL OPTIONS" < "$page")
 	missing=
 	for opt in $(help_opts < "$tmp/nsbox.help"); do
 		echo "$text" | has_word "$opt" || missing="$missing $opt"
 	done
-	if [ -z "$missing" ]; then
-		ok "nsbox.8 documents the global options of nsbox --help"
-	else
-		not_ok "nsbox.8 documents the global options of nsbox --help"
-		echo "missing:$missing" | diag
-	fi
+	none "nsbox.8 documents the global options of nsbox --help" "$missing" "missing:"
 	w=$(warnings "$page")
-	if [ -z "$w" ]; then
-		ok "nsbox.8 renders without warnings"
-	else
-		not_ok "nsbox.8 renders without warnings"
-		echo "$w" | diag
-	fi
+	none "nsbox.8 renders without warnings" "$w"
 else
 	not_ok "nsbox.8 exists"
 fi
