@@ -78,6 +78,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 MODDIR = /lib/modules/$(KVER)/updates
 DKMS_SRC = /usr/src/nsbox-$(VERSION)
 # what DKMS needs to build the module: nothing of the tool
@@ -96,6 +97,9 @@ install-tool: tool man
 	install -m 0644 $(addprefix build/man/,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man8/
 	install -D -m 0644 tools/completion/nsbox.bash $(DESTDIR)$(BASHCOMPDIR)/nsbox
 	install -D -m 0644 tools/completion/_nsbox $(DESTDIR)$(ZSHCOMPDIR)/_nsbox
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|' tools/systemd/nsbox-exporter.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/nsbox-exporter.service
 
 # nsbox.ko for KVER where modprobe looks first (updates/ wins over the
 # kernel's own tree); depmod unless staged into DESTDIR.
@@ -127,6 +131,7 @@ install-dkms: install-dkms-src
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/nsbox $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(MAN_PAGES))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/nsbox $(DESTDIR)$(ZSHCOMPDIR)/_nsbox
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/nsbox-exporter.service
 	rm -f $(DESTDIR)/etc/modules-load.d/nsbox.conf
 	for f in $(DESTDIR)/lib/modules/*/updates/nsbox.ko; do [ -e "$$f" ] || continue; \
 		rm -f "$$f"; k=$${f#$(DESTDIR)/lib/modules/}; k=$${k%%/*}; \

@@ -28,5 +28,24 @@ echo "BENCH text nsbox_groups_ns=$($B/timeit 3 nsbox groups) lsns_ns=$($B/timeit
 echo "BENCH start nsbox_version_ns=$($B/timeit 3 nsbox --version) lsns_version_ns=$($B/timeit 3 lsns --version)"
 echo "BENCH dump $($B/dump_stats)"
 echo "BENCH table $(nsbox info -J | jq -c '{groups, group_bytes, memory_bytes}')"
+# One Prometheus scrape (nsbox export: GET_INFO, one GET_GROUP dump, the
+# text), both formats, next to lsns above.
+nsbox export > /tmp/scrape.prom
+echo "BENCH scrape export_ns=$($B/timeit 3 nsbox export) export_om_ns=$($B/timeit 3 nsbox export --format openmetrics) lines=$(wc -l < /tmp/scrape.prom) bytes=$(wc -c < /tmp/scrape.prom)"
+# The same numbers from cgroupfs, as a reader of files (cAdvisor) gets
+# them: CG cgroups with cpu, memory and pids, each with a task that
+# passed through it (so the module knows it); cat their cpu.stat,
+# memory.current, memory.events and pids.current, against
+# `nsbox export --kind cgroup2`.
+CG=${BENCH_CGROUPS:-1000}
+echo "+cpu +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control
+i=0
+while [ $i -lt "$CG" ]; do
+	mkdir /sys/fs/cgroup/b$i
+	echo $$ > /sys/fs/cgroup/b$i/cgroup.procs
+	i=$((i + 1))
+done
+echo $$ > /sys/fs/cgroup/cgroup.procs
+echo "BENCH cgroupfs cgroups=$CG cat_ns=$($B/timeit 3 sh -c 'cat /sys/fs/cgroup/b*/cpu.stat /sys/fs/cgroup/b*/memory.current /sys/fs/cgroup/b*/memory.events /sys/fs/cgroup/b*/pids.current') export_cgroup2_ns=$($B/timeit 3 nsbox export --kind cgroup2) groups=$(nsbox info -J | jq .groups)"
 exec 3>&-
 wait

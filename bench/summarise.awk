@@ -17,7 +17,7 @@ function ratio(num, den) {
 	for (i = 2; i <= NF; i++) { split($i, p, "="); v[p[1]] += p[2] }
 	n++
 }
-/^BENCH (population|list|text|start|dump|table)/ { print }
+/^BENCH (population|list|text|start|dump|table|scrape|cgroupfs)/ { print }
 /^BENCH list/ {
 	kv(l)
 	printf "  nsbox groups -J is %s faster than lsns -J\n", ratio(l["lsns_ns"], l["nsbox_groups_ns"])
@@ -30,6 +30,14 @@ function ratio(num, den) {
 /^BENCH dump/ {
 	kv(d)
 	printf "  one GET_GROUP dump (kernel side + netlink) is %s faster than lsns -J\n", ratio(lsns_json, d["ns"])
+}
+/^BENCH scrape/ {
+	kv(sc)
+	printf "  one scrape (nsbox export) is %s faster than lsns -J\n", ratio(lsns_json, sc["export_ns"])
+}
+/^BENCH cgroupfs/ {
+	kv(cf)
+	printf "  nsbox export --kind cgroup2 is %s faster than reading 4 cgroupfs files per cgroup\n", ratio(cf["cat_ns"], cf["export_cgroup2_ns"])
 }
 END {
 	if (n && v["fork_off"] > 0 && v["exec_off"] > 0) {

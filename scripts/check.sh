@@ -15,7 +15,9 @@
 #   5 and 6 run as one lane per kernel, lanes side by side (NSBOX_LANES)
 #   7. beside them, the packages lane: make deb (lintian clean), and
 #      tests/host/install.sh (the packages on a fresh Debian 12, DKMS,
-#      the lab VM booted with the module DKMS built, purge)
+#      the lab VM booted with the module DKMS built, purge), then
+#      tests/host/prometheus.sh (a real Prometheus scraping nsbox serve
+#      in the lab VM)
 #
 # Every part prints TAP; the last line sums them: "N passed, N failed".
 # Exit status is non-zero if anything failed.
@@ -201,6 +203,8 @@ pkg_lane() {
 	echo $? > "$LOGDIR/deb.rc"
 	tests/host/install.sh > "$LOGDIR/install" 2>&1
 	echo $? > "$LOGDIR/install.rc"
+	tests/host/prometheus.sh > "$LOGDIR/prometheus" 2>&1
+	echo $? > "$LOGDIR/prometheus.rc"
 	echo $(( $(date +%s) - t0 )) > "$LOGDIR/pkg.secs"
 }
 LANES=${NSBOX_LANES:-$(nproc)}
@@ -231,6 +235,7 @@ shown_part() {
 }
 shown_part "deb" "$LOGDIR/deb" "$LOGDIR/deb.rc"
 shown_part "host install" "$LOGDIR/install" "$LOGDIR/install.rc"
+shown_part "host prometheus" "$LOGDIR/prometheus" "$LOGDIR/prometheus.rc"
 for k in "${KVERS[@]}"; do
 	shown_part "vm $k" "$LOGDIR/lane-$k.vm" "$LOGDIR/lane-$k.vm.rc"
 	[ -z "${NSBOX_CHECK_QUICK:-}" ] &&

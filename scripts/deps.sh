@@ -33,6 +33,10 @@ PKGS="build-essential pkg-config make gcc kmod cpio gzip xz-utils zstd \
 # fresh Debian root.
 PKGS="$PKGS debhelper dh-dkms lintian dpkg-dev fakeroot scdoc man-db groff-base \
 	bash-completion zsh"
+# The Prometheus exporter: libmicrohttpd serves HTTP; the prometheus
+# package's server and promtool check it (tests/host/prometheus.sh), curl
+# scrapes it.
+PKGS="$PKGS libmicrohttpd-dev prometheus curl"
 
 missing() {
 	for p in "$@"; do

@@ -55,6 +55,9 @@ Boot the nsbox lab VM (QEMU) on a Debian kernel with nsbox.ko loaded.
                   \$NSBOX_VM_TCG_THREAD
   --mem MB        guest memory (default 1024)
   --icount        deterministic TCG: -smp 1 -icount shift=0 (benchmarks)
+  --forward H:G   forward the host's 127.0.0.1:H to the guest's TCP port G
+                  (QEMU user-mode network, restricted: the guest reaches
+                  nothing outside; its eth0 is 10.0.2.15); repeatable
   --append ARGS   extra kernel command line (e.g. loglevel=7); also
                   \$NSBOX_VM_APPEND
   -h, --help      this help
@@ -77,6 +80,7 @@ MEM=1024
 ICOUNT=0
 TCG_THREAD=${NSBOX_VM_TCG_THREAD:-single}
 APPEND=${NSBOX_VM_APPEND:-}
+FORWARDS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KVER=${2:?}; shift 2 ;;
@@ -92,6 +96,9 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=${2:?}; shift 2 ;;
 	--icount) ICOUNT=1; SMP=1; shift ;;
 	--append) APPEND="$APPEND ${2:?}"; shift 2 ;;
+	--forward)
+		[[ ${2:-} =~ ^[0-9]+:[0-9]+$ ]] || die 2 "--forward: '${2:-}' is not HOSTPORT:GUESTPORT"
+		FORWARDS+=("$2"); shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "vm.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -187,11 +194,15 @@ if [ -d "$TOP/build/kselftests" ]; then
 fi
 # Peers the tests compare against: clients we did not write (tmux drives
 # `nsbox top` on a real terminal in tests/vm/top.sh; flock holds the state
-# lock in box.sh).
-for b in genl-ctrl-list lsns jq tmux forkstat flock; do
+# lock in box.sh; curl scrapes `nsbox serve` in prometheus.sh).
+for b in genl-ctrl-list lsns jq tmux forkstat flock curl; do
 	p=$(command -v "$b" || true)
 	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
 done
+# `nsbox serve` dlopen()s libmicrohttpd, so ldd does not list it: it and
+# its own libraries come this way.
+MHD=$(ldconfig -p | sed -n 's/^[[:space:]]*libmicrohttpd\.so\.12 (libc6,x86-64) => //p' | head -n 1)
+[ -n "$MHD" ] && install_bin "$MHD" "$MHD"
 # bookworm's lsns (util-linux 2.38) does not list namespaces kept by a bind
 # mount or an open file; trixie's (2.41) does.  The trixie build root's
 # (scripts/buildroot.sh 7) runs as lsns-persistent, with its own loader
@@ -240,7 +251,9 @@ for m in "$(dirname "$(kmod_path "$KVER")")"/testmods/*.ko; do
 	[ -f "$m" ] && cp "$m" "$ROOT/lib/modules/nsbox/tests/"
 done
 if [ -d "${KROOT:-}/lib/modules/$KVER" ]; then
-	distro_modules "$KVER" "$ROOT" overlay veth bridge > "$ROOT/etc/nsbox-modules"
+	NICMODS=()
+	[ ${#FORWARDS[@]} = 0 ] || NICMODS=(virtio_pci virtio_net)
+	distro_modules "$KVER" "$ROOT" overlay veth bridge "${NICMODS[@]}" > "$ROOT/etc/nsbox-modules"
 else
 	: > "$ROOT/etc/nsbox-modules"
 fi
@@ -301,6 +314,17 @@ else
 	# crashed 6.12 within 30 s that way, and 300 reloads passed with
 	# thread=single (docs/testing.md, "QEMU TCG and code patching").
 	QEMU+=(-accel "tcg,thread=$TCG_THREAD" -cpu max)
+fi
+
+# Port forwards: QEMU's user-mode network (slirp) with restrict=on, so the
+# guest can answer connections forwarded from the host's loopback and
+# cannot open any of its own.
+if [ ${#FORWARDS[@]} -gt 0 ]; then
+	NIC="user,model=virtio-net-pci,restrict=on"
+	for f in "${FORWARDS[@]}"; do
+		NIC+=",hostfwd=tcp:127.0.0.1:${f%%:*}-:${f#*:}"
+	done
+	QEMU+=(-nic "$NIC")
 fi
 
 if [ "$MODE" = shell ]; then

@@ -112,7 +112,7 @@ declare -A FUNC=([info]=info.c:cmd_info [groups]=groups.c:cmd_groups [ps]=ps.c:c
 	[top]=top.c:cmd_top [events]=events.c:cmd_events [verify]=admin.c:cmd_verify
 	[reset]=admin.c:cmd_reset [adopt]=adopt.c:cmd_adopt [run]=run.c:parse_args
 	[ls]=ls.c:cmd_ls [exec]=exec.c:cmd_exec [stop]=stop.c:cmd_stop [rm]=stop.c:cmd_rm
-	[rootfs]=rootfs.c:cmd_rootfs)
+	[rootfs]=rootfs.c:cmd_rootfs [export]=export.c:cmd_export [serve]=serve.c:cmd_serve)
 # body CMD: the source of that function
 body() {
 	awk -v f="${FUNC[$1]#*:}" '$0 ~ "^[a-z].*[ *]" f "\\(" { on = 1 } on { print } on && /^}/ { exit }' \
@@ -149,6 +149,10 @@ src_columns() {
 		grep -oE '\{ *"[a-z0-9_]+", *NSBOX_COL_' | grep -oE '"[a-z0-9_]+"' | tr -d '"'
 }
 KINDS=$("$NSBOX" groups --help | sed -n 's/.*only this kind: //p' | tr -d ,)
+# kinds_of CMD: the kinds `nsbox CMD --help` lists for --kind (export, serve)
+kinds_of() { "$NSBOX" "$1" --help | sed -n 's/.*--kind KIND.*(repeatable): //p' | tr -d ,; }
+# the formats of `nsbox export --help`: "prometheus (...) or openmetrics"
+EXPORT_FORMATS=$("$NSBOX" export --help | sed -n 's/^ *-f, --format F *//p' | sed 's/([^)]*)//g; s/ or / /')
 EVENT_TYPES=$(sed -n '/type_names\[/,/^};/p' "$SRC/events.c" | grep -oE '= "[a-z_]+"' | tr -d '= "')
 SORT_KEYS=$(sed -n 's/.*sort_names\[S_COUNT\]\[[0-9]*\] = {\(.*\)};/\1/p' "$SRC/top.c" | tr -d '",')
 ALLOW=$(grep -A1 '^const char \*box_allow_groups' "$TOP/tools/box/sec.c" >/dev/null &&
@@ -238,6 +242,19 @@ checks() {
 		"all none $(echo "$KINDS" | sed 's/cgroup2//')" "$(comp 'nsbox run --ns ')"
 	has "[$mode] nsbox run --cap-add NET_<TAB>: NET_ADMIN, NET_RAW" "NET_ADMIN NET_RAW" "$(comp 'nsbox run --cap-add NET_')"
 	is "[$mode] nsbox run --name <TAB>: nothing (a new name)" "" "$(comp 'nsbox run --name ')"
+	same "[$mode] nsbox export --format <TAB>: the formats of nsbox export --help" \
+		"$EXPORT_FORMATS" "$(comp 'nsbox export --format ')"
+	same "[$mode] nsbox export --format=o<TAB>: --format=openmetrics" \
+		"nsbox export --format=openmetrics" "$(applied 'nsbox export --format=o')"
+	for c in export serve; do
+		same "[$mode] nsbox $c --kind <TAB>: the kinds of nsbox $c --help" \
+			"$(kinds_of $c)" "$(comp "nsbox $c --kind ")"
+		same "[$mode] nsbox $c -k net -k <TAB>: the kinds again (repeatable)" \
+			"$(kinds_of $c)" "$(comp "nsbox $c -k net -k ")"
+	done
+	is "[$mode] nsbox serve --listen <TAB>: nothing (an address of the user's)" "" "$(comp 'nsbox serve --listen ')"
+	same "[$mode] nsbox serve --listen 127.0.0.1:9847 -<TAB>: the options again" \
+		"$(src_shorts serve) $(src_longs serve)" "$(comp 'nsbox serve --listen 127.0.0.1:9847 -')"
 
 	# KIND:ID, from the stub's groups
 	same "[$mode] nsbox ps <TAB>: KIND: for every kind" \
@@ -272,6 +289,10 @@ checks() {
 		"$T/dirs/rootfs-file" "$(comp "nsbox rootfs create --add $T/dirs/rootfs-f")"
 	has "[$mode] nsbox run -- ech<TAB>: a command" "echo" "$(comp 'nsbox run -- ech')"
 	has "[$mode] nsbox run --memory 64M ech<TAB>: a command" "echo" "$(comp 'nsbox run --memory 64M ech')"
+	same "[$mode] nsbox export -o DIR/rootfs-<TAB>: files, not columns" \
+		"$T/dirs/rootfs-a $T/dirs/rootfs-b $T/dirs/rootfs-file" "$(comp "nsbox export -o $T/dirs/rootfs-")"
+	same "[$mode] nsbox export --output=DIR/rootfs-f<TAB>: a file" \
+		"nsbox export --output=$T/dirs/rootfs-file" "$(applied "nsbox export --output=$T/dirs/rootfs-f")"
 
 	# the real tool: no module on the host, so no groups, and not a word
 	PATH=$TOP/tools:$REALPATH
@@ -295,7 +316,7 @@ else
 	notok "the comparison finds a made-up command and a missing one"
 	diag "$out"
 fi
-is "nsbox --help lists 14 commands" 14 "$(echo "$CMDS" | wc -l)"
+is "nsbox --help lists 16 commands" 16 "$(echo "$CMDS" | wc -l)"
 missing=
 for c in $CMDS; do [ -n "${FUNC[$c]}" ] || missing+=" $c"; done
 is "every command's option parser is known to this test" "" "$missing"

@@ -63,7 +63,7 @@ check "make install DESTDIR= PREFIX=/usr: exit 0" test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/# /' "$D.log" | tail -n 20
 for f in /usr/sbin/nsbox /usr/share/man/man8/nsbox.8 /usr/share/man/man8/nsbox-run.8 \
 	/usr/share/bash-completion/completions/nsbox /lib/modules/$K2/updates/nsbox.ko \
-	/etc/modules-load.d/nsbox.conf; do
+	/etc/modules-load.d/nsbox.conf /usr/lib/systemd/system/nsbox-exporter.service; do
 	check "make install put $f" test -s "$D$f"
 done
 check "the installed nsbox.ko is built for $K2" \
@@ -162,6 +162,16 @@ check "man nsbox renders from the installed page" \
 	sh -c 'MANWIDTH=80 man -l "$1"/usr/share/man/man8/nsbox.8.gz 2>/dev/null | grep -q "^NAME"' _ "$ROOT"
 check "the bash completion is installed and defines the completion for nsbox" \
 	bash -c 'source "$1"/usr/share/bash-completion/completions/nsbox && complete -p nsbox >/dev/null' _ "$ROOT"
+UNIT=/lib/systemd/system/nsbox-exporter.service
+check "the exporter's unit is installed, runs /usr/sbin/nsbox serve, and systemd-analyze verify accepts it" \
+	sh -c 'grep -qx "ExecStart=/usr/sbin/nsbox serve --listen 127.0.0.1:9847" "$1$2" &&
+		sed "s|=/usr/sbin/nsbox|=$1/usr/sbin/nsbox|" "$1$2" > "$3/nsbox-exporter.service" &&
+		systemd-analyze verify --man=no "$3/nsbox-exporter.service" > "$3/verify.log" 2>&1' \
+	_ "$ROOT" "$UNIT" "$R"
+[ -s "$R/verify.log" ] && sed 's/^/# /' "$R/verify.log"
+# (the host's systemd checks it: the fresh root has no systemd of its own)
+check "... and is neither enabled nor started by the package" \
+	test ! -e "$ROOT/etc/systemd/system/multi-user.target.wants/nsbox-exporter.service"
 
 # ---- the other kernel lines, on their own Debian ------------------------------
 # 5.10 and 7.x are not Debian 12's kernels: their headers need bullseye's

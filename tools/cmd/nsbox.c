@@ -20,6 +20,8 @@ static const struct nsbox_subcmd commands[] = {
 	{ "ps", "list tasks with their namespaces and cgroup", cmd_ps },
 	{ "top", "live view of groups: CPU%, load, memory, I/O, forks", cmd_top },
 	{ "events", "print the module's events as they happen (fork, exec, exit, ...)", cmd_events },
+	{ "export", "print one scrape of the accounting as Prometheus metrics", cmd_export },
+	{ "serve", "serve the accounting to Prometheus over HTTP (/metrics)", cmd_serve },
 	{ "verify", "recount every group from scratch and compare (root)", cmd_verify },
 	{ "reset", "zero the cumulative counters (root)", cmd_reset },
 	{ "adopt", "give the module the namespaces no task is in (root)", cmd_adopt },

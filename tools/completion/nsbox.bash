@@ -10,7 +10,10 @@
 # source and with `nsbox CMD --help`), and their values:
 #   -o/--output      the command's columns (from `nsbox CMD --help`),
 #                    a comma list: after the last comma
-#   --kind           group kinds (groups, top), event types (events)
+#   --kind           group kinds (groups, top, export, serve), event
+#                    types (events)
+#   export -o        a file; export --format: prometheus, openmetrics
+#   serve --listen   ADDR:PORT, nothing to offer
 #   KIND:ID, -g      the groups nsbox.ko has (`nsbox groups`; nothing
 #                    when the module is not loaded)
 #   NAME, -b         boxes (`nsbox ls -rn -o name`)
@@ -19,7 +22,7 @@
 # Boxes and groups come from the nsbox being completed, so what it lists is
 # what this user may see, wherever its state directory is.
 
-_nsbox_commands='info groups ps top events verify reset adopt run ls exec stop rm rootfs'
+_nsbox_commands='info groups ps top events export serve verify reset adopt run ls exec stop rm rootfs'
 _nsbox_kinds='mnt pid net uts ipc user cgroup time cgroup2'
 
 # _nsbox_options CMD: the options of CMD; those taking a value end in '='.
@@ -31,6 +34,8 @@ _nsbox_options() {
 	ps|ls) echo "$table -h --help" ;;
 	top) echo '-d= --delay= -n= --iterations= -s= --sort= -b --batch -k= --kind= -h --help' ;;
 	events) echo '-k= --kind= -g= --group= -b= --box= -n= --count= -J --json -h --help' ;;
+	export) echo '-o= --output= -f= --format= -k= --kind= --skip-empty -h --help' ;;
+	serve) echo '-l= --listen= -k= --kind= --skip-empty -h --help' ;;
 	reset) echo '-h --help' ;;
 	adopt) echo '-v --verbose -h --help' ;;
 	run) echo '--name= --rootfs= --overlay --ns= --user --hostname= --memory= --cpus=' \
@@ -106,9 +111,14 @@ CHECKPOINT_RESTORE'
 _nsbox_value() {
 	local prog=$1 cmd=$2 opt=$3 cur=$4
 	case $cmd:$opt in
+	export:-o|export:--output)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null ;;
 	*:-o|*:--output)
 		_nsbox_list "$cur" $(_nsbox_columns "$prog" "$cmd") ;;
-	groups:-k|groups:--kind)
+	export:-f|export:--format)
+		COMPREPLY=($(compgen -W 'prometheus openmetrics' -- "$cur")) ;;
+	groups:-k|groups:--kind|export:-k|export:--kind|serve:-k|serve:--kind)
 		COMPREPLY=($(compgen -W "$_nsbox_kinds" -- "$cur")) ;;
 	top:-k|top:--kind)
 		_nsbox_list "$cur" $_nsbox_kinds ;;
@@ -143,7 +153,8 @@ _nsbox_value() {
 		[[ $cur == */* ]] || COMPREPLY+=($(compgen -c -- "$cur"))
 		compopt -o filenames 2>/dev/null ;;
 	esac
-	# everything else is a number, a size or a name of the user's own
+	# everything else is a number, a size, an address (serve --listen)
+	# or a name of the user's own
 	return 0
 }
 

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox export - one scrape of the module's accounting in the Prometheus
+ * text format (or OpenMetrics), to stdout or atomically to a file for
+ * node_exporter's textfile collector.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "err.h"
+#include "io.h"
+#include "kind.h"
+#include "metrics.h"
+#include "util.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nsbox export [-o FILE] [--format FORMAT] [--kind KIND]... [--skip-empty]\n"
+		"\n"
+		"Print one scrape of nsbox.ko's accounting as Prometheus metrics: every\n"
+		"group's CPU, tasks, forks, exits, OOM kills, memory, I/O and load, and\n"
+		"the module's own hooks and table (docs/prometheus.md).  With -o, the\n"
+		"file is replaced atomically (a temporary file renamed over it), as\n"
+		"node_exporter's textfile collector wants.  If the module does not\n"
+		"answer, the scrape says nsbox_up 0 and the exit status is not 0.\n"
+		"\n"
+		"  -o, --output FILE  write FILE (e.g. /var/lib/prometheus/node-exporter/nsbox.prom)\n"
+		"  -f, --format F     prometheus (text format 0.0.4, the default) or openmetrics\n"
+		"  -k, --kind KIND    only groups of this kind (repeatable): %s\n"
+		"      --skip-empty   leave out groups with no task in them\n"
+		"  -h, --help         this help\n", nsbox_kind_list());
+}
+
+/* @text into @path through a temporary file in the same directory. */
+static int write_atomic(const char *path, const char *text, size_t len)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+		nsbox_err("out of memory");
+		return NSBOX_EXIT_FAIL;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		nsbox_err("export: cannot create a file next to %s: %s", path, strerror(errno));
+		return NSBOX_EXIT_FAIL;
+	}
+	/* readable by node_exporter, as a file it made itself would be */
+	if (fchmod(fd, 0644) || nsbox_write_all(fd, text, len) || fsync(fd) ||
+	    rename(tmp, path)) {
+		nsbox_err("export: cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return NSBOX_EXIT_FAIL;
+	}
+	return NSBOX_EXIT_OK;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "skip-empty", no_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct nsbox_metrics_opts o = { .format = NSBOX_METRICS_PROMETHEUS };
+	_cleanup_free_ char *text = NULL;
+	const char *out = NULL;
+	char why[512];
+	size_t len;
+	int c, ret, wret;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:f:k:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'f':
+			if (nsbox_metrics_format_opt("export", optarg, &o))
+				return NSBOX_EXIT_USAGE;
+			break;
+		case 'k':
+			if (nsbox_metrics_kind_opt("export", optarg, &o))
+				return NSBOX_EXIT_USAGE;
+			break;
+		case 'E': o.skip_empty = true; break;
+		case 'h': usage(stdout); return NSBOX_EXIT_OK;
+		default:
+			return nsbox_usage_err("export", "unknown option or missing value '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return nsbox_usage_err("export", "unexpected argument '%s'", argv[optind]);
+
+	ret = nsbox_metrics_scrape(&o, &text, &len, why, sizeof(why));
+	if (!text) {
+		nsbox_err("export: %s", why);
+		return ret;
+	}
+	/* nsbox_up 0 is written too: a stale file would be wrong in silence */
+	if (out)
+		wret = write_atomic(out, text, len);
+	else
+		wret = nsbox_write_all(STDOUT_FILENO, text, len) ? NSBOX_EXIT_FAIL : 0;
+	if (ret)
+		nsbox_err("export: %s (the scrape says nsbox_up 0)", why);
+	return ret ? ret : wret;
+}

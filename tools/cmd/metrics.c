@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox metrics - the module's accounting as Prometheus metrics.
+ *
+ * One table describes every per-group metric family (name, type, unit,
+ * help, and the GET_GROUP attribute of each sample); the writer walks it
+ * once per family, so the text format and OpenMetrics come from the same
+ * description.  The two formats differ in three places only:
+ *   - OpenMetrics names a counter family without its "_total" suffix in
+ *     "# TYPE" and has an info type; the text format 0.0.4 has neither;
+ *   - OpenMetrics says "# UNIT" for families with a unit;
+ *   - OpenMetrics ends with "# EOF".
+ * Names follow Prometheus conventions: base units (seconds, bytes),
+ * "_total" on counters, labels kind, id, path (cgroups) and box.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include <linux/nsbox.h>
+#include "box.h"
+#include "err.h"
+#include "genl.h"
+#include "groupfetch.h"
+#include "info.h"
+#include "kind.h"
+#include "metrics.h"
+#include "util.h"
+
+enum mtype { M_COUNTER, M_GAUGE };
+
+struct msample {
+	int attr;		/* NSBOX_GROUP_A_* */
+	const char *label;	/* an extra label "name=\"value\"", or NULL */
+};
+
+struct mfamily {
+	const char *name;	/* without "_total" */
+	enum mtype type;
+	const char *unit;	/* OpenMetrics # UNIT, or NULL */
+	int decimals;		/* sample = attribute / 10^decimals, exactly */
+	const char *help;
+	struct msample s[2];
+};
+
+#define NS 9
+#define ONE(attr) { { attr, NULL }, { 0, NULL } }
+static const struct mfamily group_families[] = {
+	{ "nsbox_group_cpu_seconds", M_COUNTER, "seconds", NS,
+	  "CPU time of the group's tasks while in the group (user + system)",
+	  ONE(NSBOX_GROUP_A_CPU_NS) },
+	{ "nsbox_group_cpu_user_seconds", M_COUNTER, "seconds", NS,
+	  "user CPU time of the group's tasks while in the group",
+	  ONE(NSBOX_GROUP_A_UTIME_NS) },
+	{ "nsbox_group_cpu_system_seconds", M_COUNTER, "seconds", NS,
+	  "system CPU time of the group's tasks while in the group",
+	  ONE(NSBOX_GROUP_A_STIME_NS) },
+	{ "nsbox_group_processes", M_GAUGE, NULL, 0, "live processes in the group",
+	  ONE(NSBOX_GROUP_A_PROCS) },
+	{ "nsbox_group_threads", M_GAUGE, NULL, 0, "live tasks (threads) in the group",
+	  ONE(NSBOX_GROUP_A_THREADS) },
+	{ "nsbox_group_forks", M_COUNTER, NULL, 0, "tasks created in the group",
+	  ONE(NSBOX_GROUP_A_FORKS) },
+	{ "nsbox_group_execs", M_COUNTER, NULL, 0, "execve() calls in the group",
+	  ONE(NSBOX_GROUP_A_EXECS) },
+	{ "nsbox_group_exits", M_COUNTER, NULL, 0, "tasks that exited in the group",
+	  ONE(NSBOX_GROUP_A_EXITS) },
+	{ "nsbox_group_moves", M_COUNTER, NULL, 0,
+	  "tasks that joined (in) or left (out) the group: unshare, setns, cgroup moves",
+	  { { NSBOX_GROUP_A_MOVED_IN, "direction=\"in\"" },
+	    { NSBOX_GROUP_A_MOVED_OUT, "direction=\"out\"" } } },
+	{ "nsbox_group_oom_kills", M_COUNTER, NULL, 0, "tasks of the group killed by the OOM killer",
+	  ONE(NSBOX_GROUP_A_OOM_KILLS) },
+	{ "nsbox_group_context_switches", M_COUNTER, NULL, 0, "context switches of the group's tasks",
+	  { { NSBOX_GROUP_A_NVCSW, "type=\"voluntary\"" },
+	    { NSBOX_GROUP_A_NIVCSW, "type=\"involuntary\"" } } },
+	{ "nsbox_group_page_faults", M_COUNTER, NULL, 0, "page faults of the group's tasks",
+	  { { NSBOX_GROUP_A_MINFLT, "type=\"minor\"" },
+	    { NSBOX_GROUP_A_MAJFLT, "type=\"major\"" } } },
+	{ "nsbox_group_syscall_read_bytes", M_COUNTER, "bytes", 0,
+	  "bytes read through read-like system calls (rchar)",
+	  ONE(NSBOX_GROUP_A_RCHAR) },
+	{ "nsbox_group_syscall_write_bytes", M_COUNTER, "bytes", 0,
+	  "bytes written through write-like system calls (wchar)",
+	  ONE(NSBOX_GROUP_A_WCHAR) },
+	{ "nsbox_group_fs_read_bytes", M_COUNTER, "bytes", 0, "bytes read from storage",
+	  ONE(NSBOX_GROUP_A_READ_BYTES) },
+	{ "nsbox_group_fs_write_bytes", M_COUNTER, "bytes", 0, "bytes written to storage",
+	  ONE(NSBOX_GROUP_A_WRITE_BYTES) },
+	{ "nsbox_group_read_syscalls", M_COUNTER, NULL, 0, "read system calls",
+	  ONE(NSBOX_GROUP_A_SYSCR) },
+	{ "nsbox_group_write_syscalls", M_COUNTER, NULL, 0, "write system calls",
+	  ONE(NSBOX_GROUP_A_SYSCW) },
+	{ "nsbox_group_rss_bytes", M_GAUGE, "bytes", 0,
+	  "resident memory of the group's processes, each address space once",
+	  ONE(NSBOX_GROUP_A_RSS_BYTES) },
+	{ "nsbox_group_virtual_memory_bytes", M_GAUGE, "bytes", 0,
+	  "virtual memory of the group's processes, each address space once",
+	  ONE(NSBOX_GROUP_A_VM_BYTES) },
+	{ "nsbox_group_load1", M_GAUGE, NULL, 2,
+	  "load average of the group over 1 minute (runnable + uninterruptible tasks)",
+	  ONE(NSBOX_GROUP_A_LOAD1) },
+	{ "nsbox_group_load5", M_GAUGE, NULL, 2, "load average of the group over 5 minutes",
+	  ONE(NSBOX_GROUP_A_LOAD5) },
+	{ "nsbox_group_load15", M_GAUGE, NULL, 2, "load average of the group over 15 minutes",
+	  ONE(NSBOX_GROUP_A_LOAD15) },
+};
+
+/* A box's cgroup id and name, to label its cgroup. */
+struct box_label {
+	uint64_t cgroup_id;
+	char name[BOX_NAME_MAX + 1];
+};
+
+struct scrape {
+	FILE *f;
+	const struct nsbox_metrics_opts *o;
+	struct group_row *rows;
+	size_t n;
+	struct box_label *boxes;
+	size_t nboxes;
+};
+
+const char *nsbox_metrics_content_type(enum nsbox_metrics_format f)
+{
+	return f == NSBOX_METRICS_OPENMETRICS ?
+		"application/openmetrics-text; version=1.0.0; charset=utf-8" :
+		"text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void put_label_value(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', f);
+		if (*v == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*v, f);
+	}
+}
+
+/* HELP text: backslash and newline escaped (both formats). */
+static void put_help(FILE *f, const char *name, const char *suffix, const char *help)
+{
+	fprintf(f, "# HELP %s%s ", name, suffix);
+	for (; *help; help++) {
+		if (*help == '\\')
+			fputs("\\\\", f);
+		else if (*help == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*help, f);
+	}
+	fputc('\n', f);
+}
+
+/*
+ * The family header.  @info: an info metric (OpenMetrics type info, a
+ * gauge named *_info in the text format).
+ */
+static void put_header(struct scrape *sc, const char *name, enum mtype type,
+		       const char *unit, const char *help, bool info)
+{
+	bool om = sc->o->format == NSBOX_METRICS_OPENMETRICS;
+	/* the text format names the family as its samples are named */
+	const char *suffix = om ? "" : type == M_COUNTER ? "_total" : info ? "_info" : "";
+	const char *tname = info ? (om ? "info" : "gauge") :
+			    type == M_COUNTER ? "counter" : "gauge";
+
+	put_help(sc->f, name, suffix, help);
+	fprintf(sc->f, "# TYPE %s%s %s\n", name, suffix, tname);
+	if (om && unit)
+		fprintf(sc->f, "# UNIT %s %s\n", name, unit);
+}
+
+static void put_value(FILE *f, double v)
+{
+	if (v == (double)(uint64_t)v && v < 9007199254740992.0)
+		fprintf(f, " %" PRIu64 "\n", (uint64_t)v);
+	else
+		fprintf(f, " %.9g\n", v);
+}
+
+/*
+ * " @v / 10^@decimals\n" in decimal, exactly (no binary floating point on
+ * the way): 1500000000 ns -> "1.5", 150 (load x100) -> "1.5", 7 -> "7".
+ * By hand: a scrape writes some 50,000 of these.
+ */
+static void put_fixed(FILE *f, uint64_t v, int decimals)
+{
+	char buf[48], *p = buf + sizeof(buf);
+	bool digits = false;
+	int i;
+
+	if (decimals < 0 || decimals > 18)
+		decimals = 0;
+	*--p = '\0';
+	*--p = '\n';
+	for (i = 0; i < decimals; i++, v /= 10) {
+		/* trailing zeros of the fraction are left out */
+		if (!digits && v % 10 == 0)
+			continue;
+		digits = true;
+		*--p = (char)('0' + v % 10);
+	}
+	if (digits)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	*--p = ' ';
+	fputs_unlocked(p, f);
+}
+
+static const char *box_of(const struct scrape *sc, const struct group_row *r)
+{
+	if (r->v[NSBOX_GROUP_A_KIND] != NSBOX_KIND_CGROUP2)
+		return NULL;
+	for (size_t i = 0; i < sc->nboxes; i++)
+		if (sc->boxes[i].cgroup_id == r->v[NSBOX_GROUP_A_ID])
+			return sc->boxes[i].name;
+	return NULL;
+}
+
+/*
+ * The labels of group @r, without the closing brace, as a malloc'd
+ * string ({kind="net",id="4026531840"...): made once per group, used by
+ * every family.
+ */
+static char *group_labels(const struct scrape *sc, const struct group_row *r)
+{
+	const char *box = box_of(sc, r);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "{kind=\"%s\",id=\"%" PRIu64 "\"",
+		nsbox_kind_name((int)r->v[NSBOX_GROUP_A_KIND]), r->v[NSBOX_GROUP_A_ID]);
+	if (r->has[NSBOX_GROUP_A_PATH]) {
+		fputs(",path=\"", f);
+		put_label_value(f, r->path);
+		fputc('"', f);
+	}
+	if (box) {
+		fputs(",box=\"", f);
+		put_label_value(f, box);
+		fputc('"', f);
+	}
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static bool group_wanted(const struct scrape *sc, const struct group_row *r)
+{
+	uint64_t kind = r->v[NSBOX_GROUP_A_KIND];
+
+	if (sc->o->kinds && (kind >= 32 || !(sc->o->kinds & (1u << kind))))
+		return false;
+	if (sc->o->skip_empty && !r->v[NSBOX_GROUP_A_THREADS])
+		return false;
+	return true;
+}
+
+static int put_groups(struct scrape *sc)
+{
+	char **labels = calloc(sc->n ? sc->n : 1, sizeof(*labels));
+	int ret = 0;
+
+	for (size_t i = 0; labels && i < sc->n; i++) {
+		if (!group_wanted(sc, &sc->rows[i]))
+			continue;
+		labels[i] = group_labels(sc, &sc->rows[i]);
+		if (!labels[i])
+			ret = -ENOMEM;
+	}
+	if (!labels)
+		return -ENOMEM;
+	for (size_t fi = 0; !ret && fi < ARRAY_SIZE(group_families); fi++) {
+		const struct mfamily *m = &group_families[fi];
+		const char *suffix = m->type == M_COUNTER ? "_total" : "";
+
+		put_header(sc, m->name, m->type, m->unit, m->help, false);
+		for (size_t i = 0; i < sc->n; i++) {
+			const struct group_row *r = &sc->rows[i];
+
+			if (!labels[i])
+				continue;	/* not wanted */
+			for (size_t k = 0; k < ARRAY_SIZE(m->s) && m->s[k].attr; k++) {
+				/* an attribute this module does not send: no sample */
+				if (!r->has[m->s[k].attr])
+					continue;
+				fputs_unlocked(m->name, sc->f);
+				fputs_unlocked(suffix, sc->f);
+				fputs_unlocked(labels[i], sc->f);
+				if (m->s[k].label) {
+					fputc_unlocked(',', sc->f);
+					fputs_unlocked(m->s[k].label, sc->f);
+				}
+				fputc_unlocked('}', sc->f);
+				put_fixed(sc->f, r->v[m->s[k].attr], m->decimals);
+			}
+		}
+	}
+	for (size_t i = 0; i < sc->n; i++)
+		free(labels[i]);
+	free(labels);
+	return ret;
+}
+
+static void put_gauge(struct scrape *sc, const char *name, const char *unit,
+		      const char *help, double v)
+{
+	put_header(sc, name, M_GAUGE, unit, help, false);
+	fputs(name, sc->f);
+	put_value(sc->f, v);
+}
+
+static void put_counter(struct scrape *sc, const char *name, const char *help, double v)
+{
+	put_header(sc, name, M_COUNTER, NULL, help, false);
+	fprintf(sc->f, "%s_total", name);
+	put_value(sc->f, v);
+}
+
+static void put_module(struct scrape *sc, const struct nsbox_info *in)
+{
+	FILE *f = sc->f;
+
+	put_header(sc, "nsbox_module", M_GAUGE, NULL,
+		   "the loaded nsbox.ko: version, netlink ABI and kernel release", true);
+	fputs("nsbox_module_info{version=\"", f);
+	put_label_value(f, in->version);
+	fprintf(f, "\",abi=\"%u\",kernel=\"", in->abi);
+	put_label_value(f, in->kernel);
+	fputs("\"} 1\n", f);
+
+	put_header(sc, "nsbox_hook_attached", M_GAUGE, NULL,
+		   "1 if the hook is attached; 0: its numbers are missing from every group", false);
+	for (unsigned int i = 0; i < in->n_hooks; i++) {
+		const struct nsbox_hook_info *h = &in->hooks[i];
+
+		fputs("nsbox_hook_attached{hook=\"", f);
+		put_label_value(f, h->name);
+		fputs("\",symbol=\"", f);
+		put_label_value(f, h->symbol);
+		fprintf(f, "\",type=\"%s\",status=\"", nsbox_hook_kind_name(h->kind));
+		put_label_value(f, nsbox_hook_status_name(h));
+		fprintf(f, "\"} %d\n", h->attached ? 1 : 0);
+	}
+	put_header(sc, "nsbox_hook_hits", M_COUNTER, NULL, "times the hook's handler ran", false);
+	for (unsigned int i = 0; i < in->n_hooks; i++) {
+		fputs("nsbox_hook_hits_total{hook=\"", f);
+		put_label_value(f, in->hooks[i].name);
+		fprintf(f, "\"} %llu\n", in->hooks[i].hits);
+	}
+	put_header(sc, "nsbox_hook_misses", M_COUNTER, NULL,
+		   "times the hook fired but could not count (kretprobe maxactive, no memory)", false);
+	for (unsigned int i = 0; i < in->n_hooks; i++) {
+		fputs("nsbox_hook_misses_total{hook=\"", f);
+		put_label_value(f, in->hooks[i].name);
+		fprintf(f, "\"} %llu\n", in->hooks[i].misses);
+	}
+	put_gauge(sc, "nsbox_groups", NULL, "groups the module tracks now", (double)in->groups);
+	put_gauge(sc, "nsbox_groups_max", NULL, "the table's limit (module parameter max_groups)",
+		  (double)in->max_groups);
+	put_counter(sc, "nsbox_groups_evicted", "groups evicted to make room (their counts are lost)",
+		    (double)in->evictions);
+	put_counter(sc, "nsbox_alloc_failures",
+		    "groups that could not be created: those tasks are not counted", (double)in->failures);
+	put_gauge(sc, "nsbox_memory_bytes", "bytes", "memory the module's table uses", (double)in->memory);
+	put_gauge(sc, "nsbox_event_subscribers", NULL, "listeners of the events multicast group",
+		  (double)in->subscribers);
+}
+
+static int load_boxes(struct scrape *sc)
+{
+	char **names = NULL;
+	int n = box_list(&names);
+
+	if (n <= 0)
+		return 0;	/* no box, or no state dir: no box labels */
+	sc->boxes = calloc((size_t)n, sizeof(*sc->boxes));
+	for (int i = 0; sc->boxes && i < n; i++) {
+		struct box_state s;
+
+		if (box_state_read(names[i], &s) || !s.cgroup_id)
+			continue;
+		sc->boxes[sc->nboxes].cgroup_id = s.cgroup_id;
+		snprintf(sc->boxes[sc->nboxes].name, sizeof(sc->boxes[0].name), "%s", s.name);
+		sc->nboxes++;
+	}
+	box_list_free(names, n);
+	return 0;
+}
+
+int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
+			 size_t *len, char *why, size_t why_len)
+{
+	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
+	_cleanup_free_ struct nsbox_info *info = calloc(1, sizeof(*info));
+	struct scrape sc = { .o = o };
+	struct nsbox_nl_error e = { 0 };
+	struct timespec t0, t1;
+	bool oom = false;
+	int ret;
+
+	*text = NULL;
+	*len = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sc.f = open_memstream(text, len);
+	if (!sc.f || !info) {
+		if (sc.f)
+			fclose(sc.f);
+		free(*text);
+		*text = NULL;
+		snprintf(why, why_len, "out of memory");
+		return NSBOX_EXIT_FAIL;
+	}
+	/* the cause, not on stderr: the caller says it (serve: per scrape) */
+	nsbox_err_capture(why, why_len);
+	ret = nsbox_nl_open(&nl);
+	if (!ret) {
+		ret = nsbox_fetch_info(&nl, info, &e);
+		if (ret)
+			ret = nsbox_nl_report("GET_INFO", &e);
+	}
+	if (!ret)
+		ret = fetch_groups(&nl, -1, NULL, &sc.rows, &sc.n);
+	nsbox_err_capture(NULL, 0);
+
+	put_gauge(&sc, "nsbox_up", NULL, "1 if nsbox.ko answered this scrape, 0 if not (see the exporter's log)",
+		  ret ? 0 : 1);
+	if (!ret) {
+		why[0] = '\0';
+		load_boxes(&sc);
+		put_module(&sc, info);
+		oom = put_groups(&sc) != 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	put_gauge(&sc, "nsbox_scrape_duration_seconds", "seconds",
+		  "time this scrape took: the module's dumps and the formatting",
+		  (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
+	if (o->format == NSBOX_METRICS_OPENMETRICS)
+		fputs("# EOF\n", sc.f);
+	free(sc.rows);
+	free(sc.boxes);
+	if (fclose(sc.f) || oom) {
+		free(*text);
+		*text = NULL;
+		snprintf(why, why_len, "out of memory");
+		return NSBOX_EXIT_FAIL;
+	}
+	return ret;
+}
+
+int nsbox_metrics_kind_opt(const char *cmd, const char *arg, struct nsbox_metrics_opts *o)
+{
+	int k = nsbox_kind_parse(arg);
+
+	if (k < 0)
+		return nsbox_usage_err(cmd, "unknown kind '%s' (kinds: %s)", arg, nsbox_kind_list());
+	o->kinds |= 1u << k;
+	return 0;
+}
+
+int nsbox_metrics_format_opt(const char *cmd, const char *arg, struct nsbox_metrics_opts *o)
+{
+	if (!strcmp(arg, "prometheus"))
+		o->format = NSBOX_METRICS_PROMETHEUS;
+	else if (!strcmp(arg, "openmetrics"))
+		o->format = NSBOX_METRICS_OPENMETRICS;
+	else
+		return nsbox_usage_err(cmd, "unknown format '%s' (formats: prometheus, openmetrics)", arg);
+	return 0;
+}
