@@ -3,8 +3,9 @@
 # (TAP).
 #
 # The lab VM runs `nsbox serve` on a busy guest: a box burning CPU, a box
-# with its own namespaces, namespaces kept only by a bind mount, a removed
-# cgroup, and a cgroup whose name needs escaping.  scripts/vm.sh --forward
+# with its own namespaces, a box that was OOM-killed, namespaces kept only
+# by a bind mount, a removed cgroup, and a cgroup whose name needs
+# escaping.  scripts/vm.sh --forward
 # brings the guest's port to the host's loopback, where
 #   - promtool (Debian's prometheus package) lints the text format;
 #   - a real Prometheus server (same package) scrapes it every second, in
@@ -75,6 +76,9 @@ step() { echo "STEP $1"; echo ok | nc -l -p 9901 > /dev/null; }
 nsbox run -d --name burn -- /bin/sh -c 'while :; do :; done' || echo "GUEST-FAIL run burn"
 nsbox run -d --name idle -- /bin/sh -c 'while :; do sleep 1; done' || echo "GUEST-FAIL run idle"
 touch /run/netns-kept && unshare --net=/run/netns-kept true
+# a box whose shell outgrows its memory.max: the OOM killer's count
+nsbox run --name oom --memory 32M -- sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a)' > /dev/null 2>&1
+echo "OOMKILLS $(sed -n 's/^oom_kill //p' /sys/fs/cgroup/nsbox/oom/memory.events)"
 mkdir /sys/fs/cgroup/gone && echo $$ > /sys/fs/cgroup/gone/cgroup.procs &&
 	echo $$ > /sys/fs/cgroup/cgroup.procs && rmdir /sys/fs/cgroup/gone
 mkdir '/sys/fs/cgroup/we"ird\name' && sh -c 'echo $$ > "/sys/fs/cgroup/we\"ird\\name/cgroup.procs"; exec sleep 1000' &
@@ -106,7 +110,7 @@ done
 wait $SERVE
 echo "SERVE-EXIT $?"
 echo "SERVE-LOG $(tr '\n' '|' < /tmp/serve.log)"
-nsbox rm -f burn idle > /dev/null 2>&1
+nsbox rm -f burn idle oom > /dev/null 2>&1
 exit 0
 EOF
 chmod +x "$TMP/guest.sh"
@@ -240,8 +244,12 @@ if wait_for 60 rate_positive; then
 else
 	notok "Prometheus answers $RATE > 0.2 (got '$(query "$RATE")')"
 fi
+ooms=$(sed -n 's/^OOMKILLS //p' "$TMP/console")
+v=$(query 'nsbox_group_oom_kills_total{box="oom"}')
+check "Prometheus: box oom's OOM kills ($v) are memory.events oom_kill (${ooms:-?}), at least 1" \
+	sh -c '[ -n "$1" ] && [ "$1" = "$2" ] && [ "$1" -ge 1 ]' _ "$v" "$ooms"
 for q in 'nsbox_group_load1{box="burn"}' 'nsbox_group_rss_bytes{box="idle"}' \
-	'nsbox_group_oom_kills_total{box="burn"}' 'nsbox_group_processes{box="idle"}'; do
+	'nsbox_group_processes{box="idle"}'; do
 	v=$(query "$q")
 	check "Prometheus has $q (= ${v:-nothing})" test -n "$v"
 done
@@ -258,6 +266,9 @@ if wait_for 120 at_step frozen; then
 		[ -n "$ts" ] && awk -v t="$ts" -v f="$t_frozen" 'BEGIN { exit !(t > f + 1) }'
 	}
 	wait_for 30 scraped_after_freeze
+	load=$(query 'nsbox_group_load1{box="burn"}')
+	check "Prometheus: the burning box's load1 is above 0 ($load)" \
+		awk -v l="${load:-0}" 'BEGIN { exit !(l > 0) }'
 	v=$(query "$CPU")
 	if [ -n "$usage" ] && [ -n "$v" ] &&
 		awk -v p="$v" -v u="$usage" 'BEGIN { d = p - u / 1e6; if (d < 0) d = -d; exit !(u > 0 && d <= 0.02 * u / 1e6) }'; then
