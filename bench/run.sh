@@ -6,8 +6,11 @@
 #    -smp 1 -icount shift=0 (guest time = guest instructions: exact and
 #    repeatable), then the same under normal TCG for wall time.
 # 2. nsbox groups vs lsns over NS namespaces x THREADS tasks (default
-#    1,000 x 10), with entries, bytes and recvmsg calls of one dump.
-# Environment: BENCH_N, BENCH_ROUNDS, BENCH_NS, BENCH_THREADS.
+#    1,000 x 10), with entries, bytes and recvmsg calls of one dump; one
+#    Prometheus scrape (nsbox export) and the same from cgroupfs files.
+# 3. One call of vfs_write() with no probe, a kprobe, a kprobe with
+#    --sum-arg and a kretprobe on it (bench/probe_guest.sh).
+# Environment: BENCH_N, BENCH_ROUNDS, BENCH_NS, BENCH_THREADS, BENCH_WRITES.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
@@ -27,3 +30,7 @@ echo "== $KVER, -icount shift=0 (numbers are guest instructions per iteration)"
 echo "== $KVER, TCG -smp 2 (numbers are wall-clock ns per iteration)"
 NSBOX_VM_APPEND="$NSBOX_VM_APPEND" "$TOP/scripts/vm.sh" --kernel "$KVER" --mem 2048 --timeout 1800 \
 	--run "$TOP/build/bench/guest.sh" 2>&1 | tee "$TOP/build/bench/tcg.log" | grep '^BENCH' | summarise
+echo "== $KVER, -icount shift=0: one probed vfs_write() (guest instructions per call)"
+NSBOX_VM_APPEND="BENCH_ROUNDS=${BENCH_ROUNDS:-3} BENCH_WRITES=${BENCH_WRITES:-20000}" \
+	"$TOP/scripts/vm.sh" --kernel "$KVER" --icount --timeout 1800 \
+	--run "$TOP/build/bench/probe_guest.sh" 2>&1 | tee "$TOP/build/bench/probe.log" | grep '^BENCH' | summarise

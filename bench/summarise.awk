@@ -17,7 +17,11 @@ function ratio(num, den) {
 	for (i = 2; i <= NF; i++) { split($i, p, "="); v[p[1]] += p[2] }
 	n++
 }
-/^BENCH (population|list|text|start|dump|table|scrape|cgroupfs)/ { print }
+/^BENCH (population|list|text|start|dump|table|scrape|cgroupfs|probe_via)/ { print }
+/^BENCH probe round=/ {
+	for (i = 3; i <= NF; i++) { split($i, p, "="); pv[p[1]] += p[2] }
+	pn++
+}
 /^BENCH list/ {
 	kv(l)
 	printf "  nsbox groups -J is %s faster than lsns -J\n", ratio(l["lsns_ns"], l["nsbox_groups_ns"])
@@ -40,6 +44,11 @@ function ratio(num, den) {
 	printf "  nsbox export --kind cgroup2 is %s faster than reading 4 cgroupfs files per cgroup\n", ratio(cf["cat_ns"], cf["export_cgroup2_ns"])
 }
 END {
+	if (pn && pv["write_none"] > 0) {
+		printf "  vfs_write(): module off %d, on %d; probe %d (+%d), --sum-arg %d (+%d), --ret %d (+%d)\n",
+			pv["write_off"]/pn, pv["write_none"]/pn, pv["write_plain"]/pn, (pv["write_plain"]-pv["write_none"])/pn,
+			pv["write_sum"]/pn, (pv["write_sum"]-pv["write_none"])/pn, pv["write_ret"]/pn, (pv["write_ret"]-pv["write_none"])/pn
+	}
 	if (n && v["fork_off"] > 0 && v["exec_off"] > 0) {
 		printf "  fork+exit:   off %d  on %d  (+%.2f%%)\n", v["fork_off"]/n, v["fork_on"]/n, 100*(v["fork_on"]-v["fork_off"])/v["fork_off"]
 		printf "  fork+execve: off %d  on %d  (+%.2f%%)\n", v["exec_off"]/n, v["exec_on"]/n, 100*(v["exec_on"]-v["exec_off"])/v["exec_off"]

@@ -29,6 +29,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/idr.h>
+#include <linux/kprobes.h>
 #include <linux/pid_namespace.h>
 #include <linux/ns_common.h>
 #include <linux/nsproxy.h>
@@ -252,6 +253,17 @@ static inline struct pid *nsbox_find_ge_pid(int nr, struct pid_namespace *ns)
 #else
 #define NSBOX_MCAST_FLAGS	0
 #define NSBOX_MCAST_PRIVILEGED	0
+#endif
+
+/*
+ * A kretprobe instance's kretprobe: 5.10 keeps a pointer (ri->rp); 5.11
+ * replaced it with get_kretprobe(), which is NULL once the kretprobe is
+ * being unregistered (probe get_kretprobe).
+ */
+#ifdef NSBOX_HAVE_GET_KRETPROBE
+#define nsbox_kretprobe_of(ri)	get_kretprobe(ri)
+#else
+#define nsbox_kretprobe_of(ri)	((ri)->rp)
 #endif
 
 #endif /* _NSBOX_COMPAT_H */

@@ -56,6 +56,7 @@ static bool nsbox_groups_closing;
 
 static void nsbox_evict_fn(struct work_struct *work);
 static void nsbox_group_free_rcu(struct rcu_head *head);
+static void nsbox_group_drop_pstats(struct nsbox_group *g);
 static DECLARE_WORK(nsbox_evict_work, nsbox_evict_fn);
 
 static unsigned int nsbox_bucket_of(u8 kind, u64 id)
@@ -314,10 +315,111 @@ void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
 		atomic64_sub(atomic64_read(&g->acc[i]) + live[i], &g->acc[i]);
 }
 
+/* ---- probe numbers in a group (struct nsbox_pstat) ------------------------ */
+
+struct nsbox_pstat *nsbox_pstat_at(struct nsbox_pstat_pool *pool, unsigned int i)
+{
+	return pool->mem + (size_t)i * pool->stride;
+}
+
+/**
+ * nsbox_pstat_claim() - a free entry of @pool for the group (@kind, @id)
+ * @pool: a probe's pool
+ * @kind: enum nsbox_kind
+ * @id: the group's id
+ *
+ * Lock-free, any context but NMI: a probe handler calls it.  Returns NULL
+ * when every entry is in use (the probe counts a miss).
+ */
+struct nsbox_pstat *nsbox_pstat_claim(struct nsbox_pstat_pool *pool, u8 kind, u64 id)
+{
+	struct nsbox_pstat *ps;
+	unsigned int i = 0;
+
+	for (;;) {
+		i = find_next_zero_bit(pool->used, pool->n, i);
+		if (i >= pool->n)
+			return NULL;
+		if (!test_and_set_bit_lock(i, pool->used))
+			break;
+	}
+	ps = nsbox_pstat_at(pool, i);
+	ps->pool = pool;
+	ps->kind = kind;
+	ps->id = id;
+	atomic64_set(&ps->ns_min, U64_MAX);
+	atomic_inc(&pool->nr_used);
+	return ps;
+}
+
+/*
+ * Give an entry back, zeroed.  Nobody may reach it any more: it was never
+ * published in a group, or its group's grace period has passed.
+ */
+void nsbox_pstat_put(struct nsbox_pstat *ps)
+{
+	struct nsbox_pstat_pool *pool = ps->pool;
+	unsigned int i = ((void *)ps - pool->mem) / pool->stride;
+
+	memset(&ps->calls, 0, pool->stride - offsetof(struct nsbox_pstat, calls));
+	atomic_dec(&pool->nr_used);
+	clear_bit_unlock(i, pool->used);
+}
+
+/**
+ * nsbox_groups_drop_pstat() - forget probe slot @slot in every group
+ * @slot: the probe's table slot, whose probe no handler runs for any more
+ *
+ * The entries are not given back: the whole pool is about to be freed
+ * (probe.c waits for readers and for groups being freed first).
+ */
+void nsbox_groups_drop_pstat(unsigned int slot)
+{
+	struct nsbox_group *g;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < nsbox_bucket_count(); i++)
+		hlist_for_each_entry_rcu(g, &nsbox_buckets[i], node)
+			RCU_INIT_POINTER(g->pstat[slot], NULL);
+	rcu_read_unlock();
+}
+
+static void nsbox_pstat_put_rcu(struct rcu_head *head)
+{
+	nsbox_pstat_put(container_of(head, struct nsbox_pstat, rcu));
+}
+
+/*
+ * A retired group (its namespace was freed) keeps its numbers but no
+ * probe's: its entries go back to their pools once the probe handlers
+ * that may still hold them are done.  Called under rcu_read_lock(), which
+ * probe removal waits for (synchronize_rcu()) before its rcu_barrier().
+ */
+static void nsbox_group_drop_pstats(struct nsbox_group *g)
+{
+	struct nsbox_pstat *ps;
+	unsigned int i;
+
+	for (i = 0; i < NSBOX_PROBES_MAX; i++) {
+		ps = xchg((struct nsbox_pstat __force **)&g->pstat[i], NULL);
+		if (ps)
+			call_rcu(&ps->rcu, nsbox_pstat_put_rcu);
+	}
+}
+
 static void nsbox_group_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(nsbox_group_cache,
-			container_of(head, struct nsbox_group, rcu));
+	struct nsbox_group *g = container_of(head, struct nsbox_group, rcu);
+	struct nsbox_pstat *ps;
+	unsigned int i;
+
+	for (i = 0; i < NSBOX_PROBES_MAX; i++) {
+		ps = rcu_dereference_protected(g->pstat[i], 1);
+		if (ps)
+			nsbox_pstat_put(ps);
+	}
+	kmem_cache_free(nsbox_group_cache, g);
 }
 
 struct nsbox_victim {
@@ -421,8 +523,10 @@ void nsbox_groups_retire_inum(u64 inum)
 	rcu_read_lock();
 	for (k = 0; k < NSBOX_KIND_CGROUP2; k++) {
 		g = nsbox_group_find(k, inum);
-		if (g)
+		if (g) {
 			WRITE_ONCE(g->retired, true);
+			nsbox_group_drop_pstats(g);
+		}
 	}
 	rcu_read_unlock();
 }

@@ -22,6 +22,66 @@
 
 #include "task.h"
 
+/*
+ * Probes (probe.c) keep their numbers per group in slots of the group:
+ * g->pstat[i] for the probe in table slot i.  The numbers live in the
+ * probe's pool, a fixed array of struct nsbox_pstat allocated when the
+ * probe is added, so a probe handler never allocates: it claims a free
+ * entry with test_and_set_bit() on the pool's bitmap.  A group that is
+ * freed (evicted, retired) gives its entries back from its RCU callback.
+ */
+#define NSBOX_PROBES_MAX	16
+
+struct nsbox_pstat_pool;
+
+/**
+ * struct nsbox_pstat - one probe's numbers for one group
+ * @pool: the pool this entry belongs to
+ * @rcu: for giving it back after a grace period (a retired group)
+ * @id: the group's id (for the probe's dump)
+ * @kind: the group's enum nsbox_kind
+ * @calls: calls counted
+ * @sum: sum of the probe's SUM_ARG argument
+ * @ns_total: RET probes: time in the function, ns
+ * @ns_min: RET: shortest call (U64_MAX: none yet)
+ * @ns_max: RET: longest call
+ * @hist: RET: log2 histogram (NSBOX_PROBE_HIST_BUCKETS); absent from the
+ *	entries of a probe without RET (the pool's stride leaves it out)
+ */
+struct nsbox_pstat {
+	struct nsbox_pstat_pool *pool;
+	struct rcu_head rcu;
+	u64 id;
+	u8 kind;
+	atomic64_t calls;
+	atomic64_t sum;
+	atomic64_t ns_total;
+	atomic64_t ns_min;
+	atomic64_t ns_max;
+	atomic64_t hist[];
+};
+
+/**
+ * struct nsbox_pstat_pool - the entries of one probe
+ * @mem: @n entries of @stride bytes
+ * @used: bit per entry in use
+ * @n: entries
+ * @stride: bytes per entry
+ * @nr_used: entries in use
+ */
+struct nsbox_pstat_pool {
+	void *mem;
+	unsigned long *used;
+	unsigned int n;
+	unsigned int stride;
+	atomic_t nr_used;
+};
+
+struct nsbox_pstat *nsbox_pstat_at(struct nsbox_pstat_pool *pool, unsigned int i);
+struct nsbox_pstat *nsbox_pstat_claim(struct nsbox_pstat_pool *pool, u8 kind, u64 id);
+void nsbox_pstat_put(struct nsbox_pstat *ps);
+void nsbox_groups_drop_pstat(unsigned int slot);
+
 /* Event counters of a group. */
 enum nsbox_cnt {
 	NSBOX_CNT_FORKS,
@@ -59,6 +119,7 @@ enum nsbox_cnt {
  *	current values = the total while they were members
  * @load: load averages (1, 5, 15 min), kernel fixed point (FSHIFT);
  *	written only by the load-average work
+ * @pstat: each probe's numbers for this group (probe table slot), or NULL
  */
 struct nsbox_group {
 	struct hlist_node node;
@@ -79,6 +140,7 @@ struct nsbox_group {
 	atomic64_t cnt[NSBOX_NR_CNT];
 	atomic64_t acc[NSBOX_NR_ACC];
 	unsigned long load[3];
+	struct nsbox_pstat __rcu *pstat[NSBOX_PROBES_MAX];
 };
 
 #define NSBOX_GROUP_DEAD	(INT_MIN / 2)

@@ -24,6 +24,7 @@
 #include "hooks.h"
 #include "loadavg.h"
 #include "netlink.h"
+#include "probe.h"
 #include "track.h"
 
 static int __init nsbox_init(void)
@@ -70,6 +71,8 @@ static void __exit nsbox_exit(void)
 {
 	nsbox_events_stop();
 	nsbox_netlink_exit();
+	/* before the groups: their entries live in the probes' pools */
+	nsbox_probes_exit();
 	nsbox_loadavg_stop();
 	nsbox_track_exit();
 	nsbox_events_exit();

@@ -28,6 +28,7 @@
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/kallsyms.h>
 #include <linux/kernfs.h>
 #include <linux/magic.h>
 #include <linux/module.h>
@@ -45,6 +46,7 @@
 #include "group.h"
 #include "hooks.h"
 #include "nsbox.h"
+#include "probe.h"
 #include "quota.h"
 #include "task.h"
 #include "testknob.h"
@@ -103,8 +105,8 @@ static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
 
 static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 {
-	u64 groups, evictions, failures, bytes, ring_bytes;
-	u32 obj_size, subscribers;
+	u64 groups, evictions, failures, bytes, ring_bytes, probe_bytes;
+	u32 obj_size, subscribers, probes, probes_max, probe_groups;
 	struct nlattr *hooks;
 	unsigned int i;
 	void *hdr;
@@ -115,6 +117,7 @@ static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 
 	nsbox_groups_stats(&groups, &evictions, &failures, &bytes, &obj_size);
 	nsbox_events_stats(&subscribers, &ring_bytes);
+	nsbox_probes_stats(&probes, &probes_max, &probe_groups, &probe_bytes);
 	if (nla_put_string(skb, NSBOX_A_VERSION, NSBOX_VERSION) ||
 	    nla_put_u32(skb, NSBOX_A_ABI_VERSION, NSBOX_ABI_VERSION) ||
 	    nla_put_string(skb, NSBOX_A_KERNEL_RELEASE, init_utsname()->release) ||
@@ -126,7 +129,11 @@ static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(skb, NSBOX_A_GROUP_BYTES, obj_size) ||
 	    nla_put_u32(skb, NSBOX_A_LOAD_WALKS, nsbox_load_walks()) ||
 	    nla_put_u32(skb, NSBOX_A_EVENT_SUBSCRIBERS, subscribers) ||
-	    nla_put_u64_64bit(skb, NSBOX_A_EVENT_RING_BYTES, ring_bytes, NSBOX_A_PAD))
+	    nla_put_u64_64bit(skb, NSBOX_A_EVENT_RING_BYTES, ring_bytes, NSBOX_A_PAD) ||
+	    nla_put_u32(skb, NSBOX_A_PROBES, probes) ||
+	    nla_put_u32(skb, NSBOX_A_PROBES_MAX, probes_max) ||
+	    nla_put_u32(skb, NSBOX_A_PROBE_GROUPS_MAX, probe_groups) ||
+	    nla_put_u64_64bit(skb, NSBOX_A_PROBE_BYTES, probe_bytes, NSBOX_A_PAD))
 		goto cancel;
 
 	hooks = nla_nest_start(skb, NSBOX_A_HOOKS);
@@ -985,6 +992,242 @@ out:
 	return ret;
 }
 
+/* ---- probes (admin) ---------------------------------------------------------- */
+
+static const struct nla_policy nsbox_probe_attr_policy[NSBOX_PROBE_A_SUM_ARG + 1] = {
+	[NSBOX_PROBE_A_NAME] = { .type = NLA_NUL_STRING, .len = NSBOX_PROBE_NAME_MAX },
+	[NSBOX_PROBE_A_SYMBOL] = { .type = NLA_NUL_STRING, .len = KSYM_NAME_LEN - 1 },
+	[NSBOX_PROBE_A_RET] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NSBOX_PROBE_A_SUM_ARG] = NLA_POLICY_MAX(NLA_U8, 6),
+};
+
+static const struct nla_policy nsbox_probe_policy[NSBOX_A_PROBE_ALL + 1] = {
+	[NSBOX_A_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NSBOX_A_PROBE] = NLA_POLICY_NESTED(nsbox_probe_attr_policy),
+	[NSBOX_A_PROBE_ALL] = { .type = NLA_FLAG },
+};
+
+/* NSBOX_A_PROBE's attributes (already checked against the policy). */
+static int nsbox_probe_parse(struct nlattr *attr, struct nlattr **tb,
+			     struct netlink_ext_ack *extack, bool need_symbol)
+{
+	int ret;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(extack, "nsbox: PROBE (with NAME) is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, NSBOX_PROBE_A_SUM_ARG, attr, nsbox_probe_attr_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[NSBOX_PROBE_A_NAME]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "nsbox: PROBE needs NAME");
+		return -EINVAL;
+	}
+	if (need_symbol && !tb[NSBOX_PROBE_A_SYMBOL]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "nsbox: PROBE_ADD needs SYMBOL");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int nsbox_probe_reply(struct genl_info *info, int slot)
+{
+	struct sk_buff *reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+	int ret;
+
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &nsbox_family, 0, NSBOX_CMD_PROBE_GET);
+	nsbox_probes_lock();
+	ret = hdr ? nsbox_probe_fill(reply, slot) : -EMSGSIZE;
+	nsbox_probes_unlock();
+	if (ret) {
+		nlmsg_free(reply);
+		return ret;
+	}
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+}
+
+static int nsbox_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[NSBOX_PROBE_A_SUM_ARG + 1];
+	struct nsbox_probe_req req = { };
+	int ret, slot;
+
+	if (!nsbox_admin(skb, info))
+		return -EPERM;
+	ret = nsbox_probe_parse(info->attrs[NSBOX_A_PROBE], tb, info->extack, true);
+	if (ret)
+		return ret;
+	req.name = nla_data(tb[NSBOX_PROBE_A_NAME]);
+	req.symbol = nla_data(tb[NSBOX_PROBE_A_SYMBOL]);
+	req.ret = tb[NSBOX_PROBE_A_RET] && nla_get_u8(tb[NSBOX_PROBE_A_RET]);
+	req.sum_arg = tb[NSBOX_PROBE_A_SUM_ARG] ? nla_get_u8(tb[NSBOX_PROBE_A_SUM_ARG]) : 0;
+	ret = nsbox_probe_add(&req, info->extack, &slot);
+	if (ret)
+		return ret;
+	return nsbox_probe_reply(info, slot);
+}
+
+static int nsbox_nl_probe_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[NSBOX_PROBE_A_SUM_ARG + 1];
+	int ret;
+
+	if (!nsbox_admin(skb, info))
+		return -EPERM;
+	if (info->attrs[NSBOX_A_PROBE_ALL]) {
+		nsbox_probe_del_all();
+		return 0;
+	}
+	ret = nsbox_probe_parse(info->attrs[NSBOX_A_PROBE], tb, info->extack, false);
+	if (ret)
+		return ret;
+	return nsbox_probe_del(nla_data(tb[NSBOX_PROBE_A_NAME]), info->extack);
+}
+
+static int nsbox_nl_probe_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[NSBOX_PROBE_A_SUM_ARG + 1];
+	u64 serial;
+	int ret, slot;
+
+	if (!nsbox_admin(skb, info))
+		return -EPERM;
+	ret = nsbox_probe_parse(info->attrs[NSBOX_A_PROBE], tb, info->extack, false);
+	if (ret)
+		return ret;
+	nsbox_probes_lock();
+	slot = nsbox_probe_find(nla_data(tb[NSBOX_PROBE_A_NAME]), &serial);
+	nsbox_probes_unlock();
+	if (slot < 0) {
+		NL_SET_ERR_MSG(info->extack, "nsbox: no probe of that name");
+		return slot;
+	}
+	return nsbox_probe_reply(info, slot);
+}
+
+/* A probe dump's place: the probe (slot, serial) and the next entry. */
+struct nsbox_probe_dump {
+	int slot;
+	u64 serial;
+	unsigned int pos;
+};
+
+static struct nsbox_probe_dump *nsbox_probe_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct nsbox_probe_dump) > sizeof(cb->ctx));
+	return (struct nsbox_probe_dump *)cb->ctx;
+}
+
+static int nsbox_dump_admin(struct netlink_callback *cb)
+{
+	if (netlink_capable(cb->skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(cb->extack, "nsbox: this command needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+static int nsbox_nl_probe_list_start(struct netlink_callback *cb)
+{
+	return nsbox_dump_admin(cb);
+}
+
+/* PROBE_GET dump: every probe, by slot. */
+static int nsbox_nl_probe_list(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nsbox_probe_dump *ctx = nsbox_probe_dump_ctx(cb);
+	int ret = 0;
+
+	nsbox_probes_lock();
+	for (; ctx->slot < NSBOX_PROBES_MAX; ctx->slot++) {
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&nsbox_family, NLM_F_MULTI, NSBOX_CMD_PROBE_GET);
+
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		ret = nsbox_probe_fill(skb, ctx->slot);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			if (ret == -ENOENT) {
+				ret = 0;
+				continue;
+			}
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	nsbox_probes_unlock();
+	/* out of room with something sent: the rest in the next call */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ? ret : skb->len;
+}
+
+static int nsbox_nl_probe_stats_start(struct netlink_callback *cb)
+{
+	struct nsbox_probe_dump *ctx = nsbox_probe_dump_ctx(cb);
+	struct nlattr *attrs[NSBOX_A_PROBE_ALL + 1];
+	struct nlattr *tb[NSBOX_PROBE_A_SUM_ARG + 1];
+	int ret;
+
+	ret = nsbox_dump_admin(cb);
+	if (ret)
+		return ret;
+	ret = genlmsg_parse(cb->nlh, &nsbox_family, attrs, NSBOX_A_PROBE_ALL,
+			    nsbox_probe_policy, cb->extack);
+	if (!ret)
+		ret = nsbox_probe_parse(attrs[NSBOX_A_PROBE], tb, cb->extack, false);
+	if (ret)
+		return ret;
+	nsbox_probes_lock();
+	ctx->slot = nsbox_probe_find(nla_data(tb[NSBOX_PROBE_A_NAME]), &ctx->serial);
+	nsbox_probes_unlock();
+	if (ctx->slot < 0) {
+		NL_SET_ERR_MSG(cb->extack, "nsbox: no probe of that name");
+		return ctx->slot;
+	}
+	ctx->pos = 0;
+	return 0;
+}
+
+/* PROBE_STATS dump: one message per group the probe counted. */
+static int nsbox_nl_probe_stats(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nsbox_probe_dump *ctx = nsbox_probe_dump_ctx(cb);
+	int ret = 0;
+
+	nsbox_probes_lock();
+	/* removed (or replaced) since the dump began: it ends here */
+	while (nsbox_probe_is(ctx->slot, ctx->serial)) {
+		unsigned int pos = ctx->pos;
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&nsbox_family, NLM_F_MULTI, NSBOX_CMD_PROBE_STATS);
+
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		ret = nsbox_probe_fill_stats(skb, ctx->slot, &pos);
+		if (ret <= 0) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		ctx->pos = pos;
+		ret = 0;
+	}
+	nsbox_probes_unlock();
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ? ret : skb->len;
+}
+
 /* ---- the family -------------------------------------------------------------- */
 
 static const struct nla_policy nsbox_subscribe_policy[NSBOX_A_EVENT_TYPES + 1] = {
@@ -1037,6 +1280,33 @@ static const struct genl_ops nsbox_ops[] = {
 		.doit = nsbox_nl_adopt,
 		.policy = nsbox_adopt_policy,
 		.maxattr = ARRAY_SIZE(nsbox_adopt_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_PROBE_ADD,
+		.doit = nsbox_nl_probe_add,
+		.policy = nsbox_probe_policy,
+		.maxattr = ARRAY_SIZE(nsbox_probe_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_PROBE_DEL,
+		.doit = nsbox_nl_probe_del,
+		.policy = nsbox_probe_policy,
+		.maxattr = ARRAY_SIZE(nsbox_probe_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_PROBE_GET,
+		.doit = nsbox_nl_probe_get,
+		.start = nsbox_nl_probe_list_start,
+		.dumpit = nsbox_nl_probe_list,
+		.policy = nsbox_probe_policy,
+		.maxattr = ARRAY_SIZE(nsbox_probe_policy) - 1,
+	},
+	{
+		.cmd = NSBOX_CMD_PROBE_STATS,
+		.start = nsbox_nl_probe_stats_start,
+		.dumpit = nsbox_nl_probe_stats,
+		.policy = nsbox_probe_policy,
+		.maxattr = ARRAY_SIZE(nsbox_probe_policy) - 1,
 	},
 };
 

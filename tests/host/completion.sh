@@ -6,11 +6,13 @@
 # getopt_long tables in tools/cmd/*.c, the column tables); then
 # tools/completion/_nsbox in zsh.
 #
-# Boxes and groups: the completion asks the nsbox on the command line
-# (`nsbox ls -rn -o name`, `nsbox groups -rn -o kind,id --kind K`).  A stub
-# nsbox earlier in PATH answers those with made-up boxes and groups (the
-# host has no module); the real tool lists a made-up state directory when
-# run as a user that is not root (its $XDG_RUNTIME_DIR/nsbox).
+# Boxes, groups and probes: the completion asks the nsbox on the command
+# line (`nsbox ls -rn -o name`, `nsbox groups -rn -o kind,id --kind K`,
+# `nsbox probe ls -rno name`).  A stub nsbox earlier in PATH answers those
+# with made-up boxes, groups and probes (the host has no module); the real
+# tool lists a made-up state directory when run as a user that is not root
+# (its $XDG_RUNTIME_DIR/nsbox).  probe add's SYMBOL comes from a made-up
+# kallsyms file, then from /proc/kallsyms if it is readable.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 NSBOX=$TOP/tools/nsbox
 COMP=$TOP/tools/completion/nsbox.bash
@@ -112,7 +114,11 @@ declare -A FUNC=([info]=info.c:cmd_info [groups]=groups.c:cmd_groups [ps]=ps.c:c
 	[top]=top.c:cmd_top [events]=events.c:cmd_events [verify]=admin.c:cmd_verify
 	[reset]=admin.c:cmd_reset [adopt]=adopt.c:cmd_adopt [run]=run.c:parse_args
 	[ls]=ls.c:cmd_ls [exec]=exec.c:cmd_exec [stop]=stop.c:cmd_stop [rm]=stop.c:cmd_rm
-	[rootfs]=rootfs.c:cmd_rootfs [export]=export.c:cmd_export [serve]=serve.c:cmd_serve)
+	[rootfs]=rootfs.c:cmd_rootfs [export]=export.c:cmd_export [serve]=serve.c:cmd_serve
+	[probe]=probe.c:cmd_probe [probe-add]=probe.c:probe_add [probe-ls]=probe.c:probe_ls
+	[probe-rm]=probe.c:probe_rm [probe-show]=probe.c:probe_show)
+# the subcommands of a command, each with its own options (FUNC[CMD-SUB])
+declare -A SUBS=([probe]="add ls rm show")
 # body CMD: the source of that function
 body() {
 	awk -v f="${FUNC[$1]#*:}" '$0 ~ "^[a-z].*[ *]" f "\\(" { on = 1 } on { print } on && /^}/ { exit }' \
@@ -143,14 +149,17 @@ src_shorts() {
 		echo "$b" | grep -oE 'strcmp\(argv\[i\], "-[a-zA-Z]"\)' | grep -oE -- '-[a-zA-Z]'
 	} | sort -u
 }
-# src_columns FILE: the column names of tools/cmd/FILE's table
+# src_columns FILE [TABLE]: the column names of tools/cmd/FILE's table
+# (TABLE: its name, default columns)
 src_columns() {
-	sed -n '/^static const struct nsbox_col columns/,/^};/p' "$SRC/$1" |
+	sed -n "/^static const struct nsbox_col ${2:-columns}\\[/,/^};/p" "$SRC/$1" |
 		grep -oE '\{ *"[a-z0-9_]+", *NSBOX_COL_' | grep -oE '"[a-z0-9_]+"' | tr -d '"'
 }
 KINDS=$("$NSBOX" groups --help | sed -n 's/.*only this kind: //p' | tr -d ,)
 # kinds_of CMD: the kinds `nsbox CMD --help` lists for --kind (export, serve)
 kinds_of() { "$NSBOX" "$1" --help | sed -n 's/.*--kind KIND.*(repeatable): //p' | tr -d ,; }
+# the kinds `nsbox probe --help` lists for show --kind
+probe_kinds() { "$NSBOX" probe --help | sed -n 's/.*--kind KIND.*of this kind: //p' | tr -d ,; }
 # the formats of `nsbox export --help`: "prometheus (...) or openmetrics"
 EXPORT_FORMATS=$("$NSBOX" export --help | sed -n 's/^ *-f, --format F *//p' | sed 's/([^)]*)//g; s/ or / /')
 EVENT_TYPES=$(sed -n '/type_names\[/,/^};/p' "$SRC/events.c" | grep -oE '= "[a-z_]+"' | tr -d '= "')
@@ -168,6 +177,11 @@ echo "\$*" >>"$T/stub.log"
 case " \$* " in *" --help "*) exec "$NSBOX" "\$@" ;; esac
 case \$1 in
 ls) printf 'alpha\nbeta\nbox-1x2y3z\n' ;;
+probe)
+	case \$2 in
+	ls) printf 'vfs_write\nsleep\nwsum\n' ;;
+	*) exec "$NSBOX" "\$@" ;;
+	esac ;;
 groups)
 	kind=
 	while [ \$# -gt 0 ]; do
@@ -180,6 +194,14 @@ groups)
 esac
 EOF
 chmod +x "$T/bin/nsbox"
+# a made-up /proc/kallsyms: functions (t, T), data, padding, a module's
+printf '%s\n' 'ffffffff81000000 T _stext' '0000000000000000 T vfs_write' \
+	'0000000000000000 t vfs_writev' '0000000000000000 t __pfx_vfs_write' \
+	'0000000000000000 t vfs_write_iter.isra.0' '0000000000000000 d vfs_write_data' \
+	'0000000000000000 D vfs_write_count' '0000000000000000 T vfs_read' \
+	'0000000000000000 t __pfx___put_task' '0000000000000000 T __put_task' \
+	'0000000000000000 T vfs_write' >"$T/kallsyms"
+printf '0000000000000000 t mod_func\t[nsbox_test]\n' >>"$T/kallsyms"
 REALPATH=$PATH
 
 # ---- the checks, once per mode -------------------------------------------
@@ -195,6 +217,7 @@ checks() {
 		"$("$NSBOX" --help | head -1 | grep -oE -- '--[a-z]+') -h -V" "$(comp 'nsbox -')"
 
 	for c in $CMDS; do
+		[ -n "${SUBS[$c]}" ] && continue
 		line="nsbox $c --"
 		[ "$c" = rootfs ] && line="nsbox rootfs create --"
 		got=$(comp "$line")
@@ -204,9 +227,77 @@ checks() {
 		same "[$mode] ${line%-}<TAB>: its short and long options" \
 			"$(src_shorts "$c") $(src_longs "$c")" "$(comp "${line%-}")"
 	done
+	# commands with subcommands: each subcommand's own options; those of
+	# every subcommand but ls (its table options) are what --help prints
+	for c in "${!SUBS[@]}"; do
+		local s all=
+		for s in ${SUBS[$c]}; do
+			line="nsbox $c $s --"
+			got=$(comp "$line")
+			same "[$mode] $line<TAB>: the long options of its getopt_long table ($c.c)" \
+				"$(src_longs "$c-$s")" "$got"
+			same "[$mode] ${line%-}<TAB>: its short and long options" \
+				"$(src_shorts "$c-$s") $(src_longs "$c-$s")" "$(comp "${line%-}")"
+			[ "$s" = ls ] || all+=" $got"
+		done
+		[ "$mode" = plain ] &&
+			same "nsbox $c SUB --<TAB>: the long options nsbox $c --help prints (ls: the table's)" \
+				"$(help_longs "$c")" "$all"
+		same "[$mode] nsbox $c <TAB>: its subcommands" "${SUBS[$c]}" "$(comp "nsbox $c ")"
+		same "[$mode] nsbox $c -<TAB>: only -h --help before the subcommand" "-h --help" "$(comp "nsbox $c -")"
+	done
 	same "[$mode] nsbox rootfs -<TAB> (before create): only -h --help" "-h --help" "$(comp 'nsbox rootfs -')"
 	is "[$mode] nsbox rootfs <TAB>: create" create "$(comp 'nsbox rootfs ')"
 	is "[$mode] nsbox exec alpha --<TAB>: no options after NAME (getopt +)" "" "$(comp 'nsbox exec alpha --')"
+
+	# probe: subcommands, symbols, probe names
+	is "[$mode] nsbox pr<TAB>: probe" probe "$(comp 'nsbox pr')"
+	is "[$mode] nsbox probe s<TAB>: show" show "$(comp 'nsbox probe s')"
+	is "[$mode] nsbox probe frob <TAB>: nothing (no such subcommand)" "" "$(comp 'nsbox probe frob ')"
+	same "[$mode] nsbox probe add --sum-arg <TAB>: 1 to 6" "1 2 3 4 5 6" "$(comp 'nsbox probe add --sum-arg ')"
+	same "[$mode] nsbox probe add -ra <TAB>: 1 to 6 (-a ends the cluster)" "1 2 3 4 5 6" "$(comp 'nsbox probe add -ra ')"
+	same "[$mode] nsbox probe add --sum-arg=<TAB>: --sum-arg=1 to 6" \
+		"$(printf 'nsbox probe add --sum-arg=%s\n' 1 2 3 4 5 6)" "$(applied 'nsbox probe add --sum-arg=')"
+	is "[$mode] nsbox probe add --name <TAB>: nothing (a new name)" "" "$(comp 'nsbox probe add --name ')"
+	_nsbox_kallsyms=$T/kallsyms
+	same "[$mode] nsbox probe add vfs_wr<TAB>: the t/T symbols of kallsyms, not data nor __pfx_" \
+		"vfs_write vfs_writev vfs_write_iter.isra.0" "$(comp 'nsbox probe add vfs_wr')"
+	same "[$mode] nsbox probe add -r --name x -a 3 vfs_wr<TAB>: the same past options" \
+		"vfs_write vfs_writev vfs_write_iter.isra.0" "$(comp 'nsbox probe add -r --name x -a 3 vfs_wr')"
+	same "[$mode] nsbox probe add mod_f<TAB>: a module's function, without [module]" \
+		"mod_func" "$(comp 'nsbox probe add mod_f')"
+	same "[$mode] nsbox probe add __p<TAB>: not the __pfx_ padding symbols" \
+		"__put_task" "$(comp 'nsbox probe add __p')"
+	is "[$mode] nsbox probe add .<TAB>: a dot is not a pattern" "" "$(comp 'nsbox probe add .')"
+	is "[$mode] nsbox probe add <TAB>: nothing for an empty word" "" "$(comp 'nsbox probe add ')"
+	is "[$mode] nsbox probe add vfs_write <TAB>: nothing (one SYMBOL)" "" "$(comp 'nsbox probe add vfs_write ')"
+	_nsbox_kallsyms=$T/no-such-file
+	is "[$mode] nsbox probe add vfs_<TAB>, kallsyms not readable: nothing, quietly" \
+		"<>" "<$(comp 'nsbox probe add vfs_')$(cat "$T/err")>"
+	_nsbox_kallsyms=/proc/kallsyms
+	if grep -q ' T vfs_write$' /proc/kallsyms 2>/dev/null; then
+		has "[$mode] nsbox probe add vfs_writ<TAB>: vfs_write, from /proc/kallsyms" vfs_write \
+			"$(comp 'nsbox probe add vfs_writ')"
+	else
+		skip "[$mode] nsbox probe add vfs_writ<TAB> from /proc/kallsyms" "not readable, or no vfs_write"
+	fi
+	same "[$mode] nsbox probe rm <TAB>: the probes (stub)" "vfs_write sleep wsum" "$(comp 'nsbox probe rm ')"
+	same "[$mode] nsbox probe rm wsum <TAB>: the other probes" "vfs_write sleep" "$(comp 'nsbox probe rm wsum ')"
+	is "[$mode] nsbox probe rm --all <TAB>: nothing" "" "$(comp 'nsbox probe rm --all ')"
+	same "[$mode] nsbox probe show <TAB>: the probes (stub)" "vfs_write sleep wsum" "$(comp 'nsbox probe show ')"
+	same "[$mode] nsbox probe show -J w<TAB>: after an option" "wsum" "$(comp 'nsbox probe show -J w')"
+	same "[$mode] nsbox probe show wsum <TAB>: KIND: for every kind" \
+		"$(echo "$KINDS" | tr ' ' '\n' | sed 's/$/:/')" "$(comp 'nsbox probe show wsum ')"
+	same "[$mode] nsbox probe show wsum cgroup2:12<TAB>: cgroup2:1234 (stub)" \
+		"nsbox probe show wsum cgroup2:1234" "$(applied 'nsbox probe show wsum cgroup2:12')"
+	is "[$mode] nsbox probe show wsum net:1 <TAB>: nothing more" "" "$(comp 'nsbox probe show wsum net:1 ')"
+	same "[$mode] nsbox probe show --kind <TAB>: the kinds of nsbox probe --help" \
+		"$(probe_kinds)" "$(comp 'nsbox probe show --kind ')"
+	same "[$mode] nsbox probe ls -o <TAB>: the columns of tools/cmd/probe.c" \
+		"$(src_columns probe.c ls_columns)" "$(comp 'nsbox probe ls -o ')"
+	same "[$mode] nsbox probe ls -rno name,<TAB>: name,COLUMN" \
+		"$(src_columns probe.c ls_columns | grep -vx name | sed 's/^/name,/')" "$(comp 'nsbox probe ls -rno name,')"
+	is "[$mode] nsbox probe ls <TAB>: nothing (ls takes no argument)" "" "$(comp 'nsbox probe ls ')"
 
 	# -o columns
 	for c in groups ps ls; do
@@ -302,6 +393,9 @@ checks() {
 		got=$(comp 'nsbox ps net:')
 		is "[$mode] real nsbox, no module: nsbox ps net:<TAB> gives nothing, quietly" \
 			"<>" "<$got$(cat "$T/err")>"
+		got=$(comp 'nsbox probe show ')
+		is "[$mode] real nsbox, no module: nsbox probe show <TAB> gives nothing, quietly" \
+			"<>" "<$got$(cat "$T/err")>"
 	fi
 	PATH=$REALPATH
 }
@@ -316,7 +410,7 @@ else
 	notok "the comparison finds a made-up command and a missing one"
 	diag "$out"
 fi
-is "nsbox --help lists 16 commands" 16 "$(echo "$CMDS" | wc -l)"
+is "nsbox --help lists 17 commands" 17 "$(echo "$CMDS" | wc -l)"
 missing=
 for c in $CMDS; do [ -n "${FUNC[$c]}" ] || missing+=" $c"; done
 is "every command's option parser is known to this test" "" "$missing"

@@ -70,14 +70,17 @@ help_defined() {
 }
 
 # help_opts < HELP: the options a --help text prints: those of its usage
-# line and of its option list, one per line (not those its prose names:
-# "unshare --net=FILE", "'nsbox run' without --rootfs" are other commands')
+# lines (the "usage:" line and the lines after it up to the first empty
+# one: a command with subcommands has one line each, e.g. "nsbox probe
+# ls [-J] [-o LIST]") and of its option list, one per line (not those
+# its prose names: "unshare --net=FILE", "'nsbox run' without --rootfs"
+# are other commands')
 help_opts() {
 	local help
 
 	help=$(cat)
 	{
-		echo "$help" | sed -n '/^usage:/p' |
+		echo "$help" | sed -n '/^usage:/,/^$/p' |
 			grep -oE "(^|[][ ,(|])--?[A-Za-z][A-Za-z0-9-]*" | sed -E 's/^[^-]+//'
 		echo "$help" | help_defined
 	} | sort -u

@@ -4,7 +4,7 @@
  * decoders (tools/nl/groupfetch.c, info.c, taskfetch.c), fed messages built
  * here with libnl the way the module lays them out (uapi/linux/nsbox.h):
  * every field, missing fields, unknown and short attributes, too many
- * hooks.
+ * hooks; and the probe replies (tools/nl/probe.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include <linux/nsbox.h>
 #include "groupfetch.h"
 #include "info.h"
+#include "probe.h"
 #include "taskfetch.h"
 
 #define FAMILY 0x1d	/* any id: the decoders do not look at it */
@@ -529,6 +530,123 @@ TEST(hook_names)
 	EXPECT_STREQ("skipped (skip_hooks)", nsbox_hook_status_name(&h));
 	EXPECT_STREQ("unknown", nsbox_hook_kind_name(99));
 	EXPECT_STREQ("unknown", nsbox_hook_kind_name(-1));
+}
+
+/* ---- PROBE_GET, PROBE_STATS (ABI 8) ------------------------------------------- */
+
+TEST(probe_info_every_field)
+{
+	_cleanup_msg_ struct nl_msg *m = reply(NSBOX_CMD_PROBE_GET);
+	struct nsbox_probe_info p;
+	struct nlattr *nest;
+
+	ASSERT_NE(NULL, m);
+	nest = nla_nest_start(m, NSBOX_A_PROBE);
+	nla_put_string(m, NSBOX_PROBE_A_NAME, "sleep");
+	nla_put_string(m, NSBOX_PROBE_A_SYMBOL, "hrtimer_nanosleep.isra.0");
+	nla_put_u8(m, NSBOX_PROBE_A_RET, 1);
+	nla_put_u8(m, NSBOX_PROBE_A_SUM_ARG, 3);
+	nla_put_u64(m, NSBOX_PROBE_A_HITS, val(1));
+	nla_put_u64(m, NSBOX_PROBE_A_MISSES, val(2));
+	nla_put_u64(m, NSBOX_PROBE_A_NMISSED, val(3));
+	nla_put_u32(m, NSBOX_PROBE_A_MAXACTIVE, 64);
+	nla_put_u8(m, NSBOX_PROBE_A_FTRACE, 1);
+	nla_put_u32(m, NSBOX_PROBE_A_GROUPS, 9);
+	nla_put_u64(m, NSBOX_PROBE_A_BYTES, val(4));
+	nla_nest_end(m, nest);
+	ASSERT_EQ(0, nsbox_probe_parse(m, &p));
+	EXPECT_STREQ("sleep", p.name);
+	EXPECT_STREQ("hrtimer_nanosleep.isra.0", p.symbol);
+	EXPECT_EQ(1, p.ret);
+	EXPECT_EQ(3, p.sum_arg);
+	EXPECT_EQ(val(1), p.hits);
+	EXPECT_EQ(val(2), p.misses);
+	EXPECT_EQ(val(3), p.nmissed);
+	EXPECT_EQ(64U, p.maxactive);
+	EXPECT_EQ(1, p.ftrace);
+	EXPECT_EQ(9U, p.groups);
+	EXPECT_EQ(val(4), p.bytes);
+}
+
+TEST(probe_stat_with_histogram)
+{
+	_cleanup_msg_ struct nl_msg *m = reply(NSBOX_CMD_PROBE_STATS);
+	uint64_t hist[NSBOX_PROBE_HIST_BUCKETS] = { 0 };
+	struct nsbox_probe_stat s;
+	struct nlattr *nest;
+
+	ASSERT_NE(NULL, m);
+	hist[25] = 10;
+	hist[NSBOX_PROBE_HIST_BUCKETS - 1] = val(5);
+	nest = nla_nest_start(m, NSBOX_A_PROBE_STAT);
+	nla_put_u8(m, NSBOX_PROBE_A_KIND, NSBOX_KIND_CGROUP2);
+	nla_put_u64(m, NSBOX_PROBE_A_ID, 79);
+	nla_put_u64(m, NSBOX_PROBE_A_CALLS, 10);
+	nla_put_u64(m, NSBOX_PROBE_A_SUM, val(6));
+	nla_put_u64(m, NSBOX_PROBE_A_NS_TOTAL, 203000000);
+	nla_put_u64(m, NSBOX_PROBE_A_NS_MIN, 20200000);
+	nla_put_u64(m, NSBOX_PROBE_A_NS_MAX, 21100000);
+	nla_put(m, NSBOX_PROBE_A_HIST, sizeof(hist), hist);
+	nla_nest_end(m, nest);
+	ASSERT_EQ(0, nsbox_probe_stat_parse(m, &s));
+	EXPECT_EQ(NSBOX_KIND_CGROUP2, s.kind);
+	EXPECT_EQ(79U, s.id);
+	EXPECT_EQ(10U, s.calls);
+	EXPECT_EQ(val(6), s.sum);
+	EXPECT_EQ(1, s.has_time);
+	EXPECT_EQ(203000000U, s.ns_total);
+	EXPECT_EQ(20200000U, s.ns_min);
+	EXPECT_EQ(21100000U, s.ns_max);
+	EXPECT_EQ(10U, s.hist[25]);
+	EXPECT_EQ(val(5), s.hist[NSBOX_PROBE_HIST_BUCKETS - 1]);
+}
+
+/* a plain probe's group: no histogram, no times */
+TEST(probe_stat_without_time)
+{
+	_cleanup_msg_ struct nl_msg *m = reply(NSBOX_CMD_PROBE_STATS);
+	struct nsbox_probe_stat s;
+	struct nlattr *nest;
+
+	ASSERT_NE(NULL, m);
+	nest = nla_nest_start(m, NSBOX_A_PROBE_STAT);
+	nla_put_u8(m, NSBOX_PROBE_A_KIND, NSBOX_KIND_NET);
+	nla_put_u64(m, NSBOX_PROBE_A_ID, 4026531840ULL);
+	nla_put_u64(m, NSBOX_PROBE_A_CALLS, 1000);
+	nla_nest_end(m, nest);
+	ASSERT_EQ(0, nsbox_probe_stat_parse(m, &s));
+	EXPECT_EQ(1000U, s.calls);
+	EXPECT_EQ(0, s.has_time);
+}
+
+/* a histogram shorter than 40 buckets is malformed, not read past its end */
+TEST(probe_stat_short_histogram_rejected)
+{
+	_cleanup_msg_ struct nl_msg *m = reply(NSBOX_CMD_PROBE_STATS);
+	uint64_t hist[3] = { 1, 2, 3 };
+	struct nsbox_probe_stat s;
+	struct nlattr *nest;
+
+	ASSERT_NE(NULL, m);
+	nest = nla_nest_start(m, NSBOX_A_PROBE_STAT);
+	nla_put_u8(m, NSBOX_PROBE_A_KIND, NSBOX_KIND_NET);
+	nla_put_u64(m, NSBOX_PROBE_A_ID, 1);
+	nla_put(m, NSBOX_PROBE_A_HIST, sizeof(hist), hist);
+	nla_nest_end(m, nest);
+	EXPECT_EQ(-EINVAL, nsbox_probe_stat_parse(m, &s));
+}
+
+TEST(probe_stat_without_key_rejected)
+{
+	_cleanup_msg_ struct nl_msg *m = reply(NSBOX_CMD_PROBE_STATS);
+	struct nsbox_probe_stat s;
+	struct nlattr *nest;
+
+	ASSERT_NE(NULL, m);
+	nest = nla_nest_start(m, NSBOX_A_PROBE_STAT);
+	nla_put_u64(m, NSBOX_PROBE_A_CALLS, 1);
+	nla_nest_end(m, nest);
+	EXPECT_EQ(-EINVAL, nsbox_probe_stat_parse(m, &s));
 }
 
 TEST_HARNESS_MAIN

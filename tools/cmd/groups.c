@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <linux/nsbox.h>
@@ -15,6 +16,7 @@
 #include "genl.h"
 #include "groupfetch.h"
 #include "kind.h"
+#include "probe.h"
 #include "table.h"
 #include "units.h"
 #include "util.h"
@@ -59,6 +61,79 @@ static const struct nsbox_col columns[] = {
 
 #define NCOLS ARRAY_SIZE(columns)
 
+/*
+ * -o probe.NAME: the calls probe NAME counted in each group (nsbox probe),
+ * a column made at run time after the fixed ones.
+ */
+#define MAX_PROBE_COLS 16	/* as many as the module's probes */
+
+struct probe_col {
+	char name[sizeof("probe.") + NSBOX_PROBE_NAME_MAX];
+	struct nsbox_probe_stat *s;
+	size_t n;
+};
+
+static struct nsbox_col all_columns[NCOLS + MAX_PROBE_COLS];
+static struct probe_col probe_cols[MAX_PROBE_COLS];
+static size_t n_probe_cols;
+
+/* The probe.NAME entries of -o LIST become columns; 0 or a usage error. */
+static int add_probe_columns(const char *list)
+{
+	memcpy(all_columns, columns, sizeof(columns));
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len > 6 && !strncmp(p, "probe.", 6)) {
+			struct probe_col *pc = &probe_cols[n_probe_cols];
+
+			if (n_probe_cols >= MAX_PROBE_COLS || len >= sizeof(pc->name))
+				return nsbox_usage_err("groups", "'%.*s': at most %d probe columns of names up to %d characters",
+						       (int)len, p, MAX_PROBE_COLS, NSBOX_PROBE_NAME_MAX);
+			snprintf(pc->name, sizeof(pc->name), "%.*s", (int)len, p);
+			all_columns[NCOLS + n_probe_cols] = (struct nsbox_col){
+				pc->name, NSBOX_COL_NUM, false, "calls probe NAME counted (nsbox probe)",
+				-1 - (int)n_probe_cols };
+			n_probe_cols++;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int fetch_probe_columns(struct nsbox_nl *nl)
+{
+	struct nsbox_nl_error e;
+	char what[96];
+
+	for (size_t i = 0; i < n_probe_cols; i++) {
+		struct probe_col *pc = &probe_cols[i];
+
+		if (nsbox_probe_stats(nl, pc->name + 6, &pc->s, &pc->n, &e)) {
+			snprintf(what, sizeof(what), "groups: -o %.40s", pc->name);
+			return nsbox_nl_report(what, &e);
+		}
+	}
+	return 0;
+}
+
+static const char *probe_cell(int k, const struct group_row *row, char *buf, size_t len)
+{
+	const struct probe_col *pc = &probe_cols[k];
+	uint64_t calls = 0;
+
+	for (size_t i = 0; i < pc->n; i++)
+		if (pc->s[i].kind == (int)row->v[NSBOX_GROUP_A_KIND] &&
+		    pc->s[i].id == row->v[NSBOX_GROUP_A_ID]) {
+			calls = pc->s[i].calls;
+			break;
+		}
+	snprintf(buf, len, "%" PRIu64, calls);
+	return buf;
+}
+
 const char *nsbox_group_attr_name(int attr)
 {
 	for (size_t i = 0; i < NCOLS; i++)
@@ -70,8 +145,10 @@ const char *nsbox_group_attr_name(int attr)
 static const char *group_cell(const void *r, int col, char *buf, size_t len)
 {
 	const struct group_row *row = r;
-	int a = columns[col].attr;
+	int a = all_columns[col].attr;
 
+	if (a < 0)
+		return probe_cell(-1 - a, row, buf, len);
 	if (a == NSBOX_GROUP_A_KIND)
 		return nsbox_kind_name((int)row->v[a]);
 	if (a == NSBOX_GROUP_A_STATE)
@@ -111,6 +188,7 @@ static void usage(FILE *out)
 		"      --no-adopt     do not look for namespaces without tasks first\n"
 		"  -h, --help         this help\n", nsbox_kind_list());
 	nsbox_table_options_help(out, "groups", "kind,id,procs,cpu_ns");
+	fprintf(out, "  -o probe.NAME      also: the calls probe NAME counted (nsbox probe; root)\n");
 	if (out == stdout)
 		nsbox_table_help(columns, NCOLS);
 }
@@ -158,10 +236,14 @@ int cmd_groups(int argc, char **argv)
 			return nsbox_usage_err("groups", "unexpected argument '%s'", argv[optind]);
 	}
 
-	ret = nsbox_table_init(&t, columns, NCOLS, &o, "groups", "groups");
+	ret = add_probe_columns(o.columns);
+	if (!ret)
+		ret = nsbox_table_init(&t, all_columns, NCOLS + n_probe_cols, &o, "groups", "groups");
 	if (ret)
 		return ret;
 	ret = nsbox_nl_open(&nl);
+	if (!ret)
+		ret = fetch_probe_columns(&nl);
 	/* as root, first the namespaces no task is in (see nl/adopt.c); a
 	 * cgroup without tasks is never missing: the module has them all */
 	if (!ret && geteuid() == 0 && !no_adopt && kind != NSBOX_KIND_CGROUP2) {
@@ -178,5 +260,7 @@ int cmd_groups(int argc, char **argv)
 	if (!ret)
 		ret = nsbox_table_print(&t);
 	nsbox_table_free(&t);
+	for (size_t i = 0; i < n_probe_cols; i++)
+		free(probe_cols[i].s);
 	return ret;
 }

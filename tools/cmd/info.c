@@ -76,6 +76,13 @@ static void print_json(const struct nsbox_info *info, int family)
 		json_object_object_add(root, "event_ring_bytes",
 				       json_object_new_uint64(info->ring_bytes));
 	}
+	if (info->has_probes) {
+		json_object_object_add(root, "probes", json_object_new_uint64(info->probes));
+		json_object_object_add(root, "probes_max", json_object_new_uint64(info->probes_max));
+		json_object_object_add(root, "probe_groups_max",
+				       json_object_new_uint64(info->probe_groups_max));
+		json_object_object_add(root, "probe_bytes", json_object_new_uint64(info->probe_bytes));
+	}
 	for (unsigned int i = 0; i < info->n_hooks; i++) {
 		const struct nsbox_hook_info *h = &info->hooks[i];
 		json_object *o = json_object_new_object();
@@ -156,6 +163,9 @@ static void print_human(const struct nsbox_info *info, int family)
 	if (info->has_events)
 		printf("events:   %u subscriber(s), %" PRIu64 " bytes of per-CPU buffers\n",
 		       info->subscribers, info->ring_bytes);
+	if (info->has_probes)
+		printf("probes:   %u of %u (nsbox probe ls), each for up to %u groups, %" PRIu64 " bytes\n",
+		       info->probes, info->probes_max, info->probe_groups_max, info->probe_bytes);
 	printf("hooks:    %u attached of %u\n", attached, info->n_hooks);
 	if (info->n_hooks) {
 		putchar('\n');

@@ -20,6 +20,7 @@ static const struct nsbox_subcmd commands[] = {
 	{ "ps", "list tasks with their namespaces and cgroup", cmd_ps },
 	{ "top", "live view of groups: CPU%, load, memory, I/O, forks", cmd_top },
 	{ "events", "print the module's events as they happen (fork, exec, exit, ...)", cmd_events },
+	{ "probe", "count calls of any kernel function per group (root)", cmd_probe },
 	{ "export", "print one scrape of the accounting as Prometheus metrics", cmd_export },
 	{ "serve", "serve the accounting to Prometheus over HTTP (/metrics)", cmd_serve },
 	{ "verify", "recount every group from scratch and compare (root)", cmd_verify },

@@ -19,13 +19,25 @@
 #   NAME, -b         boxes (`nsbox ls -rn -o name`)
 #   --rootfs, DIR    directories; --add FILE: files and commands
 #   --ns, --net, --cap-add, --cap-drop, --seccomp-allow, top --sort
+#   probe            its subcommands add, ls, rm, show; add SYMBOL: the
+#                    text symbols of /proc/kallsyms that start with what
+#                    is typed (nothing for an empty word: there are
+#                    100,000 of them); rm, show NAME: the probes
+#                    (`nsbox probe ls -rno name`, root only); --sum-arg 1-6
 # Boxes and groups come from the nsbox being completed, so what it lists is
 # what this user may see, wherever its state directory is.
 
-_nsbox_commands='info groups ps top events export serve verify reset adopt run ls exec stop rm rootfs'
+_nsbox_commands='info groups ps top events probe export serve verify reset adopt run ls exec stop rm rootfs'
 _nsbox_kinds='mnt pid net uts ipc user cgroup time cgroup2'
+_nsbox_probe_subcommands='add ls rm show'
+# the columns of `nsbox probe ls` (tools/cmd/probe.c), for when its --help
+# does not list them
+_nsbox_probe_columns='name symbol ret sum_arg calls misses missed groups via maxactive bytes'
+# where add's SYMBOL comes from (a variable so that a test can change it)
+_nsbox_kallsyms=/proc/kallsyms
 
 # _nsbox_options CMD: the options of CMD; those taking a value end in '='.
+# A subcommand of probe is CMD probe-SUB.
 _nsbox_options() {
 	local table='-o= --output= -J --json -r --raw -n --noheadings -b --bytes --exact'
 	case $1 in
@@ -45,6 +57,11 @@ _nsbox_options() {
 	stop) echo '-t= --timeout= -v --verbose -h --help' ;;
 	rm) echo '-f --force -v --verbose -h --help' ;;
 	rootfs) echo '-a= --add= -h --help' ;;
+	probe) echo '-h --help' ;;
+	probe-add) echo '-r --ret -a= --sum-arg= -N= --name= -h --help' ;;
+	probe-ls) echo "$table -h --help" ;;
+	probe-rm) echo '--all -h --help' ;;
+	probe-show) echo '-J --json -k= --kind= -h --help' ;;
 	esac
 }
 
@@ -84,6 +101,21 @@ _nsbox_boxes() {
 	"$1" ls -rn -o name 2>/dev/null
 }
 
+# _nsbox_probes PROG: the probes `PROG probe ls` lists (root only)
+_nsbox_probes() {
+	"$1" probe ls -rno name 2>/dev/null
+}
+
+# _nsbox_symbols CUR: the functions of $_nsbox_kallsyms (text symbols, type
+# t or T; a module's too) whose names start with CUR, each once.  Nothing
+# for an empty CUR, and grep -F to keep it quick on 100,000 lines.
+_nsbox_symbols() {
+	local cur=$1
+	[[ -n $cur && -r $_nsbox_kallsyms ]] || return 0
+	grep -F -e " t $cur" -e " T $cur" -- "$_nsbox_kallsyms" 2>/dev/null |
+		awk -v p="$cur" 'index($3, p) == 1 && $3 !~ /^__pfx_/ { print $3 }' | sort -u
+}
+
 # _nsbox_groups PROG CUR: KIND: for each kind, then KIND:ID of the groups
 # of that kind the module has (nothing when it is not loaded)
 _nsbox_groups() {
@@ -114,14 +146,22 @@ _nsbox_value() {
 	export:-o|export:--output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null ;;
+	probe-ls:-o|probe-ls:--output)
+		local cols
+		cols=$("$prog" probe ls --help 2>/dev/null | awk '
+			/^Columns/ { c = 1; next }
+			c && /^  [* ] [a-z][a-z0-9_]* / { sub(/^  [* ] /, ""); print $1 }')
+		_nsbox_list "$cur" ${cols:-$_nsbox_probe_columns} ;;
 	*:-o|*:--output)
 		_nsbox_list "$cur" $(_nsbox_columns "$prog" "$cmd") ;;
 	export:-f|export:--format)
 		COMPREPLY=($(compgen -W 'prometheus openmetrics' -- "$cur")) ;;
-	groups:-k|groups:--kind|export:-k|export:--kind|serve:-k|serve:--kind)
+	groups:-k|groups:--kind|export:-k|export:--kind|serve:-k|serve:--kind|probe-show:-k|probe-show:--kind)
 		COMPREPLY=($(compgen -W "$_nsbox_kinds" -- "$cur")) ;;
 	top:-k|top:--kind)
 		_nsbox_list "$cur" $_nsbox_kinds ;;
+	probe-add:-a|probe-add:--sum-arg)
+		COMPREPLY=($(compgen -W '1 2 3 4 5 6' -- "$cur")) ;;
 	top:-s|top:--sort)
 		COMPREPLY=($(compgen -W 'cpu tasks rss io forks name load' -- "$cur")) ;;
 	events:-k|events:--kind)
@@ -197,7 +237,7 @@ _nsbox() {
 
 # _nsbox_complete: fill COMPREPLY for cur, words[], cword
 _nsbox_complete() {
-	local prog=${words[0]:-nsbox} cmd i w o opt valopt dd='' npos=0 optend=0
+	local prog=${words[0]:-nsbox} cmd i w o opt valopt dd='' npos=0 optend=0 first=2
 	[[ $prog == \~/* ]] && prog=$HOME/${prog#\~/}
 	type -P -- "$prog" >/dev/null || prog=nsbox
 
@@ -211,10 +251,24 @@ _nsbox_complete() {
 	fi
 	cmd=${words[1]}
 	[[ " $_nsbox_commands " == *" $cmd "* ]] || return
+	# probe: its subcommand first, then that subcommand's options
+	if [[ $cmd == probe ]]; then
+		if ((cword == 2)); then
+			if [[ $cur == -* ]]; then
+				COMPREPLY=($(compgen -W '-h --help' -- "$cur"))
+			else
+				COMPREPLY=($(compgen -W "$_nsbox_probe_subcommands" -- "$cur"))
+			fi
+			return
+		fi
+		[[ " $_nsbox_probe_subcommands " == *" ${words[2]} "* ]] || return
+		cmd=probe-${words[2]}
+		first=3
+	fi
 
 	# walk the words between the command and the cursor: options, their
 	# values, and how many positional arguments came before
-	for ((i = 2; i < cword; i++)); do
+	for ((i = first; i < cword; i++)); do
 		w=${words[i]}
 		# "--" ends the options; exec also takes one after NAME
 		if [[ $w == -- ]] && ((!optend)); then
@@ -313,6 +367,22 @@ _nsbox_complete() {
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 			compopt -o filenames 2>/dev/null
+		fi ;;
+	probe-add)
+		((npos == 0)) && COMPREPLY=($(compgen -W "$(_nsbox_symbols "$cur")" -- "$cur")) ;;
+	probe-rm)
+		# every probe once; none after --all
+		[[ " ${words[*]:3:cword-3} " == *" --all "* ]] && return 0
+		local -a probes=()
+		for w in $(_nsbox_probes "$prog"); do
+			[[ " ${words[*]:3:cword-3} " == *" $w "* ]] || probes+=("$w")
+		done
+		COMPREPLY=($(compgen -W "${probes[*]}" -- "$cur")) ;;
+	probe-show)
+		if ((npos == 0)); then
+			COMPREPLY=($(compgen -W "$(_nsbox_probes "$prog")" -- "$cur"))
+		elif ((npos == 1)); then
+			_nsbox_groups "$prog" "$cur"
 		fi ;;
 	rootfs)
 		if ((npos == 0)); then

@@ -101,8 +101,12 @@ void nsbox_nl_parse_extack(const struct nlmsghdr *nlh, size_t len,
 	attrs = (struct nlattr *)((char *)nlh + off);
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, nlh->nlmsg_len - off, NULL) < 0)
 		return;
-	if (tb[NLMSGERR_ATTR_MSG])
+	if (tb[NLMSGERR_ATTR_MSG]) {
 		nla_strlcpy(e->msg, tb[NLMSGERR_ATTR_MSG], sizeof(e->msg));
+		/* the module's own messages say "nsbox: "; ours do already */
+		if (!strncmp(e->msg, "nsbox: ", 7))
+			memmove(e->msg, e->msg + 7, strlen(e->msg + 7) + 1);
+	}
 	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4)
 		e->offset = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
@@ -217,6 +221,8 @@ static const char *attr_name(int type)
 		[NSBOX_A_KIND] = "NSBOX_A_KIND",
 		[NSBOX_A_ID] = "NSBOX_A_ID",
 		[NSBOX_A_EVENT_TYPES] = "NSBOX_A_EVENT_TYPES",
+		[NSBOX_A_PROBE] = "NSBOX_A_PROBE",
+		[NSBOX_A_PROBE_ALL] = "NSBOX_A_PROBE_ALL",
 	};
 
 	return type >= 0 && type <= NSBOX_A_MAX && names[type] ? names[type] : NULL;

@@ -97,6 +97,16 @@ int nsbox_info_parse(struct nl_msg *msg, struct nsbox_info *info)
 	}
 	if (tb[NSBOX_A_EVENT_RING_BYTES])
 		info->ring_bytes = nla_get_u64(tb[NSBOX_A_EVENT_RING_BYTES]);
+	if (tb[NSBOX_A_PROBES_MAX]) {
+		info->has_probes = true;
+		info->probes_max = nla_get_u32(tb[NSBOX_A_PROBES_MAX]);
+	}
+	if (tb[NSBOX_A_PROBES])
+		info->probes = nla_get_u32(tb[NSBOX_A_PROBES]);
+	if (tb[NSBOX_A_PROBE_GROUPS_MAX])
+		info->probe_groups_max = nla_get_u32(tb[NSBOX_A_PROBE_GROUPS_MAX]);
+	if (tb[NSBOX_A_PROBE_BYTES])
+		info->probe_bytes = nla_get_u64(tb[NSBOX_A_PROBE_BYTES]);
 	if (tb[NSBOX_A_HOOKS]) {
 		nla_for_each_nested(pos, tb[NSBOX_A_HOOKS], rem) {
 			if (nla_type(pos) != NSBOX_A_HOOK || info->n_hooks >= NSBOX_INFO_MAX_HOOKS)

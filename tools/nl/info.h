@@ -32,6 +32,9 @@ struct nsbox_info {
 	unsigned int group_bytes, load_walks, subscribers;
 	uint64_t ring_bytes;
 	bool has_events;
+	bool has_probes;		/* ABI 8 */
+	unsigned int probes, probes_max, probe_groups_max;
+	uint64_t probe_bytes;
 };
 
 /* GET_INFO into @info; 0 or -errno with @e filled in. */

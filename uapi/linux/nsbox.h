@@ -33,7 +33,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	7
+#define NSBOX_ABI_VERSION	8
 
 /*
  * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
@@ -81,6 +81,24 @@
  *	file since before the module was loaded: the module cannot find
  *	those itself.  A group that exists already is left as it is.
  *	Reply: %NSBOX_A_GROUP (kind and id only).
+ * @NSBOX_CMD_PROBE_ADD: do (ABI 8), needs CAP_SYS_ADMIN: plant a probe
+ *	described by %NSBOX_A_PROBE (NAME, SYMBOL; optional RET, SUM_ARG):
+ *	a kprobe (or a kretprobe with RET) on the kernel function SYMBOL
+ *	that counts calls per group of the calling task.  Reply: the probe
+ *	as PROBE_GET gives it.  -EEXIST: the name is taken; -ENOSPC: the
+ *	probe table is full (module parameter max_probes); -ENOENT: no such
+ *	function; -EINVAL: the kernel refuses to probe it (kprobe
+ *	blacklist, not a function start).  The extack says which.
+ * @NSBOX_CMD_PROBE_DEL: do (ABI 8), needs CAP_SYS_ADMIN: remove the probe
+ *	%NSBOX_A_PROBE NAME, or every probe with %NSBOX_A_PROBE_ALL.
+ * @NSBOX_CMD_PROBE_GET: do (ABI 8), needs CAP_SYS_ADMIN: one probe by
+ *	%NSBOX_A_PROBE NAME; dump: every probe.  Each reply holds one
+ *	%NSBOX_A_PROBE (enum nsbox_probe_attr, no per-group numbers).
+ * @NSBOX_CMD_PROBE_STATS: dump (ABI 8), needs CAP_SYS_ADMIN: the groups
+ *	of the probe %NSBOX_A_PROBE NAME that it counted, one
+ *	%NSBOX_A_PROBE_STAT each (enum nsbox_probe_attr: KIND, ID, CALLS,
+ *	SUM, and for RET probes NS_TOTAL, NS_MIN, NS_MAX, HIST).  Resumes
+ *	by the position in the probe's table of groups.
  * @__NSBOX_CMD_MAX: internal use
  * @NSBOX_CMD_MAX: highest command number
  */
@@ -94,6 +112,10 @@ enum nsbox_cmd {
 	NSBOX_CMD_SUBSCRIBE,
 	NSBOX_CMD_EVENT,
 	NSBOX_CMD_ADOPT,
+	NSBOX_CMD_PROBE_ADD,
+	NSBOX_CMD_PROBE_DEL,
+	NSBOX_CMD_PROBE_GET,
+	NSBOX_CMD_PROBE_STATS,
 
 	__NSBOX_CMD_MAX,
 	NSBOX_CMD_MAX = __NSBOX_CMD_MAX - 1
@@ -140,6 +162,16 @@ enum nsbox_cmd {
  * @NSBOX_A_EVENT_SUBSCRIBERS: u32, GET_INFO: sockets subscribed now
  * @NSBOX_A_EVENT_RING_BYTES: u64, GET_INFO: memory of the per-CPU event
  *	buffers (module parameter events_per_cpu)
+ * @NSBOX_A_PROBE: nested (ABI 8), one probe, enum nsbox_probe_attr
+ * @NSBOX_A_PROBE_ALL: flag (ABI 8), PROBE_DEL: every probe
+ * @NSBOX_A_PROBE_STAT: nested (ABI 8), one group's numbers of one probe,
+ *	enum nsbox_probe_attr
+ * @NSBOX_A_PROBES: u32 (ABI 8), GET_INFO: probes planted now
+ * @NSBOX_A_PROBES_MAX: u32 (ABI 8), GET_INFO: the most probes at once
+ *	(module parameter max_probes)
+ * @NSBOX_A_PROBE_GROUPS_MAX: u32 (ABI 8), GET_INFO: the most groups one
+ *	probe counts (module parameter probe_groups); more are misses
+ * @NSBOX_A_PROBE_BYTES: u64 (ABI 8), GET_INFO: memory the probes hold now
  * @NSBOX_A_NS_FD: u32, ADOPT (ABI 6): a file descriptor of the sender's,
  *	open on a namespace file
  * @__NSBOX_A_MAX: internal use
@@ -174,6 +206,13 @@ enum nsbox_attr {
 	NSBOX_A_EVENT_SUBSCRIBERS,
 	NSBOX_A_EVENT_RING_BYTES,
 	NSBOX_A_NS_FD,
+	NSBOX_A_PROBE,
+	NSBOX_A_PROBE_ALL,
+	NSBOX_A_PROBE_STAT,
+	NSBOX_A_PROBES,
+	NSBOX_A_PROBES_MAX,
+	NSBOX_A_PROBE_GROUPS_MAX,
+	NSBOX_A_PROBE_BYTES,
 
 	__NSBOX_A_MAX,
 	NSBOX_A_MAX = __NSBOX_A_MAX - 1
@@ -564,6 +603,77 @@ enum nsbox_event_attr {
 
 	__NSBOX_EVENT_A_MAX,
 	NSBOX_EVENT_A_MAX = __NSBOX_EVENT_A_MAX - 1
+};
+
+/* A probe's name: letters, digits, '_', '-', '.'; at most this long. */
+#define NSBOX_PROBE_NAME_MAX	31
+/*
+ * Latency histogram of a RET probe: bucket 0 counts calls of 0 ns,
+ * bucket b >= 1 those of [2^(b-1), 2^b) ns; the last one everything
+ * from 2^(NSBOX_PROBE_HIST_BUCKETS - 2) ns (about 275 s) up.
+ */
+#define NSBOX_PROBE_HIST_BUCKETS	40
+
+/**
+ * enum nsbox_probe_attr - attributes of %NSBOX_A_PROBE and
+ *	%NSBOX_A_PROBE_STAT (ABI 8)
+ * @NSBOX_PROBE_A_UNSPEC: never used
+ * @NSBOX_PROBE_A_PAD: alignment padding for u64 attributes
+ * @NSBOX_PROBE_A_NAME: string, the probe's name (NSBOX_PROBE_NAME_MAX)
+ * @NSBOX_PROBE_A_SYMBOL: string, the kernel function; in replies the name
+ *	actually probed (a ".isra.0"-style suffix included)
+ * @NSBOX_PROBE_A_RET: u8, 1: a kretprobe that also times each call
+ * @NSBOX_PROBE_A_SUM_ARG: u8, 1-6: add this argument of the function (as
+ *	an unsigned 64-bit value) per group; 0 or absent: none
+ * @NSBOX_PROBE_A_HITS: u64, calls counted (in every group of the caller)
+ * @NSBOX_PROBE_A_MISSES: u64, calls the probe saw but could not count:
+ *	the caller's group had no room in the probe's table (probe_groups),
+ *	or an NMI
+ * @NSBOX_PROBE_A_NMISSED: u64, calls the kernel's kprobe code did not
+ *	hand to the probe: reentry, or (RET) more calls in flight than
+ *	MAXACTIVE
+ * @NSBOX_PROBE_A_MAXACTIVE: u32, RET: calls that can be in flight at once
+ * @NSBOX_PROBE_A_FTRACE: u8, 1 if the kernel placed the probe on ftrace's
+ *	call site (no breakpoint), 0 for an int3 breakpoint
+ * @NSBOX_PROBE_A_GROUPS: u32, groups with numbers of this probe now
+ * @NSBOX_PROBE_A_BYTES: u64, memory this probe holds
+ * @NSBOX_PROBE_A_KIND: u8, STAT: enum nsbox_kind of the group
+ * @NSBOX_PROBE_A_ID: u64, STAT: the group's id
+ * @NSBOX_PROBE_A_CALLS: u64, STAT: calls while a task was in the group
+ * @NSBOX_PROBE_A_SUM: u64, STAT: sum of argument SUM_ARG of those calls
+ * @NSBOX_PROBE_A_NS_TOTAL: u64, STAT (RET): ns spent in the function
+ * @NSBOX_PROBE_A_NS_MIN: u64, STAT (RET): shortest call, ns
+ * @NSBOX_PROBE_A_NS_MAX: u64, STAT (RET): longest call, ns
+ * @NSBOX_PROBE_A_HIST: binary, STAT (RET): NSBOX_PROBE_HIST_BUCKETS
+ *	native-endian u64 counts, see NSBOX_PROBE_HIST_BUCKETS
+ * @__NSBOX_PROBE_A_MAX: internal use
+ * @NSBOX_PROBE_A_MAX: highest attribute number
+ */
+enum nsbox_probe_attr {
+	NSBOX_PROBE_A_UNSPEC,
+	NSBOX_PROBE_A_PAD,
+	NSBOX_PROBE_A_NAME,
+	NSBOX_PROBE_A_SYMBOL,
+	NSBOX_PROBE_A_RET,
+	NSBOX_PROBE_A_SUM_ARG,
+	NSBOX_PROBE_A_HITS,
+	NSBOX_PROBE_A_MISSES,
+	NSBOX_PROBE_A_NMISSED,
+	NSBOX_PROBE_A_MAXACTIVE,
+	NSBOX_PROBE_A_FTRACE,
+	NSBOX_PROBE_A_GROUPS,
+	NSBOX_PROBE_A_BYTES,
+	NSBOX_PROBE_A_KIND,
+	NSBOX_PROBE_A_ID,
+	NSBOX_PROBE_A_CALLS,
+	NSBOX_PROBE_A_SUM,
+	NSBOX_PROBE_A_NS_TOTAL,
+	NSBOX_PROBE_A_NS_MIN,
+	NSBOX_PROBE_A_NS_MAX,
+	NSBOX_PROBE_A_HIST,
+
+	__NSBOX_PROBE_A_MAX,
+	NSBOX_PROBE_A_MAX = __NSBOX_PROBE_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_NSBOX_H */
