@@ -76,6 +76,8 @@ step() { echo "STEP $1"; echo ok | nc -l -p 9901 > /dev/null; }
 nsbox run -d --name burn -- /bin/sh -c 'while :; do :; done' || echo "GUEST-FAIL run burn"
 nsbox run -d --name idle -- /bin/sh -c 'while :; do sleep 1; done' || echo "GUEST-FAIL run idle"
 touch /run/netns-kept && unshare --net=/run/netns-kept true
+# a probe, for its metric families (timed, with an argument summed)
+nsbox probe add --ret --sum-arg 3 --name w vfs_write > /dev/null || echo "GUEST-FAIL probe add"
 # a box whose shell outgrows its memory.max: the OOM killer's count
 nsbox run --name oom --memory 32M -- sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a)' > /dev/null 2>&1
 echo "OOMKILLS $(sed -n 's/^oom_kill //p' /sys/fs/cgroup/nsbox/oom/memory.events)"
@@ -173,6 +175,8 @@ check "the scrape has the box label, a removed cgroup and the namespaces" \
 	bash -c "grep -q 'box=\"burn\"' '$TMP/m.prom' && grep -q 'kind=\"net\"' '$TMP/m.prom' && grep -q 'kind=\"cgroup2\"' '$TMP/m.prom'"
 check "a cgroup name with a quote and a backslash is escaped in its label" \
 	grep -qF 'path="/we\"ird\\name"' "$TMP/m.prom"
+check "the probe's families are there: calls, arg sum and seconds per group" \
+	bash -c "grep -q '^nsbox_probe_group_calls_total{probe=\"w\",' '$TMP/m.prom' && grep -q '^nsbox_probe_group_arg_sum_total{probe=\"w\",' '$TMP/m.prom' && grep -q '^nsbox_probe_group_seconds_total{probe=\"w\",' '$TMP/m.prom' && grep -q '^# UNIT nsbox_probe_group_seconds seconds' '$TMP/m.om'"
 check "nsbox_up 1 and nsbox_module_info name the kernel" \
 	bash -c "grep -qx 'nsbox_up 1' '$TMP/m.prom' && grep -q 'nsbox_module_info{.*kernel=\"$KVER\"' '$TMP/m.prom'"
 

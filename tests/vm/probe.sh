@@ -44,6 +44,9 @@ check "the box's cgroup counts its $N writes: $c in [$N, $((N + 5))]" \
 check "the box's pid namespace counts the same calls ($p)" test "$p" = "$c"
 g=$(nsbox groups --no-adopt -J -o kind,id,probe.vfs_write "cgroup2:$cgid" | jq -r '.groups[0]["probe.vfs_write"]')
 check "nsbox groups -o probe.vfs_write shows the same count ($g)" test "$g" = "$c"
+e=$(nsbox export | grep "^nsbox_probe_group_calls_total{probe=\"vfs_write\",kind=\"cgroup2\",id=\"$cgid\"," | sed 's/.* //')
+check "nsbox export has it as nsbox_probe_group_calls_total{probe=\"vfs_write\",...,box=\"pbox\"} ($e)" \
+	sh -c '[ "$1" = "$2" ] && nsbox export | grep -q "^nsbox_probe_group_calls_total{probe=\"vfs_write\",.*box=\"pbox\"}"' _ "$e" "$c"
 check "the host's root cgroup does not absorb them (+$((root_after - root_before)) < $N)" \
 	test $((root_after - root_before)) -lt $N
 

@@ -28,6 +28,7 @@
 #include "groupfetch.h"
 #include "info.h"
 #include "kind.h"
+#include "probe.h"
 #include "metrics.h"
 #include "util.h"
 
@@ -320,6 +321,117 @@ static int put_groups(struct scrape *sc)
 	return ret;
 }
 
+/* ---- probes (nsbox probe), when there are any and root asks ---------------- */
+
+static const struct group_row *find_row(const struct scrape *sc, int kind, uint64_t id)
+{
+	for (size_t i = 0; i < sc->n; i++)
+		if ((int)sc->rows[i].v[NSBOX_GROUP_A_KIND] == kind && sc->rows[i].v[NSBOX_GROUP_A_ID] == id)
+			return &sc->rows[i];
+	return NULL;
+}
+
+/* {probe="NAME",kind=...,id=...,path=...,box=...} of one probe's group */
+static void put_probe_group_labels(struct scrape *sc, const char *probe,
+				   const struct nsbox_probe_stat *st)
+{
+	const struct group_row *r = find_row(sc, st->kind, st->id);
+	_cleanup_free_ char *labels = r ? group_labels(sc, r) : NULL;
+
+	fputs("{probe=\"", sc->f);
+	put_label_value(sc->f, probe);
+	if (labels)
+		fprintf(sc->f, "\",%s}", labels + 1);
+	else
+		fprintf(sc->f, "\",kind=\"%s\",id=\"%" PRIu64 "\"}", nsbox_kind_name(st->kind), st->id);
+}
+
+struct probe_data {
+	struct nsbox_probe_info *p;
+	size_t n;
+	struct nsbox_probe_stat **st;
+	size_t *nst;
+};
+
+static void put_probe_family(struct scrape *sc, const struct probe_data *pd, const char *name,
+			     const char *unit, const char *help, int what)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < pd->n && !any; i++)
+		any = what == 0 || (what == 1 && pd->p[i].sum_arg) || (what == 2 && pd->p[i].ret);
+	if (!any)
+		return;
+	put_header(sc, name, M_COUNTER, unit, help, false);
+	for (size_t i = 0; i < pd->n; i++) {
+		if ((what == 1 && !pd->p[i].sum_arg) || (what == 2 && !pd->p[i].ret))
+			continue;
+		for (size_t k = 0; k < pd->nst[i]; k++) {
+			const struct nsbox_probe_stat *st = &pd->st[i][k];
+
+			if (sc->o->kinds && (st->kind >= 32 || !(sc->o->kinds & (1u << st->kind))))
+				continue;
+			fprintf(sc->f, "%s_total", name);
+			put_probe_group_labels(sc, pd->p[i].name, st);
+			put_fixed(sc->f, what == 0 ? st->calls : what == 1 ? st->sum : st->ns_total,
+				  what == 2 ? NS : 0);
+		}
+	}
+}
+
+static void put_probe_totals(struct scrape *sc, const struct probe_data *pd, const char *name,
+			     const char *help, int what)
+{
+	put_header(sc, name, M_COUNTER, NULL, help, false);
+	for (size_t i = 0; i < pd->n; i++) {
+		const struct nsbox_probe_info *p = &pd->p[i];
+
+		fprintf(sc->f, "%s_total{probe=\"", name);
+		put_label_value(sc->f, p->name);
+		fputs("\",symbol=\"", sc->f);
+		put_label_value(sc->f, p->symbol);
+		fputs("\"}", sc->f);
+		put_fixed(sc->f, what == 0 ? p->hits : what == 1 ? p->misses : p->nmissed, 0);
+	}
+}
+
+/*
+ * The probes' numbers: only root may read them (the module says EPERM to
+ * others), so for anybody else, and when there are no probes, there are
+ * no probe families.
+ */
+static void put_probes(struct scrape *sc, struct nsbox_nl *nl)
+{
+	struct probe_data pd = { 0 };
+	struct nsbox_nl_error e;
+
+	if (nsbox_probe_list(nl, &pd.p, &pd.n, &e) || !pd.n)
+		goto out;
+	pd.st = calloc(pd.n, sizeof(*pd.st));
+	pd.nst = calloc(pd.n, sizeof(*pd.nst));
+	if (!pd.st || !pd.nst)
+		goto out;
+	for (size_t i = 0; i < pd.n; i++)
+		nsbox_probe_stats(nl, pd.p[i].name, &pd.st[i], &pd.nst[i], &e);
+	put_probe_totals(sc, &pd, "nsbox_probe_calls", "calls the probe counted (nsbox probe)", 0);
+	put_probe_totals(sc, &pd, "nsbox_probe_misses",
+			 "calls the probe saw but could not count (no free entry, NMI)", 1);
+	put_probe_totals(sc, &pd, "nsbox_probe_missed",
+			 "calls the kernel did not hand to the probe (reentry, kretprobe maxactive)", 2);
+	put_probe_family(sc, &pd, "nsbox_probe_group_calls", NULL,
+			 "calls of the probed function by the group's tasks", 0);
+	put_probe_family(sc, &pd, "nsbox_probe_group_arg_sum", NULL,
+			 "sum of the probe's --sum-arg argument over those calls", 1);
+	put_probe_family(sc, &pd, "nsbox_probe_group_seconds", "seconds",
+			 "time spent in the probed function by the group's tasks (--ret probes)", 2);
+out:
+	for (size_t i = 0; pd.st && i < pd.n; i++)
+		free(pd.st[i]);
+	free(pd.st);
+	free(pd.nst);
+	free(pd.p);
+}
+
 static void put_gauge(struct scrape *sc, const char *name, const char *unit,
 		      const char *help, double v)
 {
@@ -448,6 +560,8 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 		load_boxes(&sc);
 		put_module(&sc, info);
 		oom = put_groups(&sc) != 0;
+		if (!oom)
+			put_probes(&sc, &nl);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	put_gauge(&sc, "nsbox_scrape_duration_seconds", "seconds",
