@@ -50,6 +50,16 @@ check "nsbox export has it as nsbox_probe_group_calls_total{probe=\"vfs_write\",
 check "the host's root cgroup does not absorb them (+$((root_after - root_before)) < $N)" \
 	test $((root_after - root_before)) -lt $N
 
+# nsbox top sorts by a probe's calls per second: a box that writes without
+# end comes first, with its rate in CALLS/s
+nsbox run -d --name pw -- sh -c 'while :; do echo x > /dev/null; done' > /dev/null
+nsbox top -b -n 2 -d 1 -s probe.vfs_write > $T/top 2>&1
+sed 's/^/# /' $T/top | tail -n 4
+first=$(awk '/^NAME/ { h = NR } h && NR == h + 1 { f = $1 } END { print f }' $T/top)
+check "top -s probe.vfs_write: the writing box is first ($first), with a CALLS/s column" \
+	sh -c '[ "$1" = pw ] && grep -q "CALLS/s" "$2"' _ "$first" $T/top
+nsbox rm -f pw > /dev/null
+
 # ---- --sum-arg: vfs_write's count, summed exactly ----------------------------------
 nsbox probe add --sum-arg 3 --name wsum vfs_write > /dev/null
 mkdir -p /sys/fs/cgroup/psum

@@ -48,11 +48,13 @@
 #include "genl.h"
 #include "groupfetch.h"
 #include "kind.h"
+#include "probe.h"
 #include "io.h"
 #include "units.h"
 #include "util.h"
 
-enum sort_key { S_CPU, S_TASKS, S_RSS, S_IO, S_FORKS, S_NAME, S_LOAD, S_COUNT };
+enum sort_key { S_CPU, S_TASKS, S_RSS, S_IO, S_FORKS, S_NAME, S_LOAD, S_COUNT,
+		S_PROBE = S_COUNT };	/* -s probe.NAME: calls/s of that probe */
 static const char sort_names[S_COUNT][6] = { "cpu", "tasks", "rss", "io", "forks", "name", "load" };
 static const char sort_keys[S_COUNT] = { 'c', 't', 'm', 'i', 'f', 'n', 'l' };
 
@@ -61,13 +63,15 @@ struct line {
 	char name[sizeof(((struct group_row *)0)->path) + 32];
 	uint64_t id;
 	const struct group_row *g;
-	double cpu, rd, wr, forks;
+	double cpu, rd, wr, forks, probe;
 };
 
 struct sample {
 	struct group_row *g;
 	size_t n;
 	uint64_t t;			/* CLOCK_MONOTONIC ns */
+	struct nsbox_probe_stat *ps;	/* -s probe.NAME: its groups */
+	size_t nps;
 };
 
 struct buf {
@@ -77,6 +81,7 @@ struct buf {
 
 static enum sort_key sort_by = S_CPU;
 static bool sort_rev;
+static const char *sort_probe;	/* -s probe.NAME: NAME, and a CALLS/s column */
 
 static volatile sig_atomic_t got_signal, got_winch;
 static struct termios saved_tio;
@@ -152,6 +157,17 @@ static int take_sample(struct nsbox_nl *nl, unsigned int kinds, struct sample *s
 	ret = fetch_groups(nl, one, NULL, &rows, &n);
 	if (ret)
 		return ret;
+	free(s->ps);
+	s->ps = NULL;
+	s->nps = 0;
+	if (sort_probe) {
+		struct nsbox_nl_error e;
+
+		if (nsbox_probe_stats(nl, sort_probe, &s->ps, &s->nps, &e)) {
+			free(rows);
+			return nsbox_nl_report("top: -s probe", &e);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = rows[i].v[NSBOX_GROUP_A_KIND];
 
@@ -166,6 +182,19 @@ static int take_sample(struct nsbox_nl *nl, unsigned int kinds, struct sample *s
 	return 0;
 }
 
+/* Calls probe sort_probe counted in group @g in sample @s. */
+static int probe_calls(const struct sample *s, const struct group_row *g, uint64_t *calls)
+{
+	*calls = 0;
+	for (size_t i = 0; i < s->nps; i++)
+		if (s->ps[i].kind == (int)g->v[NSBOX_GROUP_A_KIND] &&
+		    s->ps[i].id == g->v[NSBOX_GROUP_A_ID]) {
+			*calls = s->ps[i].calls;
+			return 0;
+		}
+	return -1;
+}
+
 /* Per-second rate of attribute @a between two samples, or -1. */
 static double rate(const struct group_row *cur, const struct group_row *prev,
 		   int a, double secs)
@@ -176,9 +205,11 @@ static double rate(const struct group_row *cur, const struct group_row *prev,
 	return (cur->v[a] - prev->v[a]) / secs;
 }
 
-static void make_line(struct line *l, const struct group_row *g,
+static void make_line(struct line *l, const struct group_row *g, const struct sample *cur,
 		      const struct sample *prev, double secs)
 {
+	uint64_t now_calls, then_calls;
+
 	const struct group_row *p = prev->n ? bsearch(g, prev->g, prev->n,
 						      sizeof(*g), cmp_group) : NULL;
 	static const char box[] = "/" BOX_CGROUP_PARENT "/";
@@ -201,6 +232,15 @@ static void make_line(struct line *l, const struct group_row *g,
 	l->rd = rate(g, p, NSBOX_GROUP_A_READ_BYTES, secs);
 	l->wr = rate(g, p, NSBOX_GROUP_A_WRITE_BYTES, secs);
 	l->forks = rate(g, p, NSBOX_GROUP_A_FORKS, secs);
+	l->probe = -1;
+	if (sort_probe && secs > 0) {
+		/* a group the probe never counted has made no call */
+		probe_calls(cur, g, &now_calls);
+		if (!p || probe_calls(prev, p, &then_calls))
+			then_calls = 0;
+		if (now_calls >= then_calls)
+			l->probe = (now_calls - then_calls) / secs;
+	}
 }
 
 static double sort_value(const struct line *l)
@@ -212,6 +252,7 @@ static double sort_value(const struct line *l)
 	case S_IO: return l->rd < 0 ? -1 : l->rd + l->wr;
 	case S_FORKS: return l->forks;
 	case S_LOAD: return l->g->v[NSBOX_GROUP_A_LOAD1];
+	case S_PROBE: return l->probe;
 	default: return 0;
 	}
 }
@@ -279,6 +320,13 @@ static void put_row(struct buf *b, const struct line *l, int name_w, int width,
 	}
 	bprintf(b, " %6s %6s %6s %6s %6s %6s %7s %7s %7s %4s", cell[0], cell[1],
 		cell[2], cell[3], cell[4], cell[5], cell[6], cell[7], cell[8], cell[9]);
+	if (sort_probe) {
+		char pc[24] = "-";
+
+		if (l && l->probe >= 0)
+			snprintf(pc, sizeof(pc), "%.1f", l->probe);
+		bprintf(b, " %8s", l ? pc : "CALLS/s");
+	}
 	cut(b, start, width);
 	bprintf(b, tty ? "\033[K\n" : "\n");
 }
@@ -299,8 +347,10 @@ static void render(struct buf *b, struct line *lines, size_t n, double delay,
 	for (size_t i = 0; i < n; i++)
 		if ((int)strlen(lines[i].name) > name_w)
 			name_w = strlen(lines[i].name);
-	if (cols > 0 && name_w > cols - FIXED_W)
-		name_w = cols - FIXED_W < 8 ? 8 : cols - FIXED_W;
+	int fixed_w = FIXED_W + (sort_probe ? 9 : 0);
+
+	if (cols > 0 && name_w > cols - fixed_w)
+		name_w = cols - fixed_w < 8 ? 8 : cols - fixed_w;
 	b->len = 0;
 	if (tty) {
 		size_t start;
@@ -308,7 +358,8 @@ static void render(struct buf *b, struct line *lines, size_t n, double delay,
 		bprintf(b, "\033[H");
 		start = b->len;
 		bprintf(b, "nsbox top - %s - %zu groups - sort: %s%s - every %gs",
-			when, n, sort_names[sort_by], sort_rev ? " (reversed)" : "", delay);
+			when, n, sort_by == S_PROBE ? "probe" : sort_names[sort_by],
+			sort_rev ? " (reversed)" : "", delay);
 		cut(b, start, cols);
 		bprintf(b, "\033[K\n");
 		start = b->len;
@@ -467,7 +518,9 @@ static void usage(FILE *out)
 		"\n"
 		"  -d, --delay SECONDS  refresh interval (default 1; e.g. 0.2)\n"
 		"  -n, --iterations N   stop after N screens\n"
-		"  -s, --sort KEY       cpu (default), tasks, rss, io, forks, name, load\n"
+		"  -s, --sort KEY       cpu (default), tasks, rss, io, forks, name, load,\n"
+		"                       or probe.NAME: calls/s of that probe (nsbox probe;\n"
+		"                       root), shown as CALLS/s\n"
 		"  -b, --batch          plain text blocks, no terminal control (the\n"
 		"                       default when stdout is not a terminal)\n"
 		"  -k, --kind KIND      show these kinds instead (repeatable, or a\n"
@@ -520,11 +573,16 @@ int cmd_top(int argc, char **argv)
 				return nsbox_usage_err("top", "bad iteration count '%s' (a number >= 1)", optarg);
 			break;
 		case 's':
+			if (!strncmp(optarg, "probe.", 6) && optarg[6]) {
+				sort_by = S_PROBE;
+				sort_probe = optarg + 6;
+				break;
+			}
 			for (sort_by = 0; sort_by < S_COUNT; sort_by++)
 				if (!strcmp(optarg, sort_names[sort_by]))
 					break;
 			if (sort_by == S_COUNT)
-				return nsbox_usage_err("top", "unknown sort key '%s' (cpu, tasks, rss, io, forks, name, load)", optarg);
+				return nsbox_usage_err("top", "unknown sort key '%s' (cpu, tasks, rss, io, forks, name, load, probe.NAME)", optarg);
 			break;
 		case 'b': batch = true; break;
 		case 'k':
@@ -597,9 +655,10 @@ int cmd_top(int argc, char **argv)
 				nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 			nlines = cur.n;
 			for (size_t i = 0; i < cur.n; i++)
-				make_line(&lines[i], &cur.g[i], &prev, secs);
+				make_line(&lines[i], &cur.g[i], &cur, &prev, secs);
 			/* @lines point into cur, which becomes prev */
 			free(prev.g);
+			free(prev.ps);
 			prev = cur;
 			cur = (struct sample){ 0 };
 			next = prev.t + (uint64_t)(delay * 1e9);
@@ -617,6 +676,8 @@ int cmd_top(int argc, char **argv)
 	}
 	free(prev.g);
 	free(cur.g);
+	free(prev.ps);
+	free(cur.ps);
 	free(b.p);
 	if (tty) {
 		restore_term();
