@@ -18,8 +18,10 @@
  * a lock: each probe has a pool of entries allocated when it is added
  * (probe_groups of them), a group's entry is claimed with one atomic
  * bit operation and published in the group with cmpxchg(), and the
- * counters are atomic64.  A group with no free entry, or a call from an
- * NMI, is counted as a miss and reported.
+ * counters are atomic64.  A group with no free entry is counted as a
+ * miss and reported.  All of it is safe in NMI context too, which
+ * matters: on x86 the int3 trap that runs a breakpoint kprobe's handler
+ * enters the kernel the way an NMI does (in_nmi() is true there).
  *
  * Adding and removing happen in process context under nsbox_probes_lock,
  * which the netlink handlers also hold while reading a probe.  Removal
@@ -149,10 +151,6 @@ static void nsbox_probe_count(struct nsbox_probe *p, u64 arg, u64 ns, bool timed
 	bool missed = false;
 	int k;
 
-	if (in_nmi()) {
-		this_cpu_inc(p->stats->misses);
-		return;
-	}
 	rcu_read_lock();
 	if (!nsbox_task_idents(current, &ids)) {
 		/* an exiting task that has dropped its namespaces */

@@ -37,7 +37,7 @@ static void usage(FILE *out)
 		"also times each call (a log2 histogram per group, as bpftrace's hist()).\n"
 		"'show' prints what a probe counted, per group; 'ls' lists the probes.\n"
 		"\n"
-		"  -r, --ret          time each call (kretprobe)\n"
+		"      --ret          time each call (kretprobe)\n"
 		"  -a, --sum-arg N    add up the function's Nth argument (1-6) per group\n"
 		"  -N, --name NAME    the probe's name (default: SYMBOL)\n"
 		"      --all          rm: every probe\n"
@@ -50,7 +50,9 @@ static int report(const char *what, const char *name, const struct nsbox_nl_erro
 {
 	char buf[160];
 
-	snprintf(buf, sizeof(buf), "probe %s %s", what, name ? name : "--all");
+	if (!name)
+		name = "--all";
+	snprintf(buf, sizeof(buf), "probe %s%s%s", what, *name ? " " : "", name);
 	return nsbox_nl_report(buf, e);
 }
 
@@ -59,7 +61,7 @@ static int report(const char *what, const char *name, const struct nsbox_nl_erro
 static int probe_add(struct nsbox_nl *nl, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "ret", no_argument, NULL, 'r' },
+		{ "ret", no_argument, NULL, 'R' },
 		{ "sum-arg", required_argument, NULL, 'a' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
@@ -72,9 +74,9 @@ static int probe_add(struct nsbox_nl *nl, int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ra:N:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:N:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'r': ret = 1; break;
+		case 'R': ret = 1; break;
 		case 'a':
 			sum_arg = (int)strtol(optarg, &end, 10);
 			if (*end || sum_arg < 1 || sum_arg > 6)
@@ -113,7 +115,7 @@ static const struct nsbox_col ls_columns[L_NCOLS] = {
 	[L_RET] = { "ret", NSBOX_COL_NUM, true, "1: a kretprobe that times calls", 0 },
 	[L_SUM_ARG] = { "sum_arg", NSBOX_COL_NUM, false, "argument added up (1-6), 0: none", 0 },
 	[L_CALLS] = { "calls", NSBOX_COL_NUM, true, "calls counted", 0 },
-	[L_MISSES] = { "misses", NSBOX_COL_NUM, true, "calls seen but not counted (no room for the group, NMI)", 0 },
+	[L_MISSES] = { "misses", NSBOX_COL_NUM, true, "calls seen but not counted (no room for the group, an exiting task)", 0 },
 	[L_MISSED] = { "missed", NSBOX_COL_NUM, true, "calls the kernel did not hand to the probe (reentry, maxactive)", 0 },
 	[L_GROUPS] = { "groups", NSBOX_COL_NUM, true, "groups with numbers of this probe", 0 },
 	[L_VIA] = { "via", NSBOX_COL_TEXT, false, "ftrace (call site) or int3 (breakpoint)", 0 },
@@ -220,10 +222,13 @@ static int probe_rm(struct nsbox_nl *nl, int argc, char **argv)
 
 /* ---- show ---------------------------------------------------------------------- */
 
-/* Bucket b's upper end, inclusive: calls of at most this many ns. */
+/*
+ * Bucket b's upper end, inclusive: calls of at most this many ns.  The
+ * last bucket has none: it holds every longer call too.
+ */
 static uint64_t bucket_le(unsigned int b)
 {
-	return b == 0 ? 0 : b >= 64 ? UINT64_MAX : (UINT64_C(1) << b) - 1;
+	return b == 0 ? 0 : b >= NSBOX_PROBE_HIST_BUCKETS - 1 ? UINT64_MAX : (UINT64_C(1) << b) - 1;
 }
 
 static const char *group_path(const struct group_row *rows, size_t n, int kind, uint64_t id)
@@ -314,8 +319,13 @@ static void show_hist(const struct nsbox_probe_stat *s)
 		else {
 			char range[40];
 
-			snprintf(range, sizeof(range), "[%s, %s)", bound(UINT64_C(1) << (b - 1), a, sizeof(a)),
-				 bound(UINT64_C(1) << b, z, sizeof(z)));
+			if (b == NSBOX_PROBE_HIST_BUCKETS - 1)
+				snprintf(range, sizeof(range), "[%s, ...)",
+					 bound(UINT64_C(1) << (b - 1), a, sizeof(a)));
+			else
+				snprintf(range, sizeof(range), "[%s, %s)",
+					 bound(UINT64_C(1) << (b - 1), a, sizeof(a)),
+					 bound(UINT64_C(1) << b, z, sizeof(z)));
 			printf("  %-20s", range);
 		}
 		printf(" %8" PRIu64 " |%-40.*s|\n", s->hist[b], bar,
@@ -427,6 +437,14 @@ int cmd_probe(int argc, char **argv)
 	}
 	if (strcmp(sub, "add") && strcmp(sub, "ls") && strcmp(sub, "rm") && strcmp(sub, "show"))
 		return nsbox_usage_err("probe", "unknown subcommand '%s' (add, ls, rm, show)", sub);
+	/* help needs no module */
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			if (!strcmp(sub, "ls"))
+				nsbox_table_options_help(stdout, "probes", "name,calls");
+			return NSBOX_EXIT_OK;
+		}
 	ret = nsbox_nl_open(&nl);
 	if (ret)
 		return ret;

@@ -58,7 +58,7 @@ _nsbox_options() {
 	rm) echo '-f --force -v --verbose -h --help' ;;
 	rootfs) echo '-a= --add= -h --help' ;;
 	probe) echo '-h --help' ;;
-	probe-add) echo '-r --ret -a= --sum-arg= -N= --name= -h --help' ;;
+	probe-add) echo '--ret -a= --sum-arg= -N= --name= -h --help' ;;
 	probe-ls) echo "$table -h --help" ;;
 	probe-rm) echo '--all -h --help' ;;
 	probe-show) echo '-J --json -k= --kind= -h --help' ;;

@@ -628,7 +628,7 @@ enum nsbox_event_attr {
  * @NSBOX_PROBE_A_HITS: u64, calls counted (in every group of the caller)
  * @NSBOX_PROBE_A_MISSES: u64, calls the probe saw but could not count:
  *	the caller's group had no room in the probe's table (probe_groups),
- *	or an NMI
+ *	or the caller had left its namespaces (exiting)
  * @NSBOX_PROBE_A_NMISSED: u64, calls the kernel's kprobe code did not
  *	hand to the probe: reentry, or (RET) more calls in flight than
  *	MAXACTIVE
