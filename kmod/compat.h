@@ -257,8 +257,9 @@ static inline struct pid *nsbox_find_ge_pid(int nr, struct pid_namespace *ns)
 
 /*
  * A kretprobe instance's kretprobe: 5.10 keeps a pointer (ri->rp); 5.11
- * replaced it with get_kretprobe(), which is NULL once the kretprobe is
- * being unregistered (probe get_kretprobe).
+ * replaced it with get_kretprobe() (probe get_kretprobe), which 5.11-5.18
+ * return NULL for once the kretprobe is being unregistered; with rethook
+ * (5.19+) unregistering stops the handlers before that can happen.
  */
 #ifdef NSBOX_HAVE_GET_KRETPROBE
 #define nsbox_kretprobe_of(ri)	get_kretprobe(ri)

@@ -328,14 +328,17 @@ struct nsbox_pstat *nsbox_pstat_at(struct nsbox_pstat_pool *pool, unsigned int i
  * @kind: enum nsbox_kind
  * @id: the group's id
  *
- * Lock-free, any context but NMI: a probe handler calls it.  Returns NULL
- * when every entry is in use (the probe counts a miss).
+ * Lock-free, any context (NMI included): a probe handler calls it.
+ * Returns NULL when every entry is in use (the probe counts a miss).
  */
 struct nsbox_pstat *nsbox_pstat_claim(struct nsbox_pstat_pool *pool, u8 kind, u64 id)
 {
 	struct nsbox_pstat *ps;
 	unsigned int i = 0;
 
+	/* full: do not scan the bitmap on every call of a hot function */
+	if (atomic_read(&pool->nr_used) >= pool->n)
+		return NULL;
 	for (;;) {
 		i = find_next_zero_bit(pool->used, pool->n, i);
 		if (i >= pool->n)
@@ -345,8 +348,8 @@ struct nsbox_pstat *nsbox_pstat_claim(struct nsbox_pstat_pool *pool, u8 kind, u6
 	}
 	ps = nsbox_pstat_at(pool, i);
 	ps->pool = pool;
-	ps->kind = kind;
-	ps->id = id;
+	WRITE_ONCE(ps->kind, kind);
+	WRITE_ONCE(ps->id, id);
 	atomic64_set(&ps->ns_min, U64_MAX);
 	atomic_inc(&pool->nr_used);
 	return ps;

@@ -1031,7 +1031,8 @@ static int nsbox_probe_parse(struct nlattr *attr, struct nlattr **tb,
 	return 0;
 }
 
-static int nsbox_probe_reply(struct genl_info *info, int slot)
+/* The probe in @slot, if it is still the one of @serial. */
+static int nsbox_probe_reply(struct genl_info *info, int slot, u64 serial)
 {
 	struct sk_buff *reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	void *hdr;
@@ -1041,7 +1042,12 @@ static int nsbox_probe_reply(struct genl_info *info, int slot)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(reply, info, &nsbox_family, 0, NSBOX_CMD_PROBE_GET);
 	nsbox_probes_lock();
-	ret = hdr ? nsbox_probe_fill(reply, slot) : -EMSGSIZE;
+	if (!hdr)
+		ret = -EMSGSIZE;
+	else if (!nsbox_probe_is(slot, serial))
+		ret = -ENOENT;	/* removed meanwhile */
+	else
+		ret = nsbox_probe_fill(reply, slot);
 	nsbox_probes_unlock();
 	if (ret) {
 		nlmsg_free(reply);
@@ -1056,6 +1062,7 @@ static int nsbox_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NSBOX_PROBE_A_SUM_ARG + 1];
 	struct nsbox_probe_req req = { };
 	int ret, slot;
+	u64 serial;
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
@@ -1066,10 +1073,10 @@ static int nsbox_nl_probe_add(struct sk_buff *skb, struct genl_info *info)
 	req.symbol = nla_data(tb[NSBOX_PROBE_A_SYMBOL]);
 	req.ret = tb[NSBOX_PROBE_A_RET] && nla_get_u8(tb[NSBOX_PROBE_A_RET]);
 	req.sum_arg = tb[NSBOX_PROBE_A_SUM_ARG] ? nla_get_u8(tb[NSBOX_PROBE_A_SUM_ARG]) : 0;
-	ret = nsbox_probe_add(&req, info->extack, &slot);
+	ret = nsbox_probe_add(&req, info->extack, &slot, &serial);
 	if (ret)
 		return ret;
-	return nsbox_probe_reply(info, slot);
+	return nsbox_probe_reply(info, slot, serial);
 }
 
 static int nsbox_nl_probe_del(struct sk_buff *skb, struct genl_info *info)
@@ -1107,7 +1114,7 @@ static int nsbox_nl_probe_get(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "nsbox: no probe of that name");
 		return slot;
 	}
-	return nsbox_probe_reply(info, slot);
+	return nsbox_probe_reply(info, slot, serial);
 }
 
 /* A probe dump's place: the probe (slot, serial) and the next entry. */

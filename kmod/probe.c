@@ -151,6 +151,11 @@ static void nsbox_probe_count(struct nsbox_probe *p, u64 arg, u64 ns, bool timed
 	bool missed = false;
 	int k;
 
+	/* idle, or on the way in from user space: RCU does not see this CPU */
+	if (!rcu_is_watching()) {
+		this_cpu_inc(p->stats->misses);
+		return;
+	}
 	rcu_read_lock();
 	if (!nsbox_task_idents(current, &ids)) {
 		/* an exiting task that has dropped its namespaces */
@@ -162,8 +167,9 @@ static void nsbox_probe_count(struct nsbox_probe *p, u64 arg, u64 ns, bool timed
 		struct nsbox_group *g = ids.k[k].id ? nsbox_group_find(k, ids.k[k].id) : NULL;
 		struct nsbox_pstat *ps;
 
-		if (!g)
-			continue;	/* a kind this kernel has not, or not yet known */
+		/* a kind this kernel has not, not yet known, or a freed namespace */
+		if (!g || READ_ONCE(g->retired))
+			continue;
 		ps = nsbox_probe_entry(p, g);
 		if (!ps) {
 			missed = true;
@@ -224,9 +230,11 @@ static int nsbox_probe_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct nsbox_probe_call *c = (struct nsbox_probe_call *)ri->data;
 	struct nsbox_probe *p = nsbox_probe_of(ri);
+	s64 ns = ktime_get_mono_fast_ns() - c->t0;
 
+	/* returned on a CPU whose clock reads a hair behind the entry's */
 	if (p)
-		nsbox_probe_count(p, c->arg, ktime_get_mono_fast_ns() - c->t0, true);
+		nsbox_probe_count(p, c->arg, ns > 0 ? ns : 0, true);
 	return 0;
 }
 
@@ -369,12 +377,13 @@ static struct nsbox_probe *nsbox_probe_alloc(const struct nsbox_probe_req *req)
  * @req: name, function, kind
  * @extack: for the reason of a refusal
  * @slot: set to the new probe's slot
+ * @serial: set to its serial (the slot may be reused once it is removed)
  *
  * Returns 0, -EINVAL (bad name; the kernel refuses the function),
  * -EEXIST, -ENOSPC (max_probes), -ENOENT (no such function), -ENOMEM.
  */
 int nsbox_probe_add(const struct nsbox_probe_req *req, struct netlink_ext_ack *extack,
-		    int *slot)
+		    int *slot, u64 *serial)
 {
 	struct nsbox_probe *p;
 	unsigned int i;
@@ -413,6 +422,7 @@ int nsbox_probe_add(const struct nsbox_probe_req *req, struct netlink_ext_ack *e
 		goto out;
 	}
 	*slot = i;
+	*serial = p->serial;
 out:
 	mutex_unlock(&nsbox_probes_mutex);
 	return ret;

@@ -28,7 +28,7 @@ struct nsbox_probe_req {
 };
 
 int nsbox_probe_add(const struct nsbox_probe_req *req, struct netlink_ext_ack *extack,
-		    int *slot);
+		    int *slot, u64 *serial);
 int nsbox_probe_del(const char *name, struct netlink_ext_ack *extack);
 void nsbox_probe_del_all(void);
 void nsbox_probes_stats(u32 *nr, u32 *max, u32 *groups_max, u64 *bytes);
