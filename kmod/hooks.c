@@ -45,8 +45,8 @@ const struct nsbox_hook *nsbox_hook_get(unsigned int i)
 }
 
 /**
- * nsbox_hook_read() - sum a hook's per-CPU counters
- * @hook: the hook
+ * nsbox_hook_stats_read() - sum per-CPU hit and miss counters
+ * @stats: a hook's counters, or a probe's (probe.c), or NULL (zeros)
  * @hits: where to store the hit count
  * @misses: where to store the miss count
  *
@@ -54,20 +54,27 @@ const struct nsbox_hook *nsbox_hook_get(unsigned int i)
  * each counter only grows, so the result is a value the counter passed
  * through during the call.
  */
-void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses)
+void nsbox_hook_stats_read(const struct nsbox_hook_stats __percpu *stats, u64 *hits,
+			   u64 *misses)
 {
 	int cpu;
 
 	*hits = 0;
 	*misses = 0;
-	if (!hook->stats)
+	if (!stats)
 		return;
 	for_each_possible_cpu(cpu) {
-		const struct nsbox_hook_stats *s = per_cpu_ptr(hook->stats, cpu);
+		const struct nsbox_hook_stats *s = per_cpu_ptr(stats, cpu);
 
 		*hits += READ_ONCE(s->hits);
 		*misses += READ_ONCE(s->misses);
 	}
+}
+
+/* nsbox_hook_stats_read() of @hook's counters. */
+void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses)
+{
+	nsbox_hook_stats_read(hook->stats, hits, misses);
 }
 
 struct nsbox_tp_search {

@@ -5,8 +5,9 @@
  * Exports (hooks.c): struct nsbox_hook (one point where nsbox attaches,
  * with its per-CPU hit and miss counters), nsbox_hook_attach(),
  * nsbox_hook_skip(), nsbox_hooks_detach(), the table of hooks as GET_INFO
- * lists it (nsbox_hooks_count(), nsbox_hook_get(), nsbox_hook_read()), and
- * the counters a handler bumps (nsbox_hook_hit(), nsbox_hook_miss()).
+ * lists it (nsbox_hooks_count(), nsbox_hook_get(), nsbox_hook_read()), the
+ * counters a handler bumps (nsbox_hook_hit(), nsbox_hook_miss()), and their
+ * sums, for probe.c's counters of the same shape (nsbox_hook_stats_read()).
  * Depends on: nothing else in kmod/.
  */
 #ifndef _NSBOX_HOOKS_H
@@ -74,6 +75,8 @@ void nsbox_hooks_detach(void);
 unsigned int nsbox_hooks_count(void);
 const struct nsbox_hook *nsbox_hook_get(unsigned int i);
 void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses);
+void nsbox_hook_stats_read(const struct nsbox_hook_stats __percpu *stats, u64 *hits,
+			   u64 *misses);
 
 static inline void nsbox_hook_hit(struct nsbox_hook *hook)
 {

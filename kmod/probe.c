@@ -528,18 +528,12 @@ bool nsbox_probe_is(int slot, u64 serial)
 int nsbox_probe_fill(struct sk_buff *skb, int slot)
 {
 	struct nsbox_probe *p = slot >= 0 && slot < NSBOX_PROBES_MAX ? nsbox_probes[slot] : NULL;
-	u64 hits = 0, misses = 0, nmissed;
+	u64 hits, misses, nmissed;
 	struct nlattr *nest;
-	int cpu;
 
 	if (!p)
 		return -ENOENT;
-	for_each_possible_cpu(cpu) {
-		const struct nsbox_hook_stats *s = per_cpu_ptr(p->stats, cpu);
-
-		hits += READ_ONCE(s->hits);
-		misses += READ_ONCE(s->misses);
-	}
+	nsbox_hook_stats_read(p->stats, &hits, &misses);
 	nmissed = p->ret ? p->rp.nmissed + p->rp.kp.nmissed : p->kp.nmissed;
 	nest = nla_nest_start(skb, NSBOX_A_PROBE);
 	if (!nest)

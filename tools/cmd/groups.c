@@ -122,15 +122,11 @@ static int fetch_probe_columns(struct nsbox_nl *nl)
 static const char *probe_cell(int k, const struct group_row *row, char *buf, size_t len)
 {
 	const struct probe_col *pc = &probe_cols[k];
-	uint64_t calls = 0;
+	const struct nsbox_probe_stat *st = nsbox_probe_stat_find(pc->s, pc->n,
+		(int)row->v[NSBOX_GROUP_A_KIND], row->v[NSBOX_GROUP_A_ID]);
 
-	for (size_t i = 0; i < pc->n; i++)
-		if (pc->s[i].kind == (int)row->v[NSBOX_GROUP_A_KIND] &&
-		    pc->s[i].id == row->v[NSBOX_GROUP_A_ID]) {
-			calls = pc->s[i].calls;
-			break;
-		}
-	snprintf(buf, len, "%" PRIu64, calls);
+	/* a group the probe never counted has made no call */
+	snprintf(buf, len, "%" PRIu64, st ? st->calls : 0);
 	return buf;
 }
 

@@ -152,10 +152,7 @@ static const struct group_row *find_acct(struct acct *a, uint64_t cgroup_id)
 		if (fetch_groups(a->nl, NSBOX_KIND_CGROUP2, NULL, &a->rows, &a->n))
 			a->n = 0;
 	}
-	for (size_t i = 0; i < a->n; i++)
-		if (a->rows[i].v[NSBOX_GROUP_A_ID] == cgroup_id)
-			return &a->rows[i];
-	return NULL;
+	return nsbox_group_row_find(a->rows, a->n, NSBOX_KIND_CGROUP2, cgroup_id);
 }
 
 static void ls_usage(FILE *out)

@@ -122,6 +122,7 @@ struct scrape {
 	const struct nsbox_metrics_opts *o;
 	struct group_row *rows;
 	size_t n;
+	char **labels;		/* rows[i]'s labels, made once (row_labels()) */
 	struct box_label *boxes;
 	size_t nboxes;
 };
@@ -275,20 +276,27 @@ static bool group_wanted(const struct scrape *sc, const struct group_row *r)
 	return true;
 }
 
+/*
+ * The labels of rows[@i], escaped once per scrape however many families
+ * and probes print them; NULL when out of memory.
+ */
+static const char *row_labels(struct scrape *sc, size_t i)
+{
+	if (!sc->labels[i])
+		sc->labels[i] = group_labels(sc, &sc->rows[i]);
+	return sc->labels[i];
+}
+
 static int put_groups(struct scrape *sc)
 {
-	char **labels = calloc(sc->n ? sc->n : 1, sizeof(*labels));
 	int ret = 0;
 
-	for (size_t i = 0; labels && i < sc->n; i++) {
-		if (!group_wanted(sc, &sc->rows[i]))
-			continue;
-		labels[i] = group_labels(sc, &sc->rows[i]);
-		if (!labels[i])
-			ret = -ENOMEM;
-	}
-	if (!labels)
+	sc->labels = calloc(sc->n ? sc->n : 1, sizeof(*sc->labels));
+	if (!sc->labels)
 		return -ENOMEM;
+	for (size_t i = 0; i < sc->n; i++)
+		if (group_wanted(sc, &sc->rows[i]) && !row_labels(sc, i))
+			ret = -ENOMEM;
 	for (size_t fi = 0; !ret && fi < ARRAY_SIZE(group_families); fi++) {
 		const struct mfamily *m = &group_families[fi];
 		const char *suffix = m->type == M_COUNTER ? "_total" : "";
@@ -297,15 +305,15 @@ static int put_groups(struct scrape *sc)
 		for (size_t i = 0; i < sc->n; i++) {
 			const struct group_row *r = &sc->rows[i];
 
-			if (!labels[i])
-				continue;	/* not wanted */
+			if (!group_wanted(sc, r))
+				continue;
 			for (size_t k = 0; k < ARRAY_SIZE(m->s) && m->s[k].attr; k++) {
 				/* an attribute this module does not send: no sample */
 				if (!r->has[m->s[k].attr])
 					continue;
 				fputs_unlocked(m->name, sc->f);
 				fputs_unlocked(suffix, sc->f);
-				fputs_unlocked(labels[i], sc->f);
+				fputs_unlocked(sc->labels[i], sc->f);
 				if (m->s[k].label) {
 					fputc_unlocked(',', sc->f);
 					fputs_unlocked(m->s[k].label, sc->f);
@@ -315,28 +323,17 @@ static int put_groups(struct scrape *sc)
 			}
 		}
 	}
-	for (size_t i = 0; i < sc->n; i++)
-		free(labels[i]);
-	free(labels);
 	return ret;
 }
 
 /* ---- probes (nsbox probe), when there are any and root asks ---------------- */
 
-static const struct group_row *find_row(const struct scrape *sc, int kind, uint64_t id)
-{
-	for (size_t i = 0; i < sc->n; i++)
-		if ((int)sc->rows[i].v[NSBOX_GROUP_A_KIND] == kind && sc->rows[i].v[NSBOX_GROUP_A_ID] == id)
-			return &sc->rows[i];
-	return NULL;
-}
-
 /* {probe="NAME",kind=...,id=...,path=...,box=...} of one probe's group */
 static void put_probe_group_labels(struct scrape *sc, const char *probe,
 				   const struct nsbox_probe_stat *st)
 {
-	const struct group_row *r = find_row(sc, st->kind, st->id);
-	_cleanup_free_ char *labels = r ? group_labels(sc, r) : NULL;
+	const struct group_row *r = nsbox_group_row_find(sc->rows, sc->n, st->kind, st->id);
+	const char *labels = r ? row_labels(sc, (size_t)(r - sc->rows)) : NULL;
 
 	fputs("{probe=\"", sc->f);
 	put_label_value(sc->f, probe);
@@ -569,6 +566,9 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 		  (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
 	if (o->format == NSBOX_METRICS_OPENMETRICS)
 		fputs("# EOF\n", sc.f);
+	for (size_t i = 0; sc.labels && i < sc.n; i++)
+		free(sc.labels[i]);
+	free(sc.labels);
 	free(sc.rows);
 	free(sc.boxes);
 	if (fclose(sc.f) || oom) {

@@ -233,11 +233,9 @@ static uint64_t bucket_le(unsigned int b)
 
 static const char *group_path(const struct group_row *rows, size_t n, int kind, uint64_t id)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((int)rows[i].v[NSBOX_GROUP_A_KIND] == kind && rows[i].v[NSBOX_GROUP_A_ID] == id &&
-		    rows[i].has[NSBOX_GROUP_A_PATH])
-			return rows[i].path;
-	return NULL;
+	const struct group_row *r = nsbox_group_row_find(rows, n, kind, id);
+
+	return r && r->has[NSBOX_GROUP_A_PATH] ? r->path : NULL;
 }
 
 static void json_put(json_object *o, const char *k, uint64_t v)

@@ -185,14 +185,11 @@ static int take_sample(struct nsbox_nl *nl, unsigned int kinds, struct sample *s
 /* Calls probe sort_probe counted in group @g in sample @s. */
 static int probe_calls(const struct sample *s, const struct group_row *g, uint64_t *calls)
 {
-	*calls = 0;
-	for (size_t i = 0; i < s->nps; i++)
-		if (s->ps[i].kind == (int)g->v[NSBOX_GROUP_A_KIND] &&
-		    s->ps[i].id == g->v[NSBOX_GROUP_A_ID]) {
-			*calls = s->ps[i].calls;
-			return 0;
-		}
-	return -1;
+	const struct nsbox_probe_stat *st = nsbox_probe_stat_find(s->ps, s->nps,
+		(int)g->v[NSBOX_GROUP_A_KIND], g->v[NSBOX_GROUP_A_ID]);
+
+	*calls = st ? st->calls : 0;
+	return st ? 0 : -1;
 }
 
 /* Per-second rate of attribute @a between two samples, or -1. */

@@ -48,6 +48,15 @@ int nsbox_group_parse(struct nl_msg *msg, struct group_row *row)
 	return parse_group(tb[NSBOX_A_GROUP], row);
 }
 
+const struct group_row *nsbox_group_row_find(const struct group_row *rows, size_t n,
+					     int kind, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((int)rows[i].v[NSBOX_GROUP_A_KIND] == kind && rows[i].v[NSBOX_GROUP_A_ID] == id)
+			return &rows[i];
+	return NULL;
+}
+
 static int on_group(struct nl_msg *msg, void *arg)
 {
 	struct group_list *l = arg;

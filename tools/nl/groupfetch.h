@@ -36,6 +36,10 @@ int fetch_groups(struct nsbox_nl *nl, int kind, const uint64_t *id,
  */
 int nsbox_group_parse(struct nl_msg *msg, struct group_row *row);
 
+/* The row of group (@kind, @id) among @rows, or NULL. */
+const struct group_row *nsbox_group_row_find(const struct group_row *rows, size_t n,
+					     int kind, uint64_t id);
+
 /* The column name of a group attribute (enum nsbox_group_attr), or "?". */
 const char *nsbox_group_attr_name(int attr);
 

@@ -99,6 +99,15 @@ int nsbox_probe_stat_parse(struct nl_msg *msg, struct nsbox_probe_stat *s)
 	return 0;
 }
 
+const struct nsbox_probe_stat *nsbox_probe_stat_find(const struct nsbox_probe_stat *v, size_t n,
+						     int kind, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == kind && v[i].id == id)
+			return &v[i];
+	return NULL;
+}
+
 /* A request with NSBOX_A_PROBE { NAME [SYMBOL RET SUM_ARG] }. */
 static struct nl_msg *probe_msg(struct nsbox_nl *nl, uint8_t cmd, int flags, const char *name,
 				const char *symbol, int ret, int sum_arg)

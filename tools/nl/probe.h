@@ -47,6 +47,10 @@ int nsbox_probe_get(struct nsbox_nl *nl, const char *name, struct nsbox_probe_in
 int nsbox_probe_stats(struct nsbox_nl *nl, const char *name, struct nsbox_probe_stat **v,
 		      size_t *n, struct nsbox_nl_error *e);
 
+/* The numbers of group (@kind, @id) among @v, or NULL (never counted). */
+const struct nsbox_probe_stat *nsbox_probe_stat_find(const struct nsbox_probe_stat *v, size_t n,
+						     int kind, uint64_t id);
+
 /* One reply into @p / @s (exposed for unit tests): 0, -ENOENT, -EINVAL. */
 int nsbox_probe_parse(struct nl_msg *msg, struct nsbox_probe_info *p);
 int nsbox_probe_stat_parse(struct nl_msg *msg, struct nsbox_probe_stat *s);
