@@ -22,7 +22,8 @@ KROOT=$(kernel_root "$KVER")
 if [ -n "$KROOT" ]; then
 	KDIR_IN=/usr/src/linux-headers-$KVER
 	KDIR=$KROOT$KDIR_IN
-	WORK=$KROOT/build/nsbox-$KVER
+	# one work dir per checkout: two trees may build for KVER at once
+	WORK=$KROOT/build/nsbox-$KVER-$(printf %s "$TOP" | md5sum | cut -c1-8)
 else
 	KDIR=${KDIR:-$(kdir_for "$KVER")}
 	KDIR_IN=$KDIR
