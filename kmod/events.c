@@ -20,11 +20,15 @@
  *    every event, pids of the initial pid namespace;
  *  - NSBOX_CMD_SUBSCRIBE, for anybody: the work item sends a subscriber
  *    only the events of tasks it could see -- tasks in its pid namespace,
- *    and of those only its own (same effective uid) unless it had
- *    CAP_SYS_PTRACE over that pid namespace when it subscribed -- with
- *    pids as its pid namespace numbers them.  Each message is a unicast;
- *    when the subscriber's socket is full the event is counted and a LOST
- *    record with the count goes out before the next event that fits.
+ *    and of those only the ones whose uids and gids are the socket
+ *    opener's, unless the opener had CAP_SYS_PTRACE over the task's user
+ *    namespace (cred.c: the opener's credentials, never those of whoever
+ *    happened to send the request) -- with pids as its pid namespace
+ *    numbers them.  Each message is a unicast to the subscriber's port
+ *    id, and the module holds the subscribing socket's file meanwhile, so
+ *    that id cannot pass to another socket; when the subscriber's socket
+ *    is full the event is counted and a LOST record with the count goes
+ *    out before the next event that fits.
  *
  * Nobody listening costs the handlers one atomic read and one bitmap test.
  * Each slot holds references to the task's struct pid (and its process's,
@@ -34,11 +38,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
-#include <linux/notifier.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/sched/signal.h>
@@ -50,8 +55,10 @@
 #include <net/net_namespace.h>
 
 #include "events.h"
+#include "cred.h"
 #include "quota.h"
 #include "task.h"
+#include "testknob.h"
 #include "compat.h"
 
 static unsigned int nsbox_events_per_cpu = 512;
@@ -73,13 +80,21 @@ struct nsbox_ring {
 static DEFINE_PER_CPU(struct nsbox_ring, nsbox_rings);
 static unsigned int nsbox_ring_mask;
 
+/*
+ * A subscriber.  Its socket's file is held: while nsbox holds it the
+ * socket is not released, so its port id stays bound to it and nobody
+ * else can bind that id and receive what was meant for it.  When nsbox's
+ * reference is the only one left (the subscriber closed it, or died), the
+ * drain lets go of the subscription, then of the file.
+ */
 struct nsbox_sub {
 	struct list_head node;
 	struct net *net;
+	struct file *file;	/* the subscribing socket's, a reference */
 	u32 portid;
 	u32 types;
 	bool admin;		/* CAP_SYS_ADMIN: everything, init pids */
-	const struct cred *cred;	/* the subscriber's, for the ptrace rule */
+	const struct cred *cred;	/* the socket opener's, for the ptrace rule */
 	kuid_t euid;		/* quota.c counts per effective uid */
 	struct pid_namespace *pidns;
 	u64 lost;		/* not delivered, not yet reported */
@@ -240,26 +255,6 @@ fail:
 }
 
 /*
- * Does @cred hold @cap over @ns?  The capability rule of cap_capable()
- * (security/commoncap.c), for credentials that are not current's: the
- * drain runs in a kworker, long after the subscriber's own request.  The
- * LSM hooks are not consulted, as nsbox_may_ptrace() in walk.c.
- */
-static bool nsbox_cred_capable(const struct cred *cred, struct user_namespace *ns, int cap)
-{
-	for (;;) {
-		if (ns == cred->user_ns)
-			return cap_raised(cred->cap_effective, cap);
-		if (ns->level <= cred->user_ns->level)
-			return false;
-		/* the owner of a child namespace has every capability in it */
-		if (ns->parent == cred->user_ns && uid_eq(ns->owner, cred->euid))
-			return true;
-		ns = ns->parent;
-	}
-}
-
-/*
  * May subscriber @s see @ev?  The rule for groups and tasks (walk.c,
  * /proc's ptrace rule): a task with a pid in its pid namespace, whose
  * three uids and gids are its fs ids, or over whose user namespace it
@@ -294,7 +289,24 @@ static void nsbox_sub_free(struct nsbox_sub *s)
 	put_pid_ns(s->pidns);
 	put_cred(s->cred);
 	put_net(s->net);
+	fput(s->file);
 	kfree(s);
+}
+
+/* Has the subscriber let go of its socket?  nsbox's is the last reference. */
+static bool nsbox_sub_closed(const struct nsbox_sub *s)
+{
+	return file_count(s->file) <= 1;
+}
+
+/* Forget the subscribers whose sockets are closed.  Under nsbox_subs_lock. */
+static void nsbox_subs_reap(void)
+{
+	struct nsbox_sub *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &nsbox_subs, node)
+		if (nsbox_sub_closed(s))
+			nsbox_sub_free(s);
 }
 
 /*
@@ -416,6 +428,10 @@ static void nsbox_drain(bool send)
 	unsigned int cpu;
 
 	mutex_lock(&nsbox_subs_lock);
+	if (send) {
+		nsbox_knob_drain();	/* the test build may hold the lock longer */
+		nsbox_subs_reap();
+	}
 	for_each_possible_cpu(cpu) {
 		struct nsbox_ring *ring = per_cpu_ptr(&nsbox_rings, cpu);
 
@@ -482,54 +498,58 @@ static void nsbox_drain_fn(struct work_struct *work)
 
 int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pid_namespace *pidns = task_active_pid_ns(current);
 	u32 types = GENMASK(NSBOX_EVENT_TYPE_COUNT - 1, 0);
-	u32 portid = NETLINK_CB(skb).portid;
-	struct net *net = genl_info_net(info);
+	struct file *file = nsbox_skb_file(skb);
+	struct nsbox_viewer v;
 	struct nsbox_sub *s;
-	bool admin;
 	int ret = 0;
 
+	if (!file)
+		return -EOPNOTSUPP;	/* a kernel socket: nothing to hold */
 	if (info->attrs[NSBOX_A_EVENT_TYPES])
 		types = nla_get_u32(info->attrs[NSBOX_A_EVENT_TYPES]) | BIT(NSBOX_EVENT_LOST);
+	/* who asks: the socket's opener (cred.c), not a setuid writer */
+	nsbox_viewer_init(&v, skb);
 	mutex_lock(&nsbox_subs_lock);
 	list_for_each_entry(s, &nsbox_subs, node) {
-		if (s->portid == portid && net_eq(s->net, net)) {
+		if (s->file == file) {
 			s->types = types;
 			goto out;
 		}
 	}
+	/* places held by sockets already closed are free again */
+	nsbox_subs_reap();
 	/*
 	 * The admin's subscriptions and everybody else's are counted apart
 	 * (quota.c): unprivileged users cannot take the admin's places.
 	 */
-	admin = netlink_capable(skb, CAP_SYS_ADMIN);
-	if (admin && nsbox_nr_admin_subs >= nsbox_max_subscribers) {
+	if (v.admin && nsbox_nr_admin_subs >= nsbox_max_subscribers) {
 		NL_SET_ERR_MSG(info->extack,
 			       "too many admin event subscribers (module parameter max_subscribers)");
 		ret = -ENOSPC;
 		goto out;
 	}
-	if (!admin) {
-		ret = nsbox_quota_charge(&nsbox_subs_quota, current_euid(), info->extack);
+	if (!v.admin) {
+		ret = nsbox_quota_charge(&nsbox_subs_quota, v.cred->euid, info->extack);
 		if (ret)
 			goto out;
 	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s) {
-		if (!admin)
-			nsbox_quota_uncharge(&nsbox_subs_quota, current_euid());
+		if (!v.admin)
+			nsbox_quota_uncharge(&nsbox_subs_quota, v.cred->euid);
 		ret = -ENOMEM;
 		goto out;
 	}
-	s->net = get_net(net);
-	s->portid = portid;
+	s->net = get_net(genl_info_net(info));
+	s->file = get_file(file);
+	s->portid = NETLINK_CB(skb).portid;
 	s->types = types;
-	s->admin = admin;
-	s->cred = get_current_cred();
-	s->euid = current_euid();
-	s->pidns = get_pid_ns(pidns);
-	if (admin)
+	s->admin = v.admin;
+	s->cred = get_cred(v.cred);
+	s->euid = v.cred->euid;
+	s->pidns = get_pid_ns(v.pidns);
+	if (v.admin)
 		nsbox_nr_admin_subs++;
 	list_add_tail(&s->node, &nsbox_subs);
 	atomic_inc(&nsbox_nr_subs);
@@ -538,28 +558,9 @@ int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
 		mod_delayed_work(system_wq, &nsbox_drain_work, 0);
 out:
 	mutex_unlock(&nsbox_subs_lock);
+	nsbox_viewer_release(&v);
 	return ret;
 }
-
-/* A netlink socket closed: forget its subscription. */
-static int nsbox_netlink_event(struct notifier_block *nb, unsigned long what, void *ptr)
-{
-	struct netlink_notify *n = ptr;
-	struct nsbox_sub *s, *tmp;
-
-	if (what != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
-		return NOTIFY_DONE;
-	mutex_lock(&nsbox_subs_lock);
-	list_for_each_entry_safe(s, tmp, &nsbox_subs, node)
-		if (s->portid == n->portid && net_eq(s->net, n->net))
-			nsbox_sub_free(s);
-	mutex_unlock(&nsbox_subs_lock);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block nsbox_netlink_nb = {
-	.notifier_call = nsbox_netlink_event,
-};
 
 void nsbox_events_stats(u32 *subscribers, u64 *ring_bytes)
 {
@@ -579,7 +580,7 @@ void nsbox_events_stats(u32 *subscribers, u64 *ring_bytes)
 int nsbox_events_init(const struct genl_family *family)
 {
 	unsigned int n = nsbox_events_per_cpu;
-	int cpu, ret;
+	int cpu;
 
 	if (n < 16 || n > 65536 || !is_power_of_2(n)) {
 		pr_err("events_per_cpu=%u: must be a power of two from 16 to 65536\n", n);
@@ -600,11 +601,6 @@ int nsbox_events_init(const struct genl_family *family)
 		}
 	}
 	INIT_DELAYED_WORK(&nsbox_drain_work, nsbox_drain_fn);
-	ret = netlink_register_notifier(&nsbox_netlink_nb);
-	if (ret) {
-		nsbox_events_exit();
-		return ret;
-	}
 	WRITE_ONCE(nsbox_events_up, true);
 	schedule_delayed_work(&nsbox_drain_work, NSBOX_EV_IDLE);
 	return 0;
@@ -613,8 +609,6 @@ int nsbox_events_init(const struct genl_family *family)
 /* Before the family goes: no more sending, no more subscribers. */
 void nsbox_events_stop(void)
 {
-	bool was_up;
-
 	/*
 	 * Under the subscribers' lock: a SUBSCRIBE racing rmmod either ran
 	 * before (and its work is cancelled here) or sees "down" and
@@ -622,13 +616,10 @@ void nsbox_events_stop(void)
 	 * drain that is running (which then does not re-arm itself).
 	 */
 	mutex_lock(&nsbox_subs_lock);
-	was_up = READ_ONCE(nsbox_events_up);
 	WRITE_ONCE(nsbox_events_up, false);
 	mutex_unlock(&nsbox_subs_lock);
 	if (nsbox_drain_work.work.func)
 		cancel_delayed_work_sync(&nsbox_drain_work);
-	if (was_up)
-		netlink_unregister_notifier(&nsbox_netlink_nb);
 }
 
 /* After the hooks are gone: nothing writes to the rings any more. */

@@ -9,7 +9,7 @@
  * life (nsbox_events_init/stop/exit; init is given the netlink family
  * the events are sent on).
  * Depends on: task.h (struct nsbox_idents), quota.h (subscribers of
- * unprivileged users); compat.h (events.c).
+ * unprivileged users), cred.h (who subscribes); compat.h (events.c).
  */
 #ifndef _NSBOX_EVENTS_H
 #define _NSBOX_EVENTS_H

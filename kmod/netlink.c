@@ -42,6 +42,7 @@
 #include <net/netlink.h>
 
 #include "netlink.h"
+#include "cred.h"
 #include "events.h"
 #include "group.h"
 #include "hooks.h"
@@ -172,38 +173,16 @@ static int nsbox_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 
 /* ---- groups ---------------------------------------------------------------- */
 
-/*
- * The caller, for visibility (docs/security.md): NULL for the admin.
- * Requests and dumps run in the caller's own process context.
- */
-static const struct nsbox_viewer *nsbox_viewer(struct sk_buff *skb,
-					       struct nsbox_viewer *v)
+/* The cgroup's path as the viewer sees it (below its cgroup ns @root). */
+static int nsbox_cgroup_path(u64 id, struct cgroup *root, char *buf, size_t len)
 {
-	struct pid_namespace *ns = task_active_pid_ns(current);
-
-	if (netlink_capable(skb, CAP_SYS_ADMIN))
-		return NULL;
-	v->pidns = ns;
-	v->euid = current_euid();
-	v->fsuid = current_fsuid();
-	v->fsgid = current_fsgid();
-	v->cgroot = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
-	return v;
-}
-
-/* The cgroup's path as the caller sees it (below its cgroup ns root). */
-static int nsbox_cgroup_path(u64 id, char *buf, size_t len)
-{
-	struct cgroup *cgrp, *root;
+	struct cgroup *cgrp;
 	int ret;
 
 	cgrp = nsbox_cgroup_get_from_id(id);
 	if (IS_ERR(cgrp))
 		return PTR_ERR(cgrp);
-	rcu_read_lock();
-	root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
 	ret = kernfs_path_from_node(cgrp->kn, root->kn, buf, len);
-	rcu_read_unlock();
 	cgroup_put(cgrp);
 	return ret < 0 ? ret : 0;
 }
@@ -246,6 +225,7 @@ static u64 nsbox_nonneg(s64 v)
 struct nsbox_view {
 	const struct nsbox_live *all;
 	unsigned int n;
+	struct cgroup *root;	/* cgroup paths are relative to it */
 };
 
 static bool nsbox_view_has(const struct nsbox_view *view, u8 kind, u64 id)
@@ -346,7 +326,7 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			continue;
 
 		if (batch[i].kind == NSBOX_KIND_CGROUP2 && pathbuf) {
-			ret = nsbox_cgroup_path(batch[i].id, pathbuf, PATH_MAX);
+			ret = nsbox_cgroup_path(batch[i].id, view->root, pathbuf, PATH_MAX);
 			if (!ret)
 				path = pathbuf;
 			cg_gone = ret == -ENOENT;
@@ -383,16 +363,42 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 	return n;
 }
 
+/*
+ * The reply to a GET_GROUP do: one group, in a message as large as its
+ * path needs (a cgroup path may be up to PATH_MAX, more than
+ * NLMSG_GOODSIZE holds with the rest).
+ */
+static int nsbox_group_reply(struct genl_info *info, struct nsbox_live *one,
+			     const struct nsbox_view *view)
+{
+	struct sk_buff *msg;
+	char *pathbuf;
+	int ret;
+
+	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_GOODSIZE + PATH_MAX, GFP_KERNEL);
+	if (!msg || !pathbuf) {
+		kfree(pathbuf);
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ret = nsbox_emit_groups(msg, NULL, info, one, 1, pathbuf, view);
+	kfree(pathbuf);
+	if (ret != 1) {
+		nlmsg_free(msg);
+		return ret == -ENOENT ? -ENOENT : -EMSGSIZE;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nsbox_live set[3] = { }, *one = NULL;
 	const struct nsbox_viewer *viewer;
 	struct nsbox_view view = { };
-	struct nsbox_group *g;
 	struct nsbox_viewer v;
+	struct nsbox_group *g;
 	unsigned int n = 1;
-	struct sk_buff *msg;
-	char *pathbuf;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_KIND) ||
@@ -412,7 +418,8 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 		set[n++].id = g->owner;
 	}
 	rcu_read_unlock();
-	viewer = nsbox_viewer(skb, &v);
+	nsbox_viewer_init(&v, skb);
+	viewer = v.admin ? NULL : &v;
 	if (g) {
 		u8 kind = set[0].kind;
 		u64 id = set[0].id;
@@ -423,34 +430,22 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* a group the caller may not see does not exist for it */
 	if (!one || (viewer && !one->visible)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
-				    "nsbox: no such group (kind and id)");
-		return -ENOENT;
+		ret = -ENOENT;
+		goto out;
 	}
 	if (viewer) {
 		view.all = set;
 		view.n = n;
 	}
+	view.root = v.cgroot;
 	nsbox_knob_get_group(one->kind, one->id);	/* tests: evict it now */
-
-	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg || !pathbuf) {
-		kfree(pathbuf);
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	ret = nsbox_emit_groups(msg, NULL, info, one, 1, pathbuf, &view);
-	kfree(pathbuf);
-	if (ret != 1) {
-		nlmsg_free(msg);
-		if (ret != -ENOENT)
-			return -EMSGSIZE;
+	ret = nsbox_group_reply(info, one, &view);
+out:
+	nsbox_viewer_release(&v);
+	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
 				    "nsbox: no such group (kind and id)");
-		return -ENOENT;
-	}
-	return genlmsg_reply(msg, info);
+	return ret;
 }
 
 /**
@@ -458,12 +453,11 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
  * @snap: the snapshot: the keys of every group (sorted) with their live
  *	sums from one walk of all tasks, kvmalloc'ed by the first dump call
  *	and freed by .done
+ * @viewer: who asked, captured in .start (cred.c), freed by .done
  * @n: entries in @snap
  * @pos: next entry of @snap to send: where the dump resumes
  * @kind: the request's KIND, or -1 for every kind (parsed in .start)
- * @filter: only the groups the caller may see (not the admin)
- * @charged: nsbox_dumps_quota counts this dump for @uid
- * @uid: the caller's effective uid
+ * @charged: nsbox_dumps_quota counts this dump for the viewer's euid
  *
  * One walk per dump, not one per message buffer: with 10,000 tasks that
  * is the difference between milliseconds and seconds.  Later calls resume
@@ -472,18 +466,35 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
  */
 struct nsbox_group_dump {
 	struct nsbox_live *snap;
+	struct nsbox_viewer *viewer;
 	unsigned int n;
 	unsigned int pos;
 	int kind;
-	bool filter;
 	bool charged;
-	kuid_t uid;
 };
 
 static struct nsbox_group_dump *nsbox_group_dump_ctx(struct netlink_callback *cb)
 {
 	BUILD_BUG_ON(sizeof(struct nsbox_group_dump) > sizeof(cb->ctx));
 	return (struct nsbox_group_dump *)cb->ctx;
+}
+
+/* A dump's viewer, captured when the request is made (its .start). */
+static struct nsbox_viewer *nsbox_dump_viewer(struct netlink_callback *cb)
+{
+	struct nsbox_viewer *v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+
+	if (v)
+		nsbox_viewer_init(v, cb->skb);
+	return v;
+}
+
+static void nsbox_dump_viewer_free(struct nsbox_viewer *v)
+{
+	if (v) {
+		nsbox_viewer_release(v);
+		kfree(v);
+	}
 }
 
 static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
@@ -496,6 +507,11 @@ static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
 	if (ret)
 		return ret;
 	ctx->kind = attrs[NSBOX_A_KIND] ? nla_get_u8(attrs[NSBOX_A_KIND]) : -1;
+	ctx->viewer = nsbox_dump_viewer(cb);
+	if (!ctx->viewer)
+		return -ENOMEM;
+	/* a group with a path near PATH_MAX fits in one message */
+	cb->min_dump_alloc = NLMSG_GOODSIZE + PATH_MAX;
 	return 0;
 }
 
@@ -503,31 +519,27 @@ static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
 static int nsbox_group_dump_snap(struct netlink_callback *cb,
 				 struct nsbox_group_dump *ctx)
 {
-	const struct nsbox_viewer *viewer;
-	struct nsbox_viewer v;
+	struct nsbox_viewer *v = ctx->viewer;
 	int ret;
 
-	viewer = nsbox_viewer(cb->skb, &v);
 	/* the snapshot stays until the socket reads it all or closes */
-	if (viewer) {
-		ret = nsbox_quota_charge(&nsbox_dumps_quota, v.euid, cb->extack);
+	if (!v->admin) {
+		ret = nsbox_quota_charge(&nsbox_dumps_quota, v->cred->euid, cb->extack);
 		if (ret)
 			return ret;
 		ctx->charged = true;
-		ctx->uid = v.euid;
 	}
 	ctx->snap = nsbox_groups_snapshot(ctx->kind, &ctx->n);
 	if (!ctx->snap)
 		return -ENOMEM;
-	nsbox_walk_live(ctx->snap, ctx->n, NULL, viewer);
-	ctx->filter = !!viewer;
+	nsbox_walk_live(ctx->snap, ctx->n, NULL, v->admin ? NULL : v);
 	return 0;
 }
 
 static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
-	struct nsbox_view view = { };
+	struct nsbox_view view = { .root = ctx->viewer->cgroot };
 	char *pathbuf;
 	int sent, ret;
 
@@ -540,7 +552,7 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 	if (ctx->pos >= ctx->n)
 		return 0;	/* done */
 
-	if (ctx->filter) {
+	if (!ctx->viewer->admin) {
 		view.all = ctx->snap;
 		view.n = ctx->n;
 	}
@@ -560,14 +572,14 @@ static int nsbox_nl_dump_groups_done(struct netlink_callback *cb)
 
 	kvfree(ctx->snap);
 	if (ctx->charged)
-		nsbox_quota_uncharge(&nsbox_dumps_quota, ctx->uid);
+		nsbox_quota_uncharge(&nsbox_dumps_quota, ctx->viewer->cred->euid);
+	nsbox_dump_viewer_free(ctx->viewer);
 	return 0;
 }
 
 /* ---- tasks ----------------------------------------------------------------- */
 
-static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
-			  struct pid_namespace *ns, u8 kind, u64 id,
+static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t, u8 kind, u64 id,
 			  bool filter, char *pathbuf, const struct nsbox_viewer *viewer)
 {
 	static const int ns_attr[NSBOX_KIND_CGROUP2] = {
@@ -580,11 +592,11 @@ static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
 		[NSBOX_KIND_CGROUP] = NSBOX_TASK_A_CGROUPNS,
 		[NSBOX_KIND_TIME] = NSBOX_TASK_A_TIMENS,
 	};
+	struct pid_namespace *ns = viewer->pidns;
 	struct task_struct *parent;
 	struct nsbox_idents ids;
 	char comm[TASK_COMM_LEN];
 	struct nlattr *nest;
-	struct cgroup *root;
 	bool ok;
 	int k;
 
@@ -600,9 +612,8 @@ static int nsbox_put_task(struct sk_buff *skb, struct task_struct *t,
 	if (filter && ids.k[kind].id != id)
 		return 1;
 
-	root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
 	if (kernfs_path_from_node(((struct cgroup *)ids.k[NSBOX_KIND_CGROUP2].obj)->kn,
-				  root->kn, pathbuf, PATH_MAX) < 0)
+				  viewer->cgroot->kn, pathbuf, PATH_MAX) < 0)
 		pathbuf[0] = '\0';
 	parent = rcu_dereference(t->real_parent);
 
@@ -630,6 +641,8 @@ cancel:
 
 /**
  * struct nsbox_task_dump - a task dump's state, laid over cb->ctx
+ * @viewer: who asked, captured in .start (cred.c), freed by .done: its
+ *	pid namespace is walked, its credentials decide what it sees
  * @next: next pid number to look at: where the dump resumes
  * @filter: only the tasks in the group @kind, @id (parsed in .start)
  * @half: the request gave KIND or ID alone (refused by the first dump
@@ -639,6 +652,7 @@ cancel:
  * @id: id of the group, if @filter
  */
 struct nsbox_task_dump {
+	struct nsbox_viewer *viewer;
 	int next;
 	bool filter;
 	bool half;
@@ -669,16 +683,22 @@ static int nsbox_nl_dump_tasks_start(struct netlink_callback *cb)
 		ctx->half = true;
 	}
 	ctx->next = 1;
+	ctx->viewer = nsbox_dump_viewer(cb);
+	return ctx->viewer ? 0 : -ENOMEM;
+}
+
+static int nsbox_nl_dump_tasks_done(struct netlink_callback *cb)
+{
+	nsbox_dump_viewer_free(nsbox_task_dump_ctx(cb)->viewer);
 	return 0;
 }
 
 static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nsbox_task_dump *ctx = nsbox_task_dump_ctx(cb);
-	struct pid_namespace *ns = task_active_pid_ns(current);
-	const struct nsbox_viewer *viewer;
+	const struct nsbox_viewer *viewer = ctx->viewer;
+	struct pid_namespace *ns = viewer->pidns;
 	int sent = 0, ret = 0;
-	struct nsbox_viewer v;
 	char *pathbuf;
 
 	if (ctx->half) {
@@ -686,7 +706,6 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		return -EINVAL;
 	}
 	cb->seq = (u32)nsbox_task_events() + 1;
-	viewer = nsbox_viewer(cb->skb, &v);
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!pathbuf)
 		return -ENOMEM;
@@ -713,7 +732,7 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		ret = nsbox_put_task(skb, t, ns, ctx->kind, ctx->id, ctx->filter,
+		ret = nsbox_put_task(skb, t, ctx->kind, ctx->id, ctx->filter,
 				     pathbuf, viewer);
 		if (ret < 0) {
 			genlmsg_cancel(skb, hdr);
@@ -738,7 +757,7 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 
 static bool nsbox_admin(struct sk_buff *skb, struct genl_info *info)
 {
-	if (netlink_capable(skb, CAP_SYS_ADMIN))
+	if (nsbox_skb_admin(skb))
 		return true;
 	NL_SET_ERR_MSG(info->extack, "nsbox: this command needs CAP_SYS_ADMIN");
 	return false;
@@ -1132,7 +1151,7 @@ static struct nsbox_probe_dump *nsbox_probe_dump_ctx(struct netlink_callback *cb
 
 static int nsbox_dump_admin(struct netlink_callback *cb)
 {
-	if (netlink_capable(cb->skb, CAP_SYS_ADMIN))
+	if (nsbox_skb_admin(cb->skb))
 		return 0;
 	NL_SET_ERR_MSG(cb->extack, "nsbox: this command needs CAP_SYS_ADMIN");
 	return -EPERM;
@@ -1261,6 +1280,7 @@ static const struct genl_ops nsbox_ops[] = {
 		.cmd = NSBOX_CMD_GET_TASK,
 		.start = nsbox_nl_dump_tasks_start,
 		.dumpit = nsbox_nl_dump_tasks,
+		.done = nsbox_nl_dump_tasks_done,
 		.policy = nsbox_select_policy,
 		.maxattr = ARRAY_SIZE(nsbox_select_policy) - 1,
 	},

@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -166,3 +167,17 @@ static const struct kernel_param_ops nsbox_knob_evict_ops = {
 module_param_cb(test_evict_in_get, &nsbox_knob_evict_ops, NULL, 0200);
 MODULE_PARM_DESC(test_evict_in_get,
 		 "TEST BUILD ONLY: \"KIND ID\": the next GET_GROUP of that group evicts it first");
+
+static unsigned int nsbox_knob_drain_hold_ms;
+module_param_named(test_drain_hold_ms, nsbox_knob_drain_hold_ms, uint, 0644);
+MODULE_PARM_DESC(test_drain_hold_ms,
+		 "TEST: each event drain holds the subscribers' lock this long (ms)");
+
+/* The event drain, with the subscribers' lock held: hold it longer. */
+void nsbox_knob_drain(void)
+{
+	unsigned int ms = READ_ONCE(nsbox_knob_drain_hold_ms);
+
+	if (ms)
+		msleep(ms);
+}

@@ -4,7 +4,10 @@
  *
  * Exports (testknob.c, only in the test build): nsbox_knob_get_group(),
  * called by GET_GROUP between finding a group and building the reply
- * (test_evict_in_get evicts it there).  In nsbox.ko it is an empty inline.
+ * (test_evict_in_get evicts it there); nsbox_knob_drain(), called by the
+ * event drain with the subscribers' lock held (test_drain_hold_ms holds
+ * it that long, so that a socket's release meets a drain in progress).
+ * In nsbox.ko they are empty inlines.
  * Depends on: group.h (testknob.c).
  */
 #ifndef _NSBOX_TESTKNOB_H
@@ -14,8 +17,13 @@
 
 #ifdef NSBOX_TEST_KNOBS
 void nsbox_knob_get_group(u8 kind, u64 id);
+void nsbox_knob_drain(void);
 #else
 static inline void nsbox_knob_get_group(u8 kind, u64 id)
+{
+}
+
+static inline void nsbox_knob_drain(void)
 {
 }
 #endif

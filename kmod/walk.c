@@ -67,37 +67,39 @@ static bool nsbox_cgroup_below(const void *cgrp, struct cgroup *root)
 
 /*
  * __ptrace_may_access() for PTRACE_MODE_READ_FSCREDS, the check behind
- * /proc/PID/ns, less the LSM hook: the caller (current) matches all
- * three of the task's uids and gids, or has CAP_SYS_PTRACE over the
- * task's user namespace; and a task that is not dumpable (setuid, or it
- * said so) also needs CAP_SYS_PTRACE over its memory's user namespace.
+ * /proc/PID/ns, less the LSM hook, for the viewer's credentials (the
+ * socket opener's, cred.c -- never current's): its fs uid and gid match
+ * all three of the task's uids and gids, or it has CAP_SYS_PTRACE over
+ * the task's user namespace; and a task that is not dumpable (setuid, or
+ * it said so) also needs CAP_SYS_PTRACE over its memory's user namespace.
  * Under rcu_read_lock(); takes task_lock() for the mm.
  */
 static bool nsbox_may_ptrace(struct task_struct *t, const struct nsbox_viewer *v)
 {
-	const struct cred *tc = __task_cred(t);
+	const struct cred *tc = __task_cred(t), *c = v->cred;
 	struct user_namespace *ns;
 	bool ok;
 
-	if (same_thread_group(t, current))
-		return true;
-	ok = (uid_eq(v->fsuid, tc->euid) && uid_eq(v->fsuid, tc->suid) &&
-	      uid_eq(v->fsuid, tc->uid) && gid_eq(v->fsgid, tc->egid) &&
-	      gid_eq(v->fsgid, tc->sgid) && gid_eq(v->fsgid, tc->gid)) ||
-	     ns_capable_noaudit(tc->user_ns, CAP_SYS_PTRACE);
+	if (v->self && task_tgid(t) == v->self)
+		return true;	/* a process sees itself */
+	ok = (uid_eq(c->fsuid, tc->euid) && uid_eq(c->fsuid, tc->suid) &&
+	      uid_eq(c->fsuid, tc->uid) && gid_eq(c->fsgid, tc->egid) &&
+	      gid_eq(c->fsgid, tc->sgid) && gid_eq(c->fsgid, tc->gid)) ||
+	     nsbox_cred_capable(c, tc->user_ns, CAP_SYS_PTRACE);
 	if (!ok)
 		return false;
 	task_lock(t);
 	ns = nsbox_undumpable_ns(t);
-	if (ns && !ns_capable_noaudit(ns, CAP_SYS_PTRACE))
+	if (ns && !nsbox_cred_capable(c, ns, CAP_SYS_PTRACE))
 		ok = false;
 	task_unlock(t);
 	return ok;
 }
 
+/* May @v see @t?  NULL, or the admin: everything. */
 bool nsbox_task_visible(struct task_struct *t, const struct nsbox_viewer *v)
 {
-	if (!v)
+	if (!v || v->admin)
 		return true;
 	if (!pid_nr_ns(task_pid(t), v->pidns))
 		return false;

@@ -525,17 +525,6 @@ TEST_F(genl, task_dump_with_kind_alone_rejected)
 	TH_LOG("error %d, extack: %s", err, extack);
 }
 
-static int load_file(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /*
  * A group evicted between GET_GROUP finding it and building the reply:
  * -ENOENT, never an empty reply.  The test variant of the module

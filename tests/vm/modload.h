@@ -46,6 +46,18 @@ static inline int load(void)
 	return load_with("");
 }
 
+/* insmod FILE: another build of the module (nsbox-knobs.ko); 0 or -errno. */
+static inline int load_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
 /* One rmmod attempt: 0, or -EWOULDBLOCK while a reference is held. */
 static inline int unload(void)
 {
