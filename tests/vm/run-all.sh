@@ -5,7 +5,7 @@ cd "${NSBOX_TESTS:-/opt/nsbox/tests}" || exit 1
 status=0
 for t in ./*; do
 	case "$t" in
-	./run-all.sh|./tap.sh|./*.h|./*.so|./box_helper|./escape_helper) continue ;;
+	./run-all.sh|./tap.sh|./*.h|./*.so|./box_helper|./escape_helper|./net_helper) continue ;;
 	esac
 	[ -x "$t" ] || continue
 	# a lane may leave out tests another lane runs (NSBOX_SKIP_TESTS, the
