@@ -37,6 +37,9 @@ PKGS="$PKGS debhelper dh-dkms lintian dpkg-dev fakeroot scdoc man-db groff-base 
 # package's server and promtool check it (tests/host/prometheus.sh), curl
 # scrapes it.
 PKGS="$PKGS libmicrohttpd-dev prometheus curl"
+# The bridge's firewall: libnftables (the tool's rules, tools/box/nft.c);
+# nft lists them in the lab VM (tests/vm/bridge.sh).
+PKGS="$PKGS libnftables-dev nftables"
 
 missing() {
 	for p in "$@"; do

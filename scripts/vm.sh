@@ -194,11 +194,17 @@ if [ -d "$TOP/build/kselftests" ]; then
 fi
 # Peers the tests compare against: clients we did not write (tmux drives
 # `nsbox top` on a real terminal in tests/vm/top.sh; flock holds the state
-# lock in box.sh; curl scrapes `nsbox serve` in prometheus.sh).
-for b in genl-ctrl-list lsns jq tmux forkstat flock curl; do
+# lock in box.sh; curl scrapes `nsbox serve` in prometheus.sh; nft lists
+# the rules nsbox made in bridge.sh).
+for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft; do
 	p=$(command -v "$b" || true)
 	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
 done
+# iproute2's ip, for what busybox's cannot do (veth pairs, named network
+# namespaces: bridge.sh's LAN neighbour).  Under its own name: `ip` stays
+# busybox's, which the other tests were written against.
+p=$(command -v ip || true)
+[ -n "$p" ] && install_bin "$p" /usr/bin/iproute2-ip
 # `nsbox serve` dlopen()s libmicrohttpd, so ldd does not list it: it and
 # its own libraries come this way.
 MHD=$(ldconfig -p | sed -n 's/^[[:space:]]*libmicrohttpd\.so\.12 (libc6,x86-64) => //p' | head -n 1)
@@ -253,7 +259,18 @@ done
 if [ -d "${KROOT:-}/lib/modules/$KVER" ]; then
 	NICMODS=()
 	[ ${#FORWARDS[@]} = 0 ] || NICMODS=(virtio_pci virtio_net)
-	distro_modules "$KVER" "$ROOT" overlay veth bridge "${NICMODS[@]}" > "$ROOT/etc/nsbox-modules"
+	# nf_tables for the bridge's filter (tools/box/nft.c).  The guest has
+	# no modprobe to load modules on demand, so also what it would load:
+	# crc32c_generic, the "softdep pre: crc32c" of nf_tables' libcrc32c
+	# (5.10-6.12; built in on 7.x), and the expressions nsbox uses that
+	# are modules of their own: nft_meta_bridge ("meta iifname" in the
+	# bridge family: the kernel asks for nft-expr-7-meta) and nft_counter
+	# (5.10; built into nf_tables later).
+	NFTMODS=()
+	for m in crc32c_generic nf_tables nft_meta_bridge nft_counter; do
+		grep -qE "(^|/)$m\.ko(\.[a-z]+)?:" "$KROOT/lib/modules/$KVER/modules.dep" && NFTMODS+=("$m")
+	done
+	distro_modules "$KVER" "$ROOT" overlay veth bridge "${NFTMODS[@]}" "${NICMODS[@]}" > "$ROOT/etc/nsbox-modules"
 else
 	: > "$ROOT/etc/nsbox-modules"
 fi

@@ -8,6 +8,7 @@
  *   box_state.c   /run/nsbox/NAME/: the box's record, locking, stale boxes
  *   box_cgroup.c  /sys/fs/cgroup/nsbox/NAME: controllers, limits
  *   box_net.c     bridge nsbox0, veth pairs, addresses, routes (libnl-route-3)
+ *   nft.c         the bridge's firewall: tables bridge/inet nsbox (libnftables)
  *   box_mount.c   the box's root: overlay, /proc, /dev, /sys, pivot_root
  *   box_sec.c     capabilities (libcap-ng), no_new_privs, seccomp (libseccomp)
  *   box_init.c    PID 1 inside the box: reaps zombies, forwards signals
@@ -82,18 +83,45 @@ struct box_clone_args {
  * All return 0 or -1 after printing one nsbox_err() line that says what
  * failed and what to do.  They use libnl-route-3, never ip(8).
  */
-/* Bridge BOX_BRIDGE with BOX_BRIDGE_ADDR/16, up; ip_forward=1; rp_filter
- * loose on the bridge.  Nothing happens if it already exists. */
+/* Bridge BOX_BRIDGE with BOX_BRIDGE_ADDR/16, IPv6 off, up (made if
+ * missing), and its tables (box_nft_bridge_ensure()).  No sysctl of the
+ * host's changes: ip_forward stays as it is. */
 int box_net_bridge_ensure(void);
-/* veth pair: @host_if on the host, enslaved to the bridge and up; its peer
- * created directly in the network namespace of @pid and named eth0. */
-int box_net_veth_create(const char *host_if, pid_t pid);
+/* Box @name's port: its rules (box_nft_port_add()), then the veth pair:
+ * @host_if on the host, enslaved to the bridge, IPv6 off, up; its peer
+ * created directly in the network namespace of @pid, named eth0, with the
+ * MAC box_net_mac() makes of @addr. */
+int box_net_veth_create(const char *name, const char *host_if, pid_t pid,
+			const struct in_addr *addr);
+/* 0a:58 and the four bytes of @addr: the MAC of a box's eth0. */
+void box_net_mac(const struct in_addr *addr, uint8_t mac[6]);
+/* After a bridged box was removed: if no box uses the bridge any more,
+ * remove nsbox's tables and the bridge (unless something else is plugged
+ * into it).  Call with the state lock held. */
+int box_net_bridge_release(void);
 /* Inside the network namespace of @pid (setns there and back): lo up and,
  * if @addr is not NULL, eth0 up with @addr/16 and a default route via
  * BOX_BRIDGE_ADDR. */
 int box_net_configure(pid_t pid, const struct in_addr *addr);
 /* Delete a host-side interface; 0 if it does not exist. */
 int box_net_link_delete(const char *ifname);
+
+/* ---- nft.c ----------------------------------------------------------- */
+/*
+ * nsbox's nftables tables (libnftables, never nft(8)): "bridge nsbox"
+ * checks what each box's port puts on the bridge, "inet nsbox" drops what
+ * would be routed into or out of it.  nft.c shows the layout.  Each call
+ * is one transaction, idempotent; 0 or -1 after nsbox_err().
+ */
+int box_nft_bridge_ensure(void);
+/* chain box-NAME (the port accepts only @mac, IPv4 from @addr, ARP for
+ * both) and the element "@port : jump box-NAME" of map ports */
+int box_nft_port_add(const char *name, const char *port, const struct in_addr *addr,
+		     const uint8_t mac[6]);
+/* remove both (@port "" : the chain only); nothing if they are not there */
+int box_nft_port_del(const char *name, const char *port);
+/* delete both tables, if they are there */
+int box_nft_remove(void);
 
 /* ---- sec.c ----------------------------------------------------------- */
 /* seccomp groups --seccomp-allow turns on (denied by default) */

@@ -24,9 +24,21 @@
  * it was created in, forever.  So after setns() we open a new one; an old
  * socket would still talk to the host.
  *
+ * What a box may put on the bridge is checked (nft.c): its port accepts
+ * only frames from the box's own MAC, IPv4 from its own address and ARP
+ * for both.  The MAC is chosen here, from the address (0a:58:0a:58:X:Y
+ * for 10.88.X.Y), so the rules can be made before the port exists.
+ * IPv6 is off on the bridge, the host ends and the boxes' eth0 (boxes are
+ * IPv4-only): no router advertisement or neighbour discovery to forge.
+ * The host does not route for boxes: nsbox leaves ip_forward alone, and
+ * table inet nsbox drops whatever would be routed into or out of nsbox0
+ * if it is on.  When the last bridged box is removed, the tables and the
+ * bridge go too (box_net_bridge_release()): the host is as before.
+ *
  * Each step prints itself as the iproute2/sysctl command that does the
  * same (box_step()), so it can be repeated by hand.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -45,6 +57,7 @@
 
 #include "box.h"
 #include "err.h"
+#include "io.h"
 #include "util.h"
 
 #define BOX_PEER_IF "eth0"
@@ -106,16 +119,40 @@ static int link_set_up(struct nl_sock *sk, struct rtnl_link *link)
 	return rtnl_link_change(sk, link, change, 0);
 }
 
-static int write_sysctl(const char *path, const char *val)
+/*
+ * sysctl -w net.ipv6.conf.IFNAME.disable_ipv6=1 in the network namespace
+ * this thread is in (/proc/sys/net is the opener's namespace's): the
+ * interface drops every IPv6 packet and has no IPv6 address.  Nothing to
+ * do on a kernel without IPv6 (ipv6.disable=1).
+ */
+static int ipv6_off(const char *ifname, pid_t pid)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(val);
+	char path[128];
+	int err;
 
-	if (fd < 0 || write(fd, val, len) != (ssize_t)len) {
-		nsbox_err("cannot write %s to %s: %s", val, path, strerror(errno));
+	if (access("/proc/sys/net/ipv6", F_OK) && errno == ENOENT)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	if (pid)
+		box_step("nsenter --net=/proc/%d/ns/net sysctl -w net.ipv6.conf.%s.disable_ipv6=1",
+			 pid, ifname);
+	else
+		box_step("sysctl -w net.ipv6.conf.%s.disable_ipv6=1", ifname);
+	err = nsbox_write_file(path, "1");
+	if (err) {
+		nsbox_err("cannot turn IPv6 off on %s%s (%s): %s", ifname,
+			  pid ? " in the box" : "", path, strerror(-err));
 		return -1;
 	}
 	return 0;
+}
+
+void box_net_mac(const struct in_addr *addr, uint8_t mac[6])
+{
+	/* locally administered (bit 1 of the first byte), unicast (bit 0 clear) */
+	mac[0] = 0x0a;
+	mac[1] = 0x58;
+	memcpy(mac + 2, &addr->s_addr, 4);
 }
 
 /* ip addr add IN/16 dev IFINDEX (the bridge's and the box's eth0); libnl error or 0. */
@@ -167,6 +204,11 @@ static int bridge_create(struct nl_sock *sk)
 		box_step("ip addr add %s/%d dev %s", BOX_BRIDGE_ADDR, BOX_NET_PREFIX, BOX_BRIDGE);
 		err = addr_add(sk, rtnl_link_get_ifindex(br), &gw);
 	}
+	/* before it is up: it never gets an IPv6 address */
+	if (!err && ipv6_off(BOX_BRIDGE, 0) < 0) {
+		box_net_link_delete(BOX_BRIDGE);
+		return -1;
+	}
 	if (!err) {
 		box_step("ip link set %s up", BOX_BRIDGE);
 		err = link_set_up(sk, br);
@@ -205,20 +247,70 @@ int box_net_bridge_ensure(void)
 		}
 	}
 
-	/* Route the boxes' traffic; loose rp_filter so replies are not dropped. */
-	box_step("sysctl -w net.ipv4.ip_forward=1");
-	if (write_sysctl("/proc/sys/net/ipv4/ip_forward", "1") < 0)
+	/*
+	 * No ip_forward: boxes reach each other through the bridge (layer 2)
+	 * and the host at its own address; nothing is routed for them.  An
+	 * existing bridge (from an older nsbox) gets IPv6 off too.
+	 */
+	if (ipv6_off(BOX_BRIDGE, 0) < 0)
 		return -1;
-	box_step("sysctl -w net.ipv4.conf.%s.rp_filter=2", BOX_BRIDGE);
-	return write_sysctl("/proc/sys/net/ipv4/conf/" BOX_BRIDGE "/rp_filter", "2");
+	return box_nft_bridge_ensure();
 }
 
-int box_net_veth_create(const char *host_if, pid_t pid)
+/* Does any box of this user (root's: all bridged boxes) still use the bridge? */
+static bool bridge_in_use(void)
+{
+	char **names;
+	int n = box_list(&names);
+	bool used = n < 0;	/* when in doubt, keep it */
+
+	for (int i = 0; i < n && !used; i++) {
+		struct box_state s;
+
+		used = box_state_read(names[i], &s) == 0 && !strcmp(s.net, "bridge");
+	}
+	if (n > 0)
+		box_list_free(names, n);
+	return used;
+}
+
+/* Ports of the bridge that nsbox did not make and remove: keep it then. */
+static bool bridge_has_ports(void)
+{
+	DIR *d = opendir("/sys/class/net/" BOX_BRIDGE "/brif");
+	struct dirent *de;
+	bool ports = false;
+
+	while (d && !ports && (de = readdir(d)))
+		ports = de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return ports;
+}
+
+int box_net_bridge_release(void)
+{
+	int ret = 0;
+
+	if (bridge_in_use())
+		return 0;
+	if (box_nft_remove() < 0)
+		ret = -1;
+	if (!bridge_has_ports() && box_net_link_delete(BOX_BRIDGE) < 0)
+		ret = -1;
+	return ret;
+}
+
+int box_net_veth_create(const char *name, const char *host_if, pid_t pid,
+			const struct in_addr *addr)
 {
 	_cleanup_sock_ struct nl_sock *sk = route_open();
-	_cleanup_link_ struct rtnl_link *br = NULL, *veth = NULL;
+	_cleanup_link_ struct rtnl_link *br = NULL, *veth = NULL, *made = NULL;
+	_cleanup_nladdr_ struct nl_addr *lladdr = NULL;
 	struct rtnl_link *peer;
 	const char *hint = "";
+	char macs[18];
+	uint8_t mac[6];
 	int err;
 
 	if (!sk)
@@ -229,26 +321,43 @@ int box_net_veth_create(const char *host_if, pid_t pid)
 			  BOX_BRIDGE, nl_geterror(err));
 		return -1;
 	}
+	/* The port's rules first: its first frame already meets them. */
+	box_net_mac(addr, mac);
+	if (box_nft_port_add(name, host_if, addr, mac) < 0)
+		return -1;
 	veth = rtnl_link_veth_alloc();
-	if (!veth) {
+	lladdr = nl_addr_build(AF_LLC, mac, sizeof(mac));
+	if (!veth || !lladdr) {
 		nsbox_err("out of memory");
 		return -1;
 	}
-	/* Host end: name, master, up - all in the same request. */
+	/* Host end: name and master in the same request; up once IPv6 is off. */
 	rtnl_link_set_name(veth, host_if);
 	rtnl_link_set_master(veth, rtnl_link_get_ifindex(br));
-	rtnl_link_set_flags(veth, IFF_UP);
 	/* The peer is owned by @veth; get_peer() takes a reference. */
 	peer = rtnl_link_veth_get_peer(veth);
 	rtnl_link_set_name(peer, BOX_PEER_IF);
+	rtnl_link_set_addr(peer, lladdr);
 	rtnl_link_set_ns_pid(peer, pid);
 	rtnl_link_put(peer);
 
-	box_step("ip link add %s type veth peer name %s netns %d", host_if, BOX_PEER_IF, pid);
-	box_step("ip link set %s master %s up", host_if, BOX_BRIDGE);
+	nl_addr2str(lladdr, macs, sizeof(macs));
+	box_step("ip link add %s type veth peer name %s address %s netns %d", host_if,
+		 BOX_PEER_IF, macs, pid);
+	box_step("ip link set %s master %s", host_if, BOX_BRIDGE);
 	err = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
-	if (err >= 0)
-		return 0;
+	if (err >= 0) {
+		if (ipv6_off(host_if, 0) < 0)
+			return -1;
+		box_step("ip link set %s up", host_if);
+		err = rtnl_link_get_kernel(sk, 0, host_if, &made);
+		if (!err)
+			err = link_set_up(sk, made);
+		if (err >= 0)
+			return 0;
+		nsbox_err("cannot bring up %s: %s", host_if, nl_geterror(err));
+		return -1;
+	}
 	if (err == -NLE_EXIST)
 		hint = "; run 'nsbox rm' on the stale box or delete the link";
 	else if (err == -NLE_OPNOTSUPP)
@@ -301,7 +410,7 @@ static int configure_inside(pid_t pid, const struct in_addr *addr)
 		return -1;
 	if (!addr)
 		return 0;
-	if (ns_link_up(sk, pid, BOX_PEER_IF, &eth) < 0)
+	if (ipv6_off(BOX_PEER_IF, pid) < 0 || ns_link_up(sk, pid, BOX_PEER_IF, &eth) < 0)
 		return -1;
 
 	inet_ntop(AF_INET, addr, ip, sizeof(ip));

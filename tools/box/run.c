@@ -376,7 +376,8 @@ int box_run(struct box_config *c, int notify_fd)
 	if ((ca.flags & CLONE_NEWUSER) && map_user(pid))
 		goto kill;
 	if (c->net == BOX_NET_BRIDGE &&
-	    (box_net_veth_create(c->veth, pid) || box_net_configure(pid, &c->addr)))
+	    (box_net_veth_create(c->name, c->veth, pid, &c->addr) ||
+	     box_net_configure(pid, &c->addr)))
 		goto kill;
 	s.pid = pid;
 	s.pid_start = start = box_proc_start(pid);

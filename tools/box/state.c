@@ -352,12 +352,16 @@ int box_rm_rf(const char *path)
 
 int box_destroy(const struct box_state *s)
 {
+	bool bridged = !strcmp(s->net, "bridge");
 	char dir[4096];
 	int ret = 0;
 
 	if (s->cgroup[0] && box_cgroup_remove(s->cgroup))
 		ret = -1;
 	if (s->veth[0] && box_net_link_delete(s->veth))
+		ret = -1;
+	/* the port first, then its rules: never a moment without them */
+	if (bridged && box_nft_port_del(s->name, s->veth))
 		ret = -1;
 	if (box_state_path(s->name, dir, sizeof(dir))) {
 		ret = -1;
@@ -371,6 +375,9 @@ int box_destroy(const struct box_state *s)
 		if (box_rm_rf(dir))
 			ret = -1;
 	}
+	/* the last bridged box: the host as it was before the first */
+	if (bridged && box_net_bridge_release())
+		ret = -1;
 	return ret;
 }
 
