@@ -510,8 +510,6 @@ static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
 	ctx->viewer = nsbox_dump_viewer(cb);
 	if (!ctx->viewer)
 		return -ENOMEM;
-	/* a group with a path near PATH_MAX fits in one message */
-	cb->min_dump_alloc = NLMSG_GOODSIZE + PATH_MAX;
 	return 0;
 }
 

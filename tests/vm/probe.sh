@@ -128,6 +128,12 @@ su -s /bin/sh nobody -c 'nsbox probe add vfs_read' > /dev/null 2> $T/err
 rc=$?
 check "a normal user: exit 4, the kernel's reason ($(cat $T/err))" \
 	sh -c '[ "$1" = 4 ] && grep -q "needs CAP_SYS_ADMIN" "$2"' _ "$rc" $T/err
+# root of a user namespace of its own (a box's root) is not root enough:
+# the module checks CAP_SYS_ADMIN in the initial user namespace
+su -s /bin/sh nobody -c 'unshare -Ur nsbox probe add vfs_read' > /dev/null 2> $T/err
+rc=$?
+check "root of its own user namespace: exit 4 too ($(cat $T/err))" \
+	sh -c '[ "$1" = 4 ] && grep -q "needs CAP_SYS_ADMIN" "$2"' _ "$rc" $T/err
 su -s /bin/sh nobody -c 'nsbox probe rm vfs_write' > /dev/null 2>&1
 check "... nor remove one (exit $?)" sh -c 'nsbox probe ls -J | jq -e "[.probes[].name] | index(\"vfs_write\")" >/dev/null'
 nsbox probe add nsbox_no_such_function > /dev/null 2> $T/err
