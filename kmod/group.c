@@ -476,7 +476,7 @@ bool nsbox_group_evict(u8 kind, u64 id)
 static void nsbox_evict_fn(struct work_struct *work)
 {
 	unsigned int target = nsbox_max_groups * 3 / 4;
-	unsigned int n = 0, cap, i, want;
+	unsigned int n = 0, cap, i, want, nr;
 	struct nsbox_victim *v;
 	struct nsbox_group *g;
 
@@ -499,7 +499,9 @@ static void nsbox_evict_fn(struct work_struct *work)
 	}
 	rcu_read_unlock();
 	sort(v, n, sizeof(*v), nsbox_victim_cmp, NULL);
-	want = atomic_read(&nsbox_nr_groups) - target;
+	/* the count may have fallen meanwhile: never below zero */
+	nr = atomic_read(&nsbox_nr_groups);
+	want = nr > target ? nr - target : 0;
 	for (i = 0; i < n && want; i++)
 		if (nsbox_group_evict(v[i].kind, v[i].id)) {
 			atomic64_inc(&nsbox_evictions);

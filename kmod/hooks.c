@@ -11,9 +11,10 @@
  * Tracepoints: the sched_* and task_* tracepoints are not exported to
  * modules, so they are found by name with for_each_kernel_tracepoint().
  *
- * Kprobes: a function may have been renamed by the compiler when it was
- * specialised (".isra.0", ".constprop.0", ".part.0"); if the plain name is
- * missing, those variants are tried.  A function renamed in a later
+ * Kprobes: a function may have been specialised by the compiler into a
+ * clone (".isra.0", ".constprop.0", ".part.0") whose parameters differ;
+ * the fixed hooks read their arguments, so they never attach to one (the
+ * status says when only a clone exists).  A function renamed in a later
  * kernel (exit_task_namespaces became exit_nsproxy_namespaces in 7.x) is
  * an alternative of the hook, tried next.  A hook that attaches nowhere,
  * or that skip_hooks names, is listed all the same and said once in
@@ -26,6 +27,7 @@
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
@@ -115,29 +117,68 @@ static bool nsbox_no_symbol(int ret)
 	return ret == -ENOENT || ret == -EINVAL;
 }
 
-/* Try one function name, plain and with the compiler's suffixes. */
-static int nsbox_attach_kprobe_at(struct nsbox_hook *hook, const char *base)
+/*
+ * The compiler's clones of a function are separate symbols with a suffix
+ * (".isra.0", ".constprop.0", ".part.0"): made when it specialised the
+ * function for some of its callers.  A clone's parameters may not be the
+ * function's -- scalar replacement of aggregates (isra) passes a field
+ * instead of the structure or drops a parameter, constant propagation
+ * removes one -- and nothing a module can read tells which (BTF describes
+ * the source's function, and is not readable by modules through any
+ * exported interface on 5.10-6.x).  A handler that reads arguments on a
+ * clone could read a field as a pointer: so nsbox never attaches one
+ * that reads arguments to a clone.  It does look for one, to say why the
+ * function is missing.
+ */
+static const char *const nsbox_clone_suffixes[] = {
+	".isra.0", ".constprop.0", ".part.0",
+};
+
+/**
+ * nsbox_kprobe_clone() - does only a compiler clone of @base exist?
+ * @base: a function name that register_kprobe() did not find
+ * @buf: set to the clone's name, if one exists
+ * @len: size of @buf
+ *
+ * Looks with a kprobe that has no handler, registered and unregistered at
+ * once (modules cannot read kallsyms).  Process context.
+ */
+bool nsbox_kprobe_clone(const char *base, char *buf, size_t len)
 {
-	static const char *const suffixes[] = {
-		"", ".isra.0", ".constprop.0", ".part.0",
-	};
-	int ret = -ENOENT;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
-		snprintf(hook->symbuf, sizeof(hook->symbuf), "%s%s", base,
-			 suffixes[i]);
-		memset(&hook->kp, 0, sizeof(hook->kp));
-		hook->kp.symbol_name = hook->symbuf;
-		hook->kp.pre_handler = hook->pre;
-		ret = register_kprobe(&hook->kp);
-		if (!ret) {
-			hook->symbol = hook->symbuf;
-			return 0;
+	for (i = 0; i < ARRAY_SIZE(nsbox_clone_suffixes); i++) {
+		struct kprobe kp = { .symbol_name = buf };
+
+		if (snprintf(buf, len, "%s%s", base, nsbox_clone_suffixes[i]) >= len)
+			continue;
+		if (!register_kprobe(&kp)) {
+			unregister_kprobe(&kp);
+			return true;
 		}
-		/* Only a missing symbol is worth another name. */
-		if (!nsbox_no_symbol(ret))
-			break;
+	}
+	return false;
+}
+
+/* Try one function name; -ESRCH: it exists only as a clone (refused). */
+static int nsbox_attach_kprobe_at(struct nsbox_hook *hook, const char *base)
+{
+	int ret;
+
+	strscpy(hook->symbuf, base, sizeof(hook->symbuf));
+	memset(&hook->kp, 0, sizeof(hook->kp));
+	hook->kp.symbol_name = hook->symbuf;
+	hook->kp.pre_handler = hook->pre;
+	ret = register_kprobe(&hook->kp);
+	if (!ret) {
+		hook->symbol = hook->symbuf;
+		return 0;
+	}
+	/* every fixed hook reads its arguments: a clone is not used */
+	if (nsbox_no_symbol(ret) &&
+	    nsbox_kprobe_clone(base, hook->symbuf, sizeof(hook->symbuf))) {
+		hook->symbol = hook->symbuf;
+		return -ESRCH;
 	}
 	return ret;
 }
@@ -149,11 +190,24 @@ static int nsbox_attach_kprobe_at(struct nsbox_hook *hook, const char *base)
 static int nsbox_attach_kprobe(struct nsbox_hook *hook)
 {
 	const char *const *alt = hook->alts;
+	const char *clone = NULL;
 	int ret;
 
 	ret = nsbox_attach_kprobe_at(hook, hook->symbol);
-	while (nsbox_no_symbol(ret) && alt && *alt)
+	for (;;) {
+		if (ret == -ESRCH && !clone)
+			clone = kstrdup(hook->symbuf, GFP_KERNEL);
+		if (!(nsbox_no_symbol(ret) || ret == -ESRCH) || !alt || !*alt)
+			break;
 		ret = nsbox_attach_kprobe_at(hook, *alt++);
+	}
+	/* nothing attached, but a clone was found: say so, by its name */
+	if (ret && clone) {
+		strscpy(hook->symbuf, clone, sizeof(hook->symbuf));
+		hook->symbol = hook->symbuf;
+		ret = -ESRCH;
+	}
+	kfree(clone);
 	return ret;
 }
 
@@ -171,8 +225,8 @@ static int nsbox_hook_add(struct nsbox_hook *hook)
 /* The one line a user must see when a hook is not attached. */
 static void nsbox_hook_complain(const struct nsbox_hook *hook, const char *why)
 {
-	pr_err("hook %s not attached (%s): %s are NOT exact on this kernel; see nsbox info\n",
-	       hook->name, why, hook->affects);
+	pr_err("hook %s not attached (%s: %s): %s are NOT exact on this kernel; see nsbox info\n",
+	       hook->name, hook->symbol, why, hook->affects);
 }
 
 /**
@@ -194,6 +248,11 @@ int nsbox_hook_attach(struct nsbox_hook *hook)
 		ret = nsbox_attach_tracepoint(hook);
 	else
 		ret = nsbox_attach_kprobe(hook);
+	if (ret == -ESRCH) {
+		hook->status = NSBOX_HOOK_CLONE_ONLY;
+		nsbox_hook_complain(hook, "only a compiler clone exists, whose parameters may differ");
+		return ret;
+	}
 	if (ret) {
 		bool missing = nsbox_no_symbol(ret);
 

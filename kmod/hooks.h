@@ -7,7 +7,9 @@
  * nsbox_hook_skip(), nsbox_hooks_detach(), the table of hooks as GET_INFO
  * lists it (nsbox_hooks_count(), nsbox_hook_get(), nsbox_hook_read()), the
  * counters a handler bumps (nsbox_hook_hit(), nsbox_hook_miss()), and their
- * sums, for probe.c's counters of the same shape (nsbox_hook_stats_read()).
+ * sums, for probe.c's counters of the same shape (nsbox_hook_stats_read()),
+ * and whether a missing function exists as a compiler clone
+ * (nsbox_kprobe_clone(), which probe.c asks too).
  * Depends on: nothing else in kmod/.
  */
 #ifndef _NSBOX_HOOKS_H
@@ -77,6 +79,7 @@ const struct nsbox_hook *nsbox_hook_get(unsigned int i);
 void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses);
 void nsbox_hook_stats_read(const struct nsbox_hook_stats __percpu *stats, u64 *hits,
 			   u64 *misses);
+bool nsbox_kprobe_clone(const char *base, char *buf, size_t len);
 
 static inline void nsbox_hook_hit(struct nsbox_hook *hook)
 {

@@ -43,6 +43,7 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
 
@@ -300,23 +301,26 @@ static int nsbox_probe_register_at(struct nsbox_probe *p, const char *sym)
 	return register_kprobe(&p->kp);
 }
 
-/* The function, plain or with a compiler suffix as the fixed hooks find it. */
+/*
+ * The function by its name; where the compiler left only a clone of it
+ * (".isra.0", ...; hooks.c says why its parameters may differ), the clone
+ * -- unless the probe reads an argument (SUM_ARG): refused then.
+ */
 static int nsbox_probe_register(struct nsbox_probe *p, const char *symbol,
 				struct netlink_ext_ack *extack)
 {
-	static const char *const suffixes[] = {
-		"", ".isra.0", ".constprop.0", ".part.0",
-	};
-	char sym[KSYM_NAME_LEN];
-	unsigned int i;
-	int ret = -ENOENT;
+	char clone[KSYM_NAME_LEN];
+	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(suffixes); i++) {
-		if (snprintf(sym, sizeof(sym), "%s%s", symbol, suffixes[i]) >= sizeof(sym))
-			break;
-		ret = nsbox_probe_register_at(p, sym);
-		if (ret != -ENOENT)
-			break;
+	ret = nsbox_probe_register_at(p, symbol);
+	if ((ret == -ENOENT || ret == -EINVAL) &&
+	    nsbox_kprobe_clone(symbol, clone, sizeof(clone))) {
+		if (p->sum_arg) {
+			NL_SET_ERR_MSG(extack,
+				       "nsbox: only a compiler clone of this function exists (.isra/.constprop/.part): its parameters may differ, so SUM_ARG cannot say which argument it reads; probe it without SUM_ARG");
+			return -EINVAL;
+		}
+		ret = nsbox_probe_register_at(p, clone);
 	}
 	switch (ret) {
 	case 0:
@@ -392,6 +396,17 @@ int nsbox_probe_add(const struct nsbox_probe_req *req, struct netlink_ext_ack *e
 	if (!nsbox_probe_name_ok(req->name)) {
 		NL_SET_ERR_MSG(extack, "nsbox: a probe name is letters, digits, '_', '-' and '.'");
 		return -EINVAL;
+	}
+	/*
+	 * SUM_ARG adds up a raw argument: a pointer argument's sum, asked
+	 * for from a fresh group, is the pointer -- a kernel address.  Root
+	 * may read those (/proc/kallsyms), except under lockdown, which
+	 * refuses kprobes through tracefs for exactly that reason.
+	 */
+	if (req->sum_arg && security_locked_down(LOCKDOWN_KPROBES)) {
+		NL_SET_ERR_MSG(extack,
+			       "nsbox: the kernel is locked down (confidentiality): SUM_ARG could read kernel addresses; probe without it");
+		return -EPERM;
 	}
 	mutex_lock(&nsbox_probes_mutex);
 	ret = -EEXIST;

@@ -528,6 +528,8 @@ TEST(hook_names)
 	EXPECT_STREQ("refused by the kernel", nsbox_hook_status_name(&h));
 	h.status = NSBOX_HOOK_SKIPPED;
 	EXPECT_STREQ("skipped (skip_hooks)", nsbox_hook_status_name(&h));
+	h.status = NSBOX_HOOK_CLONE_ONLY;
+	EXPECT_STREQ("only a compiler clone (its parameters may differ)", nsbox_hook_status_name(&h));
 	EXPECT_STREQ("unknown", nsbox_hook_kind_name(99));
 	EXPECT_STREQ("unknown", nsbox_hook_kind_name(-1));
 }

@@ -2,6 +2,7 @@
 /* nsbox tool - generic netlink session (see genl.h). */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
@@ -234,7 +235,11 @@ int nsbox_nl_report(const char *what, const struct nsbox_nl_error *e)
 	const char *detail = e->msg[0] ? e->msg : strerror(err);
 
 	if (err == EPERM || err == EACCES) {
-		nsbox_err("%s: %s (this needs more privilege: run it as root)", what, detail);
+		/* root refused: not a question of privilege (lockdown, ...) */
+		if (geteuid() == 0)
+			nsbox_err("%s: %s", what, detail);
+		else
+			nsbox_err("%s: %s (this needs more privilege: run it as root)", what, detail);
 		return NSBOX_EXIT_PERM;
 	}
 	if (err == EOPNOTSUPP) {

@@ -32,6 +32,7 @@ const char *nsbox_hook_status_name(const struct nsbox_hook_info *h)
 	case NSBOX_HOOK_NO_SYMBOL: return "no such function or tracepoint";
 	case NSBOX_HOOK_REFUSED: return "refused by the kernel";
 	case NSBOX_HOOK_SKIPPED: return "skipped (skip_hooks)";
+	case NSBOX_HOOK_CLONE_ONLY: return "only a compiler clone (its parameters may differ)";
 	default: return h->attached ? "attached" : "not attached";
 	}
 }

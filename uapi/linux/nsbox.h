@@ -239,12 +239,17 @@ enum nsbox_hook_kind {
  *	exists on this kernel (renamed, inlined)
  * @NSBOX_HOOK_REFUSED: the kernel refused the probe (blacklisted, ...)
  * @NSBOX_HOOK_SKIPPED: the skip_hooks module parameter named it
+ * @NSBOX_HOOK_CLONE_ONLY: (ABI 9) the function exists only as a compiler
+ *	clone (%NSBOX_HOOK_A_SYMBOL names it, e.g. "f.isra.0"), whose
+ *	parameters may differ from the function's; the hook reads its
+ *	arguments, so it is not attached there
  */
 enum nsbox_hook_status {
 	NSBOX_HOOK_ATTACHED,
 	NSBOX_HOOK_NO_SYMBOL,
 	NSBOX_HOOK_REFUSED,
 	NSBOX_HOOK_SKIPPED,
+	NSBOX_HOOK_CLONE_ONLY,
 };
 
 /**
