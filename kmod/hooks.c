@@ -250,7 +250,7 @@ int nsbox_hook_attach(struct nsbox_hook *hook)
 		ret = nsbox_attach_kprobe(hook);
 	if (ret == -ESRCH) {
 		hook->status = NSBOX_HOOK_CLONE_ONLY;
-		nsbox_hook_complain(hook, "only a compiler clone exists, whose parameters may differ");
+		nsbox_hook_complain(hook, "only a compiler clone, its parameters may differ");
 		return ret;
 	}
 	if (ret) {
