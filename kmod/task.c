@@ -46,6 +46,7 @@ void nsbox_ident_set(struct nsbox_idents *ids, int kind, struct ns_common *ns)
 {
 	ids->k[kind].obj = ns;
 	ids->k[kind].id = ns ? ns->inum : 0;
+	ids->k[kind].cred = NULL;
 }
 
 /**
@@ -91,6 +92,7 @@ bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids)
 	cgrp = task_dfl_cgroup(t);
 	ids->k[NSBOX_KIND_CGROUP2].obj = cgrp;
 	ids->k[NSBOX_KIND_CGROUP2].id = cgroup_id(cgrp);
+	ids->k[NSBOX_KIND_CGROUP2].cred = __task_cred(t);
 	return true;
 }
 

@@ -16,6 +16,7 @@
 
 #include "../uapi/linux/nsbox.h"
 
+struct cred;
 struct ns_common;
 struct nsproxy;
 struct task_struct;
@@ -42,11 +43,16 @@ enum nsbox_acc {
  * struct nsbox_ident - which group of one kind a task is in
  * @id: namespace inode number or cgroup id
  * @obj: the struct ns_common or struct cgroup itself; only read while
- *	creating the group (parent, owner), never stored
+ *	creating the group (parent, owner, whom it is charged to), never
+ *	stored
+ * @cred: cgroup2: the credentials of the task whose action would make the
+ *	group (whom a new cgroup's group is charged to, share.c); NULL for
+ *	namespaces, which are charged by their owner
  */
 struct nsbox_ident {
 	u64 id;
 	const void *obj;
+	const struct cred *cred;
 };
 
 /* The nine groups of one task, indexed by enum nsbox_kind. */

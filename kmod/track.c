@@ -63,6 +63,7 @@
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/user_namespace.h>
@@ -137,9 +138,11 @@ static bool nsbox_move(struct task_struct *t, int kind,
 
 	g = nsbox_group_find(kind, from->id);
 	if (g) {
+		nsbox_group_busy(g);
 		nsbox_group_leave(g, leader);
 		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_OUT]);
 		nsbox_acc_add(g, v, 1);
+		nsbox_group_done(g);
 	} else {
 		ok = false;
 	}
@@ -147,6 +150,7 @@ static bool nsbox_move(struct task_struct *t, int kind,
 	if (g) {
 		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_IN]);
 		nsbox_acc_add(g, v, -1);
+		nsbox_group_done(g);
 	} else {
 		ok = false;
 	}
@@ -173,6 +177,7 @@ static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 
 	nsbox_task_values(t, v);
 	rcu_read_lock();
+	to.cred = __task_cred(t);	/* whom a new cgroup's group is charged to */
 	ok = nsbox_move(t, kind, &from, &to, v);
 	rcu_read_unlock();
 	nsbox_account(hook, ok);
@@ -302,10 +307,12 @@ static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
 		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
 			struct nsbox_group *g = nsbox_group_join(k, &ids.k[k], leader);
 
-			if (g)
+			if (g) {
 				atomic64_inc(&g->cnt[NSBOX_CNT_FORKS]);
-			else
+				nsbox_group_done(g);
+			} else {
 				ok = false;
+			}
 		}
 		if (nsbox_events_wanted())
 			nsbox_emit_fork(p, &ids);
@@ -347,9 +354,11 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 			 * the threads fall to 0 then sees every exit (the
 			 * decrement in nsbox_group_leave() is fully ordered).
 			 */
+			nsbox_group_busy(g);
 			atomic64_inc(&g->cnt[NSBOX_CNT_EXITS]);
 			nsbox_acc_add(g, v, 1);
 			nsbox_group_leave(g, leader);
+			nsbox_group_done(g);
 		}
 		if (nsbox_events_wanted()) {
 			struct nsbox_event *ev;
@@ -392,8 +401,11 @@ static void nsbox_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 				continue;
 			}
 			atomic64_inc(&g->cnt[NSBOX_CNT_EXECS]);
-			if (new_leader)
+			if (new_leader) {
+				nsbox_group_busy(g);
 				atomic_inc(&g->procs);
+				nsbox_group_done(g);
+			}
 		}
 		if (nsbox_events_wanted()) {
 			struct nsbox_event *ev;
@@ -410,6 +422,34 @@ static void nsbox_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 	}
 	rcu_read_unlock();
 	nsbox_account(hook, ok);
+}
+
+/*
+ * unshare(CLONE_NEWPID) and unshare(CLONE_NEWTIME) make a namespace for
+ * the task's children, not for the task: if no child ever enters it (its
+ * file bound by a mount, then the task exits), no task is ever seen in
+ * it.  Its group is made here, empty, so that no namespace made while the
+ * module is loaded needs ADOPT (nsbox_groups_adopted()).  Caller holds
+ * RCU.
+ */
+static void nsbox_adopt_for_children(struct task_struct *p, struct nsproxy *new)
+{
+	struct nsbox_ident ident = { };
+	struct ns_common *ns;
+
+	if (new->pid_ns_for_children &&
+	    new->pid_ns_for_children != task_active_pid_ns(p)) {
+		ns = &new->pid_ns_for_children->ns;
+		ident.id = ns->inum;
+		ident.obj = ns;
+		nsbox_group_adopt(NSBOX_KIND_PID, &ident);
+	}
+	ns = nsbox_time_ns_children(new);
+	if (ns && ns != nsbox_time_ns_common(new)) {
+		ident.id = ns->inum;
+		ident.obj = ns;
+		nsbox_group_adopt(NSBOX_KIND_TIME, &ident);
+	}
 }
 
 static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
@@ -436,6 +476,7 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 	}
 	to = from;
 	nsbox_nsproxy_idents(new, &to);
+	nsbox_adopt_for_children(p, new);
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		int k = kinds[i];
 
