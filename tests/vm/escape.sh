@@ -152,6 +152,21 @@ for k in user-open rootless-open; do
 	expect $k write:core_pattern EROFS EACCES
 done
 
+# ---- PID 1 and the host (issue 28) ---------------------------------------------
+# A box whose root may read PID 1's descriptors: SYS_PTRACE (not an escape
+# in Docker).  Nothing PID 1 holds may lead to the host's files.
+MARK=nsbox-escape-marker-$$
+touch "/$MARK"
+nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE -- sleep 1000 \
+	>/dev/null 2>/tmp/escape-pt.err || diag "esc-pt: $(cat /tmp/escape-pt.err)"
+out=$(nsbox exec esc-pt sh -c 'echo "fds=$(ls /proc/1/fd | tr "\n" " ")"
+	for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do ls -a "$f/../.." 2>/dev/null; done' 2>&1)
+diag "esc-pt, PID 1's descriptors: $(echo $out)"
+check "PID 1 holds no host descriptor: /proc/1/fd is 0 1 2 and no path from it, its cwd or root reaches the host's /" \
+	sh -c '! echo "$1" | grep -q "$2" && echo "$1" | grep -qx "fds=0 1 2 "' _ "$out" "$MARK"
+nsbox rm -f esc-pt
+rm -f "/$MARK"
+
 # ---- who box root is on the host ---------------------------------------------
 nsbox run --rootfs "$R" --user --name esc-user -d -- sleep 1000 >/dev/null
 p1=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-user") | .pid')

@@ -109,6 +109,14 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 	if ((c->ns & CLONE_NEWUSER) && c->net != BOX_NET_HOST)
 		box_net_unprivileged(c);
 	box_mount_setup(c);
+	/*
+	 * The rootfs descriptor `nsbox run` opened is a directory of the
+	 * host's: from /proc/1/fd/N, "../.." is the host's "/" to whoever may
+	 * read PID 1's descriptors (box root with --cap-add SYS_PTRACE).  It
+	 * has served (mount.c checked the box's root against it): close it.
+	 */
+	close(c->rootfs_fd);
+	c->rootfs_fd = -1;
 	if (c->detach) {
 		if (dup2(null_fd, 0) < 0 || dup2(c->logfd, 1) < 0 || dup2(c->logfd, 2) < 0)
 			box_fail("redirect output to the log: %s", strerror(errno));
