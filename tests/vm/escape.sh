@@ -153,17 +153,36 @@ for k in user-open rootless-open; do
 done
 
 # ---- PID 1 and the host (issue 28) ---------------------------------------------
-# A box whose root may read PID 1's descriptors: SYS_PTRACE (not an escape
-# in Docker).  Nothing PID 1 holds may lead to the host's files.
+# A box whose root may read PID 1's descriptors, environment and memory:
+# SYS_PTRACE (not an escape in Docker); and a secret on its command line.
+# Nothing PID 1 holds may lead to the host's files or tell the host's.
 MARK=nsbox-escape-marker-$$
 touch "/$MARK"
-nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE -- sleep 1000 \
-	>/dev/null 2>/tmp/escape-pt.err || diag "esc-pt: $(cat /tmp/escape-pt.err)"
+SECRET=hunter2-$$
+nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE -e "NSBOX_SECRET=$SECRET" \
+	-- sleep 1000 >/dev/null 2>/tmp/escape-pt.err || diag "esc-pt: $(cat /tmp/escape-pt.err)"
+ptpid=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-pt") | .pid')
 out=$(nsbox exec esc-pt sh -c 'echo "fds=$(ls /proc/1/fd | tr "\n" " ")"
 	for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do ls -a "$f/../.." 2>/dev/null; done' 2>&1)
 diag "esc-pt, PID 1's descriptors: $(echo $out)"
 check "PID 1 holds no host descriptor: /proc/1/fd is 0 1 2 and no path from it, its cwd or root reaches the host's /" \
 	sh -c '! echo "$1" | grep -q "$2" && echo "$1" | grep -qx "fds=0 1 2 "' _ "$out" "$MARK"
+cmdline=$(nsbox exec esc-pt "$H" nobody-cat /proc/1/cmdline 2>&1)
+diag "esc-pt, /proc/1/cmdline as nobody: $cmdline"
+check "as nobody in the box, /proc/1/cmdline holds no host command line and no --env value" \
+	sh -c 'case "$1" in "nsbox-init "*) ;; *) exit 1 ;; esac
+		! echo "$1" | grep -q -e "$2" -e "cap-add" -e "esc-pt" -e "rootfs"' _ "$cmdline" "$SECRET"
+out=$(nsbox exec esc-pt sh -c 'echo "environ=$(tr "\0" " " < /proc/1/environ)"
+	echo "exe=$(readlink /proc/1/exe)"; cat /proc/1/maps' 2>&1)
+diag "esc-pt, PID 1 seen by box root with SYS_PTRACE: $(echo "$out" | head -n 3 | tr '\n' ' ')"
+check "box root with SYS_PTRACE: /proc/1/environ is empty (no host variable, no secret)" \
+	sh -c 'echo "$1" | grep -qx "environ=" && ! echo "$1" | grep -q "$2"' _ "$out" "$SECRET"
+check "PID 1 runs an image from a sealed memfd: /proc/1/exe is no host file, no host file is mapped" \
+	sh -c 'echo "$1" | grep -q "^exe=/memfd:nsbox-init" &&
+		[ -z "$(echo "$1" | grep -v "^e" | awk "\$6 ~ /^\// && \$6 !~ /^\/memfd:/")" ]' _ "$out"
+check "PID 1 keeps no capability, no_new_privs and seccomp after its exec" \
+	sh -c 'grep -q "^CapEff:[[:space:]]*0000000000000000" /proc/$1/status &&
+		grep -q "^NoNewPrivs:[[:space:]]*1" /proc/$1/status && grep -q "^Seccomp:[[:space:]]*2" /proc/$1/status' _ "$ptpid"
 nsbox rm -f esc-pt
 rm -f "/$MARK"
 
