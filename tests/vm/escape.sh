@@ -152,7 +152,7 @@ for k in user-open rootless-open; do
 	expect $k write:core_pattern EROFS EACCES
 done
 
-# ---- PID 1 and the host (issue 28) ---------------------------------------------
+# ---- PID 1, exec and the terminal (issue 28) ----------------------------------
 # A box whose root may read PID 1's descriptors, environment and memory:
 # SYS_PTRACE (not an escape in Docker); and a secret on its command line.
 # Nothing PID 1 holds may lead to the host's files or tell the host's.
@@ -183,6 +183,60 @@ check "PID 1 runs an image from a sealed memfd: /proc/1/exe is no host file, no 
 check "PID 1 keeps no capability, no_new_privs and seccomp after its exec" \
 	sh -c 'grep -q "^CapEff:[[:space:]]*0000000000000000" /proc/$1/status &&
 		grep -q "^NoNewPrivs:[[:space:]]*1" /proc/$1/status && grep -q "^Seccomp:[[:space:]]*2" /proc/$1/status' _ "$ptpid"
+
+# exec: a session of its own, never the caller's terminal.  Without a
+# terminal on both stdin and stdout (here: stdout is a pipe), setsid().
+out=$(nsbox exec esc-pt sh -c 'echo "$$ $(cut -d" " -f6 /proc/$$/stat)"' 2>&1)
+check "exec without a terminal: the command leads a session of its own ($out: pid = sid)" \
+	sh -c 'set -- $1; [ -n "$1" ] && [ "$1" = "$2" ]' _ "$out"
+# With a terminal (tmux): a pty of the box's, relayed; a process left behind
+# that makes itself the foreground group and reads gets nothing typed after
+# exec has returned.
+export TMUX_TMPDIR=/tmp
+T="tmux -L nsboxesc"
+cat > /tmp/esc-tty.sh <<END_OF_PANE_SCRIPT
+stty -g > /tmp/esc-stty.before
+nsbox exec esc-pt sh -c 'echo "size=\$(stty size)"; read x; echo "size=\$(stty size) tty=\$(tty) sid=\$(cut -d" " -f6 /proc/\$\$/stat) pid=\$\$"'
+nsbox exec esc-pt $H tty-thief /tmp/thief
+echo "exec-returned"
+stty -g > /tmp/esc-stty.after
+read line
+echo "\$line" > /tmp/esc-shellgot
+END_OF_PANE_SCRIPT
+rm -f /tmp/esc-shellgot /tmp/esc-stty.*
+pane() { $T capture-pane -p -t esc; }
+if ! $T new-session -d -s esc -x 100 -y 20 "sh /tmp/esc-tty.sh" 2>/tmp/tmux.err; then
+	diag "$(cat /tmp/tmux.err)"
+	notok "tmux starts a session"
+else
+	$T set-option -t esc remain-on-exit on >/dev/null
+	until_ok sh -c "$T capture-pane -p -t esc | grep -q '^size='"
+	$T resize-window -t esc -x 90 -y 15
+	want="$($T display-message -p -t esc '#{pane_height} #{pane_width}')"
+	$T send-keys -t esc go Enter
+	until_ok sh -c "$T capture-pane -p -t esc | grep -q '^size=.* tty='"
+	line=$(pane | grep '^size=.* tty=')
+	diag "exec in a terminal: $line (the pane is $want)"
+	check "exec in a terminal: the command's terminal is a pty of the box's, it leads its session" \
+		sh -c 'echo "$1" | grep -q " tty=/dev/pts/[0-9]* sid=\([0-9]*\) pid=\1$"' _ "$line"
+	check "exec in a terminal: the window size follows the caller's (SIGWINCH)" \
+		sh -c 'echo "$1" | grep -q "^size=$2 tty="' _ "$line" "$want"
+	thief() { cat /proc/$ptpid/root/tmp/thief 2>/dev/null; }
+	until_ok sh -c "$T capture-pane -p -t esc | grep -q '^exec-returned'"
+	until_ok sh -c 'grep -q "^tcsetpgrp=" /proc/$1/root/tmp/thief' _ "$ptpid"
+	$T send-keys -t esc "typed-by-the-admin-$$" Enter
+	got() { [ -s /tmp/esc-shellgot ] || grep -q "^read=" /proc/$ptpid/root/tmp/thief; }
+	until_ok got
+	diag "the process left behind: $(thief | tr '\n' ' ')"
+	diag "$(pane)"
+	check "a process left behind by exec reads nothing the admin types afterwards" \
+		sh -c '! grep -q "typed-by-the-admin" /proc/$1/root/tmp/thief' _ "$ptpid"
+	check "the admin's shell gets it" grep -q "typed-by-the-admin-$$" /tmp/esc-shellgot
+	check "the process left behind is not in the caller's session" \
+		sh -c '! grep -qx "sid=0" /proc/$1/root/tmp/thief' _ "$ptpid"
+	check "the caller's terminal settings are restored after exec" cmp -s /tmp/esc-stty.before /tmp/esc-stty.after
+	$T kill-server
+fi
 nsbox rm -f esc-pt
 rm -f "/$MARK"
 

@@ -14,6 +14,9 @@
  *
  * A few ops print something else, said at the op:
  *   nobody-cat FILE   FILE's bytes (NULs as spaces), read as uid 65534
+ *   tty-thief LOG     leaves a process behind that tries to take the
+ *                     terminal (fd 0) once this one has exited; LOG says
+ *                     what it managed
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -187,6 +190,55 @@ static int nobody_cat(const char *path)
 	return 0;
 }
 
+/*
+ * What a process left behind by `nsbox exec` would do to the admin's
+ * terminal: once the exec'd command (this process) has exited, make its
+ * own process group the terminal's foreground group and read what is
+ * typed next.  LOG gets "sid=N", "tcsetpgrp=RESULT", then "read=TEXT"
+ * (it got keys) or "read-end=RESULT", then "done".
+ */
+static int tty_thief(const char *log)
+{
+	int p[2];
+	char c, buf[256];
+	FILE *f;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(p))
+		return result("tty-thief", -1);
+	/* before the fork: our exit may hang up the terminal at once */
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return result("tty-thief", -1);
+	if (pid > 0) {
+		printf("tty-thief=started\n");
+		return 0;	/* our exit closes p[1]: the thief's signal */
+	}
+	close(p[1]);
+	setpgid(0, 0);
+	while (read(p[0], &c, 1) > 0)
+		;
+	f = fopen(log, "we");
+	if (!f)
+		_exit(1);
+	fprintf(f, "sid=%d\n", (int)getsid(0));
+	fprintf(f, "tcsetpgrp=%s\n", tcsetpgrp(0, getpgrp()) ? strerrorname_np(errno) : "ok");
+	fflush(f);
+	n = read(0, buf, sizeof(buf) - 1);
+	if (n > 0)
+		fprintf(f, "read=%.*s\n", (int)n, buf);
+	else
+		fprintf(f, "read-end=%s\n", n < 0 ? strerrorname_np(errno) : "EOF");
+	fprintf(f, "done\n");
+	fclose(f);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "", *arg = argc > 2 ? argv[2] : "";
@@ -259,6 +311,8 @@ int main(int argc, char **argv)
 		return result(op, mknod(arg, S_IFBLK | 0600, makedev(8, 0)));
 	if (!strcmp(op, "nobody-cat"))
 		return nobody_cat(arg);
+	if (!strcmp(op, "tty-thief"))
+		return tty_thief(arg);
 	fprintf(stderr, "usage: see the comment in escape_helper.c\n");
 	return 2;
 }

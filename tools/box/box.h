@@ -29,6 +29,7 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 
 #define BOX_NAME_MAX 32			/* [A-Za-z0-9_.-], first alnum */
 #define BOX_CGROUP_ROOT "/sys/fs/cgroup"
@@ -247,6 +248,35 @@ int box_cgroup_read_key(const char *path, const char *file, const char *key,
 int box_run(struct box_config *c, int notify_fd);
 /* Run @c->argv in the running box @s; returns its exit status. */
 int box_exec(struct box_config *c, const struct box_state *s);
+/*
+ * exec and the caller's terminal (relay.c).  A box must never hold a
+ * descriptor of the caller's terminal: a process it leaves behind could
+ * read what is typed after exec has returned (or make itself the
+ * terminal's foreground group), and through /proc/PID/fd a descriptor
+ * reopens the terminal however it was opened.  So the command runs in a
+ * session of its own, and:
+ *  - stdin and stdout terminals: on a pty of the box's own (its devpts),
+ *    opened by the child in the box and passed back; exec puts the
+ *    caller's terminal in raw mode and copies both ways, window size too;
+ *  - otherwise: each of 0-2 that is a terminal becomes a pipe exec copies
+ *    to or from; the others are passed as they are.
+ * When the command exits, exec copies what is left and closes its ends:
+ * the pty is hung up, the pipes broken, for whatever stayed behind.
+ */
+struct box_io {
+	bool pty;
+	bool pty_stderr;	/* pty: stderr was a terminal too: the pty's */
+	int sock[2];		/* pty: the child sends the master (or an error) */
+	int null_fd;		/* pty: the child's stdio until the pty is there */
+	int pipe[3][2];		/* no pty: for each terminal of 0-2; -1 if none */
+	struct winsize ws;	/* pty: the caller's window size */
+};
+/* Before the clone: choose, make the socket or pipes.  0, or -1 after nsbox_err(). */
+int box_io_prepare(struct box_io *io);
+/* Copy until the command (@pid, @pidfd) exits; its wait status, or -1. */
+int box_io_relay(struct box_io *io, pid_t pid, int pidfd);
+void box_io_close(struct box_io *io);
+
 /* Read box NAME's state; an error (naming @cmd) if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s);
 /* Whose /proc/PID/ns/ are the box's (its command's, else PID 1's). */

@@ -20,7 +20,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void box_fail(const char *fmt, .
 /* The box's first process: read "go", set up, become PID 1 (box_init). */
 __attribute__((noreturn)) void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd);
 /* The child of `nsbox exec`, already in the box's namespaces. */
-__attribute__((noreturn)) void box_exec_child(struct box_config *c, const struct box_state *s, int cgns_fd);
+__attribute__((noreturn)) void box_exec_child(struct box_config *c, const struct box_state *s,
+					     int cgns_fd, struct box_io *io);
 /* mounts + pivot_root; on return the process's root is the box's root */
 void box_mount_setup(const struct box_config *c);
 /* capabilities (exactly @caps), no_new_privs, seccomp (+ @allow groups);
