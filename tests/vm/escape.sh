@@ -53,6 +53,9 @@ $H setuid /bin/planted
 $H link-down lo
 grep "^CapEff:" /proc/self/status | tr -d "\t"
 t overmount:/proc/sys overmount /proc/sys
+for op in socket-vsock socket-alg pidfd_getfd process_madvise kcmp mbind set_mempolicy get_mempolicy; do
+	$H $op
+done
 '
 
 # attack KIND OPTIONS...: run the attacks in a box; output in $OUT_<KIND>
@@ -126,6 +129,13 @@ for k in root user rootless; do
 	expect $k mknod EPERM
 	# the rootfs is shared and on the host: never written by a box
 	expect $k setuid EROFS
+	# Docker's profile: no vsock (the hypervisor's sockets) or AF_ALG;
+	# other processes' descriptors and memory only with SYS_PTRACE,
+	# NUMA memory policy only with SYS_NICE (neither kept by default)
+	for op in socket-vsock socket-alg pidfd_getfd process_madvise kcmp mbind \
+		set_mempolicy get_mempolicy; do
+		expect $k $op EPERM
+	done
 done
 check "root box: the host's core_pattern is unchanged" test "$(cat /proc/sys/kernel/core_pattern)" = "$HOSTCORE"
 check "root box: Docker's capability set less MKNOD, nothing more (CapEff 00000000a00425fb)" \
@@ -154,12 +164,13 @@ done
 
 # ---- PID 1, exec and the terminal (issue 28) ----------------------------------
 # A box whose root may read PID 1's descriptors, environment and memory:
-# SYS_PTRACE (not an escape in Docker); and a secret on its command line.
-# Nothing PID 1 holds may lead to the host's files or tell the host's.
+# SYS_PTRACE (not an escape in Docker), with SYS_NICE too; and a secret on
+# its command line.  Nothing PID 1 holds may lead to the host's files or
+# tell the host's.
 MARK=nsbox-escape-marker-$$
 touch "/$MARK"
 SECRET=hunter2-$$
-nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE -e "NSBOX_SECRET=$SECRET" \
+nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE,SYS_NICE -e "NSBOX_SECRET=$SECRET" \
 	-- sleep 1000 >/dev/null 2>/tmp/escape-pt.err || diag "esc-pt: $(cat /tmp/escape-pt.err)"
 ptpid=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-pt") | .pid')
 out=$(nsbox exec esc-pt sh -c 'echo "fds=$(ls /proc/1/fd | tr "\n" " ")"
@@ -184,6 +195,18 @@ check "PID 1 keeps no capability, no_new_privs and seccomp after its exec" \
 	sh -c 'grep -q "^CapEff:[[:space:]]*0000000000000000" /proc/$1/status &&
 		grep -q "^NoNewPrivs:[[:space:]]*1" /proc/$1/status && grep -q "^Seccomp:[[:space:]]*2" /proc/$1/status' _ "$ptpid"
 
+# seccomp's capability-conditional calls: with the capability, allowed
+nsbox exec esc-pt sh -c 'for op in pidfd_getfd process_madvise kcmp mbind set_mempolicy get_mempolicy socket-vsock socket-alg; do "$0" $op; done' "$H" > /tmp/escape-pt.out 2>&1
+diag "esc-pt: $(tr '\n' ' ' < /tmp/escape-pt.out)"
+for op in pidfd_getfd process_madvise kcmp; do
+	check "--cap-add SYS_PTRACE: $op is allowed, as in Docker's profile" grep -qx "$op=ok" /tmp/escape-pt.out
+done
+for op in mbind set_mempolicy get_mempolicy; do
+	check "--cap-add SYS_NICE: $op is allowed, as in Docker's profile" grep -qx "$op=ok" /tmp/escape-pt.out
+done
+for op in socket-vsock socket-alg; do
+	check "whatever the capabilities: $op is denied (EPERM)" grep -qx "$op=EPERM" /tmp/escape-pt.out
+done
 # exec: a session of its own, never the caller's terminal.  Without a
 # terminal on both stdin and stdout (here: stdout is a pipe), setsid().
 out=$(nsbox exec esc-pt sh -c 'echo "$$ $(cut -d" " -f6 /proc/$$/stat)"' 2>&1)

@@ -20,7 +20,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <linux/keyctl.h>
+#include <linux/mempolicy.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -30,6 +32,8 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -162,6 +166,55 @@ static long tiocsti(void)
 	close(s);
 	close(m);
 	return ret;
+}
+
+/* socket() of an address family Docker's profile denies */
+static long sock(int family, int type)
+{
+	int s = socket(family, type | SOCK_CLOEXEC, 0);
+
+	if (s >= 0)
+		close(s);
+	return s;
+}
+
+/* the calls that reach another process's descriptors or memory: on itself */
+static long pidfd_op(const char *op)
+{
+	int pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+	long ret;
+
+	if (pidfd < 0)
+		return -1;
+	if (!strcmp(op, "pidfd_getfd")) {
+		ret = syscall(SYS_pidfd_getfd, pidfd, 0, 0);
+		if (ret >= 0)
+			close(ret);
+	} else {
+		static char page[4096] __attribute__((aligned(4096)));
+		struct iovec iov = { page, sizeof(page) };
+
+		page[0] = 1;
+		ret = syscall(SYS_process_madvise, pidfd, &iov, 1, 20 /* MADV_COLD */, 0);
+	}
+	close(pidfd);
+	return ret;
+}
+
+/* NUMA memory policy calls, MPOL_DEFAULT: changes nothing if allowed */
+static long mempolicy_op(const char *op)
+{
+	int mode;
+
+	if (!strcmp(op, "get_mempolicy"))
+		return syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+	if (!strcmp(op, "set_mempolicy"))
+		return syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	return syscall(SYS_mbind, p, 4096, MPOL_DEFAULT, NULL, 0, 0);
 }
 
 /* Print FILE as uid/gid 65534 (nobody), NULs as spaces. */
@@ -309,6 +362,16 @@ int main(int argc, char **argv)
 		return result(op, link_down(arg));
 	if (!strcmp(op, "mknod"))
 		return result(op, mknod(arg, S_IFBLK | 0600, makedev(8, 0)));
+	if (!strcmp(op, "socket-vsock"))
+		return result(op, sock(AF_VSOCK, SOCK_STREAM));
+	if (!strcmp(op, "socket-alg"))
+		return result(op, sock(AF_ALG, SOCK_SEQPACKET));
+	if (!strcmp(op, "pidfd_getfd") || !strcmp(op, "process_madvise"))
+		return result(op, pidfd_op(op));
+	if (!strcmp(op, "kcmp"))
+		return result(op, syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, 0, 0));
+	if (!strcmp(op, "mbind") || !strcmp(op, "set_mempolicy") || !strcmp(op, "get_mempolicy"))
+		return result(op, mempolicy_op(op));
 	if (!strcmp(op, "nobody-cat"))
 		return nobody_cat(arg);
 	if (!strcmp(op, "tty-thief"))
