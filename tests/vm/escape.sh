@@ -263,6 +263,40 @@ fi
 nsbox rm -f esc-pt
 rm -f "/$MARK"
 
+# exec racing start-up: a box whose set-up is held (failshim: its first
+# process waits in setns(), before its mounts and pivot_root) must not be
+# joined until it is set up.
+SHIM=/opt/nsbox/tests/failshim.so
+fifo=/tmp/esc-hold
+rm -f "$fifo"
+mkfifo "$fifo"
+touch "/$MARK"
+LD_PRELOAD=$SHIM NSBOX_SHIM_HOLD=$fifo nsbox run -d --rootfs "$R" --name esc-start --net none \
+	-- sleep 1000 >/dev/null 2>/tmp/escape-start.err &
+runpid=$!
+exec 8>"$fifo"		# returns once the box's first process waits in setns()
+st=$(sed -n 's/^status=//p' /run/nsbox/esc-start/state)
+nsbox exec esc-start sh -c 'ls -a /' > /tmp/escape-start.out 2>&1 &
+execpid=$!
+# until exec has done what it does with a box being set up: joined and
+# listed (it has exited), or waits in poll() for the box to be set up
+exec_went() {
+	! kill -0 "$execpid" 2>/dev/null || grep -qE '^(7|271) ' "/proc/$execpid/syscall"
+}
+until_ok exec_went
+starting() { nsbox ls -r -n -o name,status | grep -qx "esc-start starting"; }
+check "a box being set up is listed as starting (state says '$st')" starting
+echo >&8		# let the set-up go on
+exec 8>&-
+wait "$runpid"
+wait "$execpid"
+rc=$?
+diag "exec during start-up (exit $rc): $(tr '\n' ' ' < /tmp/escape-start.out) $(cat /tmp/escape-start.err)"
+check "exec during start-up waits for the box, never sees the host's files (exit $rc)" \
+	sh -c '[ "$1" = 0 ] && ! grep -q "$2" /tmp/escape-start.out && grep -qx bin /tmp/escape-start.out' _ "$rc" "$MARK"
+nsbox rm -f esc-start
+rm -f "$fifo" "/$MARK"
+
 # ---- who box root is on the host ---------------------------------------------
 nsbox run --rootfs "$R" --user --name esc-user -d -- sleep 1000 >/dev/null
 p1=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-user") | .pid')

@@ -279,6 +279,11 @@ void box_io_close(struct box_io *io);
 
 /* Read box NAME's state; an error (naming @cmd) if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s);
+/* A box is "starting" until it is set up: wait (at most @timeout_s) until
+ * its state says otherwise; *@s re-read.  0, or -1 after nsbox_err() naming
+ * @cmd (still starting, or gone). */
+#define BOX_START_WAIT_S 60
+int box_wait_started(const char *cmd, const char *name, struct box_state *s, int timeout_s);
 /* Whose /proc/PID/ns/ are the box's (its command's, else PID 1's). */
 pid_t box_ns_pid(const struct box_state *s);
 /* SIGTERM, then SIGKILL after @timeout_s; waits for the monitor too. */

@@ -275,11 +275,14 @@ const char *box_status(const struct box_state *s)
 {
 	if (!strcmp(s->status, "exited"))
 		return "exited";
+	/*
+	 * "starting" with a live monitor is a run in progress (its PID 1 may
+	 * be alive already, its set-up not done: not running yet)
+	 */
+	if (!strcmp(s->status, "starting"))
+		return s->monitor > 0 && kill(s->monitor, 0) == 0 ? "starting" : "stale";
 	if (box_running(s))
 		return "running";
-	/* "starting" with a live monitor is a run in progress */
-	if (!strcmp(s->status, "starting") && s->monitor > 0 && kill(s->monitor, 0) == 0)
-		return "starting";
 	return "stale";
 }
 
