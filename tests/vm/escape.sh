@@ -324,6 +324,30 @@ err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
 mv /etc/subuid.escape /etc/subuid
 check "--user by root without /etc/subuid: says how to add a range ($rc)" \
 	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "usermod --add-subuids"' _ "$rc" "$err"
+# Root's range must be nobody else's: box root would be that user's uids,
+# and that user could signal and ptrace the box's processes.
+cp /etc/subuid /etc/subuid.escape
+cp /etc/subgid /etc/subgid.escape
+echo "1000:150000:65536" >> /etc/subuid
+err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
+cp /etc/subuid.escape /etc/subuid
+diag "$err"
+check "--user: root's range overlapping uid 1000's in /etc/subuid is refused ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "/etc/subuid.*overlaps.*1000:150000:65536"' _ "$rc" "$err"
+echo "bob:165000:10" >> /etc/subgid
+err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
+cp /etc/subgid.escape /etc/subgid
+check "--user: ... and in /etc/subgid ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "/etc/subgid.*overlaps.*bob:165000:10"' _ "$rc" "$err"
+# the advice names a range nobody has: lab has 100000-165535 here (subuid)
+# and 165536-231071 (subgid)
+echo "lab:100000:65536" > /etc/subuid
+err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
+cp /etc/subuid.escape /etc/subuid
+diag "$err"
+check "--user without a range for root: the usermod line it suggests is free (231072-296607) ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "usermod --add-subuids 231072-296607 --add-subgids 231072-296607 root"' _ "$rc" "$err"
+rm -f /etc/subuid.escape /etc/subgid.escape
 
 # ---- overlay: what a box writes stays in root's state directory --------------
 nsbox run --rm --overlay --rootfs "$R" --name esc-ov -- "$H" setuid /planted >/dev/null

@@ -63,6 +63,18 @@ int box_each_item(const char *list, int (*one)(const char *item, void *arg), voi
 /* ids a root --user box maps: 65536, as podman and LXC give a container */
 #define BOX_SUBID_COUNT 65536
 int box_subid_range(const char *file, uid_t uid, uint32_t *base, uint32_t *count);
+/*
+ * A range of @file that is not @uid's and meets [base, base + count):
+ * 1 and its line ("NAME:START:COUNT") in @who, 0 if none (or no file),
+ * -errno if @file cannot be read.  Ids two users share are one owner's
+ * to signal and ptrace.
+ */
+int box_subid_overlap(const char *file, uid_t uid, uint32_t base, uint32_t count,
+		      char *who, size_t len);
+/* The lowest base (BOX_SUBID_MIN or above) of @count ids that no range of
+ * @subuid or @subgid but @uid's meets (what to suggest); 0 if none. */
+#define BOX_SUBID_MIN 100000	/* useradd's SUB_UID_MIN */
+uint32_t box_subid_free(const char *subuid, const char *subgid, uid_t uid, uint32_t count);
 
 /*
  * clone3() arguments: struct clone_args of <linux/sched.h> (size version
