@@ -20,6 +20,9 @@ echo "TAP version 13"
 
 nsbox rootfs create --add "$H" "$R" >/dev/null 2>&1
 chmod 755 "$R"
+# a mount inside the rootfs: a box's read-only root must cover it too
+mkdir -p "$R/sub"
+mount -t tmpfs -o size=1m,mode=1777 escsub "$R/sub"
 check "the lab VM gives root subordinate ids (/etc/subuid, /etc/subgid)" \
 	sh -c 'grep -qx "root:100000:65536" /etc/subuid && grep -qx "root:100000:65536" /etc/subgid'
 
@@ -27,6 +30,8 @@ check "the lab VM gives root subordinate ids (/etc/subuid, /etc/subgid)" \
 ATTACKS='
 H=$1
 t() { label=$1; shift; echo "$label=$($H "$@" | cut -d= -f2)"; }
+# opts MOUNTPOINT: its per-mount options, then its superblock options
+opts() { while read -r id p dev root mp o rest; do [ "$mp" = "$1" ] && echo "$o ${rest##* }"; done < /proc/self/mountinfo; }
 for p in /proc/sys /proc/sysrq-trigger /proc/kcore /proc/keys /proc/acpi /proc/timer_list /sys/firmware; do
 	[ -e "$p" ] || { echo "umount:$p=absent"; continue; }
 	t "umount:$p" umount $p
@@ -56,6 +61,11 @@ t overmount:/proc/sys overmount /proc/sys
 for op in socket-vsock socket-alg pidfd_getfd process_madvise kcmp mbind set_mempolicy get_mempolicy; do
 	$H $op
 done
+t write:/sub/x write /sub/x-$(hostname) x
+echo "opts:/sub=$(opts /sub)"
+echo "opts:/dev=$(opts /dev)"
+echo "opts:/dev/shm=$(opts /dev/shm)"
+cp "$H" /dev/shm/x && t exec:/dev/shm exec /dev/shm/x
 '
 
 # attack KIND OPTIONS...: run the attacks in a box; output in $OUT_<KIND>
@@ -65,6 +75,20 @@ box_attack() {
 	"$@" -- sh -c "$ATTACKS" sh "$H" > "/tmp/escape-$kind.out" 2> "/tmp/escape-$kind.err"
 	# a box that did not even start: say why
 	grep -q "^CapEff:" "/tmp/escape-$kind.out" || diag "$kind: $(cat "/tmp/escape-$kind.err")"
+}
+# has_opts KIND MOUNTPOINT OPT...: in box KIND, the mount has every OPT
+# among its per-mount options (the first word of "opts:MOUNTPOINT=")
+has_opts() {
+	kind=$1 mp=$2
+	shift 2
+	got=$(grep -m1 "^opts:$mp=" "/tmp/escape-$kind.out" | cut -d= -f2-)
+	for o in "$@"; do
+		case ",${got%% *}," in
+		*",$o,"*) ;;
+		*) notok "$kind: $mp is $* (got '${got:-nothing}')"; return 1 ;;
+		esac
+	done
+	ok "$kind: $mp is $* ($got)"
 }
 # expect KIND OP RESULT...: the result of OP in box KIND is one of RESULT
 expect() {
@@ -129,6 +153,9 @@ for k in root user rootless; do
 	expect $k mknod EPERM
 	# the rootfs is shared and on the host: never written by a box
 	expect $k setuid EROFS
+	# ... nor a mount inside it: read-only is recursive (issue 28)
+	expect $k write:/sub/x EROFS
+	has_opts $k /sub ro nosuid nodev
 	# Docker's profile: no vsock (the hypervisor's sockets) or AF_ALG;
 	# other processes' descriptors and memory only with SYS_PTRACE,
 	# NUMA memory policy only with SYS_NICE (neither kept by default)
@@ -136,6 +163,11 @@ for k in root user rootless; do
 		set_mempolicy get_mempolicy; do
 		expect $k $op EPERM
 	done
+	# /dev: a node made there is no device; /dev/shm: 64 MiB, no programs
+	has_opts $k /dev nosuid nodev noexec
+	has_opts $k /dev/shm nosuid nodev noexec
+	check "$k: /dev/shm holds 64 MiB" grep -q "^opts:/dev/shm=.*[ ,]size=65536k" "/tmp/escape-$k.out"
+	expect $k exec:/dev/shm EACCES
 done
 check "root box: the host's core_pattern is unchanged" test "$(cat /proc/sys/kernel/core_pattern)" = "$HOSTCORE"
 check "root box: Docker's capability set less MKNOD, nothing more (CapEff 00000000a00425fb)" \
@@ -163,15 +195,16 @@ for k in user-open rootless-open; do
 done
 
 # ---- PID 1, exec and the terminal (issue 28) ----------------------------------
-# A box whose root may read PID 1's descriptors, environment and memory:
-# SYS_PTRACE (not an escape in Docker), with SYS_NICE too; and a secret on
-# its command line.  Nothing PID 1 holds may lead to the host's files or
-# tell the host's.
+# One box with the capabilities that open doors on purpose -- SYS_PTRACE
+# (box root may read PID 1's descriptors, environment and memory: not an
+# escape in Docker), SYS_NICE and MKNOD -- and a secret on its command line.
+# Nothing PID 1 holds may lead to the host's files or tell the host's.
 MARK=nsbox-escape-marker-$$
 touch "/$MARK"
 SECRET=hunter2-$$
-nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE,SYS_NICE -e "NSBOX_SECRET=$SECRET" \
-	-- sleep 1000 >/dev/null 2>/tmp/escape-pt.err || diag "esc-pt: $(cat /tmp/escape-pt.err)"
+nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE,SYS_NICE,MKNOD \
+	-e "NSBOX_SECRET=$SECRET" -- sleep 1000 >/dev/null 2>/tmp/escape-pt.err ||
+	diag "esc-pt: $(cat /tmp/escape-pt.err)"
 ptpid=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-pt") | .pid')
 out=$(nsbox exec esc-pt sh -c 'echo "fds=$(ls /proc/1/fd | tr "\n" " ")"
 	for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do ls -a "$f/../.." 2>/dev/null; done' 2>&1)
@@ -207,6 +240,12 @@ done
 for op in socket-vsock socket-alg; do
 	check "whatever the capabilities: $op is denied (EPERM)" grep -qx "$op=EPERM" /tmp/escape-pt.out
 done
+# /dev is nodev: with MKNOD a node can be made, not opened; the real ones work
+out=$(nsbox exec esc-pt "$H" mknod-open /dev/esc-null 2>&1)
+check "--cap-add MKNOD: a node made in /dev cannot be opened ($out)" test "$out" = "mknod-open=EACCES"
+out=$(nsbox exec esc-pt sh -c 'echo x > /dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c' 2>&1)
+check "the box's /dev/null, zero and urandom still work ($(echo $out))" test "$(echo $out)" = "4 4"
+
 # exec: a session of its own, never the caller's terminal.  Without a
 # terminal on both stdin and stdout (here: stdout is a pipe), setsid().
 out=$(nsbox exec esc-pt sh -c 'echo "$$ $(cut -d" " -f6 /proc/$$/stat)"' 2>&1)
@@ -349,6 +388,34 @@ check "--user without a range for root: the usermod line it suggests is free (23
 	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "usermod --add-subuids 231072-296607 --add-subgids 231072-296607 root"' _ "$rc" "$err"
 rm -f /etc/subuid.escape /etc/subgid.escape
 
+# ---- a rootless user's state in /tmp/nsbox-UID: its own private directory ----
+# Without XDG_RUNTIME_DIR uid 1000's boxes live in /tmp/nsbox-1000, a name
+# anybody can take first: a symlink, or a directory others may write.
+rm -rf /tmp/nsbox-1000 /tmp/esc-victim
+mkdir -m 0700 /tmp/esc-victim
+chown 1000:1000 /tmp/esc-victim
+ln -s /tmp/esc-victim /tmp/nsbox-1000
+err=$("$BH" as-user 1000 nsbox run --rm --rootfs "$R" -- true 2>&1); rc=$?
+check "rootless: /tmp/nsbox-1000 planted as a symlink is refused, nothing made where it points ($rc: $err)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "/tmp/nsbox-1000" && [ -z "$(ls -A /tmp/esc-victim)" ]' _ "$rc" "$err"
+rm -f /tmp/nsbox-1000
+mkdir /tmp/nsbox-1000
+chown 1000:1000 /tmp/nsbox-1000
+chmod 0777 /tmp/nsbox-1000
+err=$("$BH" as-user 1000 nsbox run --rm --rootfs "$R" -- true 2>&1); rc=$?
+check "rootless: /tmp/nsbox-1000 with mode 0777 is refused ($rc: $err)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "/tmp/nsbox-1000.*0700"' _ "$rc" "$err"
+rm -rf /tmp/nsbox-1000 /tmp/esc-victim
+
+# ---- /sys bound from the host (rootless --net host): read-only all the way down --
+# (rootless: PID 1's user namespace does not own the host's network
+# namespace, so it may not mount a sysfs: it binds the host's /sys)
+out=$("$BH" as-user 1000 nsbox run --rm --net host --rootfs "$R" -- cat /proc/self/mountinfo 2>&1)
+bad=$(echo "$out" | awk '$5 ~ /^\/sys(\/|$)/ && ("," $6 ",") !~ /,ro,/ { print $5 " " $6 }' | tr '\n' ' ')
+diag "rootless --net host, mounts under /sys: $(echo "$out" | awk '$5 ~ /^\/sys/ { print $5 " " $6 }' | tr '\n' ' ')"
+check "rootless --net host: the host's /sys is bound read-only with every mount under it ($bad)" \
+	sh -c '[ -n "$1" ] && [ -z "$2" ] && echo "$1" | grep -q " /sys/fs/cgroup "' _ "$out" "$bad"
+
 # ---- overlay: what a box writes stays in root's state directory --------------
 nsbox run --rm --overlay --rootfs "$R" --name esc-ov -- "$H" setuid /planted >/dev/null
 nsbox run --overlay --rootfs "$R" --name esc-ov2 -- "$H" setuid /planted > /tmp/escape-ov.out
@@ -478,5 +545,6 @@ err=$(nsbox run --rm --overlay --rootfs "/tmp/esc,upperdir=x" -- true 2>&1); rc=
 check "--overlay with a ',' in the rootfs path: refused, no option injection ($rc)" \
 	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "OverlayFS would read as option syntax"' _ "$rc" "$err"
 
+umount "$R/sub"
 echo "1..$n"
 [ "$fails" = 0 ]

@@ -38,6 +38,7 @@
 #define BOX_DEFAULT_PARENT "/var/lib/nsbox"
 #define BOX_DEFAULT_ROOTFS BOX_DEFAULT_PARENT "/rootfs"
 #define BOX_TMP_SIZE "64m"		/* /tmp of a box without --overlay */
+#define BOX_SHM_SIZE "65536k"		/* /dev/shm, as Docker's --shm-size */
 #define BOX_DISK_DEFAULT (1ULL << 30)	/* --disk */
 #define BOX_BRIDGE "nsbox0"
 #define BOX_BRIDGE_ADDR "10.88.0.1"	/* the host's address on the bridge */
@@ -222,6 +223,9 @@ const char *box_state_root(void);
 /* For unit tests only: keep boxes in @dir instead (never /run/nsbox). */
 void box_state_set_root(const char *dir);
 int box_state_path(const char *name, char *buf, size_t len);
+/* The state root, if it exists, is a directory of ours alone (mode 0700,
+ * not a symlink): 0, or -1 after nsbox_err(). */
+int box_state_root_check(void);
 /* flock() on the state root: one `nsbox run/rm` changes boxes at a time. */
 int box_lock(void);
 int box_state_write(const struct box_state *s);

@@ -22,7 +22,11 @@
 /* Look a box up by name, with a clear message if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s)
 {
-	int err = box_state_read(name, s);
+	int err;
+
+	if (box_state_root_check())
+		return NSBOX_EXIT_FAIL;
+	err = box_state_read(name, s);
 
 	if (err == -ENOENT) {
 		nsbox_err("%s: no box named '%s' (see 'nsbox ls')", cmd, name);
