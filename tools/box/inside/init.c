@@ -321,7 +321,8 @@ void box_init(const struct box_config *c)
 	 * child's uid_map; nothing else runs in the box yet) */
 	child = start_command(c, go);
 	if (child < 0)
-		box_fail("start the command: %s", strerror(errno));
+		box_fail("start the command (%s): %s", (c->ns & CLONE_NEWUSER) ?
+			 "clone3 into its own user namespace" : "fork", strerror(errno));
 	close(go[0]);
 	if (c->ns & CLONE_NEWUSER)
 		map_inner(c, child);
