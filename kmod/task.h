@@ -6,7 +6,9 @@
  * nine groups), enum nsbox_acc (a task's cumulative values), and the
  * readers nsbox_task_idents(), nsbox_nsproxy_idents(), nsbox_ident_set(),
  * nsbox_task_values(), nsbox_task_counted(), nsbox_ns_kind(), with
- * nsbox_task_init() to run once before any of them.
+ * nsbox_task_init() to run once before any of them; and the changes the
+ * hooks counted ahead of the kernel (struct nsbox_transit,
+ * nsbox_transit_record/of/apply).
  * Depends on: compat.h (task.c).
  */
 #ifndef _NSBOX_TASK_H
@@ -60,7 +62,25 @@ struct nsbox_idents {
 	struct nsbox_ident k[NSBOX_KIND_COUNT];
 };
 
+/**
+ * struct nsbox_transit - a change of a task that a hook has counted and
+ *	the kernel may not have made visible yet
+ * @exit: its exit is counted (it still has its namespaces meanwhile)
+ * @kinds: a bit per enum nsbox_kind it moved in (namespaces only)
+ * @from: for each of @kinds, the id it left
+ * @to: for each of @kinds, the id it joined
+ */
+struct nsbox_transit {
+	bool exit;
+	u16 kinds;
+	u64 from[NSBOX_KIND_CGROUP2];
+	u64 to[NSBOX_KIND_CGROUP2];
+};
+
 void nsbox_task_init(void);
+void nsbox_transit_record(struct task_struct *t, const struct nsbox_transit *tr);
+bool nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr);
+void nsbox_transit_apply(const struct nsbox_transit *tr, struct nsbox_idents *ids);
 bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids);
 void nsbox_nsproxy_idents(struct nsproxy *nsp, struct nsbox_idents *ids);
 void nsbox_ident_set(struct nsbox_idents *ids, int kind, struct ns_common *ns);

@@ -165,7 +165,12 @@ static void nsbox_account(struct nsbox_hook *hook, bool ok)
 		nsbox_hook_miss(hook);
 }
 
-/* One task changes group in one kind (user namespace, cgroup): move it. */
+/*
+ * One task changes group in one kind (user namespace, time namespace at
+ * exec, cgroup): move it.  A namespace move is noted first (task.c): the
+ * kernel makes it visible a little later.  (A cgroup move is counted after
+ * the kernel made it, under the same lock: nothing to note.)
+ */
 static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 			   int kind, u64 from_id, const void *from_obj,
 			   u64 to_id, const void *to_obj)
@@ -174,6 +179,14 @@ static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 	struct nsbox_ident to = { .id = to_id, .obj = to_obj };
 	s64 v[NSBOX_NR_ACC];
 	bool ok;
+
+	if (kind != NSBOX_KIND_CGROUP2) {
+		struct nsbox_transit tr = { .kinds = BIT(kind) };
+
+		tr.from[kind] = from_id;
+		tr.to[kind] = to_id;
+		nsbox_transit_record(t, &tr);
+	}
 
 	nsbox_task_values(t, v);
 	rcu_read_lock();
@@ -338,6 +351,8 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	this_cpu_inc(nsbox_task_churn);
 	nsbox_exec_marked(p, true);	/* an exec that did not finish */
+	/* counted out now, its namespaces dropped a little later */
+	nsbox_transit_record(p, &(struct nsbox_transit){ .exit = true });
 	leader = thread_group_leader(p);
 	nsbox_task_values(p, v);
 	rcu_read_lock();
@@ -461,6 +476,7 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
 	struct task_struct *p = (void *)regs_get_kernel_argument(regs, 0);
 	struct nsproxy *new = (void *)regs_get_kernel_argument(regs, 1);
+	struct nsbox_transit tr = { };
 	struct nsbox_idents from, to;
 	bool ok = true, moved = false;
 	s64 v[NSBOX_NR_ACC];
@@ -485,10 +501,21 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 		/* exec_ns counted this one, at the start of the exec */
 		if (k == NSBOX_KIND_TIME && p == current && nsbox_exec_marked(p, false))
 			continue;
-		if (!moved)
-			nsbox_task_values(p, v);
+		tr.kinds |= BIT(k);
+		tr.from[k] = from.k[k].id;
+		tr.to[k] = to.k[k].id;
+	}
+	/* counted now; the new nsproxy is installed a little later */
+	if (tr.kinds) {
+		nsbox_transit_record(p, &tr);
+		nsbox_task_values(p, v);
 		moved = true;
-		ok &= nsbox_move(p, k, &from.k[k], &to.k[k], v);
+	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		int k = kinds[i];
+
+		if (tr.kinds & BIT(k))
+			ok &= nsbox_move(p, k, &from.k[k], &to.k[k], v);
 	}
 	if (moved && nsbox_events_wanted())
 		nsbox_emit_change(p, &from, &to, nsbox_changed(&from, &to));

@@ -233,9 +233,36 @@ static bool nsbox_mm_owner(struct task_struct *t)
 	return t->mm && (thread_group_leader(t) || !READ_ONCE(t->group_leader->mm));
 }
 
+/*
+ * A task the hooks have counted somewhere the kernel does not show yet
+ * (task.c, struct nsbox_transit): a run of its own, in the groups it was
+ * counted in.  Caller holds RCU and task_lock(@t).
+ */
+static void nsbox_run_transit(struct nsbox_run *run, struct task_struct *t,
+			      const struct nsbox_transit *tr)
+{
+	struct nsbox_idents ids;
+	int k;
+
+	nsbox_run_flush(run);
+	run->valid = false;
+	if (!nsbox_task_idents(t, &ids)) {
+		memset(run->to, 0, sizeof(run->to));
+		return;
+	}
+	nsbox_transit_apply(tr, &ids);
+	for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+		struct nsbox_group *g = nsbox_group_find(k, ids.k[k].id);
+
+		run->to[k] = g ? nsbox_walk_slot(g) : NULL;
+	}
+}
+
 /* Add one task into its run.  Caller holds RCU. */
 static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 {
+	struct nsbox_transit tr;
+	bool transit;
 	s64 v[NSBOX_NR_ACC];
 	int i, k;
 
@@ -244,7 +271,16 @@ static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 		task_unlock(t);
 		return;
 	}
-	nsbox_run_of(run, t);
+	transit = nsbox_transit_of(t, &tr);
+	if (transit && tr.exit) {
+		/* counted out by its exit, namespaces not dropped yet */
+		task_unlock(t);
+		return;
+	}
+	if (transit && tr.kinds)
+		nsbox_run_transit(run, t, &tr);
+	else
+		nsbox_run_of(run, t);
 	if (nsbox_mm_owner(t)) {
 		/* task_lock keeps t->mm from being released. */
 		run->sum.rss += (u64)get_mm_rss(t->mm) << PAGE_SHIFT;
@@ -260,6 +296,9 @@ static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 	nsbox_w_stats.tasks++;
 	for (k = 0; k < NSBOX_KIND_COUNT; k++)
 		nsbox_w_stats.missing += !run->to[k];
+	/* a run of its own: nobody else's values join it */
+	if (transit && tr.kinds)
+		nsbox_run_flush(run);
 }
 
 /* A new walk: new slots for every group.  Under the mutex. */
