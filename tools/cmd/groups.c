@@ -15,6 +15,7 @@
 #include "err.h"
 #include "genl.h"
 #include "groupfetch.h"
+#include "info.h"
 #include "kind.h"
 #include "probe.h"
 #include "table.h"
@@ -57,6 +58,7 @@ static const struct nsbox_col columns[] = {
 	{ "parent", NSBOX_COL_NUM, false, "parent namespace or cgroup id", NSBOX_GROUP_A_PARENT },
 	{ "owner", NSBOX_COL_NUM, false, "owning user namespace", NSBOX_GROUP_A_OWNER },
 	{ "nsid", NSBOX_COL_NUM, false, "64-bit namespace id, never reused (kernels 6.18+; NS_GET_ID)", NSBOX_GROUP_A_NSID },
+	{ "live_age_ns", NSBOX_COL_NS, false, "age of the live values (cpu_ns ... vm_bytes): since the walk of all tasks that gave them began, ns", NSBOX_GROUP_A_LIVE_TIME },
 };
 
 #define NCOLS ARRAY_SIZE(columns)
@@ -138,11 +140,30 @@ const char *nsbox_group_attr_name(int attr)
 	return "?";
 }
 
+/* When the dump was read: the live values' age is counted to it. */
+static uint64_t dump_time;
+
+/* Does the column need the module's walk of all tasks? */
+static bool needs_live(int attr)
+{
+	return (attr >= NSBOX_GROUP_A_CPU_NS && attr <= NSBOX_GROUP_A_SYSCW) ||
+	       attr == NSBOX_GROUP_A_RSS_BYTES || attr == NSBOX_GROUP_A_VM_BYTES ||
+	       attr == NSBOX_GROUP_A_LIVE_TIME;
+}
+
 static const char *group_cell(const void *r, int col, char *buf, size_t len)
 {
 	const struct group_row *row = r;
 	int a = all_columns[col].attr;
 
+	if (a == NSBOX_GROUP_A_LIVE_TIME) {
+		int64_t age = nsbox_group_live_age(row, dump_time);
+
+		if (age < 0)
+			return NULL;
+		snprintf(buf, len, "%" PRId64, age);
+		return buf;
+	}
 	if (a < 0)
 		return probe_cell(-1 - a, row, buf, len);
 	if (a == NSBOX_GROUP_A_KIND)
@@ -172,16 +193,22 @@ static const char *group_cell(const void *r, int col, char *buf, size_t len)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: nsbox groups [-J] [-r] [-n] [-o LIST] [--kind KIND] [--no-adopt] [KIND:ID]\n"
+		"usage: nsbox groups [-J] [-r] [-n] [-o LIST] [--kind KIND] [--no-adopt]\n"
+		"                    [--max-age MS | --fresh] [KIND:ID]\n"
 		"\n"
 		"List the groups nsbox.ko tracks -- one per namespace (by inode number,\n"
 		"as lsns shows it) and one per cgroup v2 cgroup (by cgroup id) -- with\n"
 		"live and cumulative accounting.  KIND:ID (e.g. net:4026531840) shows\n"
 		"one group.  Run as root, it first finds the namespaces no task is in\n"
-		"(kept by a bind mount or an open file) and adds them, as 'nsbox adopt'.\n"
+		"(kept by a bind mount or an open file) and adds them, as 'nsbox adopt',\n"
+		"unless the module says it knows them all already.  The live values\n"
+		"(cpu_ns ... syscw, rss_bytes, vm_bytes) come from a walk of all tasks\n"
+		"that every reader shares: live_age_ns says how old they are.\n"
 		"\n"
 		"  -k, --kind KIND    only this kind: %s\n"
 		"      --no-adopt     do not look for namespaces without tasks first\n"
+		"      --max-age MS   live values may be up to MS ms old (default 1000)\n"
+		"      --fresh        live values from a walk begun after the request\n"
 		"  -h, --help         this help\n", nsbox_kind_list());
 	nsbox_table_options_help(out, "groups", "kind,id,procs,cpu_ns");
 	fprintf(out, "  -o probe.NAME      also: the calls probe NAME counted (nsbox probe; root)\n");
@@ -194,6 +221,8 @@ int cmd_groups(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "no-adopt", no_argument, NULL, 'A' },
+		{ "max-age", required_argument, NULL, 'M' },
+		{ "fresh", no_argument, NULL, 'F' },
 		NSBOX_TABLE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -201,9 +230,13 @@ int cmd_groups(int argc, char **argv)
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct nsbox_table_opts o = { 0 };
 	_cleanup_free_ struct group_row *rows = NULL;
+	_cleanup_free_ struct nsbox_info *info = NULL;
+	struct group_query q = GROUP_QUERY_ALL;
+	struct nsbox_nl_error e;
 	struct nsbox_table t;
-	int kind = -1, no_adopt = 0, c, ret;
+	int kind = -1, no_adopt = 0, max_age = NSBOX_DEFAULT_MAX_AGE_MS, c, ret;
 	uint64_t id, *idp = NULL;
+	bool live = false;
 	size_t n = 0;
 
 	opterr = 0;
@@ -216,6 +249,13 @@ int cmd_groups(int argc, char **argv)
 						       optarg, nsbox_kind_list());
 			break;
 		case 'A': no_adopt = 1; break;
+		case 'M':
+			max_age = nsbox_max_age_parse(optarg);
+			if (max_age < 0)
+				return nsbox_usage_err("groups", "bad --max-age '%s' (milliseconds, 0 to %d)",
+						       optarg, NSBOX_MAX_AGE_MS_MAX);
+			break;
+		case 'F': max_age = 0; break;
 		case 'h': usage(stdout); return NSBOX_EXIT_OK;
 		default:
 			if (nsbox_table_opt(c, optarg, &o))
@@ -237,20 +277,37 @@ int cmd_groups(int argc, char **argv)
 		ret = nsbox_table_init(&t, all_columns, NCOLS + n_probe_cols, &o, "groups", "groups");
 	if (ret)
 		return ret;
+	for (size_t i = 0; i < t.nsel; i++)
+		live |= needs_live(all_columns[t.sel[i]].attr);
 	ret = nsbox_nl_open(&nl);
 	if (!ret)
 		ret = fetch_probe_columns(&nl);
-	/* as root, first the namespaces no task is in (see nl/adopt.c); a
-	 * cgroup without tasks is never missing: the module has them all */
-	if (!ret && geteuid() == 0 && !no_adopt && kind != NSBOX_KIND_CGROUP2) {
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	/* what the module is (ABI, ADOPTED) and what it could not count */
+	if (!ret && nsbox_fetch_info(&nl, info, &e) < 0)
+		ret = nsbox_nl_report("GET_INFO", &e);
+	/*
+	 * As root, first the namespaces no task is in (see nl/adopt.c),
+	 * unless the module knows it has them all (ABI 9: ADOPTED); a cgroup
+	 * without tasks is never missing: the module has them all.
+	 */
+	if (!ret && geteuid() == 0 && !no_adopt && kind != NSBOX_KIND_CGROUP2 &&
+	    !(info->has_adopted && info->adopted)) {
 		size_t adopted;
 
 		ret = nsbox_adopt_all(&nl, 0, 1, &adopted);
 	}
+	q.kind = kind;
+	q.id = idp;
+	q.max_age_ms = max_age;
+	q.flags = NSBOX_DUMP_PACKED | (live ? 0 : NSBOX_DUMP_NO_LIVE);
 	if (!ret)
-		ret = fetch_groups(&nl, kind, idp, &rows, &n);
+		ret = fetch_groups_q(&nl, &q, &rows, &n);
+	dump_time = nsbox_now_ns();
 	if (!ret)
-		nsbox_hook_warnings(&nl);	/* stderr: the numbers below may be off */
+		nsbox_count_warnings(info);	/* stderr: the numbers below may be off */
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = nsbox_table_add(&t, &rows[i], group_cell);
 	if (!ret)
