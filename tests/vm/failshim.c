@@ -9,9 +9,9 @@
  *   NSBOX_SHIM_WAIT=FIFO        ... after a byte was read from FIFO: the
  *                               test decides when the failure happens
  *
- *   NSBOX_SHIM_COUNT=FILE       count what the tool opens of /proc (open,
- *                               fopen, opendir, readlink of a path under
- *                               /proc/) and every open_by_handle_at(), and
+ *   NSBOX_SHIM_COUNT=FILE       count what the tool opens of /proc (opendir
+ *                               of /proc; open, fopen, opendir, readlink of
+ *                               /proc/PID/...) and every open_by_handle_at(), and
  *                               write the number to FILE at exit: a /proc
  *                               scan for namespaces (lsns.sh) made or not
  *
@@ -58,9 +58,11 @@ int setns(int fd, int nstype)
 
 static unsigned long proc_opens;
 
+/* a process's files (/proc/PID/...): what a scan reads, not a library's
+ * own /proc/sys or /proc/self look at start-up */
 static void count(const char *path)
 {
-	if (path && !strncmp(path, "/proc/", 6))
+	if (path && !strncmp(path, "/proc/", 6) && path[6] >= '1' && path[6] <= '9')
 		proc_opens++;
 }
 
