@@ -3,6 +3,7 @@
  * nsbox groups - every namespace and cgroup the module knows, with its
  * accounting (GET_GROUP dump), in the style of lsns.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -121,17 +122,6 @@ static int fetch_probe_columns(struct nsbox_nl *nl)
 	return 0;
 }
 
-static const char *probe_cell(int k, const struct group_row *row, char *buf, size_t len)
-{
-	const struct probe_col *pc = &probe_cols[k];
-	const struct nsbox_probe_stat *st = nsbox_probe_stat_find(pc->s, pc->n,
-		(int)row->v[NSBOX_GROUP_A_KIND], row->v[NSBOX_GROUP_A_ID]);
-
-	/* a group the probe never counted has made no call */
-	snprintf(buf, len, "%" PRIu64, st ? st->calls : 0);
-	return buf;
-}
-
 const char *nsbox_group_attr_name(int attr)
 {
 	for (size_t i = 0; i < NCOLS; i++)
@@ -151,7 +141,15 @@ static bool needs_live(int attr)
 	       attr == NSBOX_GROUP_A_LIVE_TIME;
 }
 
-static const char *group_cell(const void *r, int col, char *buf, size_t len)
+static void str_cell(struct nsbox_cell *c, const char *s, size_t len)
+{
+	c->kind = NSBOX_CELL_STR;
+	c->s = s;
+	c->len = len;
+}
+
+/* One cell, typed: no snprintf, the path not copied (lib/tablewr.c). */
+static void group_cell(const void *r, int col, struct nsbox_cell *c)
 {
 	const struct group_row *row = r;
 	int a = all_columns[col].attr;
@@ -159,35 +157,64 @@ static const char *group_cell(const void *r, int col, char *buf, size_t len)
 	if (a == NSBOX_GROUP_A_LIVE_TIME) {
 		int64_t age = nsbox_group_live_age(row, dump_time);
 
-		if (age < 0)
-			return NULL;
-		snprintf(buf, len, "%" PRId64, age);
-		return buf;
+		if (age >= 0) {
+			c->kind = NSBOX_CELL_U64;
+			c->u = (uint64_t)age;
+		}
+		return;
 	}
-	if (a < 0)
-		return probe_cell(-1 - a, row, buf, len);
-	if (a == NSBOX_GROUP_A_KIND)
-		return nsbox_kind_name((int)row->v[a]);
-	if (a == NSBOX_GROUP_A_STATE)
-		return row->has[a] ? nsbox_group_state_name((int)row->v[a]) : NULL;
+	if (a < 0) {
+		const struct probe_col *pc = &probe_cols[-1 - a];
+		const struct nsbox_probe_stat *st = nsbox_probe_stat_find(pc->s, pc->n,
+			(int)row->v[NSBOX_GROUP_A_KIND], row->v[NSBOX_GROUP_A_ID]);
+
+		/* a group the probe never counted has made no call */
+		c->kind = NSBOX_CELL_U64;
+		c->u = st ? st->calls : 0;
+		return;
+	}
+	if (a == NSBOX_GROUP_A_KIND) {
+		const char *k = nsbox_kind_name((int)row->v[a]);
+
+		str_cell(c, k, strlen(k));
+		return;
+	}
+	if (a == NSBOX_GROUP_A_STATE) {
+		if (row->has[a]) {
+			const char *st = nsbox_group_state_name((int)row->v[a]);
+
+			str_cell(c, st, strlen(st));
+		}
+		return;
+	}
 	if (a == NSBOX_GROUP_A_PATH) {
 		if (row->has[a])
-			return row->path;
+			str_cell(c, row->path, row->path_len);
 		/* a removed cgroup has no path any more */
-		if (row->v[NSBOX_GROUP_A_KIND] == NSBOX_KIND_CGROUP2 &&
-		    row->has[NSBOX_GROUP_A_STATE] &&
-		    row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_GONE)
-			return nsbox_cell_removed;
-		return NULL;
+		else if (row->v[NSBOX_GROUP_A_KIND] == NSBOX_KIND_CGROUP2 &&
+			 row->has[NSBOX_GROUP_A_STATE] &&
+			 row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_GONE)
+			str_cell(c, nsbox_cell_removed, strlen(nsbox_cell_removed));
+		return;
 	}
 	if (!row->has[a])
-		return NULL;
-	if (a == NSBOX_GROUP_A_LOAD1 || a == NSBOX_GROUP_A_LOAD5 ||
-	    a == NSBOX_GROUP_A_LOAD15)
-		return nsbox_load_format(row->v[a], buf, len);
-	else
-		snprintf(buf, len, "%" PRIu64, row->v[a]);
-	return buf;
+		return;
+	c->kind = a == NSBOX_GROUP_A_LOAD1 || a == NSBOX_GROUP_A_LOAD5 ||
+		  a == NSBOX_GROUP_A_LOAD15 ? NSBOX_CELL_LOAD : NSBOX_CELL_U64;
+	c->u = row->v[a];
+}
+
+/* Each group as its message arrives: formatted into the table at once. */
+static int on_group_row(const struct group_row *row, void *arg)
+{
+	if (!dump_time)
+		dump_time = nsbox_now_ns();
+	return nsbox_table_add_typed(arg, row, group_cell) ? -ENOMEM : 0;
+}
+
+static void restart_rows(void *arg)
+{
+	nsbox_table_restart(arg);
 }
 
 static void usage(FILE *out)
@@ -229,7 +256,6 @@ int cmd_groups(int argc, char **argv)
 	};
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct nsbox_table_opts o = { 0 };
-	_cleanup_free_ struct group_row *rows = NULL;
 	_cleanup_free_ struct nsbox_info *info = NULL;
 	struct group_query q = GROUP_QUERY_ALL;
 	struct nsbox_nl_error e;
@@ -237,7 +263,6 @@ int cmd_groups(int argc, char **argv)
 	int kind = -1, no_adopt = 0, max_age = NSBOX_DEFAULT_MAX_AGE_MS, c, ret;
 	uint64_t id, *idp = NULL;
 	bool live = false;
-	size_t n = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "k:" NSBOX_TABLE_SHORTOPTS "h", opts, NULL)) != -1) {
@@ -304,12 +329,9 @@ int cmd_groups(int argc, char **argv)
 	q.max_age_ms = max_age;
 	q.flags = NSBOX_DUMP_PACKED | (live ? 0 : NSBOX_DUMP_NO_LIVE);
 	if (!ret)
-		ret = fetch_groups_q(&nl, &q, &rows, &n);
-	dump_time = nsbox_now_ns();
-	if (!ret)
 		nsbox_count_warnings(info);	/* stderr: the numbers below may be off */
-	for (size_t i = 0; !ret && i < n; i++)
-		ret = nsbox_table_add(&t, &rows[i], group_cell);
+	if (!ret)
+		ret = nsbox_groups_each(&nl, &q, on_group_row, restart_rows, &t);
 	if (!ret)
 		ret = nsbox_table_print(&t);
 	nsbox_table_free(&t);
