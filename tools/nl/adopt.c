@@ -379,8 +379,12 @@ static void adopt_done(struct adopt_state *s)
 	msg = nsbox_nl_msg(s->nl, NSBOX_CMD_ADOPT, 0);
 	if (!msg || nla_put_flag(msg, NSBOX_A_ADOPT_DONE) < 0)
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-	if (nsbox_nl_request(s->nl, msg, NULL, NULL, &e) < 0)
-		s->err = nsbox_nl_report("ADOPT", &e);
+	if (nsbox_nl_request(s->nl, msg, NULL, NULL, &e) == 0)
+		return;
+	/* root in a user namespace (a box) that found nothing to hand over */
+	if (e.err == -EPERM && s->best_effort)
+		return;
+	s->err = nsbox_nl_report("ADOPT", &e);
 }
 
 /**
