@@ -126,23 +126,39 @@ struct each_ctx {
 	struct group_row row;
 };
 
+/* Every group of a message: one, or many (NSBOX_DUMP_BATCH). */
 static int on_group(const struct nlmsghdr *nlh, void *arg)
 {
 	struct each_ctx *c = arg;
+	const struct nlattr *a;
+	int rem, ret;
 
-	if (nsbox_group_parse_hdr(nlh, &c->row))
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
 		return 0;
-	if (c->filter && (c->row.v[NSBOX_GROUP_A_KIND] >= 32 ||
-			  !(c->filter & (1u << c->row.v[NSBOX_GROUP_A_KIND]))))
-		return 0;
-	return c->fn(&c->row, c->arg);
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != NSBOX_A_GROUP)
+			continue;
+		memset(c->row.v, 0, sizeof(c->row.v));
+		memset(c->row.has, 0, sizeof(c->row.has));
+		c->row.path[0] = '\0';
+		c->row.path_len = 0;
+		parse_group(a, &c->row);
+		if (c->filter && (c->row.v[NSBOX_GROUP_A_KIND] >= 32 ||
+				  !(c->filter & (1u << c->row.v[NSBOX_GROUP_A_KIND]))))
+			continue;
+		ret = c->fn(&c->row, c->arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 		      group_row_fn fn, void (*restart)(void *arg), void *arg)
 {
 	struct each_ctx *c _cleanup_free_ = malloc(sizeof(*c));
-	unsigned int kinds = q->kinds;
+	unsigned int kinds = q->kinds, flags = q->flags;
 	struct nsbox_nl_error e;
 	int tries = 0, ret;
 	bool v9;
@@ -162,6 +178,9 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 		if (q->kind < 0 && !(kinds & (kinds - 1)))
 			c->filter = 0;
 	}
+	/* a dump of many: as many groups in a message as fit */
+	if (v9 && q->flags && !q->id)
+		flags |= NSBOX_DUMP_BATCH;
 	do {
 		struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) =
 			nsbox_nl_msg(nl, NSBOX_CMD_GET_GROUP, q->id ? 0 : NLM_F_DUMP);
@@ -175,7 +194,7 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 		if (!msg || (kind >= 0 && nla_put_u8(msg, NSBOX_A_KIND, (uint8_t)kind) < 0) ||
 		    (q->id && nla_put_u64(msg, NSBOX_A_ID, *q->id) < 0) ||
 		    (v9 && kinds && !q->id && nla_put_u32(msg, NSBOX_A_KINDS, kinds) < 0) ||
-		    (v9 && q->flags && nla_put_u32(msg, NSBOX_A_DUMP_FLAGS, q->flags) < 0) ||
+		    (v9 && flags && nla_put_u32(msg, NSBOX_A_DUMP_FLAGS, flags) < 0) ||
 		    (v9 && q->max_age_ms >= 0 &&
 		     nla_put_u32(msg, NSBOX_A_LIVE_MAX_AGE_MS, (uint32_t)q->max_age_ms) < 0))
 			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
