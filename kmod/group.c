@@ -202,6 +202,10 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
 	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
 	int nr;
 
+	if (unlikely(ident->id > NSBOX_KEY_ID_MAX)) {	/* see nsbox_key() */
+		nsbox_group_refused(share, kind);
+		return NULL;
+	}
 	nr = atomic_inc_return(&nsbox_nr_groups);
 	if ((nr > nsbox_max_groups * 7 / 8 || nsbox_share_over(share, 7, 8)) &&
 	    !READ_ONCE(nsbox_groups_closing))

@@ -259,8 +259,14 @@ void nsbox_groups_for_each(void (*fn)(struct nsbox_group *g, void *arg), void *a
 bool nsbox_groups_adopted(void);
 void nsbox_groups_set_adopted(bool adopted);
 
-/* A group's key in a snapshot: kind in the top byte, id below. */
+/*
+ * A group's key in a snapshot: kind in the top byte, id below.  Kernel ids
+ * (inode numbers, cgroup ids) stay far below NSBOX_KEY_ID_MAX; a group
+ * with a larger id is never made (its key would name another kind), and a
+ * request for one finds nothing.
+ */
 #define NSBOX_KEY_KIND_SHIFT	56
+#define NSBOX_KEY_ID_MAX	((1ULL << NSBOX_KEY_KIND_SHIFT) - 1)
 static inline u64 nsbox_key(u8 kind, u64 id)
 {
 	return (u64)kind << NSBOX_KEY_KIND_SHIFT | id;
@@ -273,7 +279,7 @@ static inline u8 nsbox_key_kind(u64 key)
 
 static inline u64 nsbox_key_id(u64 key)
 {
-	return key & ((1ULL << NSBOX_KEY_KIND_SHIFT) - 1);
+	return key & NSBOX_KEY_ID_MAX;
 }
 
 u64 *nsbox_groups_keys(u32 kinds, unsigned int *nr);

@@ -586,15 +586,20 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nsbox_view view = { };
 	struct nsbox_viewer v;
-	u64 since, key, *keys = NULL;
+	u64 since, key, id, *keys = NULL;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_KIND) ||
 	    GENL_REQ_ATTR_CHECK(info, NSBOX_A_ID))
 		return -EINVAL;
 	nsbox_group_req(info->attrs, &view, &since);
-	key = nsbox_key(nla_get_u8(info->attrs[NSBOX_A_KIND]),
-			nla_get_u64(info->attrs[NSBOX_A_ID]));
+	id = nla_get_u64(info->attrs[NSBOX_A_ID]);
+	if (id > NSBOX_KEY_ID_MAX) {	/* no group has it (group.h) */
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
+				    "nsbox: no such group (kind and id)");
+		return -ENOENT;
+	}
+	key = nsbox_key(nla_get_u8(info->attrs[NSBOX_A_KIND]), id);
 	nsbox_viewer_init(&v, skb);
 	view.root = v.cgroot;
 	ret = nsbox_walk_allowed(&v, info->extack);

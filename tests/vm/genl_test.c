@@ -606,6 +606,40 @@ TEST(get_group_evicted_during_request_is_enoent)
 }
 
 /*
+ * A group id is 64 bits on the wire: one with bits above any kernel id
+ * names no group.  The module keeps (kind, id) keys with the kind in the
+ * top byte; an id reaching into that byte must not turn the request into
+ * one for another kind (the old module answered GET_GROUP for the NET
+ * namespace 2^56 + X with an empty success, no group and no error, after
+ * taking it for the UTS namespace X), nor into a shift by more than 63
+ * (UBSAN on 7.3, found by fuzz_test).
+ */
+TEST_F(genl, a_group_id_above_any_kernel_id_is_no_group)
+{
+	const uint64_t high[] = { 1ULL << 56, 107ULL << 56, ~0ULL << 56 };
+	uint8_t kind = NSBOX_KIND_NET;
+	struct stat st;
+	unsigned int i;
+
+	ASSERT_EQ(0, stat("/proc/self/ns/uts", &st));
+	for (i = 0; i < sizeof(high) / sizeof(high[0]); i++) {
+		uint64_t id = high[i] | st.st_ino;
+
+		nlt_init(self->msg, self->family, NSBOX_CMD_GET_GROUP, 0);
+		nlt_put(self->msg, NSBOX_A_KIND, &kind, 1);
+		nlt_put(self->msg, NSBOX_A_ID, &id, 8);
+		ASSERT_EQ(0, nlt_send(self->fd, self->msg, &self->r));
+		TH_LOG("net %#llx: error %d, reply %d bytes, group %s, extack: %s",
+		       (unsigned long long)id, self->r.error, self->r.len,
+		       nlt_reply_attr(&self->r, NSBOX_A_GROUP) ? "present" : "absent",
+		       self->r.extack);
+		EXPECT_EQ(-ENOENT, self->r.error);
+		EXPECT_EQ(NULL, nlt_reply_attr(&self->r, NSBOX_A_GROUP));
+	}
+	EXPECT_EQ(0, system("nsbox-dmesg-check")) TH_LOG("the kernel reported a problem (above)");
+}
+
+/*
  * A cgroup whose path is near PATH_MAX: the reply to GET_GROUP for it is
  * larger than NLMSG_GOODSIZE (a page, less headers) and must still come
  * whole, path included (the module sized it by the page and answered
