@@ -2,10 +2,13 @@
 /*
  * fork_bench - cost of creating tasks, for the hooks-on/hooks-off ratio.
  *
- *   fork_bench fork N    N x (fork, child _exit, parent wait)
- *   fork_bench exec N    N x (fork, child execve /bin/true, wait)
+ *   fork_bench fork N [W]   N x (fork, child _exit, parent wait)
+ *   fork_bench exec N [W]   N x (fork, child execve /bin/true, wait)
  *
- * Prints the mean nanoseconds per iteration (CLOCK_MONOTONIC).  In a VM
+ * W untimed iterations first (default N / 10), so that the slab caches,
+ * the page cache and the pid allocator are as warm for the first timed
+ * iteration as for the last.  Prints the mean nanoseconds per iteration
+ * (CLOCK_MONOTONIC).  In a VM
  * booted with `-icount shift=0` one guest nanosecond is one guest
  * instruction, so the number is an instruction count that repeats exactly
  * from run to run.
@@ -17,6 +20,18 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+static void one(int exec_mode)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (exec_mode)
+			execl("/bin/true", "true", (char *)NULL);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -27,26 +42,21 @@ static long long now_ns(void)
 
 int main(int argc, char **argv)
 {
-	int exec_mode, n, i;
+	int exec_mode, n, w, i;
 	long long t0, t1;
 
-	if (argc != 3 || (strcmp(argv[1], "fork") && strcmp(argv[1], "exec"))) {
-		fprintf(stderr, "usage: fork_bench fork|exec N\n");
+	if ((argc != 3 && argc != 4) || (strcmp(argv[1], "fork") && strcmp(argv[1], "exec")) ||
+	    (n = atoi(argv[2])) < 1) {
+		fprintf(stderr, "usage: fork_bench fork|exec N [WARMUP]\n");
 		return 2;
 	}
 	exec_mode = !strcmp(argv[1], "exec");
-	n = atoi(argv[2]);
+	w = argc == 4 ? atoi(argv[3]) : n / 10;
+	for (i = 0; i < w; i++)
+		one(exec_mode);
 	t0 = now_ns();
-	for (i = 0; i < n; i++) {
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			if (exec_mode)
-				execl("/bin/true", "true", (char *)NULL);
-			_exit(0);
-		}
-		waitpid(pid, NULL, 0);
-	}
+	for (i = 0; i < n; i++)
+		one(exec_mode);
 	t1 = now_ns();
 	printf("%lld\n", (t1 - t0) / n);
 	return 0;
