@@ -4,7 +4,9 @@
 # so every number below is an instruction count.  Prints one BENCH line
 # of key=value pairs per measurement (bench/summarise.awk reads them).
 #
-#  1. start-up: nsbox --version vs lsns --version
+#  1. start-up: nsbox --version vs lsns --version, and a program that does
+#     nothing linked against libc alone or against nsbox's libraries
+#  .  the idle machine's busy time, module unloaded and loaded
 #  2. fork+exit and fork+execve with nsbox.ko unloaded vs loaded, the two
 #     states alternated (off on, on off, ...), FORK_ROUNDS rounds
 #  3. for each population of POPS (NS processes, each in its own UTS and
@@ -12,10 +14,12 @@
 #     so that its table holds this population's groups only:
 #     - one set of commands timed against each other (bench/abrun.c:
 #       one warm-up run of each, then ROUNDS rounds in alternated order):
-#       nsbox groups -J with and without ADOPT, lsns's three columns,
+#       nsbox groups -J with and without ADOPT, with one column (what
+#       fetching costs without formatting), lsns's three columns,
 #       nsbox export, nsbox adopt alone, lsns (2.38, the VM's `lsns`) and
 #       trixie's lsns 2.41 when vm.sh put it in the VM; with the variants
 #       `nsbox groups --help` offers (--fresh, --max-age) or BENCH_VARIANTS
+#     - the idle machine's busy time (the module's walk every 5 s)
 #     - raw GET_GROUP dumps (bench/dump_stats.c): all kinds, and the time
 #       namespaces only (one group: the walk of the tasks with almost no
 #       lookups and no output)
@@ -24,7 +28,7 @@
 #
 # Knobs (kernel command line, from bench/run.sh): BENCH_ROUNDS,
 # BENCH_POPS (LABEL:THREADS,...), BENCH_NS, BENCH_CGROUPS, BENCH_CGPOP,
-# BENCH_FORKS, BENCH_EXECS, BENCH_FORK_ROUNDS, BENCH_VARIANTS (extra
+# BENCH_FORKS, BENCH_EXECS, BENCH_FORK_ROUNDS, BENCH_IDLE, BENCH_VARIANTS (extra
 # `nsbox groups` options to time, comma-separated, '+' for a space:
 # BENCH_VARIANTS=--max-age+0,--fresh).
 B=/opt/nsbox/bench
@@ -33,7 +37,7 @@ POPS=${BENCH_POPS:-1k:1,10k:10,30k:30}
 NS=${BENCH_NS:-1000}
 CG=${BENCH_CGROUPS:-1000}
 CGPOP=${BENCH_CGPOP:-10k}
-FORKS=${BENCH_FORKS:-1000}
+FORKS=${BENCH_FORKS:-2000}
 EXECS=${BENCH_EXECS:-300}
 FROUNDS=${BENCH_FORK_ROUNDS:-6}
 VARIANTS=${BENCH_VARIANTS:-}
@@ -56,6 +60,26 @@ L241=
 	L241="/opt/trixie/ld-linux-x86-64.so.2 --library-path /opt/trixie/lib /opt/trixie/lsns"
 
 groups() { nsbox info -J | jq .groups; }
+# The background cost of what runs when nothing is asked, such as the
+# module's load-average walk of every task every 5 s: busy_ns, the time
+# the CPU was not idle while this shell slept (/proc/stat, in USER_HZ
+# ticks of 10 ms)
+# and kthread_ns, to the ns, the run time of the kernel threads that do
+# such work (kworker, ksoftirqd, rcu*: their /proc/PID/schedstat)
+busy() { awk '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) * 10000000 }' /proc/stat; }
+kthreads() {
+	for c in $(grep -l -e '^kworker' -e '^ksoftirqd' -e '^rcu' /proc/[0-9]*/comm 2>/dev/null); do
+		cat "${c%comm}schedstat" 2>/dev/null
+	done | awk '{ s += $1 } END { printf "%d\n", s }'
+}
+idle() {	# idle SECONDS: the key=value pairs
+	k0=$(kthreads)
+	b0=$(busy)
+	sleep "$1"
+	b1=$(busy)
+	k1=$(kthreads)
+	echo "seconds=$1 busy_ns=$((b1 - b0)) kthread_ns=$((k1 - k0))"
+}
 module() {	# module on|off
 	if [ "$1" = off ]; then
 		[ ! -d /sys/module/nsbox ] || rmmod nsbox
@@ -92,13 +116,25 @@ for v in $(echo "$VARIANTS" | tr ',' ' '); do
 	VLIST="$VLIST
 $(echo "$opts" | tr -c 'A-Za-z0-9\n' '_' | sed 's/^_*//') $opts"
 done
+netns=$(readlink /proc/self/ns/net | tr -dc 0-9)
 echo "BENCH features fresh=$(echo "$help" | grep -c -e '--fresh') max_age=$(echo "$help" | grep -c -e '--max-age')" \
+	"json_fields=$(nsbox groups -J --no-adopt "net:$netns" | jq '.groups[0] | length')" \
 	"variants=$(echo "$VLIST" | awk 'NF { printf "%s%s", n++ ? "," : "", $1 }')"
 
 # ---- 1. start-up -------------------------------------------------------------
 echo "# start-up"
-echo "BENCH start $($B/abrun -r "$R" @nsbox_version nsbox --version -- \
+# noop: a program that does nothing, against libc alone and against the
+# libraries nsbox loads: exec, the libraries, and nsbox's own part.
+echo "BENCH start $($B/abrun -r "$R" @noop $B/noop -- @noop_nsbox_libs $B/noop_nsbox_libs -- \
+	@nsbox_version nsbox --version -- \
 	@lsns_version lsns --version ${L241:+-- @lsns241_version $L241 --version})"
+
+# ---- the idle machine, module unloaded and loaded ----------------------------
+IDLE=${BENCH_IDLE:-30}
+module off
+echo "BENCH idle pop=base module=off $(idle "$IDLE")"
+module on
+echo "BENCH idle pop=base module=on $(idle "$IDLE")"
 
 # ---- 2. fork and execve, module unloaded vs loaded -----------------------
 echo "# fork+exit x $FORKS and fork+execve x $EXECS, module off/on alternated, $FROUNDS rounds"
@@ -141,6 +177,7 @@ for spec in $(echo "$POPS" | tr ',' ' '); do
 
 	set -- @groups_J nsbox groups -J -- \
 		@groups_J_noadopt nsbox groups -J --no-adopt -- \
+		@groups_J1_noadopt nsbox groups -J -o kind --no-adopt -- \
 		@groups_3col nsbox groups -n -o $THREE -- \
 		@groups_3col_noadopt nsbox groups -n -o $THREE --no-adopt -- \
 		@export nsbox export -- \
@@ -158,6 +195,7 @@ EOF
 		set -- "$@" -- @lsns241_J $L241 -J -- @lsns241_3col $L241 -n -o TYPE,NS,NPROCS
 	echo "BENCH set pop=$p $($B/abrun -r "$R" -w 1 "$@")"
 
+	echo "BENCH idle pop=$p module=on $(idle "$IDLE")"
 	echo "BENCH dump pop=$p kind=all $($B/dump_stats "$R")"
 	echo "BENCH dump pop=$p kind=time $($B/dump_stats "$R" 7)"
 

@@ -19,7 +19,8 @@
 # --quick: a smoke run (1k tasks only, 3 rounds, short fork loops).
 # Environment: BENCH_ROUNDS (4), BENCH_POPS (1k:1,10k:10,30k:30),
 # BENCH_NS (1000), BENCH_CGROUPS (1000), BENCH_CGPOP (10k), BENCH_FORKS
-# (1000), BENCH_EXECS (300), BENCH_FORK_ROUNDS (6), BENCH_VARIANTS (extra
+# (2000), BENCH_EXECS (300), BENCH_FORK_ROUNDS (6), BENCH_IDLE (30 s of
+# idle machine per population), BENCH_VARIANTS (extra
 # `nsbox groups` options to time: comma-separated, '+' for a space),
 # BENCH_MEM (2048 MB: 30,000 tasks take about 1.2 GB), BENCH_PROBE (1;
 # 0 skips the probe boot), BENCH_WALL (0; 1 adds a TCG boot with 2 vCPUs
@@ -31,13 +32,14 @@ if [ "${1:-}" = --quick ]; then
 	shift
 	: "${BENCH_POPS:=1k:1}" "${BENCH_ROUNDS:=3}" "${BENCH_FORKS:=200}" "${BENCH_EXECS:=50}"
 	: "${BENCH_FORK_ROUNDS:=2}" "${BENCH_CGROUPS:=100}" "${BENCH_CGPOP:=1k}" "${BENCH_PROBE:=0}"
+	: "${BENCH_IDLE:=5}"
 fi
 KVER=${1:-$(default_kver)}
 make -s -C "$TOP" tool tests >/dev/null
 make -s -C "$TOP/bench" >/dev/null
 LOG=$TOP/build/bench/$KVER.log
 APPEND=
-for v in ROUNDS POPS NS CGROUPS CGPOP FORKS EXECS FORK_ROUNDS VARIANTS; do
+for v in ROUNDS POPS NS CGROUPS CGPOP FORKS EXECS FORK_ROUNDS IDLE VARIANTS; do
 	eval "x=\${BENCH_$v:-}"
 	[ -z "$x" ] || APPEND+=" BENCH_$v=$x"
 done

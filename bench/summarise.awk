@@ -24,6 +24,10 @@ function commas(x,    s, neg) {
 function M(x) {
 	return x > 0 ? sprintf("%.1f M", x / 1e6) : "n/a"
 }
+# the same, where 0 is a measurement
+function M0(x) {
+	return x != "" ? sprintf("%.2f M", x / 1e6) : "n/a"
+}
 # "123.4 M (123.1-123.9)"
 function mspread(mean, min, max) {
 	if (!(mean > 0))
@@ -75,6 +79,7 @@ function addpop(p) {
 BEGIN {
 	desc["groups_J"] = "nsbox groups -J"
 	desc["groups_J_noadopt"] = "nsbox groups -J --no-adopt"
+	desc["groups_J1_noadopt"] = "nsbox groups -J -o kind --no-adopt"
 	desc["groups_3col"] = "nsbox groups -n -o kind,id,procs"
 	desc["groups_3col_noadopt"] = "nsbox groups -n -o kind,id,procs --no-adopt"
 	desc["export"] = "nsbox export"
@@ -92,7 +97,8 @@ BEGIN {
 	if (env["lsns241"] != "" && env["lsns241"] != "none")
 		has241 = 1
 }
-/^BENCH (features|probe_via)/ { print }
+/^BENCH features / { kv(features); print }
+/^BENCH probe_via/ { print }
 /^BENCH start / { kv(st) }
 /^BENCH fork round=/ {
 	kv(f)
@@ -149,6 +155,14 @@ BEGIN {
 		top[tt["pop"], tt["kinds"], k] = tt[k]
 	topkinds[tt["kinds"]] = 1
 }
+/^BENCH idle / {
+	kv(id)
+	if (id["seconds"] > 0) {
+		idle[id["pop"], id["module"]] = id["busy_ns"] / id["seconds"]
+		kidle[id["pop"], id["module"]] = id["kthread_ns"] / id["seconds"]
+		nidle++
+	}
+}
 /^BENCH cgroupfs / {
 	kv(cf)
 	cgpop = cf["pop"]
@@ -165,6 +179,12 @@ END {
 		printf "  %-44s %s\n", "lsns --version", mspread(st["lsns_version_mean"], st["lsns_version_min"], st["lsns_version_max"])
 		if (has241)
 			printf "  %-44s %s\n", "lsns 2.41 --version", mspread(st["lsns241_version_mean"], st["lsns241_version_min"], st["lsns241_version_max"])
+		if (st["noop_mean"] > 0 && st["noop_nsbox_libs_mean"] > 0) {
+			printf "  %-44s %s\n", "a program that does nothing (libc only)", mspread(st["noop_mean"], st["noop_min"], st["noop_max"])
+			printf "  %-44s %s\n", "the same, linked against nsbox's libraries", mspread(st["noop_nsbox_libs_mean"], st["noop_nsbox_libs_min"], st["noop_nsbox_libs_max"])
+			printf "  nsbox --version = exec and libc %s + nsbox's libraries %s + nsbox's own %s\n", M(st["noop_mean"]),
+				M(st["noop_nsbox_libs_mean"] - st["noop_mean"]), M(st["nsbox_version_mean"] - st["noop_nsbox_libs_mean"])
+		}
 	}
 	if (nf && fs["fork_off"] > 0 && fs["exec_off"] > 0) {
 		printf "== hooks: module unloaded vs loaded (instructions per iteration, %d rounds alternated; mean (min-max))\n", nf
@@ -208,12 +228,6 @@ END {
 			}
 			printf "\n"
 		}
-		printf "  %-48s", "  CPU time of nsbox groups -J (of which system)"
-		for (i = 1; i <= npops; i++) {
-			p = pops[i]
-			printf " %-22s", M(val[p, "groups_J", "cpu"]) " (" M(val[p, "groups_J", "sys"]) ")"
-		}
-		printf "\n"
 		printf "  %-48s", "one GET_GROUP dump, raw (bench/dump_stats)"
 		for (i = 1; i <= npops; i++) {
 			p = pops[i]
@@ -235,6 +249,33 @@ END {
 			for (i = 1; i <= npops; i++)
 				printf " %-22s", M(refresh(pops[i], k))
 			printf "\n"
+		}
+		printf "== CPU time of each command (user + system, M instructions, mean): without the work other\n"
+		printf "   tasks did meanwhile (the module's load-average walk every 5 s, other kworkers)\n"
+		for (j = 1; j <= nlabels; j++) {
+			l = labels[j]
+			printf "  %-48s", label_desc(l)
+			for (i = 1; i <= npops; i++) {
+				p = pops[i]
+				if (val[p, l, "cpu"] > 0)
+					printf " %-22s", M(val[p, l, "cpu"]) " (sys " sprintf("%.0f%%", 100 * val[p, l, "sys"] / val[p, l, "cpu"]) ")"
+				else
+					printf " %-22s", "n/a"
+			}
+			printf "\n"
+		}
+		if (nidle) {
+			printf "  %-48s", "idle machine: kernel threads per second"
+			for (i = 1; i <= npops; i++)
+				printf " %-22s", M0(kidle[pops[i], "on"])
+			printf "\n"
+			printf "  %-48s", "  busy per second (/proc/stat, 10 ms ticks)"
+			for (i = 1; i <= npops; i++)
+				printf " %-22s", M0(idle[pops[i], "on"])
+			printf "\n"
+			if (("base", "off") in idle)
+				printf "  idle machine without the population: kernel threads %s per second with the module unloaded, %s loaded (busy %s, %s)\n",
+					M0(kidle["base", "off"]), M0(kidle["base", "on"]), M0(idle["base", "off"]), M0(idle["base", "on"])
 		}
 		printf "== per group entry of one dump (instructions)\n"
 		for (i = 1; i <= npops; i++) {
@@ -258,6 +299,33 @@ END {
 				if (l ~ /^groups_3col_noadopt_/)
 					printf "        %s: %s\n", label_desc(l), vs_lsns(p, l, "3col")
 			}
+		}
+	}
+	if (nlabels && st["nsbox_version_mean"] > 0) {
+		# sub-steps: start-up S, ADOPT A, raw dump D (its walk of the
+		# tasks W: the dump of one group), receiving, parsing and one
+		# column P, the other columns F
+		printf "== where the time goes (M instructions; start-up = nsbox --version, dump = the raw dump)\n"
+		S = st["nsbox_version_mean"]
+		for (i = 1; i <= npops; i++) {
+			p = pops[i]
+			D = dump[p, "all", "ns"]; W = dump[p, "time", "ns"]
+			if (!(D > 0) || !(mean(p, "groups_J") > 0))
+				continue
+			A = mean(p, "groups_J") - mean(p, "groups_J_noadopt")
+			P = mean(p, "groups_J1_noadopt") - S - D
+			F = mean(p, "groups_J_noadopt") - mean(p, "groups_J1_noadopt")
+			cells = dump[p, "all", "entries"] * (features["json_fields"] - 1)
+			printf "  %-5s groups -J %s = start-up %s + ADOPT %s + dump %s (walk of the tasks %s) + receive, parse, one column %s + %d more columns %s (%s per cell)\n",
+				p, M(mean(p, "groups_J")), M(S), M(A), M(D), M(W), M(P),
+				features["json_fields"] - 1, M(F), (cells > 0 ? commas(F / cells) : "n/a")
+			printf "        groups -n -o kind,id,procs --no-adopt %s = start-up + dump + %s; export %s = start-up + dump + %s\n",
+				M(mean(p, "groups_3col_noadopt")), M(mean(p, "groups_3col_noadopt") - S - D),
+				M(mean(p, "export")), M(mean(p, "export") - S - D)
+			if (val[p, "lsns_J", "cpu"] > 0)
+				printf "        lsns -J %s: %.0f%% of its CPU time in the kernel (reading /proc); nsbox groups -J %.0f%%\n",
+					M(mean(p, "lsns_J")), 100 * val[p, "lsns_J", "sys"] / val[p, "lsns_J", "cpu"],
+					(val[p, "groups_J", "cpu"] > 0 ? 100 * val[p, "groups_J", "sys"] / val[p, "groups_J", "cpu"] : 0)
 		}
 	}
 	if (cgpop != "") {
