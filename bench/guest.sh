@@ -39,7 +39,7 @@ CG=${BENCH_CGROUPS:-1000}
 CGPOP=${BENCH_CGPOP:-10k}
 FORKS=${BENCH_FORKS:-2000}
 EXECS=${BENCH_EXECS:-300}
-FROUNDS=${BENCH_FORK_ROUNDS:-6}
+FROUNDS=${BENCH_FORK_ROUNDS:-8}
 VARIANTS=${BENCH_VARIANTS:-}
 THREE=kind,id,procs
 
@@ -70,7 +70,7 @@ busy() { awk '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) * 10000000 }' /proc/
 kthreads() {
 	for c in $(grep -l -e '^kworker' -e '^ksoftirqd' -e '^rcu' /proc/[0-9]*/comm 2>/dev/null); do
 		cat "${c%comm}schedstat" 2>/dev/null
-	done | awk '{ s += $1 } END { printf "%d\n", s }'
+	done | awk '{ s += $1 } END { printf "%.0f\n", s }'	# busybox awk: %d wraps at 2^31
 }
 idle() {	# idle SECONDS: the key=value pairs
 	k0=$(kthreads)
@@ -143,11 +143,16 @@ while [ $r -le "$FROUNDS" ]; do
 	if [ $((r % 2)) = 1 ]; then order="off on"; else order="on off"; fi
 	for s in $order; do
 		module "$s"
-		f=$($B/fork_bench fork "$FORKS")
-		e=$($B/fork_bench exec "$EXECS")
-		if [ "$s" = off ]; then f_off=$f e_off=$e; else f_on=$f e_on=$e; fi
+		# shellcheck disable=SC2046
+		set -- $($B/fork_bench fork "$FORKS") $($B/fork_bench exec "$EXECS")
+		if [ "$s" = off ]; then
+			f_off=$1 fc_off=$2 e_off=$3 ec_off=$4
+		else
+			f_on=$1 fc_on=$2 e_on=$3 ec_on=$4
+		fi
 	done
-	echo "BENCH fork round=$r fork_off=$f_off fork_on=$f_on exec_off=$e_off exec_on=$e_on"
+	echo "BENCH fork round=$r fork_off=$f_off fork_on=$f_on exec_off=$e_off exec_on=$e_on" \
+		"forkcpu_off=$fc_off forkcpu_on=$fc_on execcpu_off=$ec_off execcpu_on=$ec_on"
 	r=$((r + 1))
 done
 module on

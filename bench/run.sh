@@ -19,7 +19,7 @@
 # --quick: a smoke run (1k tasks only, 3 rounds, short fork loops).
 # Environment: BENCH_ROUNDS (4), BENCH_POPS (1k:1,10k:10,30k:30),
 # BENCH_NS (1000), BENCH_CGROUPS (1000), BENCH_CGPOP (10k), BENCH_FORKS
-# (2000), BENCH_EXECS (300), BENCH_FORK_ROUNDS (6), BENCH_IDLE (30 s of
+# (2000), BENCH_EXECS (300), BENCH_FORK_ROUNDS (8), BENCH_IDLE (30 s of
 # idle machine per population), BENCH_VARIANTS (extra
 # `nsbox groups` options to time: comma-separated, '+' for a space),
 # BENCH_MEM (2048 MB: 30,000 tasks take about 1.2 GB), BENCH_PROBE (1;

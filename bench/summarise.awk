@@ -16,7 +16,7 @@ function ratio(num, den) {
 }
 function commas(x,    s, neg) {
 	neg = x < 0
-	s = sprintf("%d", neg ? -x : x)
+	s = sprintf("%.0f", neg ? -x : x)	# mawk: %d stops at 2^31 - 1
 	while (s ~ /[0-9][0-9][0-9][0-9]/)
 		sub(/[0-9][0-9][0-9]($|,)/, ",&", s)
 	return (neg ? "-" : "") s
@@ -77,6 +77,9 @@ function addpop(p) {
 }
 
 BEGIN {
+	fpair["fork"] = fpair["exec"] = fpair["forkcpu"] = fpair["execcpu"] = 1
+	fname["fork"] = fname["forkcpu"] = "fork+exit"
+	fname["exec"] = fname["execcpu"] = "fork+execve"
 	desc["groups_J"] = "nsbox groups -J"
 	desc["groups_J_noadopt"] = "nsbox groups -J --no-adopt"
 	desc["groups_J1_noadopt"] = "nsbox groups -J -o kind --no-adopt"
@@ -110,12 +113,11 @@ BEGIN {
 		if (nf == 1 || f[k] < fmin[k]) fmin[k] = f[k]
 		if (nf == 1 || f[k] > fmax[k]) fmax[k] = f[k]
 	}
-	d = f["fork_on"] - f["fork_off"]
-	if (nf == 1 || d < dmin["fork"]) dmin["fork"] = d
-	if (nf == 1 || d > dmax["fork"]) dmax["fork"] = d
-	d = f["exec_on"] - f["exec_off"]
-	if (nf == 1 || d < dmin["exec"]) dmin["exec"] = d
-	if (nf == 1 || d > dmax["exec"]) dmax["exec"] = d
+	for (k in fpair) {
+		d = f[k "_on"] - f[k "_off"]
+		if (nf == 1 || d < dmin[k]) dmin[k] = d
+		if (nf == 1 || d > dmax[k]) dmax[k] = d
+	}
 }
 /^BENCH pop / {
 	kv(pp)
@@ -188,10 +190,13 @@ END {
 	}
 	if (nf && fs["fork_off"] > 0 && fs["exec_off"] > 0) {
 		printf "== hooks: module unloaded vs loaded (instructions per iteration, %d rounds alternated; mean (min-max))\n", nf
-		split("fork exec", fk, " ")
-		fname["fork"] = "fork+exit"; fname["exec"] = "fork+execve"
-		for (i = 1; i <= 2; i++) {
+		split("fork exec forkcpu execcpu", fk, " ")
+		for (i = 1; i <= 4; i++) {
 			k = fk[i]
+			if (!(fs[k "_off"] > 0))
+				continue
+			if (k == "forkcpu")
+				printf "  CPU time of the loop's processes (getrusage: without kernel threads and timers elsewhere)\n"
 			off = fs[k "_off"] / nf; on = fs[k "_on"] / nf
 			printf "  %-12s off %s (%s-%s)  on %s (%s-%s)  hooks add %s (%s); per round %s..%s\n",
 				fname[k], commas(off), commas(fmin[k "_off"]), commas(fmax[k "_off"]),

@@ -23,8 +23,8 @@ echo "TAP version 13"
 out=$(awk -f "${SUMMARISE:-$TOP/bench/summarise.awk}" <<'LOG'
 BENCH env kernel=6.12.118+deb12-amd64 nsbox=0.1.0 lsns=2.38.1 lsns241=2.41.5 mem_mb=1972 rounds=4
 BENCH start rounds=4 noop_mean=1000000 noop_min=1000000 noop_max=1000000 noop_cpu=1 noop_sys=1 noop_nsbox_libs_mean=4000000 noop_nsbox_libs_min=4000000 noop_nsbox_libs_max=4000000 noop_nsbox_libs_cpu=1 noop_nsbox_libs_sys=1 nsbox_version_mean=5000000 nsbox_version_min=4900000 nsbox_version_max=5100000 nsbox_version_cpu=4000000 nsbox_version_sys=1000000 lsns_version_mean=3500000 lsns_version_min=3400000 lsns_version_max=3600000 lsns_version_cpu=3000000 lsns_version_sys=1000000
-BENCH fork round=1 fork_off=1000 fork_on=1010 exec_off=5000 exec_on=5100
-BENCH fork round=2 fork_off=1000 fork_on=1030 exec_off=5000 exec_on=5100
+BENCH fork round=1 fork_off=1000 fork_on=1010 exec_off=5000 exec_on=5100 forkcpu_off=900 forkcpu_on=950 execcpu_off=4000 execcpu_on=4040
+BENCH fork round=2 fork_off=1000 fork_on=1030 exec_off=5000 exec_on=5100 forkcpu_off=900 forkcpu_on=950 execcpu_off=4000 execcpu_on=4040
 BENCH idle pop=base module=off seconds=10 busy_ns=0 kthread_ns=10000000
 BENCH idle pop=base module=on seconds=10 busy_ns=200000000 kthread_ns=20000000
 BENCH idle pop=10k module=on seconds=10 busy_ns=500000000 kthread_ns=400000000
@@ -53,6 +53,9 @@ check "cgroupfs vs export --kind cgroup2: 8.0x" has 'nsbox export --kind cgroup2
 check "hook overhead: fork +20 (+2.00%), execve +100 (+2.00%)" \
 	bash -c 'grep -qF "fork+exit    off 1,000 (1,000-1,000)  on 1,020 (1,010-1,030)  hooks add +20 (+2.00%); per round +10..+30" <<< "$1" &&
 		grep -qF "fork+execve  off 5,000 (5,000-5,000)  on 5,100 (5,100-5,100)  hooks add +100 (+2.00%)" <<< "$1"' _ "$out"
+check "hook overhead in CPU time: fork +50 (+5.56%), execve +40 (+1.00%)" \
+	bash -c 'grep -A2 "^  CPU time of the loop" <<< "$1" | grep -qF "fork+exit    off 900 (900-900)  on 950 (950-950)  hooks add +50 (+5.56%)" &&
+		grep -A2 "^  CPU time of the loop" <<< "$1" | grep -qF "fork+execve  off 4,000 (4,000-4,000)  on 4,040 (4,040-4,040)  hooks add +40 (+1.00%)"' _ "$out"
 check "start-up split: exec 1.0 M + libraries 3.0 M + own 1.0 M" has "nsbox --version = exec and libc 1.0 M + nsbox's libraries 3.0 M + nsbox's own 1.0 M"
 check "idle machine: kernel threads 40 M a second at 10k; 1 M and 2 M without the population, busy 0 is 0" \
 	bash -c 'grep -qE "kernel threads per second +40\.00 M" <<< "$1" &&
