@@ -13,8 +13,9 @@
 #     alternated order; raw GET_GROUP dumps; one refresh of nsbox top;
 #     at 10k, 1,000 cgroups read from cgroupfs vs nsbox export
 # then a second boot for one probed vfs_write() (bench/probe_guest.sh).
-# Prints the summary (bench/summarise.awk); the BENCH lines and the
-# console are kept in build/bench/KVER.log.
+# Prints the summary (bench/summarise.awk), also kept in
+# build/bench/KVER.summary; the BENCH lines and the console are kept in
+# build/bench/KVER.log (the probe boot's in KVER.probe.log).
 #
 # --quick: a smoke run (1k tasks only, 3 rounds, short fork loops).
 # Environment: BENCH_ROUNDS (4), BENCH_POPS (1k:1,10k:10,30k:30),
@@ -53,13 +54,13 @@ echo "== $KVER, -icount shift=0 (numbers are guest instructions); machine load $
 NSBOX_VM_APPEND="$APPEND" "$TOP/scripts/vm.sh" --kernel "$KVER" --icount --mem "${BENCH_MEM:-2048}" \
 	--timeout 3600 --run "$TOP/build/bench/guest.sh" > "$LOG" 2>&1 ||
 	{ rc=$?; tail -n 30 "$LOG"; echo "bench/run.sh: the VM run failed ($rc); the console is in $LOG" >&2; exit "$rc"; }
-grep '^BENCH' "$LOG" | summarise
+grep '^BENCH' "$LOG" | summarise | tee "$TOP/build/bench/$KVER.summary"
 if [ "${BENCH_PROBE:-1}" = 1 ]; then
 	echo "== $KVER, -icount shift=0: one probed vfs_write() (guest instructions per call)"
 	NSBOX_VM_APPEND="BENCH_ROUNDS=${BENCH_ROUNDS:-3} BENCH_WRITES=${BENCH_WRITES:-20000}" \
 		"$TOP/scripts/vm.sh" --kernel "$KVER" --icount --timeout 1800 \
 		--run "$TOP/build/bench/probe_guest.sh" > "$TOP/build/bench/$KVER.probe.log" 2>&1
-	grep '^BENCH' "$TOP/build/bench/$KVER.probe.log" | summarise
+	grep '^BENCH' "$TOP/build/bench/$KVER.probe.log" | summarise | tee -a "$TOP/build/bench/$KVER.summary"
 fi
 if [ "${BENCH_WALL:-0}" = 1 ]; then
 	echo "== $KVER, TCG -smp 2 (numbers are wall-clock ns, load-dependent)"
