@@ -22,7 +22,8 @@
 #     - the idle machine's busy time (the module's walk every 5 s)
 #     - raw GET_GROUP dumps (bench/dump_stats.c): all kinds, and the time
 #       namespaces only (one group: the walk of the tasks with almost no
-#       lookups and no output)
+#       lookups and no output); with a module of ABI 9, its other forms
+#       (packed and batched, cached, without live values)
 #     - nsbox top: one refresh, from `top -n 1` and `top -n 4`
 #     - at CGPOP: CG cgroups, `cat` of their cgroupfs files vs nsbox export
 #
@@ -187,6 +188,9 @@ for spec in $(echo "$POPS" | tr ',' ' '); do
 		@groups_3col_noadopt nsbox groups -n -o $THREE --no-adopt -- \
 		@export nsbox export -- \
 		@adopt nsbox adopt
+	if nsbox export --help 2>&1 | grep -q -e '--fresh'; then
+		set -- "$@" -- @export_fresh nsbox export --fresh
+	fi
 	while read -r lab opts; do
 		[ -n "$lab" ] || continue
 		# shellcheck disable=SC2086
@@ -203,6 +207,14 @@ EOF
 	echo "BENCH idle pop=$p module=on $(idle "$IDLE")"
 	echo "BENCH dump pop=$p kind=all $($B/dump_stats "$R")"
 	echo "BENCH dump pop=$p kind=time $($B/dump_stats "$R" 7)"
+	# the forms of answer of a module of netlink ABI 9 or later (before,
+	# dump_stats refuses -f and -a): packed values in batched messages,
+	# walked for this dump (age 0) or from a walk up to a minute old,
+	# and without live values (no walk at all)
+	for v in packed,batch:0 packed,batch:60000 packed,batch,no_live:0; do
+		out=$($B/dump_stats -f "${v%:*}" -a "${v#*:}" "$R" 2>/dev/null) || continue
+		echo "BENCH dump pop=$p kind=all form=$(echo "${v%:*}" | tr , _)_age${v#*:} $out"
+	done
 
 	# One refresh of nsbox top: (top -n 4) - (top -n 1) is 3 x (wait,
 	# sample, render); under -icount sleep=off the wait is exactly the

@@ -86,6 +86,7 @@ BEGIN {
 	desc["groups_3col"] = "nsbox groups -n -o kind,id,procs"
 	desc["groups_3col_noadopt"] = "nsbox groups -n -o kind,id,procs --no-adopt"
 	desc["export"] = "nsbox export"
+	desc["export_fresh"] = "nsbox export --fresh"
 	desc["adopt"] = "nsbox adopt (the ADOPT scan alone)"
 	desc["lsns_J"] = "lsns -J"
 	desc["lsns_3col"] = "lsns -n -o TYPE,NS,NPROCS"
@@ -147,8 +148,16 @@ BEGIN {
 /^BENCH dump / {
 	kv(dd)
 	addpop(dd["pop"])
+	dk = dd["kind"]
+	if (dd["form"] != "") {	# ABI 9's forms of answer: "all packed_batch_age0"
+		dk = dk " " dd["form"]
+		if (!(dk in formseen)) {
+			formseen[dk] = 1
+			forms[++nforms] = dk
+		}
+	}
 	for (k in dd)
-		dump[dd["pop"], dd["kind"], k] = dd[k]
+		dump[dd["pop"], dk, k] = dd[k]
 }
 /^BENCH top / {
 	kv(tt)
@@ -290,6 +299,18 @@ END {
 				dump[p, "all", "recvmsg"], commas(dump[p, "all", "per_entry"]),
 				dump[p, "all", "intr"] ? ", " dump[p, "all", "intr"] " interrupted" : ""
 		}
+		for (j = 1; j <= nforms; j++) {
+			printf "  dump %s:\n", forms[j]
+			for (i = 1; i <= npops; i++) {
+				p = pops[i]
+				if ((p, forms[j], "ns") in dump)
+					printf "  %-5s %s entries, %s bytes, %s recvmsg: %s (%.1f-%.1f), %s per entry\n", p,
+						commas(dump[p, forms[j], "entries"]), commas(dump[p, forms[j], "bytes"]),
+						dump[p, forms[j], "recvmsg"], M(dump[p, forms[j], "ns"]),
+						dump[p, forms[j], "ns_min"] / 1e6, dump[p, forms[j], "ns_max"] / 1e6,
+						commas(dump[p, forms[j], "per_entry"])
+			}
+		}
 		printf "== ratios (lsns / nsbox: how many times cheaper nsbox is; [lsns 2.41])\n"
 		for (i = 1; i <= npops; i++) {
 			p = pops[i]
@@ -303,6 +324,8 @@ END {
 					printf "        %s: %s\n", label_desc(l), vs_lsns(p, l, "J")
 				if (l ~ /^groups_3col_noadopt_/)
 					printf "        %s: %s\n", label_desc(l), vs_lsns(p, l, "3col")
+				if (l ~ /^export_/)
+					printf "        %s vs lsns -J: %s\n", label_desc(l), vs_lsns(p, l, "J")
 			}
 		}
 	}
@@ -349,6 +372,11 @@ END {
 		e10 = dump[t, "all", "per_entry"]; e30 = dump["30k", "all", "per_entry"]
 		printf "  %-62s %-22s %s\n", "one dump per group entry (" t "; 30k: change from " t ")",
 			commas(e10) " (" (e30 > 0 ? commas(e30) ", " pct(e30, e10) : "n/a") ")", "<= 2,000, within 10%"
+		for (j = 1; j <= nforms; j++) {
+			e10 = dump[t, forms[j], "per_entry"]; e30 = dump["30k", forms[j], "per_entry"]
+			printf "  %-62s %-22s %s\n", "  the same, " forms[j],
+				commas(e10) " (" (e30 > 0 ? commas(e30) ", " pct(e30, e10) : "n/a") ")", ""
+		}
 		printf "  %-62s %-22s %s\n", "export vs cgroupfs (" commas(cf["cgroups"]) " cgroups); export vs lsns -J",
 			ratio(cf["cat_mean"], cf["export_cgroup2_mean"]) "; " vs_lsns(t, "export", "J"), ">= 30x; >= 20x"
 		printf "  %-62s %-22s %s\n", "nsbox top, one refresh (CPU time of the process)", M(refresh(t, "default")), "<= 10 M"

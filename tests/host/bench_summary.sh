@@ -33,8 +33,10 @@ BENCH set pop=10k rounds=4 groups_J_mean=100000000 groups_J_min=90000000 groups_
 BENCH dump pop=10k kind=all entries=2010 bytes=763784 recvmsg=24 intr=0 rounds=4 ns=50000000 ns_min=49000000 ns_max=51000000 per_entry=24875
 BENCH dump pop=10k kind=time entries=1 bytes=388 recvmsg=2 intr=0 rounds=4 ns=20000000 ns_min=20000000 ns_max=20000000 per_entry=20000000
 BENCH top pop=10k kinds=default delay_ns=50000000 refreshes=3 rounds=4 top1_mean=80000000 top1_min=1 top1_max=1 top1_cpu=30000000 top1_sys=1 top4_mean=260000000 top4_min=1 top4_max=1 top4_cpu=60000000 top4_sys=1
+BENCH dump pop=10k kind=all form=packed_batch_age60000 entries=2010 bytes=400000 recvmsg=13 intr=0 rounds=4 ns=4020000 ns_min=4000000 ns_max=4040000 per_entry=2000
 BENCH pop pop=30k ns=1000 threads=30 procs=1057 tasks=30057 groups=2010 mem_used_mb=1200
 BENCH dump pop=30k kind=all entries=2010 bytes=763784 recvmsg=24 intr=0 rounds=4 ns=55000000 ns_min=55000000 ns_max=55000000 per_entry=27363
+BENCH dump pop=30k kind=all form=packed_batch_age60000 entries=2010 bytes=400000 recvmsg=13 intr=0 rounds=4 ns=4221000 ns_min=4221000 ns_max=4221000 per_entry=2100
 BENCH cgroupfs pop=10k cgroups=1000 groups=3010 rounds=4 cat_mean=1000000000 cat_min=1 cat_max=1 cat_cpu=1 cat_sys=1 export_cgroup2_mean=125000000 export_cgroup2_min=1 export_cgroup2_max=1 export_cgroup2_cpu=1 export_cgroup2_sys=1 export_mean=1 export_min=1 export_max=1 export_cpu=1 export_sys=1
 LOG
 )
@@ -48,6 +50,7 @@ check "commands in the order measured (groups -J first, lsns -J after the varian
 	bash -c 'a=$(grep -n "^  nsbox groups -J  " <<< "$1" | head -n 1 | cut -d: -f1); b=$(grep -n "^  nsbox groups -J \[fresh\]" <<< "$1" | head -n 1 | cut -d: -f1);
 		c=$(grep -n "^  lsns -J  " <<< "$1" | head -n 1 | cut -d: -f1); [ -n "$a" ] && [ "$a" -lt "$b" ] && [ "$b" -lt "$c" ]' _ "$out"
 check "dump per entry 24,875, +10.00% at 30k" has '24,875 (27,363, +10.00%)'
+check "a form of dump (ABI 9): 2,000 per entry at 10k, +5.00% at 30k" grep -qE '^    the same, all packed_batch_age60000 +2,000 \(2,100, \+5\.00%\)' <<< "$out"
 check "top: one refresh is (60 M - 30 M) / 3 of CPU time" grep -qE 'nsbox top, one refresh \(CPU time of the process\) +10\.0 M' <<< "$out"
 check "cgroupfs vs export --kind cgroup2: 8.0x" has 'nsbox export --kind cgroup2 is 8.0x cheaper'
 check "hook overhead: fork +20 (+2.00%), execve +100 (+2.00%)" \
