@@ -24,6 +24,10 @@ function commas(x,    s, neg) {
 function M(x) {
 	return x > 0 ? sprintf("%.1f M", x / 1e6) : "n/a"
 }
+# a difference of two measurements, which may come out negative
+function Md(x) {
+	return x != "" ? sprintf("%.1f M", x / 1e6) : "n/a"
+}
 # the same, where 0 is a measurement
 function M0(x) {
 	return x != "" ? sprintf("%.2f M", x / 1e6) : "n/a"
@@ -333,7 +337,8 @@ END {
 		# sub-steps: start-up S, ADOPT A, raw dump D (its walk of the
 		# tasks W: the dump of one group), receiving, parsing and one
 		# column P, the other columns F
-		printf "== where the time goes (M instructions; start-up = nsbox --version, dump = the raw dump)\n"
+		printf "== where the time goes (M instructions; start-up = nsbox --version, dump = the raw dump in its\n"
+		printf "   default form: a tool that asks for another form (above) gets the rest lower, even below 0)\n"
 		S = st["nsbox_version_mean"]
 		for (i = 1; i <= npops; i++) {
 			p = pops[i]
@@ -345,11 +350,11 @@ END {
 			F = mean(p, "groups_J_noadopt") - mean(p, "groups_J1_noadopt")
 			cells = dump[p, "all", "entries"] * (features["json_fields"] - 1)
 			printf "  %-5s groups -J %s = start-up %s + ADOPT %s + dump %s (walk of the tasks %s) + receive, parse, one column %s + %d more columns %s (%s per cell)\n",
-				p, M(mean(p, "groups_J")), M(S), M(A), M(D), M(W), M(P),
-				features["json_fields"] - 1, M(F), (cells > 0 ? commas(F / cells) : "n/a")
+				p, M(mean(p, "groups_J")), M(S), Md(A), M(D), M(W), Md(P),
+				features["json_fields"] - 1, Md(F), (cells > 0 ? commas(F / cells) : "n/a")
 			printf "        groups -n -o kind,id,procs --no-adopt %s = start-up + dump + %s; export %s = start-up + dump + %s\n",
-				M(mean(p, "groups_3col_noadopt")), M(mean(p, "groups_3col_noadopt") - S - D),
-				M(mean(p, "export")), M(mean(p, "export") - S - D)
+				M(mean(p, "groups_3col_noadopt")), Md(mean(p, "groups_3col_noadopt") - S - D),
+				M(mean(p, "export")), Md(mean(p, "export") - S - D)
 			if (val[p, "lsns_J", "cpu"] > 0)
 				printf "        lsns -J %s: %.0f%% of its CPU time in the kernel (reading /proc); nsbox groups -J %.0f%%\n",
 					M(mean(p, "lsns_J")), 100 * val[p, "lsns_J", "sys"] / val[p, "lsns_J", "cpu"],
