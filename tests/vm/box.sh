@@ -127,13 +127,22 @@ err=$(nsbox run --rootfs "$R" --name cpu --cpus 0.5 -d -- sh -c 'while :; do :; 
 if echo "$err" | grep -q CONFIG_CFS_BANDWIDTH; then
 	skip "--cpus 0.5: a busy loop gets 50% of one CPU" "this kernel has no CONFIG_CFS_BANDWIDTH ($err)"
 else
-u0=$(sed -n 's/^usage_usec //p' $CG/cpu/cpu.stat); t0=$(cut -d' ' -f1 /proc/uptime)
+# The limit is a ceiling the kernel enforces per period: under a loaded host
+# the guest's period timer fires late and the loop gets less than its 50%
+# (39% was seen), never more.  So: cpu.max says 0.5 CPU, the loop ran no
+# more than that, and the kernel throttled it in the window.
+st() { sed -n "s/^$1 //p" $CG/cpu/cpu.stat; }
+u0=$(st usage_usec); n0=$(st nr_throttled); t0=$(cut -d' ' -f1 /proc/uptime)
 sleep 4	# a measurement window, not synchronisation
-u1=$(sed -n 's/^usage_usec //p' $CG/cpu/cpu.stat); t1=$(cut -d' ' -f1 /proc/uptime)
+u1=$(st usage_usec); n1=$(st nr_throttled); t1=$(cut -d' ' -f1 /proc/uptime)
 pct=$(awk -v u0="$u0" -v u1="$u1" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%d", (u1 - u0) / ((t1 - t0) * 10000) }')
-diag "cpu.max: $(cat $CG/cpu/cpu.max); busy loop used $pct% of one CPU"
-check "--cpus 0.5: a busy loop gets 50% of one CPU ±10% ($pct%)" \
-	sh -c '[ "$1" -ge 45 ] && [ "$1" -le 55 ]' _ "$pct"
+max=$(cat $CG/cpu/cpu.max)
+diag "cpu.max: $max; busy loop used $pct% of one CPU, throttled $((n1 - n0)) times"
+check "--cpus 0.5: cpu.max is 50000 100000 ($max)" [ "$max" = "50000 100000" ]
+check "--cpus 0.5: a busy loop gets at most 50% of one CPU (+5%) and runs ($pct%)" \
+	sh -c '[ "$1" -ge 25 ] && [ "$1" -le 55 ]' _ "$pct"
+check "--cpus 0.5: the kernel throttled the loop ($((n1 - n0)) periods in 4 s)" \
+	[ "$((n1 - n0))" -ge 10 ]
 nsbox rm -f cpu
 fi
 
