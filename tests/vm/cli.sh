@@ -99,6 +99,8 @@ if nsbox info -J | jq -e '.hooks[] | select(.name == "exec_ns")' >/dev/null; the
 			nsbox groups -J "time:$1" | jq -e ".groups[0].procs == 1" >/dev/null' \
 		_ "$tns" "$hns" "$rc" "$trc"
 	kill "$tv"
+	# not this shell's child: wait for its exit before the VERIFY below
+	until_ok exited "$tv"
 else
 	# no exec_task_namespaces (before 6.2): no exec moves a task, and
 	# the kernel refuses the vfork itself

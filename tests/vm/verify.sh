@@ -29,7 +29,10 @@ echo "$sl" > "$CG/cgroup.procs"
 cg=$(stat -c %i "$CG")
 unshare -u sleep 1000 &
 us=$!
-until_ok sh -c '[ "$(readlink /proc/$1/ns/uts)" != "$(readlink /proc/self/ns/uts)" ]' _ "$us"
+# both sleeping (done with exec), the second in its own uts namespace:
+# nothing moves from here on, VERIFY sees a quiet moment
+until_ok sh -c '[ "$(readlink /proc/$1/ns/uts)" != "$(readlink /proc/self/ns/uts)" ] &&
+	[ "$(cat /proc/$1/comm)" = sleep ] && [ "$(cat /proc/$2/comm)" = sleep ]' _ "$us" "$sl"
 uts=$(readlink /proc/$us/ns/uts | tr -dc 0-9)
 diag "cgroup2 $cg holds $sl; uts $uts holds $us"
 
