@@ -86,7 +86,10 @@ mkdir -p "$CACHE/apt" "$CACHE/lists"
 if [ ! -s "$CACHE/bookworm-minbase.tar" ]; then
 	diag "debootstrap --variant=minbase bookworm (once, then kept in $CACHE)"
 	rm -rf "$CACHE/base"
-	if ! debootstrap --variant=minbase bookworm "$CACHE/base" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1; then
+	# (in a mount namespace of its own, as buildroot.sh does: nothing it
+	# mounts in the new root can stay mounted)
+	if ! in_private_mounts debootstrap --variant=minbase bookworm "$CACHE/base" "$MIRROR" \
+		> "$CACHE/debootstrap.log" 2>&1; then
 		notok "debootstrap bookworm (log: $CACHE/debootstrap.log)"
 		echo "1..$n"
 		exit 1
