@@ -10,11 +10,18 @@
  * handler must not sleep: GFP_ATOMIC, and a failure is counted and
  * reported (GET_INFO), never fatal.
  *
- * Memory is bounded by the module parameter max_groups.  Groups with no
- * task left keep their final numbers for readers; when the table passes
- * 7/8 of its limit, a work item evicts the groups that have been empty the
- * longest until it is back at 3/4.  If the table is full of live groups,
- * creation fails (counted as an allocation failure).
+ * Memory is bounded by the module parameter max_groups, a safety cap:
+ * groups are allocated one by one as they are first seen, and the hash
+ * has a bucket per four groups of the cap.  Each group is charged to a
+ * user (share.c): one unprivileged user cannot hold more than
+ * max_user_groups, all of them together more than max_unpriv_groups, so
+ * the rest is always the admin's.  A group's memory is charged to the
+ * memory cgroup of the task whose action made it.  Groups with no task
+ * left keep their final numbers for readers; when the table passes 7/8 of
+ * its limit, or a user 7/8 of its share, a work item evicts the groups
+ * that have been empty the longest until it is back at 3/4.  A group that
+ * cannot be made (table or share full, no memory) is refused and counted
+ * per user and kind.
  *
  * Eviction marks a group dead by swapping threads from 0 to
  * NSBOX_GROUP_DEAD; a handler that finds a dead group creates a fresh one.
@@ -23,6 +30,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bsearch.h>
+#include <linux/cred.h>
+#include <linux/preempt.h>
 #include <linux/cgroup.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
@@ -38,9 +47,9 @@
 #include "group.h"
 #include "compat.h"
 
-unsigned int nsbox_max_groups = 16384;
+unsigned int nsbox_max_groups = 65536;
 module_param_named(max_groups, nsbox_max_groups, uint, 0444);
-MODULE_PARM_DESC(max_groups, "most groups kept in memory (64..1048576, default 16384)");
+MODULE_PARM_DESC(max_groups, "most groups kept in memory (64..4194304, default 65536)");
 
 #define NSBOX_NR_LOCKS 64
 
@@ -53,6 +62,8 @@ static atomic_t nsbox_gen = ATOMIC_INIT(0);
 static atomic64_t nsbox_evictions = ATOMIC64_INIT(0);
 static atomic64_t nsbox_failures = ATOMIC64_INIT(0);
 static bool nsbox_groups_closing;
+/* every namespace without tasks has been adopted since load (ADOPT) */
+static bool nsbox_adopted;
 
 static void nsbox_evict_fn(struct work_struct *work);
 static void nsbox_group_free_rcu(struct rcu_head *head);
@@ -156,35 +167,75 @@ static void nsbox_group_meta(struct nsbox_group *g, const struct nsbox_ident *id
 	}
 }
 
+/* Whom a new group of @kind is charged to (share.c). */
+static u16 nsbox_group_share(u8 kind, const struct nsbox_ident *ident)
+{
+	if (kind == NSBOX_KIND_CGROUP2)
+		return ident->cred ? nsbox_share_cred(ident->cred) : NSBOX_SHARE_ADMIN;
+	return ident->obj ? nsbox_share_ns(ident->obj, kind) : NSBOX_SHARE_ADMIN;
+}
+
+/* No group for @share's new @kind: count it, and make room if that helps. */
+static void nsbox_group_refused(u16 share, u8 kind)
+{
+	atomic64_inc(&nsbox_failures);
+	nsbox_share_refuse(share, kind);
+	/* a namespace without tasks may be among them: ADOPT may find it */
+	if (kind != NSBOX_KIND_CGROUP2)
+		WRITE_ONCE(nsbox_adopted, false);
+	if (!READ_ONCE(nsbox_groups_closing))
+		schedule_work(&nsbox_evict_work);
+}
+
+/*
+ * A new group, returned busy (nsbox_group_busy()) when it is for a task;
+ * or an existing one, if another CPU made it meanwhile (busy too).
+ */
 static struct nsbox_group *nsbox_group_create(u8 kind,
 					      const struct nsbox_ident *ident,
 					      bool task, bool leader)
 {
 	unsigned int b = nsbox_bucket_of(kind, ident->id);
+	u16 share = nsbox_group_share(kind, ident);
 	struct nsbox_group *g, *old;
 	unsigned long flags;
+	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
 	int nr;
 
 	nr = atomic_inc_return(&nsbox_nr_groups);
-	if (nr > nsbox_max_groups * 7 / 8 && !READ_ONCE(nsbox_groups_closing))
+	if ((nr > nsbox_max_groups * 7 / 8 || nsbox_share_over(share, 7, 8)) &&
+	    !READ_ONCE(nsbox_groups_closing))
 		schedule_work(&nsbox_evict_work);
 	if (nr > nsbox_max_groups) {
 		atomic_dec(&nsbox_nr_groups);
-		atomic64_inc(&nsbox_failures);
+		nsbox_group_refused(share, kind);
 		return NULL;
 	}
-	g = kmem_cache_zalloc(nsbox_group_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (!g) {
+	if (!nsbox_share_charge(share, nsbox_max_groups)) {
 		atomic_dec(&nsbox_nr_groups);
-		atomic64_inc(&nsbox_failures);
+		nsbox_group_refused(share, kind);
+		return NULL;
+	}
+	/* charged to the memory cgroup of whoever made it (not from NMI) */
+	if (!in_nmi())
+		gfp |= __GFP_ACCOUNT;
+	g = kmem_cache_zalloc(nsbox_group_cache, gfp);
+	if (!g) {
+		nsbox_share_uncharge(share);
+		atomic_dec(&nsbox_nr_groups);
+		nsbox_group_refused(share, kind);
 		return NULL;
 	}
 	g->kind = kind;
 	g->id = ident->id;
+	g->share = share;
 	g->first_seen = ktime_get_ns();
+	seqcount_init(&g->live_seq);
 	nsbox_group_meta(g, ident);
 	atomic_set(&g->threads, task ? 1 : 0);
 	atomic_set(&g->procs, task && leader ? 1 : 0);
+	/* busy for the caller, who counts the task in (nsbox_group_done()) */
+	atomic_set(&g->seq, task ? 1 : 0);
 	if (!task)
 		g->empty_since = g->first_seen;
 
@@ -203,15 +254,22 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
 			}
 			continue;
 		}
-		if (task ? atomic_inc_unless_negative(&old->threads)
-			 : !nsbox_group_dead(old)) {
-			spin_unlock_irqrestore(nsbox_lock_of(b), flags);
-			if (task && leader)
-				atomic_inc(&old->procs);
-			kmem_cache_free(nsbox_group_cache, g);
-			atomic_dec(&nsbox_nr_groups);
-			return old;
+		if (task) {
+			nsbox_group_busy(old);
+			if (!atomic_inc_unless_negative(&old->threads)) {
+				nsbox_group_done(old);
+				continue;
+			}
+		} else if (nsbox_group_dead(old)) {
+			continue;
 		}
+		spin_unlock_irqrestore(nsbox_lock_of(b), flags);
+		if (task && leader)
+			atomic_inc(&old->procs);
+		nsbox_share_uncharge(share);
+		kmem_cache_free(nsbox_group_cache, g);
+		atomic_dec(&nsbox_nr_groups);
+		return old;
 	}
 	hlist_add_head_rcu(&g->node, &nsbox_buckets[b]);
 	atomic_inc(&nsbox_gen);
@@ -226,18 +284,23 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
  * @leader: the task is a thread-group leader (counts in procs)
  *
  * Caller holds rcu_read_lock().  May run in any context: never sleeps.
- * Returns the group, or NULL if it could not be created (counted).
+ * Returns the group busy (nsbox_group_busy()): the caller makes its other
+ * changes, then calls nsbox_group_done().  NULL if it could not be
+ * created (refused, counted).
  */
 struct nsbox_group *nsbox_group_join(u8 kind, const struct nsbox_ident *ident,
 				     bool leader)
 {
 	struct nsbox_group *g = nsbox_group_find(kind, ident->id);
 
-	if (g && !nsbox_group_stale(g, nsbox_ident_nsid(kind, ident)) &&
-	    atomic_inc_unless_negative(&g->threads)) {
-		if (leader)
-			atomic_inc(&g->procs);
-		return g;
+	if (g && !nsbox_group_stale(g, nsbox_ident_nsid(kind, ident))) {
+		nsbox_group_busy(g);
+		if (atomic_inc_unless_negative(&g->threads)) {
+			if (leader)
+				atomic_inc(&g->procs);
+			return g;
+		}
+		nsbox_group_done(g);
 	}
 	return nsbox_group_create(kind, ident, true, leader);
 }
@@ -308,11 +371,13 @@ void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
 {
 	int i;
 
+	nsbox_group_busy(g);
 	for (i = 0; i < NSBOX_NR_CNT; i++)
 		atomic64_set(&g->cnt[i], 0);
 	atomic_set(&g->found, max(atomic_read(&g->threads), 0));
 	for (i = 0; i < NSBOX_NR_ACC; i++)
 		atomic64_sub(atomic64_read(&g->acc[i]) + live[i], &g->acc[i]);
+	nsbox_group_done(g);
 }
 
 /* ---- probe numbers in a group (struct nsbox_pstat) ------------------------ */
@@ -422,13 +487,16 @@ static void nsbox_group_free_rcu(struct rcu_head *head)
 		if (ps)
 			nsbox_pstat_put(ps);
 	}
+	nsbox_share_uncharge(g->share);
 	kmem_cache_free(nsbox_group_cache, g);
 }
 
 struct nsbox_victim {
 	u64 empty_since;
-	u8 kind;
 	u64 id;
+	u16 share;
+	u8 kind;
+	bool alive;	/* a namespace not freed yet (kept by a mount, a file) */
 };
 
 static int nsbox_victim_cmp(const void *a, const void *b)
@@ -472,16 +540,19 @@ bool nsbox_group_evict(u8 kind, u64 id)
 	return done;
 }
 
-/* Evict the longest-empty groups until the table is at 3/4 of its limit. */
+/*
+ * Evict the longest-empty groups until the table is at 3/4 of its limit
+ * and every user at 3/4 of its share.  A namespace that is still alive
+ * (kept by a mount or a file) loses its group too: it can be adopted
+ * again, so the adopted flag goes.
+ */
 static void nsbox_evict_fn(struct work_struct *work)
 {
 	unsigned int target = nsbox_max_groups * 3 / 4;
-	unsigned int n = 0, cap, i, want, nr;
+	unsigned int n = 0, cap, i, nr;
 	struct nsbox_victim *v;
 	struct nsbox_group *g;
 
-	if (atomic_read(&nsbox_nr_groups) <= target)
-		return;
 	cap = atomic_read(&nsbox_nr_groups) + 64;
 	v = kvmalloc_array(cap, sizeof(*v), GFP_KERNEL);
 	if (!v)
@@ -493,20 +564,26 @@ static void nsbox_evict_fn(struct work_struct *work)
 				v[n].empty_since = READ_ONCE(g->empty_since);
 				v[n].kind = g->kind;
 				v[n].id = g->id;
+				v[n].share = g->share;
+				v[n].alive = g->kind != NSBOX_KIND_CGROUP2 &&
+					     !READ_ONCE(g->retired);
 				n++;
 			}
 		}
 	}
 	rcu_read_unlock();
 	sort(v, n, sizeof(*v), nsbox_victim_cmp, NULL);
-	/* the count may have fallen meanwhile: never below zero */
-	nr = atomic_read(&nsbox_nr_groups);
-	want = nr > target ? nr - target : 0;
-	for (i = 0; i < n && want; i++)
+	for (i = 0; i < n; i++) {
+		/* the count may have fallen meanwhile: compare, never subtract */
+		nr = atomic_read(&nsbox_nr_groups);
+		if (nr <= target && !nsbox_share_over(v[i].share, 3, 4))
+			continue;
 		if (nsbox_group_evict(v[i].kind, v[i].id)) {
 			atomic64_inc(&nsbox_evictions);
-			want--;
+			if (v[i].alive)
+				WRITE_ONCE(nsbox_adopted, false);
 		}
+	}
 	kvfree(v);
 }
 
@@ -536,69 +613,89 @@ void nsbox_groups_retire_inum(u64 inum)
 	rcu_read_unlock();
 }
 
-static int nsbox_live_cmp(const void *key, const void *elt)
+static int nsbox_key_cmp(const void *a, const void *b)
 {
-	const struct nsbox_live *a = key, *b = elt;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	return 0;
+	return x < y ? -1 : x > y;
 }
 
-/* Sort @b by (kind, id), as nsbox_live_find() wants it. */
-void nsbox_live_sort(struct nsbox_live *b, unsigned int n)
+/* Sort keys (nsbox_key()) as nsbox_keys_has() wants them. */
+void nsbox_keys_sort(u64 *keys, unsigned int n)
 {
-	sort(b, n, sizeof(*b), nsbox_live_cmp, NULL);
+	sort(keys, n, sizeof(*keys), nsbox_key_cmp, NULL);
 }
 
-/* The entry (@kind, @id) of @b, sorted by nsbox_live_sort(), or NULL. */
-struct nsbox_live *nsbox_live_find(const struct nsbox_live *b, unsigned int n,
-				   u8 kind, u64 id)
+/* Is @key in @keys, sorted by nsbox_keys_sort()? */
+bool nsbox_keys_has(const u64 *keys, unsigned int n, u64 key)
 {
-	struct nsbox_live key = { .kind = kind, .id = id };
-
-	return bsearch(&key, b, n, sizeof(*b), nsbox_live_cmp);
+	return bsearch(&key, keys, n, sizeof(*keys), nsbox_key_cmp);
 }
 
 /**
- * nsbox_groups_snapshot() - the keys of the groups in the table, sorted
- * @kind: only this enum nsbox_kind, or -1 for every kind
- * @nr: set to the number of entries returned
+ * nsbox_groups_keys() - the keys of the groups in the table, sorted
+ * @kinds: a bit per enum nsbox_kind wanted
+ * @nr: set to the number of keys returned
  *
- * Returns a kvmalloc'ed array (free with kvfree) in (kind, id) order with
- * zeroed sums, or NULL on allocation failure.  It holds keys, values, not
- * pointers into the table: groups created or evicted afterwards cannot
- * hurt whoever goes through it later.  Process context.
+ * Returns a kvmalloc'ed array of nsbox_key()s in (kind, id) order (free
+ * with kvfree), or NULL on allocation failure.  Keys, not pointers into
+ * the table: groups created or evicted afterwards cannot hurt whoever goes
+ * through it later.  Process context.
  */
-struct nsbox_live *nsbox_groups_snapshot(int kind, unsigned int *nr)
+u64 *nsbox_groups_keys(u32 kinds, unsigned int *nr)
 {
-	struct nsbox_live *all;
 	struct nsbox_group *g;
 	unsigned int n = 0, max, i;
+	u64 *keys;
 
 	max = atomic_read(&nsbox_nr_groups) + 64;
 	/* charged to the caller: an unprivileged dump holds it (quota.c) */
-	all = kvcalloc(max, sizeof(*all), GFP_KERNEL_ACCOUNT);
-	if (!all)
+	keys = kvmalloc_array(max, sizeof(*keys), GFP_KERNEL_ACCOUNT);
+	if (!keys)
 		return NULL;
 	rcu_read_lock();
-	for (i = 0; i < nsbox_bucket_count(); i++) {
+	for (i = 0; i < nsbox_bucket_count() && n < max; i++) {
 		hlist_for_each_entry_rcu(g, &nsbox_buckets[i], node) {
 			if (n >= max)
 				break;
-			if (nsbox_group_dead(g) || (kind >= 0 && g->kind != kind))
+			if (nsbox_group_dead(g) || !(kinds & BIT(g->kind)))
 				continue;
-			all[n].kind = g->kind;
-			all[n].id = g->id;
-			n++;
+			keys[n++] = nsbox_key(g->kind, g->id);
 		}
 	}
 	rcu_read_unlock();
-	nsbox_live_sort(all, n);
+	nsbox_keys_sort(keys, n);
 	*nr = n;
-	return all;
+	return keys;
+}
+
+/**
+ * nsbox_groups_for_each() - call @fn for every group that is not evicted
+ * @fn: called under rcu_read_lock(), must not sleep
+ * @arg: its argument
+ */
+void nsbox_groups_for_each(void (*fn)(struct nsbox_group *g, void *arg), void *arg)
+{
+	struct nsbox_group *g;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; i < nsbox_bucket_count(); i++)
+		hlist_for_each_entry_rcu(g, &nsbox_buckets[i], node)
+			if (!nsbox_group_dead(g))
+				fn(g, arg);
+	rcu_read_unlock();
+}
+
+/* Has every namespace no task is in been adopted since load (ADOPT)? */
+bool nsbox_groups_adopted(void)
+{
+	return READ_ONCE(nsbox_adopted);
+}
+
+void nsbox_groups_set_adopted(bool adopted)
+{
+	WRITE_ONCE(nsbox_adopted, adopted);
 }
 
 void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,
@@ -616,8 +713,10 @@ int __init nsbox_groups_init(void)
 {
 	unsigned int i;
 
-	nsbox_max_groups = clamp(nsbox_max_groups, 64U, 1U << 20);
-	nsbox_hash_bits = ilog2(roundup_pow_of_two(nsbox_max_groups));
+	nsbox_max_groups = clamp(nsbox_max_groups, 64U, 1U << 22);
+	nsbox_shares_init(nsbox_max_groups);
+	/* a bucket per four groups at the cap: chains stay short when full */
+	nsbox_hash_bits = ilog2(roundup_pow_of_two(max(nsbox_max_groups / 4, 64U)));
 	nsbox_buckets = kvcalloc(1U << nsbox_hash_bits, sizeof(*nsbox_buckets),
 				 GFP_KERNEL);
 	if (!nsbox_buckets)

@@ -3,14 +3,16 @@
  * nsbox - the group table.
  *
  * Exports (group.c): struct nsbox_group and its counters (enum
- * nsbox_cnt); the table's life (nsbox_groups_init/exit, the max_groups
- * parameter); lookup and membership (nsbox_group_find/join/adopt/leave),
- * changes (reset, evict, retire, clear_live); statistics; and snapshots
- * of the table for dumps and walks: struct nsbox_live, one group's key and
- * the live sums a walk adds (walk.c), with nsbox_groups_snapshot(),
- * nsbox_live_sort() and nsbox_live_find().
- * Depends on: task.h (struct nsbox_ident, enum nsbox_acc); compat.h
- * (group.c).
+ * nsbox_cnt), its change sequence (nsbox_group_busy/done) and live values
+ * (struct nsbox_glive, nsbox_group_live()); the table's life
+ * (nsbox_groups_init/exit, the max_groups parameter); lookup and
+ * membership (nsbox_group_find/join/adopt/leave), changes (reset, evict,
+ * retire, clear_live); statistics; every group in turn
+ * (nsbox_groups_for_each); whether every namespace without tasks has been
+ * adopted (nsbox_groups_adopted); and sorted snapshots of the table's keys
+ * for dumps (nsbox_groups_keys(), nsbox_key()).
+ * Depends on: task.h (struct nsbox_ident, enum nsbox_acc), share.h (whom
+ * a group is charged to); compat.h (group.c).
  */
 #ifndef _NSBOX_GROUP_H
 #define _NSBOX_GROUP_H
@@ -18,8 +20,10 @@
 #include <linux/atomic.h>
 #include <linux/limits.h>
 #include <linux/rculist.h>
+#include <linux/seqlock.h>
 #include <linux/types.h>
 
+#include "share.h"
 #include "task.h"
 
 /*
@@ -94,6 +98,25 @@ enum nsbox_cnt {
 };
 
 /**
+ * struct nsbox_glive - a group's live values: sums over the tasks in it
+ * @acc: their current enum nsbox_acc values
+ * @rss: resident memory of its processes, each address space once
+ * @vm: their virtual size
+ * @threads: tasks the walk found in it
+ * @procs: processes (thread-group leaders) the walk found in it
+ * @active: tasks that count for the load average (runnable or in
+ *	uninterruptible sleep)
+ */
+struct nsbox_glive {
+	s64 acc[NSBOX_NR_ACC];
+	u64 rss;
+	u64 vm;
+	u32 threads;
+	u32 procs;
+	u32 active;
+};
+
+/**
  * struct nsbox_group - what nsbox knows about one namespace or cgroup
  * @node: link in the group table's hash bucket (RCU)
  * @rcu: for freeing after readers are done
@@ -108,17 +131,32 @@ enum nsbox_cnt {
  * @has_owner: @owner is valid
  * @retired: the namespace was freed; its inode number may be reused by a
  *	new namespace, which then gets a group of its own
+ * @share: the user it is charged to (share.c)
  * @threads: live tasks; NSBOX_GROUP_DEAD once evicted
  * @procs: live processes (thread-group leaders)
  * @found: tasks counted in by the start-up walk, or here at the last
  *	RESET; so that, at a quiet moment, threads = found + forks +
  *	moved_in - exits - moved_out (VERIFY checks it)
+ * @seq: changes of the counts, as a seqcount: odd while a hook changes
+ *	them (nsbox_group_busy() .. nsbox_group_done()), so that VERIFY
+ *	knows which groups did not change while it walked
  * @cnt: event counters, enum nsbox_cnt
  * @acc: enum nsbox_acc values of tasks that left (minus, for tasks that
  *	joined, their values at that moment), so that acc + the live tasks'
  *	current values = the total while they were members
  * @load: load averages (1, 5, 15 min), kernel fixed point (FSHIFT);
  *	written only by the load-average work
+ * @live_seq: guards @live and @live_time against a walk publishing
+ * @live: the live values of the last walk that published (walk.c)
+ * @live_time: CLOCK_MONOTONIC ns when that walk began; 0: no walk has
+ *	seen this group yet (made since)
+ * @walk_gen: the walker's: the walk that last gave it a slot (walk.c)
+ * @walk_slot: its slot in that walk's sums
+ * @verify_seq: VERIFY's: @seq before the walk of round @verify_gen
+ * @verify_gen: the walk @verify_seq was read for
+ * @verify_sig: VERIFY's: the failed checks of the last settled round
+ * @verify_call: VERIFY's: the request @verify_state belongs to
+ * @verify_state: VERIFY's: where the group is in that request's rounds
  * @pstat: each probe's numbers for this group (probe table slot), or NULL
  */
 struct nsbox_group {
@@ -134,12 +172,24 @@ struct nsbox_group {
 	bool has_parent;
 	bool has_owner;
 	bool retired;
+	u16 share;
 	atomic_t threads;
 	atomic_t procs;
 	atomic_t found;
+	atomic_t seq;
 	atomic64_t cnt[NSBOX_NR_CNT];
 	atomic64_t acc[NSBOX_NR_ACC];
 	unsigned long load[3];
+	seqcount_t live_seq;
+	struct nsbox_glive live;
+	u64 live_time;
+	u32 walk_gen;
+	u32 walk_slot;
+	u32 verify_seq;
+	u32 verify_gen;
+	u64 verify_sig;
+	u32 verify_call;
+	u8 verify_state;
 	struct nsbox_pstat __rcu *pstat[NSBOX_PROBES_MAX];
 };
 
@@ -148,6 +198,46 @@ struct nsbox_group {
 static inline bool nsbox_group_dead(const struct nsbox_group *g)
 {
 	return atomic_read(&g->threads) < 0;
+}
+
+/*
+ * A hook changes a group's counts between these two: @seq is odd
+ * meanwhile, and moves on, so VERIFY sees that the group changed during
+ * its walk (as a seqcount's reader would).  Any context.
+ */
+static inline void nsbox_group_busy(struct nsbox_group *g)
+{
+	atomic_inc(&g->seq);
+	/* odd before any count changes: pairs with nsbox_walk_settled() */
+	smp_mb__after_atomic();
+}
+
+static inline void nsbox_group_done(struct nsbox_group *g)
+{
+	/* the counts changed before the sequence moves on (same pairing) */
+	smp_mb__before_atomic();
+	atomic_inc(&g->seq);
+}
+
+/**
+ * nsbox_group_live() - a group's live values as the last walk left them
+ * @g: the group
+ * @l: filled in
+ *
+ * Returns the CLOCK_MONOTONIC ns the walk began, or 0 if no walk has seen
+ * the group yet (@l is then zero).  Any context; never waits for a walk.
+ */
+static inline u64 nsbox_group_live(const struct nsbox_group *g, struct nsbox_glive *l)
+{
+	unsigned int seq;
+	u64 t;
+
+	do {
+		seq = read_seqcount_begin(&g->live_seq);
+		*l = g->live;
+		t = g->live_time;
+	} while (read_seqcount_retry(&g->live_seq, seq));
+	return t;
 }
 
 extern unsigned int nsbox_max_groups;
@@ -165,34 +255,29 @@ bool nsbox_group_evict(u8 kind, u64 id);
 u32 nsbox_groups_gen(void);
 void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,
 			u32 *obj_size);
+void nsbox_groups_for_each(void (*fn)(struct nsbox_group *g, void *arg), void *arg);
+bool nsbox_groups_adopted(void);
+void nsbox_groups_set_adopted(bool adopted);
 
-/**
- * struct nsbox_live - one group of a snapshot, and its live values
- * @kind: enum nsbox_kind (the key, with @id)
- * @id: group id
- * @acc: the live tasks' current enum nsbox_acc values (walk.c)
- * @rss: resident memory of the group's processes (walk.c)
- * @vm: their virtual size (walk.c)
- * @walk_threads: tasks a walk found in it (walk.c)
- * @walk_procs: processes a walk found in it (walk.c)
- * @active: tasks that count for the load average (walk.c)
- * @visible: a task the viewer may see is in it (walk.c)
- */
-struct nsbox_live {
-	u8 kind;
-	u64 id;
-	s64 acc[NSBOX_NR_ACC];
-	u64 rss;
-	u64 vm;
-	u64 walk_threads;
-	u64 walk_procs;
-	u64 active;
-	bool visible;
-};
+/* A group's key in a snapshot: kind in the top byte, id below. */
+#define NSBOX_KEY_KIND_SHIFT	56
+static inline u64 nsbox_key(u8 kind, u64 id)
+{
+	return (u64)kind << NSBOX_KEY_KIND_SHIFT | id;
+}
 
-struct nsbox_live *nsbox_groups_snapshot(int kind, unsigned int *nr);
-void nsbox_live_sort(struct nsbox_live *b, unsigned int n);
-struct nsbox_live *nsbox_live_find(const struct nsbox_live *b, unsigned int n,
-				   u8 kind, u64 id);
+static inline u8 nsbox_key_kind(u64 key)
+{
+	return key >> NSBOX_KEY_KIND_SHIFT;
+}
+
+static inline u64 nsbox_key_id(u64 key)
+{
+	return key & ((1ULL << NSBOX_KEY_KIND_SHIFT) - 1);
+}
+
+u64 *nsbox_groups_keys(u32 kinds, unsigned int *nr);
+void nsbox_keys_sort(u64 *keys, unsigned int n);
+bool nsbox_keys_has(const u64 *keys, unsigned int n, u64 key);
 
 #endif /* _NSBOX_GROUP_H */

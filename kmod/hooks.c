@@ -225,8 +225,8 @@ static int nsbox_hook_add(struct nsbox_hook *hook)
 /* The one line a user must see when a hook is not attached. */
 static void nsbox_hook_complain(const struct nsbox_hook *hook, const char *why)
 {
-	pr_err("hook %s not attached (%s: %s): %s are NOT exact on this kernel; see nsbox info\n",
-	       hook->name, hook->symbol, why, hook->affects);
+	pr_err("hook %s not attached (%s): %s are NOT exact on this kernel; see nsbox info\n",
+	       hook->name, why, hook->affects);
 }
 
 /**
@@ -250,7 +250,8 @@ int nsbox_hook_attach(struct nsbox_hook *hook)
 		ret = nsbox_attach_kprobe(hook);
 	if (ret == -ESRCH) {
 		hook->status = NSBOX_HOOK_CLONE_ONLY;
-		nsbox_hook_complain(hook, "only a compiler clone, its parameters may differ");
+		pr_err("hook %s not attached (only a compiler clone, %s, whose parameters may differ): %s are NOT exact on this kernel; see nsbox info\n",
+		       hook->name, hook->symbol, hook->affects);
 		return ret;
 	}
 	if (ret) {

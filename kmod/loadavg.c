@@ -11,10 +11,12 @@
  *
  * with e = exp(-5 s / 1 min), exp(-5 s / 5 min), exp(-5 s / 15 min)
  * (EXP_1, EXP_5, EXP_15).  nsbox applies the same calc_load() to each
- * group, with "active" counted over the group's tasks, from a delayed
- * work item: the walk of all tasks runs in process context, never in a
- * probe handler.
+ * group, with "active" counted over the group's tasks by the shared walk
+ * of all tasks (walk.c: the one that gives every reader its live values;
+ * a walk some reader made in the last 100 ms is used as it is), from a
+ * delayed work item: in process context, never in a probe handler.
  */
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/sched/loadavg.h>
 #include <linux/slab.h>
@@ -27,30 +29,24 @@
 static void nsbox_loadavg_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nsbox_loadavg_work, nsbox_loadavg_fn);
 
-static void nsbox_loadavg_fn(struct work_struct *work)
+static void nsbox_loadavg_one(struct nsbox_group *g, void *arg)
 {
 	static const unsigned long exps[3] = { EXP_1, EXP_5, EXP_15 };
-	struct nsbox_live *batch;
-	unsigned int n, i, j;
+	struct nsbox_glive l;
+	unsigned long active;
+	int j;
 
-	batch = nsbox_groups_snapshot(-1, &n);
-	if (batch) {
-		nsbox_walk_live(batch, n, NULL, NULL);
-		rcu_read_lock();
-		for (i = 0; i < n; i++) {
-			struct nsbox_group *g = nsbox_group_find(batch[i].kind,
-								 batch[i].id);
-			unsigned long active = batch[i].active * FIXED_1;
+	nsbox_group_live(g, &l);
+	active = l.active * FIXED_1;
+	for (j = 0; j < 3; j++)
+		WRITE_ONCE(g->load[j], calc_load(READ_ONCE(g->load[j]), exps[j], active));
+}
 
-			if (!g)
-				continue;
-			for (j = 0; j < 3; j++)
-				WRITE_ONCE(g->load[j],
-					   calc_load(READ_ONCE(g->load[j]), exps[j], active));
-		}
-		rcu_read_unlock();
-		kvfree(batch);
-	}
+static void nsbox_loadavg_fn(struct work_struct *work)
+{
+	/* the shared walk: one a reader made in the last 100 ms will do */
+	if (!nsbox_live_refresh(ktime_get_ns() - 100 * NSEC_PER_MSEC))
+		nsbox_groups_for_each(nsbox_loadavg_one, NULL);
 	schedule_delayed_work(&nsbox_loadavg_work, LOAD_FREQ);
 }
 

@@ -26,6 +26,7 @@
 #include "netlink.h"
 #include "probe.h"
 #include "track.h"
+#include "walk.h"
 
 static int __init nsbox_init(void)
 {
@@ -76,6 +77,7 @@ static void __exit nsbox_exit(void)
 	nsbox_loadavg_stop();
 	nsbox_track_exit();
 	nsbox_events_exit();
+	nsbox_walk_exit();
 	nsbox_groups_exit();
 	pr_info("unloaded\n");
 }

@@ -49,6 +49,7 @@
 #include "nsbox.h"
 #include "probe.h"
 #include "quota.h"
+#include "share.h"
 #include "task.h"
 #include "testknob.h"
 #include "track.h"
@@ -78,7 +79,13 @@ static int nsbox_dump_parse(struct netlink_callback *cb, struct nlattr **tb)
 
 /* ---- GET_INFO ------------------------------------------------------------ */
 
-static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
+static u64 nsbox_nonneg(s64 v)
+{
+	return v < 0 ? 0 : v;
+}
+
+/* A hook; its hit and miss counts (host-wide activity) for the admin only. */
+static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook, bool admin)
 {
 	struct nlattr *nest;
 	u64 hits, misses;
@@ -92,9 +99,9 @@ static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
 	    nla_put_string(skb, NSBOX_HOOK_A_SYMBOL, hook->symbol) ||
 	    nla_put_u8(skb, NSBOX_HOOK_A_KIND, hook->kind) ||
 	    nla_put_u8(skb, NSBOX_HOOK_A_ATTACHED, hook->attached) ||
-	    nla_put_u64_64bit(skb, NSBOX_HOOK_A_HITS, hits, NSBOX_HOOK_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_HOOK_A_MISSES, misses,
-			      NSBOX_HOOK_A_PAD) ||
+	    (admin && nla_put_u64_64bit(skb, NSBOX_HOOK_A_HITS, hits, NSBOX_HOOK_A_PAD)) ||
+	    (admin && nla_put_u64_64bit(skb, NSBOX_HOOK_A_MISSES, misses,
+					NSBOX_HOOK_A_PAD)) ||
 	    nla_put_u8(skb, NSBOX_HOOK_A_STATUS, hook->status) ||
 	    (hook->affects && nla_put_string(skb, NSBOX_HOOK_A_AFFECTS, hook->affects))) {
 		nla_nest_cancel(skb, nest);
@@ -104,7 +111,77 @@ static int nsbox_put_hook(struct sk_buff *skb, const struct nsbox_hook *hook)
 	return 0;
 }
 
-static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
+/* One user's share of the table (share.c). */
+static int nsbox_put_share(struct sk_buff *skb, const struct nsbox_share *sh,
+			   unsigned int index)
+{
+	u64 refused[NSBOX_KIND_COUNT];
+	struct nlattr *nest, *a;
+	int k;
+
+	for (k = 0; k < NSBOX_KIND_COUNT; k++)
+		refused[k] = atomic64_read(&sh->refused[k]);
+	nest = nla_nest_start(skb, NSBOX_A_SHARE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, NSBOX_SHARE_A_UID, sh->uid) ||
+	    nla_put_u64_64bit(skb, NSBOX_SHARE_A_GROUPS,
+			      nsbox_nonneg(atomic_read(&sh->groups)), NSBOX_SHARE_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_SHARE_A_LIMIT, nsbox_share_limit(index),
+			      NSBOX_SHARE_A_PAD))
+		goto cancel;
+	a = nla_reserve_64bit(skb, NSBOX_SHARE_A_REFUSED, sizeof(refused), NSBOX_SHARE_A_PAD);
+	if (!a)
+		goto cancel;
+	memcpy(nla_data(a), refused, sizeof(refused));
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* Does the share hold anything worth telling? */
+static bool nsbox_share_used(const struct nsbox_share *sh)
+{
+	int k;
+
+	if (sh->uid == NSBOX_SHARE_FREE)
+		return false;
+	if (atomic_read(&sh->groups))
+		return true;
+	for (k = 0; k < NSBOX_KIND_COUNT; k++)
+		if (atomic64_read(&sh->refused[k]))
+			return true;
+	return false;
+}
+
+/* The shares: every used one for the admin, the caller's own for others. */
+static int nsbox_put_shares(struct sk_buff *skb, const struct nsbox_viewer *v)
+{
+	const struct nsbox_share *sh;
+	unsigned int i;
+
+	if (!v->admin) {
+		u32 uid = from_kuid(&init_user_ns, v->cred->euid);
+		struct nsbox_share none = { .uid = uid };
+
+		sh = nsbox_share_find(uid);
+		return nsbox_put_share(skb, sh ? sh : &none, sh ? sh - nsbox_share_at(0) : 2);
+	}
+	for (i = 0; (sh = nsbox_share_at(i)); i++)
+		if (nsbox_share_used(sh) && nsbox_put_share(skb, sh, i))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The table, hooks' traffic and the module's memory describe the whole
+ * machine: the admin's.  Anybody gets what it needs to use the module
+ * (version, ABI, hooks and whether each is attached, its own share).
+ */
+static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info,
+			   const struct nsbox_viewer *v)
 {
 	u64 groups, evictions, failures, bytes, ring_bytes, probe_bytes;
 	u32 obj_size, subscribers, probes, probes_max, probe_groups;
@@ -116,32 +193,50 @@ static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr)
 		return -EMSGSIZE;
 
-	nsbox_groups_stats(&groups, &evictions, &failures, &bytes, &obj_size);
-	nsbox_events_stats(&subscribers, &ring_bytes);
-	nsbox_probes_stats(&probes, &probes_max, &probe_groups, &probe_bytes);
 	if (nla_put_string(skb, NSBOX_A_VERSION, NSBOX_VERSION) ||
 	    nla_put_u32(skb, NSBOX_A_ABI_VERSION, NSBOX_ABI_VERSION) ||
 	    nla_put_string(skb, NSBOX_A_KERNEL_RELEASE, init_utsname()->release) ||
-	    nla_put_u64_64bit(skb, NSBOX_A_GROUPS, groups, NSBOX_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_A_MAX_GROUPS, nsbox_max_groups, NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_A_EVICTIONS, evictions, NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_A_ALLOC_FAILURES, failures, NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_A_MEMORY_BYTES, bytes, NSBOX_A_PAD) ||
-	    nla_put_u32(skb, NSBOX_A_GROUP_BYTES, obj_size) ||
-	    nla_put_u32(skb, NSBOX_A_LOAD_WALKS, nsbox_load_walks()) ||
-	    nla_put_u32(skb, NSBOX_A_EVENT_SUBSCRIBERS, subscribers) ||
-	    nla_put_u64_64bit(skb, NSBOX_A_EVENT_RING_BYTES, ring_bytes, NSBOX_A_PAD) ||
-	    nla_put_u32(skb, NSBOX_A_PROBES, probes) ||
-	    nla_put_u32(skb, NSBOX_A_PROBES_MAX, probes_max) ||
-	    nla_put_u32(skb, NSBOX_A_PROBE_GROUPS_MAX, probe_groups) ||
-	    nla_put_u64_64bit(skb, NSBOX_A_PROBE_BYTES, probe_bytes, NSBOX_A_PAD))
+	    nla_put_u32(skb, NSBOX_A_MAX_USER_GROUPS, nsbox_max_user_groups) ||
+	    nla_put_u32(skb, NSBOX_A_MAX_UNPRIV_GROUPS, nsbox_max_unpriv_groups))
+		goto cancel;
+	if (v->admin) {
+		nsbox_groups_stats(&groups, &evictions, &failures, &bytes, &obj_size);
+		nsbox_events_stats(&subscribers, &ring_bytes);
+		nsbox_probes_stats(&probes, &probes_max, &probe_groups, &probe_bytes);
+		if (nla_put_u64_64bit(skb, NSBOX_A_GROUPS, groups, NSBOX_A_PAD) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_EVICTIONS, evictions, NSBOX_A_PAD) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_ALLOC_FAILURES, failures, NSBOX_A_PAD) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_MEMORY_BYTES, bytes, NSBOX_A_PAD) ||
+		    nla_put_u32(skb, NSBOX_A_GROUP_BYTES, obj_size) ||
+		    nla_put_u32(skb, NSBOX_A_LOAD_WALKS, nsbox_load_walks()) ||
+		    nla_put_u32(skb, NSBOX_A_EVENT_SUBSCRIBERS, subscribers) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_EVENT_RING_BYTES, ring_bytes, NSBOX_A_PAD) ||
+		    nla_put_u32(skb, NSBOX_A_PROBES, probes) ||
+		    nla_put_u32(skb, NSBOX_A_PROBES_MAX, probes_max) ||
+		    nla_put_u32(skb, NSBOX_A_PROBE_GROUPS_MAX, probe_groups) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_PROBE_BYTES, probe_bytes, NSBOX_A_PAD) ||
+		    nla_put_u8(skb, NSBOX_A_ADOPTED, nsbox_groups_adopted()) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_LIVE_WALKS, nsbox_live_walks(), NSBOX_A_PAD) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_LIVE_TIME_NS, nsbox_live_stamp(),
+				      NSBOX_A_PAD) ||
+		    nla_put_u64_64bit(skb, NSBOX_A_UNPRIV_GROUPS, nsbox_unpriv_groups(),
+				      NSBOX_A_PAD))
+			goto cancel;
+	}
+	/* anybody else: its own subscriptions (how it knows one is in) */
+	if (!v->admin &&
+	    nla_put_u32(skb, NSBOX_A_EVENT_SUBSCRIBERS,
+			nsbox_quota_user(&nsbox_subs_quota, v->cred->euid)))
+		goto cancel;
+	if (nsbox_put_shares(skb, v))
 		goto cancel;
 
 	hooks = nla_nest_start(skb, NSBOX_A_HOOKS);
 	if (!hooks)
 		goto cancel;
 	for (i = 0; i < nsbox_hooks_count(); i++)
-		if (nsbox_put_hook(skb, nsbox_hook_get(i)))
+		if (nsbox_put_hook(skb, nsbox_hook_get(i), v->admin))
 			goto cancel;
 	nla_nest_end(skb, hooks);
 
@@ -155,14 +250,18 @@ cancel:
 
 static int nsbox_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nsbox_viewer v;
 	struct sk_buff *msg;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* the shares of every user that holds groups: more than a page */
+	msg = genlmsg_new(4 * NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
-	ret = nsbox_fill_info(msg, info);
+	nsbox_viewer_init(&v, skb);
+	ret = nsbox_fill_info(msg, info, &v);
+	nsbox_viewer_release(&v);
 	if (ret) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG(info->extack, "nsbox: GET_INFO reply does not fit in one message");
@@ -210,27 +309,25 @@ static const u16 nsbox_acc_attr[NSBOX_NR_ACC] = {
 	[NSBOX_ACC_SYSCW] = NSBOX_GROUP_A_SYSCW,
 };
 
-static u64 nsbox_nonneg(s64 v)
-{
-	return v < 0 ? 0 : v;
-}
-
 /*
- * Which groups the caller may see, for the fields that name another
- * group: all of them for the admin (@all NULL), else those of @all
- * marked visible.  A non-admin never learns an id outside its view
- * through PARENT or OWNER -- as NS_GET_PARENT and NS_GET_USERNS refuse
- * to hand out a namespace above the caller's.
+ * What a reply shows, and to whom: which groups the caller may see, for
+ * the fields that name another group -- all of them for the admin (@keys
+ * NULL), else those of @keys (sorted nsbox_key()s of the groups that hold
+ * a task it may see).  A non-admin never learns an id outside its view
+ * through PARENT or OWNER, as NS_GET_PARENT and NS_GET_USERNS refuse to
+ * hand out a namespace above the caller's.
  */
 struct nsbox_view {
-	const struct nsbox_live *all;
+	const u64 *keys;
 	unsigned int n;
 	struct cgroup *root;	/* cgroup paths are relative to it */
+	u32 kinds;		/* only these kinds are sent */
+	u32 flags;		/* enum nsbox_dump_flags */
 };
 
 static bool nsbox_view_has(const struct nsbox_view *view, u8 kind, u64 id)
 {
-	return !view->all || nsbox_live_visible(view->all, view->n, kind, id);
+	return !view->keys || nsbox_keys_has(view->keys, view->n, nsbox_key(kind, id));
 }
 
 /* @cg_gone: a cgroup2 group whose cgroup could not be found (removed) */
@@ -241,11 +338,20 @@ static u8 nsbox_group_state(const struct nsbox_group *g, bool cg_gone)
 	return atomic_read(&g->threads) > 0 ? NSBOX_GROUP_LIVE : NSBOX_GROUP_EMPTY;
 }
 
-static int nsbox_put_group(struct sk_buff *skb, int attr,
-			   const struct nsbox_group *g, const struct nsbox_live *l,
-			   const char *path, bool cg_gone, const struct nsbox_view *view)
+/* The values a group sends: attributes FIRST_SEEN to LOAD15. */
+#define NSBOX_VAL_FIRST		NSBOX_GROUP_A_FIRST_SEEN
+#define NSBOX_VAL_LAST		NSBOX_GROUP_A_LOAD15
+#define NSBOX_NR_VALS		(NSBOX_VAL_LAST - NSBOX_VAL_FIRST + 1)
+#define NSBOX_VAL_NONE		U64_MAX
+
+/*
+ * @val[a - NSBOX_VAL_FIRST] for each attribute a; NSBOX_VAL_NONE for a
+ * live value that is not given (@l NULL).
+ */
+static void nsbox_group_values(const struct nsbox_group *g, const struct nsbox_glive *l,
+			       u64 *val)
 {
-	static const int cnt_attr[NSBOX_NR_CNT] = {
+	static const u16 cnt_attr[NSBOX_NR_CNT] = {
 		[NSBOX_CNT_FORKS] = NSBOX_GROUP_A_FORKS,
 		[NSBOX_CNT_EXECS] = NSBOX_GROUP_A_EXECS,
 		[NSBOX_CNT_EXITS] = NSBOX_GROUP_A_EXITS,
@@ -253,8 +359,34 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 		[NSBOX_CNT_MOVED_OUT] = NSBOX_GROUP_A_MOVED_OUT,
 		[NSBOX_CNT_OOM_KILLS] = NSBOX_GROUP_A_OOM_KILLS,
 	};
+	int i;
+
+	val[NSBOX_GROUP_A_FIRST_SEEN - NSBOX_VAL_FIRST] = g->first_seen;
+	val[NSBOX_GROUP_A_PROCS - NSBOX_VAL_FIRST] = nsbox_nonneg(atomic_read(&g->procs));
+	val[NSBOX_GROUP_A_THREADS - NSBOX_VAL_FIRST] = nsbox_nonneg(atomic_read(&g->threads));
+	for (i = 0; i < NSBOX_NR_CNT; i++)
+		val[cnt_attr[i] - NSBOX_VAL_FIRST] = atomic64_read(&g->cnt[i]);
+	for (i = 0; i < NSBOX_NR_ACC; i++)
+		val[nsbox_acc_attr[i] - NSBOX_VAL_FIRST] = l ?
+			nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]) : NSBOX_VAL_NONE;
+	val[NSBOX_GROUP_A_RSS_BYTES - NSBOX_VAL_FIRST] = l ? l->rss : NSBOX_VAL_NONE;
+	val[NSBOX_GROUP_A_VM_BYTES - NSBOX_VAL_FIRST] = l ? l->vm : NSBOX_VAL_NONE;
+	for (i = 0; i < 3; i++)
+		val[NSBOX_GROUP_A_LOAD1 + i - NSBOX_VAL_FIRST] =
+			nsbox_load100(READ_ONCE(g->load[i]));
+}
+
+static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_group *g,
+			   const char *path, bool cg_gone, const struct nsbox_view *view)
+{
+	u64 val[NSBOX_NR_VALS], live_time = 0;
+	struct nsbox_glive l;
 	struct nlattr *nest;
 	int i;
+
+	if (!(view->flags & NSBOX_DUMP_NO_LIVE))
+		live_time = nsbox_group_live(g, &l);
+	nsbox_group_values(g, live_time ? &l : NULL, val);
 
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
@@ -267,33 +399,24 @@ static int nsbox_put_group(struct sk_buff *skb, int attr,
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_PARENT, g->parent, NSBOX_GROUP_A_PAD)) ||
 	    (g->has_owner && nsbox_view_has(view, NSBOX_KIND_USER, g->owner) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_OWNER, g->owner, NSBOX_GROUP_A_PAD)) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_FIRST_SEEN, g->first_seen,
-			      NSBOX_GROUP_A_PAD) ||
 	    (g->nsid &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_NSID, g->nsid, NSBOX_GROUP_A_PAD)) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_PROCS,
-			      nsbox_nonneg(atomic_read(&g->procs)), NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_THREADS,
-			      nsbox_nonneg(atomic_read(&g->threads)), NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_RSS_BYTES, l->rss, NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_VM_BYTES, l->vm, NSBOX_GROUP_A_PAD))
+	    (live_time &&
+	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_LIVE_TIME, live_time, NSBOX_GROUP_A_PAD)))
 		goto cancel;
-	for (i = 0; i < NSBOX_NR_CNT; i++)
-		if (nla_put_u64_64bit(skb, cnt_attr[i], atomic64_read(&g->cnt[i]),
-				      NSBOX_GROUP_A_PAD))
+	if (view->flags & NSBOX_DUMP_PACKED) {
+		struct nlattr *a = nla_reserve_64bit(skb, NSBOX_GROUP_A_VALUES, sizeof(val),
+						     NSBOX_GROUP_A_PAD);
+
+		if (!a)
 			goto cancel;
-	for (i = 0; i < NSBOX_NR_ACC; i++)
-		if (nla_put_u64_64bit(skb, nsbox_acc_attr[i],
-				      nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]),
-				      NSBOX_GROUP_A_PAD))
-			goto cancel;
-	if (nla_put_u64_64bit(skb, NSBOX_GROUP_A_LOAD1,
-			      nsbox_load100(READ_ONCE(g->load[0])), NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_LOAD5,
-			      nsbox_load100(READ_ONCE(g->load[1])), NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_LOAD15,
-			      nsbox_load100(READ_ONCE(g->load[2])), NSBOX_GROUP_A_PAD))
-		goto cancel;
+		memcpy(nla_data(a), val, sizeof(val));
+	} else {
+		for (i = 0; i < NSBOX_NR_VALS; i++)
+			if (val[i] != NSBOX_VAL_NONE &&
+			    nla_put_u64_64bit(skb, NSBOX_VAL_FIRST + i, val[i], NSBOX_GROUP_A_PAD))
+				goto cancel;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 cancel:
@@ -302,31 +425,30 @@ cancel:
 }
 
 /*
- * Emit the groups of @batch (live sums already filled in), one message
- * each: dump parts when @cb is set, else a reply to @info.  Returns how
- * many entries were used (sent, or in a dump skipped because evicted
- * meanwhile); -ENOENT for a reply whose group was evicted meanwhile.
+ * Emit the groups of @keys, one message each: dump parts when @cb is set,
+ * else a reply to @info.  Returns how many keys were used (sent, skipped
+ * as not wanted, or in a dump skipped because evicted meanwhile); -ENOENT
+ * for a reply whose group was evicted meanwhile.
  */
 static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
-			     struct genl_info *info, struct nsbox_live *batch,
-			     unsigned int n, char *pathbuf, const struct nsbox_view *view)
+			     struct genl_info *info, const u64 *keys, unsigned int n,
+			     char *pathbuf, const struct nsbox_view *view)
 {
-	bool filter = view->all;
-
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
+		u8 kind = nsbox_key_kind(keys[i]);
+		u64 id = nsbox_key_id(keys[i]);
 		const char *path = NULL;
 		bool cg_gone = false;
 		struct nsbox_group *g;
 		void *hdr;
 		int ret;
 
-		if (filter && !batch[i].visible)
+		if (!(view->kinds & BIT(kind)))
 			continue;
-
-		if (batch[i].kind == NSBOX_KIND_CGROUP2 && pathbuf) {
-			ret = nsbox_cgroup_path(batch[i].id, view->root, pathbuf, PATH_MAX);
+		if (kind == NSBOX_KIND_CGROUP2 && pathbuf) {
+			ret = nsbox_cgroup_path(id, view->root, pathbuf, PATH_MAX);
 			if (!ret)
 				path = pathbuf;
 			cg_gone = ret == -ENOENT;
@@ -344,9 +466,8 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 		if (cb)
 			genl_dump_check_consistent(cb, hdr);
 		rcu_read_lock();
-		g = nsbox_group_find(batch[i].kind, batch[i].id);
-		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, &batch[i], path,
-					      cg_gone, view) : 0;
+		g = nsbox_group_find(kind, id);
+		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, path, cg_gone, view) : 0;
 		rcu_read_unlock();
 		if (ret) {
 			genlmsg_cancel(skb, hdr);
@@ -363,13 +484,54 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 	return n;
 }
 
+/* GET_GROUP: one group or a dump, and what to send (ABI 9). */
+static const struct nla_policy nsbox_group_policy[NSBOX_A_LIVE_MAX_AGE_MS + 1] = {
+	[NSBOX_A_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NSBOX_A_KIND] = NLA_POLICY_MAX(NLA_U8, NSBOX_KIND_COUNT - 1),
+	[NSBOX_A_ID] = { .type = NLA_U64 },
+	[NSBOX_A_KINDS] = NLA_POLICY_MASK(NLA_U32, GENMASK(NSBOX_KIND_COUNT - 1, 0)),
+	[NSBOX_A_DUMP_FLAGS] = NLA_POLICY_MASK(NLA_U32, NSBOX_DUMP_PACKED | NSBOX_DUMP_NO_LIVE),
+	[NSBOX_A_LIVE_MAX_AGE_MS] = { .type = NLA_U32 },
+};
+
+#define NSBOX_ALL_KINDS		GENMASK(NSBOX_KIND_COUNT - 1, 0)
+
+/*
+ * What a GET_GROUP request asks for: the kinds, the flags, and the oldest
+ * walk it accepts (since = its arrival - its LIVE_MAX_AGE_MS).
+ */
+static void nsbox_group_req(struct nlattr **tb, struct nsbox_view *view, u64 *since)
+{
+	u64 now = ktime_get_ns(), age = 0;
+
+	view->kinds = tb[NSBOX_A_KINDS] ? nla_get_u32(tb[NSBOX_A_KINDS]) : NSBOX_ALL_KINDS;
+	if (tb[NSBOX_A_KIND])
+		view->kinds &= BIT(nla_get_u8(tb[NSBOX_A_KIND]));
+	view->flags = tb[NSBOX_A_DUMP_FLAGS] ? nla_get_u32(tb[NSBOX_A_DUMP_FLAGS]) : 0;
+	if (tb[NSBOX_A_LIVE_MAX_AGE_MS])
+		age = (u64)nla_get_u32(tb[NSBOX_A_LIVE_MAX_AGE_MS]) * NSEC_PER_MSEC;
+	*since = now - min(age, now);
+}
+
+/*
+ * An unprivileged caller's request costs a walk of the tasks of its pid
+ * namespace: a bounded number per second (share.c).
+ */
+static int nsbox_walk_allowed(const struct nsbox_viewer *v, struct netlink_ext_ack *extack)
+{
+	if (v->admin || nsbox_share_walk_ok(from_kuid(&init_user_ns, v->cred->euid)))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "nsbox: too many requests from this user; try again in a moment (module parameter user_walks_per_sec)");
+	return -EBUSY;
+}
+
 /*
  * The reply to a GET_GROUP do: one group, in a message as large as its
  * path needs (a cgroup path may be up to PATH_MAX, more than
  * NLMSG_GOODSIZE holds with the rest).
  */
-static int nsbox_group_reply(struct genl_info *info, struct nsbox_live *one,
-			     const struct nsbox_view *view)
+static int nsbox_group_reply(struct genl_info *info, u64 key, const struct nsbox_view *view)
 {
 	struct sk_buff *msg;
 	char *pathbuf;
@@ -382,7 +544,7 @@ static int nsbox_group_reply(struct genl_info *info, struct nsbox_live *one,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	ret = nsbox_emit_groups(msg, NULL, info, one, 1, pathbuf, view);
+	ret = nsbox_emit_groups(msg, NULL, info, &key, 1, pathbuf, view);
 	kfree(pathbuf);
 	if (ret != 1) {
 		nlmsg_free(msg);
@@ -393,54 +555,45 @@ static int nsbox_group_reply(struct genl_info *info, struct nsbox_live *one,
 
 static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nsbox_live set[3] = { }, *one = NULL;
-	const struct nsbox_viewer *viewer;
 	struct nsbox_view view = { };
 	struct nsbox_viewer v;
-	struct nsbox_group *g;
-	unsigned int n = 1;
+	u64 since, key, *keys = NULL;
 	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_KIND) ||
 	    GENL_REQ_ATTR_CHECK(info, NSBOX_A_ID))
 		return -EINVAL;
-	set[0].kind = nla_get_u8(info->attrs[NSBOX_A_KIND]);
-	set[0].id = nla_get_u64(info->attrs[NSBOX_A_ID]);
-	/* the group, and the groups its PARENT and OWNER name (visibility) */
-	rcu_read_lock();
-	g = nsbox_group_find(set[0].kind, set[0].id);
-	if (g && g->has_parent) {
-		set[n].kind = g->kind;
-		set[n++].id = g->parent;
-	}
-	if (g && g->has_owner) {
-		set[n].kind = NSBOX_KIND_USER;
-		set[n++].id = g->owner;
-	}
-	rcu_read_unlock();
+	nsbox_group_req(info->attrs, &view, &since);
+	key = nsbox_key(nla_get_u8(info->attrs[NSBOX_A_KIND]),
+			nla_get_u64(info->attrs[NSBOX_A_ID]));
 	nsbox_viewer_init(&v, skb);
-	viewer = v.admin ? NULL : &v;
-	if (g) {
-		u8 kind = set[0].kind;
-		u64 id = set[0].id;
-
-		nsbox_live_sort(set, n);
-		nsbox_walk_live(set, n, NULL, viewer);
-		one = nsbox_live_find(set, n, kind, id);
-	}
-	/* a group the caller may not see does not exist for it */
-	if (!one || (viewer && !one->visible)) {
-		ret = -ENOENT;
-		goto out;
-	}
-	if (viewer) {
-		view.all = set;
-		view.n = n;
-	}
 	view.root = v.cgroot;
-	nsbox_knob_get_group(one->kind, one->id);	/* tests: evict it now */
-	ret = nsbox_group_reply(info, one, &view);
+	ret = nsbox_walk_allowed(&v, info->extack);
+	if (ret)
+		goto out;
+	if (!v.admin) {
+		/* a group the caller may not see does not exist for it */
+		keys = nsbox_walk_visible(&v, NSBOX_ALL_KINDS, &view.n);
+		if (IS_ERR(keys)) {
+			ret = PTR_ERR(keys);
+			keys = NULL;
+			goto out;
+		}
+		view.keys = keys;
+		if (!nsbox_keys_has(keys, view.n, key)) {
+			ret = -ENOENT;
+			goto out;
+		}
+	}
+	if (!(view.flags & NSBOX_DUMP_NO_LIVE)) {
+		ret = nsbox_live_refresh(since);
+		if (ret)
+			goto out;
+	}
+	nsbox_knob_get_group(nsbox_key_kind(key), nsbox_key_id(key));	/* tests: evict it now */
+	ret = nsbox_group_reply(info, key, &view);
 out:
+	kvfree(keys);
 	nsbox_viewer_release(&v);
 	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
@@ -450,26 +603,30 @@ out:
 
 /**
  * struct nsbox_group_dump - a group dump's state, laid over cb->ctx
- * @snap: the snapshot: the keys of every group (sorted) with their live
- *	sums from one walk of all tasks, kvmalloc'ed by the first dump call
- *	and freed by .done
+ * @keys: the groups to send, sorted nsbox_key()s: the table's (the admin)
+ *	or those the caller may see; kvmalloc'ed by the first dump call and
+ *	freed by .done
  * @viewer: who asked, captured in .start (cred.c), freed by .done
- * @n: entries in @snap
- * @pos: next entry of @snap to send: where the dump resumes
- * @kind: the request's KIND, or -1 for every kind (parsed in .start)
+ * @since: the oldest walk of live values the request accepts
+ * @n: entries in @keys
+ * @pos: next entry of @keys to send: where the dump resumes
+ * @kinds: the kinds asked for (parsed in .start)
+ * @flags: enum nsbox_dump_flags (parsed in .start)
  * @charged: nsbox_dumps_quota counts this dump for the viewer's euid
  *
- * One walk per dump, not one per message buffer: with 10,000 tasks that
- * is the difference between milliseconds and seconds.  Later calls resume
+ * The live values come from the walk every reader shares (walk.c): a dump
+ * walks only if the last one is older than it accepts.  Later calls resume
  * at @pos; groups evicted meanwhile are skipped, groups created meanwhile
  * make the generation differ (NLM_F_DUMP_INTR).
  */
 struct nsbox_group_dump {
-	struct nsbox_live *snap;
+	u64 *keys;
 	struct nsbox_viewer *viewer;
+	u64 since;
 	unsigned int n;
 	unsigned int pos;
-	int kind;
+	u32 kinds;
+	u32 flags;
 	bool charged;
 };
 
@@ -500,49 +657,67 @@ static void nsbox_dump_viewer_free(struct nsbox_viewer *v)
 static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
 {
 	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
-	struct nlattr *attrs[NSBOX_A_ID + 1];
+	struct nlattr *attrs[NSBOX_A_LIVE_MAX_AGE_MS + 1];
+	struct nsbox_view view = { };
 	int ret;
 
-	ret = nsbox_dump_parse(cb, attrs);
+	ret = genlmsg_parse(cb->nlh, &nsbox_family, attrs, NSBOX_A_LIVE_MAX_AGE_MS,
+			    nsbox_group_policy, cb->extack);
 	if (ret)
 		return ret;
-	ctx->kind = attrs[NSBOX_A_KIND] ? nla_get_u8(attrs[NSBOX_A_KIND]) : -1;
+	nsbox_group_req(attrs, &view, &ctx->since);
+	ctx->kinds = view.kinds;
+	ctx->flags = view.flags;
 	ctx->viewer = nsbox_dump_viewer(cb);
-	if (!ctx->viewer)
-		return -ENOMEM;
-	return 0;
+	return ctx->viewer ? 0 : -ENOMEM;
 }
 
-/* The first call: charge the caller and take the snapshot. */
-static int nsbox_group_dump_snap(struct netlink_callback *cb,
-				 struct nsbox_group_dump *ctx)
+/* The first call: charge the caller, the groups it gets, their live values. */
+static int nsbox_group_dump_first(struct netlink_callback *cb,
+				  struct nsbox_group_dump *ctx)
 {
 	struct nsbox_viewer *v = ctx->viewer;
 	int ret;
 
-	/* the snapshot stays until the socket reads it all or closes */
+	/* the keys stay until the socket reads them all or closes */
 	if (!v->admin) {
 		ret = nsbox_quota_charge(&nsbox_dumps_quota, v->cred->euid, cb->extack);
 		if (ret)
 			return ret;
 		ctx->charged = true;
+		ret = nsbox_walk_allowed(v, cb->extack);
+		if (ret)
+			return ret;
+		/* every kind: PARENT and OWNER name groups of other kinds */
+		ctx->keys = nsbox_walk_visible(v, NSBOX_ALL_KINDS, &ctx->n);
+		if (IS_ERR(ctx->keys)) {
+			ret = PTR_ERR(ctx->keys);
+			ctx->keys = NULL;
+			return ret;
+		}
+	} else {
+		ctx->keys = nsbox_groups_keys(ctx->kinds, &ctx->n);
+		if (!ctx->keys)
+			return -ENOMEM;
 	}
-	ctx->snap = nsbox_groups_snapshot(ctx->kind, &ctx->n);
-	if (!ctx->snap)
-		return -ENOMEM;
-	nsbox_walk_live(ctx->snap, ctx->n, NULL, v->admin ? NULL : v);
+	if (!(ctx->flags & NSBOX_DUMP_NO_LIVE))
+		return nsbox_live_refresh(ctx->since);
 	return 0;
 }
 
 static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
-	struct nsbox_view view = { .root = ctx->viewer->cgroot };
+	struct nsbox_view view = {
+		.root = ctx->viewer->cgroot,
+		.kinds = ctx->kinds,
+		.flags = ctx->flags,
+	};
 	char *pathbuf;
 	int sent, ret;
 
-	if (!ctx->snap) {
-		ret = nsbox_group_dump_snap(cb, ctx);
+	if (!ctx->keys) {
+		ret = nsbox_group_dump_first(cb, ctx);
 		if (ret)
 			return ret;
 	}
@@ -551,11 +726,11 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 		return 0;	/* done */
 
 	if (!ctx->viewer->admin) {
-		view.all = ctx->snap;
+		view.keys = ctx->keys;
 		view.n = ctx->n;
 	}
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
-	sent = nsbox_emit_groups(skb, cb, NULL, ctx->snap + ctx->pos, ctx->n - ctx->pos,
+	sent = nsbox_emit_groups(skb, cb, NULL, ctx->keys + ctx->pos, ctx->n - ctx->pos,
 				 pathbuf, &view);
 	kfree(pathbuf);
 	ctx->pos += sent;
@@ -568,7 +743,7 @@ static int nsbox_nl_dump_groups_done(struct netlink_callback *cb)
 {
 	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
 
-	kvfree(ctx->snap);
+	kvfree(ctx->keys);
 	if (ctx->charged)
 		nsbox_quota_uncharge(&nsbox_dumps_quota, ctx->viewer->cred->euid);
 	nsbox_dump_viewer_free(ctx->viewer);
@@ -682,7 +857,14 @@ static int nsbox_nl_dump_tasks_start(struct netlink_callback *cb)
 	}
 	ctx->next = 1;
 	ctx->viewer = nsbox_dump_viewer(cb);
-	return ctx->viewer ? 0 : -ENOMEM;
+	if (!ctx->viewer)
+		return -ENOMEM;
+	ret = nsbox_walk_allowed(ctx->viewer, cb->extack);
+	if (ret) {
+		nsbox_dump_viewer_free(ctx->viewer);
+		ctx->viewer = NULL;
+	}
+	return ret;
 }
 
 static int nsbox_nl_dump_tasks_done(struct netlink_callback *cb)
@@ -761,11 +943,16 @@ static bool nsbox_admin(struct sk_buff *skb, struct genl_info *info)
 	return false;
 }
 
+static void nsbox_reset_one(struct nsbox_group *g, void *arg)
+{
+	nsbox_group_reset(g, nsbox_walk_of(g)->acc);
+}
+
 static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nsbox_live *batch, one = { };
-	unsigned int n, i;
-	int ret = 0;
+	struct nsbox_walk_stats st;
+	struct nsbox_group *g;
+	int ret;
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
@@ -773,56 +960,51 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "nsbox: give both KIND and ID, or neither");
 		return -EINVAL;
 	}
-	if (info->attrs[NSBOX_A_KIND]) {
-		one.kind = nla_get_u8(info->attrs[NSBOX_A_KIND]);
-		one.id = nla_get_u64(info->attrs[NSBOX_A_ID]);
-		batch = &one;
-		n = 1;
-	} else {
-		batch = nsbox_groups_snapshot(-1, &n);
-		if (!batch)
-			return -ENOMEM;
-	}
-	nsbox_walk_live(batch, n, NULL, NULL);
-	rcu_read_lock();
-	for (i = 0; i < n; i++) {
-		struct nsbox_group *g = nsbox_group_find(batch[i].kind, batch[i].id);
-
-		if (g)
-			nsbox_group_reset(g, batch[i].acc);
-		else if (batch == &one)
-			ret = -ENOENT;
-	}
-	rcu_read_unlock();
-	if (batch != &one)
-		kvfree(batch);
+	/* the live values of this moment: the group reads 0 from it on */
+	nsbox_walk_lock();
+	ret = nsbox_walk_now(&st, false);
 	if (ret)
+		goto out;
+	if (!info->attrs[NSBOX_A_KIND]) {
+		nsbox_groups_for_each(nsbox_reset_one, NULL);
+		goto out;
+	}
+	rcu_read_lock();
+	g = nsbox_group_find(nla_get_u8(info->attrs[NSBOX_A_KIND]),
+			     nla_get_u64(info->attrs[NSBOX_A_ID]));
+	if (g)
+		nsbox_reset_one(g, NULL);
+	rcu_read_unlock();
+	if (!g) {
+		ret = -ENOENT;
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
 				    "nsbox: no such group (kind and id)");
+	}
+out:
+	nsbox_walk_unlock();
 	return ret;
 }
 
 /*
- * One failed VERIFY check: @l is the group as the walk found it; @field
- * is 0 for a check of several fields.
+ * One failed VERIFY check of group @g: @l is the group as the walk found
+ * it; @field is 0 for a check of several fields.
  */
-static int nsbox_put_mismatch(struct sk_buff *skb, const struct nsbox_live *l,
-			      const struct nsbox_group *g, u8 check, u16 field,
+static int nsbox_put_mismatch(struct sk_buff *skb, const struct nsbox_group *g,
+			      const struct nsbox_glive *l, u8 check, u16 field,
 			      s64 have, s64 want)
 {
 	struct nlattr *nest = nla_nest_start(skb, NSBOX_A_MISMATCH);
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, l->kind) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, l->id, NSBOX_GROUP_A_PAD) ||
+	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, g->kind) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, g->id, NSBOX_GROUP_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_PROCS,
 			      nsbox_nonneg(atomic_read(&g->procs)), NSBOX_GROUP_A_PAD) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_THREADS,
 			      nsbox_nonneg(atomic_read(&g->threads)), NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_PROCS, l->walk_procs,
-			      NSBOX_GROUP_A_PAD) ||
-	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_THREADS, l->walk_threads,
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_PROCS, l->procs, NSBOX_GROUP_A_PAD) ||
+	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_WALK_THREADS, l->threads,
 			      NSBOX_GROUP_A_PAD) ||
 	    nla_put_u8(skb, NSBOX_GROUP_A_VERIFY_CHECK, check) ||
 	    (field && nla_put_u16(skb, NSBOX_GROUP_A_VERIFY_FIELD, field)) ||
@@ -835,101 +1017,211 @@ static int nsbox_put_mismatch(struct sk_buff *skb, const struct nsbox_live *l,
 	return 0;
 }
 
+/*
+ * Where a group is in one VERIFY request's rounds: not yet checked (or its
+ * counts changed during every walk so far), checked and right, failed once
+ * in a walk during which it held still (SUSPECT: checked again), failed
+ * the same way twice (reported).
+ */
+enum nsbox_vstate {
+	NSBOX_V_PENDING,
+	NSBOX_V_OK,
+	NSBOX_V_SUSPECT,
+	NSBOX_V_FAILED,
+};
+
+#define NSBOX_VERIFY_ROUNDS	10
+
 struct nsbox_verify {
 	struct sk_buff *msg;
+	u32 call;
+	u64 groups;
+	u64 open;		/* PENDING or SUSPECT after this round */
 	u64 mismatches;
 	bool full;
 };
 
-static void nsbox_verify_check(struct nsbox_verify *vr, const struct nsbox_live *l,
-			       const struct nsbox_group *g, u8 check, u16 field,
-			       s64 have, s64 want)
-{
-	if (have == want || (check == NSBOX_VERIFY_NEGATIVE && have >= 0))
-		return;
-	vr->mismatches++;
-	if (!vr->full && nsbox_put_mismatch(vr->msg, l, g, check, field, have, want))
-		vr->full = true;
-}
-
 /*
- * The checks of one group (enum nsbox_verify_check): the live counts
- * against the walk, the event counters' balance against the walk, and
- * every cumulative total against 0.  Caller holds rcu_read_lock().
+ * The counts of one group as VERIFY compares them (enum nsbox_verify_check),
+ * read once: PROCS, THREADS, FLOW, then every cumulative total.
  */
-static void nsbox_verify_group(struct nsbox_verify *vr, const struct nsbox_live *l,
-			       const struct nsbox_group *g)
+#define NSBOX_NR_CHECKS	(3 + NSBOX_NR_ACC)
+
+struct nsbox_vsnap {
+	s64 have[NSBOX_NR_CHECKS];
+	s64 want[NSBOX_NR_CHECKS];
+};
+
+static void nsbox_vsnap_read(const struct nsbox_group *g, const struct nsbox_glive *l,
+			     struct nsbox_vsnap *sn)
 {
-	s64 flow;
 	int i;
 
-	nsbox_verify_check(vr, l, g, NSBOX_VERIFY_PROCS, NSBOX_GROUP_A_PROCS,
-			   atomic_read(&g->procs), l->walk_procs);
-	nsbox_verify_check(vr, l, g, NSBOX_VERIFY_THREADS, NSBOX_GROUP_A_THREADS,
-			   atomic_read(&g->threads), l->walk_threads);
-	flow = atomic_read(&g->found) +
-	       atomic64_read(&g->cnt[NSBOX_CNT_FORKS]) +
-	       atomic64_read(&g->cnt[NSBOX_CNT_MOVED_IN]) -
-	       atomic64_read(&g->cnt[NSBOX_CNT_EXITS]) -
-	       atomic64_read(&g->cnt[NSBOX_CNT_MOVED_OUT]);
-	nsbox_verify_check(vr, l, g, NSBOX_VERIFY_FLOW, 0, flow, l->walk_threads);
-	for (i = 0; i < NSBOX_NR_ACC; i++)
-		nsbox_verify_check(vr, l, g, NSBOX_VERIFY_NEGATIVE, nsbox_acc_attr[i],
-				   atomic64_read(&g->acc[i]) + l->acc[i], 0);
+	sn->have[0] = atomic_read(&g->procs);
+	sn->want[0] = l->procs;
+	sn->have[1] = atomic_read(&g->threads);
+	sn->want[1] = l->threads;
+	sn->have[2] = atomic_read(&g->found) +
+		      atomic64_read(&g->cnt[NSBOX_CNT_FORKS]) +
+		      atomic64_read(&g->cnt[NSBOX_CNT_MOVED_IN]) -
+		      atomic64_read(&g->cnt[NSBOX_CNT_EXITS]) -
+		      atomic64_read(&g->cnt[NSBOX_CNT_MOVED_OUT]);
+	sn->want[2] = l->threads;
+	for (i = 0; i < NSBOX_NR_ACC; i++) {
+		sn->have[3 + i] = atomic64_read(&g->acc[i]) + l->acc[i];
+		sn->want[3 + i] = 0;
+	}
+}
+
+/* Check @i of a snapshot: its enum nsbox_verify_check and field. */
+static void nsbox_vcheck(int i, u8 *check, u16 *field)
+{
+	static const u8 checks[3] = {
+		NSBOX_VERIFY_PROCS, NSBOX_VERIFY_THREADS, NSBOX_VERIFY_FLOW,
+	};
+	static const u16 fields[3] = { NSBOX_GROUP_A_PROCS, NSBOX_GROUP_A_THREADS, 0 };
+
+	*check = i < 3 ? checks[i] : NSBOX_VERIFY_NEGATIVE;
+	*field = i < 3 ? fields[i] : nsbox_acc_attr[i - 3];
+}
+
+static bool nsbox_vcheck_fails(const struct nsbox_vsnap *sn, int i)
+{
+	if (i >= 3)	/* NEGATIVE: a total below 0 */
+		return sn->have[i] < 0;
+	return sn->have[i] != sn->want[i];
+}
+
+/* The failed checks of a snapshot, mixed into one number (0: all hold). */
+static u64 nsbox_vsnap_sig(const struct nsbox_vsnap *sn)
+{
+	u64 sig = 0;
+	int i;
+
+	for (i = 0; i < NSBOX_NR_CHECKS; i++)
+		if (nsbox_vcheck_fails(sn, i))
+			sig = (sig ^ ((u64)i << 48 | (u64)(sn->have[i] - sn->want[i]))) *
+			      0x9e3779b97f4a7c15ULL + 1;
+	return sig;
+}
+
+static void nsbox_vsnap_report(struct nsbox_verify *vr, const struct nsbox_group *g,
+			       const struct nsbox_glive *l, const struct nsbox_vsnap *sn)
+{
+	u16 field;
+	u8 check;
+	int i;
+
+	for (i = 0; i < NSBOX_NR_CHECKS; i++) {
+		if (!nsbox_vcheck_fails(sn, i))
+			continue;
+		nsbox_vcheck(i, &check, &field);
+		vr->mismatches++;
+		if (!vr->full &&
+		    nsbox_put_mismatch(vr->msg, g, l, check, field, sn->have[i], sn->want[i]))
+			vr->full = true;
+	}
+}
+
+/* One round's look at one group (under the walk lock and RCU). */
+static void nsbox_verify_one(struct nsbox_group *g, void *arg)
+{
+	struct nsbox_verify *vr = arg;
+	const struct nsbox_glive *l = nsbox_walk_of(g);
+	struct nsbox_vsnap sn;
+	u64 sig;
+
+	if (g->verify_call != vr->call) {
+		g->verify_call = vr->call;
+		g->verify_state = NSBOX_V_PENDING;
+		vr->groups++;
+	}
+	if (g->verify_state == NSBOX_V_OK || g->verify_state == NSBOX_V_FAILED)
+		return;
+	nsbox_vsnap_read(g, l, &sn);
+	/* counts that moved while it walked describe other tasks: again */
+	if (!nsbox_walk_settled(g)) {
+		vr->open++;
+		return;
+	}
+	sig = nsbox_vsnap_sig(&sn);
+	if (!sig) {
+		g->verify_state = NSBOX_V_OK;
+	} else if (g->verify_state == NSBOX_V_SUSPECT && g->verify_sig == sig) {
+		/* wrong the same way twice, holding still: a wrong counter */
+		g->verify_state = NSBOX_V_FAILED;
+		nsbox_vsnap_report(vr, g, l, &sn);
+	} else {
+		g->verify_state = NSBOX_V_SUSPECT;
+		g->verify_sig = sig;
+		vr->open++;
+	}
 }
 
 static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
 {
+	static u32 nsbox_verify_calls;
 	struct nsbox_verify vr = { };
-	u64 tasks = 0, missing;
-	struct nsbox_live *batch;
-	unsigned int n, i;
+	struct nsbox_walk_stats st = { };
+	unsigned int rounds = 0;
 	void *hdr;
+	int ret = 0;
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
-	batch = nsbox_groups_snapshot(-1, &n);
-	if (!batch)
-		return -ENOMEM;
-	missing = nsbox_walk_live(batch, n, &tasks, NULL);
-
 	vr.msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!vr.msg) {
-		kvfree(batch);
+	if (!vr.msg)
 		return -ENOMEM;
-	}
 	hdr = genlmsg_put_reply(vr.msg, info, &nsbox_family, 0, NSBOX_CMD_VERIFY);
 	if (!hdr) {
-		kvfree(batch);
-		goto toobig;
+		nlmsg_free(vr.msg);
+		return -EMSGSIZE;
 	}
-	rcu_read_lock();
-	for (i = 0; i < n; i++) {
-		struct nsbox_group *g = nsbox_group_find(batch[i].kind, batch[i].id);
-
-		if (g && !nsbox_group_dead(g))
-			nsbox_verify_group(&vr, &batch[i], g);
+	nsbox_walk_lock();
+	vr.call = ++nsbox_verify_calls;
+	do {
+		/* let the tasks that were in the middle of a change finish it */
+		if (rounds && schedule_timeout_interruptible(1) && signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		rounds++;
+		ret = nsbox_walk_now(&st, true);
+		if (ret == -EAGAIN) {	/* it had to begin again: every group again */
+			ret = 0;
+			vr.open = 1;
+			continue;
+		}
+		if (ret)
+			break;
+		vr.open = 0;
+		nsbox_groups_for_each(nsbox_verify_one, &vr);
+	} while (vr.open && rounds < NSBOX_VERIFY_ROUNDS);
+	nsbox_walk_unlock();
+	if (ret) {
+		nlmsg_free(vr.msg);
+		return ret;
 	}
-	rcu_read_unlock();
-	kvfree(batch);
-	if (nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_TASKS, tasks, NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_GROUPS, n, NSBOX_A_PAD) ||
+	if (nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_TASKS, st.tasks, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_GROUPS, vr.groups, NSBOX_A_PAD) ||
 	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_MISMATCHES, vr.mismatches,
 			      NSBOX_A_PAD) ||
-	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_MISSING, missing, NSBOX_A_PAD))
-		goto toobig;
+	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_MISSING, st.missing, NSBOX_A_PAD) ||
+	    nla_put_u64_64bit(vr.msg, NSBOX_A_VERIFY_UNSETTLED, vr.open, NSBOX_A_PAD) ||
+	    nla_put_u32(vr.msg, NSBOX_A_VERIFY_ROUNDS, rounds)) {
+		nlmsg_free(vr.msg);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(vr.msg, hdr);
 	return genlmsg_reply(vr.msg, info);
-toobig:
-	nlmsg_free(vr.msg);
-	return -EMSGSIZE;
 }
 
 /* ---- ADOPT (admin): namespaces that no task is in -------------------------- */
 
-static const struct nla_policy nsbox_adopt_policy[NSBOX_A_NS_FD + 1] = {
+static const struct nla_policy nsbox_adopt_policy[NSBOX_A_ADOPT_DONE + 1] = {
 	[NSBOX_A_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
 	[NSBOX_A_NS_FD] = { .type = NLA_U32 },
+	[NSBOX_A_ADOPT_DONE] = { .type = NLA_FLAG },
 };
 
 /*
@@ -954,6 +1246,15 @@ static int nsbox_nl_adopt(struct sk_buff *skb, struct genl_info *info)
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
+	/*
+	 * The caller handed over all it found: from now on the hooks see
+	 * every new namespace (track.c adopts those made for a task's
+	 * children), until eviction or a refusal may have lost one.
+	 */
+	if (info->attrs[NSBOX_A_ADOPT_DONE] && !attr) {
+		nsbox_groups_set_adopted(true);
+		return 0;
+	}
 	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_NS_FD))
 		return -EINVAL;
 	f = fget(nla_get_u32(attr));
@@ -1271,8 +1572,8 @@ static const struct genl_ops nsbox_ops[] = {
 		.start = nsbox_nl_dump_groups_start,
 		.dumpit = nsbox_nl_dump_groups,
 		.done = nsbox_nl_dump_groups_done,
-		.policy = nsbox_select_policy,
-		.maxattr = ARRAY_SIZE(nsbox_select_policy) - 1,
+		.policy = nsbox_group_policy,
+		.maxattr = ARRAY_SIZE(nsbox_group_policy) - 1,
 	},
 	{
 		.cmd = NSBOX_CMD_GET_TASK,

@@ -131,3 +131,15 @@ unsigned int nsbox_quota_total(struct nsbox_quota *q)
 	mutex_unlock(&q->lock);
 	return n;
 }
+
+/* Objects of @uid counted now. */
+unsigned int nsbox_quota_user(struct nsbox_quota *q, kuid_t uid)
+{
+	unsigned long key = from_kuid(&init_user_ns, uid);
+	void *cur;
+
+	mutex_lock(&q->lock);
+	cur = xa_load(&q->users, key);
+	mutex_unlock(&q->lock);
+	return cur ? xa_to_value(cur) : 0;
+}

@@ -43,5 +43,6 @@ extern unsigned int nsbox_max_subscribers;
 int nsbox_quota_charge(struct nsbox_quota *q, kuid_t uid, struct netlink_ext_ack *extack);
 void nsbox_quota_uncharge(struct nsbox_quota *q, kuid_t uid);
 unsigned int nsbox_quota_total(struct nsbox_quota *q);
+unsigned int nsbox_quota_user(struct nsbox_quota *q, kuid_t uid);
 
 #endif /* _NSBOX_QUOTA_H */

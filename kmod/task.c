@@ -12,6 +12,8 @@
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/ipc_namespace.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -46,6 +48,7 @@ void nsbox_ident_set(struct nsbox_idents *ids, int kind, struct ns_common *ns)
 {
 	ids->k[kind].obj = ns;
 	ids->k[kind].id = ns ? ns->inum : 0;
+	ids->k[kind].cred = NULL;
 }
 
 /**
@@ -91,6 +94,7 @@ bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids)
 	cgrp = task_dfl_cgroup(t);
 	ids->k[NSBOX_KIND_CGROUP2].obj = cgrp;
 	ids->k[NSBOX_KIND_CGROUP2].id = cgroup_id(cgrp);
+	ids->k[NSBOX_KIND_CGROUP2].cred = __task_cred(t);
 	return true;
 }
 
@@ -143,4 +147,104 @@ void nsbox_task_values(struct task_struct *t, s64 *v)
 	nsbox_task_io(t, &v[NSBOX_ACC_RCHAR], &v[NSBOX_ACC_WCHAR],
 		      &v[NSBOX_ACC_SYSCR], &v[NSBOX_ACC_SYSCW],
 		      &v[NSBOX_ACC_READ_BYTES], &v[NSBOX_ACC_WRITE_BYTES]);
+}
+
+/*
+ * Changes counted ahead of the kernel.
+ *
+ * A hook counts a task out of its groups on entry to the kernel function
+ * that makes the change, and the change itself comes a little later: an
+ * exit clears the task's nsproxy in switch_task_namespaces(), which may
+ * reschedule first (might_sleep()); so may a setns() or unshare() on its
+ * way to installing the new nsproxy.  A walk that meets the task in that
+ * window sees the old namespaces while the counts already say the new
+ * ones: VERIFY would report a mismatch that is nobody's fault, and it
+ * lasts as long as the task waits for a CPU.  So the hook leaves a note,
+ * per task, of what it counted; a walk that finds the kernel not there yet
+ * goes by the note.  A note no longer applies once the kernel has made the
+ * change (the ids are the new ones, or the nsproxy is gone); it is simply
+ * overwritten by the task's next one.
+ *
+ * The notes are a table of slots chosen by the task's address, written
+ * lock-free (a slot being written is skipped: a note may then be missing,
+ * which costs VERIFY another round, never a wrong answer).
+ */
+#define NSBOX_TRANSIT_SLOTS	512
+
+struct nsbox_transit_slot {
+	atomic_t seq;		/* odd while written */
+	const struct task_struct *t;
+	u64 start;		/* t->start_time: another task at the same address differs */
+	struct nsbox_transit tr;
+};
+
+static struct nsbox_transit_slot nsbox_transits[NSBOX_TRANSIT_SLOTS];
+
+static struct nsbox_transit_slot *nsbox_transit_slot(const struct task_struct *t)
+{
+	return &nsbox_transits[hash_ptr(t, ilog2(NSBOX_TRANSIT_SLOTS))];
+}
+
+/**
+ * nsbox_transit_record() - note a change counted for @t ahead of the kernel
+ * @t: the task
+ * @tr: what was counted
+ *
+ * Any context, lock-free; called by the hooks before they change counts.
+ */
+void nsbox_transit_record(struct task_struct *t, const struct nsbox_transit *tr)
+{
+	struct nsbox_transit_slot *s = nsbox_transit_slot(t);
+	int seq = atomic_read(&s->seq);
+
+	if ((seq & 1) || atomic_cmpxchg(&s->seq, seq, seq + 1) != seq)
+		return;		/* another task's note is being written here */
+	/* the slot is ours: odd, seen as such before the fields change */
+	smp_mb__after_atomic();
+	WRITE_ONCE(s->t, t);
+	WRITE_ONCE(s->start, t->start_time);
+	s->tr = *tr;
+	/* the fields before the even sequence that publishes them */
+	smp_wmb();
+	atomic_set(&s->seq, seq + 2);
+}
+
+/**
+ * nsbox_transit_of() - the last note of @t, if there is one
+ * @t: a task the caller keeps alive (RCU)
+ * @tr: filled in
+ */
+bool nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr)
+{
+	struct nsbox_transit_slot *s = nsbox_transit_slot(t);
+	int seq = atomic_read(&s->seq);
+	bool mine;
+
+	if (seq & 1)
+		return false;
+	/* the sequence before the fields: pairs with the writer's smp_wmb() */
+	smp_rmb();
+	mine = READ_ONCE(s->t) == t && READ_ONCE(s->start) == t->start_time;
+	*tr = s->tr;
+	/* the fields before the sequence is read again */
+	smp_rmb();
+	return mine && atomic_read(&s->seq) == seq;
+}
+
+/*
+ * The groups a walk counts @ids's task in, by the note: a kind it moved in
+ * where the kernel still shows the id it left counts under the one it
+ * joined.  (Where the kernel shows the new id already, or another one,
+ * the note is past.)
+ */
+void nsbox_transit_apply(const struct nsbox_transit *tr, struct nsbox_idents *ids)
+{
+	int k;
+
+	for (k = 0; k < NSBOX_KIND_CGROUP2; k++) {
+		if (!(tr->kinds & BIT(k)) || ids->k[k].id != tr->from[k])
+			continue;
+		ids->k[k].id = tr->to[k];
+		ids->k[k].obj = NULL;
+	}
 }

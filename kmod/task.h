@@ -6,7 +6,9 @@
  * nine groups), enum nsbox_acc (a task's cumulative values), and the
  * readers nsbox_task_idents(), nsbox_nsproxy_idents(), nsbox_ident_set(),
  * nsbox_task_values(), nsbox_task_counted(), nsbox_ns_kind(), with
- * nsbox_task_init() to run once before any of them.
+ * nsbox_task_init() to run once before any of them; and the changes the
+ * hooks counted ahead of the kernel (struct nsbox_transit,
+ * nsbox_transit_record/of/apply).
  * Depends on: compat.h (task.c).
  */
 #ifndef _NSBOX_TASK_H
@@ -16,6 +18,7 @@
 
 #include "../uapi/linux/nsbox.h"
 
+struct cred;
 struct ns_common;
 struct nsproxy;
 struct task_struct;
@@ -42,11 +45,16 @@ enum nsbox_acc {
  * struct nsbox_ident - which group of one kind a task is in
  * @id: namespace inode number or cgroup id
  * @obj: the struct ns_common or struct cgroup itself; only read while
- *	creating the group (parent, owner), never stored
+ *	creating the group (parent, owner, whom it is charged to), never
+ *	stored
+ * @cred: cgroup2: the credentials of the task whose action would make the
+ *	group (whom a new cgroup's group is charged to, share.c); NULL for
+ *	namespaces, which are charged by their owner
  */
 struct nsbox_ident {
 	u64 id;
 	const void *obj;
+	const struct cred *cred;
 };
 
 /* The nine groups of one task, indexed by enum nsbox_kind. */
@@ -54,7 +62,25 @@ struct nsbox_idents {
 	struct nsbox_ident k[NSBOX_KIND_COUNT];
 };
 
+/**
+ * struct nsbox_transit - a change of a task that a hook has counted and
+ *	the kernel may not have made visible yet
+ * @exit: its exit is counted (it still has its namespaces meanwhile)
+ * @kinds: a bit per enum nsbox_kind it moved in (namespaces only)
+ * @from: for each of @kinds, the id it left
+ * @to: for each of @kinds, the id it joined
+ */
+struct nsbox_transit {
+	bool exit;
+	u16 kinds;
+	u64 from[NSBOX_KIND_CGROUP2];
+	u64 to[NSBOX_KIND_CGROUP2];
+};
+
 void nsbox_task_init(void);
+void nsbox_transit_record(struct task_struct *t, const struct nsbox_transit *tr);
+bool nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr);
+void nsbox_transit_apply(const struct nsbox_transit *tr, struct nsbox_idents *ids);
 bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids);
 void nsbox_nsproxy_idents(struct nsproxy *nsp, struct nsbox_idents *ids);
 void nsbox_ident_set(struct nsbox_idents *ids, int kind, struct ns_common *ns);

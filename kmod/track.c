@@ -63,6 +63,7 @@
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/moduleparam.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/user_namespace.h>
@@ -137,9 +138,11 @@ static bool nsbox_move(struct task_struct *t, int kind,
 
 	g = nsbox_group_find(kind, from->id);
 	if (g) {
+		nsbox_group_busy(g);
 		nsbox_group_leave(g, leader);
 		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_OUT]);
 		nsbox_acc_add(g, v, 1);
+		nsbox_group_done(g);
 	} else {
 		ok = false;
 	}
@@ -147,6 +150,7 @@ static bool nsbox_move(struct task_struct *t, int kind,
 	if (g) {
 		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_IN]);
 		nsbox_acc_add(g, v, -1);
+		nsbox_group_done(g);
 	} else {
 		ok = false;
 	}
@@ -161,7 +165,12 @@ static void nsbox_account(struct nsbox_hook *hook, bool ok)
 		nsbox_hook_miss(hook);
 }
 
-/* One task changes group in one kind (user namespace, cgroup): move it. */
+/*
+ * One task changes group in one kind (user namespace, time namespace at
+ * exec, cgroup): move it.  A namespace move is noted first (task.c): the
+ * kernel makes it visible a little later.  (A cgroup move is counted after
+ * the kernel made it, under the same lock: nothing to note.)
+ */
 static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 			   int kind, u64 from_id, const void *from_obj,
 			   u64 to_id, const void *to_obj)
@@ -171,8 +180,17 @@ static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 	s64 v[NSBOX_NR_ACC];
 	bool ok;
 
+	if (kind != NSBOX_KIND_CGROUP2) {
+		struct nsbox_transit tr = { .kinds = BIT(kind) };
+
+		tr.from[kind] = from_id;
+		tr.to[kind] = to_id;
+		nsbox_transit_record(t, &tr);
+	}
+
 	nsbox_task_values(t, v);
 	rcu_read_lock();
+	to.cred = __task_cred(t);	/* whom a new cgroup's group is charged to */
 	ok = nsbox_move(t, kind, &from, &to, v);
 	rcu_read_unlock();
 	nsbox_account(hook, ok);
@@ -302,10 +320,12 @@ static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
 		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
 			struct nsbox_group *g = nsbox_group_join(k, &ids.k[k], leader);
 
-			if (g)
+			if (g) {
 				atomic64_inc(&g->cnt[NSBOX_CNT_FORKS]);
-			else
+				nsbox_group_done(g);
+			} else {
 				ok = false;
+			}
 		}
 		if (nsbox_events_wanted())
 			nsbox_emit_fork(p, &ids);
@@ -331,6 +351,8 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	this_cpu_inc(nsbox_task_churn);
 	nsbox_exec_marked(p, true);	/* an exec that did not finish */
+	/* counted out now, its namespaces dropped a little later */
+	nsbox_transit_record(p, &(struct nsbox_transit){ .exit = true });
 	leader = thread_group_leader(p);
 	nsbox_task_values(p, v);
 	rcu_read_lock();
@@ -347,9 +369,11 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 			 * the threads fall to 0 then sees every exit (the
 			 * decrement in nsbox_group_leave() is fully ordered).
 			 */
+			nsbox_group_busy(g);
 			atomic64_inc(&g->cnt[NSBOX_CNT_EXITS]);
 			nsbox_acc_add(g, v, 1);
 			nsbox_group_leave(g, leader);
+			nsbox_group_done(g);
 		}
 		if (nsbox_events_wanted()) {
 			struct nsbox_event *ev;
@@ -392,8 +416,11 @@ static void nsbox_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 				continue;
 			}
 			atomic64_inc(&g->cnt[NSBOX_CNT_EXECS]);
-			if (new_leader)
+			if (new_leader) {
+				nsbox_group_busy(g);
 				atomic_inc(&g->procs);
+				nsbox_group_done(g);
+			}
 		}
 		if (nsbox_events_wanted()) {
 			struct nsbox_event *ev;
@@ -412,6 +439,34 @@ static void nsbox_on_exec(void *data, struct task_struct *p, pid_t old_pid,
 	nsbox_account(hook, ok);
 }
 
+/*
+ * unshare(CLONE_NEWPID) and unshare(CLONE_NEWTIME) make a namespace for
+ * the task's children, not for the task: if no child ever enters it (its
+ * file bound by a mount, then the task exits), no task is ever seen in
+ * it.  Its group is made here, empty, so that no namespace made while the
+ * module is loaded needs ADOPT (nsbox_groups_adopted()).  Caller holds
+ * RCU.
+ */
+static void nsbox_adopt_for_children(struct task_struct *p, struct nsproxy *new)
+{
+	struct nsbox_ident ident = { };
+	struct ns_common *ns;
+
+	if (new->pid_ns_for_children &&
+	    new->pid_ns_for_children != task_active_pid_ns(p)) {
+		ns = &new->pid_ns_for_children->ns;
+		ident.id = ns->inum;
+		ident.obj = ns;
+		nsbox_group_adopt(NSBOX_KIND_PID, &ident);
+	}
+	ns = nsbox_time_ns_children(new);
+	if (ns && ns != nsbox_time_ns_common(new)) {
+		ident.id = ns->inum;
+		ident.obj = ns;
+		nsbox_group_adopt(NSBOX_KIND_TIME, &ident);
+	}
+}
+
 static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 {
 	static const int kinds[] = {
@@ -421,6 +476,7 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 	struct nsbox_hook *hook = container_of(kp, struct nsbox_hook, kp);
 	struct task_struct *p = (void *)regs_get_kernel_argument(regs, 0);
 	struct nsproxy *new = (void *)regs_get_kernel_argument(regs, 1);
+	struct nsbox_transit tr = { };
 	struct nsbox_idents from, to;
 	bool ok = true, moved = false;
 	s64 v[NSBOX_NR_ACC];
@@ -436,6 +492,7 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 	}
 	to = from;
 	nsbox_nsproxy_idents(new, &to);
+	nsbox_adopt_for_children(p, new);
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		int k = kinds[i];
 
@@ -444,10 +501,21 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 		/* exec_ns counted this one, at the start of the exec */
 		if (k == NSBOX_KIND_TIME && p == current && nsbox_exec_marked(p, false))
 			continue;
-		if (!moved)
-			nsbox_task_values(p, v);
+		tr.kinds |= BIT(k);
+		tr.from[k] = from.k[k].id;
+		tr.to[k] = to.k[k].id;
+	}
+	/* counted now; the new nsproxy is installed a little later */
+	if (tr.kinds) {
+		nsbox_transit_record(p, &tr);
+		nsbox_task_values(p, v);
 		moved = true;
-		ok &= nsbox_move(p, k, &from.k[k], &to.k[k], v);
+	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		int k = kinds[i];
+
+		if (tr.kinds & BIT(k))
+			ok &= nsbox_move(p, k, &from.k[k], &to.k[k], v);
 	}
 	if (moved && nsbox_events_wanted())
 		nsbox_emit_change(p, &from, &to, nsbox_changed(&from, &to));

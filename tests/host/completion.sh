@@ -425,6 +425,9 @@ checks plain
 mkdir -p "$T/xdg/nsbox/web1" "$T/xdg/nsbox/web2" "$T/xdg/nsbox/db"
 printf 'name=db\nstatus=exited\nexit=0\n' >"$T/xdg/nsbox/db/state"
 chmod -R a+rX "$T"
+# as nsbox makes it: its user's own, mode 0700 (anything else is refused)
+chmod 0700 "$T/xdg/nsbox"
+[ "$(id -u)" != 0 ] || chown -R 65534:65534 "$T/xdg/nsbox"
 bc_line='PATH=$1:$PATH; . "$2"; COMP_LINE="nsbox stop web"; COMP_POINT=${#COMP_LINE}
 	COMP_WORDS=(nsbox stop web); COMP_CWORD=2; _nsbox nsbox web stop; echo "${COMPREPLY[*]}"'
 if [ "$(id -u)" != 0 ]; then

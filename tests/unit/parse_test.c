@@ -526,4 +526,69 @@ TEST_F(subid, no_range)
 	EXPECT_EQ(1, count);
 }
 
+/* ---- box_subid_overlap, box_subid_free: ranges shared with other users ---- */
+
+TEST_F(subid, overlap_with_another_user)
+{
+	char who[64] = "";
+
+	put(self->path, "4242424:100000:65536\n"	/* ours: never an overlap */
+			"alice:165536:65536\n"		/* right after ours: none */
+			"bob:50000:50000\n");		/* 50000-99999: right before */
+	EXPECT_EQ(0, box_subid_overlap(self->path, NOUSER, 100000, 65536, who, sizeof(who)));
+	EXPECT_STREQ("", who);
+	/* one id shared at either end is an overlap */
+	put(self->path, "4242424:100000:65536\ncarol:165535:10\n");
+	EXPECT_EQ(1, box_subid_overlap(self->path, NOUSER, 100000, 65536, who, sizeof(who)));
+	EXPECT_STREQ("carol:165535:10", who);
+	put(self->path, "dave:90000:10001\n");
+	EXPECT_EQ(1, box_subid_overlap(self->path, NOUSER, 100000, 65536, who, sizeof(who)));
+	EXPECT_STREQ("dave:90000:10001", who);
+	/* a range inside ours, ours inside another's; by uid too */
+	put(self->path, "1000:150000:10\n");
+	EXPECT_EQ(1, box_subid_overlap(self->path, NOUSER, 100000, 65536, who, sizeof(who)));
+	EXPECT_STREQ("1000:150000:10", who);
+	put(self->path, "# x\ngarbage\neve:0:4294967295\n");
+	EXPECT_EQ(1, box_subid_overlap(self->path, NOUSER, 100000, 65536, who, sizeof(who)));
+	EXPECT_STREQ("eve:0:4294967295", who);
+	/* root's own lines, by name, are not another user's */
+	put(self->path, "root:100000:65536\n0:120000:10\n");
+	EXPECT_EQ(0, box_subid_overlap(self->path, 0, 100000, 65536, who, sizeof(who)));
+	/* no file: nobody else */
+	EXPECT_EQ(0, box_subid_overlap("/nonexistent/subuid", NOUSER, 100000, 65536, who,
+				       sizeof(who)));
+}
+
+TEST_F(subid, free_range_for_the_advice)
+{
+	char gid[64];
+	int fd;
+
+	snprintf(gid, sizeof(gid), "/tmp/nsbox-subgid-XXXXXX");
+	fd = mkstemp(gid);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	/* nothing there: useradd's first range */
+	put(self->path, "");
+	put(gid, "");
+	EXPECT_EQ(100000, box_subid_free(self->path, gid, NOUSER, 65536));
+	/* the lab VM's: lab after root; root's own range does not count */
+	put(self->path, "4242424:100000:65536\nlab:165536:65536\n");
+	put(gid, "4242424:100000:65536\nlab:165536:65536\n");
+	EXPECT_EQ(100000, box_subid_free(self->path, gid, NOUSER, 65536));
+	/* another user in 100000-165535 of subuid, yet another after it in
+	 * subgid: the first gap that holds 65536 ids in both files */
+	put(self->path, "lab:100000:65536\n");
+	put(gid, "lab:165536:65536\n");
+	EXPECT_EQ(231072, box_subid_free(self->path, gid, NOUSER, 65536));
+	/* a gap too small is skipped */
+	put(self->path, "a:100000:10\nb:100020:65536\n");
+	put(gid, "");
+	EXPECT_EQ(165556, box_subid_free(self->path, gid, NOUSER, 65536));
+	/* nothing free below 2^32 */
+	put(self->path, "a:100000:4294850000\n");
+	EXPECT_EQ(0, box_subid_free(self->path, gid, NOUSER, 65536));
+	unlink(gid);
+}
+
 TEST_HARNESS_MAIN

@@ -368,6 +368,14 @@ TEST_F(state, status_of_live_and_dead_boxes)
 	snprintf(s.status, sizeof(s.status), "starting");
 	s.monitor = getpid();
 	EXPECT_STREQ("starting", box_status(&s));
+	/* ... even with its PID 1 alive: not set up yet, so not running
+	 * (exec waits for "running"); stop and rm can reach it */
+	s.pid = getpid();
+	s.pid_start = box_proc_start(getpid());
+	EXPECT_STREQ("starting", box_status(&s));
+	EXPECT_TRUE(box_running(&s));
+	s.pid = 0;
+	s.pid_start = 0;
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child)

@@ -20,6 +20,9 @@ echo "TAP version 13"
 
 nsbox rootfs create --add "$H" "$R" >/dev/null 2>&1
 chmod 755 "$R"
+# a mount inside the rootfs: a box's read-only root must cover it too
+mkdir -p "$R/sub"
+mount -t tmpfs -o size=1m,mode=1777 escsub "$R/sub"
 check "the lab VM gives root subordinate ids (/etc/subuid, /etc/subgid)" \
 	sh -c 'grep -qx "root:100000:65536" /etc/subuid && grep -qx "root:100000:65536" /etc/subgid'
 
@@ -27,6 +30,8 @@ check "the lab VM gives root subordinate ids (/etc/subuid, /etc/subgid)" \
 ATTACKS='
 H=$1
 t() { label=$1; shift; echo "$label=$($H "$@" | cut -d= -f2)"; }
+# opts MOUNTPOINT: its per-mount options, then its superblock options
+opts() { while read -r id p dev root mp o rest; do [ "$mp" = "$1" ] && echo "$o ${rest##* }"; done < /proc/self/mountinfo; }
 for p in /proc/sys /proc/sysrq-trigger /proc/kcore /proc/keys /proc/acpi /proc/timer_list /sys/firmware; do
 	[ -e "$p" ] || { echo "umount:$p=absent"; continue; }
 	t "umount:$p" umount $p
@@ -53,6 +58,14 @@ $H setuid /bin/planted
 $H link-down lo
 grep "^CapEff:" /proc/self/status | tr -d "\t"
 t overmount:/proc/sys overmount /proc/sys
+for op in socket-vsock socket-alg pidfd_getfd process_madvise kcmp mbind set_mempolicy get_mempolicy; do
+	$H $op
+done
+t write:/sub/x write /sub/x-$(hostname) x
+echo "opts:/sub=$(opts /sub)"
+echo "opts:/dev=$(opts /dev)"
+echo "opts:/dev/shm=$(opts /dev/shm)"
+cp "$H" /dev/shm/x && t exec:/dev/shm exec /dev/shm/x
 '
 
 # attack KIND OPTIONS...: run the attacks in a box; output in $OUT_<KIND>
@@ -62,6 +75,20 @@ box_attack() {
 	"$@" -- sh -c "$ATTACKS" sh "$H" > "/tmp/escape-$kind.out" 2> "/tmp/escape-$kind.err"
 	# a box that did not even start: say why
 	grep -q "^CapEff:" "/tmp/escape-$kind.out" || diag "$kind: $(cat "/tmp/escape-$kind.err")"
+}
+# has_opts KIND MOUNTPOINT OPT...: in box KIND, the mount has every OPT
+# among its per-mount options (the first word of "opts:MOUNTPOINT=")
+has_opts() {
+	kind=$1 mp=$2
+	shift 2
+	got=$(grep -m1 "^opts:$mp=" "/tmp/escape-$kind.out" | cut -d= -f2-)
+	for o in "$@"; do
+		case ",${got%% *}," in
+		*",$o,"*) ;;
+		*) notok "$kind: $mp is $* (got '${got:-nothing}')"; return 1 ;;
+		esac
+	done
+	ok "$kind: $mp is $* ($got)"
 }
 # expect KIND OP RESULT...: the result of OP in box KIND is one of RESULT
 expect() {
@@ -126,6 +153,21 @@ for k in root user rootless; do
 	expect $k mknod EPERM
 	# the rootfs is shared and on the host: never written by a box
 	expect $k setuid EROFS
+	# ... nor a mount inside it: read-only is recursive (issue 28)
+	expect $k write:/sub/x EROFS
+	has_opts $k /sub ro nosuid nodev
+	# Docker's profile: no vsock (the hypervisor's sockets) or AF_ALG;
+	# other processes' descriptors and memory only with SYS_PTRACE,
+	# NUMA memory policy only with SYS_NICE (neither kept by default)
+	for op in socket-vsock socket-alg pidfd_getfd process_madvise kcmp mbind \
+		set_mempolicy get_mempolicy; do
+		expect $k $op EPERM
+	done
+	# /dev: a node made there is no device; /dev/shm: 64 MiB, no programs
+	has_opts $k /dev nosuid nodev noexec
+	has_opts $k /dev/shm nosuid nodev noexec
+	check "$k: /dev/shm holds 64 MiB" grep -q "^opts:/dev/shm=.*[ ,]size=65536k" "/tmp/escape-$k.out"
+	expect $k exec:/dev/shm EACCES
 done
 check "root box: the host's core_pattern is unchanged" test "$(cat /proc/sys/kernel/core_pattern)" = "$HOSTCORE"
 check "root box: Docker's capability set less MKNOD, nothing more (CapEff 00000000a00425fb)" \
@@ -151,6 +193,148 @@ for k in user-open rootless-open; do
 	expect $k "mount-proc:/tmp" EPERM	# mount_too_revealing: /proc has locked masks
 	expect $k write:core_pattern EROFS EACCES
 done
+
+# ---- PID 1, exec and the terminal (issue 28) ----------------------------------
+# One box with the capabilities that open doors on purpose -- SYS_PTRACE
+# (box root may read PID 1's descriptors, environment and memory: not an
+# escape in Docker), SYS_NICE and MKNOD -- and a secret on its command line.
+# Nothing PID 1 holds may lead to the host's files or tell the host's.
+MARK=nsbox-escape-marker-$$
+touch "/$MARK"
+SECRET=hunter2-$$
+nsbox run -d --rootfs "$R" --name esc-pt --cap-add SYS_PTRACE,SYS_NICE,MKNOD \
+	-e "NSBOX_SECRET=$SECRET" -- sleep 1000 >/dev/null 2>/tmp/escape-pt.err ||
+	diag "esc-pt: $(cat /tmp/escape-pt.err)"
+ptpid=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "esc-pt") | .pid')
+out=$(nsbox exec esc-pt sh -c 'echo "fds=$(ls /proc/1/fd | tr "\n" " ")"
+	for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do ls -a "$f/../.." 2>/dev/null; done' 2>&1)
+diag "esc-pt, PID 1's descriptors: $(echo $out)"
+check "PID 1 holds no host descriptor: /proc/1/fd is 0 1 2 and no path from it, its cwd or root reaches the host's /" \
+	sh -c '! echo "$1" | grep -q "$2" && echo "$1" | grep -qx "fds=0 1 2 "' _ "$out" "$MARK"
+cmdline=$(nsbox exec esc-pt "$H" nobody-cat /proc/1/cmdline 2>&1)
+diag "esc-pt, /proc/1/cmdline as nobody: $cmdline"
+check "as nobody in the box, /proc/1/cmdline holds no host command line and no --env value" \
+	sh -c 'case "$1" in "nsbox-init "*) ;; *) exit 1 ;; esac
+		! echo "$1" | grep -q -e "$2" -e "cap-add" -e "esc-pt" -e "rootfs"' _ "$cmdline" "$SECRET"
+out=$(nsbox exec esc-pt sh -c 'echo "environ=$(tr "\0" " " < /proc/1/environ)"
+	echo "exe=$(readlink /proc/1/exe)"; cat /proc/1/maps' 2>&1)
+diag "esc-pt, PID 1 seen by box root with SYS_PTRACE: $(echo "$out" | head -n 3 | tr '\n' ' ')"
+check "box root with SYS_PTRACE: /proc/1/environ is empty (no host variable, no secret)" \
+	sh -c 'echo "$1" | grep -qx "environ=" && ! echo "$1" | grep -q "$2"' _ "$out" "$SECRET"
+check "PID 1 runs an image from a sealed memfd: /proc/1/exe is no host file, no host file is mapped" \
+	sh -c 'echo "$1" | grep -q "^exe=/memfd:nsbox-init" &&
+		[ -z "$(echo "$1" | grep -v "^e" | awk "\$6 ~ /^\// && \$6 !~ /^\/memfd:/")" ]' _ "$out"
+check "PID 1 keeps no capability, no_new_privs and seccomp after its exec" \
+	sh -c 'grep -q "^CapEff:[[:space:]]*0000000000000000" /proc/$1/status &&
+		grep -q "^NoNewPrivs:[[:space:]]*1" /proc/$1/status && grep -q "^Seccomp:[[:space:]]*2" /proc/$1/status' _ "$ptpid"
+
+# seccomp's capability-conditional calls: with the capability, allowed
+nsbox exec esc-pt sh -c 'for op in pidfd_getfd process_madvise kcmp mbind set_mempolicy get_mempolicy socket-vsock socket-alg; do "$0" $op; done' "$H" > /tmp/escape-pt.out 2>&1
+diag "esc-pt: $(tr '\n' ' ' < /tmp/escape-pt.out)"
+for op in pidfd_getfd process_madvise kcmp; do
+	check "--cap-add SYS_PTRACE: $op is allowed, as in Docker's profile" grep -qx "$op=ok" /tmp/escape-pt.out
+done
+for op in mbind set_mempolicy get_mempolicy; do
+	check "--cap-add SYS_NICE: $op is allowed, as in Docker's profile" grep -qx "$op=ok" /tmp/escape-pt.out
+done
+for op in socket-vsock socket-alg; do
+	check "whatever the capabilities: $op is denied (EPERM)" grep -qx "$op=EPERM" /tmp/escape-pt.out
+done
+# /dev is nodev: with MKNOD a node can be made, not opened; the real ones work
+out=$(nsbox exec esc-pt "$H" mknod-open /dev/esc-null 2>&1)
+check "--cap-add MKNOD: a node made in /dev cannot be opened ($out)" test "$out" = "mknod-open=EACCES"
+out=$(nsbox exec esc-pt sh -c 'echo x > /dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c' 2>&1)
+check "the box's /dev/null, zero and urandom still work ($(echo $out))" test "$(echo $out)" = "4 4"
+
+# exec: a session of its own, never the caller's terminal.  Without a
+# terminal on both stdin and stdout (here: stdout is a pipe), setsid().
+out=$(nsbox exec esc-pt sh -c 'echo "$$ $(cut -d" " -f6 /proc/$$/stat)"' 2>&1)
+check "exec without a terminal: the command leads a session of its own ($out: pid = sid)" \
+	sh -c 'set -- $1; [ -n "$1" ] && [ "$1" = "$2" ]' _ "$out"
+# With a terminal (tmux): a pty of the box's, relayed; a process left behind
+# that makes itself the foreground group and reads gets nothing typed after
+# exec has returned.
+export TMUX_TMPDIR=/tmp
+T="tmux -L nsboxesc"
+cat > /tmp/esc-tty.sh <<END_OF_PANE_SCRIPT
+stty -g > /tmp/esc-stty.before
+nsbox exec esc-pt sh -c 'echo "size=\$(stty size)"; read x; echo "size=\$(stty size) tty=\$(tty) sid=\$(cut -d" " -f6 /proc/\$\$/stat) pid=\$\$"'
+nsbox exec esc-pt $H tty-thief /tmp/thief
+echo "exec-returned"
+stty -g > /tmp/esc-stty.after
+read line
+echo "\$line" > /tmp/esc-shellgot
+END_OF_PANE_SCRIPT
+rm -f /tmp/esc-shellgot /tmp/esc-stty.*
+pane() { $T capture-pane -p -t esc; }
+if ! $T new-session -d -s esc -x 100 -y 20 "sh /tmp/esc-tty.sh" 2>/tmp/tmux.err; then
+	diag "$(cat /tmp/tmux.err)"
+	notok "tmux starts a session"
+else
+	$T set-option -t esc remain-on-exit on >/dev/null
+	until_ok sh -c "$T capture-pane -p -t esc | grep -q '^size='"
+	$T resize-window -t esc -x 90 -y 15
+	want="$($T display-message -p -t esc '#{pane_height} #{pane_width}')"
+	$T send-keys -t esc go Enter
+	until_ok sh -c "$T capture-pane -p -t esc | grep -q '^size=.* tty='"
+	line=$(pane | grep '^size=.* tty=')
+	diag "exec in a terminal: $line (the pane is $want)"
+	check "exec in a terminal: the command's terminal is a pty of the box's, it leads its session" \
+		sh -c 'echo "$1" | grep -q " tty=/dev/pts/[0-9]* sid=\([0-9]*\) pid=\1$"' _ "$line"
+	check "exec in a terminal: the window size follows the caller's (SIGWINCH)" \
+		sh -c 'echo "$1" | grep -q "^size=$2 tty="' _ "$line" "$want"
+	thief() { cat /proc/$ptpid/root/tmp/thief 2>/dev/null; }
+	until_ok sh -c "$T capture-pane -p -t esc | grep -q '^exec-returned'"
+	until_ok sh -c 'grep -q "^tcsetpgrp=" /proc/$1/root/tmp/thief' _ "$ptpid"
+	$T send-keys -t esc "typed-by-the-admin-$$" Enter
+	got() { [ -s /tmp/esc-shellgot ] || grep -q "^read=" /proc/$ptpid/root/tmp/thief; }
+	until_ok got
+	diag "the process left behind: $(thief | tr '\n' ' ')"
+	diag "$(pane)"
+	check "a process left behind by exec reads nothing the admin types afterwards" \
+		sh -c '! grep -q "typed-by-the-admin" /proc/$1/root/tmp/thief' _ "$ptpid"
+	check "the admin's shell gets it" grep -q "typed-by-the-admin-$$" /tmp/esc-shellgot
+	check "the process left behind is not in the caller's session" \
+		sh -c '! grep -qx "sid=0" /proc/$1/root/tmp/thief' _ "$ptpid"
+	check "the caller's terminal settings are restored after exec" cmp -s /tmp/esc-stty.before /tmp/esc-stty.after
+	$T kill-server
+fi
+nsbox rm -f esc-pt
+rm -f "/$MARK"
+
+# exec racing start-up: a box whose set-up is held (failshim: its first
+# process waits in setns(), before its mounts and pivot_root) must not be
+# joined until it is set up.
+SHIM=/opt/nsbox/tests/failshim.so
+fifo=/tmp/esc-hold
+rm -f "$fifo"
+mkfifo "$fifo"
+touch "/$MARK"
+LD_PRELOAD=$SHIM NSBOX_SHIM_HOLD=$fifo nsbox run -d --rootfs "$R" --name esc-start --net none \
+	-- sleep 1000 >/dev/null 2>/tmp/escape-start.err &
+runpid=$!
+exec 8>"$fifo"		# returns once the box's first process waits in setns()
+st=$(sed -n 's/^status=//p' /run/nsbox/esc-start/state)
+nsbox exec esc-start sh -c 'ls -a /' > /tmp/escape-start.out 2>&1 &
+execpid=$!
+# until exec has done what it does with a box being set up: joined and
+# listed (it has exited), or waits in poll() for the box to be set up
+exec_went() {
+	! kill -0 "$execpid" 2>/dev/null || grep -qE '^(7|271) ' "/proc/$execpid/syscall"
+}
+until_ok exec_went
+starting() { nsbox ls -r -n -o name,status | grep -qx "esc-start starting"; }
+check "a box being set up is listed as starting (state says '$st')" starting
+echo >&8		# let the set-up go on
+exec 8>&-
+wait "$runpid"
+wait "$execpid"
+rc=$?
+diag "exec during start-up (exit $rc): $(tr '\n' ' ' < /tmp/escape-start.out) $(cat /tmp/escape-start.err)"
+check "exec during start-up waits for the box, never sees the host's files (exit $rc)" \
+	sh -c '[ "$1" = 0 ] && ! grep -q "$2" /tmp/escape-start.out && grep -qx bin /tmp/escape-start.out' _ "$rc" "$MARK"
+nsbox rm -f esc-start
+rm -f "$fifo" "/$MARK"
 
 # ---- who box root is on the host ---------------------------------------------
 nsbox run --rootfs "$R" --user --name esc-user -d -- sleep 1000 >/dev/null
@@ -179,6 +363,58 @@ err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
 mv /etc/subuid.escape /etc/subuid
 check "--user by root without /etc/subuid: says how to add a range ($rc)" \
 	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "usermod --add-subuids"' _ "$rc" "$err"
+# Root's range must be nobody else's: box root would be that user's uids,
+# and that user could signal and ptrace the box's processes.
+cp /etc/subuid /etc/subuid.escape
+cp /etc/subgid /etc/subgid.escape
+echo "1000:150000:65536" >> /etc/subuid
+err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
+cp /etc/subuid.escape /etc/subuid
+diag "$err"
+check "--user: root's range overlapping uid 1000's in /etc/subuid is refused ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "/etc/subuid.*overlaps.*1000:150000:65536"' _ "$rc" "$err"
+echo "bob:165000:10" >> /etc/subgid
+err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
+cp /etc/subgid.escape /etc/subgid
+check "--user: ... and in /etc/subgid ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "/etc/subgid.*overlaps.*bob:165000:10"' _ "$rc" "$err"
+# the advice names a range nobody has: lab has 100000-165535 here (subuid)
+# and 165536-231071 (subgid)
+echo "lab:100000:65536" > /etc/subuid
+err=$(nsbox run --rm --user --rootfs "$R" -- true 2>&1); rc=$?
+cp /etc/subuid.escape /etc/subuid
+diag "$err"
+check "--user without a range for root: the usermod line it suggests is free (231072-296607) ($rc)" \
+	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "usermod --add-subuids 231072-296607 --add-subgids 231072-296607 root"' _ "$rc" "$err"
+rm -f /etc/subuid.escape /etc/subgid.escape
+
+# ---- a rootless user's state in /tmp/nsbox-UID: its own private directory ----
+# Without XDG_RUNTIME_DIR uid 1000's boxes live in /tmp/nsbox-1000, a name
+# anybody can take first: a symlink, or a directory others may write.
+rm -rf /tmp/nsbox-1000 /tmp/esc-victim
+mkdir -m 0700 /tmp/esc-victim
+chown 1000:1000 /tmp/esc-victim
+ln -s /tmp/esc-victim /tmp/nsbox-1000
+err=$("$BH" as-user 1000 nsbox run --rm --rootfs "$R" -- true 2>&1); rc=$?
+check "rootless: /tmp/nsbox-1000 planted as a symlink is refused, nothing made where it points ($rc: $err)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "/tmp/nsbox-1000" && [ -z "$(ls -A /tmp/esc-victim)" ]' _ "$rc" "$err"
+rm -f /tmp/nsbox-1000
+mkdir /tmp/nsbox-1000
+chown 1000:1000 /tmp/nsbox-1000
+chmod 0777 /tmp/nsbox-1000
+err=$("$BH" as-user 1000 nsbox run --rm --rootfs "$R" -- true 2>&1); rc=$?
+check "rootless: /tmp/nsbox-1000 with mode 0777 is refused ($rc: $err)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "/tmp/nsbox-1000.*0700"' _ "$rc" "$err"
+rm -rf /tmp/nsbox-1000 /tmp/esc-victim
+
+# ---- /sys bound from the host (rootless --net host): read-only all the way down --
+# (rootless: PID 1's user namespace does not own the host's network
+# namespace, so it may not mount a sysfs: it binds the host's /sys)
+out=$("$BH" as-user 1000 nsbox run --rm --net host --rootfs "$R" -- cat /proc/self/mountinfo 2>&1)
+bad=$(echo "$out" | awk '$5 ~ /^\/sys(\/|$)/ && ("," $6 ",") !~ /,ro,/ { print $5 " " $6 }' | tr '\n' ' ')
+diag "rootless --net host, mounts under /sys: $(echo "$out" | awk '$5 ~ /^\/sys/ { print $5 " " $6 }' | tr '\n' ' ')"
+check "rootless --net host: the host's /sys is bound read-only with every mount under it ($bad)" \
+	sh -c '[ -n "$1" ] && [ -z "$2" ] && echo "$1" | grep -q " /sys/fs/cgroup "' _ "$out" "$bad"
 
 # ---- overlay: what a box writes stays in root's state directory --------------
 nsbox run --rm --overlay --rootfs "$R" --name esc-ov -- "$H" setuid /planted >/dev/null
@@ -314,5 +550,6 @@ err=$(nsbox run --rm --overlay --rootfs "/tmp/esc,upperdir=x" -- true 2>&1); rc=
 check "--overlay with a ',' in the rootfs path: refused, no option injection ($rc)" \
 	sh -c '[ "$1" = 2 ] && echo "$2" | grep -q "OverlayFS would read as option syntax"' _ "$rc" "$err"
 
+umount "$R/sub"
 echo "1..$n"
 [ "$fails" = 0 ]

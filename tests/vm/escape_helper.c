@@ -11,10 +11,20 @@
  * documented reason: EPERM from seccomp or a missing capability, EINVAL
  * from a locked mount, EROFS from a read-only one, ENOSYS from seccomp's
  * default.  Exit status 0 whatever the result; 2 for a usage error.
+ *
+ * A few ops print something else, said at the op:
+ *   nobody-cat FILE   FILE's bytes (NULs as spaces), read as uid 65534
+ *   tty-thief LOG     leaves a process behind that tries to take the
+ *                     terminal (fd 0) once this one has exited; LOG says
+ *                     what it managed
+ *   exec PATH         execve(PATH): "exec=ok" (from PATH, which must be
+ *                     this helper) or the errno
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <linux/keyctl.h>
+#include <linux/mempolicy.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,7 +32,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -157,6 +170,130 @@ static long tiocsti(void)
 	return ret;
 }
 
+/* socket() of an address family Docker's profile denies */
+static long sock(int family, int type)
+{
+	int s = socket(family, type | SOCK_CLOEXEC, 0);
+
+	if (s >= 0)
+		close(s);
+	return s;
+}
+
+/* the calls that reach another process's descriptors or memory: on itself */
+static long pidfd_op(const char *op)
+{
+	int pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+	long ret;
+
+	if (pidfd < 0)
+		return -1;
+	if (!strcmp(op, "pidfd_getfd")) {
+		ret = syscall(SYS_pidfd_getfd, pidfd, 0, 0);
+		if (ret >= 0)
+			close(ret);
+	} else {
+		static char page[4096] __attribute__((aligned(4096)));
+		struct iovec iov = { page, sizeof(page) };
+
+		page[0] = 1;
+		ret = syscall(SYS_process_madvise, pidfd, &iov, 1, 20 /* MADV_COLD */, 0);
+	}
+	close(pidfd);
+	return ret;
+}
+
+/* NUMA memory policy calls, MPOL_DEFAULT: changes nothing if allowed */
+static long mempolicy_op(const char *op)
+{
+	int mode;
+
+	if (!strcmp(op, "get_mempolicy"))
+		return syscall(SYS_get_mempolicy, &mode, NULL, 0, NULL, 0);
+	if (!strcmp(op, "set_mempolicy"))
+		return syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -1;
+	return syscall(SYS_mbind, p, 4096, MPOL_DEFAULT, NULL, 0, 0);
+}
+
+/* Print FILE as uid/gid 65534 (nobody), NULs as spaces. */
+static int nobody_cat(const char *path)
+{
+	char buf[8192];
+	ssize_t n;
+	int fd;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534)) {
+		printf("nobody-cat=%s\n", strerrorname_np(errno));
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("nobody-cat=%s\n", strerrorname_np(errno));
+		return 0;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		fwrite(buf, 1, n, stdout);
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * What a process left behind by `nsbox exec` would do to the admin's
+ * terminal: once the exec'd command (this process) has exited, make its
+ * own process group the terminal's foreground group and read what is
+ * typed next.  LOG gets "sid=N", "tcsetpgrp=RESULT", then "read=TEXT"
+ * (it got keys) or "read-end=RESULT", then "done".
+ */
+static int tty_thief(const char *log)
+{
+	int p[2];
+	char c, buf[256];
+	FILE *f;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(p))
+		return result("tty-thief", -1);
+	/* before the fork: our exit may hang up the terminal at once */
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return result("tty-thief", -1);
+	if (pid > 0) {
+		printf("tty-thief=started\n");
+		return 0;	/* our exit closes p[1]: the thief's signal */
+	}
+	close(p[1]);
+	setpgid(0, 0);
+	while (read(p[0], &c, 1) > 0)
+		;
+	f = fopen(log, "we");
+	if (!f)
+		_exit(1);
+	fprintf(f, "sid=%d\n", (int)getsid(0));
+	fprintf(f, "tcsetpgrp=%s\n", tcsetpgrp(0, getpgrp()) ? strerrorname_np(errno) : "ok");
+	fflush(f);
+	n = read(0, buf, sizeof(buf) - 1);
+	if (n > 0)
+		fprintf(f, "read=%.*s\n", (int)n, buf);
+	else
+		fprintf(f, "read-end=%s\n", n < 0 ? strerrorname_np(errno) : "EOF");
+	fprintf(f, "done\n");
+	fclose(f);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "", *arg = argc > 2 ? argv[2] : "";
@@ -227,6 +364,40 @@ int main(int argc, char **argv)
 		return result(op, link_down(arg));
 	if (!strcmp(op, "mknod"))
 		return result(op, mknod(arg, S_IFBLK | 0600, makedev(8, 0)));
+	if (!strcmp(op, "mknod-open")) {
+		/* a node of /dev/null's numbers: harmless if it opens */
+		int fd;
+
+		if (mknod(arg, S_IFCHR | 0666, makedev(1, 3)))
+			return result(op, -1);
+		fd = open(arg, O_RDWR | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		unlink(arg);
+		return result(op, fd);
+	}
+	if (!strcmp(op, "socket-vsock"))
+		return result(op, sock(AF_VSOCK, SOCK_STREAM));
+	if (!strcmp(op, "socket-alg"))
+		return result(op, sock(AF_ALG, SOCK_SEQPACKET));
+	if (!strcmp(op, "pidfd_getfd") || !strcmp(op, "process_madvise"))
+		return result(op, pidfd_op(op));
+	if (!strcmp(op, "kcmp"))
+		return result(op, syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, 0, 0));
+	if (!strcmp(op, "mbind") || !strcmp(op, "set_mempolicy") || !strcmp(op, "get_mempolicy"))
+		return result(op, mempolicy_op(op));
+	if (!strcmp(op, "nobody-cat"))
+		return nobody_cat(arg);
+	if (!strcmp(op, "tty-thief"))
+		return tty_thief(arg);
+	if (!strcmp(op, "exec")) {
+		execl(arg, arg, "exec-ok", (char *)NULL);
+		return result(op, -1);
+	}
+	if (!strcmp(op, "exec-ok")) {
+		printf("exec=ok\n");
+		return 0;
+	}
 	fprintf(stderr, "usage: see the comment in escape_helper.c\n");
 	return 2;
 }

@@ -39,21 +39,23 @@ jq -c "select(.cgroup == $cg)" /tmp/ev.json > /tmp/ev.box
 seq=$(jq -r '.type + (if .type == "fork" and .thread then "(thread)" else "" end)' /tmp/ev.box | tr '\n' ' ')
 diag "exit status $rc; the box's events: $seq"
 check "box run ends with 137 (OOM-killed command)" test "$rc" = 137
-expect="fork ns_change ns_change fork exec fork(thread) exit oom_kill exit exit "
-check "scripted box: exactly fork, ns_change x2, fork, exec, thread, exit, oom_kill, exit, exit" \
+expect="fork ns_change ns_change fork exec exec fork(thread) exit oom_kill exit exit "
+check "scripted box: exactly fork, ns_change x2, fork, exec x2, thread, exit, oom_kill, exit, exit" \
 	test "$seq" = "$expect"
 check "PID 1's fork: new mnt,pid,net,uts,ipc namespaces (ns_change right after)" \
 	sh -c 'jq -s -e ".[1].type == \"ns_change\" and (.[1].changed | index(\"uts\")) and (.[1].changed | index(\"pid\")) and .[1].pid == .[0].pid" /tmp/ev.box >/dev/null'
 check "the second ns_change is PID 1's unshare of the cgroup namespace" \
 	sh -c 'jq -s -e ".[2].changed == [\"cgroup\"] and .[2].pid == .[0].pid" /tmp/ev.box >/dev/null'
+check "the first exec is PID 1's: it becomes nsbox-init, before the command runs" \
+	sh -c 'jq -s -e ".[4].pid == $1" /tmp/ev.box >/dev/null' _ "$pid1"
 check "exec: the helper's filename, in the command's pid" \
-	sh -c 'jq -s -e ".[4].filename == \"$1\" and .[4].pid == .[3].pid" /tmp/ev.box >/dev/null' _ "$HELPER"
+	sh -c 'jq -s -e ".[5].filename == \"$1\" and .[5].pid == .[3].pid" /tmp/ev.box >/dev/null' _ "$HELPER"
 check "thread: same pid, its own tid" \
-	sh -c 'jq -s -e ".[5].pid == .[4].pid and .[5].tid != .[5].pid" /tmp/ev.box >/dev/null'
+	sh -c 'jq -s -e ".[6].pid == .[5].pid and .[6].tid != .[6].pid" /tmp/ev.box >/dev/null'
 check "oom_kill names the command; its exit says signal 9, no core, no exit status" \
-	sh -c 'jq -s -e ".[7].pid == .[4].pid and .[8].pid == .[4].pid and .[8].signal == 9 and .[8].core_dumped == false and (.[8] | has(\"exit_status\") | not)" /tmp/ev.box >/dev/null'
+	sh -c 'jq -s -e ".[8].pid == .[5].pid and .[9].pid == .[5].pid and .[9].signal == 9 and .[9].core_dumped == false and (.[9] | has(\"exit_status\") | not)" /tmp/ev.box >/dev/null'
 check "PID 1 exits last with status 137 (128+9), no signal" \
-	sh -c 'jq -s -e ".[9].pid == $1 and .[9].exit_status == 137 and (.[9] | has(\"signal\") | not)" /tmp/ev.box >/dev/null' _ "$pid1"
+	sh -c 'jq -s -e ".[10].pid == $1 and .[10].exit_status == 137 and (.[10] | has(\"signal\") | not)" /tmp/ev.box >/dev/null' _ "$pid1"
 # Text and JSON come from one description of the fields: each JSON event,
 # written out by hand as the documented text line, is exactly a line of
 # the text stream, and there are as many of them.

@@ -8,6 +8,7 @@
  */
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -602,6 +603,245 @@ TEST(get_group_evicted_during_request_is_enoent)
 
 	ASSERT_EQ(0, unload_wait(10000));
 	ASSERT_EQ(0, load());
+}
+
+/* A u64 (or u8/u32) top-level attribute of GET_INFO; ~0 if absent. */
+static uint64_t info_u64(int fd, int family, int type)
+{
+	static struct nlt_reply r;
+	struct nlattr *a;
+	uint64_t v = 0;
+
+	if (!get_info_ok(fd, family, &r))
+		return ~0ULL;
+	a = nlt_reply_attr(&r, type);
+	if (!a)
+		return ~0ULL;
+	memcpy(&v, NLA_DATA(a), NLA_PAYLOAD(a) < 8 ? NLA_PAYLOAD(a) : 8);
+	return v;
+}
+
+struct dump_tally {
+	int groups, with_values, with_cpu, with_live_time;
+	uint64_t values_cpu_total, attr_cpu_total;
+};
+
+static void tally_group(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *g = nlt_msg_attr(nlh, NSBOX_A_GROUP);
+	struct dump_tally *t = arg;
+
+	if (!g)
+		return;
+	t->groups++;
+	t->with_values += !!nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_VALUES);
+	t->with_cpu += !!nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_CPU_NS);
+	t->with_live_time += !!nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_LIVE_TIME);
+}
+
+/* A GET_GROUP dump with DUMP_FLAGS @flags and LIVE_MAX_AGE_MS @age (<0: none). */
+static int group_dump(int family, uint32_t flags, int age, struct dump_tally *t)
+{
+	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int fd = nlt_socket(), intr, err, calls;
+
+	memset(t, 0, sizeof(*t));
+	nlt_init(msg, family, NSBOX_CMD_GET_GROUP, NLM_F_DUMP);
+	if (flags)
+		nlt_put(msg, NSBOX_A_DUMP_FLAGS, &flags, sizeof(flags));
+	if (age >= 0) {
+		uint32_t a = age;
+
+		nlt_put(msg, NSBOX_A_LIVE_MAX_AGE_MS, &a, sizeof(a));
+	}
+	calls = nlt_dump(fd, msg, 65536, tally_group, t, &intr, &err);
+	close(fd);
+	return calls < 0 ? -EIO : err;
+}
+
+/*
+ * The live values are one walk every reader shares (kmod/walk.c): a query
+ * that needs no live value walks no task, one that accepts values of the
+ * last second reuses the walk just made, and a default query (age 0) gets
+ * a new one.  GET_INFO's LIVE_WALKS counts the walks.
+ */
+TEST_F(genl, a_query_walks_only_for_the_live_values_it_needs)
+{
+	struct dump_tally t;
+	uint64_t w0, w1, w2, w3;
+
+	w0 = info_u64(self->fd, self->family, NSBOX_A_LIVE_WALKS);
+	ASSERT_NE(~0ULL, w0) TH_LOG("GET_INFO has no LIVE_WALKS (ABI < 9?)");
+	ASSERT_EQ(0, group_dump(self->family, NSBOX_DUMP_NO_LIVE, -1, &t));
+	w1 = info_u64(self->fd, self->family, NSBOX_A_LIVE_WALKS);
+	TH_LOG("NO_LIVE dump: %d groups, %d with a CPU value; walks %llu -> %llu",
+	       t.groups, t.with_cpu, (unsigned long long)w0, (unsigned long long)w1);
+	EXPECT_LT(5, t.groups);
+	EXPECT_EQ(0, t.with_cpu);
+	EXPECT_EQ(0, t.with_live_time);
+	EXPECT_EQ(w0, w1);
+	ASSERT_EQ(0, group_dump(self->family, 0, -1, &t));
+	w2 = info_u64(self->fd, self->family, NSBOX_A_LIVE_WALKS);
+	EXPECT_EQ(w1 + 1, w2) TH_LOG("a default dump: a walk of its own");
+	EXPECT_EQ(t.groups, t.with_live_time);
+	ASSERT_EQ(0, group_dump(self->family, NSBOX_DUMP_PACKED, 60000, &t));
+	w3 = info_u64(self->fd, self->family, NSBOX_A_LIVE_WALKS);
+	EXPECT_EQ(w2, w3) TH_LOG("values of the last minute: the walk just made");
+	EXPECT_EQ(t.groups, t.with_values);
+	EXPECT_EQ(0, t.with_cpu) TH_LOG("packed: no attribute per value");
+}
+
+/* A packed group's values are the attributes, element by element. */
+TEST_F(genl, packed_values_are_the_attributes)
+{
+	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
+	uint32_t flags = NSBOX_DUMP_PACKED | NSBOX_DUMP_NO_LIVE;
+	struct nlt_group plain;
+	struct stat st;
+	uint8_t kind = NSBOX_KIND_NET;
+	uint64_t id, vals[64];
+	struct nlattr *g, *v;
+	int n;
+
+	ASSERT_EQ(0, stat("/proc/self/ns/net", &st));
+	id = st.st_ino;
+	/* NO_LIVE: only counters, which are quiet enough between two requests */
+	nlt_init(msg, self->family, NSBOX_CMD_GET_GROUP, 0);
+	nlt_put(msg, NSBOX_A_KIND, &kind, 1);
+	nlt_put(msg, NSBOX_A_ID, &id, 8);
+	nlt_put(msg, NSBOX_A_DUMP_FLAGS, &flags, sizeof(flags));
+	ASSERT_EQ(0, nlt_send(self->fd, msg, &self->r));
+	ASSERT_EQ(0, self->r.error);
+	g = nlt_reply_attr(&self->r, NSBOX_A_GROUP);
+	ASSERT_NE(NULL, g);
+	v = nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_VALUES);
+	ASSERT_NE(NULL, v);
+	n = NLA_PAYLOAD(v) / 8;
+	ASSERT_EQ(NSBOX_GROUP_A_LOAD15 - NSBOX_GROUP_A_FIRST_SEEN + 1, n);
+	memcpy(vals, NLA_DATA(v), n * 8);
+	ASSERT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_NET, id, &plain));
+	EXPECT_EQ(plain.v[NSBOX_GROUP_A_FIRST_SEEN], vals[0]);
+	EXPECT_EQ(plain.v[NSBOX_GROUP_A_FORKS] >= vals[NSBOX_GROUP_A_FORKS - NSBOX_GROUP_A_FIRST_SEEN], 1);
+	/* live values not asked for: ~0, not a made-up 0 */
+	EXPECT_EQ(~0ULL, vals[NSBOX_GROUP_A_CPU_NS - NSBOX_GROUP_A_FIRST_SEEN]);
+	EXPECT_EQ(~0ULL, vals[NSBOX_GROUP_A_RSS_BYTES - NSBOX_GROUP_A_FIRST_SEEN]);
+	EXPECT_NE(~0ULL, vals[NSBOX_GROUP_A_THREADS - NSBOX_GROUP_A_FIRST_SEEN]);
+}
+
+/*
+ * To anybody but the admin, GET_INFO tells nothing about the whole
+ * machine (how many namespaces and cgroups exist, how busy the hooks are):
+ * only what it needs to use the module, and its own share.
+ */
+TEST(info_tells_a_user_its_own_share_only)
+{
+	int p[2], status;
+	pid_t pid;
+	char got[8] = { 0 };
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		static struct nlt_reply r;
+		int fd, family;
+		struct nlattr *hooks, *share;
+
+		if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
+			_exit(1);
+		fd = nlt_socket();
+		family = nlt_family(fd, NSBOX_GENL_NAME);
+		if (!get_info_ok(fd, family, &r))
+			_exit(2);
+		got[0] = !!nlt_reply_attr(&r, NSBOX_A_GROUPS);
+		got[1] = !!nlt_reply_attr(&r, NSBOX_A_MEMORY_BYTES);
+		hooks = nlt_reply_attr(&r, NSBOX_A_HOOKS);
+		got[2] = hooks && nlt_find(NLA_DATA(hooks), NLA_PAYLOAD(hooks), NSBOX_A_HOOK) &&
+			 nlt_find(NLA_DATA(nlt_find(NLA_DATA(hooks), NLA_PAYLOAD(hooks), NSBOX_A_HOOK)),
+				  NLA_PAYLOAD(nlt_find(NLA_DATA(hooks), NLA_PAYLOAD(hooks), NSBOX_A_HOOK)),
+				  NSBOX_HOOK_A_HITS);
+		share = nlt_reply_attr(&r, NSBOX_A_SHARE);
+		got[3] = share && *(uint32_t *)NLA_DATA(nlt_find(NLA_DATA(share), NLA_PAYLOAD(share),
+								 NSBOX_SHARE_A_UID)) == 1000;
+		got[4] = !!nlt_reply_attr(&r, NSBOX_A_VERSION);
+		got[5] = !!hooks;
+		_exit(write(p[1], got, sizeof(got)) != sizeof(got));
+	}
+	close(p[1]);
+	ASSERT_EQ(sizeof(got), read(p[0], got, sizeof(got)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	TH_LOG("uid 1000 got: groups %d, memory %d, hook hits %d, its share %d, version %d, hooks %d",
+	       got[0], got[1], got[2], got[3], got[4], got[5]);
+	EXPECT_EQ(0, got[0]);
+	EXPECT_EQ(0, got[1]);
+	EXPECT_EQ(0, got[2]);
+	EXPECT_EQ(1, got[3]);
+	EXPECT_EQ(1, got[4]);
+	EXPECT_EQ(1, got[5]);
+}
+
+/* The admin meanwhile: 100 dumps, never refused. */
+static void root_dumps_freely(void)
+{
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO))), ext[256];
+	int fd = nlt_socket(), family = nlt_family(fd, NSBOX_GENL_NAME), bad = 0;
+
+	nlt_init(msg, family, NSBOX_CMD_GET_GROUP, NLM_F_DUMP);
+	for (int i = 0; i < 100; i++)
+		bad += dump_error(fd, msg, ext, sizeof(ext)) != 0;
+	close(fd);
+	if (bad)
+		fprintf(stderr, "# root: %d of 100 dumps refused (%s)\n", bad, ext);
+	if (bad)
+		abort();
+}
+
+/*
+ * An unprivileged dump costs a walk of the tasks of the caller's pid
+ * namespace: a user cannot ask for them as fast as it likes
+ * (user_walks_per_sec, 20 a second on average, bursts of 3 s worth).
+ * Beyond, EBUSY with the reason; the admin is not limited.
+ */
+TEST(a_user_cannot_make_the_module_walk_without_bound)
+{
+	int p[2], status, counts[2] = { 0, 0 };
+	char ext[256] = "";
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+		int fd, family;
+
+		if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
+			_exit(1);
+		fd = nlt_socket();
+		family = nlt_family(fd, NSBOX_GENL_NAME);
+		nlt_init(msg, family, NSBOX_CMD_GET_GROUP, NLM_F_DUMP);
+		for (int i = 0; i < 200; i++) {
+			int err = dump_error(fd, msg, ext, sizeof(ext));
+
+			counts[err == -EBUSY]++;
+			if (err && err != -EBUSY)
+				_exit(3);
+		}
+		if (write(p[1], counts, sizeof(counts)) != sizeof(counts) ||
+		    write(p[1], ext, sizeof(ext)) != sizeof(ext))
+			_exit(4);
+		_exit(0);
+	}
+	close(p[1]);
+	ASSERT_EQ(sizeof(counts), read(p[0], counts, sizeof(counts)));
+	ASSERT_EQ(sizeof(ext), read(p[0], ext, sizeof(ext)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	TH_LOG("uid 1000, 200 dumps at once: %d answered, %d EBUSY (\"%s\")", counts[0], counts[1], ext);
+	EXPECT_LE(60, counts[0]);
+	EXPECT_LT(0, counts[1]);
+	EXPECT_NE(NULL, strstr(ext, "user_walks_per_sec"));
+	root_dumps_freely();
 }
 
 TEST_HARNESS_MAIN

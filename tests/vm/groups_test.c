@@ -821,6 +821,127 @@ TEST_F_TIMEOUT(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces, 
 	EXPECT_EQ(0, missing);
 }
 
+/* Fork a child that exits, again and again, until killed. */
+static pid_t start_fork_storm(void)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	for (;;) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		waitpid(c, NULL, 0);
+	}
+}
+
+/* Move itself between cgroups @a and @b, again and again, until killed. */
+static pid_t start_cgroup_mover(const char *a, const char *b)
+{
+	pid_t pid = fork();
+	char path[256];
+
+	if (pid)
+		return pid;
+	for (int i = 0;; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", i % 2 ? b : a);
+		f = fopen(path, "w");
+		if (f) {
+			fprintf(f, "0\n");
+			fclose(f);
+		}
+	}
+}
+
+/* setns() between the UTS namespaces of @fd_a and @fd_b until killed. */
+static pid_t start_ns_mover(int fd_a, int fd_b)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	for (int i = 0;; i++)
+		setns(i % 2 ? fd_b : fd_a, CLONE_NEWUTS);
+}
+
+/*
+ * VERIFY on a busy machine: tasks fork and exit on both CPUs, one moves
+ * between two cgroups and another between two UTS namespaces, all the
+ * time, in the host's root groups.  A mismatch would be a wrong counter:
+ * none may be reported (the old VERIFY compared counts that moved while it
+ * walked: 12 to 27 false mismatches in 300).  Groups that never hold still
+ * are reported as unsettled, not as wrong.  NSBOX_VERIFY_STORM_N VERIFYs
+ * (default 1000).
+ */
+TEST_F_TIMEOUT(groups, verify_exact_during_a_storm_of_forks_exits_and_moves, 900)
+{
+	const char *env = getenv("NSBOX_VERIFY_STORM_N");
+	const char *cga = "/sys/fs/cgroup/nsbox-storm-a", *cgb = "/sys/fs/cgroup/nsbox-storm-b";
+	int n = env ? atoi(env) : 1000, fda, fdb, p[2], q[2];
+	uint64_t mismatches = 0, unsettled = 0, rounds = 0, failed = 0, busy = 0;
+	pid_t storm[2], movers[2], holder;
+	struct nlt_verified v;
+	char c = 0, path[64];
+
+	ASSERT_EQ(0, mkdir(cga, 0755) && errno != EEXIST);
+	ASSERT_EQ(0, mkdir(cgb, 0755) && errno != EEXIST);
+	/* a second UTS namespace, held by a child until the end */
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	holder = fork();
+	if (holder == 0) {
+		if (unshare(CLONE_NEWUTS) || write(p[1], &c, 1) != 1)
+			_exit(1);
+		_exit(read(q[0], &c, 1) != 1);
+	}
+	ASSERT_EQ(1, read(p[0], &c, 1));
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", holder);
+	fdb = open(path, O_RDONLY);
+	fda = open("/proc/self/ns/uts", O_RDONLY);
+	ASSERT_LE(0, fda);
+	ASSERT_LE(0, fdb);
+	storm[0] = start_fork_storm();
+	storm[1] = start_fork_storm();
+	movers[0] = start_cgroup_mover(cga, cgb);
+	movers[1] = start_ns_mover(fda, fdb);
+	for (int i = 0; i < n; i++) {
+		if (nlt_verify_all(self->fd, self->family, &v)) {
+			failed++;
+			continue;
+		}
+		mismatches += v.mismatches;
+		unsettled += v.unsettled;
+		busy += v.unsettled != 0;
+		rounds += v.rounds;
+	}
+	for (int i = 0; i < 2; i++) {
+		kill(storm[i], SIGKILL);
+		kill(movers[i], SIGKILL);
+		waitpid(storm[i], NULL, 0);
+		waitpid(movers[i], NULL, 0);
+	}
+	ASSERT_EQ(1, write(q[1], &c, 1));
+	waitpid(holder, NULL, 0);
+	close(fda);
+	close(fdb);
+	rmdir(cga);
+	rmdir(cgb);
+	TH_LOG("%d VERIFYs during the storm: %llu mismatches, %llu requests failed; %llu had groups "
+	       "that never held still (%llu groups in all), %.2f walks per VERIFY",
+	       n, (unsigned long long)mismatches, (unsigned long long)failed,
+	       (unsigned long long)busy, (unsigned long long)unsettled, (double)rounds / n);
+	EXPECT_EQ(0, mismatches);
+	EXPECT_EQ(0, failed);
+	/* quiet again: every group settles, nothing is wrong */
+	ASSERT_EQ(0, nlt_verify_all(self->fd, self->family, &v));
+	EXPECT_EQ(0, v.mismatches);
+	EXPECT_EQ(0, v.unsettled);
+}
+
 /* NSBOX_CHURN_N: fewer cycles on the (much slower) debug kernel. */
 TEST_F_TIMEOUT(groups, namespace_churn_2000_cycles_of_every_kind, 600)
 {

@@ -308,9 +308,14 @@ static inline const struct nlattr *nlt_msg_attr(const struct nlmsghdr *nlh, int 
 	return nlt_find((const char *)nlh + hdr, nlh->nlmsg_len - hdr, type);
 }
 
-/* VERIFY: 0 or -errno; fills the counts. */
-static inline int nlt_verify(int fd, int family, uint64_t *tasks,
-			     uint64_t *mismatches, uint64_t *missing)
+/* VERIFY's answer (ABI 9: unsettled groups and rounds too). */
+struct nlt_verified {
+	uint64_t tasks, mismatches, missing, unsettled;
+	uint32_t rounds;
+};
+
+/* VERIFY: 0 or -errno; fills @v. */
+static inline int nlt_verify_all(int fd, int family, struct nlt_verified *v)
 {
 	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
 	static struct nlt_reply r;
@@ -322,11 +327,30 @@ static inline int nlt_verify(int fd, int family, uint64_t *tasks,
 	if (r.error)
 		return r.error;
 	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_TASKS);
-	*tasks = a ? *(uint64_t *)NLA_DATA(a) : 0;
+	v->tasks = a ? *(uint64_t *)NLA_DATA(a) : 0;
 	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_MISMATCHES);
-	*mismatches = a ? *(uint64_t *)NLA_DATA(a) : ~0ULL;
+	v->mismatches = a ? *(uint64_t *)NLA_DATA(a) : ~0ULL;
 	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_MISSING);
-	*missing = a ? *(uint64_t *)NLA_DATA(a) : ~0ULL;
+	v->missing = a ? *(uint64_t *)NLA_DATA(a) : ~0ULL;
+	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_UNSETTLED);
+	v->unsettled = a ? *(uint64_t *)NLA_DATA(a) : 0;
+	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_ROUNDS);
+	v->rounds = a ? *(uint32_t *)NLA_DATA(a) : 1;
+	return 0;
+}
+
+/* VERIFY: 0 or -errno; fills the counts. */
+static inline int nlt_verify(int fd, int family, uint64_t *tasks,
+			     uint64_t *mismatches, uint64_t *missing)
+{
+	struct nlt_verified v;
+	int ret = nlt_verify_all(fd, family, &v);
+
+	if (ret)
+		return ret;
+	*tasks = v.tasks;
+	*mismatches = v.mismatches;
+	*missing = v.missing;
 	return 0;
 }
 

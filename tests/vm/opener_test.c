@@ -74,6 +74,8 @@ static int is_users(pid_t pid)
 		if (sscanf(line, "Uid: %ld %ld %ld", &r, &e, &s) == 3)
 			break;
 	fclose(f);
+	if (r < 0)
+		return -1;	/* it exited while we read */
 	return r == USER && e == USER && s == USER;
 }
 
@@ -192,7 +194,20 @@ TEST(a_setuid_reader_of_my_task_dump_lends_me_nothing)
 				continue;
 			tid = *(uint32_t *)NLA_DATA(a);
 			tasks++;
-			if (!is_users(tid)) {
+			if (is_users(tid) == 0) {
+				char path[64], line[128] = "", name[64] = "";
+				FILE *f;
+
+				snprintf(path, sizeof(path), "/proc/%d/status", tid);
+				f = fopen(path, "r");
+				while (f && fgets(line, sizeof(line), f))
+					if (!strncmp(line, "Name:", 5))
+						snprintf(name, sizeof(name), "%.60s", line + 6);
+					else if (!strncmp(line, "Uid:", 4))
+						break;
+				if (f)
+					fclose(f);
+				TH_LOG("not uid %d's: tid %d, %.20s uids %s", USER, tid, name, line + 4);
 				foreign++;
 				if (!first_foreign)
 					first_foreign = tid;

@@ -5,7 +5,8 @@
 # kmod/testknob.c, never in nsbox.ko) makes one count of one group wrong
 # at a time, and VERIFY must report exactly that: one mismatch, with the
 # group's kind and id, the check and the field, the wrong value and the
-# right one.  Undone, VERIFY must be clean again.
+# right one -- also while other tasks fork and exit all the time.  Undone,
+# VERIFY must be clean again.
 . "$(dirname "$0")/tap.sh"
 KNOBS=$NSBOX_TESTMODS/nsbox-knobs.ko
 SKEW=/sys/module/nsbox/parameters/test_skew
@@ -44,6 +45,14 @@ verify_clean() {
 }
 check "VERIFY is clean before anything is changed" verify_clean
 
+# Everything below runs on a busy machine: a loop forks and reaps
+# children in the host's root groups all the while (groups_test's
+# verify_exact_during_a_storm... keeps both CPUs busy for 1,000 VERIFYs).
+# VERIFY must still report each planted skew exactly, and nothing else (a
+# group whose counts keep changing is unsettled, never a mismatch).
+storm() { while :; do /opt/nsbox/tests/box_helper forks-exit 20; done; }
+storm & st1=$!
+
 # skew_case KIND ID FIELD DELTA CHECK HAVE WANT: VERIFY reports exactly
 # {KIND, ID, CHECK, FIELD, HAVE, WANT} and exits 1; then undo, clean again.
 # HAVE "neg" stands for any value below 0.  The flow check names the sum.
@@ -81,6 +90,8 @@ for f in cpu_ns utime_ns stime_ns nvcsw nivcsw minflt majflt rchar wchar \
 	skew_case cgroup2 "$cg" "$f" -1000000000000000 negative neg 0
 done
 check "undone, VERIFY is clean again" verify_clean
+kill $st1
+wait $st1 2>/dev/null
 
 out=$(echo "cgroup2 $cg threads 5" > "$SKEW"; nsbox verify); rc=$?
 echo "cgroup2 $cg threads -5" > "$SKEW"

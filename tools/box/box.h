@@ -30,6 +30,7 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 
 #define BOX_NAME_MAX 32			/* [A-Za-z0-9_.-], first alnum */
 #define BOX_CGROUP_ROOT "/sys/fs/cgroup"
@@ -38,6 +39,7 @@
 #define BOX_DEFAULT_PARENT "/var/lib/nsbox"
 #define BOX_DEFAULT_ROOTFS BOX_DEFAULT_PARENT "/rootfs"
 #define BOX_TMP_SIZE "64m"		/* /tmp of a box without --overlay */
+#define BOX_SHM_SIZE "65536k"		/* /dev/shm, as Docker's --shm-size */
 #define BOX_DISK_DEFAULT (1ULL << 30)	/* --disk */
 #define BOX_BRIDGE "nsbox0"
 #define BOX_BRIDGE_ADDR "10.88.0.1"	/* the host's address on the bridge */
@@ -63,6 +65,18 @@ int box_each_item(const char *list, int (*one)(const char *item, void *arg), voi
 /* ids a root --user box maps: 65536, as podman and LXC give a container */
 #define BOX_SUBID_COUNT 65536
 int box_subid_range(const char *file, uid_t uid, uint32_t *base, uint32_t *count);
+/*
+ * A range of @file that is not @uid's and meets [base, base + count):
+ * 1 and its line ("NAME:START:COUNT") in @who, 0 if none (or no file),
+ * -errno if @file cannot be read.  Ids two users share are one owner's
+ * to signal and ptrace.
+ */
+int box_subid_overlap(const char *file, uid_t uid, uint32_t base, uint32_t count,
+		      char *who, size_t len);
+/* The lowest base (BOX_SUBID_MIN or above) of @count ids that no range of
+ * @subuid or @subgid but @uid's meets (what to suggest); 0 if none. */
+#define BOX_SUBID_MIN 100000	/* useradd's SUB_UID_MIN */
+uint32_t box_subid_free(const char *subuid, const char *subgid, uid_t uid, uint32_t count);
 
 /*
  * clone3() arguments: struct clone_args of <linux/sched.h> (size version
@@ -237,6 +251,9 @@ const char *box_state_root(void);
 /* For unit tests only: keep boxes in @dir instead (never /run/nsbox). */
 void box_state_set_root(const char *dir);
 int box_state_path(const char *name, char *buf, size_t len);
+/* The state root, if it exists, is a directory of ours alone (mode 0700,
+ * not a symlink): 0, or -1 after nsbox_err(). */
+int box_state_root_check(void);
 /* flock() on the state root: one `nsbox run/rm` changes boxes at a time. */
 int box_lock(void);
 int box_state_write(const struct box_state *s);
@@ -275,8 +292,42 @@ int box_cgroup_read_key(const char *path, const char *file, const char *key,
 int box_run(struct box_config *c, int notify_fd);
 /* Run @c->argv in the running box @s; returns its exit status. */
 int box_exec(struct box_config *c, const struct box_state *s);
+/*
+ * exec and the caller's terminal (relay.c).  A box must never hold a
+ * descriptor of the caller's terminal: a process it leaves behind could
+ * read what is typed after exec has returned (or make itself the
+ * terminal's foreground group), and through /proc/PID/fd a descriptor
+ * reopens the terminal however it was opened.  So the command runs in a
+ * session of its own, and:
+ *  - stdin and stdout terminals: on a pty of the box's own (its devpts),
+ *    opened by the child in the box and passed back; exec puts the
+ *    caller's terminal in raw mode and copies both ways, window size too;
+ *  - otherwise: each of 0-2 that is a terminal becomes a pipe exec copies
+ *    to or from; the others are passed as they are.
+ * When the command exits, exec copies what is left and closes its ends:
+ * the pty is hung up, the pipes broken, for whatever stayed behind.
+ */
+struct box_io {
+	bool pty;
+	bool pty_stderr;	/* pty: stderr was a terminal too: the pty's */
+	int sock[2];		/* pty: the child sends the master (or an error) */
+	int null_fd;		/* pty: the child's stdio until the pty is there */
+	int pipe[3][2];		/* no pty: for each terminal of 0-2; -1 if none */
+	struct winsize ws;	/* pty: the caller's window size */
+};
+/* Before the clone: choose, make the socket or pipes.  0, or -1 after nsbox_err(). */
+int box_io_prepare(struct box_io *io);
+/* Copy until the command (@pid, @pidfd) exits; its wait status, or -1. */
+int box_io_relay(struct box_io *io, pid_t pid, int pidfd);
+void box_io_close(struct box_io *io);
+
 /* Read box NAME's state; an error (naming @cmd) if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s);
+/* A box is "starting" until it is set up: wait (at most @timeout_s) until
+ * its state says otherwise; *@s re-read.  0, or -1 after nsbox_err() naming
+ * @cmd (still starting, or gone). */
+#define BOX_START_WAIT_S 60
+int box_wait_started(const char *cmd, const char *name, struct box_state *s, int timeout_s);
 /* Whose /proc/PID/ns/ are the box's (its command's, else PID 1's). */
 pid_t box_ns_pid(const struct box_state *s);
 /* SIGTERM, then SIGKILL after @timeout_s; waits for the monitor too. */

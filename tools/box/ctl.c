@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "box.h"
@@ -20,7 +22,11 @@
 /* Look a box up by name, with a clear message if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s)
 {
-	int err = box_state_read(name, s);
+	int err;
+
+	if (box_state_root_check())
+		return NSBOX_EXIT_FAIL;
+	err = box_state_read(name, s);
 
 	if (err == -ENOENT) {
 		nsbox_err("%s: no box named '%s' (see 'nsbox ls')", cmd, name);
@@ -74,6 +80,67 @@ pid_t box_ns_pid(const struct box_state *s)
 	return found ? found : s->pid;
 }
 
+
+/*
+ * A box being set up is "starting"; the monitor renames a new state file
+ * into its directory when the box is set up ("running") or has failed.
+ * Wait for that with inotify, and for the monitor's end with a pidfd
+ * (a monitor that dies leaves the box "starting" for good: stale).
+ */
+int box_wait_started(const char *cmd, const char *name, struct box_state *s, int timeout_s)
+{
+	struct timespec now, end;
+	char dir[4096];
+	int in, mon = -1, ret = 0;
+
+	if (box_state_path(name, dir, sizeof(dir)))
+		return -1;
+	in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (in < 0 || inotify_add_watch(in, dir, IN_MOVED_TO | IN_CLOSE_WRITE |
+					IN_DELETE_SELF | IN_MOVE_SELF) < 0) {
+		nsbox_err("%s: cannot watch %s for box '%s' to be set up: %s", cmd, dir, name,
+			  strerror(errno));
+		if (in >= 0)
+			close(in);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += timeout_s;
+	/* read after the watch is in: a change in between is not lost */
+	for (;;) {
+		struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = -1 } };
+		char buf[4096];
+		long ms;
+
+		if (box_state_read(name, s)) {
+			nsbox_err("%s: box '%s' is gone: removed while it was being set up", cmd,
+				  name);
+			ret = -1;
+			break;
+		}
+		if (strcmp(box_status(s), "starting"))
+			break;
+
+		if (mon < 0 && s->monitor > 0)
+			mon = syscall(SYS_pidfd_open, s->monitor, 0);
+		p[1].fd = mon;
+		p[1].events = POLLIN;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (ms <= 0 || poll(p, 2, ms) == 0) {
+			nsbox_err("%s: box '%s' is still being set up after %d s; try again once "
+				  "'nsbox ls' says it is running", cmd, name, timeout_s);
+			ret = -1;
+			break;
+		}
+		while (read(in, buf, sizeof(buf)) > 0)
+			;
+	}
+	if (mon >= 0)
+		close(mon);
+	close(in);
+	return ret;
+}
 
 /* Wait until @pidfd's process has exited, up to @ms (poll, not sleep). */
 static bool wait_exit(int pidfd, int ms)

@@ -8,7 +8,8 @@
  * changes what "/proc" means), then a child created by clone3() directly
  * in the box's cgroup -- a pid namespace applies to children only -- with
  * the same capability, no_new_privs and seccomp setup as the box itself
- * (box_exec_child(), inside/child.c).
+ * (box_exec_child(), inside/child.c), in a session of its own, with a pty
+ * of the box's or pipes where the caller has a terminal (relay.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/nsfs.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -118,11 +121,21 @@ out:
 	return ret;
 }
 
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
 int box_exec(struct box_config *c, const struct box_state *s)
 {
 	struct box_clone_args ca = { .exit_signal = SIGCHLD };
-	int cgfd = -1, cgns = -1, status;
+	int cgfd = -1, cgns = -1, pidfd = -1, status;
+	struct box_io io;
 	pid_t pid;
+
+	if (box_io_prepare(&io)) {
+		box_io_close(&io);
+		return BOX_EXIT_SETUP;
+	}
 
 	if (s->cgroup[0]) {
 		cgfd = open(s->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -134,24 +147,34 @@ int box_exec(struct box_config *c, const struct box_state *s)
 	if (join_box(s, &cgns)) {
 		if (cgfd >= 0)
 			close(cgfd);
+		box_io_close(&io);
 		return BOX_EXIT_SETUP;
 	}
+	/*
+	 * Not dumpable, and so the child from its first instruction: it is in
+	 * the box's pid namespace, holding our descriptors until it has
+	 * closed them.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
+	ca.flags |= CLONE_PIDFD;
+	ca.pidfd = (uintptr_t)&pidfd;
 	fflush(NULL);
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
 		nsbox_err("exec: clone3 into the box: %s", strerror(errno));
+		box_io_close(&io);
 		return BOX_EXIT_SETUP;
 	}
 	if (pid == 0)
-		box_exec_child(c, s, cgns);
+		box_exec_child(c, s, cgns, &io);
 	if (cgns >= 0)
 		close(cgns);
 	if (cgfd >= 0)
 		close(cgfd);
-	/* Ctrl-C reaches the command through the terminal; we just wait. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	if (waitpid(pid, &status, 0) < 0)
+	/* Copy between the caller's terminal and the box's until the command exits. */
+	status = box_io_relay(&io, pid, pidfd);
+	close(pidfd);
+	if (status < 0)
 		return BOX_EXIT_SETUP;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);

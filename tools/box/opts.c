@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pwd.h>
+#include <stdbool.h>
 
 #include "box.h"
 #include "io.h"
@@ -202,6 +203,43 @@ bool box_name_valid(const char *name)
 }
 
 /*
+ * One line of /etc/subuid or /etc/subgid: "NAME:START:COUNT" or
+ * "UID:START:COUNT", cut in place.  False for a line that is not one (a
+ * comment, a count of 0, a range past 2^32).
+ */
+static bool subid_line(char *line, char **name, uint64_t *b, uint64_t *n)
+{
+	char *start = strchr(line, ':'), *cnt;
+	unsigned long long vb, vn;
+
+	if (!start)
+		return false;
+	*start++ = '\0';
+	cnt = strchr(start, ':');
+	if (!cnt)
+		return false;
+	*cnt++ = '\0';
+	errno = 0;
+	vb = strtoull(start, NULL, 10);
+	vn = strtoull(cnt, NULL, 10);
+	if (errno || !vn || vb + vn > UINT32_MAX)
+		return false;
+	*name = line;
+	*b = vb;
+	*n = vn;
+	return true;
+}
+
+/* Is a line's NAME @uid's (its number, or its user's name)? */
+static bool subid_owner(const char *name, uid_t uid, const struct passwd *pw)
+{
+	char id[32];
+
+	snprintf(id, sizeof(id), "%u", (unsigned int)uid);
+	return !strcmp(name, id) || (pw && !strcmp(name, pw->pw_name));
+}
+
+/*
  * The first range of /etc/subuid or /etc/subgid ("NAME:START:COUNT", or
  * "UID:START:COUNT") that belongs to @uid, at most BOX_SUBID_COUNT ids of
  * it.  0, -ENOENT (no range), or -EINVAL (a range that holds id 0: that
@@ -210,30 +248,15 @@ bool box_name_valid(const char *name)
 int box_subid_range(const char *file, uid_t uid, uint32_t *base, uint32_t *count)
 {
 	struct passwd *pw = getpwuid(uid);
-	char line[512], id[32];
+	char line[512], *name;
 	FILE *f = fopen(file, "re");
 	int ret = -ENOENT;
+	uint64_t b, n;
 
 	if (!f)
 		return -ENOENT;
-	snprintf(id, sizeof(id), "%u", (unsigned int)uid);
 	while (ret == -ENOENT && fgets(line, sizeof(line), f)) {
-		char *name = line, *start = strchr(line, ':'), *cnt;
-		unsigned long long b, n;
-
-		if (!start)
-			continue;
-		*start++ = '\0';
-		cnt = strchr(start, ':');
-		if (!cnt)
-			continue;
-		*cnt++ = '\0';
-		if (strcmp(name, id) && (!pw || strcmp(name, pw->pw_name)))
-			continue;
-		errno = 0;
-		b = strtoull(start, NULL, 10);
-		n = strtoull(cnt, NULL, 10);
-		if (errno || !n || b + n > UINT32_MAX)
+		if (!subid_line(line, &name, &b, &n) || !subid_owner(name, uid, pw))
 			continue;
 		if (b == 0) {
 			ret = -EINVAL;
@@ -245,4 +268,64 @@ int box_subid_range(const char *file, uid_t uid, uint32_t *base, uint32_t *count
 	}
 	fclose(f);
 	return ret;
+}
+
+int box_subid_overlap(const char *file, uid_t uid, uint32_t base, uint32_t count,
+		      char *who, size_t len)
+{
+	struct passwd *pw = getpwuid(uid);
+	char line[512], *name;
+	FILE *f = fopen(file, "re");
+	uint64_t b, n;
+	int ret = 0;
+
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (!ret && fgets(line, sizeof(line), f)) {
+		if (!subid_line(line, &name, &b, &n) || subid_owner(name, uid, pw))
+			continue;
+		if (b < (uint64_t)base + count && base < b + n) {
+			snprintf(who, len, "%s:%llu:%llu", name, (unsigned long long)b,
+				 (unsigned long long)n);
+			ret = 1;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Does [base, base + count) meet a range of @file that is not @uid's? */
+static bool subid_taken(const char *file, uid_t uid, uint64_t base, uint32_t count)
+{
+	char who[8];
+
+	return base + count > UINT32_MAX ||
+		box_subid_overlap(file, uid, base, count, who, sizeof(who)) != 0;
+}
+
+uint32_t box_subid_free(const char *subuid, const char *subgid, uid_t uid, uint32_t count)
+{
+	const char *files[] = { subuid, subgid };
+	uint64_t best = UINT64_MAX;
+	char line[512], *name;
+	uint64_t b, n;
+
+	/* the lowest free base is BOX_SUBID_MIN or right after another range */
+	if (!subid_taken(subuid, uid, BOX_SUBID_MIN, count) &&
+	    !subid_taken(subgid, uid, BOX_SUBID_MIN, count))
+		return BOX_SUBID_MIN;
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "re");
+
+		while (f && fgets(line, sizeof(line), f)) {
+			if (!subid_line(line, &name, &b, &n) || b + n < BOX_SUBID_MIN ||
+			    b + n >= best || subid_taken(subuid, uid, b + n, count) ||
+			    subid_taken(subgid, uid, b + n, count))
+				continue;
+			best = b + n;
+		}
+		if (f)
+			fclose(f);
+	}
+	return best == UINT64_MAX ? 0 : best;
 }

@@ -16,11 +16,13 @@
  *   clone3(CLONE_NEW*, CLONE_INTO_CGROUP) ---> waits for "go"
  *   uid_map/gid_map (user namespace)
  *   veth pair, address, route (bridge)
- *   record pid in the state, send "go" --->   unshare(CLONE_NEWCGROUP), hostname
+ *   record pid (starting), send "go" --->     unshare(CLONE_NEWCGROUP), hostname
  *                                            mounts, pivot_root (box_mount.c)
  *                                            caps, no_new_privs, seccomp
- *                                            PID 1 forks, the command execs
+ *                                            PID 1 forks, execs nsbox-init,
+ *                                            the command execs
  *   error pipe: EOF = the command runs  <---  or an error message
+ *   record "running" (exec may join now)
  *   wait for PID 1, forward signals
  *   record the exit status (--rm: remove)
  *
@@ -379,9 +381,14 @@ int box_run(struct box_config *c, int notify_fd)
 	    (box_net_veth_create(c->name, c->veth, pid, &c->addr) ||
 	     box_net_configure(pid, &c->addr)))
 		goto kill;
+	/*
+	 * The pid goes in now (rm and stop can reach a box being set up),
+	 * "running" only once it is set up: until pivot_root, its mount
+	 * namespace shows the host's files, and `nsbox exec` must not join
+	 * it then (it waits for "running").
+	 */
 	s.pid = pid;
 	s.pid_start = start = box_proc_start(pid);
-	snprintf(s.status, sizeof(s.status), "running");
 	if (box_state_write(&s)) {
 		nsbox_err("run: cannot write the state of %s", c->name);
 		goto kill;
@@ -416,6 +423,16 @@ int box_run(struct box_config *c, int notify_fd)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return code;
 	}
+	/* set up, and the command runs: exec may join it */
+	lock = relock_ours(c->name, pid, start, &s, &ours);
+	if (ours) {
+		snprintf(s.status, sizeof(s.status), "running");
+		if (box_state_write(&s))
+			nsbox_err("run: cannot write the state of %s", c->name);
+	}
+	if (lock >= 0)
+		close(lock);
+	lock = -1;
 	if (notify_fd >= 0) {
 		/* detached: tell `nsbox run` we are up, then let go of its tty */
 		char ok = 0;

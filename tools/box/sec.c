@@ -24,7 +24,10 @@
  *    kernel -- fails with ENOSYS, as on an older kernel, so a C library
  *    falls back to what it used before (clone3 -> clone, whose namespace
  *    flags are then filtered).  --seccomp-allow GROUP turns a named group
- *    of denied calls back on.  A 32-bit (int 0x80) or x32 system call is
+ *    of denied calls back on.  As in Docker's default profile, a few calls
+ *    are allowed only to a box that keeps the capability they belong to
+ *    (--cap-add SYS_PTRACE, SYS_NICE), and socket() only for the address
+ *    families it does not deny (AF_VSOCK, AF_ALG).  A 32-bit (int 0x80) or x32 system call is
  *    not in the table's architecture and kills the process.
  */
 #include <ctype.h>
@@ -35,6 +38,7 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <cap-ng.h>
 #include <seccomp.h>
 
@@ -169,7 +173,7 @@ static const char *const allowed_syscalls[] = {
 	"fgetxattr", "flistxattr", "flock", "fork", "fremovexattr",
 	"fsetxattr", "fstat", "fstatfs", "fsync", "ftruncate", "futex",
 	"futex_requeue", "futex_wait", "futex_waitv", "futex_wake",
-	"futimesat", "get_mempolicy", "get_robust_list", "get_thread_area",
+	"futimesat", "get_robust_list", "get_thread_area",
 	"getcpu", "getcwd", "getdents", "getdents64", "getegid", "geteuid",
 	"getgid", "getgroups", "getitimer", "getpeername", "getpgid",
 	"getpgrp", "getpid", "getppid", "getpriority", "getrandom",
@@ -181,17 +185,16 @@ static const char *const allowed_syscalls[] = {
 	"kill", "landlock_add_rule", "landlock_create_ruleset",
 	"landlock_restrict_self", "lchown", "lgetxattr", "link", "linkat",
 	"listen", "listxattr", "llistxattr", "lremovexattr", "lseek",
-	"lsetxattr", "lstat", "madvise", "map_shadow_stack", "mbind",
-	"membarrier", "memfd_create", "memfd_secret", "mincore", "mkdir",
+	"lsetxattr", "lstat", "madvise", "map_shadow_stack", "membarrier", "memfd_create", "memfd_secret", "mincore", "mkdir",
 	"mkdirat", "mknod", "mknodat", "mlock", "mlock2", "mlockall", "mmap",
 	"mprotect", "mq_getsetattr", "mq_notify", "mq_open", "mq_timedreceive",
 	"mq_timedsend", "mq_unlink", "mremap", "msgctl", "msgget", "msgrcv",
 	"msgsnd", "msync", "munlock", "munlockall", "munmap",
 	"name_to_handle_at", "nanosleep", "newfstatat", "open", "openat",
-	"openat2", "pause", "pidfd_getfd", "pidfd_open", "pidfd_send_signal",
+	"openat2", "pause", "pidfd_open", "pidfd_send_signal",
 	"pipe", "pipe2", "pkey_alloc", "pkey_free", "pkey_mprotect", "poll",
 	"ppoll", "prctl", "pread64", "preadv", "preadv2", "prlimit64",
-	"process_madvise", "process_mrelease", "process_vm_readv",
+	"process_mrelease", "process_vm_readv",
 	"process_vm_writev", "pselect6", "ptrace", "pwrite64", "pwritev",
 	"pwritev2", "read", "readahead", "readlink", "readlinkat", "readv",
 	"recvfrom", "recvmmsg", "recvmsg", "remap_file_pages", "removexattr",
@@ -204,13 +207,13 @@ static const char *const allowed_syscalls[] = {
 	"sched_setaffinity", "sched_setattr", "sched_setparam",
 	"sched_setscheduler", "sched_yield", "seccomp", "select", "semctl",
 	"semget", "semop", "semtimedop", "sendfile", "sendmmsg", "sendmsg",
-	"sendto", "set_mempolicy", "set_robust_list", "set_thread_area",
+	"sendto", "set_robust_list", "set_thread_area",
 	"set_tid_address", "setdomainname", "setfsgid", "setfsuid", "setgid",
 	"setgroups", "sethostname", "setitimer", "setpgid", "setpriority",
 	"setregid", "setresgid", "setresuid", "setreuid", "setrlimit",
 	"setsid", "setsockopt", "setuid", "setxattr", "shmat", "shmctl",
 	"shmdt", "shmget", "shutdown", "sigaltstack", "signalfd", "signalfd4",
-	"socket", "socketpair", "splice", "stat", "statfs", "statx", "symlink",
+	"socketpair", "splice", "stat", "statfs", "statx", "symlink",
 	"symlinkat", "sync", "sync_file_range", "syncfs", "sysinfo", "tee",
 	"tgkill", "time", "timer_create", "timer_delete", "timer_getoverrun",
 	"timer_gettime", "timer_settime", "timerfd_create", "timerfd_gettime",
@@ -248,8 +251,31 @@ static const char *const denied_syscalls[] = {
 	"iopl", "ioperm", "open_by_handle_at", "lookup_dcookie", "syslog",
 	"quotactl", "quotactl_fd", "nfsservctl", "vm86", "vm86old", "uselib",
 	"_sysctl", "get_kernel_syms", "query_module", "vhangup",
-	"fanotify_init", "kcmp", "personality", "modify_ldt",
+	"fanotify_init", "personality", "modify_ldt",
 };
+
+/*
+ * Allowed only to a box that keeps the capability (--cap-add), as in
+ * Docker's profile; EPERM otherwise.  SYS_PTRACE: another process's
+ * descriptors (pidfd_getfd), memory advice (process_madvise) and kernel
+ * object identities (kcmp).  SYS_NICE: where memory comes from on a NUMA
+ * machine.  (ptrace and process_vm_readv/writev stay allowed, as in
+ * Docker: the kernel's ptrace access check guards them.)
+ */
+static const struct {
+	int cap;
+	const char *const calls[8];
+} cap_calls[] = {
+	{ CAP_SYS_PTRACE, { "kcmp", "pidfd_getfd", "process_madvise" } },
+	{ CAP_SYS_NICE, { "get_mempolicy", "mbind", "set_mempolicy", "set_mempolicy_home_node" } },
+};
+
+/*
+ * socket(): every address family but these two, as in Docker's profile:
+ * AF_VSOCK reaches the hypervisor and the other VMs' services, AF_ALG the
+ * kernel's crypto code (a history of bugs).
+ */
+static const int denied_families[] = { AF_ALG, AF_VSOCK };
 
 static int allow_item(const char *t, void *arg)
 {
@@ -292,7 +318,55 @@ static void rule(scmp_filter_ctx ctx, uint32_t action, const char *name)
 #define BOX_CLONE_NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
 			    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
-static void load_seccomp(unsigned int allow)
+/*
+ * socket(): allowed when the family is a non-negative int other than the
+ * denied ones, EPERM for those.  The kernel reads the family as a 32-bit
+ * int, but seccomp sees the whole 64-bit register: "family > AF_VSOCK"
+ * would let 0x100000028 through, which the kernel reads as AF_VSOCK.  So
+ * each allowed range [lo, hi] is cut into aligned power-of-two blocks,
+ * each one masked compare on all 64 bits (the upper half must be 0), and
+ * the denied families are matched on the lower 32 bits only.  Anything
+ * else (a family with garbage above bit 31) fails as unknown: ENOSYS.
+ */
+static int allow_range(scmp_filter_ctx ctx, int nr, uint64_t lo, uint64_t hi)
+{
+	int err = 0;
+
+	while (!err && lo <= hi) {
+		uint64_t size = 1;
+
+		while (!(lo & size) && lo + 2 * size - 1 <= hi && size < (1ULL << 32))
+			size *= 2;
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				       SCMP_A0(SCMP_CMP_MASKED_EQ, ~(size - 1), lo));
+		lo += size;
+	}
+	return err;
+}
+
+static void socket_rules(scmp_filter_ctx ctx)
+{
+	int nr = SCMP_SYS(socket), err = 0;
+	uint64_t lo = 0;
+
+	for (size_t i = 0; !err && i <= ARRAY_SIZE(denied_families); i++) {
+		uint64_t hi = i < ARRAY_SIZE(denied_families) ? (uint64_t)denied_families[i] - 1 :
+			INT32_MAX;
+
+		if (lo <= hi && hi != UINT64_MAX)
+			err = allow_range(ctx, nr, lo, hi);
+		if (!err && i < ARRAY_SIZE(denied_families)) {
+			err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 1,
+					       SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+						       denied_families[i]));
+			lo = denied_families[i] + 1;
+		}
+	}
+	if (err)
+		box_fail("seccomp rule for socket: %s", strerror(-err));
+}
+
+static void load_seccomp(uint64_t caps, unsigned int allow)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
 	size_t nrules = ARRAY_SIZE(allowed_syscalls);
@@ -304,6 +378,11 @@ static void load_seccomp(unsigned int allow)
 		rule(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(denied_syscalls); i++)
 		rule(ctx, SCMP_ACT_ERRNO(EPERM), denied_syscalls[i]);
+	for (size_t g = 0; g < ARRAY_SIZE(cap_calls); g++)
+		for (size_t i = 0; cap_calls[g].calls[i]; i++)
+			rule(ctx, (caps & (1ULL << cap_calls[g].cap)) ? SCMP_ACT_ALLOW :
+			     SCMP_ACT_ERRNO(EPERM), cap_calls[g].calls[i]);
+	socket_rules(ctx);
 	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
 		for (size_t i = 0; groups[g].calls[i]; i++) {
 			uint32_t act = SCMP_ACT_ERRNO(EPERM);
@@ -366,5 +445,5 @@ void box_sec_apply(uint64_t caps, unsigned int allow)
 	box_step("setpriv --no-new-privs");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		box_fail("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
-	load_seccomp(allow);
+	load_seccomp(caps, allow);
 }

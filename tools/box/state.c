@@ -57,26 +57,74 @@ int box_state_path(const char *name, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The state root must be this user's alone: /tmp/nsbox-UID is a name any
+ * user can take first -- as a symlink to a directory of ours, or as a
+ * directory others may write -- and then plant, swap or remove our boxes
+ * (a planted record names the pid `nsbox exec` joins).  So: a directory,
+ * not a symlink, owned by us, mode 0700.  @fd: a descriptor of it, or -1.
+ */
+static int root_ours(const char *root, int fd)
+{
+	struct stat st;
+
+	if (fd >= 0 ? fstat(fd, &st) : lstat(root, &st)) {
+		if (errno == ENOENT && fd < 0)
+			return 0;	/* nothing there yet: nothing to trust */
+		nsbox_err("cannot look at the state directory %s: %s", root, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		nsbox_err("%s is %s, not a directory of yours: another user may have put it "
+			  "there; remove it or set XDG_RUNTIME_DIR", root,
+			  S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		nsbox_err("%s is not owned by you; remove it or set XDG_RUNTIME_DIR", root);
+		return -1;
+	}
+	if ((st.st_mode & 07777) != 0700) {
+		nsbox_err("%s has mode %04o: other users could change your boxes there; it must "
+			  "be 0700 ('chmod 0700 %s', if you made it)", root,
+			  (unsigned int)(st.st_mode & 07777), root);
+		return -1;
+	}
+	return 0;
+}
+
+int box_state_root_check(void)
+{
+	return root_ours(box_state_root(), -1);
+}
+
 int box_lock(void)
 {
 	const char *root = box_state_root();
-	char path[4200];
-	struct stat st;
-	int fd;
+	int dfd, fd;
 
 	if (mkdir(root, 0700) && errno != EEXIST) {
 		nsbox_err("cannot create the state directory %s: %s", root, strerror(errno));
 		return -1;
 	}
-	/* /tmp/nsbox-UID must be ours, or another user could plant boxes. */
-	if (stat(root, &st) || st.st_uid != geteuid()) {
-		nsbox_err("%s is not owned by you; remove it or set XDG_RUNTIME_DIR", root);
+	dfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		int err = errno;
+
+		/* a symlink or no directory: root_ours() says which */
+		if ((err == ELOOP || err == ENOTDIR) && root_ours(root, -1))
+			return -1;
+		nsbox_err("cannot open the state directory %s: %s", root, strerror(err));
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/.lock", root);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (root_ours(root, dfd)) {
+		close(dfd);
+		return -1;
+	}
+	fd = openat(dfd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	close(dfd);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
-		nsbox_err("cannot lock %s: %s", path, strerror(errno));
+		nsbox_err("cannot lock %s/.lock: %s", root, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -275,11 +323,14 @@ const char *box_status(const struct box_state *s)
 {
 	if (!strcmp(s->status, "exited"))
 		return "exited";
+	/*
+	 * "starting" with a live monitor is a run in progress (its PID 1 may
+	 * be alive already, its set-up not done: not running yet)
+	 */
+	if (!strcmp(s->status, "starting"))
+		return s->monitor > 0 && kill(s->monitor, 0) == 0 ? "starting" : "stale";
 	if (box_running(s))
 		return "running";
-	/* "starting" with a live monitor is a run in progress */
-	if (!strcmp(s->status, "starting") && s->monitor > 0 && kill(s->monitor, 0) == 0)
-		return "starting";
 	return "stale";
 }
 
@@ -290,12 +341,13 @@ static int cmp_names(const void *a, const void *b)
 
 int box_list(char ***names)
 {
-	DIR *d = opendir(box_state_root());
+	DIR *d;
 	struct dirent *de;
 	char **v = NULL;
 	int n = 0;
 
 	*names = NULL;
+	d = opendir(box_state_root());
 	if (!d)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d))) {

@@ -51,7 +51,11 @@ int cmd_exec(int argc, char **argv)
 			       "\n"
 			       "Run CMD in a running box: in all of its namespaces and its cgroup,\n"
 			       "as root of the box, with the box's capabilities, no_new_privs and\n"
-			       "seccomp filter; no descriptor but 0, 1 and 2 goes with it.\n"
+			       "seccomp filter, in a session of its own.  With a terminal on stdin\n"
+			       "and stdout, CMD gets a pty of the box's, copied to and from yours;\n"
+			       "otherwise pipes stand in for any terminal among 0-2.  No other\n"
+			       "descriptor goes with it.  A box still being set up is waited for\n"
+			       "(at most 60 s).\n"
 			       "\n"
 			       "  -e, --env K=V      set an environment variable (repeatable)\n"
 			       "  -w, --workdir DIR  working directory in the box (default /)\n"
@@ -73,7 +77,11 @@ int cmd_exec(int argc, char **argv)
 	}
 	if (box_find("exec", argv[optind], &s))
 		return BOX_EXIT_SETUP;
-	if (!box_running(&s)) {
+	/* never into a box being set up: its mounts may still show the host's */
+	if (!strcmp(box_status(&s), "starting") &&
+	    box_wait_started("exec", argv[optind], &s, BOX_START_WAIT_S))
+		return BOX_EXIT_SETUP;
+	if (strcmp(box_status(&s), "running")) {
 		nsbox_err("exec: box '%s' is %s, not running", s.name, box_status(&s));
 		return BOX_EXIT_SETUP;
 	}

@@ -203,6 +203,11 @@ int cmd_ls(int argc, char **argv)
 		nsbox_nl_close(&nl);
 		memset(&nl, 0, sizeof(nl));
 	}
+	/* a state root planted by another user: its boxes are none of ours */
+	if (box_state_root_check()) {
+		nsbox_table_free(&t);
+		return NSBOX_EXIT_FAIL;
+	}
 	n = box_list(&names);
 	if (n < 0) {
 		nsbox_table_free(&t);

@@ -90,7 +90,9 @@ enum { OPT_OVERLAY = 256, OPT_NS, OPT_USER, OPT_HOSTNAME, OPT_MEMORY, OPT_CPUS,
  */
 static int id_maps(struct box_config *c)
 {
-	uint32_t ucount, gcount;
+	static const char *const files[] = { "/etc/subuid", "/etc/subgid" };
+	uint32_t ucount, gcount, free_base;
+	char who[600];
 	int err;
 
 	if (geteuid() != 0) {
@@ -98,22 +100,57 @@ static int id_maps(struct box_config *c)
 		c->id_count = 1;
 		return 0;
 	}
-	err = box_subid_range("/etc/subuid", 0, &c->uid_base, &ucount);
+	err = box_subid_range(files[0], 0, &c->uid_base, &ucount);
 	if (!err)
-		err = box_subid_range("/etc/subgid", 0, &c->gid_base, &gcount);
+		err = box_subid_range(files[1], 0, &c->gid_base, &gcount);
 	if (err == -EINVAL) {
 		nsbox_err("run: --user: root's range in /etc/subuid or /etc/subgid holds id 0, "
 			  "which would make box root host root; give root a range above 0");
 		return -1;
 	}
+	/* a range nobody else has, to suggest */
+	free_base = box_subid_free(files[0], files[1], 0, BOX_SUBID_COUNT);
+	if ((err || box_subid_overlap(files[0], 0, c->uid_base, ucount, who, sizeof(who)) ||
+	     box_subid_overlap(files[1], 0, c->gid_base, gcount, who, sizeof(who))) &&
+	    !free_base) {
+		nsbox_err("run: --user: root needs a range of %u subordinate ids nobody else has "
+			  "in /etc/subuid and /etc/subgid, and none is free above %u",
+			  BOX_SUBID_COUNT, BOX_SUBID_MIN);
+		return -1;
+	}
 	if (err) {
 		nsbox_err("run: --user needs subordinate ids for root, so that root in the box "
-			  "is not root on the host: add a range with 'usermod --add-subuids "
-			  "100000-165535 --add-subgids 100000-165535 root' (or the line "
-			  "'root:100000:65536' to /etc/subuid and to /etc/subgid)");
+			  "is not root on the host: add a range nobody else has with 'usermod "
+			  "--add-subuids %u-%u --add-subgids %u-%u root' (or the line "
+			  "'root:%u:%u' to /etc/subuid and to /etc/subgid)", free_base,
+			  free_base + BOX_SUBID_COUNT - 1, free_base,
+			  free_base + BOX_SUBID_COUNT - 1, free_base, BOX_SUBID_COUNT);
 		return -1;
 	}
 	c->id_count = ucount < gcount ? ucount : gcount;
+	/*
+	 * Box root is the first id of the range: if another user's range
+	 * holds it (or any id of the box's), that user owns the box's
+	 * processes -- may signal and ptrace them -- and their files.
+	 */
+	for (int i = 0; i < 2; i++) {
+		uint32_t base = i ? c->gid_base : c->uid_base;
+
+		err = box_subid_overlap(files[i], 0, base, c->id_count, who, sizeof(who));
+		if (err < 0) {
+			nsbox_err("run: --user: cannot read %s: %s", files[i], strerror(-err));
+			return -1;
+		}
+		if (err) {
+			nsbox_err("run: --user: root's range %u-%u in %s overlaps another user's "
+				  "(%s), who would own the box's processes and files; give root a "
+				  "range nobody else has, e.g. 'usermod --del-sub%cids %u-%u "
+				  "--add-sub%cids %u-%u root'", base, base + c->id_count - 1,
+				  files[i], who, i ? 'g' : 'u', base, base + c->id_count - 1,
+				  i ? 'g' : 'u', free_base, free_base + BOX_SUBID_COUNT - 1);
+			return -1;
+		}
+	}
 	return 0;
 }
 

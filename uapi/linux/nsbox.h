@@ -33,7 +33,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	8
+#define NSBOX_ABI_VERSION	9
 
 /*
  * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
@@ -50,12 +50,24 @@
  * @NSBOX_CMD_GET_INFO: do. Request: optional %NSBOX_A_ABI_VERSION (the
  *	ABI revision the caller was built for, >= 1). Reply (same cmd):
  *	%NSBOX_A_VERSION, %NSBOX_A_ABI_VERSION, %NSBOX_A_KERNEL_RELEASE,
- *	%NSBOX_A_HOOKS and the table statistics (%NSBOX_A_GROUPS ...).
- *	Open to every caller.
+ *	%NSBOX_A_HOOKS, the limits, %NSBOX_A_SHARE, and for the admin the
+ *	table statistics (%NSBOX_A_GROUPS ...).  Open to every caller; since
+ *	ABI 9 a caller other than the admin gets no figure about the whole
+ *	machine (table statistics, hook hits, memory, probes), only its own
+ *	share and subscriptions.
  * @NSBOX_CMD_GET_GROUP: do: %NSBOX_A_KIND + %NSBOX_A_ID select one group;
- *	dump: every group, or those of one %NSBOX_A_KIND. Each reply holds
- *	one %NSBOX_A_GROUP. Dumps resume by (kind, id) and set
- *	NLM_F_DUMP_INTR when groups were added or evicted meanwhile.
+ *	dump: every group, or those of one %NSBOX_A_KIND, or (ABI 9) of the
+ *	kinds in %NSBOX_A_KINDS. Each reply holds one %NSBOX_A_GROUP. Dumps
+ *	resume by (kind, id) and set NLM_F_DUMP_INTR when groups were added
+ *	or evicted meanwhile.  Live values (CPU, faults, I/O of the tasks
+ *	still running, RSS, VM) come from a walk of all tasks that every
+ *	reader shares (ABI 9): %NSBOX_A_LIVE_MAX_AGE_MS says how old it may
+ *	be (default 0: one that began after the request), each group says
+ *	when its walk began (%NSBOX_GROUP_A_LIVE_TIME).  %NSBOX_A_DUMP_FLAGS
+ *	(enum nsbox_dump_flags) asks for the values packed
+ *	(%NSBOX_GROUP_A_VALUES) or for no live value at all (no walk).
+ *	Callers other than the admin may ask a bounded number of times per
+ *	second (module parameter user_walks_per_sec): -EBUSY past it.
  * @NSBOX_CMD_GET_TASK: dump: every task, or (with %NSBOX_A_KIND +
  *	%NSBOX_A_ID) those in one group. Each reply holds one %NSBOX_A_TASK;
  *	pids are as seen from the caller's pid namespace. Resumes by pid.
@@ -67,13 +79,24 @@
  *	procs and threads per group, and check the incremental counters
  *	against them (enum nsbox_verify_check).  Reply:
  *	%NSBOX_A_VERIFY_TASKS, %NSBOX_A_VERIFY_GROUPS and one
- *	%NSBOX_A_MISMATCH per (group, check) that failed.
+ *	%NSBOX_A_MISMATCH per (group, check) that failed.  A group whose
+ *	counts changed during a walk is walked again (ABI 9), and a failed
+ *	check must fail the same way in two walks during which the group
+ *	did not change: a mismatch is a wrong counter, never a task that
+ *	forked or exited meanwhile.  %NSBOX_A_VERIFY_UNSETTLED counts the
+ *	groups that never held still (checked neither way),
+ *	%NSBOX_A_VERIFY_ROUNDS the walks made.
+ * @NSBOX_CMD_ADOPT: do (ABI 6), needs CAP_SYS_ADMIN: make a group for the
+ *	namespace behind %NSBOX_A_NS_FD (below); or (ABI 9), with
+ *	%NSBOX_A_ADOPT_DONE and no fd, say that every namespace without
+ *	tasks has been handed over (GET_INFO's %NSBOX_A_ADOPTED is set until
+ *	the module could have missed one).
  * @NSBOX_CMD_SUBSCRIBE: do (ABI 3): send this socket the events its
  *	sender may see, as unicast %NSBOX_CMD_EVENT messages, until the
  *	socket is closed.  Optional %NSBOX_A_EVENT_TYPES (u32, bit per enum
  *	nsbox_event_type; default all).  Subscribing again replaces the mask.
  * @NSBOX_CMD_EVENT: kernel to user only: one event, %NSBOX_A_EVENT
- * @NSBOX_CMD_ADOPT: do (ABI 6), needs CAP_SYS_ADMIN: make a group for the
+ * @NSBOX_CMD_ADOPT + %NSBOX_A_NS_FD: make a group for the
  *	namespace behind %NSBOX_A_NS_FD, a file descriptor of the sender's
  *	open on a namespace file (/proc/PID/ns/KIND, a bind mount of one,
  *	an fd another process holds, reopened through /proc/PID/fd/N).  For
@@ -159,7 +182,8 @@ enum nsbox_cmd {
  * @NSBOX_A_EVENT: nested, one event, attributes from enum nsbox_event_attr
  * @NSBOX_A_EVENT_TYPES: u32, SUBSCRIBE: bit (1 << enum nsbox_event_type)
  *	per event type wanted
- * @NSBOX_A_EVENT_SUBSCRIBERS: u32, GET_INFO: sockets subscribed now
+ * @NSBOX_A_EVENT_SUBSCRIBERS: u32, GET_INFO: sockets subscribed now (to
+ *	a caller other than the admin, since ABI 9: its own)
  * @NSBOX_A_EVENT_RING_BYTES: u64, GET_INFO: memory of the per-CPU event
  *	buffers (module parameter events_per_cpu)
  * @NSBOX_A_PROBE: nested (ABI 8), one probe, enum nsbox_probe_attr
@@ -174,6 +198,31 @@ enum nsbox_cmd {
  * @NSBOX_A_PROBE_BYTES: u64 (ABI 8), GET_INFO: memory the probes hold now
  * @NSBOX_A_NS_FD: u32, ADOPT (ABI 6): a file descriptor of the sender's,
  *	open on a namespace file
+ * @NSBOX_A_KINDS: u32 (ABI 9), GET_GROUP dump: a bit (1 << enum
+ *	nsbox_kind) per kind wanted
+ * @NSBOX_A_DUMP_FLAGS: u32 (ABI 9), GET_GROUP: enum nsbox_dump_flags
+ * @NSBOX_A_LIVE_MAX_AGE_MS: u32 (ABI 9), GET_GROUP: the oldest live values
+ *	the caller accepts, in ms since the request (default 0)
+ * @NSBOX_A_ADOPT_DONE: flag (ABI 9), ADOPT: the caller handed over every
+ *	namespace without tasks it found
+ * @NSBOX_A_ADOPTED: u8 (ABI 9), GET_INFO, admin: 1 if every namespace
+ *	without tasks is known (no need to scan for them again)
+ * @NSBOX_A_LIVE_WALKS: u64 (ABI 9), GET_INFO, admin: walks of all tasks
+ *	made for live values since load
+ * @NSBOX_A_LIVE_TIME_NS: u64 (ABI 9), GET_INFO, admin: CLOCK_MONOTONIC
+ *	ns when the last published walk began
+ * @NSBOX_A_MAX_USER_GROUPS: u32 (ABI 9), GET_INFO: groups one
+ *	unprivileged user may hold (module parameter max_user_groups)
+ * @NSBOX_A_MAX_UNPRIV_GROUPS: u32 (ABI 9), GET_INFO: groups all
+ *	unprivileged users together may hold (max_unpriv_groups)
+ * @NSBOX_A_UNPRIV_GROUPS: u64 (ABI 9), GET_INFO, admin: groups charged
+ *	to unprivileged users now
+ * @NSBOX_A_SHARE: nested (ABI 9), GET_INFO: one user's share of the
+ *	table, enum nsbox_share_attr; the admin gets every user that holds
+ *	a group or was refused one, anybody else its own only
+ * @NSBOX_A_VERIFY_UNSETTLED: u64 (ABI 9), VERIFY: groups whose counts
+ *	kept changing during every walk (not checked)
+ * @NSBOX_A_VERIFY_ROUNDS: u32 (ABI 9), VERIFY: walks made
  * @__NSBOX_A_MAX: internal use
  * @NSBOX_A_MAX: highest attribute number
  */
@@ -213,9 +262,61 @@ enum nsbox_attr {
 	NSBOX_A_PROBES_MAX,
 	NSBOX_A_PROBE_GROUPS_MAX,
 	NSBOX_A_PROBE_BYTES,
+	NSBOX_A_KINDS,
+	NSBOX_A_DUMP_FLAGS,
+	NSBOX_A_LIVE_MAX_AGE_MS,
+	NSBOX_A_ADOPT_DONE,
+	NSBOX_A_ADOPTED,
+	NSBOX_A_LIVE_WALKS,
+	NSBOX_A_LIVE_TIME_NS,
+	NSBOX_A_MAX_USER_GROUPS,
+	NSBOX_A_MAX_UNPRIV_GROUPS,
+	NSBOX_A_UNPRIV_GROUPS,
+	NSBOX_A_SHARE,
+	NSBOX_A_VERIFY_UNSETTLED,
+	NSBOX_A_VERIFY_ROUNDS,
 
 	__NSBOX_A_MAX,
 	NSBOX_A_MAX = __NSBOX_A_MAX - 1
+};
+
+/**
+ * enum nsbox_dump_flags - how GET_GROUP answers (ABI 9)
+ * @NSBOX_DUMP_PACKED: the values of attributes %NSBOX_GROUP_A_FIRST_SEEN
+ *	to %NSBOX_GROUP_A_LOAD15 in one %NSBOX_GROUP_A_VALUES array instead
+ *	of one attribute each
+ * @NSBOX_DUMP_NO_LIVE: no live value: no walk of the tasks is made, and
+ *	the values that need one (CPU_NS to SYSCW, RSS_BYTES, VM_BYTES) are
+ *	left out (~0 in VALUES)
+ */
+enum nsbox_dump_flags {
+	NSBOX_DUMP_PACKED = 1 << 0,
+	NSBOX_DUMP_NO_LIVE = 1 << 1,
+};
+
+/**
+ * enum nsbox_share_attr - attributes of one %NSBOX_A_SHARE (ABI 9)
+ * @NSBOX_SHARE_A_UNSPEC: never used
+ * @NSBOX_SHARE_A_PAD: alignment padding
+ * @NSBOX_SHARE_A_UID: u32, the user (initial user namespace); 0 is the
+ *	admin, 4294967294 every user past the module's table of users
+ * @NSBOX_SHARE_A_GROUPS: u64, groups charged to it now
+ * @NSBOX_SHARE_A_LIMIT: u64, the most it may hold
+ * @NSBOX_SHARE_A_REFUSED: binary, u64 per enum nsbox_kind: groups it
+ *	would have made that were refused (share or table full, no memory)
+ * @__NSBOX_SHARE_A_MAX: internal use
+ * @NSBOX_SHARE_A_MAX: highest attribute number
+ */
+enum nsbox_share_attr {
+	NSBOX_SHARE_A_UNSPEC,
+	NSBOX_SHARE_A_PAD,
+	NSBOX_SHARE_A_UID,
+	NSBOX_SHARE_A_GROUPS,
+	NSBOX_SHARE_A_LIMIT,
+	NSBOX_SHARE_A_REFUSED,
+
+	__NSBOX_SHARE_A_MAX,
+	NSBOX_SHARE_A_MAX = __NSBOX_SHARE_A_MAX - 1
 };
 
 /**
@@ -380,6 +481,13 @@ enum nsbox_kind {
  *	(6.18+): the 64-bit namespace id, never reused, as ioctl(NS_GET_ID)
  *	on /proc/PID/ns/KIND returns it
  * @NSBOX_GROUP_A_STATE: u8 (ABI 6), enum nsbox_group_state
+ * @NSBOX_GROUP_A_VALUES: binary (ABI 9), with %NSBOX_DUMP_PACKED: u64
+ *	values, element i standing for attribute %NSBOX_GROUP_A_FIRST_SEEN + i
+ *	(up to %NSBOX_GROUP_A_LOAD15; a reader takes as many as the length
+ *	holds); ~0 for a live value not given (%NSBOX_DUMP_NO_LIVE, or no walk
+ *	has seen the group yet)
+ * @NSBOX_GROUP_A_LIVE_TIME: u64 (ABI 9), CLOCK_MONOTONIC ns when the walk
+ *	that gave the live values began; absent when there are none
  * @__NSBOX_GROUP_A_MAX: internal use
  * @NSBOX_GROUP_A_MAX: highest attribute number
  */
@@ -426,6 +534,8 @@ enum nsbox_group_attr {
 	NSBOX_GROUP_A_VERIFY_WANT,
 	NSBOX_GROUP_A_NSID,
 	NSBOX_GROUP_A_STATE,
+	NSBOX_GROUP_A_VALUES,
+	NSBOX_GROUP_A_LIVE_TIME,
 
 	__NSBOX_GROUP_A_MAX,
 	NSBOX_GROUP_A_MAX = __NSBOX_GROUP_A_MAX - 1
@@ -459,8 +569,9 @@ enum nsbox_group_state {
  * @NSBOX_VERIFY_NEGATIVE: a cumulative total (FIELD: CPU_NS ... SYSCW),
  *	the departed tasks' part plus the live tasks' part, is not below 0
  *
- * All of them hold at a quiet moment; a task that forks, exits or moves
- * during the walk may make one fail once.
+ * VERIFY checks a group only when its counts did not change while it
+ * walked (a hook changing them meanwhile makes it walk again), and reports
+ * a failure only when two such walks fail the same way (ABI 9).
  */
 enum nsbox_verify_check {
 	NSBOX_VERIFY_PROCS,

@@ -13,7 +13,9 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -109,6 +111,14 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 	if ((c->ns & CLONE_NEWUSER) && c->net != BOX_NET_HOST)
 		box_net_unprivileged(c);
 	box_mount_setup(c);
+	/*
+	 * The rootfs descriptor `nsbox run` opened is a directory of the
+	 * host's: from /proc/1/fd/N, "../.." is the host's "/" to whoever may
+	 * read PID 1's descriptors (box root with --cap-add SYS_PTRACE).  It
+	 * has served (mount.c checked the box's root against it): close it.
+	 */
+	close(c->rootfs_fd);
+	c->rootfs_fd = -1;
 	if (c->detach) {
 		if (dup2(null_fd, 0) < 0 || dup2(c->logfd, 1) < 0 || dup2(c->logfd, 2) < 0)
 			box_fail("redirect output to the log: %s", strerror(errno));
@@ -120,9 +130,76 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 	box_init(c);
 }
 
-noreturn void box_exec_child(struct box_config *c, const struct box_state *s,
-				    int cgns_fd)
+/*
+ * exec's child, first thing: no descriptor of the caller's terminal may
+ * stay here (box.h, struct box_io).  Without a pty, each terminal of 0-2
+ * becomes its pipe.  With one, 0-2 are /dev/null until the pty is there
+ * (stderr kept if it is no terminal), and errors go back over the socket.
+ * Then a session of its own: no controlling terminal, the caller's
+ * session out of reach (TIOCSPGRP, SIGHUP).  Returns the socket (3), or -1.
+ */
+static int exec_stdio(struct box_io *io)
 {
+	if (!io->pty) {
+		for (int i = 0; i < 3; i++)
+			if (io->pipe[i][0] >= 0 && dup2(io->pipe[i][i == 0 ? 0 : 1], i) < 0)
+				_exit(BOX_EXIT_SETUP);
+		setsid();
+		return -1;
+	}
+	if (dup2(io->null_fd, 0) < 0 || dup2(io->null_fd, 1) < 0 ||
+	    (io->pty_stderr && dup2(io->null_fd, 2) < 0) || dup2(io->sock[1], 3) < 0)
+		_exit(BOX_EXIT_SETUP);
+	setsid();
+	box_errfd = 3;		/* box_fail() reports through the socket */
+	return 3;
+}
+
+/*
+ * A pty of the box's: /dev/ptmx here is the box's devpts (we are in its
+ * mount namespace, as box root), so the pty belongs to the box and the
+ * host never sees it.  The master goes to exec (SCM_RIGHTS); the slave
+ * becomes our controlling terminal and 0-2.
+ */
+static void exec_pty(struct box_io *io, int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { "m", 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	int m, slave;
+
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		box_fail("cannot open a pty in the box (/dev/ptmx): %s", strerror(errno));
+	if (unlockpt(m))
+		box_fail("unlockpt: %s", strerror(errno));
+	slave = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		box_fail("open the pty's other end (TIOCGPTPEER): %s", strerror(errno));
+	if (io->ws.ws_row && ioctl(slave, TIOCSWINSZ, &io->ws))
+		box_fail("set the pty's window size: %s", strerror(errno));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &m, sizeof(int));
+	if (sendmsg(sock, &mh, 0) != 1)
+		box_fail("send the pty to exec: %s", strerror(errno));
+	close(m);
+	box_errfd = -1;		/* from here on, errors go to the pty */
+	close(sock);
+	if (ioctl(slave, TIOCSCTTY, 0) || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
+	    (io->pty_stderr && dup2(slave, 2) < 0))
+		box_fail("make the pty our terminal: %s", strerror(errno));
+	close(slave);
+}
+
+noreturn void box_exec_child(struct box_config *c, const struct box_state *s,
+			     int cgns_fd, struct box_io *io)
+{
+	int sock = exec_stdio(io);
+
 	/*
 	 * The cgroup namespace last, from inside the box's cgroup: clone3()
 	 * refuses CLONE_INTO_CGROUP (ENOENT) when the caller's own cgroup is
@@ -131,7 +208,7 @@ noreturn void box_exec_child(struct box_config *c, const struct box_state *s,
 	if (cgns_fd >= 0 && setns(cgns_fd, CLONE_NEWCGROUP))
 		box_fail("cannot join the cgroup namespace: %s", strerror(errno));
 	/* Nothing of the caller's may stay open in the box. */
-	close_range(3, ~0U, 0);
+	close_range(sock >= 0 ? 4 : 3, ~0U, 0);
 	prctl(PR_SET_DUMPABLE, 0);	/* until execve(): /proc/PID/fd closed to the box */
 	if (s->ns & CLONE_NEWUSER) {
 		/* root of the box's user namespace, as its command is */
@@ -140,6 +217,8 @@ noreturn void box_exec_child(struct box_config *c, const struct box_state *s,
 		if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 			box_fail("become root of the box's user namespace: %s", strerror(errno));
 	}
+	if (sock >= 0)
+		exec_pty(io, sock);
 	box_sec_apply(s->caps, s->allow);
 	if (chdir(c->workdir ? c->workdir : "/"))
 		box_fail("--workdir %s: %s", c->workdir, strerror(errno));

@@ -16,6 +16,20 @@
  * handler runs at an awkward moment, and blocked signals are queued even
  * for a namespace's init.
  *
+ * Until then PID 1 is a fork of `nsbox run` that never exec'd: the host
+ * tool's memory -- its command line, environment and heap, --env values
+ * included -- and its libraries.  Every process in the box may read
+ * /proc/1/cmdline; box root with CAP_SYS_PTRACE could read the rest.  So
+ * once the command is started and PID 1 has dropped everything, PID 1
+ * execs a program of its own, nsbox-init (box/pid1/pid1.c), which does the
+ * waiting and forwarding above and nothing else.  It is embedded in nsbox
+ * (image.c) and run from a sealed memfd: no file of the host's is needed in
+ * the box or reachable from it, and /proc/1/exe is that memfd.  It gets
+ * only the command's pid, the box's /dev/null as 0-2 and, as 3, a pipe the
+ * command waits on: the command starts once PID 1 is nsbox-init.  Being
+ * exec'd from a file it may not read (mode 0100, no capability left), it
+ * is not dumpable from its first instruction.
+ *
  * A box with a user namespace is built in two stages, so that its masks
  * hold.  PID 1 made the mounts (box_mount.c) in a mount namespace owned
  * by a more privileged user namespace than the command's: the host's for
@@ -29,8 +43,8 @@
  * read-write.  Mounts made by box root itself in its own user namespace
  * would not be locked, which is why PID 1, not the command, makes them.
  * PID 1 writes the inner namespace's uid_map and gid_map (it is in the
- * parent user namespace, as the kernel requires), then lets the command
- * go and gives up every capability of its own.
+ * parent user namespace, as the kernel requires), gives up every
+ * capability of its own, and lets the command go.
  */
 #include <errno.h>
 #include <signal.h>
@@ -41,7 +55,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,6 +112,20 @@ char **box_environ(const struct box_config *c)
 	return env;
 }
 
+/* The capability-less command's wait: "g" (maps written, PID 1 dropped
+ * everything), then EOF (PID 1 is nsbox-init: its exec or itself closed
+ * the pipe).  No "g": PID 1 failed, and says why. */
+static void wait_pid1(int go_fd)
+{
+	char x;
+
+	if (read(go_fd, &x, 1) != 1)
+		_exit(1);
+	while (read(go_fd, &x, 1) > 0)
+		;
+	close(go_fd);
+}
+
 /* In the child that becomes the command. */
 static void exec_command(const struct box_config *c)
 {
@@ -114,15 +144,6 @@ static void exec_command(const struct box_config *c)
 	execvp(c->argv[0], c->argv);
 	box_fail_status = errno == ENOENT ? 127 : 126;	/* as shells do */
 	box_fail("cannot run %s in the box: %s", c->argv[0], strerror(errno));
-}
-
-static int exit_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
 }
 
 /* The inner user namespace's maps, written from its parent namespace. */
@@ -146,11 +167,7 @@ static void map_inner(const struct box_config *c, pid_t child)
 /* The command's process in the inner user namespace, once it is mapped. */
 static __attribute__((noreturn)) void inner_command(const struct box_config *c, int go_fd)
 {
-	char x;
-
-	if (read(go_fd, &x, 1) != 1)
-		_exit(1);	/* PID 1 failed and says why */
-	close(go_fd);
+	wait_pid1(go_fd);
 	/* root of the new namespace; the host's supplementary groups go */
 	if (setgroups(0, NULL) && errno != EPERM)
 		box_fail("setgroups: %s", strerror(errno));
@@ -160,42 +177,132 @@ static __attribute__((noreturn)) void inner_command(const struct box_config *c, 
 	_exit(1);
 }
 
-/* Start the command: forked, or cloned one user namespace deeper. */
-static pid_t start_command(const struct box_config *c)
+/*
+ * Start the command: forked, or cloned one user namespace deeper.  It
+ * waits on @go[0] (wait_pid1()).
+ */
+static pid_t start_command(const struct box_config *c, const int go[2])
 {
 	struct box_clone_args ca = { .exit_signal = SIGCHLD };
-	int go[2];
 	pid_t child;
 
 	fflush(NULL);
 	if (!(c->ns & CLONE_NEWUSER)) {
 		child = fork();
-		if (child == 0)
+		if (child == 0) {
+			close(go[1]);
+			wait_pid1(go[0]);
 			exec_command(c);
+		}
 		return child;
 	}
-	if (pipe2(go, O_CLOEXEC))
-		box_fail("pipe: %s", strerror(errno));
 	ca.flags = CLONE_NEWUSER | CLONE_NEWNS | (c->ns & CLONE_NEWCGROUP);
 	box_step("unshare --user --mount%s (the command: mounts locked)",
 		 (c->ns & CLONE_NEWCGROUP) ? " --cgroup" : "");
 	child = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (child < 0)
-		box_fail("clone3 (the command's user namespace): %s", strerror(errno));
 	if (child == 0) {
 		close(go[1]);
 		inner_command(c, go[0]);
 	}
-	close(go[0]);
-	map_inner(c, child);
-	if (write(go[1], "g", 1) != 1)
-		box_fail("start the command: %s", strerror(errno));
-	close(go[1]);
 	return child;
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U	/* Linux 6.3: say that it will be exec'd */
+#endif
+
+/*
+ * nsbox-init's bytes in a memfd that nothing can change any more (sealed)
+ * and that only its owner may execute, not read (0100): exec'd without
+ * a capability to override that, the process is not dumpable.  Made
+ * before the command starts, so a failure fails the box cleanly.
+ */
+static int pid1_image(void)
+{
+	const unsigned char *p = box_pid1_image;
+	int fd = memfd_create("nsbox-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)	/* before 6.3: every memfd may be exec'd */
+		fd = memfd_create("nsbox-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		box_fail("memfd_create for PID 1's program: %s%s", strerror(errno),
+			 errno == EACCES ? " (vm.memfd_noexec is 2 on this host: set it to 0 "
+			 "or 1 to run boxes)" : "");
+	while (p < box_pid1_image_end) {
+		ssize_t n = write(fd, p, box_pid1_image_end - p);
+
+		if (n <= 0)
+			box_fail("write PID 1's program to its memfd: %s", strerror(errno));
+		p += n;
+	}
+	if (fchmod(fd, 0100) ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL))
+		box_fail("seal PID 1's program: %s", strerror(errno));
+	return fd;
+}
+
+/* Only 0-3 (3: the command's pipe), the error pipe and the memfd (both
+ * 4 or above, close-on-exec): nothing else goes on to nsbox-init. */
+static void close_all_but(int a, int b)
+{
+	int keep[] = { a < b ? a : b, a < b ? b : a };
+	unsigned int from = 4;
+
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if ((unsigned int)keep[i] > from)
+			close_range(from, keep[i] - 1, 0);
+		from = keep[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
+/* @fd, moved to 4 or above if it is 3 (close-on-exec either way) */
+static int off_3(int fd)
+{
+	int moved;
+
+	if (fd != 3)
+		return fd;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, 4);
+	if (moved < 0)
+		box_fail("fcntl(F_DUPFD_CLOEXEC): %s", strerror(errno));
+	close(fd);
+	return moved;
+}
+
+/* Become nsbox-init: what it runs with, then execveat() of the memfd. */
+static __attribute__((noreturn)) void exec_pid1(int img, pid_t child, int go_w)
+{
+	char pid[16], *argv[] = { "nsbox-init", pid, NULL }, *envp[] = { NULL };
+	uint64_t all = ~0ULL;
+	int null_fd;
+
+	snprintf(pid, sizeof(pid), "%d", child);
+	box_step("# PID 1: exec nsbox-init %d, from a sealed memfd (nothing of the host's)", child);
+	/* 0-2: the box's /dev/null, not the caller's terminal or the log */
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd < 0)
+		box_fail("open the box's /dev/null: %s", strerror(errno));
+	box_errfd = off_3(box_errfd);
+	img = off_3(img);
+	if (dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0 ||
+	    (go_w == 3 ? fcntl(3, F_SETFD, 0) : dup2(go_w, 3)) < 0)
+		box_fail("set up PID 1's descriptors: %s", strerror(errno));
+	close_all_but(box_errfd, img);
+	/* glibc's sigprocmask leaves its two own signals out: block them too */
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, NULL, sizeof(all));
+	if (write(3, "g", 1) != 1)
+		box_fail("start the command: %s", strerror(errno));
+	syscall(SYS_execveat, img, "", argv, envp, AT_EMPTY_PATH);
+	kill(child, SIGKILL);
+	box_fail("exec PID 1's program (nsbox-init) from its memfd: %s", strerror(errno));
 }
 
 void box_init(const struct box_config *c)
 {
+	int go[2], img;
 	sigset_t all;
 	bool verbose;
 	pid_t child;
@@ -207,11 +314,18 @@ void box_init(const struct box_config *c)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	prctl(PR_SET_NAME, "nsbox-init");
 
+	img = pid1_image();
+	if (pipe2(go, O_CLOEXEC))
+		box_fail("pipe: %s", strerror(errno));
 	/* (still dumpable: a rootless PID 1 may write only its dumpable
 	 * child's uid_map; nothing else runs in the box yet) */
-	child = start_command(c);
+	child = start_command(c, go);
 	if (child < 0)
-		box_fail("fork the command: %s", strerror(errno));
+		box_fail("start the command (%s): %s", (c->ns & CLONE_NEWUSER) ?
+			 "clone3 into its own user namespace" : "fork", strerror(errno));
+	close(go[0]);
+	if (c->ns & CLONE_NEWUSER)
+		map_inner(c, child);
 	/* Not dumpable: the box's processes cannot open /proc/1/fd or mem. */
 	prctl(PR_SET_DUMPABLE, 0);
 	/* PID 1 needs no privilege from here on: waiting and kill(child). */
@@ -220,23 +334,5 @@ void box_init(const struct box_config *c)
 	box_verbose = false;
 	box_sec_apply(0, 0);
 	box_verbose = verbose;
-
-	/* The command runs: its exec closed its copy of the error pipe. */
-	close(box_errfd);
-	box_errfd = -1;
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&all, &si), status;
-		pid_t p;
-
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(child, sig);
-			continue;
-		}
-		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-			if (p == child)
-				_exit(exit_code(status));
-	}
+	exec_pid1(img, child, go[1]);
 }

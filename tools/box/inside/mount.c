@@ -45,13 +45,16 @@
 #include <sched.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -121,6 +124,165 @@ static int beneath(int rootfd, const char *shown, const char *sub, mode_t mode, 
 	return fd;
 }
 
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000
+#endif
+
+/* The id the kernel gives the mount @fd is on (mountinfo's first field). */
+static uint64_t mount_id(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		box_fail("statx(STATX_MNT_ID): %s", strerror(errno ? errno : ENOSYS));
+	return stx.stx_mnt_id;
+}
+
+/* mountinfo escapes ' ', '\t', '\n' and '\\' as \ooo: undo it in place */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*d = (s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0');
+			s += 3;
+		} else {
+			*d = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/*
+ * Add @flags to one mount, given by a descriptor of its root, keeping the
+ * per-mount flags it has (statfs tells them): a remount sets them all, and
+ * in a user namespace clearing a locked one is refused.
+ */
+static void remount_one(int fd, const char *shown, unsigned long flags)
+{
+	static const struct { unsigned long st, ms; } keep[] = {
+		{ ST_RDONLY, MS_RDONLY }, { ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC }, { ST_NOSYMFOLLOW, MS_NOSYMFOLLOW },
+	};
+	struct statfs sf;
+	char path[64];
+
+	if (fstatfs(fd, &sf))
+		box_fail("statfs %s: %s", shown, strerror(errno));
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (sf.f_flags & keep[i].st)
+			flags |= keep[i].ms;
+	do_mount(NULL, fdpath(path, sizeof(path), fd, NULL), NULL, MS_BIND | MS_REMOUNT | flags,
+		 NULL);
+}
+
+/*
+ * Before Linux 5.12 (no mount_setattr()): every mount at or below @fd's,
+ * found in /proc/self/mountinfo by its parent's id, remounted one by one.
+ * Each is opened by its path, without symlinks, and must be that mount:
+ * a path changed meanwhile fails the box.  A mount stacked under another
+ * one at the same place is hidden by it; it is skipped.
+ */
+static void remount_tree(int fd, const char *shown, unsigned long flags)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	struct mnt { uint64_t id, parent; char *path; bool in; } *m = NULL;
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t len = 0;
+	bool grew = true;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		box_fail("open /proc/self/mountinfo: %s", strerror(errno));
+	while (getline(&line, &len, f) > 0) {
+		unsigned long long id, parent;
+		char path[4096];
+
+		if (sscanf(line, "%llu %llu %*s %*s %4095s", &id, &parent, path) != 3)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			m = realloc(m, cap * sizeof(*m));
+			if (!m)
+				box_fail("out of memory");
+		}
+		unescape(path);
+		m[n] = (struct mnt){ id, parent, strdup(path), false };
+		if (!m[n].path)
+			box_fail("out of memory");
+		n++;
+	}
+	free(line);
+	fclose(f);
+	/* the subtree: @fd's mount, then whatever hangs below it */
+	for (size_t i = 0; i < n; i++)
+		m[i].in = m[i].id == mount_id(fd);
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; !m[i].in && j < n; j++)
+				if (m[j].in && m[i].parent == m[j].id && m[i].id != m[j].id)
+					grew = m[i].in = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t found;
+		int sub;
+
+		if (!m[i].in)
+			continue;
+		if (m[i].id == mount_id(fd)) {
+			remount_one(fd, shown, flags);
+			continue;
+		}
+		sub = syscall(SYS_openat2, AT_FDCWD, m[i].path, &how, sizeof(how));
+		if (sub < 0)
+			box_fail("open %s (a mount under %s): %s", m[i].path, shown, strerror(errno));
+		found = mount_id(sub);
+		if (found != m[i].id) {
+			bool over = false;
+
+			for (size_t j = 0; j < n; j++)
+				over |= m[j].in && m[j].id == found && !strcmp(m[j].path, m[i].path);
+			if (!over)
+				box_fail("%s changed while the box was being set up", m[i].path);
+		} else {
+			box_step("mount -o remount,bind,ro,nosuid,nodev %s", m[i].path);
+			remount_one(sub, m[i].path, flags);
+		}
+		close(sub);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(m[i].path);
+	free(m);
+}
+
+/*
+ * Make the mount at @fd and every mount below it read-only (and @flags):
+ * a bind of a directory brings the mounts inside it along, and a remount
+ * of the bind alone leaves them writable, setuid, with devices.
+ */
+static void readonly_tree(int fd, const char *shown, unsigned long flags)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (flags & MS_NOSUID)
+		attr.attr_set |= MOUNT_ATTR_NOSUID;
+	if (flags & MS_NODEV)
+		attr.attr_set |= MOUNT_ATTR_NODEV;
+	if (flags & MS_NOEXEC)
+		attr.attr_set |= MOUNT_ATTR_NOEXEC;
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+		return;
+	if (errno != ENOSYS)
+		box_fail("mount_setattr %s (read-only, recursive): %s", shown, strerror(errno));
+	remount_tree(fd, shown, flags | MS_RDONLY);
+}
+
 /*
  * What a box must not see or change of the machine, after runc's and
  * Docker's defaults (docs/security.md has the list and why each is
@@ -140,16 +302,26 @@ static void protect(int fsfd, const char *shown, const char *const *readonly, si
 		    const char *const *masked, size_t nmasked)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char path[128];
+	char path[128], name[4300];
 	struct stat st;
 
 	for (size_t i = 0; i < nro; i++) {
+		int fd;
+
 		if (fstatat(fsfd, readonly[i], &st, AT_SYMLINK_NOFOLLOW))
 			continue;
-		box_step("mount --bind -o ro %s/%s %s/%s", shown, readonly[i], shown, readonly[i]);
+		box_step("mount --rbind %s/%s %s/%s && mount -o remount,bind,ro,nosuid,nodev,noexec "
+			 "(recursively) %s/%s", shown, readonly[i], shown, readonly[i], shown,
+			 readonly[i]);
 		fdpath(path, sizeof(path), fsfd, readonly[i]);
 		do_mount(path, path, NULL, MS_BIND | MS_REC, NULL);
-		do_mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | ro, NULL);
+		/* the bind, now on top of the name */
+		fd = openat(fsfd, readonly[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			box_fail("open %s/%s: %s", shown, readonly[i], strerror(errno));
+		snprintf(name, sizeof(name), "%s/%s", shown, readonly[i]);
+		readonly_tree(fd, name, ro);
+		close(fd);
 	}
 	for (size_t i = 0; i < nmasked; i++) {
 		if (fstatat(fsfd, masked[i], &st, AT_SYMLINK_NOFOLLOW))
@@ -194,9 +366,13 @@ static void setup_dev(int rootfd, const char *root)
 	int fd = beneath(rootfd, root, "dev", 0755, 0), devfd, sub;
 
 	snprintf(shown, sizeof(shown), "%s/dev", root);
-	box_step("mount -t tmpfs -o nosuid,noexec,mode=0755,size=64k tmpfs %s", shown);
-	do_mount("tmpfs", fdpath(path, sizeof(path), fd, NULL), "tmpfs", MS_NOSUID | MS_NOEXEC,
-		 "mode=0755,size=64k");
+	/*
+	 * nodev: a node made here (mknod with --cap-add MKNOD) is no device.
+	 * The real ones are bind mounts, which keep their own flags.
+	 */
+	box_step("mount -t tmpfs -o nosuid,nodev,noexec,mode=0755,size=64k tmpfs %s", shown);
+	do_mount("tmpfs", fdpath(path, sizeof(path), fd, NULL), "tmpfs",
+		 MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k");
 	close(fd);
 	devfd = beneath(rootfd, root, "dev", 0, TMPFS_MAGIC);
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++)
@@ -208,9 +384,11 @@ static void setup_dev(int rootfd, const char *root)
 		 "newinstance,ptmxmode=0666,mode=620");
 	close(sub);
 	sub = beneath(devfd, shown, "shm", 01777, 0);
-	box_step("mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs %s/shm", shown);
-	do_mount("tmpfs", fdpath(path, sizeof(path), sub, NULL), "tmpfs", MS_NOSUID | MS_NODEV,
-		 "mode=1777");
+	/* Docker's: 64 MiB, and no programs run from it */
+	box_step("mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=%s tmpfs %s/shm",
+		 BOX_SHM_SIZE, shown);
+	do_mount("tmpfs", fdpath(path, sizeof(path), sub, NULL), "tmpfs",
+		 MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=" BOX_SHM_SIZE);
 	close(sub);
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		box_step("ln -s %s %s/%s", links[i][0], shown, links[i][1]);
@@ -237,12 +415,12 @@ static void setup_sys(const struct box_config *c, int rootfd, const char *root)
 		 */
 		if (errno != EPERM)
 			box_fail("mount sysfs on %s: %s", shown, strerror(errno));
-		box_step("mount --rbind /sys %s && mount -o remount,bind,ro %s", shown, shown);
+		box_step("mount --rbind /sys %s && mount -o remount,bind,ro,nosuid,nodev,noexec "
+			 "(recursively) %s", shown, shown);
 		do_mount("/sys", path, NULL, MS_BIND | MS_REC, NULL);
 		close(fd);
 		sysfd = beneath(rootfd, root, "sys", 0, SYSFS_MAGIC);
-		do_mount(NULL, fdpath(path, sizeof(path), sysfd, NULL), NULL,
-			 MS_BIND | MS_REMOUNT | ro, NULL);
+		readonly_tree(sysfd, shown, ro);
 		protect(sysfd, shown, NULL, 0, sys_masked, sizeof(sys_masked) / sizeof(sys_masked[0]));
 		close(sysfd);
 		return;
@@ -341,9 +519,8 @@ void box_mount_setup(const struct box_config *c)
 		 * /tmp is a tmpfs of the box's own.
 		 */
 		fd = beneath(rootfd, root, "tmp", 01777, 0);
-		box_step("mount -o remount,bind,ro,nosuid,nodev %s", root);
-		do_mount(NULL, fdpath(path, sizeof(path), rootfd, NULL), NULL,
-			 MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
+		box_step("mount -o remount,bind,ro,nosuid,nodev %s (and every mount under it)", root);
+		readonly_tree(rootfd, root, MS_RDONLY | MS_NOSUID | MS_NODEV);
 		box_step("mount -t tmpfs -o nosuid,nodev,mode=1777,size=%s tmpfs %s/tmp",
 			 BOX_TMP_SIZE, root);
 		do_mount("tmpfs", fdpath(path, sizeof(path), fd, NULL), "tmpfs",
