@@ -620,16 +620,70 @@ static int nsbox_key_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sort keys (nsbox_key()) as nsbox_keys_has() wants them. */
+/*
+ * Sort keys (nsbox_key()) as nsbox_keys_has() wants them: a radix sort,
+ * least significant byte first, skipping the bytes every key shares
+ * (most of them: a kind and a 32-bit inode number).  A few passes over the
+ * array and no indirect call per comparison: a dump's order costs a few
+ * instructions a group, not the 300-odd of sort()'s comparisons.  Falls
+ * back to sort() when there is no memory for the second array.
+ */
 void nsbox_keys_sort(u64 *keys, unsigned int n)
 {
-	sort(keys, n, sizeof(*keys), nsbox_key_cmp, NULL);
+	unsigned int pos[256], i, shift;
+	u64 *tmp, *src = keys, *dst, all_and = ~0ULL, all_or = 0;
+
+	if (n < 2)
+		return;
+	tmp = kvmalloc_array(n, sizeof(*keys), GFP_KERNEL | __GFP_NOWARN);
+	if (!tmp) {
+		sort(keys, n, sizeof(*keys), nsbox_key_cmp, NULL);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		all_and &= keys[i];
+		all_or |= keys[i];
+	}
+	dst = tmp;
+	for (shift = 0; shift < 64; shift += 8) {
+		unsigned int sum = 0, d, c;
+
+		/* a byte that is the same in every key orders nothing */
+		if (!(((all_and ^ all_or) >> shift) & 0xff))
+			continue;
+		memset(pos, 0, sizeof(pos));
+		for (i = 0; i < n; i++)
+			pos[(src[i] >> shift) & 0xff]++;
+		for (d = 0; d < 256; d++) {	/* counts into first positions */
+			c = pos[d];
+			pos[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[pos[(src[i] >> shift) & 0xff]++] = src[i];
+		swap(src, dst);
+	}
+	if (src != keys)
+		memcpy(keys, src, n * sizeof(*keys));
+	kvfree(tmp);
 }
 
 /* Is @key in @keys, sorted by nsbox_keys_sort()? */
 bool nsbox_keys_has(const u64 *keys, unsigned int n, u64 key)
 {
-	return bsearch(&key, keys, n, sizeof(*keys), nsbox_key_cmp);
+	unsigned int lo = 0, hi = n;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (keys[mid] == key)
+			return true;
+		if (keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 /**

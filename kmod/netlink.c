@@ -425,15 +425,37 @@ cancel:
 }
 
 /*
- * Emit the groups of @keys, one message each: dump parts when @cb is set,
- * else a reply to @info.  Returns how many keys were used (sent, skipped
- * as not wanted, or in a dump skipped because evicted meanwhile); -ENOENT
- * for a reply whose group was evicted meanwhile.
+ * The message that holds the next group: a new one per group, or with
+ * NSBOX_DUMP_BATCH the dump's current one (*@hdr) while it has room.
+ */
+static void *nsbox_group_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			     struct genl_info *info)
+{
+	void *hdr;
+
+	if (cb) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &nsbox_family, NLM_F_MULTI, NSBOX_CMD_GET_GROUP);
+		if (hdr)
+			genl_dump_check_consistent(cb, hdr);
+		return hdr;
+	}
+	return genlmsg_put_reply(skb, info, &nsbox_family, 0, NSBOX_CMD_GET_GROUP);
+}
+
+/*
+ * Emit the groups of @keys: dump parts when @cb is set, else a reply to
+ * @info; one message each, or (NSBOX_DUMP_BATCH, dumps) as many in one
+ * message as the buffer holds.  Returns how many keys were used (sent,
+ * skipped as not wanted, or in a dump skipped because evicted meanwhile);
+ * -ENOENT for a reply whose group was evicted meanwhile.
  */
 static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 			     struct genl_info *info, const u64 *keys, unsigned int n,
 			     char *pathbuf, const struct nsbox_view *view)
 {
+	bool batch = cb && (view->flags & NSBOX_DUMP_BATCH);
+	void *hdr = NULL;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -442,7 +464,6 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 		const char *path = NULL;
 		bool cg_gone = false;
 		struct nsbox_group *g;
-		void *hdr;
 		int ret;
 
 		if (!(view->kinds & BIT(kind)))
@@ -453,33 +474,40 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 				path = pathbuf;
 			cg_gone = ret == -ENOENT;
 		}
-		if (cb) {
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq, &nsbox_family,
-					  NLM_F_MULTI, NSBOX_CMD_GET_GROUP);
-		} else {
-			hdr = genlmsg_put_reply(skb, info, &nsbox_family, 0,
-						NSBOX_CMD_GET_GROUP);
+		if (!hdr) {
+			hdr = nsbox_group_msg(skb, cb, info);
+			if (!hdr)
+				return i;
 		}
-		if (!hdr)
-			return i;
-		if (cb)
-			genl_dump_check_consistent(cb, hdr);
 		rcu_read_lock();
 		g = nsbox_group_find(kind, id);
 		ret = g ? nsbox_put_group(skb, NSBOX_A_GROUP, g, path, cg_gone, view) : 0;
 		rcu_read_unlock();
 		if (ret) {
-			genlmsg_cancel(skb, hdr);
+			/* no room: what the message holds goes, this one next time */
+			if (batch && genlmsg_len(hdr) > 0)
+				genlmsg_end(skb, hdr);
+			else
+				genlmsg_cancel(skb, hdr);
 			return i;
 		}
-		if (!g) {	/* evicted since we collected it */
+		if (!g && !cb) {
 			genlmsg_cancel(skb, hdr);
-			if (!cb)
-				return -ENOENT;
-			continue;
+			return -ENOENT;
 		}
-		genlmsg_end(skb, hdr);
+		if (batch)
+			continue;
+		if (g)
+			genlmsg_end(skb, hdr);
+		else	/* evicted since we collected it */
+			genlmsg_cancel(skb, hdr);
+		hdr = NULL;
+	}
+	if (hdr) {
+		if (genlmsg_len(hdr) > 0)
+			genlmsg_end(skb, hdr);
+		else
+			genlmsg_cancel(skb, hdr);
 	}
 	return n;
 }
@@ -490,7 +518,8 @@ static const struct nla_policy nsbox_group_policy[NSBOX_A_LIVE_MAX_AGE_MS + 1] =
 	[NSBOX_A_KIND] = NLA_POLICY_MAX(NLA_U8, NSBOX_KIND_COUNT - 1),
 	[NSBOX_A_ID] = { .type = NLA_U64 },
 	[NSBOX_A_KINDS] = NLA_POLICY_MASK(NLA_U32, GENMASK(NSBOX_KIND_COUNT - 1, 0)),
-	[NSBOX_A_DUMP_FLAGS] = NLA_POLICY_MASK(NLA_U32, NSBOX_DUMP_PACKED | NSBOX_DUMP_NO_LIVE),
+	[NSBOX_A_DUMP_FLAGS] = NLA_POLICY_MASK(NLA_U32, NSBOX_DUMP_PACKED | NSBOX_DUMP_NO_LIVE |
+					       NSBOX_DUMP_BATCH),
 	[NSBOX_A_LIVE_MAX_AGE_MS] = { .type = NLA_U32 },
 };
 

@@ -128,27 +128,6 @@ int nsbox_ns_kind(const struct ns_common *ns)
 	return -EINVAL;
 }
 
-/* Is @t in the live counts?  Caller holds task_lock(t). */
-bool nsbox_task_counted(struct task_struct *t)
-{
-	return t->nsproxy && nsbox_task_state(t) != TASK_NEW;
-}
-
-/* The task's own cumulative values, enum nsbox_acc. */
-void nsbox_task_values(struct task_struct *t, s64 *v)
-{
-	v[NSBOX_ACC_CPU] = READ_ONCE(t->se.sum_exec_runtime);
-	v[NSBOX_ACC_UTIME] = READ_ONCE(t->utime);
-	v[NSBOX_ACC_STIME] = READ_ONCE(t->stime);
-	v[NSBOX_ACC_NVCSW] = READ_ONCE(t->nvcsw);
-	v[NSBOX_ACC_NIVCSW] = READ_ONCE(t->nivcsw);
-	v[NSBOX_ACC_MINFLT] = READ_ONCE(t->min_flt);
-	v[NSBOX_ACC_MAJFLT] = READ_ONCE(t->maj_flt);
-	nsbox_task_io(t, &v[NSBOX_ACC_RCHAR], &v[NSBOX_ACC_WCHAR],
-		      &v[NSBOX_ACC_SYSCR], &v[NSBOX_ACC_SYSCW],
-		      &v[NSBOX_ACC_READ_BYTES], &v[NSBOX_ACC_WRITE_BYTES]);
-}
-
 /*
  * Changes counted ahead of the kernel.
  *
@@ -225,10 +204,12 @@ bool nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr)
 	/* the sequence before the fields: pairs with the writer's smp_wmb() */
 	smp_rmb();
 	mine = READ_ONCE(s->t) == t && READ_ONCE(s->start) == t->start_time;
+	if (!mine)
+		return false;	/* the common case: a walk asks for every task */
 	*tr = s->tr;
 	/* the fields before the sequence is read again */
 	smp_rmb();
-	return mine && atomic_read(&s->seq) == seq;
+	return atomic_read(&s->seq) == seq;
 }
 
 /*

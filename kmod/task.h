@@ -9,14 +9,16 @@
  * nsbox_task_init() to run once before any of them; and the changes the
  * hooks counted ahead of the kernel (struct nsbox_transit,
  * nsbox_transit_record/of/apply).
- * Depends on: compat.h (task.c).
+ * Depends on: compat.h.
  */
 #ifndef _NSBOX_TASK_H
 #define _NSBOX_TASK_H
 
+#include <linux/sched.h>
 #include <linux/types.h>
 
 #include "../uapi/linux/nsbox.h"
+#include "compat.h"
 
 struct cred;
 struct ns_common;
@@ -84,8 +86,31 @@ void nsbox_transit_apply(const struct nsbox_transit *tr, struct nsbox_idents *id
 bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids);
 void nsbox_nsproxy_idents(struct nsproxy *nsp, struct nsbox_idents *ids);
 void nsbox_ident_set(struct nsbox_idents *ids, int kind, struct ns_common *ns);
-void nsbox_task_values(struct task_struct *t, s64 *v);
-bool nsbox_task_counted(struct task_struct *t);
 int nsbox_ns_kind(const struct ns_common *ns);
+
+/*
+ * Inline: a walk asks both of every task, and a hook of every exit.
+ */
+
+/* Is @t in the live counts?  Caller holds task_lock(t). */
+static inline bool nsbox_task_counted(struct task_struct *t)
+{
+	return t->nsproxy && nsbox_task_state(t) != TASK_NEW;
+}
+
+/* The task's own cumulative values, enum nsbox_acc. */
+static inline void nsbox_task_values(struct task_struct *t, s64 *v)
+{
+	v[NSBOX_ACC_CPU] = READ_ONCE(t->se.sum_exec_runtime);
+	v[NSBOX_ACC_UTIME] = READ_ONCE(t->utime);
+	v[NSBOX_ACC_STIME] = READ_ONCE(t->stime);
+	v[NSBOX_ACC_NVCSW] = READ_ONCE(t->nvcsw);
+	v[NSBOX_ACC_NIVCSW] = READ_ONCE(t->nivcsw);
+	v[NSBOX_ACC_MINFLT] = READ_ONCE(t->min_flt);
+	v[NSBOX_ACC_MAJFLT] = READ_ONCE(t->maj_flt);
+	nsbox_task_io(t, &v[NSBOX_ACC_RCHAR], &v[NSBOX_ACC_WCHAR],
+		      &v[NSBOX_ACC_SYSCR], &v[NSBOX_ACC_SYSCW],
+		      &v[NSBOX_ACC_READ_BYTES], &v[NSBOX_ACC_WRITE_BYTES]);
+}
 
 #endif /* _NSBOX_TASK_H */

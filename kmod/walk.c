@@ -170,6 +170,7 @@ struct nsbox_run {
 	const struct pid_namespace *pidns;
 	const struct cgroup *cgrp;
 	struct nsbox_glive *to[NSBOX_KIND_COUNT];
+	u64 id[NSBOX_KIND_COUNT];	/* whose sums @to[k] are, if set */
 	struct nsbox_glive sum;
 	bool valid;
 };
@@ -181,8 +182,11 @@ static void nsbox_run_flush(struct nsbox_run *run)
 	for (k = 0; k < NSBOX_KIND_COUNT && run->sum.threads; k++) {
 		struct nsbox_glive *to = run->to[k];
 
-		if (!to)
+		if (!to) {
+			/* no group to add them to (not made, or no room) */
+			nsbox_w_stats.missing += run->sum.threads;
 			continue;
+		}
 		for (i = 0; i < NSBOX_NR_ACC; i++)
 			to->acc[i] += run->sum.acc[i];
 		to->rss += run->sum.rss;
@@ -217,9 +221,14 @@ static void nsbox_run_of(struct nsbox_run *run, struct task_struct *t)
 	run->cgrp = cgrp;
 	run->valid = nsbox_task_idents(t, &ids);
 	for (k = 0; k < NSBOX_KIND_COUNT; k++) {
-		struct nsbox_group *g = run->valid ? nsbox_group_find(k, ids.k[k].id) : NULL;
+		struct nsbox_group *g;
 
+		/* most kinds are the last run's: its slot, no lookup */
+		if (run->valid && run->to[k] && run->id[k] == ids.k[k].id)
+			continue;
+		g = run->valid ? nsbox_group_find(k, ids.k[k].id) : NULL;
 		run->to[k] = g ? nsbox_walk_slot(g) : NULL;
+		run->id[k] = ids.k[k].id;
 	}
 }
 
@@ -255,6 +264,7 @@ static void nsbox_run_transit(struct nsbox_run *run, struct task_struct *t,
 		struct nsbox_group *g = nsbox_group_find(k, ids.k[k].id);
 
 		run->to[k] = g ? nsbox_walk_slot(g) : NULL;
+		run->id[k] = ids.k[k].id;
 	}
 }
 
@@ -264,7 +274,7 @@ static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 	struct nsbox_transit tr;
 	bool transit;
 	s64 v[NSBOX_NR_ACC];
-	int i, k;
+	int i;
 
 	task_lock(t);
 	if (!nsbox_task_counted(t)) {
@@ -294,8 +304,6 @@ static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 	run->sum.procs += thread_group_leader(t);
 	run->sum.active += nsbox_task_loads(t);
 	nsbox_w_stats.tasks++;
-	for (k = 0; k < NSBOX_KIND_COUNT; k++)
-		nsbox_w_stats.missing += !run->to[k];
 	/* a run of its own: nobody else's values join it */
 	if (transit && tr.kinds)
 		nsbox_run_flush(run);

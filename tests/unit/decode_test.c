@@ -4,7 +4,8 @@
  * decoders (tools/nl/groupfetch.c, info.c, taskfetch.c), fed messages built
  * here with libnl the way the module lays them out (uapi/linux/nsbox.h):
  * every field, missing fields, unknown and short attributes, too many
- * hooks; and the probe replies (tools/nl/probe.c).
+ * hooks; ABI 9's packed values, shares and VERIFY's rounds; and the probe
+ * replies (tools/nl/probe.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "info.h"
 #include "probe.h"
 #include "taskfetch.h"
+#include "verify.h"
 
 #define FAMILY 0x1d	/* any id: the decoders do not look at it */
 
@@ -53,7 +55,8 @@ static bool is_u64(int a)
 {
 	return a != NSBOX_GROUP_A_PAD && a != NSBOX_GROUP_A_KIND &&
 	       a != NSBOX_GROUP_A_PATH && a != NSBOX_GROUP_A_STATE &&
-	       a != NSBOX_GROUP_A_VERIFY_CHECK && a != NSBOX_GROUP_A_VERIFY_FIELD;
+	       a != NSBOX_GROUP_A_VERIFY_CHECK && a != NSBOX_GROUP_A_VERIFY_FIELD &&
+	       a != NSBOX_GROUP_A_VALUES;
 }
 
 /* ---- GET_TASK ------------------------------------------------------------ */
@@ -532,6 +535,302 @@ TEST(hook_names)
 	EXPECT_STREQ("only a compiler clone (its parameters may differ)", nsbox_hook_status_name(&h));
 	EXPECT_STREQ("unknown", nsbox_hook_kind_name(99));
 	EXPECT_STREQ("unknown", nsbox_hook_kind_name(-1));
+}
+
+/* ---- ABI 9: packed values, live time -------------------------------------- */
+
+#define NVALS (NSBOX_GROUP_A_LOAD15 - NSBOX_GROUP_A_FIRST_SEEN + 1)
+
+/* A group as an ABI 9 module packs it: VALUES[i] = attribute FIRST_SEEN + i. */
+static int put_packed(struct nl_msg *m, const uint64_t *vals, size_t n, bool live_time)
+{
+	struct nlattr *g = nla_nest_start(m, NSBOX_A_GROUP);
+
+	if (!g || nla_put_u8(m, NSBOX_GROUP_A_KIND, NSBOX_KIND_NET) ||
+	    nla_put_u64(m, NSBOX_GROUP_A_ID, 4026531840ULL) ||
+	    nla_put_u8(m, NSBOX_GROUP_A_STATE, NSBOX_GROUP_LIVE) ||
+	    (live_time && nla_put_u64(m, NSBOX_GROUP_A_LIVE_TIME, 5000000000ULL)) ||
+	    nla_put(m, NSBOX_GROUP_A_VALUES, (int)(n * sizeof(uint64_t)), vals))
+		return -1;
+	nla_nest_end(m, g);
+	return 0;
+}
+
+TEST(group_packed_values)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	uint64_t vals[NVALS];
+	struct group_row row;
+
+	ASSERT_NE(NULL, m);
+	for (int i = 0; i < NVALS; i++)
+		vals[i] = val(NSBOX_GROUP_A_FIRST_SEEN + i);
+	/* ~0: a live value not given (NO_LIVE, or no walk has seen it) */
+	vals[NSBOX_GROUP_A_RSS_BYTES - NSBOX_GROUP_A_FIRST_SEEN] = UINT64_MAX;
+	vals[NSBOX_GROUP_A_CPU_NS - NSBOX_GROUP_A_FIRST_SEEN] = UINT64_MAX;
+	/* zero is a value */
+	vals[NSBOX_GROUP_A_PROCS - NSBOX_GROUP_A_FIRST_SEEN] = 0;
+	ASSERT_EQ(0, put_packed(m, vals, NVALS, true));
+	memset(&row, 0xa5, sizeof(row));
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	EXPECT_EQ(NSBOX_KIND_NET, row.v[NSBOX_GROUP_A_KIND]);
+	EXPECT_EQ(4026531840ULL, row.v[NSBOX_GROUP_A_ID]);
+	EXPECT_EQ(5000000000ULL, row.v[NSBOX_GROUP_A_LIVE_TIME]);
+	EXPECT_EQ(1, row.has[NSBOX_GROUP_A_LIVE_TIME]);
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_VALUES]);
+	for (int a = NSBOX_GROUP_A_FIRST_SEEN; a <= NSBOX_GROUP_A_LOAD15; a++) {
+		if (a == NSBOX_GROUP_A_RSS_BYTES || a == NSBOX_GROUP_A_CPU_NS) {
+			EXPECT_EQ(0, row.has[a]) TH_LOG("attr %d", a);
+			EXPECT_EQ(0, row.v[a]) TH_LOG("attr %d", a);
+		} else if (a == NSBOX_GROUP_A_PROCS) {
+			EXPECT_EQ(1, row.has[a]);
+			EXPECT_EQ(0, row.v[a]);
+		} else {
+			EXPECT_EQ(1, row.has[a]) TH_LOG("attr %d", a);
+			EXPECT_EQ(val(a), row.v[a]) TH_LOG("attr %d", a);
+		}
+	}
+	/* nothing past LOAD15 comes from the array */
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_WALK_PROCS]);
+	EXPECT_EQ(1000000000LL, nsbox_group_live_age(&row, 6000000000ULL));
+	EXPECT_EQ(0, nsbox_group_live_age(&row, 1));
+}
+
+/* the same group packed and one attribute each: the same row */
+TEST(group_packed_equals_unpacked)
+{
+	struct nl_msg *p _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct nl_msg *u _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct group_row a, b;
+	uint64_t vals[NVALS];
+	struct nlattr *g;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, u);
+	for (int i = 0; i < NVALS; i++)
+		vals[i] = val(NSBOX_GROUP_A_FIRST_SEEN + i);
+	ASSERT_EQ(0, put_packed(p, vals, NVALS, false));
+	g = nla_nest_start(u, NSBOX_A_GROUP);
+	ASSERT_EQ(0, nla_put_u8(u, NSBOX_GROUP_A_KIND, NSBOX_KIND_NET));
+	ASSERT_EQ(0, nla_put_u64(u, NSBOX_GROUP_A_ID, 4026531840ULL));
+	ASSERT_EQ(0, nla_put_u8(u, NSBOX_GROUP_A_STATE, NSBOX_GROUP_LIVE));
+	for (int i = 0; i < NVALS; i++) {
+		ASSERT_EQ(0, nla_put_u64(u, NSBOX_GROUP_A_FIRST_SEEN + i, vals[i]));
+	}
+	nla_nest_end(u, g);
+	ASSERT_EQ(0, nsbox_group_parse(p, &a));
+	ASSERT_EQ(0, nsbox_group_parse(u, &b));
+	EXPECT_EQ(0, memcmp(a.v, b.v, sizeof(a.v)));
+	EXPECT_EQ(0, memcmp(a.has, b.has, sizeof(a.has)));
+	/* no LIVE_TIME (a module before ABI 9): no age to tell */
+	EXPECT_EQ(-1, nsbox_group_live_age(&a, 1));
+}
+
+TEST(group_packed_short_long_and_ragged)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	struct nl_msg *l _cleanup_msg_ = reply(NSBOX_CMD_GET_GROUP);
+	uint64_t vals[NVALS + 4];
+	struct group_row row;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_NE(NULL, l);
+	for (int i = 0; i < NVALS + 4; i++)
+		vals[i] = 100 + i;
+	/* 3 values and 4 bytes more: the 3 taken, the rest not */
+	ASSERT_EQ(0, put_packed(m, vals, 3, false));
+	ASSERT_EQ(0, nsbox_group_parse(m, &row));
+	EXPECT_EQ(100, row.v[NSBOX_GROUP_A_FIRST_SEEN]);
+	EXPECT_EQ(102, row.v[NSBOX_GROUP_A_THREADS]);
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_FORKS]);
+	/* a newer module's longer array: what we know, nothing more */
+	ASSERT_EQ(0, put_packed(l, vals, NVALS + 4, false));
+	ASSERT_EQ(0, nsbox_group_parse(l, &row));
+	EXPECT_EQ(100 + NVALS - 1, row.v[NSBOX_GROUP_A_LOAD15]);
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_WALK_PROCS]);
+	EXPECT_EQ(0, row.has[NSBOX_GROUP_A_VERIFY_HAVE]);
+}
+
+/* ---- ABI 9: GET_INFO's shares and limits ---------------------------------- */
+
+static int put_share(struct nl_msg *m, uint32_t uid, uint64_t groups, uint64_t limit,
+		     const uint64_t *refused, int nkinds)
+{
+	struct nlattr *n = nla_nest_start(m, NSBOX_A_SHARE);
+
+	if (!n || nla_put_u32(m, NSBOX_SHARE_A_UID, uid) ||
+	    nla_put_u64(m, NSBOX_SHARE_A_GROUPS, groups) ||
+	    nla_put_u64(m, NSBOX_SHARE_A_LIMIT, limit) ||
+	    nla_put(m, NSBOX_SHARE_A_REFUSED, nkinds * 8, refused))
+		return -1;
+	nla_nest_end(m, n);
+	return 0;
+}
+
+TEST(info_abi9_admin)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	uint64_t none[NSBOX_KIND_COUNT] = { 0 }, some[NSBOX_KIND_COUNT] = { 0 };
+	static struct nsbox_info info;
+
+	ASSERT_NE(NULL, m);
+	some[NSBOX_KIND_NET] = 224;
+	some[NSBOX_KIND_UTS] = 3;
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_ABI_VERSION, 9));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_MAX_GROUPS, 65536));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_MAX_USER_GROUPS, 4096));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_MAX_UNPRIV_GROUPS, 32768));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_GROUPS, 300));
+	ASSERT_EQ(0, nla_put_u8(m, NSBOX_A_ADOPTED, 1));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_LIVE_WALKS, 77));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_LIVE_TIME_NS, 1ULL << 40));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_UNPRIV_GROUPS, 256));
+	ASSERT_EQ(0, put_share(m, 0, 44, 65536, none, NSBOX_KIND_COUNT));
+	ASSERT_EQ(0, put_share(m, 1000, 256, 256, some, NSBOX_KIND_COUNT));
+	/* a newer module's longer array: the kinds we know */
+	ASSERT_EQ(0, put_share(m, 4294967294U, 0, 256, some, NSBOX_KIND_COUNT));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &info));
+	EXPECT_TRUE(info.admin);
+	EXPECT_TRUE(info.has_shares);
+	EXPECT_TRUE(info.has_adopted);
+	EXPECT_TRUE(info.adopted);
+	EXPECT_EQ(4096, info.max_user_groups);
+	EXPECT_EQ(32768, info.max_unpriv_groups);
+	EXPECT_EQ(77, info.live_walks);
+	EXPECT_EQ(1ULL << 40, info.live_time_ns);
+	EXPECT_EQ(256, info.unpriv_groups);
+	ASSERT_EQ(3, info.n_shares);
+	EXPECT_EQ(0, info.shares[0].uid);
+	EXPECT_EQ(44, info.shares[0].groups);
+	EXPECT_EQ(0, info.shares[0].refused_total);
+	EXPECT_EQ(1000, info.shares[1].uid);
+	EXPECT_EQ(256, info.shares[1].limit);
+	EXPECT_EQ(224, info.shares[1].refused[NSBOX_KIND_NET]);
+	EXPECT_EQ(3, info.shares[1].refused[NSBOX_KIND_UTS]);
+	EXPECT_EQ(227, info.shares[1].refused_total);
+	EXPECT_EQ(4294967294U, info.shares[2].uid);
+	EXPECT_EQ(454, nsbox_info_refused(&info));
+}
+
+/* a user other than the admin: its own share, no machine-wide figure */
+TEST(info_abi9_user)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	uint64_t some[4] = { 0, 0, 5, 0 };
+	static struct nsbox_info info;
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_ABI_VERSION, 9));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_MAX_GROUPS, 65536));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_MAX_USER_GROUPS, 4096));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_MAX_UNPRIV_GROUPS, 32768));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_EVENT_SUBSCRIBERS, 1));
+	/* an older module's shorter array: the kinds it has */
+	ASSERT_EQ(0, put_share(m, 1000, 12, 4096, some, 4));
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &info));
+	EXPECT_FALSE(info.admin);
+	EXPECT_TRUE(info.has_shares);
+	EXPECT_FALSE(info.has_adopted);
+	EXPECT_EQ(1, info.subscribers);
+	ASSERT_EQ(1, info.n_shares);
+	EXPECT_EQ(12, info.shares[0].groups);
+	EXPECT_EQ(5, info.shares[0].refused[NSBOX_KIND_NET]);
+	EXPECT_EQ(0, info.shares[0].refused[NSBOX_KIND_TIME]);
+	EXPECT_EQ(5, info.shares[0].refused_total);
+}
+
+TEST(info_too_many_shares)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_GET_INFO);
+	uint64_t none[NSBOX_KIND_COUNT] = { 0 };
+	static struct nsbox_info info;
+
+	ASSERT_NE(NULL, m);
+	for (int i = 0; i < NSBOX_INFO_MAX_SHARES + 5; i++) {
+		ASSERT_EQ(0, put_share(m, 1000 + i, 1, 10, none, NSBOX_KIND_COUNT));
+	}
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, nsbox_info_parse(m, &info));
+	EXPECT_EQ(NSBOX_INFO_MAX_SHARES, info.n_shares);
+	EXPECT_EQ(5, info.shares_dropped);
+	EXPECT_EQ(1000 + NSBOX_INFO_MAX_SHARES - 1, info.shares[NSBOX_INFO_MAX_SHARES - 1].uid);
+}
+
+/* ---- VERIFY ----------------------------------------------------------------- */
+
+static int put_mismatch(struct nl_msg *m, int check, int field, int64_t have, int64_t want)
+{
+	struct nlattr *n = nla_nest_start(m, NSBOX_A_MISMATCH);
+
+	if (!n || nla_put_u8(m, NSBOX_GROUP_A_KIND, NSBOX_KIND_CGROUP2) ||
+	    nla_put_u64(m, NSBOX_GROUP_A_ID, 77) ||
+	    nla_put_u64(m, NSBOX_GROUP_A_PROCS, 3) || nla_put_u64(m, NSBOX_GROUP_A_THREADS, 4) ||
+	    nla_put_u64(m, NSBOX_GROUP_A_WALK_PROCS, 5) ||
+	    nla_put_u64(m, NSBOX_GROUP_A_WALK_THREADS, 6) ||
+	    (check >= 0 && nla_put_u8(m, NSBOX_GROUP_A_VERIFY_CHECK, check)) ||
+	    (field >= 0 && nla_put_u16(m, NSBOX_GROUP_A_VERIFY_FIELD, field)) ||
+	    (check >= 0 && nla_put_u64(m, NSBOX_GROUP_A_VERIFY_HAVE, (uint64_t)have)) ||
+	    (check >= 0 && nla_put_u64(m, NSBOX_GROUP_A_VERIFY_WANT, (uint64_t)want)))
+		return -1;
+	nla_nest_end(m, n);
+	return 0;
+}
+
+TEST(verify_abi9_unsettled_and_rounds)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_VERIFY);
+	struct nsbox_verify r = { 0 };
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_VERIFY_TASKS, 10051));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_VERIFY_GROUPS, 2010));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_VERIFY_MISMATCHES, 2));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_VERIFY_MISSING, 0));
+	ASSERT_EQ(0, put_mismatch(m, NSBOX_VERIFY_PROCS, NSBOX_GROUP_A_PROCS, 3, 5));
+	ASSERT_EQ(0, put_mismatch(m, NSBOX_VERIFY_FLOW, -1, -2, 6));
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_VERIFY_UNSETTLED, 3));
+	ASSERT_EQ(0, nla_put_u32(m, NSBOX_A_VERIFY_ROUNDS, 10));
+	ASSERT_EQ(0, nsbox_verify_parse(m, &r));
+	EXPECT_EQ(10051, r.tasks);
+	EXPECT_EQ(2010, r.groups);
+	EXPECT_EQ(2, r.mismatches);
+	EXPECT_TRUE(r.has_rounds);
+	EXPECT_EQ(3, r.unsettled);
+	EXPECT_EQ(10, r.rounds);
+	ASSERT_EQ(2, r.n);
+	EXPECT_EQ(NSBOX_KIND_CGROUP2, r.m[0].kind);
+	EXPECT_EQ(77, r.m[0].id);
+	EXPECT_EQ(NSBOX_VERIFY_PROCS, r.m[0].check);
+	EXPECT_EQ(NSBOX_GROUP_A_PROCS, r.m[0].field);
+	EXPECT_EQ(3, r.m[0].have);
+	EXPECT_EQ(5, r.m[0].want);
+	EXPECT_EQ(NSBOX_VERIFY_FLOW, r.m[1].check);
+	EXPECT_EQ(-1, r.m[1].field);
+	EXPECT_EQ(-2, r.m[1].have);
+	EXPECT_EQ(6, r.m[1].walk_threads);
+	free(r.m);
+}
+
+/* before ABI 9 no rounds; before ABI 4 threads compared only */
+TEST(verify_old_module)
+{
+	struct nl_msg *m _cleanup_msg_ = reply(NSBOX_CMD_VERIFY);
+	struct nsbox_verify r = { 0 };
+
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(0, nla_put_u64(m, NSBOX_A_VERIFY_TASKS, 5));
+	ASSERT_EQ(0, put_mismatch(m, -1, -1, 0, 0));
+	ASSERT_EQ(0, nsbox_verify_parse(m, &r));
+	EXPECT_FALSE(r.has_rounds);
+	EXPECT_EQ(0, r.unsettled);
+	ASSERT_EQ(1, r.n);
+	EXPECT_EQ(NSBOX_VERIFY_THREADS, r.m[0].check);
+	EXPECT_EQ(NSBOX_GROUP_A_THREADS, r.m[0].field);
+	EXPECT_EQ(4, r.m[0].have);
+	EXPECT_EQ(6, r.m[0].want);
+	free(r.m);
 }
 
 /* ---- PROBE_GET, PROBE_STATS (ABI 8) ------------------------------------------- */

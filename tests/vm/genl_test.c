@@ -605,6 +605,55 @@ TEST(get_group_evicted_during_request_is_enoent)
 	ASSERT_EQ(0, load());
 }
 
+/*
+ * A cgroup whose path is near PATH_MAX: the reply to GET_GROUP for it is
+ * larger than NLMSG_GOODSIZE (a page, less headers) and must still come
+ * whole, path included (the module sized it by the page and answered
+ * EMSGSIZE).
+ */
+TEST_F(genl, a_cgroup_path_near_path_max_fits_its_reply)
+{
+	char path[4200] = "/sys/fs/cgroup", name[256];
+	struct nlt_group g;
+	struct stat st;
+	int depth = 0, status;
+	size_t len;
+	pid_t pid;
+
+	memset(name, 'n', 252);
+	name[252] = '\0';
+	/* 16 levels of 253 bytes: a path of 4,048 bytes below the root */
+	for (depth = 0; depth < 16; depth++) {
+		len = strlen(path);
+		snprintf(path + len, sizeof(path) - len, "/%s", name);
+		ASSERT_EQ(0, mkdir(path, 0755) && errno != EEXIST) TH_LOG("mkdir %s", path);
+	}
+	ASSERT_EQ(0, stat(path, &st));
+	/* a task passes through it, so that the module knows the cgroup */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char procs[4300];
+		FILE *f;
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
+		f = fopen(procs, "w");
+		if (!f || fprintf(f, "0\n") < 0 || fclose(f))
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	EXPECT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_CGROUP2, st.st_ino, &g));
+	TH_LOG("path of %zu bytes: reply %s", strlen(path) - 14,
+	       g.has[NSBOX_GROUP_A_PATH] ? "whole" : "without it");
+	EXPECT_TRUE(g.has[NSBOX_GROUP_A_PATH]);
+	for (; depth > 0; depth--) {
+		rmdir(path);
+		*strrchr(path, '/') = '\0';
+	}
+}
+
 /* A u64 (or u8/u32) top-level attribute of GET_INFO; ~0 if absent. */
 static uint64_t info_u64(int fd, int family, int type)
 {

@@ -9,14 +9,14 @@
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..14"
+echo "1..16"
 
 NSBOX_KO=${NSBOX_KO:-/lib/modules/nsbox/nsbox.ko}
 LSNS=lsns-persistent
 H=$(dirname "$0")/box_helper
 
 if ! command -v "$LSNS" >/dev/null; then
-	for i in $(seq 14); do
+	for i in $(seq 16); do
 		skip "lsns comparison $i" "no lsns that lists namespaces without tasks (the trixie build root: scripts/buildroot.sh 7)"
 	done
 	exit 0
@@ -98,7 +98,17 @@ for g in $made_before; do
 done
 check "the module alone does not know the 6 namespaces made before it with no task in them ($missing unknown)" \
 	test "$missing" = 6
+# the first nsbox groups searches (scan of /proc, or listns() and nsfs
+# handles), tells the module it is done, and the next one searches nothing:
+# failshim.so counts what the tool opens under /proc and by handle
+SHIM=$(dirname "$0")/failshim.so
+first=$(NSBOX_SHIM_COUNT=/tmp/opens LD_PRELOAD=$SHIM nsbox groups >/dev/null 2>&1; cat /tmp/opens)
 check "nsbox groups (adopting them first) lists what lsns lists" until_ok same_sets
+check "then the module knows every namespace without tasks (nsbox info: adopted)" \
+	sh -c 'nsbox info -J | jq -e ".adopted == true" >/dev/null'
+second=$(NSBOX_SHIM_COUNT=/tmp/opens LD_PRELOAD=$SHIM nsbox groups >/dev/null 2>&1; cat /tmp/opens)
+check "the first nsbox groups searched ($first opens), a second one searches nothing ($second)" \
+	sh -c '[ "$1" -gt 0 ] && [ "$2" = 0 ]' _ "$first" "$second"
 good=0
 for g in $made_before; do
 	if nsbox groups --no-adopt -J "$g" 2>/dev/null |

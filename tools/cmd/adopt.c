@@ -23,10 +23,14 @@ int cmd_adopt(int argc, char **argv)
 			       "Find the namespaces kept alive by a bind mount (ip netns add,\n"
 			       "unshare --net=FILE) or an open file descriptor, as lsns does,\n"
 			       "and make sure the module has a group for each, including those\n"
-			       "made before it was loaded.  'nsbox groups' does this first when\n"
-			       "run as root.  Needs root.\n"
+			       "made before it was loaded.  On kernels with listns() (6.19+) the\n"
+			       "kernel's own list of namespaces is asked instead of /proc.  Then\n"
+			       "the module is told that it has them all (ABI 9): 'nsbox groups',\n"
+			       "which does this first when run as root, skips it while the module\n"
+			       "says so (nsbox info: adopted).  Needs root.\n"
 			       "\n"
-			       "  -v, --verbose  print KIND:ID of each namespace found\n"
+			       "  -v, --verbose  print KIND:ID of each namespace found, and on stderr\n"
+			       "                 what the search read and opened\n"
 			       "  -h, --help     this help\n");
 			return NSBOX_EXIT_OK;
 		} else {

@@ -15,8 +15,12 @@ struct nsbox_subcmd {
 int cmd_info(int argc, char **argv);
 
 struct nsbox_nl;
-/* info.c: a warning on stderr per hook that is not attached; how many */
-int nsbox_hook_warnings(struct nsbox_nl *nl);
+struct nsbox_info;
+/*
+ * info.c: on stderr, a warning per hook that is not attached and one for
+ * the groups the module refused to make; how many
+ */
+int nsbox_count_warnings(const struct nsbox_info *info);
 
 int cmd_groups(int argc, char **argv);
 int cmd_adopt(int argc, char **argv);

@@ -18,12 +18,14 @@
 #include "io.h"
 #include "kind.h"
 #include "metrics.h"
+#include "units.h"
 #include "util.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: nsbox export [-o FILE] [--format FORMAT] [--kind KIND]... [--skip-empty]\n"
+		"                    [--max-age MS | --fresh]\n"
 		"\n"
 		"Print one scrape of nsbox.ko's accounting as Prometheus metrics: every\n"
 		"group's CPU, tasks, forks, exits, OOM kills, memory, I/O and load, and\n"
@@ -36,6 +38,9 @@ static void usage(FILE *out)
 		"  -f, --format F     prometheus (text format 0.0.4, the default) or openmetrics\n"
 		"  -k, --kind KIND    only groups of this kind (repeatable): %s\n"
 		"      --skip-empty   leave out groups with no task in them\n"
+		"      --max-age MS   live values (CPU, I/O, memory) up to MS ms old (default\n"
+		"                     1000; nsbox_live_age_seconds says how old they are)\n"
+		"      --fresh        live values from a walk begun after the request\n"
 		"  -h, --help         this help\n", nsbox_kind_list());
 }
 
@@ -71,10 +76,13 @@ int cmd_export(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "kind", required_argument, NULL, 'k' },
 		{ "skip-empty", no_argument, NULL, 'E' },
+		{ "max-age", required_argument, NULL, 'M' },
+		{ "fresh", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct nsbox_metrics_opts o = { .format = NSBOX_METRICS_PROMETHEUS };
+	struct nsbox_metrics_opts o = { .format = NSBOX_METRICS_PROMETHEUS,
+					.max_age_ms = NSBOX_DEFAULT_MAX_AGE_MS };
 	_cleanup_free_ char *text = NULL;
 	const char *out = NULL;
 	char why[512];
@@ -94,6 +102,13 @@ int cmd_export(int argc, char **argv)
 				return NSBOX_EXIT_USAGE;
 			break;
 		case 'E': o.skip_empty = true; break;
+		case 'M':
+			o.max_age_ms = nsbox_max_age_parse(optarg);
+			if (o.max_age_ms < 0)
+				return nsbox_usage_err("export", "bad --max-age '%s' (milliseconds, 0 to %d)",
+						       optarg, NSBOX_MAX_AGE_MS_MAX);
+			break;
+		case 'F': o.max_age_ms = 0; break;
 		case 'h': usage(stdout); return NSBOX_EXIT_OK;
 		default:
 			return nsbox_usage_err("export", "unknown option or missing value '%s'",

@@ -3,6 +3,7 @@
  * nsbox groups - every namespace and cgroup the module knows, with its
  * accounting (GET_GROUP dump), in the style of lsns.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "err.h"
 #include "genl.h"
 #include "groupfetch.h"
+#include "info.h"
 #include "kind.h"
 #include "probe.h"
 #include "table.h"
@@ -57,6 +59,7 @@ static const struct nsbox_col columns[] = {
 	{ "parent", NSBOX_COL_NUM, false, "parent namespace or cgroup id", NSBOX_GROUP_A_PARENT },
 	{ "owner", NSBOX_COL_NUM, false, "owning user namespace", NSBOX_GROUP_A_OWNER },
 	{ "nsid", NSBOX_COL_NUM, false, "64-bit namespace id, never reused (kernels 6.18+; NS_GET_ID)", NSBOX_GROUP_A_NSID },
+	{ "live_age_ns", NSBOX_COL_NS, false, "age of the live values (cpu_ns ... vm_bytes): since the walk of all tasks that gave them began, ns", NSBOX_GROUP_A_LIVE_TIME },
 };
 
 #define NCOLS ARRAY_SIZE(columns)
@@ -119,17 +122,6 @@ static int fetch_probe_columns(struct nsbox_nl *nl)
 	return 0;
 }
 
-static const char *probe_cell(int k, const struct group_row *row, char *buf, size_t len)
-{
-	const struct probe_col *pc = &probe_cols[k];
-	const struct nsbox_probe_stat *st = nsbox_probe_stat_find(pc->s, pc->n,
-		(int)row->v[NSBOX_GROUP_A_KIND], row->v[NSBOX_GROUP_A_ID]);
-
-	/* a group the probe never counted has made no call */
-	snprintf(buf, len, "%" PRIu64, st ? st->calls : 0);
-	return buf;
-}
-
 const char *nsbox_group_attr_name(int attr)
 {
 	for (size_t i = 0; i < NCOLS; i++)
@@ -138,50 +130,112 @@ const char *nsbox_group_attr_name(int attr)
 	return "?";
 }
 
-static const char *group_cell(const void *r, int col, char *buf, size_t len)
+/* When the dump was read: the live values' age is counted to it. */
+static uint64_t dump_time;
+
+/* Does the column need the module's walk of all tasks? */
+static bool needs_live(int attr)
+{
+	return (attr >= NSBOX_GROUP_A_CPU_NS && attr <= NSBOX_GROUP_A_SYSCW) ||
+	       attr == NSBOX_GROUP_A_RSS_BYTES || attr == NSBOX_GROUP_A_VM_BYTES ||
+	       attr == NSBOX_GROUP_A_LIVE_TIME;
+}
+
+static void str_cell(struct nsbox_cell *c, const char *s, size_t len)
+{
+	c->kind = NSBOX_CELL_STR;
+	c->s = s;
+	c->len = len;
+}
+
+/* One cell, typed: no snprintf, the path not copied (lib/tablewr.c). */
+static void group_cell(const void *r, int col, struct nsbox_cell *c)
 {
 	const struct group_row *row = r;
 	int a = all_columns[col].attr;
 
-	if (a < 0)
-		return probe_cell(-1 - a, row, buf, len);
-	if (a == NSBOX_GROUP_A_KIND)
-		return nsbox_kind_name((int)row->v[a]);
-	if (a == NSBOX_GROUP_A_STATE)
-		return row->has[a] ? nsbox_group_state_name((int)row->v[a]) : NULL;
+	if (a == NSBOX_GROUP_A_LIVE_TIME) {
+		int64_t age = nsbox_group_live_age(row, dump_time);
+
+		if (age >= 0) {
+			c->kind = NSBOX_CELL_U64;
+			c->u = (uint64_t)age;
+		}
+		return;
+	}
+	if (a < 0) {
+		const struct probe_col *pc = &probe_cols[-1 - a];
+		const struct nsbox_probe_stat *st = nsbox_probe_stat_find(pc->s, pc->n,
+			(int)row->v[NSBOX_GROUP_A_KIND], row->v[NSBOX_GROUP_A_ID]);
+
+		/* a group the probe never counted has made no call */
+		c->kind = NSBOX_CELL_U64;
+		c->u = st ? st->calls : 0;
+		return;
+	}
+	if (a == NSBOX_GROUP_A_KIND) {
+		const char *k = nsbox_kind_name((int)row->v[a]);
+
+		str_cell(c, k, strlen(k));
+		return;
+	}
+	if (a == NSBOX_GROUP_A_STATE) {
+		if (row->has[a]) {
+			const char *st = nsbox_group_state_name((int)row->v[a]);
+
+			str_cell(c, st, strlen(st));
+		}
+		return;
+	}
 	if (a == NSBOX_GROUP_A_PATH) {
 		if (row->has[a])
-			return row->path;
+			str_cell(c, row->path, row->path_len);
 		/* a removed cgroup has no path any more */
-		if (row->v[NSBOX_GROUP_A_KIND] == NSBOX_KIND_CGROUP2 &&
-		    row->has[NSBOX_GROUP_A_STATE] &&
-		    row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_GONE)
-			return nsbox_cell_removed;
-		return NULL;
+		else if (row->v[NSBOX_GROUP_A_KIND] == NSBOX_KIND_CGROUP2 &&
+			 row->has[NSBOX_GROUP_A_STATE] &&
+			 row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_GONE)
+			str_cell(c, nsbox_cell_removed, strlen(nsbox_cell_removed));
+		return;
 	}
 	if (!row->has[a])
-		return NULL;
-	if (a == NSBOX_GROUP_A_LOAD1 || a == NSBOX_GROUP_A_LOAD5 ||
-	    a == NSBOX_GROUP_A_LOAD15)
-		return nsbox_load_format(row->v[a], buf, len);
-	else
-		snprintf(buf, len, "%" PRIu64, row->v[a]);
-	return buf;
+		return;
+	c->kind = a == NSBOX_GROUP_A_LOAD1 || a == NSBOX_GROUP_A_LOAD5 ||
+		  a == NSBOX_GROUP_A_LOAD15 ? NSBOX_CELL_LOAD : NSBOX_CELL_U64;
+	c->u = row->v[a];
+}
+
+/* Each group as its message arrives: formatted into the table at once. */
+static int on_group_row(const struct group_row *row, void *arg)
+{
+	if (!dump_time)
+		dump_time = nsbox_now_ns();
+	return nsbox_table_add_typed(arg, row, group_cell) ? -ENOMEM : 0;
+}
+
+static void restart_rows(void *arg)
+{
+	nsbox_table_restart(arg);
 }
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: nsbox groups [-J] [-r] [-n] [-o LIST] [--kind KIND] [--no-adopt] [KIND:ID]\n"
+		"usage: nsbox groups [-J] [-r] [-n] [-o LIST] [--kind KIND] [--no-adopt]\n"
+		"                    [--max-age MS | --fresh] [KIND:ID]\n"
 		"\n"
 		"List the groups nsbox.ko tracks -- one per namespace (by inode number,\n"
 		"as lsns shows it) and one per cgroup v2 cgroup (by cgroup id) -- with\n"
 		"live and cumulative accounting.  KIND:ID (e.g. net:4026531840) shows\n"
 		"one group.  Run as root, it first finds the namespaces no task is in\n"
-		"(kept by a bind mount or an open file) and adds them, as 'nsbox adopt'.\n"
+		"(kept by a bind mount or an open file) and adds them, as 'nsbox adopt',\n"
+		"unless the module says it knows them all already.  The live values\n"
+		"(cpu_ns ... syscw, rss_bytes, vm_bytes) come from a walk of all tasks\n"
+		"that every reader shares: live_age_ns says how old they are.\n"
 		"\n"
 		"  -k, --kind KIND    only this kind: %s\n"
 		"      --no-adopt     do not look for namespaces without tasks first\n"
+		"      --max-age MS   live values may be up to MS ms old (default 1000)\n"
+		"      --fresh        live values from a walk begun after the request\n"
 		"  -h, --help         this help\n", nsbox_kind_list());
 	nsbox_table_options_help(out, "groups", "kind,id,procs,cpu_ns");
 	fprintf(out, "  -o probe.NAME      also: the calls probe NAME counted (nsbox probe; root)\n");
@@ -194,17 +248,21 @@ int cmd_groups(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "no-adopt", no_argument, NULL, 'A' },
+		{ "max-age", required_argument, NULL, 'M' },
+		{ "fresh", no_argument, NULL, 'F' },
 		NSBOX_TABLE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct nsbox_table_opts o = { 0 };
-	_cleanup_free_ struct group_row *rows = NULL;
+	_cleanup_free_ struct nsbox_info *info = NULL;
+	struct group_query q = GROUP_QUERY_ALL;
+	struct nsbox_nl_error e;
 	struct nsbox_table t;
-	int kind = -1, no_adopt = 0, c, ret;
+	int kind = -1, no_adopt = 0, max_age = NSBOX_DEFAULT_MAX_AGE_MS, c, ret;
 	uint64_t id, *idp = NULL;
-	size_t n = 0;
+	bool live = false;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "k:" NSBOX_TABLE_SHORTOPTS "h", opts, NULL)) != -1) {
@@ -216,6 +274,13 @@ int cmd_groups(int argc, char **argv)
 						       optarg, nsbox_kind_list());
 			break;
 		case 'A': no_adopt = 1; break;
+		case 'M':
+			max_age = nsbox_max_age_parse(optarg);
+			if (max_age < 0)
+				return nsbox_usage_err("groups", "bad --max-age '%s' (milliseconds, 0 to %d)",
+						       optarg, NSBOX_MAX_AGE_MS_MAX);
+			break;
+		case 'F': max_age = 0; break;
 		case 'h': usage(stdout); return NSBOX_EXIT_OK;
 		default:
 			if (nsbox_table_opt(c, optarg, &o))
@@ -237,22 +302,36 @@ int cmd_groups(int argc, char **argv)
 		ret = nsbox_table_init(&t, all_columns, NCOLS + n_probe_cols, &o, "groups", "groups");
 	if (ret)
 		return ret;
+	for (size_t i = 0; i < t.nsel; i++)
+		live |= needs_live(all_columns[t.sel[i]].attr);
 	ret = nsbox_nl_open(&nl);
 	if (!ret)
 		ret = fetch_probe_columns(&nl);
-	/* as root, first the namespaces no task is in (see nl/adopt.c); a
-	 * cgroup without tasks is never missing: the module has them all */
-	if (!ret && geteuid() == 0 && !no_adopt && kind != NSBOX_KIND_CGROUP2) {
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	/* what the module is (ABI, ADOPTED) and what it could not count */
+	if (!ret && nsbox_fetch_info(&nl, info, &e) < 0)
+		ret = nsbox_nl_report("GET_INFO", &e);
+	/*
+	 * As root, first the namespaces no task is in (see nl/adopt.c),
+	 * unless the module knows it has them all (ABI 9: ADOPTED); a cgroup
+	 * without tasks is never missing: the module has them all.
+	 */
+	if (!ret && geteuid() == 0 && !no_adopt && kind != NSBOX_KIND_CGROUP2 &&
+	    !(info->has_adopted && info->adopted)) {
 		size_t adopted;
 
 		ret = nsbox_adopt_all(&nl, 0, 1, &adopted);
 	}
+	q.kind = kind;
+	q.id = idp;
+	q.max_age_ms = max_age;
+	q.flags = NSBOX_DUMP_PACKED | (live ? 0 : NSBOX_DUMP_NO_LIVE);
 	if (!ret)
-		ret = fetch_groups(&nl, kind, idp, &rows, &n);
+		nsbox_count_warnings(info);	/* stderr: the numbers below may be off */
 	if (!ret)
-		nsbox_hook_warnings(&nl);	/* stderr: the numbers below may be off */
-	for (size_t i = 0; !ret && i < n; i++)
-		ret = nsbox_table_add(&t, &rows[i], group_cell);
+		ret = nsbox_groups_each(&nl, &q, on_group_row, restart_rows, &t);
 	if (!ret)
 		ret = nsbox_table_print(&t);
 	nsbox_table_free(&t);

@@ -122,7 +122,8 @@ static const char *ls_cell(const void *r, int col, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, row->ns[col - C_NS0]);
 		return buf;
 	}
-	if (!row->acct)
+	/* a value the module did not send is not there, not 0 */
+	if (!row->acct || !row->acct->has[columns[col].attr])
 		return NULL;
 	if (col == C_LOAD1)
 		return nsbox_load_format(row->acct->v[NSBOX_GROUP_A_LOAD1], buf, len);
@@ -149,7 +150,12 @@ static const struct group_row *find_acct(struct acct *a, uint64_t cgroup_id)
 		return NULL;
 	if (!a->fetched) {
 		a->fetched = true;
-		if (fetch_groups(a->nl, NSBOX_KIND_CGROUP2, NULL, &a->rows, &a->n))
+		struct group_query q = GROUP_QUERY_ALL;
+
+		q.kind = NSBOX_KIND_CGROUP2;
+		q.max_age_ms = NSBOX_DEFAULT_MAX_AGE_MS;
+		q.flags = NSBOX_DUMP_PACKED;
+		if (fetch_groups_q(a->nl, &q, &a->rows, &a->n))
 			a->n = 0;
 	}
 	return nsbox_group_row_find(a->rows, a->n, NSBOX_KIND_CGROUP2, cgroup_id);

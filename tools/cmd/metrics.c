@@ -30,6 +30,7 @@
 #include "kind.h"
 #include "probe.h"
 #include "metrics.h"
+#include "units.h"
 #include "util.h"
 
 enum mtype { M_COUNTER, M_GAUGE };
@@ -125,6 +126,7 @@ struct scrape {
 	char **labels;		/* rows[i]'s labels, made once (row_labels()) */
 	struct box_label *boxes;
 	size_t nboxes;
+	uint64_t now;		/* CLOCK_MONOTONIC ns when the groups were read */
 };
 
 const char *nsbox_metrics_content_type(enum nsbox_metrics_format f)
@@ -444,6 +446,69 @@ static void put_counter(struct scrape *sc, const char *name, const char *help, d
 	put_value(sc->f, v);
 }
 
+/* "1000", or "others" for every user past the module's table of users */
+static void put_uid(FILE *f, uint32_t uid)
+{
+	if (uid == NSBOX_SHARE_OTHERS_UID)
+		fputs("others", f);
+	else
+		fprintf(f, "%" PRIu32, uid);
+}
+
+/*
+ * The fair shares of the table (ABI 9): the limits, each user's groups,
+ * and what was refused to whom, per kind -- a refusal means tasks that are
+ * not counted in a group, which nobody should learn only by chance.  The
+ * admin gets every user that holds groups or was refused some; anybody
+ * else its own share.
+ */
+static void put_shares(struct scrape *sc, const struct nsbox_info *in)
+{
+	FILE *f = sc->f;
+
+	put_gauge(sc, "nsbox_groups_max_user", NULL,
+		  "groups one user other than root may hold (module parameter max_user_groups)",
+		  (double)in->max_user_groups);
+	put_gauge(sc, "nsbox_groups_max_unpriv", NULL,
+		  "groups all users other than root may hold together (max_unpriv_groups)",
+		  (double)in->max_unpriv_groups);
+	if (in->admin) {
+		put_gauge(sc, "nsbox_groups_unpriv", NULL,
+			  "groups charged to users other than root now", (double)in->unpriv_groups);
+		put_gauge(sc, "nsbox_adopted", NULL,
+			  "1 if the module knows every namespace without tasks (no /proc scan needed)",
+			  in->adopted ? 1 : 0);
+		put_counter(sc, "nsbox_live_walks", "walks of all tasks made for the live values",
+			    (double)in->live_walks);
+	}
+	put_header(sc, "nsbox_user_groups", M_GAUGE, NULL,
+		   "groups charged to the user now (uid others: every user past the module's table)",
+		   false);
+	for (unsigned int i = 0; i < in->n_shares; i++) {
+		fputs("nsbox_user_groups{uid=\"", f);
+		put_uid(f, in->shares[i].uid);
+		fprintf(f, "\"} %" PRIu64 "\n", in->shares[i].groups);
+	}
+	put_header(sc, "nsbox_user_groups_limit", M_GAUGE, NULL,
+		   "the most groups the user may hold", false);
+	for (unsigned int i = 0; i < in->n_shares; i++) {
+		fputs("nsbox_user_groups_limit{uid=\"", f);
+		put_uid(f, in->shares[i].uid);
+		fprintf(f, "\"} %" PRIu64 "\n", in->shares[i].limit);
+	}
+	put_header(sc, "nsbox_groups_refused", M_COUNTER, NULL,
+		   "groups the user's tasks would have made but the module refused (share or table full, no memory): their tasks are not counted there",
+		   false);
+	for (unsigned int i = 0; i < in->n_shares; i++) {
+		for (int k = 0; k < NSBOX_INFO_KINDS; k++) {
+			fputs("nsbox_groups_refused_total{uid=\"", f);
+			put_uid(f, in->shares[i].uid);
+			fprintf(f, "\",kind=\"%s\"} %" PRIu64 "\n", nsbox_kind_name(k),
+				in->shares[i].refused[k]);
+		}
+	}
+}
+
 static void put_module(struct scrape *sc, const struct nsbox_info *in)
 {
 	FILE *f = sc->f;
@@ -469,29 +534,57 @@ static void put_module(struct scrape *sc, const struct nsbox_info *in)
 		put_label_value(f, nsbox_hook_status_name(h));
 		fprintf(f, "\"} %d\n", h->attached ? 1 : 0);
 	}
-	put_header(sc, "nsbox_hook_hits", M_COUNTER, NULL, "times the hook's handler ran", false);
-	for (unsigned int i = 0; i < in->n_hooks; i++) {
-		fputs("nsbox_hook_hits_total{hook=\"", f);
-		put_label_value(f, in->hooks[i].name);
-		fprintf(f, "\"} %llu\n", in->hooks[i].hits);
+	/* since ABI 9 the hooks' traffic and the table are the admin's to see */
+	if (!in->has_shares || in->admin) {
+		put_header(sc, "nsbox_hook_hits", M_COUNTER, NULL, "times the hook's handler ran", false);
+		for (unsigned int i = 0; i < in->n_hooks; i++) {
+			fputs("nsbox_hook_hits_total{hook=\"", f);
+			put_label_value(f, in->hooks[i].name);
+			fprintf(f, "\"} %llu\n", in->hooks[i].hits);
+		}
+		put_header(sc, "nsbox_hook_misses", M_COUNTER, NULL,
+			   "times the hook fired but could not count (kretprobe maxactive, no memory)", false);
+		for (unsigned int i = 0; i < in->n_hooks; i++) {
+			fputs("nsbox_hook_misses_total{hook=\"", f);
+			put_label_value(f, in->hooks[i].name);
+			fprintf(f, "\"} %llu\n", in->hooks[i].misses);
+		}
+		put_gauge(sc, "nsbox_groups", NULL, "groups the module tracks now", (double)in->groups);
 	}
-	put_header(sc, "nsbox_hook_misses", M_COUNTER, NULL,
-		   "times the hook fired but could not count (kretprobe maxactive, no memory)", false);
-	for (unsigned int i = 0; i < in->n_hooks; i++) {
-		fputs("nsbox_hook_misses_total{hook=\"", f);
-		put_label_value(f, in->hooks[i].name);
-		fprintf(f, "\"} %llu\n", in->hooks[i].misses);
-	}
-	put_gauge(sc, "nsbox_groups", NULL, "groups the module tracks now", (double)in->groups);
 	put_gauge(sc, "nsbox_groups_max", NULL, "the table's limit (module parameter max_groups)",
 		  (double)in->max_groups);
-	put_counter(sc, "nsbox_groups_evicted", "groups evicted to make room (their counts are lost)",
-		    (double)in->evictions);
-	put_counter(sc, "nsbox_alloc_failures",
-		    "groups that could not be created: those tasks are not counted", (double)in->failures);
-	put_gauge(sc, "nsbox_memory_bytes", "bytes", "memory the module's table uses", (double)in->memory);
-	put_gauge(sc, "nsbox_event_subscribers", NULL, "listeners of the events multicast group",
-		  (double)in->subscribers);
+	if (!in->has_shares || in->admin) {
+		put_counter(sc, "nsbox_groups_evicted", "groups evicted to make room (their counts are lost)",
+			    (double)in->evictions);
+		put_counter(sc, "nsbox_alloc_failures",
+			    "groups that could not be created: those tasks are not counted", (double)in->failures);
+		put_gauge(sc, "nsbox_memory_bytes", "bytes", "memory the module's table uses", (double)in->memory);
+		put_gauge(sc, "nsbox_event_subscribers", NULL, "listeners of the events multicast group",
+			  (double)in->subscribers);
+	}
+	if (in->has_shares)
+		put_shares(sc, in);
+}
+
+/*
+ * How old the live values of this scrape are (ABI 9): the oldest walk
+ * that gave a group's CPU time, I/O and memory.  A module before ABI 9
+ * counts at the moment of the query: no sample.
+ */
+static void put_live_age(struct scrape *sc)
+{
+	int64_t oldest = -1;
+
+	for (size_t i = 0; i < sc->n; i++) {
+		int64_t age = nsbox_group_live_age(&sc->rows[i], sc->now);
+
+		if (age > oldest && group_wanted(sc, &sc->rows[i]))
+			oldest = age;
+	}
+	if (oldest >= 0)
+		put_gauge(sc, "nsbox_live_age_seconds", "seconds",
+			  "age of the oldest live values (CPU, I/O, memory) in this scrape: since the walk of all tasks that gave them began",
+			  (double)oldest * 1e-9);
 }
 
 static int load_boxes(struct scrape *sc)
@@ -546,8 +639,15 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 		if (ret)
 			ret = nsbox_nl_report("GET_INFO", &e);
 	}
-	if (!ret)
-		ret = fetch_groups(&nl, -1, NULL, &sc.rows, &sc.n);
+	if (!ret) {
+		struct group_query q = GROUP_QUERY_ALL;
+
+		q.kinds = o->kinds;	/* the module filters (ABI 9) */
+		q.max_age_ms = o->max_age_ms;
+		q.flags = NSBOX_DUMP_PACKED;
+		ret = fetch_groups_q(&nl, &q, &sc.rows, &sc.n);
+		sc.now = nsbox_now_ns();
+	}
 	nsbox_err_capture(NULL, 0);
 
 	put_gauge(&sc, "nsbox_up", NULL, "1 if nsbox.ko answered this scrape, 0 if not (see the exporter's log)",
@@ -556,6 +656,7 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 		why[0] = '\0';
 		load_boxes(&sc);
 		put_module(&sc, info);
+		put_live_age(&sc);
 		oom = put_groups(&sc) != 0;
 		if (!oom)
 			put_probes(&sc, &nl);

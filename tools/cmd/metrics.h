@@ -19,6 +19,7 @@ struct nsbox_metrics_opts {
 	enum nsbox_metrics_format format;
 	unsigned int kinds;	/* bit per enum nsbox_kind; 0 = every kind */
 	bool skip_empty;	/* leave out groups with no task in them */
+	int max_age_ms;		/* how old the live values may be; < 0: fresh */
 };
 
 /* The Content-Type header for @f. */

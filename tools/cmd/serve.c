@@ -30,6 +30,7 @@
 #include "err.h"
 #include "kind.h"
 #include "metrics.h"
+#include "units.h"
 #include "util.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:9847"
@@ -218,7 +219,8 @@ int cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct serve_ctx ctx = { .opts = { .format = NSBOX_METRICS_PROMETHEUS } };
+	struct serve_ctx ctx = { .opts = { .format = NSBOX_METRICS_PROMETHEUS,
+					   .max_age_ms = NSBOX_DEFAULT_MAX_AGE_MS } };
 	const char *listen = DEFAULT_LISTEN;
 	struct sockaddr_storage ss = { 0 };
 	struct MHD_Daemon *d;

@@ -8,9 +8,15 @@
  * sum_exec_runtime of its live tasks at the moment of the query.  A
  * single value says nothing about "now", so top samples every group,
  * waits one interval, samples again and divides the difference by the
- * wall-clock time between the two samples (CLOCK_MONOTONIC):
+ * time between the two samples (CLOCK_MONOTONIC):
  *
  *	CPU% = (cpu_ns(t1) - cpu_ns(t0)) / (t1 - t0 in ns) * 100
+ *
+ * The CPU time of running tasks comes from a walk of all tasks that the
+ * module shares among its readers (ABI 9), no older than half an interval
+ * here, and each group says when its walk began: t0 and t1 are those times
+ * (NSBOX_GROUP_A_LIVE_TIME), not when top asked, so a sample that waited
+ * for a walk or got an older one still divides by the right time.
  *
  * A group running on two CPUs shows 200%.  READ/s, WRITE/s and FORKS/s
  * are deltas of cumulative counters over the same interval.  A group
@@ -140,21 +146,40 @@ static int cmp_group(const void *a, const void *b)
 	return 0;
 }
 
+/* How old the live values may be: half the refresh interval (ms). */
+static int max_age_ms;
+
+/* Keep what to show (the module filtered already, unless it is older). */
+static size_t keep_kinds(struct group_row *rows, size_t n, unsigned int kinds)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = rows[i].v[NSBOX_GROUP_A_KIND];
+
+		if (k < NSBOX_KIND_COUNT && (kinds & (1u << k)))
+			rows[kept++] = rows[i];
+	}
+	return kept;
+}
+
 /*
  * Every group of the kinds in @kinds (a bit mask), sorted by (kind, id):
- * one dump of all kinds, so the module walks the tasks once per refresh
- * (a dump per kind would walk them once per kind), filtered here.
+ * one dump, which the module filters by kind (ABI 9; an older module
+ * one kind, else we do), values packed, the live ones from a walk of all
+ * tasks no older than half an interval, shared with every other reader.
  */
 static int take_sample(struct nsbox_nl *nl, unsigned int kinds, struct sample *s)
 {
+	struct group_query q = GROUP_QUERY_ALL;
 	struct group_row *rows;
-	size_t n, kept = 0;
-	int one = -1, ret;
+	size_t n;
+	int ret;
 
-	for (int k = 0; k < NSBOX_KIND_COUNT; k++)
-		if (kinds == (1u << k))
-			one = k;	/* a single kind: let the module filter */
-	ret = fetch_groups(nl, one, NULL, &rows, &n);
+	q.kinds = kinds;
+	q.max_age_ms = max_age_ms;
+	q.flags = NSBOX_DUMP_PACKED;
+	ret = fetch_groups_q(nl, &q, &rows, &n);
 	if (ret)
 		return ret;
 	free(s->ps);
@@ -168,15 +193,9 @@ static int take_sample(struct nsbox_nl *nl, unsigned int kinds, struct sample *s
 			return nsbox_nl_report("top: -s probe", &e);
 		}
 	}
-	for (size_t i = 0; i < n; i++) {
-		uint64_t k = rows[i].v[NSBOX_GROUP_A_KIND];
-
-		if (k < NSBOX_KIND_COUNT && (kinds & (1u << k)))
-			rows[kept++] = rows[i];
-	}
 	free(s->g);
 	s->g = rows;
-	s->n = kept;
+	s->n = keep_kinds(rows, n, kinds);
 	s->t = now_ns();
 	qsort(s->g, s->n, sizeof(*s->g), cmp_group);
 	return 0;
@@ -202,10 +221,27 @@ static double rate(const struct group_row *cur, const struct group_row *prev,
 	return (cur->v[a] - prev->v[a]) / secs;
 }
 
+/*
+ * The seconds between the live values of two samples of a group: the
+ * difference of the times their walks began (ABI 9: NSBOX_GROUP_A_LIVE_TIME),
+ * not of when this tool asked -- two samples may share a walk, or wait for
+ * one.  0 (no rate) when both come from the same walk; @wall for a module
+ * before ABI 9, whose values are as of the query.
+ */
+static double live_secs(const struct group_row *g, const struct group_row *p, double wall)
+{
+	if (!p || !g->has[NSBOX_GROUP_A_LIVE_TIME] || !p->has[NSBOX_GROUP_A_LIVE_TIME])
+		return wall;
+	if (g->v[NSBOX_GROUP_A_LIVE_TIME] <= p->v[NSBOX_GROUP_A_LIVE_TIME])
+		return 0;
+	return (g->v[NSBOX_GROUP_A_LIVE_TIME] - p->v[NSBOX_GROUP_A_LIVE_TIME]) / 1e9;
+}
+
 static void make_line(struct line *l, const struct group_row *g, const struct sample *cur,
 		      const struct sample *prev, double secs)
 {
 	uint64_t now_calls, then_calls;
+	double lsecs;
 
 	const struct group_row *p = prev->n ? bsearch(g, prev->g, prev->n,
 						      sizeof(*g), cmp_group) : NULL;
@@ -223,11 +259,14 @@ static void make_line(struct line *l, const struct group_row *g, const struct sa
 	else
 		snprintf(l->name, sizeof(l->name), "%s:%" PRIu64,
 			 nsbox_kind_name(kind), l->id);
-	l->cpu = rate(g, p, NSBOX_GROUP_A_CPU_NS, secs);
+	/* CPU and I/O: over the time between the walks that gave them */
+	lsecs = live_secs(g, p, secs);
+	l->cpu = rate(g, p, NSBOX_GROUP_A_CPU_NS, lsecs);
 	if (l->cpu >= 0)
 		l->cpu /= 1e7;		/* ns per s -> percent of one CPU */
-	l->rd = rate(g, p, NSBOX_GROUP_A_READ_BYTES, secs);
-	l->wr = rate(g, p, NSBOX_GROUP_A_WRITE_BYTES, secs);
+	l->rd = rate(g, p, NSBOX_GROUP_A_READ_BYTES, lsecs);
+	l->wr = rate(g, p, NSBOX_GROUP_A_WRITE_BYTES, lsecs);
+	/* forks: a counter the hooks keep, as of each query */
 	l->forks = rate(g, p, NSBOX_GROUP_A_FORKS, secs);
 	l->probe = -1;
 	if (sort_probe && secs > 0) {
@@ -597,6 +636,7 @@ int cmd_top(int argc, char **argv)
 	tty = !batch && isatty(STDOUT_FILENO);
 	if (!kinds)
 		kinds = 1u << NSBOX_KIND_CGROUP2;
+	max_age_ms = (int)(delay * 500);
 
 	ret = nsbox_nl_open(&nl);
 	if (!ret)

@@ -42,11 +42,11 @@ _nsbox_options() {
 	local table='-o= --output= -J --json -r --raw -n --noheadings -b --bytes --exact'
 	case $1 in
 	info|verify) echo '-J --json -h --help' ;;
-	groups) echo "-k= --kind= --no-adopt $table -h --help" ;;
+	groups) echo "-k= --kind= --no-adopt --max-age= --fresh $table -h --help" ;;
 	ps|ls) echo "$table -h --help" ;;
 	top) echo '-d= --delay= -n= --iterations= -s= --sort= -b --batch -k= --kind= -h --help' ;;
 	events) echo '-k= --kind= -g= --group= -b= --box= -n= --count= -J --json -h --help' ;;
-	export) echo '-o= --output= -f= --format= -k= --kind= --skip-empty -h --help' ;;
+	export) echo '-o= --output= -f= --format= -k= --kind= --skip-empty --max-age= --fresh -h --help' ;;
 	serve) echo '-l= --listen= -k= --kind= --skip-empty -h --help' ;;
 	reset) echo '-h --help' ;;
 	adopt) echo '-v --verbose -h --help' ;;

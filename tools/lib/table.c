@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "table.h"
@@ -79,15 +80,33 @@ int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
 	ret = select_cols(t, cols, ncols, o, cmd);
 	if (ret)
 		return ret;
-	t->tb = scols_new_table();
-	if (!t->tb)
-		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-	scols_table_enable_json(t->tb, o->json);
-	scols_table_set_name(t->tb, json_name);
-	scols_table_enable_raw(t->tb, o->raw);
-	scols_table_enable_noheadings(t->tb, o->noheadings);
 	t->json = o->json;
 	t->human = !o->json && !o->exact;
+	t->out = o->out ? o->out : stdout;
+	/*
+	 * A terminal gets libsmartcols, which fits the table to its width;
+	 * anything else the direct writer, which prints the same bytes
+	 * libsmartcols would print there (tests/unit/output_test.c).
+	 */
+	if (!o->smartcols && (o->json || o->raw || !isatty(fileno(t->out)))) {
+		t->w = malloc(sizeof(*t->w));
+		if (!t->w)
+			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+		nsbox_wr_init(t->w, o->json ? NSBOX_WR_JSON : o->raw ? NSBOX_WR_RAW : NSBOX_WR_TEXT,
+			      o->noheadings, json_name);
+	} else {
+		t->tb = scols_new_table();
+		if (!t->tb)
+			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+		scols_table_enable_json(t->tb, o->json);
+		scols_table_set_name(t->tb, json_name);
+		scols_table_enable_raw(t->tb, o->raw);
+		scols_table_enable_noheadings(t->tb, o->noheadings);
+		if (o->out) {
+			scols_table_set_stream(t->tb, o->out);
+			scols_table_set_termforce(t->tb, SCOLS_TERMFORCE_NEVER);
+		}
+	}
 	for (size_t i = 0; i < t->nsel; i++) {
 		const struct nsbox_col *c = &cols[t->sel[i]];
 		size_t k, n = strlen(c->name);
@@ -105,6 +124,10 @@ int nsbox_table_init(struct nsbox_table *t, const struct nsbox_col *cols,
 		for (k = 0; k < n && k < sizeof(head) - 1; k++)
 			head[k] = o->json ? c->name[k] : (char)toupper((unsigned char)c->name[k]);
 		head[k] = '\0';
+		if (t->w) {
+			nsbox_wr_column(t->w, head, c->type != NSBOX_COL_TEXT, c->type != NSBOX_COL_TEXT);
+			continue;
+		}
 		cl = scols_table_new_column(t->tb, head, 0,
 					    c->type != NSBOX_COL_TEXT ? SCOLS_FL_RIGHT : 0);
 		if (!cl)
@@ -119,10 +142,12 @@ int nsbox_table_add(struct nsbox_table *t, const void *row,
 		    const char *(*cell)(const void *row, int col,
 					char *buf, size_t len))
 {
-	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
+	struct libscols_line *ln = NULL;
 	char buf[4096], hbuf[32];
 
-	if (!ln)
+	if (t->w)
+		nsbox_wr_row_begin(t->w);
+	else if (!(ln = scols_table_new_line(t->tb, NULL)))
 		return NSBOX_EXIT_FAIL;
 	for (size_t i = 0; i < t->nsel; i++) {
 		const char *s = cell(row, t->sel[i], buf, sizeof(buf));
@@ -132,19 +157,115 @@ int nsbox_table_add(struct nsbox_table *t, const void *row,
 		else if (s)
 			s = nsbox_cell_human(t->cols[t->sel[i]].type, !t->human,
 					     s, hbuf, sizeof(hbuf));
-		if (scols_line_set_data(ln, i, s ? s : ""))
+		if (t->w)
+			nsbox_wr_cell(t->w, s, s ? strlen(s) : 0);
+		else if (scols_line_set_data(ln, i, s ? s : ""))
 			return NSBOX_EXIT_FAIL;
 	}
+	if (t->w)
+		nsbox_wr_row_end(t->w);
 	return NSBOX_EXIT_OK;
+}
+
+/* "1.50" of a load average x100 */
+static size_t load_text(uint64_t x100, char *buf)
+{
+	size_t n = nsbox_u64_to_dec(x100 / 100, buf);
+
+	buf[n++] = '.';
+	buf[n++] = (char)('0' + x100 % 100 / 10);
+	buf[n++] = (char)('0' + x100 % 10);
+	buf[n] = '\0';
+	return n;
+}
+
+/* The text of a typed cell, as nsbox_table_add() would make it. */
+static const char *typed_text(const struct nsbox_table *t, enum nsbox_coltype type,
+			      const struct nsbox_cell *c, char *buf, size_t *len)
+{
+	switch (c->kind) {
+	case NSBOX_CELL_STR:
+		if (c->s == nsbox_cell_removed && t->json) {
+			*len = 0;
+			return "";
+		}
+		*len = c->len;
+		return c->s;
+	case NSBOX_CELL_U64:
+		*len = nsbox_u64_to_dec(c->u, buf);
+		if (t->human && (type == NSBOX_COL_NS || type == NSBOX_COL_SECS ||
+				 type == NSBOX_COL_BYTES)) {
+			const char *s = nsbox_cell_human(type, false, buf, buf + 32, 32);
+
+			*len = strlen(s);
+			return s;
+		}
+		return buf;
+	case NSBOX_CELL_LOAD:
+		*len = load_text(c->u, buf);
+		return buf;
+	default:
+		*len = 0;
+		return NULL;
+	}
+}
+
+int nsbox_table_add_typed(struct nsbox_table *t, const void *row,
+			  void (*cell)(const void *row, int col, struct nsbox_cell *c))
+{
+	struct libscols_line *ln = NULL;
+	char buf[64];
+
+	if (t->w)
+		nsbox_wr_row_begin(t->w);
+	else if (!(ln = scols_table_new_line(t->tb, NULL)))
+		return NSBOX_EXIT_FAIL;
+	for (size_t i = 0; i < t->nsel; i++) {
+		struct nsbox_cell c = { NSBOX_CELL_NONE, NULL, 0, 0 };
+		const char *s;
+		size_t len;
+
+		cell(row, t->sel[i], &c);
+		s = typed_text(t, t->cols[t->sel[i]].type, &c, buf, &len);
+		if (t->w) {
+			nsbox_wr_cell(t->w, s, len);
+		} else {
+			/* libsmartcols takes a C string */
+			char *z = strndup(s ? s : "", len);
+
+			if (!z || scols_line_refer_data(ln, i, z)) {
+				free(z);
+				return NSBOX_EXIT_FAIL;
+			}
+		}
+	}
+	if (t->w)
+		nsbox_wr_row_end(t->w);
+	return NSBOX_EXIT_OK;
+}
+
+void nsbox_table_restart(struct nsbox_table *t)
+{
+	if (t->w)
+		nsbox_wr_restart(t->w);
+	else
+		scols_table_remove_lines(t->tb);
 }
 
 int nsbox_table_print(struct nsbox_table *t)
 {
+	if (t->w)
+		return nsbox_wr_finish(t->w, t->out) ? NSBOX_EXIT_FAIL : NSBOX_EXIT_OK;
 	return scols_print_table(t->tb) ? NSBOX_EXIT_FAIL : NSBOX_EXIT_OK;
 }
 
 void nsbox_table_free(struct nsbox_table *t)
 {
+	if (t->w) {
+		nsbox_wr_free(t->w);
+		free(t->w);
+		t->w = NULL;
+	}
 	scols_unref_table(t->tb);
 	t->tb = NULL;
 }

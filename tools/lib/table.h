@@ -10,7 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <libsmartcols/libsmartcols.h>
+
+#include "tablewr.h"
 
 /*
  * What a column holds.  The cell callback always gives the exact integer
@@ -43,12 +46,22 @@ struct nsbox_table_opts {
 	bool noheadings;
 	bool exact;		/* -b: integers in base units, not human units */
 	const char *columns;	/* -o LIST, or NULL */
+	/* where to print (NULL: stdout); for tests */
+	FILE *out;
+	/* always through libsmartcols (tests: the writer is compared with it) */
+	bool smartcols;
 };
 
 #define NSBOX_MAX_COLS 64
 
 struct nsbox_table {
+	/*
+	 * libsmartcols for a terminal (it fits the table to its width), the
+	 * direct writer (tablewr.h) for everything else: the same bytes
+	 */
 	struct libscols_table *tb;
+	struct nsbox_wr *w;
+	FILE *out;
 	const struct nsbox_col *cols;
 	int sel[NSBOX_MAX_COLS];	/* indexes into cols */
 	size_t nsel;
@@ -86,6 +99,23 @@ extern const char nsbox_cell_removed[];
 int nsbox_table_add(struct nsbox_table *t, const void *row,
 		    const char *(*cell)(const void *row, int col,
 					char *buf, size_t len));
+/*
+ * A cell as the typed callback gives it: nothing, a string, an integer
+ * (printed in human units in a unit column unless -b or JSON), or a load
+ * average x100 ("1.50").
+ */
+enum nsbox_cell_kind { NSBOX_CELL_NONE, NSBOX_CELL_STR, NSBOX_CELL_U64, NSBOX_CELL_LOAD };
+struct nsbox_cell {
+	enum nsbox_cell_kind kind;
+	const char *s;		/* STR (nsbox_cell_removed: see above) */
+	size_t len;		/* its length */
+	uint64_t u;		/* U64, LOAD */
+};
+/* Add a row; cell(row, col, c) fills @c: no snprintf, no copy of strings. */
+int nsbox_table_add_typed(struct nsbox_table *t, const void *row,
+			  void (*cell)(const void *row, int col, struct nsbox_cell *c));
+/* Drop the rows added so far (a dump that starts again). */
+void nsbox_table_restart(struct nsbox_table *t);
 int nsbox_table_print(struct nsbox_table *t);
 void nsbox_table_free(struct nsbox_table *t);
 /*

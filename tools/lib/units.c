@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nsbox tool - numbers for people (see units.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -74,4 +77,26 @@ const char *nsbox_load_format(uint64_t x100, char *s, size_t len)
 {
 	snprintf(s, len, "%" PRIu64 ".%02" PRIu64, x100 / 100, x100 % 100);
 	return s;
+}
+
+int nsbox_max_age_parse(const char *s)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v > NSBOX_MAX_AGE_MS_MAX)
+		return -1;
+	return (int)v;
+}
+
+uint64_t nsbox_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

@@ -23,6 +23,19 @@ const char *nsbox_size_format(uint64_t bytes, char *s, size_t len);
  * "15.0us", "2.41s"), then two fields: "4m01s", "1h02m", "3d04h".
  */
 const char *nsbox_duration_format(uint64_t ns, char *s, size_t len);
+/*
+ * How old the module's live values may be by default (nsbox groups, ls,
+ * export, serve): the walk of all tasks that gave them is shared by every
+ * reader, and one a second is plenty for a listing.  --max-age MS says
+ * otherwise, --fresh (0) asks for a walk begun after the request.
+ */
+#define NSBOX_DEFAULT_MAX_AGE_MS 1000
+#define NSBOX_MAX_AGE_MS_MAX 86400000	/* a day */
+/* --max-age MS: 0 .. NSBOX_MAX_AGE_MS_MAX, or -1 */
+int nsbox_max_age_parse(const char *s);
+/* CLOCK_MONOTONIC in ns (the module's clock for FIRST_SEEN, LIVE_TIME) */
+uint64_t nsbox_now_ns(void);
+
 /* A load average the module sends x100 (NSBOX_GROUP_A_LOAD1): 150 -> "1.50". */
 const char *nsbox_load_format(uint64_t x100, char *s, size_t len);
 

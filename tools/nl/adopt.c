@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 
@@ -29,38 +30,28 @@
 #include "genl.h"
 #include "kind.h"
 #include "adopt.h"
+#include "groupfetch.h"
+#include "info.h"
+#include "u64set.h"
 #include "util.h"
 
 
-/* Namespaces already handed over in this run, by nsfs inode number. */
+/* What a scan did, for nsbox adopt -v (and tests: a second pass makes none). */
+struct adopt_stats {
+	size_t procs, links, mounts, opens, listed;
+};
+
 struct adopt_state {
 	struct nsbox_nl *nl;
-	ino_t *seen;
-	size_t n, cap;
-	size_t adopted;
+	struct u64set seen;	/* namespaces met in this run, by nsfs inode number */
+	struct u64set mntns;	/* mount namespaces whose mountinfo was read */
+	struct adopt_stats st;
+	size_t adopted, refused;
 	int verbose;
 	int best_effort;	/* no CAP_SYS_ADMIN: stop quietly */
 	int denied;
 	int err;		/* first kernel error, as an exit code */
 };
-
-static int seen_before(struct adopt_state *s, ino_t ino)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (s->seen[i] == ino)
-			return 1;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		ino_t *seen = realloc(s->seen, cap * sizeof(*seen));
-
-		if (!seen)
-			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-		s->seen = seen;
-		s->cap = cap;
-	}
-	s->seen[s->n++] = ino;
-	return 0;
-}
 
 static int on_adopted(struct nl_msg *msg, void *arg)
 {
@@ -76,17 +67,12 @@ static int on_adopted(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
-/* Open @path; if it is a namespace file not seen yet, ADOPT it. */
-static void adopt_path(struct adopt_state *s, const char *path)
+/* ADOPT the namespace open at @fd (not closed here). */
+static void adopt_fd(struct adopt_state *s, int fd)
 {
 	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
-	int fd _cleanup_(closep) = open(path, O_RDONLY | O_CLOEXEC);
 	struct nsbox_nl_error e;
-	struct stat st;
 
-	/* gone meanwhile, or not ours to open: lsns skips those too */
-	if (fd < 0 || s->err || s->denied || fstat(fd, &st) < 0 || seen_before(s, st.st_ino))
-		return;
 	msg = nsbox_nl_msg(s->nl, NSBOX_CMD_ADOPT, 0);
 	if (!msg || nla_put_u32(msg, NSBOX_A_NS_FD, (uint32_t)fd) < 0)
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
@@ -98,6 +84,14 @@ static void adopt_path(struct adopt_state *s, const char *path)
 	if (e.err == -EOPNOTSUPP && e.msg[0])
 		return;
 	/*
+	 * refused (the owner's share, or the table, is full): counted by the
+	 * module per user and kind, and nsbox groups warns about it
+	 */
+	if (e.err == -ENOSPC) {
+		s->refused++;
+		return;
+	}
+	/*
 	 * root in a user namespace (a box): it sees only the groups of
 	 * tasks it could ptrace, never an empty one, so nothing is lost
 	 */
@@ -108,42 +102,76 @@ static void adopt_path(struct adopt_state *s, const char *path)
 	s->err = nsbox_nl_report("ADOPT", &e);
 }
 
-/* "net:[4026532175]" (an nsfs link or mount root): is it a namespace? */
-static int is_ns_name(const char *name)
+/*
+ * Open @path, a namespace file whose inode number its name already said
+ * (@ino, from "net:[4026532175]"), and ADOPT it -- unless this run met
+ * that namespace already: then nothing is opened.
+ */
+static void adopt_path(struct adopt_state *s, const char *path, uint64_t ino)
+{
+	int fd _cleanup_(closep) = -1;
+	struct stat st;
+
+	if (s->err || s->denied || !u64set_add(&s->seen, ino))
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->st.opens++;
+	/* gone meanwhile, or not ours to open: lsns skips those too */
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return;
+	/* replaced meanwhile (a mount point reused): its own inode counts */
+	if ((uint64_t)st.st_ino != ino && !u64set_add(&s->seen, st.st_ino))
+		return;
+	adopt_fd(s, fd);
+}
+
+/*
+ * "net:[4026532175]" (an nsfs link or mount root): the namespace's inode
+ * number if it is one of the kinds nsbox tracks, else 0.
+ */
+static uint64_t ns_name_ino(const char *name)
 {
 	const char *colon = strchr(name, ':');
-	char kind[16];
+	char kind[16], *end;
+	uint64_t ino;
 
 	if (!colon || colon - name >= (long)sizeof(kind) || colon[1] != '[')
 		return 0;
 	memcpy(kind, name, colon - name);
 	kind[colon - name] = '\0';
-	return nsbox_kind_parse(kind) >= 0 && strcmp(kind, "cgroup2");
+	if (nsbox_kind_parse(kind) < 0 || !strcmp(kind, "cgroup2"))
+		return 0;
+	ino = strtoull(colon + 2, &end, 10);
+	return *end == ']' ? ino : 0;
 }
 
 /* Every nsfs file descriptor of process @pid. */
-static void scan_fds(struct adopt_state *s, long pid)
+static void scan_fds(struct adopt_state *s, const char *pid)
 {
 	char dir[64], path[96], link[64];
 	struct dirent *d;
 	DIR *dp;
 
-	snprintf(dir, sizeof(dir), "/proc/%ld/fd", pid);
+	snprintf(dir, sizeof(dir), "/proc/%.20s/fd", pid);
 	dp = opendir(dir);
 	if (!dp)
 		return;
 	while ((d = readdir(dp))) {
+		uint64_t ino;
 		ssize_t n;
 
 		if (d->d_name[0] < '0' || d->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "%s/%ld", dir, strtol(d->d_name, NULL, 10));
+		snprintf(path, sizeof(path), "%s/%.20s", dir, d->d_name);
 		n = readlink(path, link, sizeof(link) - 1);
+		s->st.links++;
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		if (is_ns_name(link))
-			adopt_path(s, path);
+		/* known by its name: no open() for one met already */
+		ino = ns_name_ino(link);
+		if (ino)
+			adopt_path(s, path, ino);
 	}
 	closedir(dp);
 }
@@ -166,46 +194,37 @@ static void unescape(char *p)
 }
 
 /* Every nsfs bind mount in the mount namespace of process @pid. */
-static void scan_mounts(struct adopt_state *s, long pid)
+static void scan_mounts(struct adopt_state *s, const char *pid)
 {
 	_cleanup_free_ char *line = NULL;
 	char path[4200];
 	size_t len = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%ld/mountinfo", pid);
+	snprintf(path, sizeof(path), "/proc/%.20s/mountinfo", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return;
+	s->st.mounts++;
 	while (getline(&line, &len, f) > 0) {
 		char root[256], mnt[4096], *sep = strstr(line, " - ");
+		uint64_t ino;
 
 		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE SOURCE ... */
 		if (!sep || strncmp(sep, " - nsfs ", 8) ||
 		    sscanf(line, "%*s %*s %*s %255s %4095s", root, mnt) != 2 ||
-		    !is_ns_name(root))
+		    !(ino = ns_name_ino(root)))
 			continue;
 		unescape(mnt);
-		snprintf(path, sizeof(path), "/proc/%ld/root%s", pid, mnt);
-		adopt_path(s, path);
+		snprintf(path, sizeof(path), "/proc/%.20s/root%s", pid, mnt);
+		adopt_path(s, path, ino);
 	}
 	fclose(f);
 }
 
-/**
- * nsbox_adopt_all() - ADOPT every namespace held by a mount or an fd
- * @nl: connected to the module
- * @verbose: print KIND:ID of each namespace handed over
- * @best_effort: without CAP_SYS_ADMIN, stop quietly (for `nsbox groups`)
- * @adopted: how many were handed over (new or already known)
- *
- * Returns an enum nsbox_exit code; the error is printed.
- */
-int nsbox_adopt_all(struct nsbox_nl *nl, int verbose, int best_effort, size_t *adopted)
+/* The scan of /proc, as lsns does it: every process's fds and mounts. */
+static int scan_proc(struct adopt_state *s)
 {
-	struct adopt_state s = { .nl = nl, .verbose = verbose, .best_effort = best_effort };
-	ino_t mntns_seen[256];
-	size_t nmnt = 0;
 	struct dirent *d;
 	DIR *proc = opendir("/proc");
 
@@ -213,31 +232,193 @@ int nsbox_adopt_all(struct nsbox_nl *nl, int verbose, int best_effort, size_t *a
 		nsbox_err("cannot read /proc: %s", strerror(errno));
 		return NSBOX_EXIT_FAIL;
 	}
-	while ((d = readdir(proc)) && !s.err && !s.denied) {
-		char path[64];
-		struct stat st;
-		size_t i;
-		long pid;
+	while ((d = readdir(proc)) && !s->err && !s->denied) {
+		char path[64], link[64];
+		uint64_t mnt;
+		ssize_t n;
 
 		if (d->d_name[0] < '1' || d->d_name[0] > '9')
 			continue;
-		pid = strtol(d->d_name, NULL, 10);
-		scan_fds(&s, pid);
-		/* one mountinfo per mount namespace */
-		snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", pid);
-		if (stat(path, &st) < 0)
+		s->st.procs++;
+		scan_fds(s, d->d_name);
+		/* one mountinfo per mount namespace, known by its link's name */
+		snprintf(path, sizeof(path), "/proc/%.20s/ns/mnt", d->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
 			continue;
-		for (i = 0; i < nmnt && mntns_seen[i] != st.st_ino; i++)
-			;
-		if (i < nmnt)
-			continue;
-		if (nmnt < ARRAY_SIZE(mntns_seen))
-			mntns_seen[nmnt++] = st.st_ino;
-		scan_mounts(&s, pid);
+		link[n] = '\0';
+		mnt = ns_name_ino(link);
+		if (mnt && u64set_add(&s->mntns, mnt))
+			scan_mounts(s, d->d_name);
 	}
 	closedir(proc);
-	free(s.seen);
-	*adopted = s.adopted;
-	return s.err;
+	return 0;
 }
 
+/*
+ * listns(2), 6.19+: the id of every active namespace, from the kernel's
+ * own list; -1 with errno ENOSYS where there is none.  struct ns_id_req
+ * (VER0, 32 bytes) as linux/nsfs.h has it, spelt out: the build host's
+ * headers may be older.
+ */
+#if defined(__x86_64__) || defined(__aarch64__)
+#define NSBOX_SYS_listns 470
+#endif
+
+static long list_ns(uint64_t **ids, size_t *n)
+{
+#ifdef NSBOX_SYS_listns
+	struct {
+		uint32_t size, spare;
+		uint64_t ns_id;
+		uint32_t ns_type, spare2;
+		uint64_t user_ns_id;
+	} req = { .size = 32 };
+	size_t cap = 0;
+	long got;
+
+	*ids = NULL;
+	*n = 0;
+	do {
+		if (nsbox_grow(ids, &cap, *n + 255, sizeof(**ids), 512))
+			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+		got = syscall(NSBOX_SYS_listns, &req, *ids + *n, 256, 0);
+		if (got < 0)
+			return -1;
+		*n += (size_t)got;
+		if (got)
+			req.ns_id = (*ids)[*n - 1];
+	} while (got == 256);
+	return 0;
+#else
+	(void)ids;
+	(void)n;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* The namespace ids (NSID, 6.18+) of the groups that have tasks now. */
+static int add_live_nsid(const struct group_row *row, void *arg)
+{
+	if (row->has[NSBOX_GROUP_A_NSID] && row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_LIVE)
+		u64set_add(arg, row->v[NSBOX_GROUP_A_NSID]);
+	return 0;
+}
+
+/*
+ * Ask the kernel instead of scanning /proc: listns() for every active
+ * namespace, the module for those it has with tasks in them (a dump with
+ * no live value: no walk), and each of the others opened by its nsfs
+ * file handle (open_by_handle_at() on FD_NSFS_ROOT, 6.18+) and handed
+ * over.  Returns 1 if done so, 0 where the kernel has no listns() or no
+ * nsfs handles (then the caller scans), or an exit code.
+ */
+static int adopt_listed(struct adopt_state *s)
+{
+	struct group_query q = GROUP_QUERY_ALL;
+	struct u64set live = { 0 };
+	uint64_t *ids = NULL;
+	size_t n;
+	int ret = 1;
+
+	if (list_ns(&ids, &n) < 0) {
+		free(ids);
+		return 0;
+	}
+	q.kinds = (1u << NSBOX_KIND_CGROUP2) - 1;	/* the namespace kinds */
+	q.flags = NSBOX_DUMP_PACKED | NSBOX_DUMP_NO_LIVE;
+	if (nsbox_groups_each(s->nl, &q, add_live_nsid, NULL, &live)) {
+		ret = NSBOX_EXIT_FAIL;
+		goto out;
+	}
+	/* groups without namespace ids (before 6.18): cannot be matched */
+	if (!live.n) {
+		ret = 0;
+		goto out;
+	}
+	s->st.listed = n;
+	for (size_t i = 0; i < n && !s->err && !s->denied; i++) {
+		struct {
+			struct file_handle fh;
+			uint64_t ns_id;
+			uint32_t ns_type, ns_inum;
+		} h = { .fh = { .handle_bytes = 16, .handle_type = 0xf1 /* FILEID_NSFS */ },
+			.ns_id = ids[i] };
+		int fd _cleanup_(closep) = -1;
+		struct stat st;
+
+		if (u64set_has(&live, ids[i]))
+			continue;
+		fd = open_by_handle_at(-10003 /* FD_NSFS_ROOT */, &h.fh, O_RDONLY | O_CLOEXEC);
+		s->st.opens++;
+		if (fd < 0 && (errno == ENOENT || errno == ESTALE))
+			continue;	/* gone meanwhile */
+		if (fd < 0) {
+			/* no nsfs handles here: the scan it is, from the start */
+			ret = s->adopted ? 1 : 0;
+			break;
+		}
+		if (fstat(fd, &st) == 0 && u64set_add(&s->seen, st.st_ino))
+			adopt_fd(s, fd);
+	}
+out:
+	u64set_free(&live);
+	free(ids);
+	return ret;
+}
+
+/* The module was given every namespace without tasks (ABI 9). */
+static void adopt_done(struct adopt_state *s)
+{
+	struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) = NULL;
+	struct nsbox_nl_error e;
+
+	if (nsbox_nl_abi(s->nl) < 9)
+		return;
+	msg = nsbox_nl_msg(s->nl, NSBOX_CMD_ADOPT, 0);
+	if (!msg || nla_put_flag(msg, NSBOX_A_ADOPT_DONE) < 0)
+		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	if (nsbox_nl_request(s->nl, msg, NULL, NULL, &e) == 0)
+		return;
+	/* root in a user namespace (a box) that found nothing to hand over */
+	if (e.err == -EPERM && s->best_effort)
+		return;
+	s->err = nsbox_nl_report("ADOPT", &e);
+}
+
+/**
+ * nsbox_adopt_all() - ADOPT every namespace held by a mount or an fd
+ * @nl: connected to the module
+ * @verbose: print KIND:ID of each namespace handed over, and on stderr
+ *	what the search did
+ * @best_effort: without CAP_SYS_ADMIN, stop quietly (for `nsbox groups`)
+ * @adopted: how many were handed over (new or already known)
+ *
+ * With listns() and nsfs file handles the kernel's list of namespaces,
+ * else a scan of /proc.  A search that went through is followed by
+ * ADOPT_DONE (ABI 9), so that later ones can be skipped while the module
+ * says it knows them all (GET_INFO's ADOPTED).  Returns an enum
+ * nsbox_exit code; the error is printed.
+ */
+int nsbox_adopt_all(struct nsbox_nl *nl, int verbose, int best_effort, size_t *adopted)
+{
+	struct adopt_state s = { .nl = nl, .verbose = verbose, .best_effort = best_effort };
+	int ret = adopt_listed(&s);
+
+	if (ret == 0)
+		ret = scan_proc(&s);
+	else if (ret == 1)
+		ret = 0;
+	if (!ret && !s.err && !s.denied && !s.refused)
+		adopt_done(&s);
+	if (verbose)
+		fprintf(stderr, "nsbox: adopt: %s: %zu processes, %zu fd links, %zu mount tables, "
+			"%zu namespaces listed, %zu files opened, %zu namespaces handed over, "
+			"%zu refused\n", s.st.listed ? "listns()" : "scan of /proc", s.st.procs,
+			s.st.links, s.st.mounts, s.st.listed, s.st.opens, s.adopted, s.refused);
+	u64set_free(&s.seen);
+	u64set_free(&s.mntns);
+	*adopted = s.adopted;
+	return ret ? ret : s.err;
+}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nsbox tool - generic netlink session (see genl.h). */
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/uio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -112,98 +114,107 @@ void nsbox_nl_parse_extack(const struct nlmsghdr *nlh, size_t len,
 		e->offset = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
 
-struct request_ctx {
-	nsbox_nl_reply_fn fn;
-	void *arg;
-	struct nsbox_nl_error *e;
-	int done;
-	int ret;
-};
+/* The receive buffer: a dump's datagrams are at most 32 KiB. */
+#define NSBOX_NL_RCVBUF (64 * 1024)
 
-static int on_valid(struct nl_msg *msg, void *arg)
+/* An error in @e from an NLMSG_ERROR or NLMSG_DONE message. */
+static int take_error(const struct nlmsghdr *nlh, struct nsbox_nl_error *e)
 {
-	struct request_ctx *ctx = arg;
-	int ret;
-
-	if (!ctx->fn)
-		return NL_OK;
-	ret = ctx->fn(msg, ctx->arg);
-	if (ret < 0) {
-		ctx->ret = ret;
-		return NL_STOP;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		nsbox_nl_parse_extack(nlh, nlh->nlmsg_len, e);
+		return e->err;
 	}
-	return NL_OK;
+	/* DONE: an int (0 or -errno), then, with NLM_F_ACK_TLVS, the extack */
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(int))
+		return 0;
+	memcpy(&e->err, NLMSG_DATA(nlh), sizeof(int));
+	if (e->err < 0 && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
+		struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+		size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int));
+
+		if (off < nlh->nlmsg_len &&
+		    nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlh + off),
+			      nlh->nlmsg_len - off, NULL) == 0 && tb[NLMSGERR_ATTR_MSG]) {
+			nla_strlcpy(e->msg, tb[NLMSGERR_ATTR_MSG], sizeof(e->msg));
+			if (!strncmp(e->msg, "nsbox: ", 7))
+				memmove(e->msg, e->msg + 7, strlen(e->msg + 7) + 1);
+		}
+	}
+	return e->err < 0 ? e->err : 0;
 }
 
-static int on_finish(struct nl_msg *msg, void *arg)
+int nsbox_nl_request_hdr(struct nsbox_nl *nl, struct nl_msg *msg,
+			 nsbox_nl_hdr_fn fn, void *arg, struct nsbox_nl_error *e)
 {
-	struct request_ctx *ctx = arg;
-
-	(void)msg;
-	ctx->done = 1;
-	return NL_STOP;
-}
-
-static int on_dump_intr(struct nl_msg *msg, void *arg)
-{
-	struct request_ctx *ctx = arg;
-
-	(void)msg;
-	ctx->e->dump_intr = 1;
-	return NL_OK;
-}
-
-static int on_error(struct sockaddr_nl *who, struct nlmsgerr *err, void *arg)
-{
-	struct request_ctx *ctx = arg;
-	/* libnl hands us the payload; the header sits just before it. */
-	const struct nlmsghdr *nlh =
-		(const struct nlmsghdr *)((const char *)err - NLMSG_HDRLEN);
-
-	(void)who;
-	nsbox_nl_parse_extack(nlh, nlh->nlmsg_len, ctx->e);
-	ctx->e->err = err->error;
-	ctx->ret = err->error;
-	ctx->done = 1;
-	return NL_STOP;
-}
-
-int nsbox_nl_request(struct nsbox_nl *nl, struct nl_msg *msg,
-		     nsbox_nl_reply_fn fn, void *arg, struct nsbox_nl_error *e)
-{
-	struct request_ctx ctx = { .fn = fn, .arg = arg, .e = e };
-	struct nl_cb *cb;
-	int ret;
+	static char *buf;
+	int fd = nl_socket_get_fd(nl->sk), ret = 0, done = 0;
+	uint32_t seq;
 
 	memset(e, 0, sizeof(*e));
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
-	if (!cb)
+	e->attr_type = -1;
+	if (!buf && !(buf = malloc(NSBOX_NL_RCVBUF)))
 		return e->err = -ENOMEM;
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ctx);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ctx);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_finish, &ctx);
-	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &ctx);
-	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &ctx);
-
 	ret = nl_send_auto(nl->sk, msg);
 	if (ret < 0) {
 		e->err = -EIO;
 		snprintf(e->msg, sizeof(e->msg), "send: %s", nl_geterror(ret));
-		nl_cb_put(cb);
 		return e->err;
 	}
-	while (!ctx.done && ctx.ret == 0) {
-		ret = nl_recvmsgs(nl->sk, cb);
-		if (ret < 0 && ctx.ret == 0) {
-			ctx.ret = -EIO;
-			snprintf(e->msg, sizeof(e->msg), "receive: %s", nl_geterror(ret));
+	ret = 0;
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	while (!done) {
+		struct sockaddr_nl sa;
+		struct iovec iov = { buf, NSBOX_NL_RCVBUF };
+		struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+				     .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t len = recvmsg(fd, &mh, 0);
+		const struct nlmsghdr *nlh;
+
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 || (mh.msg_flags & MSG_TRUNC)) {
+			ret = e->err = len < 0 ? -errno : -EMSGSIZE;
+			snprintf(e->msg, sizeof(e->msg), "receive: %s",
+				 len < 0 ? strerror(errno) : "message truncated");
+			break;
+		}
+		if (sa.nl_pid != 0)
+			continue;	/* not from the kernel */
+		for (nlh = (const struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;	/* an answer to an earlier request */
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				e->dump_intr = 1;
+			if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
+				if (!ret)
+					ret = take_error(nlh, e);
+				done = 1;
+				break;
+			}
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;	/* NOOP, OVERRUN */
+			if (fn && !ret)
+				ret = fn(nlh, arg);
+			if (ret < 0) {
+				/* stop: the rest of a dump is read and dropped */
+				if (!e->err)
+					e->err = ret;
+				if (!(nlh->nlmsg_flags & NLM_F_MULTI)) {
+					done = 1;
+					break;
+				}
+			}
+			if (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
+			    (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_ACK) == 0) {
+				done = 1;	/* a single answer, no ACK asked */
+				break;
+			}
 		}
 	}
-	nl_cb_put(cb);
-	if (ctx.ret < 0 && !e->err)
-		e->err = ctx.ret;
+	if (ret < 0 && !e->err)
+		e->err = ret;
 	/* the extack offset points into our request: which attribute? */
-	e->attr_type = -1;
 	if (e->offset >= NLMSG_HDRLEN + GENL_HDRLEN &&
 	    e->offset + NLA_HDRLEN <= nlmsg_hdr(msg)->nlmsg_len) {
 		const struct nlattr *a = (const struct nlattr *)
@@ -211,7 +222,34 @@ int nsbox_nl_request(struct nsbox_nl *nl, struct nl_msg *msg,
 
 		e->attr_type = a->nla_type & NLA_TYPE_MASK;
 	}
-	return ctx.ret;
+	return ret;
+}
+
+struct convert_ctx {
+	nsbox_nl_reply_fn fn;
+	void *arg;
+};
+
+/* The old callbacks take a struct nl_msg: one copy of each reply. */
+static int convert(const struct nlmsghdr *nlh, void *arg)
+{
+	struct convert_ctx *c = arg;
+	struct nl_msg *m = nlmsg_convert((struct nlmsghdr *)nlh);
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = c->fn(m, c->arg);
+	nlmsg_free(m);
+	return ret;
+}
+
+int nsbox_nl_request(struct nsbox_nl *nl, struct nl_msg *msg,
+		     nsbox_nl_reply_fn fn, void *arg, struct nsbox_nl_error *e)
+{
+	struct convert_ctx c = { fn, arg };
+
+	return nsbox_nl_request_hdr(nl, msg, fn ? convert : NULL, &c, e);
 }
 
 /* Names of the top-level attributes, for error messages. */
@@ -224,6 +262,10 @@ static const char *attr_name(int type)
 		[NSBOX_A_EVENT_TYPES] = "NSBOX_A_EVENT_TYPES",
 		[NSBOX_A_PROBE] = "NSBOX_A_PROBE",
 		[NSBOX_A_PROBE_ALL] = "NSBOX_A_PROBE_ALL",
+		[NSBOX_A_KINDS] = "NSBOX_A_KINDS",
+		[NSBOX_A_DUMP_FLAGS] = "NSBOX_A_DUMP_FLAGS",
+		[NSBOX_A_LIVE_MAX_AGE_MS] = "NSBOX_A_LIVE_MAX_AGE_MS",
+		[NSBOX_A_ADOPT_DONE] = "NSBOX_A_ADOPT_DONE",
 	};
 
 	return type >= 0 && type <= NSBOX_A_MAX && names[type] ? names[type] : NULL;

@@ -18,6 +18,7 @@
 struct nsbox_nl {
 	struct nl_sock *sk;
 	int family;		/* numeric family id, per boot */
+	unsigned int abi;	/* the module's ABI once GET_INFO said it; 0: not asked */
 };
 
 /* A kernel error: -errno and the extack message ("" if none). */
@@ -31,6 +32,8 @@ struct nsbox_nl_error {
 
 /* Called for each reply message; return 0 to go on, <0 to stop with error. */
 typedef int (*nsbox_nl_reply_fn)(struct nl_msg *msg, void *arg);
+/* The same, given the message where it was received (no copy). */
+typedef int (*nsbox_nl_hdr_fn)(const struct nlmsghdr *nlh, void *arg);
 
 /* Returns an enum nsbox_exit code; prints the error itself. */
 int nsbox_nl_open(struct nsbox_nl *nl);
@@ -48,6 +51,14 @@ static inline void nsbox_nl_msg_freep(struct nl_msg **msg)
 /* Send @msg, feed replies to @fn; 0 or -errno with @e filled in. */
 int nsbox_nl_request(struct nsbox_nl *nl, struct nl_msg *msg,
 		     nsbox_nl_reply_fn fn, void *arg, struct nsbox_nl_error *e);
+/*
+ * The same, each reply handed to @fn where it lies in the receive buffer:
+ * one recvmsg() per datagram into one buffer, no peek, no copy per
+ * message (what a dump of thousands of groups wants).  A dump that ends
+ * with an error (NLMSG_DONE carrying one) fails with it.
+ */
+int nsbox_nl_request_hdr(struct nsbox_nl *nl, struct nl_msg *msg,
+			 nsbox_nl_hdr_fn fn, void *arg, struct nsbox_nl_error *e);
 
 /*
  * Parse the extended-ack TLVs that follow a struct nlmsgerr in an

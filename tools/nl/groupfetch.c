@@ -8,44 +8,97 @@
 
 #include "err.h"
 #include "groupfetch.h"
+#include "info.h"
 #include "util.h"
 
-struct group_list {
-	struct group_row *rows;
-	size_t n, cap;
-};
+/* The packed values (ABI 9): element i is attribute FIRST_SEEN + i. */
+#define VAL_FIRST NSBOX_GROUP_A_FIRST_SEEN
+#define VAL_LAST NSBOX_GROUP_A_LOAD15
 
-static int parse_group(struct nlattr *nest, struct group_row *row)
+static void unpack_values(const struct nlattr *a, struct group_row *row)
 {
-	struct nlattr *tb[NSBOX_GROUP_A_MAX + 1];
+	size_t n = (size_t)nla_len(a) / sizeof(uint64_t);
+	const char *p = nla_data(a);
 
-	memset(row, 0, sizeof(*row));
-	if (nla_parse_nested(tb, NSBOX_GROUP_A_MAX, nest, NULL) < 0)
-		return -EINVAL;
-	for (int a = NSBOX_GROUP_A_KIND; a <= NSBOX_GROUP_A_MAX; a++) {
-		if (!tb[a])
-			continue;
-		row->has[a] = 1;
-		if (a == NSBOX_GROUP_A_PATH)
-			nla_strlcpy(row->path, tb[a], sizeof(row->path));
-		else if (a == NSBOX_GROUP_A_KIND || a == NSBOX_GROUP_A_STATE)
-			row->v[a] = nla_get_u8(tb[a]);
-		else if (nla_len(tb[a]) == 8)
-			row->v[a] = nla_get_u64(tb[a]);
+	if (n > VAL_LAST - VAL_FIRST + 1)
+		n = VAL_LAST - VAL_FIRST + 1;	/* a newer module's: not ours */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v;
+
+		memcpy(&v, p + i * sizeof(v), sizeof(v));
+		if (v == UINT64_MAX)
+			continue;	/* not given (no live value) */
+		row->v[VAL_FIRST + i] = v;
+		row->has[VAL_FIRST + i] = 1;
 	}
-	return 0;
+}
+
+/* One pass over the nest's attributes: no table of pointers. */
+static void parse_group(const struct nlattr *nest, struct group_row *row)
+{
+	const struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		int t = nla_type(a), len = nla_len(a);
+
+		if (t <= NSBOX_GROUP_A_PAD || t > NSBOX_GROUP_A_MAX)
+			continue;
+		switch (t) {
+		case NSBOX_GROUP_A_PATH: {
+			size_t n = strnlen(nla_data(a), (size_t)len);
+
+			if (n >= sizeof(row->path))
+				n = sizeof(row->path) - 1;
+			memcpy(row->path, nla_data(a), n);
+			row->path[n] = '\0';
+			row->path_len = (unsigned short)n;
+			row->has[t] = 1;
+			break;
+		}
+		case NSBOX_GROUP_A_KIND:
+		case NSBOX_GROUP_A_STATE:
+			if (len >= 1) {
+				row->v[t] = *(const uint8_t *)nla_data(a);
+				row->has[t] = 1;
+			}
+			break;
+		case NSBOX_GROUP_A_VALUES:
+			unpack_values(a, row);
+			break;
+		default:
+			if (len == 8) {
+				memcpy(&row->v[t], nla_data(a), 8);
+				row->has[t] = 1;
+			}
+		}
+	}
+}
+
+int nsbox_group_parse_hdr(const struct nlmsghdr *nlh, struct group_row *row)
+{
+	const struct nlattr *a;
+	int rem;
+
+	memset(row->v, 0, sizeof(row->v));
+	memset(row->has, 0, sizeof(row->has));
+	row->path[0] = '\0';
+	row->path_len = 0;
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
+		return -EINVAL;
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) == NSBOX_A_GROUP) {
+			parse_group(a, row);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int nsbox_group_parse(struct nl_msg *msg, struct group_row *row)
 {
-	struct nlattr *tb[NSBOX_A_MAX + 1];
-
-	memset(row, 0, sizeof(*row));
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0)
-		return -EINVAL;
-	if (!tb[NSBOX_A_GROUP])
-		return -ENOENT;
-	return parse_group(tb[NSBOX_A_GROUP], row);
+	return nsbox_group_parse_hdr(nlmsg_hdr(msg), row);
 }
 
 const struct group_row *nsbox_group_row_find(const struct group_row *rows, size_t n,
@@ -57,41 +110,147 @@ const struct group_row *nsbox_group_row_find(const struct group_row *rows, size_
 	return NULL;
 }
 
-static int on_group(struct nl_msg *msg, void *arg)
+int64_t nsbox_group_live_age(const struct group_row *row, uint64_t now)
 {
-	struct group_list *l = arg;
+	uint64_t t = row->v[NSBOX_GROUP_A_LIVE_TIME];
 
-	if (nsbox_grow(&l->rows, &l->cap, l->n, sizeof(*l->rows), 64))
-		return -ENOMEM;
-	if (nsbox_group_parse(msg, &l->rows[l->n]) == 0)
-		l->n++;
+	if (!row->has[NSBOX_GROUP_A_LIVE_TIME])
+		return -1;
+	return now > t ? (int64_t)(now - t) : 0;
+}
+
+struct each_ctx {
+	group_row_fn fn;
+	void *arg;
+	unsigned int filter;	/* kinds to keep, when the module could not filter */
+	struct group_row row;
+};
+
+/* Every group of a message: one, or many (NSBOX_DUMP_BATCH). */
+static int on_group(const struct nlmsghdr *nlh, void *arg)
+{
+	struct each_ctx *c = arg;
+	const struct nlattr *a;
+	int rem, ret;
+
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
+		return 0;
+	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(a) != NSBOX_A_GROUP)
+			continue;
+		memset(c->row.v, 0, sizeof(c->row.v));
+		memset(c->row.has, 0, sizeof(c->row.has));
+		c->row.path[0] = '\0';
+		c->row.path_len = 0;
+		parse_group(a, &c->row);
+		if (c->filter && (c->row.v[NSBOX_GROUP_A_KIND] >= 32 ||
+				  !(c->filter & (1u << c->row.v[NSBOX_GROUP_A_KIND]))))
+			continue;
+		ret = c->fn(&c->row, c->arg);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
-int fetch_groups(struct nsbox_nl *nl, int kind, const uint64_t *id,
-		 struct group_row **rows, size_t *n)
+int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
+		      group_row_fn fn, void (*restart)(void *arg), void *arg)
 {
-	struct group_list l = { 0 };
+	struct each_ctx *c _cleanup_free_ = malloc(sizeof(*c));
+	unsigned int kinds = q->kinds, flags = q->flags;
 	struct nsbox_nl_error e;
 	int tries = 0, ret;
+	bool v9;
 
+	if (!c)
+		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	c->fn = fn;
+	c->arg = arg;
+	c->filter = 0;
+	if (q->kind >= 0 && kinds)
+		kinds &= 1u << q->kind;
+	/* the new attributes only to a module that knows them */
+	v9 = (kinds || q->max_age_ms >= 0 || q->flags) && nsbox_nl_abi(nl) >= 9;
+	if (kinds && !v9) {
+		/* an old module: one kind it filters, several we do */
+		c->filter = kinds;
+		if (q->kind < 0 && !(kinds & (kinds - 1)))
+			c->filter = 0;
+	}
+	/* a dump of many: as many groups in a message as fit */
+	if (v9 && q->flags && !q->id)
+		flags |= NSBOX_DUMP_BATCH;
 	do {
 		struct nl_msg *msg _cleanup_(nsbox_nl_msg_freep) =
-			nsbox_nl_msg(nl, NSBOX_CMD_GET_GROUP, id ? 0 : NLM_F_DUMP);
+			nsbox_nl_msg(nl, NSBOX_CMD_GET_GROUP, q->id ? 0 : NLM_F_DUMP);
+		int kind = q->kind;
 
-		l.n = 0;
-		if (!msg || (kind >= 0 && nla_put_u8(msg, NSBOX_A_KIND, kind) < 0) ||
-		    (id && nla_put_u64(msg, NSBOX_A_ID, *id) < 0))
+		/* an old module and one kind in the mask: its NSBOX_A_KIND */
+		if (!v9 && kind < 0 && kinds && !(kinds & (kinds - 1)))
+			kind = __builtin_ctz(kinds);
+		if (tries && restart)
+			restart(arg);
+		if (!msg || (kind >= 0 && nla_put_u8(msg, NSBOX_A_KIND, (uint8_t)kind) < 0) ||
+		    (q->id && nla_put_u64(msg, NSBOX_A_ID, *q->id) < 0) ||
+		    (v9 && kinds && !q->id && nla_put_u32(msg, NSBOX_A_KINDS, kinds) < 0) ||
+		    (v9 && flags && nla_put_u32(msg, NSBOX_A_DUMP_FLAGS, flags) < 0) ||
+		    (v9 && q->max_age_ms >= 0 &&
+		     nla_put_u32(msg, NSBOX_A_LIVE_MAX_AGE_MS, (uint32_t)q->max_age_ms) < 0))
 			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-		ret = nsbox_nl_request(nl, msg, on_group, &l, &e);
+		ret = nsbox_nl_request_hdr(nl, msg, on_group, c, &e);
 		if (ret < 0) {
-			free(l.rows);
+			if (e.err == -ENOMEM && !e.msg[0])
+				nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 			return nsbox_nl_report("GET_GROUP", &e);
 		}
 	} while (e.dump_intr && ++tries < 5);
 	if (e.dump_intr)
 		nsbox_err("warning: groups kept changing during the dump; the list may be incomplete");
+	return NSBOX_EXIT_OK;
+}
+
+struct group_list {
+	struct group_row *rows;
+	size_t n, cap;
+};
+
+static int add_row(const struct group_row *row, void *arg)
+{
+	struct group_list *l = arg;
+
+	if (nsbox_grow(&l->rows, &l->cap, l->n, sizeof(*l->rows), 64))
+		return -ENOMEM;
+	l->rows[l->n++] = *row;
+	return 0;
+}
+
+static void drop_rows(void *arg)
+{
+	((struct group_list *)arg)->n = 0;
+}
+
+int fetch_groups_q(struct nsbox_nl *nl, const struct group_query *q,
+		   struct group_row **rows, size_t *n)
+{
+	struct group_list l = { 0 };
+	int ret = nsbox_groups_each(nl, q, add_row, drop_rows, &l);
+
+	if (ret) {
+		free(l.rows);
+		return ret;
+	}
 	*rows = l.rows;
 	*n = l.n;
 	return NSBOX_EXIT_OK;
+}
+
+int fetch_groups(struct nsbox_nl *nl, int kind, const uint64_t *id,
+		 struct group_row **rows, size_t *n)
+{
+	struct group_query q = GROUP_QUERY_ALL;
+
+	q.kind = kind;
+	q.id = id;
+	return fetch_groups_q(nl, &q, rows, n);
 }

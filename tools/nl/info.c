@@ -64,6 +64,36 @@ static void parse_hook(struct nlattr *nest, struct nsbox_hook_info *h)
 		nla_strlcpy(h->affects, tb[NSBOX_HOOK_A_AFFECTS], sizeof(h->affects));
 }
 
+static void parse_share(const struct nlattr *nest, struct nsbox_share_info *sh)
+{
+	struct nlattr *tb[NSBOX_SHARE_A_MAX + 1];
+
+	memset(sh, 0, sizeof(*sh));
+	if (nla_parse_nested(tb, NSBOX_SHARE_A_MAX, (struct nlattr *)nest, NULL) < 0)
+		return;
+	if (tb[NSBOX_SHARE_A_UID] && nla_len(tb[NSBOX_SHARE_A_UID]) >= 4)
+		sh->uid = nla_get_u32(tb[NSBOX_SHARE_A_UID]);
+	if (tb[NSBOX_SHARE_A_GROUPS] && nla_len(tb[NSBOX_SHARE_A_GROUPS]) == 8)
+		sh->groups = nla_get_u64(tb[NSBOX_SHARE_A_GROUPS]);
+	if (tb[NSBOX_SHARE_A_LIMIT] && nla_len(tb[NSBOX_SHARE_A_LIMIT]) == 8)
+		sh->limit = nla_get_u64(tb[NSBOX_SHARE_A_LIMIT]);
+	if (tb[NSBOX_SHARE_A_REFUSED]) {
+		/* u64 per kind; as many as it holds, the kinds we know */
+		size_t n = (size_t)nla_len(tb[NSBOX_SHARE_A_REFUSED]) / sizeof(uint64_t);
+		const char *p = nla_data(tb[NSBOX_SHARE_A_REFUSED]);
+
+		for (size_t k = 0; k < n && k < NSBOX_INFO_KINDS; k++) {
+			memcpy(&sh->refused[k], p + k * sizeof(uint64_t), sizeof(uint64_t));
+			sh->refused_total += sh->refused[k];
+		}
+	}
+}
+
+static uint64_t get_u64(const struct nlattr *a)
+{
+	return a && nla_len(a) == 8 ? nla_get_u64((struct nlattr *)a) : 0;
+}
+
 int nsbox_info_parse(struct nl_msg *msg, struct nsbox_info *info)
 {
 	struct nlattr *tb[NSBOX_A_MAX + 1];
@@ -78,8 +108,10 @@ int nsbox_info_parse(struct nl_msg *msg, struct nsbox_info *info)
 		info->abi = nla_get_u32(tb[NSBOX_A_ABI_VERSION]);
 	if (tb[NSBOX_A_KERNEL_RELEASE])
 		nla_strlcpy(info->kernel, tb[NSBOX_A_KERNEL_RELEASE], sizeof(info->kernel));
-	if (tb[NSBOX_A_GROUPS])
+	if (tb[NSBOX_A_GROUPS]) {
+		info->admin = true;
 		info->groups = nla_get_u64(tb[NSBOX_A_GROUPS]);
+	}
 	if (tb[NSBOX_A_MAX_GROUPS])
 		info->max_groups = nla_get_u64(tb[NSBOX_A_MAX_GROUPS]);
 	if (tb[NSBOX_A_EVICTIONS])
@@ -108,6 +140,33 @@ int nsbox_info_parse(struct nl_msg *msg, struct nsbox_info *info)
 		info->probe_groups_max = nla_get_u32(tb[NSBOX_A_PROBE_GROUPS_MAX]);
 	if (tb[NSBOX_A_PROBE_BYTES])
 		info->probe_bytes = nla_get_u64(tb[NSBOX_A_PROBE_BYTES]);
+	if (tb[NSBOX_A_MAX_USER_GROUPS]) {
+		info->has_shares = true;
+		info->max_user_groups = nla_get_u32(tb[NSBOX_A_MAX_USER_GROUPS]);
+	}
+	if (tb[NSBOX_A_MAX_UNPRIV_GROUPS])
+		info->max_unpriv_groups = nla_get_u32(tb[NSBOX_A_MAX_UNPRIV_GROUPS]);
+	if (tb[NSBOX_A_ADOPTED]) {
+		info->has_adopted = true;
+		info->adopted = nla_get_u8(tb[NSBOX_A_ADOPTED]) != 0;
+	}
+	info->live_walks = get_u64(tb[NSBOX_A_LIVE_WALKS]);
+	info->live_time_ns = get_u64(tb[NSBOX_A_LIVE_TIME_NS]);
+	info->unpriv_groups = get_u64(tb[NSBOX_A_UNPRIV_GROUPS]);
+	{
+		/* the shares are top-level attributes, one each */
+		struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+
+		nla_for_each_attr(pos, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem) {
+			if (nla_type(pos) != NSBOX_A_SHARE)
+				continue;
+			if (info->n_shares >= NSBOX_INFO_MAX_SHARES) {
+				info->shares_dropped++;
+				continue;
+			}
+			parse_share(pos, &info->shares[info->n_shares++]);
+		}
+	}
 	if (tb[NSBOX_A_HOOKS]) {
 		nla_for_each_nested(pos, tb[NSBOX_A_HOOKS], rem) {
 			if (nla_type(pos) != NSBOX_A_HOOK || info->n_hooks >= NSBOX_INFO_MAX_HOOKS)
@@ -126,6 +185,7 @@ static int on_info(struct nl_msg *msg, void *arg)
 int nsbox_fetch_info(struct nsbox_nl *nl, struct nsbox_info *info, struct nsbox_nl_error *e)
 {
 	struct nl_msg *msg __attribute__((cleanup(nsbox_nl_msg_freep))) = NULL;
+	int ret;
 
 	memset(info, 0, sizeof(*info));
 	msg = nsbox_nl_msg(nl, NSBOX_CMD_GET_INFO, 0);
@@ -134,5 +194,31 @@ int nsbox_fetch_info(struct nsbox_nl *nl, struct nsbox_info *info, struct nsbox_
 		e->err = -ENOMEM;
 		return -ENOMEM;
 	}
-	return nsbox_nl_request(nl, msg, on_info, info, e);
+	ret = nsbox_nl_request(nl, msg, on_info, info, e);
+	if (!ret)
+		nl->abi = info->abi;
+	return ret;
+}
+
+unsigned int nsbox_nl_abi(struct nsbox_nl *nl)
+{
+	struct nsbox_info *info;
+	struct nsbox_nl_error e;
+
+	if (nl->abi)
+		return nl->abi;
+	info = malloc(sizeof(*info));
+	if (info)
+		nsbox_fetch_info(nl, info, &e);
+	free(info);
+	return nl->abi;
+}
+
+uint64_t nsbox_info_refused(const struct nsbox_info *info)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < info->n_shares; i++)
+		n += info->shares[i].refused_total;
+	return n;
 }

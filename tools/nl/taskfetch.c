@@ -17,10 +17,15 @@ struct task_list {
 
 int nsbox_task_parse(struct nl_msg *msg, struct task_row *row)
 {
+	return nsbox_task_parse_hdr(nlmsg_hdr(msg), row);
+}
+
+int nsbox_task_parse_hdr(const struct nlmsghdr *nlh, struct task_row *row)
+{
 	struct nlattr *tb[NSBOX_A_MAX + 1], *t[NSBOX_TASK_A_MAX + 1];
 
 	memset(row, 0, sizeof(*row));
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, NSBOX_A_MAX, NULL) < 0)
+	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, NSBOX_A_MAX, NULL) < 0)
 		return -EINVAL;
 	if (!tb[NSBOX_A_TASK])
 		return -ENOENT;
@@ -41,13 +46,13 @@ int nsbox_task_parse(struct nl_msg *msg, struct task_row *row)
 	return 0;
 }
 
-static int on_task(struct nl_msg *msg, void *arg)
+static int on_task(const struct nlmsghdr *nlh, void *arg)
 {
 	struct task_list *l = arg;
 
 	if (nsbox_grow(&l->rows, &l->cap, l->n, sizeof(*l->rows), 256))
 		return -ENOMEM;
-	if (nsbox_task_parse(msg, &l->rows[l->n]) == 0)
+	if (nsbox_task_parse_hdr(nlh, &l->rows[l->n]) == 0)
 		l->n++;
 	return 0;
 }
@@ -66,7 +71,7 @@ int fetch_tasks(struct nsbox_nl *nl, int kind, uint64_t id, struct task_row **ro
 		e->err = -ENOMEM;
 		return -ENOMEM;
 	}
-	ret = nsbox_nl_request(nl, msg, on_task, &l, e);
+	ret = nsbox_nl_request_hdr(nl, msg, on_task, &l, e);
 	if (ret < 0) {
 		free(l.rows);
 		return ret;

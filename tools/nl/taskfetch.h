@@ -21,6 +21,8 @@ struct task_row {
 
 /* One GET_TASK reply into @row: 0, -ENOENT (no task in it), -EINVAL. */
 int nsbox_task_parse(struct nl_msg *msg, struct task_row *row);
+/* The same from the message where it was received (no copy). */
+int nsbox_task_parse_hdr(const struct nlmsghdr *nlh, struct task_row *row);
 /*
  * Every task the caller may see, or those of one group (@kind >= 0).  0 or
  * -errno with @e filled in; *rows is the caller's to free.

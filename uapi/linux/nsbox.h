@@ -288,10 +288,13 @@ enum nsbox_attr {
  * @NSBOX_DUMP_NO_LIVE: no live value: no walk of the tasks is made, and
  *	the values that need one (CPU_NS to SYSCW, RSS_BYTES, VM_BYTES) are
  *	left out (~0 in VALUES)
+ * @NSBOX_DUMP_BATCH: a dump's messages hold as many %NSBOX_A_GROUP as fit,
+ *	not one each
  */
 enum nsbox_dump_flags {
 	NSBOX_DUMP_PACKED = 1 << 0,
 	NSBOX_DUMP_NO_LIVE = 1 << 1,
+	NSBOX_DUMP_BATCH = 1 << 2,
 };
 
 /**

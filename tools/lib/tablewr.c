@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbox tool - the direct table writer (see tablewr.h).
+ *
+ * Byte for byte what libsmartcols 2.38 (util-linux) prints when the
+ * output is not a terminal, as tests/unit/output_test.c checks on hostile
+ * strings, for each of its formats:
+ *  - text: a cell is "safe-encoded" -- a control byte, a byte >= 0x80 (the
+ *    tool runs in the C locale) and a backslash before an 'x' become
+ *    \xNN; a column is as wide as its widest cell or heading (at least
+ *    1); right-aligned cells are padded on the left, the others on the
+ *    right except in the last column; one space between columns; no
+ *    heading and no line at all for a table without rows;
+ *  - raw (-r): no alignment; blanks, backslashes and every byte that is
+ *    not printable ASCII become \xNN;
+ *  - JSON: {"NAME": [{...},{...}]} indented by three spaces a level,
+ *    objects joined by "},{", keys in lower case, an empty cell null, a
+ *    number column's text as it is, strings with ", \ and control bytes
+ *    escaped (\b \t \n \f \r, else \u00NN) and every other byte as it is.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "tablewr.h"
+
+static void reserve(struct nsbox_wbuf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (b->len + more <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + more)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p)
+		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+	b->p = p;
+	b->cap = cap;
+}
+
+static inline void put(struct nsbox_wbuf *b, const char *s, size_t n)
+{
+	reserve(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+#define PUTS(b, lit) put(b, lit, sizeof(lit) - 1)
+
+static inline void put_char(struct nsbox_wbuf *b, char c)
+{
+	reserve(b, 1);
+	b->p[b->len++] = c;
+}
+
+static inline void put_spaces(struct nsbox_wbuf *b, size_t n)
+{
+	reserve(b, n);
+	memset(b->p + b->len, ' ', n);
+	b->len += n;
+}
+
+static const char hex[] = "0123456789abcdef";
+
+static inline void put_hex(struct nsbox_wbuf *b, unsigned char c)
+{
+	char x[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+	put(b, x, 4);
+}
+
+size_t nsbox_u64_to_dec(uint64_t v, char *buf)
+{
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char tmp[20], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	while (v >= 100) {
+		unsigned int r = (unsigned int)(v % 100);
+
+		v /= 100;
+		p -= 2;
+		p[0] = pairs[r * 2];
+		p[1] = pairs[r * 2 + 1];
+	}
+	if (v >= 10) {
+		p -= 2;
+		p[0] = pairs[v * 2];
+		p[1] = pairs[v * 2 + 1];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
+}
+
+/* text: libsmartcols' mbs_safe_encode_to_buffer() in the C locale */
+static void put_safe(struct nsbox_wbuf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	reserve(b, n);
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n) {
+			unsigned char c = (unsigned char)s[j];
+
+			if (c < 0x20 || c >= 0x7f || (c == '\\' && j + 1 < n && s[j + 1] == 'x'))
+				break;
+			j++;
+		}
+		put(b, s + i, j - i);
+		if (j < n)
+			put_hex(b, (unsigned char)s[j++]);
+		i = j;
+	}
+}
+
+/* raw: libsmartcols' fputs_nonblank() in the C locale */
+static void put_nonblank(struct nsbox_wbuf *b, const char *s, size_t n)
+{
+	reserve(b, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '\\')
+			put_hex(b, c);
+		else
+			b->p[b->len++] = (char)c;
+	}
+}
+
+/* JSON: libsmartcols' fputs_quoted_case_json(); @lower for keys */
+static void put_json_string(struct nsbox_wbuf *b, const char *s, size_t n, bool lower)
+{
+	put_char(b, '"');
+	reserve(b, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			char e[2] = { '\\', (char)c };
+
+			put(b, e, 2);
+		} else if (c >= 0x20) {
+			put_char(b, (char)(lower && c >= 'A' && c <= 'Z' ? c + 32 : c));
+		} else {
+			switch (c) {
+			case '\b': PUTS(b, "\\b"); break;
+			case '\t': PUTS(b, "\\t"); break;
+			case '\n': PUTS(b, "\\n"); break;
+			case '\f': PUTS(b, "\\f"); break;
+			case '\r': PUTS(b, "\\r"); break;
+			default: {
+				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+				put(b, u, 6);
+			}
+			}
+		}
+	}
+	put_char(b, '"');
+}
+
+void nsbox_wr_init(struct nsbox_wr *w, enum nsbox_wr_mode mode, bool noheadings,
+		   const char *json_name)
+{
+	memset(w, 0, sizeof(*w));
+	w->mode = mode;
+	w->noheadings = noheadings;
+	if (mode == NSBOX_WR_JSON) {
+		PUTS(&w->out, "{\n   ");
+		put_json_string(&w->out, json_name, strlen(json_name), true);
+		PUTS(&w->out, ": [\n");
+		w->start = w->out.len;
+	}
+}
+
+void nsbox_wr_column(struct nsbox_wr *w, const char *head, bool right, bool number)
+{
+	struct nsbox_wcol *c = &w->c[w->ncols];
+	size_t n = strlen(head);
+
+	if (w->ncols >= NSBOX_WR_MAX_COLS)
+		nsbox_die(NSBOX_EXIT_FAIL, "too many columns");
+	w->ncols++;
+	c->right = right;
+	c->number = number;
+	switch (w->mode) {
+	case NSBOX_WR_JSON:
+		PUTS(&c->key, "         ");
+		put_json_string(&c->key, head, n, true);
+		PUTS(&c->key, ": ");
+		break;
+	case NSBOX_WR_RAW:
+		put_nonblank(&c->head, head, n);
+		break;
+	case NSBOX_WR_TEXT:
+		put_safe(&c->head, head, n);
+		c->width = c->head.len ? c->head.len : 1;
+		break;
+	}
+}
+
+void nsbox_wr_row_begin(struct nsbox_wr *w)
+{
+	w->col = 0;
+	if (w->mode == NSBOX_WR_JSON) {
+		if (w->rows)
+			PUTS(&w->out, ",{\n");
+		else
+			PUTS(&w->out, "      {\n");
+	} else if (w->mode == NSBOX_WR_RAW && !w->rows && !w->noheadings) {
+		/* the heading, before the first row only: none without rows */
+		for (size_t i = 0; i < w->ncols; i++) {
+			if (i)
+				put_char(&w->out, ' ');
+			put(&w->out, w->c[i].head.p, w->c[i].head.len);
+		}
+		put_char(&w->out, '\n');
+	}
+}
+
+void nsbox_wr_cell(struct nsbox_wr *w, const char *s, size_t len)
+{
+	size_t i = w->col++;
+
+	if (!s)
+		len = 0;
+	switch (w->mode) {
+	case NSBOX_WR_JSON:
+		if (i)
+			PUTS(&w->out, ",\n");
+		put(&w->out, w->c[i].key.p, w->c[i].key.len);
+		if (!len)
+			PUTS(&w->out, "null");
+		else if (w->c[i].number)
+			put(&w->out, s, len);
+		else
+			put_json_string(&w->out, s, len, false);
+		break;
+	case NSBOX_WR_RAW:
+		if (i)
+			put_char(&w->out, ' ');
+		put_nonblank(&w->out, s, len);
+		break;
+	case NSBOX_WR_TEXT: {
+		size_t off = w->cells.len;
+
+		if (w->ncells == w->capcells) {
+			size_t cap = w->capcells ? w->capcells * 2 : 1024;
+			void *p = realloc(w->cell, cap * sizeof(*w->cell));
+
+			if (!p)
+				nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+			w->cell = p;
+			w->capcells = cap;
+		}
+		put_safe(&w->cells, s, len);
+		w->cell[w->ncells][0] = (uint32_t)off;
+		w->cell[w->ncells][1] = (uint32_t)(w->cells.len - off);
+		if (w->cells.len - off > w->c[i].width)
+			w->c[i].width = w->cells.len - off;
+		w->ncells++;
+		break;
+	}
+	}
+}
+
+void nsbox_wr_row_end(struct nsbox_wr *w)
+{
+	while (w->col < w->ncols)
+		nsbox_wr_cell(w, NULL, 0);
+	if (w->mode == NSBOX_WR_JSON)
+		PUTS(&w->out, "\n      }");
+	else if (w->mode == NSBOX_WR_RAW)
+		put_char(&w->out, '\n');
+	w->rows++;
+}
+
+void nsbox_wr_restart(struct nsbox_wr *w)
+{
+	w->rows = 0;
+	w->out.len = w->start;
+	w->cells.len = 0;
+	w->ncells = 0;
+	for (size_t i = 0; w->mode == NSBOX_WR_TEXT && i < w->ncols; i++)
+		w->c[i].width = w->c[i].head.len ? w->c[i].head.len : 1;
+}
+
+/* One aligned cell of column @i (libsmartcols' print_data()). */
+static void put_aligned(struct nsbox_wr *w, size_t i, const char *s, size_t len)
+{
+	const struct nsbox_wcol *c = &w->c[i];
+	bool last = i + 1 == w->ncols;
+	size_t width = c->width, dlen = len;
+
+	if (last && len < width && !c->right)
+		width = len;
+	if (len && c->right) {
+		put_spaces(&w->out, width - len);
+		len = width;
+	}
+	put(&w->out, s, dlen);
+	if (last)
+		return;
+	if (len < width)
+		put_spaces(&w->out, width - len);
+	put_char(&w->out, ' ');
+}
+
+int nsbox_wr_finish(struct nsbox_wr *w, FILE *out)
+{
+	if (w->mode == NSBOX_WR_JSON) {
+		PUTS(&w->out, "\n   ]\n}\n");
+	} else if (w->mode == NSBOX_WR_TEXT && w->ncells) {
+		size_t k = 0;
+
+		if (!w->noheadings) {
+			for (size_t i = 0; i < w->ncols; i++)
+				put_aligned(w, i, w->c[i].head.p, w->c[i].head.len);
+			put_char(&w->out, '\n');
+		}
+		for (size_t r = 0; r < w->rows; r++) {
+			for (size_t i = 0; i < w->ncols; i++, k++)
+				put_aligned(w, i, w->cells.p + w->cell[k][0], w->cell[k][1]);
+			put_char(&w->out, '\n');
+		}
+	}
+	if (!w->out.len)
+		return 0;
+	if (fwrite(w->out.p, 1, w->out.len, out) != w->out.len || fflush(out))
+		return -1;
+	return 0;
+}
+
+void nsbox_wr_free(struct nsbox_wr *w)
+{
+	for (size_t i = 0; i < w->ncols; i++) {
+		free(w->c[i].head.p);
+		free(w->c[i].key.p);
+	}
+	free(w->out.p);
+	free(w->cells.p);
+	free(w->cell);
+	memset(w, 0, sizeof(*w));
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nsbox tool - the direct table writer behind table.h (lib/tablewr.c):
+ * the bytes libsmartcols 2.38 prints for a table that is not on a
+ * terminal (text with column widths, -r, -n, JSON), made with no stdio
+ * and no per-cell allocation: typed cells, keys made once per column,
+ * numbers formatted by hand, one output buffer written at the end.
+ * Internal to lib/; commands use table.h.
+ */
+#ifndef NSBOX_TABLEWR_H
+#define NSBOX_TABLEWR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define NSBOX_WR_MAX_COLS 64
+
+enum nsbox_wr_mode { NSBOX_WR_TEXT, NSBOX_WR_RAW, NSBOX_WR_JSON };
+
+struct nsbox_wbuf {
+	char *p;
+	size_t len, cap;
+};
+
+struct nsbox_wcol {
+	struct nsbox_wbuf head;	/* the heading, encoded as the mode wants */
+	struct nsbox_wbuf key;	/* JSON: the key and its indent, "         \"id\": " */
+	bool right;		/* text: right-aligned */
+	bool number;		/* JSON: a number (raw), else a string */
+	size_t width;		/* text: the widest cell or heading */
+};
+
+struct nsbox_wr {
+	enum nsbox_wr_mode mode;
+	bool noheadings;
+	size_t ncols, col, rows;
+	struct nsbox_wcol c[NSBOX_WR_MAX_COLS];
+	struct nsbox_wbuf out;	/* what is printed */
+	size_t start;		/* JSON: the length of the prologue */
+	/* text: every cell, encoded, in @cells; (offset, length) each */
+	struct nsbox_wbuf cells;
+	uint32_t (*cell)[2];
+	size_t ncells, capcells;
+};
+
+void nsbox_wr_init(struct nsbox_wr *w, enum nsbox_wr_mode mode, bool noheadings,
+		   const char *json_name);
+/* Columns, in order: @head as libsmartcols would get it. */
+void nsbox_wr_column(struct nsbox_wr *w, const char *head, bool right, bool number);
+void nsbox_wr_row_begin(struct nsbox_wr *w);
+/* The next cell's text (@len bytes; NULL or "" for an empty cell). */
+void nsbox_wr_cell(struct nsbox_wr *w, const char *s, size_t len);
+void nsbox_wr_row_end(struct nsbox_wr *w);
+/* Forget the rows (a dump begins again). */
+void nsbox_wr_restart(struct nsbox_wr *w);
+/* Print it all to @out; 0 or -1 (errno). */
+int nsbox_wr_finish(struct nsbox_wr *w, FILE *out);
+void nsbox_wr_free(struct nsbox_wr *w);
+
+/* @v in decimal into @buf (at least 21 bytes), no stdio; its length. */
+size_t nsbox_u64_to_dec(uint64_t v, char *buf);
+
+#endif
