@@ -62,7 +62,10 @@ if [ ! -e "$ROOT/.nsbox-root" ]; then
 	echo "buildroot: debootstrap $SUITE into $ROOT (once; a few minutes)" >&2
 	rm -rf "$ROOT.new"
 	mkdir -p "$(dirname "$ROOT")"
-	debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$ROOT.new" "$MIRROR" >&2 ||
+	# in a mount namespace of its own: the /proc and /dev it mounts in the
+	# new root go away with it, even if it fails half-way
+	in_private_mounts debootstrap --variant=minbase --include=ca-certificates \
+		"$SUITE" "$ROOT.new" "$MIRROR" >&2 ||
 		die 1 "debootstrap $SUITE failed (log: $ROOT.new/debootstrap/debootstrap.log)"
 	{
 		echo "deb $MIRROR $SUITE main"

@@ -99,6 +99,7 @@ EOS
 chmod +x "$LOGDIR/debug-suite.sh"
 
 LOG=$LOGDIR/vm.log
+SUITE_T0=$(date +%s)
 # --timeout 4800: the suite took 1,414 s on one CI machine and about
 # 2.3 times as long per test on a slower one; the timeout only ends a hung
 # guest, it is not a speed target.
@@ -112,10 +113,13 @@ LOG=$LOGDIR/vm.log
 DEBUG_VM=(--kdir "$KDIR" --append "no5lvl kasan.fault=panic loglevel=5" --mem 2048)
 scripts/vm.sh "${DEBUG_VM[@]}" --timeout 4800 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
+SUITE_SECS=$(( $(date +%s) - SUITE_T0 ))
 # The harness on this kernel: without a KASAN report ending the run, every
 # "no KASAN report" above would mean nothing (two more boots, ~1 min each).
 HLOG=$LOGDIR/harness.log
+HARNESS_T0=$(date +%s)
 tests/host/vm_harness.sh --debug "${DEBUG_VM[@]}" --timeout 900 2>&1 | tee "$HLOG"
+HARNESS_SECS=$(( $(date +%s) - HARNESS_T0 ))
 passed=$(cat "$LOG" "$HLOG" | grep -cE '^ok [0-9]+' || true)
 skipped=$(cat "$LOG" "$HLOG" | grep -cE '^ok [0-9]+.*# (SKIP|skip)' || true)
 failed=$(cat "$LOG" "$HLOG" | grep -cE '^not ok [0-9]+' || true)
@@ -134,6 +138,10 @@ echo
 echo "######## checks per test file"
 awk -v part="vm debug" -f scripts/tap-files.awk "$LOG"
 awk -v part="vm harness debug" -f scripts/tap-files.awk "$HLOG"
+echo
+echo "######## seconds per VM test file"
+awk -v labels="debug" -v totals="$SUITE_SECS" -f scripts/file-times.awk "$LOG"
+echo "# the harness on the debug kernel: $HARNESS_SECS s"
 echo
 echo "######## check-debug summary ($(( $(date +%s) - START )) s, kernel $(make -s -C "$KDIR" kernelrelease))"
 echo "$passed passed, $failed failed"

@@ -8,11 +8,17 @@
 #      kmod/'s include graph has no cycle (scripts/check-includes.sh)
 #   3. modinfo fields of each nsbox.ko
 #   4. host unit tests, host CLI tests, the tool's layering, the man pages
-#      against each command's --help, bash and zsh completion
+#      against each command's --help, bash and zsh completion, the build
+#      roots' chroot in a bare chroot
 #   5. the VM suite (tests/vm) in the lab VM on each target kernel; a guest
-#      crash, timeout or kernel warning in dmesg fails the run
-#   6. the VM harness checking itself (exit status, WARN, panic, timeout)
-#   5 and 6 run as one lane per kernel, lanes side by side (NSBOX_LANES)
+#      crash, timeout or kernel warning in dmesg fails the run.  The
+#      stress tests run at full size on one kernel, the oldest
+#      (NSBOX_STRESS_KVER), and smaller on the others (docs/testing.md,
+#      "What each lane proves")
+#   6. the VM harness checking itself (exit status, WARN, panic, timeout),
+#      once, on the newest kernel
+#   5 and 6 run as one job per kernel and one for the harness, side by
+#   side (NSBOX_LANES), the longest first
 #   7. beside them, the packages lane: make deb (lintian clean), and
 #      tests/host/install.sh (the packages on a fresh Debian 12, DKMS,
 #      the lab VM booted with the module DKMS built, purge), then
@@ -22,8 +28,13 @@
 # Every part prints TAP; the last line sums them: "N passed, N failed".
 # Exit status is non-zero if anything failed.
 #
+# It ends with the seconds of each part, and of each VM test file in each
+# lane (scripts/file-times.awk).
+#
 # Environment: NSBOX_CHECK_KVERS="k1 k2" to test other kernels;
-# NSBOX_CHECK_QUICK=1 skips the harness self-test boots.
+# NSBOX_CHECK_QUICK=1 skips the harness self-test boots;
+# NSBOX_STRESS_KVER=KVER runs the full-size stress on that kernel instead
+# of the oldest (all: on every kernel; none: on none).
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
@@ -37,6 +48,7 @@ FAILED=0
 SKIPPED=0
 FAILED_NAMES=()
 PARTS=()
+PART_SECS=()
 START=$(date +%s)
 
 # count LOG PART: add the TAP results in LOG to the totals.
@@ -61,15 +73,17 @@ part() {
 	log=$LOGDIR/$(echo "$name" | tr ' /' '__').log
 	echo
 	echo "######## $name"
+	local t0=$SECONDS
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	account "$name" "$log" "$rc"
+	account "$name" "$log" "$rc" $((SECONDS - t0))
 }
 
-# account NAME LOG RC: list the part, and count its TAP (a part that
-# failed without a "not ok" is one failure)
+# account NAME LOG RC [SECS]: list the part, and count its TAP (a part
+# that failed without a "not ok" is one failure)
 account() {
 	PARTS+=("$1	$2")
+	[ -n "${4:-}" ] && PART_SECS+=("$(printf '# %-40s %5d s' "$1" "$4")")
 	if [ "$3" != 0 ] && ! grep -qE '^not ok [0-9]+' "$2"; then
 		echo "not ok 1 - $1 (exit status $3)" | tee -a "$2"
 	fi
@@ -96,7 +110,26 @@ else
 	mapfile -t KVERS < <(target_kvers)
 fi
 
+LANES=${NSBOX_LANES:-$(nproc)}
+
 # ---- 1. build ------------------------------------------------------------
+# side NAME CMD...: start CMD in the background (at most $LANES at once),
+# its output and exit status kept under NAME; side_tap NAME TEXT: wait
+# for it and report it as one check, in the order the caller asks.
+side() {
+	local name=$1
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "$LANES" ]; do
+		wait -n
+	done
+	( "$@" > "$LOGDIR/side-$name.out" 2>&1; echo $? > "$LOGDIR/side-$name.rc" ) &
+}
+side_tap() {
+	while [ ! -s "$LOGDIR/side-$1.rc" ] && [ -n "$(jobs -rp)" ]; do
+		wait -n
+	done
+	tap "$2" sh -c 'cat "$1.out"; exit "$(cat "$1.rc" 2>/dev/null || echo 1)"' _ "$LOGDIR/side-$1"
+}
 build_part() {
 	tap_n=0
 	echo "TAP version 13"
@@ -108,16 +141,26 @@ build_part() {
 	[ -n "${NSBOX_CHECK_KVERS:-}" ] ||
 		tap "a kernel of each line ($(kernel_lines)): ${KVERS[*]} (scripts/buildroot.sh LINE)" \
 			test "${#KVERS[@]}" = "$(kernel_lines | wc -w)"
-	# the kernel's own selftests (tests/vm/kselftests.sh), built in the
+	# The builds below need nothing of each other, and each make compiles
+	# one file at a time: they run side by side, $LANES at once.
+	# The kernel's own selftests (tests/vm/kselftests.sh), built in the
 	# trixie build root; a run on chosen kernels may not have that root
+	local kst=
 	if [ -z "${NSBOX_CHECK_KVERS:-}" ] || [ -x "$(root_dir trixie)/usr/bin/gcc" ]; then
-		tap "kernel selftests build (clone3 pidfd nsfs pid_namespace timens cgroup, static; scripts/kselftests.sh)" \
-			scripts/kselftests.sh
+		kst=1
+		side kselftests scripts/kselftests.sh
 	fi
 	for k in "${KVERS[@]}"; do
-		tap "nsbox.ko builds for $k with W=1 and sparse, no warnings" scripts/build-kmod.sh "$k"
+		side "kmod-$k" scripts/build-kmod.sh "$k"
 	done
-	tap "make (default kernel) builds kmod/nsbox.ko" make -s module
+	side module make -s module
+	[ -z "$kst" ] ||
+		side_tap kselftests "kernel selftests build (clone3 pidfd nsfs pid_namespace timens cgroup, static; scripts/kselftests.sh)"
+	for k in "${KVERS[@]}"; do
+		side_tap "kmod-$k" "nsbox.ko builds for $k with W=1 and sparse, no warnings"
+	done
+	side_tap module "make (default kernel) builds kmod/nsbox.ko"
+	wait
 }
 part "build" build_part
 
@@ -176,78 +219,135 @@ part "host bench summary" tests/host/bench_summary.sh
 part "tool layers" scripts/check-layers.sh
 part "host man pages" tests/host/man.sh
 part "host completion" tests/host/completion.sh
+part "host chroot" tests/host/chroot.sh
 
 # ---- 5. VM suite on each kernel, and 6. the VM harness checking itself ------
-# One lane per kernel: its VM suite, then its harness boots.  Lanes run side
-# by side, NSBOX_LANES at a time (default: one per core; each guest runs in
-# one host thread, thread=single), and their logs are shown in kernel order.
+# One lane per kernel: its whole VM suite in one boot.  The stress tests
+# run at full size in the oldest kernel's lane and smaller in the others
+# (lane_sizes; docs/testing.md, "What each lane proves", says why the
+# smaller ones still catch what they were written for).  The harness checks itself
+# once, in a job of its own, on the newest kernel: its cases test vm.sh,
+# the guest's init and its dmesg check, which are the same for every
+# kernel.  The jobs run side by side, NSBOX_LANES at a time (default: one
+# per core; each guest runs in one host thread, thread=single), the
+# longest first; their logs are shown in kernel order.
+NEWEST=${KVERS[${#KVERS[@]}-1]}
+STRESS_KVER=${NSBOX_STRESS_KVER:-${KVERS[0]}}
+FULL_SIZES="NSBOX_RELOAD_N=200 NSBOX_USER_RELOAD_N=100"
+SMALL_SIZES="NSBOX_RELOAD_N=25 NSBOX_USER_RELOAD_N=20"
+lane_sizes() {	# lane_sizes KVER: the stress sizes of KVER's lane
+	case "$STRESS_KVER" in
+	all|"$1") echo "$FULL_SIZES" ;;
+	*) echo "$SMALL_SIZES" ;;
+	esac
+}
 lane() {	# lane KVER: run one kernel's lane, logs in $LOGDIR/lane-KVER.*
-	local k=$1 t0
+	local k=$1 t0 sizes
 	t0=$(date +%s)
-	scripts/vm.sh --kernel "$k" --timeout 1800 --run build/tests/vm/run-all.sh \
+	sizes=$(lane_sizes "$k")
+	printf '%s\n' '#!/bin/sh' \
+		'# the VM suite with this lane'"'"'s stress sizes (scripts/check.sh)' \
+		"echo '# lane sizes: $sizes'" \
+		"export $sizes" \
+		'exec /opt/nsbox/tests/run-all.sh' > "$LOGDIR/lane-$k.sh"
+	chmod +x "$LOGDIR/lane-$k.sh"
+	scripts/vm.sh --kernel "$k" --timeout 1800 --run "$LOGDIR/lane-$k.sh" \
 		> "$LOGDIR/lane-$k.vm" 2>&1
 	echo $? > "$LOGDIR/lane-$k.vm.rc"
-	if [ -z "${NSBOX_CHECK_QUICK:-}" ]; then
-		tests/host/vm_harness.sh "$k" > "$LOGDIR/lane-$k.harness" 2>&1
-		echo $? > "$LOGDIR/lane-$k.harness.rc"
-	fi
 	echo $(( $(date +%s) - t0 )) > "$LOGDIR/lane-$k.secs"
+}
+harness() {	# the harness's own boots, on the newest kernel
+	local t0
+	t0=$(date +%s)
+	tests/host/vm_harness.sh "$NEWEST" > "$LOGDIR/harness" 2>&1
+	echo $? > "$LOGDIR/harness.rc"
+	echo $(( $(date +%s) - t0 )) > "$LOGDIR/harness.secs"
 }
 # The packages lane, beside the VM lanes (it waits on apt and DKMS more than
 # it computes): make deb (lintian clean), then the packages installed,
-# built by DKMS, booted and purged in a fresh Debian 12 root.
+# built by DKMS, booted and purged in a fresh Debian 12 root, then a real
+# Prometheus scraping nsbox serve.
+pkg_step() {	# pkg_step NAME COMMAND...: output, status and seconds under NAME
+	local name=$1 t0
+	t0=$(date +%s)
+	shift
+	"$@" > "$LOGDIR/$name" 2>&1
+	echo $? > "$LOGDIR/$name.rc"
+	echo $(( $(date +%s) - t0 )) > "$LOGDIR/$name.secs"
+}
 pkg_lane() {
 	local t0
 	t0=$(date +%s)
-	deb_part > "$LOGDIR/deb" 2>&1
-	echo $? > "$LOGDIR/deb.rc"
-	tests/host/install.sh > "$LOGDIR/install" 2>&1
-	echo $? > "$LOGDIR/install.rc"
-	tests/host/prometheus.sh > "$LOGDIR/prometheus" 2>&1
-	echo $? > "$LOGDIR/prometheus.rc"
+	pkg_step deb deb_part
+	pkg_step install tests/host/install.sh
+	pkg_step prometheus tests/host/prometheus.sh
 	echo $(( $(date +%s) - t0 )) > "$LOGDIR/pkg.secs"
 }
-LANES=${NSBOX_LANES:-$(nproc)}
+JOBS=()
+for k in "${KVERS[@]}"; do
+	[ "$(lane_sizes "$k")" = "$FULL_SIZES" ] && JOBS+=("lane $k")
+done
+for k in "${KVERS[@]}"; do
+	[ "$(lane_sizes "$k")" = "$FULL_SIZES" ] || JOBS+=("lane $k")
+done
+[ -n "${NSBOX_CHECK_QUICK:-}" ] || JOBS+=(harness)
 echo
-echo "######## VM lanes: ${#KVERS[@]} kernels, $LANES at a time, and the packages lane"
+echo "######## VM lanes: ${#KVERS[@]} kernels (full-size stress: $STRESS_KVER), the harness, $LANES at a time, and the packages lane"
 lanes_t0=$(date +%s)
 pkg_lane &
 pkg_pid=$!
 running=0
-for k in "${KVERS[@]}"; do
+for j in "${JOBS[@]}"; do
 	while [ "$running" -ge "$LANES" ]; do
 		wait -n -p done_pid
 		[ "$done_pid" = "$pkg_pid" ] || running=$((running - 1))
 	done
-	echo "# lane $k started at +$(( $(date +%s) - lanes_t0 )) s"
-	lane "$k" &
+	echo "# $j started at +$(( $(date +%s) - lanes_t0 )) s"
+	$j &
 	running=$((running + 1))
 done
 wait
-# shown_part NAME LOG RCFILE: a part that already ran, shown and counted
+# shown_part NAME LOG RCFILE SECSFILE: a part that already ran, shown and
+# counted
 shown_part() {
 	local rc
 	rc=$(cat "$3" 2>/dev/null || echo 1)
 	echo
 	echo "######## $1"
 	cat "$2"
-	account "$1" "$2" "$rc"
+	account "$1" "$2" "$rc" "$(cat "$4" 2>/dev/null)"
 }
-shown_part "deb" "$LOGDIR/deb" "$LOGDIR/deb.rc"
-shown_part "host install" "$LOGDIR/install" "$LOGDIR/install.rc"
-shown_part "host prometheus" "$LOGDIR/prometheus" "$LOGDIR/prometheus.rc"
-for k in "${KVERS[@]}"; do
-	shown_part "vm $k" "$LOGDIR/lane-$k.vm" "$LOGDIR/lane-$k.vm.rc"
-	[ -z "${NSBOX_CHECK_QUICK:-}" ] &&
-		shown_part "vm harness $k" "$LOGDIR/lane-$k.harness" "$LOGDIR/lane-$k.harness.rc"
+for p in deb install prometheus; do
+	name=$p
+	[ "$p" = deb ] || name="host $p"
+	shown_part "$name" "$LOGDIR/$p" "$LOGDIR/$p.rc" "$LOGDIR/$p.secs"
 done
+for k in "${KVERS[@]}"; do
+	shown_part "vm $k" "$LOGDIR/lane-$k.vm" "$LOGDIR/lane-$k.vm.rc" "$LOGDIR/lane-$k.secs"
+done
+[ -n "${NSBOX_CHECK_QUICK:-}" ] ||
+	shown_part "vm harness $NEWEST" "$LOGDIR/harness" "$LOGDIR/harness.rc" "$LOGDIR/harness.secs"
 LANE_TIMES=$(for k in "${KVERS[@]}"; do printf '%s %s s, ' "$k" "$(cat "$LOGDIR/lane-$k.secs")"; done
+	[ -n "${NSBOX_CHECK_QUICK:-}" ] || printf 'harness %s s, ' "$(cat "$LOGDIR/harness.secs" 2>/dev/null)"
 	printf 'packages %s s, ' "$(cat "$LOGDIR/pkg.secs" 2>/dev/null)")
 
 echo
 echo "######## checks per part and test file"
 for entry in "${PARTS[@]}"; do
 	awk -v part="${entry%%	*}" -f scripts/tap-files.awk "${entry#*	}"
+done
+echo
+echo "######## seconds per part (the VM lanes, the harness and the packages lane side by side)"
+printf '%s\n' "${PART_SECS[@]}"
+echo
+echo "######## seconds per VM test file and lane"
+LABELS=$(for k in "${KVERS[@]}"; do echo "$k" | cut -d. -f1,2; done | tr '\n' ' ')
+TOTALS=$(for k in "${KVERS[@]}"; do cat "$LOGDIR/lane-$k.secs"; done | tr '\n' ' ')
+# shellcheck disable=SC2046
+awk -v labels="$LABELS" -v totals="$TOTALS" -f scripts/file-times.awk \
+	$(for k in "${KVERS[@]}"; do echo "$LOGDIR/lane-$k.vm"; done)
+for k in "${KVERS[@]}"; do
+	echo "# $(echo "$k" | cut -d. -f1,2) is $k: $(lane_sizes "$k")"
 done
 echo
 echo "######## summary ($(( $(date +%s) - START )) s; lanes: ${LANE_TIMES%, })"

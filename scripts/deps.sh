@@ -40,6 +40,27 @@ PKGS="$PKGS libmicrohttpd-dev prometheus curl"
 # The bridge's firewall: libnftables (the tool's rules, tools/box/nft.c);
 # nft lists them in the lab VM (tests/vm/bridge.sh).
 PKGS="$PKGS libnftables-dev nftables"
+# What the host side of make check runs besides the packages above and
+# Debian's minbase (the Priority: required packages and apt, which a fresh
+# root already has): tests/host/install.sh copies the tree with
+# `git ls-files` and checks the exporter's unit with `systemd-analyze
+# verify` (a root made by debootstrap --variant=minbase has neither).
+PKGS="$PKGS git systemd"
+# Every command the scripts and host tests run, by package, so that this
+# list can be checked when a test starts running something new:
+#   minbase: bash sh (dash) coreutils (chroot nproc timeout md5sum sha256sum
+#     install ...) util-linux (unshare nsenter setpriv flock lsns mount)
+#     findutils grep sed mawk diffutils tar gzip hostname dpkg apt
+#     libc-bin (ldd ldconfig) perl-base
+#   above: make gcc (build-essential) perl (dpkg-dev, for checkpatch.pl)
+#     kmod (modinfo modprobe depmod insmod) cpio xz-utils zstd procps (ps)
+#     iproute2 (ip ss) qemu-system-x86 busybox-static libnl-utils
+#     (genl-ctrl-list) jq tmux forkstat curl nftables (nft) debootstrap
+#     debhelper dh-dkms lintian fakeroot dpkg-dev (dpkg-buildpackage)
+#     scdoc man-db groff-base bash-completion zsh prometheus (prometheus
+#     promtool) sparse bc flex bison git systemd (systemd-analyze)
+# vm.sh copies genl-ctrl-list, lsns, jq, tmux, forkstat, flock, curl, nft,
+# ip and kmod from this machine into the lab VM: the VM tests need them.
 
 missing() {
 	for p in "$@"; do

@@ -40,13 +40,52 @@ host_kver() {
 	installed_kvers | grep -E "$(line_re "$1")" | grep -v -e cloud -e '-rt-' | tail -n 1 || true
 }
 
+# in_private_mounts CMD...: run CMD in a mount namespace of its own whose
+# mounts are all private: what CMD mounts is seen by nobody else and goes
+# away with it (nothing left mounted, nothing propagated to the host).
+#
+# unshare --propagation private makes them private by changing "/", which
+# the kernel refuses (EINVAL) where "/" is not a mount point: in a bare
+# chroot, whose root is a directory of some mount of the host.  That mount
+# may be shared with the host's (systemd makes "/" shared), and a mount
+# made under it, in a copy of the host's namespace, would propagate back.
+# So there the new namespace starts as a copy ("unchanged"), and before
+# anything is mounted a small program in it climbs from the chroot to the
+# namespace's own root (chroot into a subdirectory, then chdir ".." up:
+# root may leave a chroot), makes every mount private from there
+# (mount --make-rprivate /), goes back into the chroot and the working
+# directory through handles it kept, and runs CMD.  All of it in the new namespace: the host's mounts
+# and the chroot of every other process are left as they were.
+in_private_mounts() {
+	if unshare --mount --propagation private true 2>/dev/null; then
+		unshare --mount --propagation private -- "$@"
+		return
+	fi
+	unshare --mount --propagation unchanged -- perl -e '
+		use strict;
+		require "syscall.ph";
+		use constant { MS_REC => 0x4000, MS_PRIVATE => 0x40000 };	# <linux/mount.h>
+		my $me = "in_private_mounts";
+		opendir(my $home, "/") or die "$me: /: $!\n";
+		opendir(my $cwd, ".") or die "$me: .: $!\n";
+		chroot("/usr") or die "$me: chroot /usr: $!\n";
+		chdir("..") for 1 .. 1024;
+		chroot(".") or die "$me: chroot to the namespace root: $!\n";
+		my ($src, $dst) = ("none", "/");	# syscall() wants variables
+		syscall(&SYS_mount, $src, $dst, 0, MS_REC | MS_PRIVATE, 0) == 0
+			or die "$me: mount --make-rprivate /: $!\n";
+		chdir($home) && chroot(".") && chdir($cwd)
+			or die "$me: back into the chroot: $!\n";
+		exec { $ARGV[0] } @ARGV or die "$me: $ARGV[0]: $!\n";' -- "$@"
+}
+
 # in_root ROOT CMD...: run CMD in build root ROOT (chroot), with its own
 # /proc (objtool reads /proc/self), mounted in a private mount namespace
 # so nothing is left mounted when CMD ends.
 in_root() {
 	local root=$1
 	shift
-	unshare --mount --propagation private -- sh -c '
+	in_private_mounts sh -c '
 		root=$1; shift
 		mount -t proc proc "$root/proc" || exit 125
 		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \

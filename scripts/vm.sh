@@ -198,7 +198,11 @@ fi
 # the rules nsbox made in bridge.sh).
 for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft; do
 	p=$(command -v "$b" || true)
-	[ -n "$p" ] && install_bin "$p" "/usr/bin/$b"
+	if [ -n "$p" ]; then
+		install_bin "$p" "/usr/bin/$b"
+	else
+		echo "vm.sh: warning: no $b on this machine: VM tests that run it will fail (scripts/deps.sh installs it)" >&2
+	fi
 done
 # iproute2's ip, for what busybox's cannot do (veth pairs, named network
 # namespaces: bridge.sh's LAN neighbour).  Under its own name: `ip` stays

@@ -86,7 +86,10 @@ mkdir -p "$CACHE/apt" "$CACHE/lists"
 if [ ! -s "$CACHE/bookworm-minbase.tar" ]; then
 	diag "debootstrap --variant=minbase bookworm (once, then kept in $CACHE)"
 	rm -rf "$CACHE/base"
-	if ! debootstrap --variant=minbase bookworm "$CACHE/base" "$MIRROR" > "$CACHE/debootstrap.log" 2>&1; then
+	# (in a mount namespace of its own, as buildroot.sh does: nothing it
+	# mounts in the new root can stay mounted)
+	if ! in_private_mounts debootstrap --variant=minbase bookworm "$CACHE/base" "$MIRROR" \
+		> "$CACHE/debootstrap.log" 2>&1; then
 		notok "debootstrap bookworm (log: $CACHE/debootstrap.log)"
 		echo "1..$n"
 		exit 1
@@ -103,9 +106,9 @@ tar -C "$ROOT" -xf "$CACHE/bookworm-minbase.tar"
 mkdir -p "$ROOT/tmp/debs"
 cp build/deb/nsbox_"$VERSION"_amd64.deb build/deb/nsbox-dkms_"$VERSION"_all.deb "$ROOT/tmp/debs/"
 # chroot into the fresh root, with the apt caches kept across runs, in a
-# private mount namespace (nothing stays mounted)
+# private mount namespace (nothing stays mounted; scripts/lib.sh)
 in_fresh() {
-	unshare --mount --propagation private -- sh -c '
+	in_private_mounts sh -c '
 		root=$1 cache=$2; shift 2
 		mount -t proc proc "$root/proc" &&
 		mount --bind "$cache/apt" "$root/var/cache/apt/archives" &&
@@ -181,7 +184,7 @@ check "... and is neither enabled nor started by the package" \
 # make kernels are such machines; each is used through an overlay, so the
 # root itself is left as it was.
 in_suite() {	# in_suite LOWER UPPERDIR CMD...: chroot into LOWER+UPPERDIR
-	unshare --mount --propagation private -- sh -c '
+	in_private_mounts sh -c '
 		lower=$1 up=$2; shift 2
 		mkdir -p "$up/upper" "$up/work" "$up/mnt" &&
 		mount -t overlay overlay -o "lowerdir=$lower,upperdir=$up/upper,workdir=$up/work" "$up/mnt" &&

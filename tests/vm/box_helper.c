@@ -35,7 +35,9 @@
  *                               its status (128 + signal if killed)
  *   box_helper creds MODE       (as root) become uid 1000 and sleep:
  *                               plain, saved0 (saved uid stays 0, as in a
- *                               setuid program) or nodump (not dumpable)
+ *                               setuid program) or nodump (not dumpable);
+ *                               prints "ready" once its ids and dumpable
+ *                               flag are final
  */
 #include <dirent.h>
 #include <errno.h>
@@ -349,6 +351,8 @@ int main(int argc, char **argv)
 		}
 		/* changing ids made us not dumpable; plain and saved0 undo that */
 		prctl(PR_SET_DUMPABLE, strcmp(argv[2], "nodump") ? 1 : 0);
+		printf("ready\n");
+		fflush(stdout);
 		for (;;)
 			pause();
 	}

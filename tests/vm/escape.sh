@@ -482,13 +482,18 @@ rmdir "$cg"
 rm -f "/tmp/$evil"
 
 # ---- visibility: the module shows a caller what /proc's ptrace rule would ---------
-"$BH" creds plain & vplain=$!
-"$BH" creds saved0 & vsaved=$!
-"$BH" creds nodump & vnodump=$!
-i=0
-until [ "$(awk '/^Uid:/ { print $2 $3 $4 }' /proc/$vnodump/status /proc/$vsaved/status /proc/$vplain/status 2>/dev/null | sort -u)" = "$(printf '100010001000\n100010000')" ] || [ $i -ge 300 ]; do
-	i=$((i + 1)); sleep 0.05	# until all three have changed their ids
-done
+# each helper says "ready" once its ids and its dumpable flag are final
+mkfifo /tmp/escape-creds
+creds() {	# creds MODE: start box_helper creds MODE, wait for its "ready"
+	"$BH" creds "$1" > /tmp/escape-creds &
+	cpid=$!
+	read -r ready < /tmp/escape-creds
+	[ "$ready" = ready ] || diag "box_helper creds $1: no ready line ('$ready')"
+}
+creds plain; vplain=$cpid
+creds saved0; vsaved=$cpid
+creds nodump; vnodump=$cpid
+rm -f /tmp/escape-creds
 pids=$("$BH" as-user 1000 nsbox ps -J | jq -r '.tasks[].pid' | tr '\n' ' ')
 diag "uid 1000 sees: $pids (plain $vplain, saved uid 0 $vsaved, not dumpable $vnodump)"
 check "uid 1000 sees its own plain process" sh -c 'echo " $1" | grep -q " $2 "' _ "$pids" "$vplain"

@@ -130,8 +130,10 @@ check "an unprivileged user sees its own forks (3 and the barrier) and nothing o
 # Root in a box (own user, pid, cgroup namespaces) sees only the box, with
 # the box's pid numbers, and may not reset or verify.
 nsbox rootfs create --add /usr/local/bin/nsbox --add "$HELPER" "$R" >/dev/null
-# the host keeps forking meanwhile (gently: the debug kernel is slow)
-sh -c 'while :; do "$1" forks-exit 10; sleep 0.1; done' _ "$HELPER" &
+# the host keeps forking meanwhile (gently: the debug kernel is slow);
+# SIGTERM ends the loop between two helpers, so after kill and wait no
+# fork of it is left to show up in the subscriptions below
+sh -c 'trap "exit 0" TERM; while :; do "$1" forks-exit 10; sleep 0.1; done' _ "$HELPER" &
 storm=$!
 out=$(nsbox run --rm --rootfs "$R" --user -- sh -c '
 	nsbox events -J -k fork > /tmp/ev.box & e=$!

@@ -181,6 +181,12 @@ TEST_F_TIMEOUT(fuzz, hundred_thousand_malformed_messages, 600)
 	/* attribute errors carry the kernel's explanation */
 	EXPECT_LE(t.erange, t.extack);
 	close(fd);
+	/*
+	 * Nothing the messages reached went wrong without an error reply:
+	 * no UBSAN, KASAN or WARN report in the kernel's log (said here, not
+	 * by whichever test checks dmesg next).
+	 */
+	EXPECT_EQ(0, system("nsbox-dmesg-check")) TH_LOG("the kernel reported a problem (above)");
 }
 
 TEST_HARNESS_MAIN

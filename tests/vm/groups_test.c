@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -904,6 +905,8 @@ TEST_F_TIMEOUT(groups, verify_exact_during_a_storm_of_forks_exits_and_moves, 900
 	fda = open("/proc/self/ns/uts", O_RDONLY);
 	ASSERT_LE(0, fda);
 	ASSERT_LE(0, fdb);
+	/* the storms' orphans come to this process, to be reaped below */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
 	storm[0] = start_fork_storm();
 	storm[1] = start_fork_storm();
 	movers[0] = start_cgroup_mover(cga, cgb);
@@ -921,11 +924,16 @@ TEST_F_TIMEOUT(groups, verify_exact_during_a_storm_of_forks_exits_and_moves, 900
 	for (int i = 0; i < 2; i++) {
 		kill(storm[i], SIGKILL);
 		kill(movers[i], SIGKILL);
-		waitpid(storm[i], NULL, 0);
-		waitpid(movers[i], NULL, 0);
 	}
 	ASSERT_EQ(1, write(q[1], &c, 1));
-	waitpid(holder, NULL, 0);
+	/*
+	 * Every task the test made has exited and is reaped -- the child each
+	 * storm was forking when it was killed too -- before the VERIFY below
+	 * that wants every group settled.
+	 */
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	close(fda);
 	close(fdb);
 	rmdir(cga);

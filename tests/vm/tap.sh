@@ -29,6 +29,14 @@ until_ok() {
 		sleep 0.1
 	done
 }
+# exited PID: PID has exited -- gone, or a zombie not reaped yet (a zombie
+# has left its namespaces and cgroup: nsbox no longer counts it).  With
+# until_ok, before a check that needs a quiet moment (VERIFY): a process
+# that was only sent a signal may still be exiting.
+exited() {
+	st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
 # first_child PID: the first child of PID (pgrep -P is not in every busybox)
 first_child() {
 	for d in /proc/[0-9]*; do
