@@ -305,4 +305,35 @@ TEST_F_TIMEOUT(share, one_user_cannot_blind_the_others, 600)
 	}
 }
 
+/*
+ * The admin's GET_INFO lists every user that holds a group or was refused
+ * one: with a few hundred such users (a shared host where each user's
+ * browser sandbox makes user namespaces) the reply must still come, or
+ * `nsbox info`, `nsbox groups` and the scrape fail for root.  200 users
+ * each hold four namespaces: the first ones' groups are made, the others'
+ * refused (the unprivileged part of the small table is full), and every
+ * one of them is listed.
+ */
+TEST_F_TIMEOUT(share, the_admins_info_lists_hundreds_of_users, 600)
+{
+	static pid_t pids[200];
+	char line[64] = "";
+	FILE *f;
+	int st;
+
+	memset(pids, 0, sizeof(pids));
+	for (int i = 0; i < 200; i++)
+		ASSERT_EQ(0, hold_namespaces(3000 + i, 1, &pids[i]));
+	st = system("nsbox info >/dev/null");
+	EXPECT_EQ(0, st);
+	f = popen("nsbox info -J | jq '[.shares[] | select(.uid >= 3000 and .uid < 3200)] | length'", "r");
+	ASSERT_NE(NULL, f);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	pclose(f);
+	TH_LOG("users 3000-3199 in the admin's GET_INFO: %s", line);
+	EXPECT_EQ(200, atoi(line));
+	release_all(pids, 200);
+}
+
 TEST_HARNESS_MAIN
