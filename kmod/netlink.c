@@ -190,7 +190,7 @@ static int nsbox_put_shares(struct sk_buff *skb, const struct nsbox_viewer *v)
 	unsigned int i;
 
 	if (!v->admin) {
-		u32 uid = from_kuid(&init_user_ns, v->cred->euid);
+		u32 uid = nsbox_share_uid(v->cred);
 		struct nsbox_share none = { .uid = uid };
 
 		sh = nsbox_share_find(uid);
@@ -576,7 +576,7 @@ static void nsbox_group_req(struct nlattr **tb, struct nsbox_view *view, u64 *si
  */
 static int nsbox_walk_allowed(const struct nsbox_viewer *v, struct netlink_ext_ack *extack)
 {
-	if (v->admin || nsbox_share_walk_ok(from_kuid(&init_user_ns, v->cred->euid)))
+	if (v->admin || nsbox_share_walk_ok(nsbox_share_cred(v->cred)))
 		return 0;
 	NL_SET_ERR_MSG(extack,
 		       "nsbox: too many requests from this user; try again in a moment (module parameter user_walks_per_sec)");
