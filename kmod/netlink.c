@@ -156,6 +156,33 @@ static bool nsbox_share_used(const struct nsbox_share *sh)
 	return false;
 }
 
+/* Room for one NSBOX_A_SHARE (nsbox_put_share()). */
+static size_t nsbox_share_msg_size(void)
+{
+	return nla_total_size(0) +			/* the nest */
+	       nla_total_size(sizeof(u32)) +		/* UID */
+	       2 * nla_total_size_64bit(sizeof(u64)) +	/* GROUPS, LIMIT */
+	       nla_total_size_64bit(sizeof(u64) * NSBOX_KIND_COUNT);	/* REFUSED */
+}
+
+/*
+ * Room for the shares the reply to @v holds: the caller's own, or for the
+ * admin every user that holds a group or was refused one -- up to the
+ * whole table of users (NSBOX_SHARES), far more than a page -- and a few
+ * for users who come while the reply is made.
+ */
+static size_t nsbox_shares_size(const struct nsbox_viewer *v)
+{
+	const struct nsbox_share *sh;
+	unsigned int i, n = 0;
+
+	if (!v->admin)
+		return nsbox_share_msg_size();
+	for (i = 0; (sh = nsbox_share_at(i)); i++)
+		n += nsbox_share_used(sh);
+	return (size_t)(n + 16) * nsbox_share_msg_size();
+}
+
 /* The shares: every used one for the admin, the caller's own for others. */
 static int nsbox_put_shares(struct sk_buff *skb, const struct nsbox_viewer *v)
 {
@@ -163,7 +190,7 @@ static int nsbox_put_shares(struct sk_buff *skb, const struct nsbox_viewer *v)
 	unsigned int i;
 
 	if (!v->admin) {
-		u32 uid = from_kuid(&init_user_ns, v->cred->euid);
+		u32 uid = nsbox_share_uid(v->cred);
 		struct nsbox_share none = { .uid = uid };
 
 		sh = nsbox_share_find(uid);
@@ -254,12 +281,13 @@ static int nsbox_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int ret;
 
-	/* the shares of every user that holds groups: more than a page */
-	msg = genlmsg_new(4 * NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
 	nsbox_viewer_init(&v, skb);
+	/* the hooks and the rest fit in a page or two; then the shares */
+	msg = genlmsg_new(4 * NLMSG_GOODSIZE + nsbox_shares_size(&v), GFP_KERNEL);
+	if (!msg) {
+		nsbox_viewer_release(&v);
+		return -ENOMEM;
+	}
 	ret = nsbox_fill_info(msg, info, &v);
 	nsbox_viewer_release(&v);
 	if (ret) {
@@ -548,7 +576,7 @@ static void nsbox_group_req(struct nlattr **tb, struct nsbox_view *view, u64 *si
  */
 static int nsbox_walk_allowed(const struct nsbox_viewer *v, struct netlink_ext_ack *extack)
 {
-	if (v->admin || nsbox_share_walk_ok(from_kuid(&init_user_ns, v->cred->euid)))
+	if (v->admin || nsbox_share_walk_ok(nsbox_share_cred(v->cred)))
 		return 0;
 	NL_SET_ERR_MSG(extack,
 		       "nsbox: too many requests from this user; try again in a moment (module parameter user_walks_per_sec)");

@@ -22,7 +22,9 @@
  *    host's, a --user box that root started) are the admin's.
  *  - a cgroup: the task whose action made nsbox see it first (it forked
  *    into it, or was moved there), by the same rule applied to its
- *    credentials' user namespace, or else its effective uid.  Only root
+ *    credentials' user namespace, or else its effective uid (in the
+ *    initial user namespace) or the host uid of its box's root (in a user
+ *    namespace root made): nsbox_share_uid().  Only root
  *    and users it delegated a subtree to can make cgroups, and nsbox's
  *    own boxes (/sys/fs/cgroup/nsbox/...) are entered first by their PID 1,
  *    which root runs: the admin's.
@@ -36,7 +38,9 @@
  *
  * The module's time: a dump by an unprivileged user costs a walk of the
  * tasks of its pid namespace.  user_walks_per_sec bounds how many it may
- * ask for (a token bucket per user, lock-free); the admin is not limited.
+ * ask for (a token bucket per user, lock-free, the user as
+ * nsbox_share_uid() says: not per id, or a user with subordinate ids
+ * could take every slot of the table); the admin is not limited.
  */
 #include <linux/hash.h>
 #include <linux/ktime.h>
@@ -89,7 +93,7 @@ void nsbox_shares_init(unsigned int max_groups)
 			atomic64_set(&nsbox_shares[i].refused[k], 0);
 	}
 	nsbox_shares[NSBOX_SHARE_ADMIN].uid = 0;
-	nsbox_shares[NSBOX_SHARE_OTHERS].uid = NSBOX_SHARE_FREE - 1;
+	nsbox_shares[NSBOX_SHARE_OTHERS].uid = NSBOX_SHARE_OTHERS_UID;
 	atomic_set(&nsbox_unpriv_nr, 0);
 }
 
@@ -100,6 +104,8 @@ static u16 nsbox_share_slot(u32 uid)
 
 	if (!uid)
 		return NSBOX_SHARE_ADMIN;
+	if (uid == NSBOX_SHARE_OTHERS_UID)
+		return NSBOX_SHARE_OTHERS;
 	for (i = 0; i < n; i++) {
 		struct nsbox_share *s = &nsbox_shares[2 + (h + i) % n];
 		u32 old = READ_ONCE(s->uid);
@@ -148,16 +154,42 @@ u16 nsbox_share_ns(const struct ns_common *ns, int kind)
 }
 
 /**
- * nsbox_share_cred() - whom a group a task makes is charged to (a cgroup)
- * @cred: the task's credentials (under RCU)
+ * nsbox_share_uid() - the user who stands for @cred
+ * @cred: a task's or a socket opener's credentials (held, or under RCU)
+ *
+ * The payer of its user namespace (above) if there is one: a user's
+ * subordinate ids, mapped into its namespaces, are not more users.  In
+ * the initial user namespace, its effective uid.  In a user namespace
+ * root made (a --user box), whose ids may be as many as root mapped, the
+ * host uid of that namespace's root: the box is one user, whichever of
+ * its ids asks; without a root, everybody past the table
+ * (NSBOX_SHARE_OTHERS_UID).
+ */
+u32 nsbox_share_uid(const struct cred *cred)
+{
+	struct user_namespace *top = cred->user_ns;
+	u32 uid = nsbox_userns_payer(top);
+	kuid_t root;
+
+	if (uid)
+		return uid;
+	if (top == &init_user_ns)
+		return from_kuid(&init_user_ns, cred->euid);
+	while (top->parent != &init_user_ns)
+		top = top->parent;
+	root = make_kuid(top, 0);
+	return uid_valid(root) ? from_kuid(&init_user_ns, root) : NSBOX_SHARE_OTHERS_UID;
+}
+
+/**
+ * nsbox_share_cred() - the share of the user who stands for @cred: whom a
+ *	group a task makes is charged to (a cgroup), whose rate of walks
+ *	a request counts against
+ * @cred: the task's or the socket opener's credentials (held, or under RCU)
  */
 u16 nsbox_share_cred(const struct cred *cred)
 {
-	u32 uid = nsbox_userns_payer(cred->user_ns);
-
-	if (!uid)
-		uid = from_kuid(&init_user_ns, cred->euid);
-	return nsbox_share_slot(uid);
+	return nsbox_share_slot(nsbox_share_uid(cred));
 }
 
 /* The most groups @share may hold. */
@@ -230,6 +262,8 @@ struct nsbox_share *nsbox_share_find(u32 uid)
 
 	if (!uid)
 		return &nsbox_shares[NSBOX_SHARE_ADMIN];
+	if (uid == NSBOX_SHARE_OTHERS_UID)
+		return &nsbox_shares[NSBOX_SHARE_OTHERS];
 	for (i = 0; i < n; i++) {
 		struct nsbox_share *s = &nsbox_shares[2 + (h + i) % n];
 		u32 cur = READ_ONCE(s->uid);
@@ -259,18 +293,18 @@ u64 nsbox_refused_total(int kind)
 }
 
 /**
- * nsbox_share_walk_ok() - may unprivileged user @uid have another walk now?
- * @uid: the user (initial user namespace)
+ * nsbox_share_walk_ok() - may an unprivileged user have another walk now?
+ * @share: the user's slot (nsbox_share_cred() of whoever asks)
  *
  * A token bucket kept as a time: each walk moves the user's clock one
  * period (1 s / user_walks_per_sec) ahead of the later of now and where it
  * was; a walk is refused while the clock is more than NSBOX_WALK_BURST_S
  * seconds ahead of now.  Lock-free.
  */
-bool nsbox_share_walk_ok(u32 uid)
+bool nsbox_share_walk_ok(u16 share)
 {
 	unsigned int rate = READ_ONCE(nsbox_user_walks_per_sec);
-	struct nsbox_share *s = &nsbox_shares[nsbox_share_slot(uid)];
+	struct nsbox_share *s = &nsbox_shares[share];
 	s64 now = ktime_get_ns(), period, until, next;
 
 	if (!rate)

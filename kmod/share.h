@@ -3,7 +3,8 @@
  * nsbox - fair shares of the group table, and of the module's time.
  *
  * Exports (share.c): which user a new group is charged to
- * (nsbox_share_ns(), nsbox_share_cred()), the charge itself
+ * (nsbox_share_ns(), nsbox_share_cred(); the user who stands for a
+ * cred, nsbox_share_uid()), the charge itself
  * (nsbox_share_charge(), nsbox_share_uncharge()) with the refusals counted
  * per user and kind (nsbox_share_refuse()), the shares as GET_INFO reports
  * them (struct nsbox_share, nsbox_share_at(), nsbox_share_find()), the
@@ -28,6 +29,7 @@ struct ns_common;
 #define NSBOX_SHARE_ADMIN	0
 #define NSBOX_SHARE_OTHERS	1
 #define NSBOX_SHARE_FREE	U32_MAX	/* a slot no user has taken */
+#define NSBOX_SHARE_OTHERS_UID	(U32_MAX - 1)	/* NSBOX_SHARE_OTHERS's uid */
 
 /**
  * struct nsbox_share - what one user holds of the group table
@@ -51,6 +53,7 @@ extern unsigned int nsbox_max_unpriv_groups;
 
 void nsbox_shares_init(unsigned int max_groups);
 u16 nsbox_share_ns(const struct ns_common *ns, int kind);
+u32 nsbox_share_uid(const struct cred *cred);
 u16 nsbox_share_cred(const struct cred *cred);
 bool nsbox_share_charge(u16 share, unsigned int max_groups);
 void nsbox_share_uncharge(u16 share);
@@ -61,6 +64,6 @@ unsigned int nsbox_share_limit(u16 share);
 bool nsbox_share_over(u16 share, unsigned int num, unsigned int den);
 unsigned int nsbox_unpriv_groups(void);
 u64 nsbox_refused_total(int kind);
-bool nsbox_share_walk_ok(u32 uid);
+bool nsbox_share_walk_ok(u16 share);
 
 #endif /* _NSBOX_SHARE_H */

@@ -305,4 +305,140 @@ TEST_F_TIMEOUT(share, one_user_cannot_blind_the_others, 600)
 	}
 }
 
+/*
+ * The admin's GET_INFO lists every user that holds a group or was refused
+ * one: with a few hundred such users (a shared host where each user's
+ * browser sandbox makes user namespaces) the reply must still come, or
+ * `nsbox info`, `nsbox groups` and the scrape fail for root.  200 users
+ * each hold four namespaces: the first ones' groups are made, the others'
+ * refused (the unprivileged part of the small table is full), and every
+ * one of them is listed.
+ */
+TEST_F_TIMEOUT(share, the_admins_info_lists_hundreds_of_users, 600)
+{
+	static pid_t pids[200];
+	char line[64] = "";
+	FILE *f;
+	int st;
+
+	memset(pids, 0, sizeof(pids));
+	for (int i = 0; i < 200; i++)
+		ASSERT_EQ(0, hold_namespaces(3000 + i, 1, &pids[i]));
+	st = system("nsbox info >/dev/null");
+	EXPECT_EQ(0, st);
+	f = popen("nsbox info -J | jq '[.shares[] | select(.uid >= 3000 and .uid < 3200)] | length'", "r");
+	ASSERT_NE(NULL, f);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	pclose(f);
+	TH_LOG("users 3000-3199 in the admin's GET_INFO: %s", line);
+	EXPECT_EQ(200, atoi(line));
+	release_all(pids, 200);
+}
+
+static int put_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * As newuidmap does for a user with subordinate ids: uid 1000's new user
+ * namespace gets ids 0-@n-1 mapped to host uids from 100000.  Then one
+ * process per id asks GET_GROUP from a socket it opened as that id.
+ * Returns the number of requests answered (-ENOENT: the group is not
+ * its to see; -EBUSY, counted in @busy: too many from this user), or -1.
+ */
+static int ask_as_every_subid(int family, int n, int *busy)
+{
+	int go[2], done[2], answered = 0;
+	char path[64], map[64];
+	pid_t pid;
+	char c;
+
+	if (pipe(go) || pipe(done))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(go[1]);
+		close(done[0]);
+		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000) ||
+		    unshare(CLONE_NEWUSER) || write(done[1], "u", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (int i = 0; i < n; i++) {
+			pid_t q = fork();
+			int st;
+
+			if (q == 0) {
+				struct nlt_group g;
+				int fd, ret;
+
+				if (setresgid(i, i, i) || setresuid(i, i, i))
+					_exit(1);
+				fd = nlt_socket();
+				ret = nlt_get_group(fd, family, NSBOX_KIND_NET, 1, &g);
+				/* not its to see; or too many requests from this user */
+				_exit(ret == -ENOENT ? 0 : ret == -EBUSY ? 3 : 2);
+			}
+			if (q < 0 || waitpid(q, &st, 0) != q)
+				_exit(1);
+			if (WIFEXITED(st) && (!WEXITSTATUS(st) || WEXITSTATUS(st) == 3) &&
+			    write(done[1], WEXITSTATUS(st) ? "b" : "a", 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(go[0]);
+	close(done[1]);
+	if (read(done[0], &c, 1) != 1)
+		return -1;
+	snprintf(map, sizeof(map), "0 100000 %d\n", n);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	if (put_file(path, map))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	if (put_file(path, map) || write(go[1], "g", 1) != 1)
+		return -1;
+	*busy = 0;
+	while (read(done[0], &c, 1) == 1) {
+		answered++;
+		*busy += c == 'b';
+	}
+	waitpid(pid, NULL, 0);
+	return answered;
+}
+
+/*
+ * A user's subordinate ids are not more users: uid 1000, asking as each
+ * of 1,500 ids of its user namespace, takes one place in the module's
+ * table of users, not all of them.  Otherwise every user who comes after
+ * shares the one place left (uid 4294967294) and its one share: uid 4000
+ * fills it and uid 4001's namespaces go uncounted.
+ */
+TEST_F_TIMEOUT(share, subordinate_ids_are_not_more_users, 600)
+{
+	struct share sh;
+	struct nlt_group g;
+	int busy;
+
+	ASSERT_EQ(1500, ask_as_every_subid(self->family, 1500, &busy));
+	TH_LOG("%d of 1500 requests refused as too many", busy);
+	ASSERT_EQ(0, hold_namespaces(4000, 10, self->more[0]));
+	ASSERT_EQ(0, get_share(self->fd, self->family, 4000, &sh, NULL));
+	TH_LOG("uid 4000: %s, %llu groups", sh.found ? "a share of its own" : "no share of its own",
+	       (unsigned long long)sh.groups);
+	EXPECT_TRUE(sh.found);
+	ASSERT_EQ(0, hold_namespaces(4001, 1, self->more[1]));
+	EXPECT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_UTS,
+				   ns_inode(self->more[1][0], "uts"), &g));
+}
+
 TEST_HARNESS_MAIN
