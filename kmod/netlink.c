@@ -254,7 +254,7 @@ static int nsbox_fill_info(struct sk_buff *skb, struct genl_info *info,
 	/* anybody else: its own subscriptions (how it knows one is in) */
 	if (!v->admin &&
 	    nla_put_u32(skb, NSBOX_A_EVENT_SUBSCRIBERS,
-			nsbox_quota_user(&nsbox_subs_quota, v->cred->euid)))
+			nsbox_quota_user(&nsbox_subs_quota, nsbox_quota_uid(v->cred))))
 		goto cancel;
 	if (nsbox_put_shares(skb, v))
 		goto cancel;
@@ -743,7 +743,7 @@ static int nsbox_group_dump_first(struct netlink_callback *cb,
 
 	/* the keys stay until the socket reads them all or closes */
 	if (!v->admin) {
-		ret = nsbox_quota_charge(&nsbox_dumps_quota, v->cred->euid, cb->extack);
+		ret = nsbox_quota_charge(&nsbox_dumps_quota, nsbox_quota_uid(v->cred), cb->extack);
 		if (ret)
 			return ret;
 		ctx->charged = true;
@@ -807,7 +807,7 @@ static int nsbox_nl_dump_groups_done(struct netlink_callback *cb)
 
 	kvfree(ctx->keys);
 	if (ctx->charged)
-		nsbox_quota_uncharge(&nsbox_dumps_quota, ctx->viewer->cred->euid);
+		nsbox_quota_uncharge(&nsbox_dumps_quota, nsbox_quota_uid(ctx->viewer->cred));
 	nsbox_dump_viewer_free(ctx->viewer);
 	return 0;
 }
@@ -940,7 +940,7 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nsbox_task_dump *ctx = nsbox_task_dump_ctx(cb);
 	const struct nsbox_viewer *viewer = ctx->viewer;
 	struct pid_namespace *ns = viewer->pidns;
-	int sent = 0, ret = 0;
+	int sent = 0, ret = 0, looked = 0;
 	char *pathbuf;
 
 	if (ctx->half) {
@@ -959,6 +959,16 @@ static int nsbox_nl_dump_tasks(struct sk_buff *skb, struct netlink_callback *cb)
 		void *hdr;
 		int nr;
 
+		/*
+		 * Most pids may be ones the viewer may not see: a message
+		 * could take all of them.  Let others run now and then; the
+		 * dump goes on from ctx->next, a pid number, not a pointer.
+		 */
+		if (++looked % 128 == 0) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
 		pid = nsbox_find_ge_pid(ctx->next, ns);
 		if (!pid)
 			break;
@@ -1099,6 +1109,7 @@ struct nsbox_verify {
 	u32 call;
 	u64 groups;
 	u64 open;		/* PENDING or SUSPECT after this round */
+	u64 suspects;		/* SUSPECT after this round */
 	u64 mismatches;
 	bool full;
 };
@@ -1217,6 +1228,7 @@ static void nsbox_verify_one(struct nsbox_group *g, void *arg)
 		g->verify_state = NSBOX_V_SUSPECT;
 		g->verify_sig = sig;
 		vr->open++;
+		vr->suspects++;
 	}
 }
 
@@ -1247,6 +1259,18 @@ static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
 			ret = -EINTR;
 			break;
 		}
+		/*
+		 * A hook that counted a change the kernel had not made yet
+		 * (or the reverse) runs with preemption off, and so does the
+		 * kernel's code around it up to the next point where it may
+		 * sleep (there the transit notes take over, task.c).  A
+		 * suspect is confirmed only by a walk after every CPU has
+		 * passed a quiescent state: such a hook has finished then,
+		 * however long its CPU was held up (a vCPU the host did not
+		 * run: one walk and the next can both fall in the window).
+		 */
+		if (vr.suspects)
+			synchronize_rcu();
 		rounds++;
 		ret = nsbox_walk_now(&st, true);
 		if (ret == -EAGAIN) {	/* it had to begin again: every group again */
@@ -1257,6 +1281,7 @@ static int nsbox_nl_verify(struct sk_buff *skb, struct genl_info *info)
 		if (ret)
 			break;
 		vr.open = 0;
+		vr.suspects = 0;
 		nsbox_groups_for_each(nsbox_verify_one, &vr);
 	} while (vr.open && rounds < NSBOX_VERIFY_ROUNDS);
 	nsbox_walk_unlock();

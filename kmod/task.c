@@ -141,27 +141,96 @@ int nsbox_ns_kind(const struct ns_common *ns)
  * lasts as long as the task waits for a CPU.  So the hook leaves a note,
  * per task, of what it counted; a walk that finds the kernel not there yet
  * goes by the note.  A note no longer applies once the kernel has made the
- * change (the ids are the new ones, or the nsproxy is gone); it is simply
- * overwritten by the task's next one.
+ * change (the ids are the new ones, or the nsproxy is gone).
  *
- * The notes are a table of slots chosen by the task's address, written
- * lock-free (a slot being written is skipped: a note may then be missing,
- * which costs VERIFY another round, never a wrong answer).
+ * The notes are two tables of buckets chosen by the task's address: one
+ * for exits (every exit writes one), one for moves (setns, unshare: much
+ * rarer), so that a storm of exits never pushes out the note of a task
+ * waiting halfway through a setns.  A bucket's slots are written in turn,
+ * so a note outlives the next NSBOX_NOTE_WAYS - 1 notes of other tasks
+ * that land in its bucket: far longer than any wait for a CPU unless
+ * thousands of tasks exit at once.  A move replaces its task's own earlier
+ * note.  Written lock-free; a note that could not be written, or that was
+ * pushed out, is not silently wrong: a walk that meets an exiting task past
+ * exit_fs() with no note (nsbox_transit_of(): NSBOX_NOTE_UNSURE) marks its
+ * groups as changing, so VERIFY says they did not settle rather than that
+ * they are wrong.  (A move note pushed out by NSBOX_NOTE_WAYS other moves in
+ * one bucket during one task's wait is the one case left.)
  */
-#define NSBOX_TRANSIT_SLOTS	512
+#define NSBOX_NOTE_WAYS		4
+#define NSBOX_EXIT_BUCKETS	512	/* 2,048 exit notes, 52 KiB */
+#define NSBOX_MOVE_BUCKETS	128	/* 512 move notes, 81 KiB */
 
-struct nsbox_transit_slot {
+struct nsbox_note {
 	atomic_t seq;		/* odd while written */
 	const struct task_struct *t;
 	u64 start;		/* t->start_time: another task at the same address differs */
-	struct nsbox_transit tr;
 };
 
-static struct nsbox_transit_slot nsbox_transits[NSBOX_TRANSIT_SLOTS];
+struct nsbox_exit_bucket {
+	atomic_t next;		/* the slot written next, modulo NSBOX_NOTE_WAYS */
+	struct nsbox_note n[NSBOX_NOTE_WAYS];
+};
 
-static struct nsbox_transit_slot *nsbox_transit_slot(const struct task_struct *t)
+struct nsbox_move_bucket {
+	atomic_t next;
+	struct nsbox_note n[NSBOX_NOTE_WAYS];
+	struct nsbox_transit tr[NSBOX_NOTE_WAYS];
+};
+
+static struct nsbox_exit_bucket nsbox_exit_notes[NSBOX_EXIT_BUCKETS];
+static struct nsbox_move_bucket nsbox_move_notes[NSBOX_MOVE_BUCKETS];
+
+/* Take slot @n for @t: false if another writer has it. */
+static bool nsbox_note_begin(struct nsbox_note *n, const struct task_struct *t, int *seq)
 {
-	return &nsbox_transits[hash_ptr(t, ilog2(NSBOX_TRANSIT_SLOTS))];
+	*seq = atomic_read(&n->seq);
+	if ((*seq & 1) || atomic_cmpxchg(&n->seq, *seq, *seq + 1) != *seq)
+		return false;
+	/* the slot is ours: odd, seen as such before the fields change */
+	smp_mb__after_atomic();
+	WRITE_ONCE(n->t, t);
+	WRITE_ONCE(n->start, t->start_time);
+	return true;
+}
+
+static void nsbox_note_end(struct nsbox_note *n, int seq)
+{
+	/* the fields before the even sequence that publishes them */
+	smp_wmb();
+	atomic_set(&n->seq, seq + 2);
+}
+
+/* Is @n @t's note?  The sequence to check again after reading, or -1. */
+static int nsbox_note_mine(const struct nsbox_note *n, const struct task_struct *t)
+{
+	int seq = atomic_read(&n->seq);
+
+	if (READ_ONCE(n->t) != t || (seq & 1))
+		return -1;	/* the common case: a walk asks for every task */
+	/* the sequence before the fields: pairs with nsbox_note_end() */
+	smp_rmb();
+	if (READ_ONCE(n->t) != t || READ_ONCE(n->start) != t->start_time)
+		return -1;
+	return seq;
+}
+
+static bool nsbox_note_still(const struct nsbox_note *n, int seq)
+{
+	/* the fields before the sequence is read again */
+	smp_rmb();
+	return atomic_read(&n->seq) == seq;
+}
+
+/* A slot for @t's next note in a bucket: its own, else the next in turn. */
+static int nsbox_note_way(atomic_t *next, const struct nsbox_note *n, const struct task_struct *t)
+{
+	int i;
+
+	for (i = 0; i < NSBOX_NOTE_WAYS; i++)
+		if (READ_ONCE(n[i].t) == t && READ_ONCE(n[i].start) == t->start_time)
+			return i;
+	return (unsigned int)atomic_inc_return(next) % NSBOX_NOTE_WAYS;
 }
 
 /**
@@ -173,43 +242,72 @@ static struct nsbox_transit_slot *nsbox_transit_slot(const struct task_struct *t
  */
 void nsbox_transit_record(struct task_struct *t, const struct nsbox_transit *tr)
 {
-	struct nsbox_transit_slot *s = nsbox_transit_slot(t);
-	int seq = atomic_read(&s->seq);
+	int i, w, seq;
 
-	if ((seq & 1) || atomic_cmpxchg(&s->seq, seq, seq + 1) != seq)
-		return;		/* another task's note is being written here */
-	/* the slot is ours: odd, seen as such before the fields change */
-	smp_mb__after_atomic();
-	WRITE_ONCE(s->t, t);
-	WRITE_ONCE(s->start, t->start_time);
-	s->tr = *tr;
-	/* the fields before the even sequence that publishes them */
-	smp_wmb();
-	atomic_set(&s->seq, seq + 2);
+	if (tr->exit) {
+		struct nsbox_exit_bucket *b =
+			&nsbox_exit_notes[hash_ptr(t, ilog2(NSBOX_EXIT_BUCKETS))];
+
+		/* one exit per task: no note of its own to find */
+		w = (unsigned int)atomic_inc_return(&b->next) % NSBOX_NOTE_WAYS;
+		for (i = 0; i < NSBOX_NOTE_WAYS; i++, w = (w + 1) % NSBOX_NOTE_WAYS) {
+			if (nsbox_note_begin(&b->n[w], t, &seq)) {
+				nsbox_note_end(&b->n[w], seq);
+				return;
+			}
+		}
+	} else {
+		struct nsbox_move_bucket *b =
+			&nsbox_move_notes[hash_ptr(t, ilog2(NSBOX_MOVE_BUCKETS))];
+
+		w = nsbox_note_way(&b->next, b->n, t);
+		for (i = 0; i < NSBOX_NOTE_WAYS; i++, w = (w + 1) % NSBOX_NOTE_WAYS) {
+			if (nsbox_note_begin(&b->n[w], t, &seq)) {
+				b->tr[w] = *tr;
+				nsbox_note_end(&b->n[w], seq);
+				return;
+			}
+		}
+	}
+	/* every slot of the bucket being written at once: see above */
 }
 
 /**
- * nsbox_transit_of() - the last note of @t, if there is one
- * @t: a task the caller keeps alive (RCU)
- * @tr: filled in
+ * nsbox_transit_of() - what the hooks counted of @t ahead of the kernel
+ * @t: a task the caller keeps alive and holds task_lock() of
+ * @tr: filled in for NSBOX_NOTE_MOVE
  */
-bool nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr)
+enum nsbox_note_kind nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr)
 {
-	struct nsbox_transit_slot *s = nsbox_transit_slot(t);
-	int seq = atomic_read(&s->seq);
-	bool mine;
+	struct nsbox_move_bucket *mb;
+	int i, seq;
 
-	if (seq & 1)
-		return false;
-	/* the sequence before the fields: pairs with the writer's smp_wmb() */
-	smp_rmb();
-	mine = READ_ONCE(s->t) == t && READ_ONCE(s->start) == t->start_time;
-	if (!mine)
-		return false;	/* the common case: a walk asks for every task */
-	*tr = s->tr;
-	/* the fields before the sequence is read again */
-	smp_rmb();
-	return atomic_read(&s->seq) == seq;
+	if (unlikely(t->flags & PF_EXITING)) {
+		struct nsbox_exit_bucket *b =
+			&nsbox_exit_notes[hash_ptr(t, ilog2(NSBOX_EXIT_BUCKETS))];
+
+		for (i = 0; i < NSBOX_NOTE_WAYS; i++) {
+			seq = nsbox_note_mine(&b->n[i], t);
+			if (seq >= 0 && nsbox_note_still(&b->n[i], seq))
+				return NSBOX_NOTE_EXIT;
+		}
+		/*
+		 * Past exit_fs() (task_lock() orders it), the exit hook is
+		 * near or done: without its note, the counts may say either.
+		 */
+		if (!t->fs)
+			return NSBOX_NOTE_UNSURE;
+	}
+	mb = &nsbox_move_notes[hash_ptr(t, ilog2(NSBOX_MOVE_BUCKETS))];
+	for (i = 0; i < NSBOX_NOTE_WAYS; i++) {
+		seq = nsbox_note_mine(&mb->n[i], t);
+		if (seq < 0)
+			continue;
+		*tr = mb->tr[i];
+		if (nsbox_note_still(&mb->n[i], seq))
+			return NSBOX_NOTE_MOVE;
+	}
+	return NSBOX_NOTE_NONE;
 }
 
 /*

@@ -80,8 +80,21 @@ struct nsbox_transit {
 };
 
 void nsbox_task_init(void);
+/*
+ * What nsbox_transit_of() found: no note (the kernel shows what the hooks
+ * counted); an exit counted; a move counted (applied by
+ * nsbox_transit_apply()); an exiting task whose note may be lost (the
+ * counts may or may not have it).
+ */
+enum nsbox_note_kind {
+	NSBOX_NOTE_NONE,
+	NSBOX_NOTE_EXIT,
+	NSBOX_NOTE_MOVE,
+	NSBOX_NOTE_UNSURE,
+};
+
 void nsbox_transit_record(struct task_struct *t, const struct nsbox_transit *tr);
-bool nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr);
+enum nsbox_note_kind nsbox_transit_of(struct task_struct *t, struct nsbox_transit *tr);
 void nsbox_transit_apply(const struct nsbox_transit *tr, struct nsbox_idents *ids);
 bool nsbox_task_idents(struct task_struct *t, struct nsbox_idents *ids);
 void nsbox_nsproxy_idents(struct nsproxy *nsp, struct nsbox_idents *ids);

@@ -124,37 +124,83 @@ static void nsbox_acc_add(struct nsbox_group *g, const s64 *v, int sign)
 }
 
 /*
- * Move @t from one group of @kind to another.  The values it brings are
+ * The groups one change of one task touches, all held busy
+ * (nsbox_group_busy()) from before anything of the change shows -- its
+ * transit note, its first count -- until after the last count.  A walk
+ * that overlaps any part of it then sees every one of them change, and
+ * VERIFY never compares a group the change has reached with one it has
+ * not reached yet (on a virtual machine, the host may stop a vCPU
+ * anywhere in a handler for longer than a whole walk).
+ */
+#define NSBOX_HOLD_MAX	(2 * NSBOX_KIND_COUNT)
+
+struct nsbox_hold {
+	struct nsbox_group *g[NSBOX_HOLD_MAX];
+	unsigned int n;
+};
+
+/* Add @g, busy already (nsbox_group_join()), to @h. */
+static struct nsbox_group *nsbox_held(struct nsbox_hold *h, struct nsbox_group *g)
+{
+	if (g && !WARN_ON_ONCE(h->n >= NSBOX_HOLD_MAX))
+		h->g[h->n++] = g;
+	return g;
+}
+
+/* Find the group of (@kind, @id) and hold it busy.  NULL: none. */
+static struct nsbox_group *nsbox_hold_find(struct nsbox_hold *h, u8 kind, u64 id)
+{
+	struct nsbox_group *g = nsbox_group_find(kind, id);
+
+	if (g)
+		nsbox_group_busy(g);
+	return nsbox_held(h, g);
+}
+
+static void nsbox_release(struct nsbox_hold *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->n; i++)
+		nsbox_group_done(h->g[i]);
+	h->n = 0;
+}
+
+/*
+ * One task's move in one kind, first half: its source group held, its
+ * destination joined (counted in, held).  The caller notes the move, then
+ * finishes it with nsbox_move_count(), then releases the hold.
+ */
+struct nsbox_moving {
+	struct nsbox_group *from, *to;
+};
+
+static void nsbox_move_hold(struct nsbox_hold *h, struct nsbox_moving *m,
+			    struct task_struct *t, int kind,
+			    const struct nsbox_ident *from, const struct nsbox_ident *to)
+{
+	m->from = nsbox_hold_find(h, kind, from->id);
+	m->to = nsbox_held(h, nsbox_group_join(kind, to, thread_group_leader(t)));
+}
+
+/*
+ * The second half: out of the source.  The values it brings are
  * subtracted from the destination and added to the source, so each group
  * ends up with exactly what the task did while it was a member.
  */
-static bool nsbox_move(struct task_struct *t, int kind,
-		       const struct nsbox_ident *from,
-		       const struct nsbox_ident *to, const s64 *v)
+static bool nsbox_move_count(const struct nsbox_moving *m, struct task_struct *t,
+			     const s64 *v)
 {
-	bool leader = thread_group_leader(t);
-	struct nsbox_group *g;
-	bool ok = true;
-
-	g = nsbox_group_find(kind, from->id);
-	if (g) {
-		nsbox_group_busy(g);
-		nsbox_group_leave(g, leader);
-		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_OUT]);
-		nsbox_acc_add(g, v, 1);
-		nsbox_group_done(g);
-	} else {
-		ok = false;
+	if (m->from) {
+		nsbox_group_leave(m->from, thread_group_leader(t));
+		atomic64_inc(&m->from->cnt[NSBOX_CNT_MOVED_OUT]);
+		nsbox_acc_add(m->from, v, 1);
 	}
-	g = nsbox_group_join(kind, to, leader);
-	if (g) {
-		atomic64_inc(&g->cnt[NSBOX_CNT_MOVED_IN]);
-		nsbox_acc_add(g, v, -1);
-		nsbox_group_done(g);
-	} else {
-		ok = false;
+	if (m->to) {
+		atomic64_inc(&m->to->cnt[NSBOX_CNT_MOVED_IN]);
+		nsbox_acc_add(m->to, v, -1);
 	}
-	return ok;
+	return m->from && m->to;
 }
 
 static void nsbox_account(struct nsbox_hook *hook, bool ok)
@@ -177,9 +223,15 @@ static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 {
 	struct nsbox_ident from = { .id = from_id, .obj = from_obj };
 	struct nsbox_ident to = { .id = to_id, .obj = to_obj };
+	struct nsbox_hold h = { };
+	struct nsbox_moving m;
 	s64 v[NSBOX_NR_ACC];
 	bool ok;
 
+	nsbox_task_values(t, v);
+	rcu_read_lock();
+	to.cred = __task_cred(t);	/* whom a new cgroup's group is charged to */
+	nsbox_move_hold(&h, &m, t, kind, &from, &to);
 	if (kind != NSBOX_KIND_CGROUP2) {
 		struct nsbox_transit tr = { .kinds = BIT(kind) };
 
@@ -187,11 +239,8 @@ static void nsbox_move_one(struct nsbox_hook *hook, struct task_struct *t,
 		tr.to[kind] = to_id;
 		nsbox_transit_record(t, &tr);
 	}
-
-	nsbox_task_values(t, v);
-	rcu_read_lock();
-	to.cred = __task_cred(t);	/* whom a new cgroup's group is charged to */
-	ok = nsbox_move(t, kind, &from, &to, v);
+	ok = nsbox_move_count(&m, t, v);
+	nsbox_release(&h);
 	rcu_read_unlock();
 	nsbox_account(hook, ok);
 }
@@ -317,16 +366,18 @@ static int nsbox_on_task_new(struct kprobe *kp, struct pt_regs *regs)
 	rcu_read_lock();
 	/* p has not run yet: nothing else changes its namespaces. */
 	if (nsbox_task_idents(p, &ids)) {
-		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
-			struct nsbox_group *g = nsbox_group_join(k, &ids.k[k], leader);
+		struct nsbox_hold h = { };
 
-			if (g) {
+		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+			struct nsbox_group *g;
+
+			g = nsbox_held(&h, nsbox_group_join(k, &ids.k[k], leader));
+			if (g)
 				atomic64_inc(&g->cnt[NSBOX_CNT_FORKS]);
-				nsbox_group_done(g);
-			} else {
+			else
 				ok = false;
-			}
 		}
+		nsbox_release(&h);
 		if (nsbox_events_wanted())
 			nsbox_emit_fork(p, &ids);
 	} else {
@@ -351,16 +402,19 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	this_cpu_inc(nsbox_task_churn);
 	nsbox_exec_marked(p, true);	/* an exec that did not finish */
-	/* counted out now, its namespaces dropped a little later */
-	nsbox_transit_record(p, &(struct nsbox_transit){ .exit = true });
 	leader = thread_group_leader(p);
 	nsbox_task_values(p, v);
 	rcu_read_lock();
 	if (nsbox_task_idents(p, &ids)) {
-		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
-			struct nsbox_group *g = nsbox_group_find(k, ids.k[k].id);
+		struct nsbox_group *g[NSBOX_KIND_COUNT];
+		struct nsbox_hold h = { };
 
-			if (!g) {
+		for (k = 0; k < NSBOX_KIND_COUNT; k++)
+			g[k] = nsbox_hold_find(&h, k, ids.k[k].id);
+		/* counted out now, its namespaces dropped a little later */
+		nsbox_transit_record(p, &(struct nsbox_transit){ .exit = true });
+		for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+			if (!g[k]) {
 				ok = false;
 				continue;
 			}
@@ -369,12 +423,11 @@ static int nsbox_on_task_exit(struct kprobe *kp, struct pt_regs *regs)
 			 * the threads fall to 0 then sees every exit (the
 			 * decrement in nsbox_group_leave() is fully ordered).
 			 */
-			nsbox_group_busy(g);
-			atomic64_inc(&g->cnt[NSBOX_CNT_EXITS]);
-			nsbox_acc_add(g, v, 1);
-			nsbox_group_leave(g, leader);
-			nsbox_group_done(g);
+			atomic64_inc(&g[k]->cnt[NSBOX_CNT_EXITS]);
+			nsbox_acc_add(g[k], v, 1);
+			nsbox_group_leave(g[k], leader);
 		}
+		nsbox_release(&h);
 		if (nsbox_events_wanted()) {
 			struct nsbox_event *ev;
 			unsigned long flags;
@@ -507,15 +560,20 @@ static int nsbox_on_ns_switch(struct kprobe *kp, struct pt_regs *regs)
 	}
 	/* counted now; the new nsproxy is installed a little later */
 	if (tr.kinds) {
+		struct nsbox_moving m[ARRAY_SIZE(kinds)];
+		struct nsbox_hold h = { };
+
+		for (i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (tr.kinds & BIT(kinds[i]))
+				nsbox_move_hold(&h, &m[i], p, kinds[i], &from.k[kinds[i]],
+						&to.k[kinds[i]]);
 		nsbox_transit_record(p, &tr);
 		nsbox_task_values(p, v);
+		for (i = 0; i < ARRAY_SIZE(kinds); i++)
+			if (tr.kinds & BIT(kinds[i]))
+				ok &= nsbox_move_count(&m[i], p, v);
+		nsbox_release(&h);
 		moved = true;
-	}
-	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		int k = kinds[i];
-
-		if (tr.kinds & BIT(k))
-			ok &= nsbox_move(p, k, &from.k[k], &to.k[k], v);
 	}
 	if (moved && nsbox_events_wanted())
 		nsbox_emit_change(p, &from, &to, nsbox_changed(&from, &to));

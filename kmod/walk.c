@@ -268,11 +268,34 @@ static void nsbox_run_transit(struct nsbox_run *run, struct task_struct *t,
 	}
 }
 
+/*
+ * An exiting task whose exit the counts may or may not have yet (its note
+ * is gone: task.c): its groups are marked as changing during this walk, so
+ * VERIFY does not take them as still.  Caller holds RCU and task_lock(@t).
+ */
+static void nsbox_walk_unsure(struct task_struct *t)
+{
+	struct nsbox_idents ids;
+	int k;
+
+	if (!nsbox_task_idents(t, &ids))
+		return;
+	for (k = 0; k < NSBOX_KIND_COUNT; k++) {
+		struct nsbox_group *g = nsbox_group_find(k, ids.k[k].id);
+
+		if (g) {
+			nsbox_group_busy(g);
+			nsbox_group_done(g);
+		}
+	}
+	nsbox_w_stats.unsure++;
+}
+
 /* Add one task into its run.  Caller holds RCU. */
 static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 {
 	struct nsbox_transit tr;
-	bool transit;
+	enum nsbox_note_kind note;
 	s64 v[NSBOX_NR_ACC];
 	int i;
 
@@ -281,13 +304,15 @@ static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 		task_unlock(t);
 		return;
 	}
-	transit = nsbox_transit_of(t, &tr);
-	if (transit && tr.exit) {
+	note = nsbox_transit_of(t, &tr);
+	if (note == NSBOX_NOTE_EXIT) {
 		/* counted out by its exit, namespaces not dropped yet */
 		task_unlock(t);
 		return;
 	}
-	if (transit && tr.kinds)
+	if (unlikely(note == NSBOX_NOTE_UNSURE))
+		nsbox_walk_unsure(t);
+	if (note == NSBOX_NOTE_MOVE)
 		nsbox_run_transit(run, t, &tr);
 	else
 		nsbox_run_of(run, t);
@@ -305,7 +330,7 @@ static void nsbox_walk_task(struct nsbox_run *run, struct task_struct *t)
 	run->sum.active += nsbox_task_loads(t);
 	nsbox_w_stats.tasks++;
 	/* a run of its own: nobody else's values join it */
-	if (transit && tr.kinds)
+	if (note == NSBOX_NOTE_MOVE)
 		nsbox_run_flush(run);
 }
 
@@ -316,6 +341,7 @@ static void nsbox_walk_begin(void)
 	nsbox_w_n = 0;
 	nsbox_w_stats.tasks = 0;
 	nsbox_w_stats.missing = 0;
+	nsbox_w_stats.unsure = 0;
 	nsbox_w_stats.start = ktime_get_ns();
 }
 

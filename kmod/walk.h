@@ -27,6 +27,8 @@ struct task_struct;
  * @tasks: tasks counted (their groups' sums include them)
  * @missing: (task, kind) pairs whose group is not in the table (it could
  *	not be made), or came too late for the walk's room
+ * @unsure: exiting tasks whose exit the counts may or may not have (their
+ *	note was pushed out: task.c); their groups did not hold still
  * @start: CLOCK_MONOTONIC ns when it began
  * @restarts: times it began again (a task it held on to went away while
  *	it let other work run)
@@ -34,6 +36,7 @@ struct task_struct;
 struct nsbox_walk_stats {
 	u64 tasks;
 	u64 missing;
+	u64 unsure;
 	u64 start;
 	unsigned int restarts;
 };

@@ -314,6 +314,47 @@ struct nlt_verified {
 	uint32_t rounds;
 };
 
+static inline uint64_t nlt_u64_in(const struct nlattr *nest, uint16_t type)
+{
+	struct nlattr *a = nlt_find((const char *)NLA_DATA(nest), NLA_PAYLOAD(nest), type);
+
+	if (!a)
+		return ~0ULL;
+	switch (NLA_PAYLOAD(a)) {
+	case 1: return *(uint8_t *)NLA_DATA(a);
+	case 2: return *(uint16_t *)NLA_DATA(a);
+	case 4: return *(uint32_t *)NLA_DATA(a);
+	default: return *(uint64_t *)NLA_DATA(a);
+	}
+}
+
+/* Say which groups a VERIFY reply found wrong, as TAP comments. */
+static inline void nlt_verify_log(const struct nlt_reply *r)
+{
+	int hdr = NLMSG_HDRLEN + GENL_HDRLEN, off = hdr;
+
+	while (off + NLA_HDRLEN <= r->len) {
+		const struct nlattr *m = (const struct nlattr *)(r->buf + off);
+
+		if (m->nla_len < NLA_HDRLEN || off + m->nla_len > r->len)
+			break;
+		if ((m->nla_type & NLA_TYPE_MASK) == NSBOX_A_MISMATCH)
+			fprintf(stderr, "# VERIFY mismatch: kind %llu id %llu procs %llu threads %llu, "
+				"walk %llu/%llu, check %llu field %lld have %lld want %lld\n",
+				(unsigned long long)nlt_u64_in(m, NSBOX_GROUP_A_KIND),
+				(unsigned long long)nlt_u64_in(m, NSBOX_GROUP_A_ID),
+				(unsigned long long)nlt_u64_in(m, NSBOX_GROUP_A_PROCS),
+				(unsigned long long)nlt_u64_in(m, NSBOX_GROUP_A_THREADS),
+				(unsigned long long)nlt_u64_in(m, NSBOX_GROUP_A_WALK_PROCS),
+				(unsigned long long)nlt_u64_in(m, NSBOX_GROUP_A_WALK_THREADS),
+				(unsigned long long)nlt_u64_in(m, NSBOX_GROUP_A_VERIFY_CHECK),
+				(long long)nlt_u64_in(m, NSBOX_GROUP_A_VERIFY_FIELD),
+				(long long)nlt_u64_in(m, NSBOX_GROUP_A_VERIFY_HAVE),
+				(long long)nlt_u64_in(m, NSBOX_GROUP_A_VERIFY_WANT));
+		off += NLA_ALIGN(m->nla_len);
+	}
+}
+
 /* VERIFY: 0 or -errno; fills @v. */
 static inline int nlt_verify_all(int fd, int family, struct nlt_verified *v)
 {
@@ -336,6 +377,8 @@ static inline int nlt_verify_all(int fd, int family, struct nlt_verified *v)
 	v->unsettled = a ? *(uint64_t *)NLA_DATA(a) : 0;
 	a = nlt_reply_attr(&r, NSBOX_A_VERIFY_ROUNDS);
 	v->rounds = a ? *(uint32_t *)NLA_DATA(a) : 1;
+	if (v->mismatches && v->mismatches != ~0ULL)
+		nlt_verify_log(&r);
 	return 0;
 }
 
