@@ -57,6 +57,7 @@
 #include "events.h"
 #include "cred.h"
 #include "quota.h"
+#include "share.h"
 #include "task.h"
 #include "testknob.h"
 #include "compat.h"
@@ -95,7 +96,7 @@ struct nsbox_sub {
 	u32 types;
 	bool admin;		/* CAP_SYS_ADMIN: everything, init pids */
 	const struct cred *cred;	/* the socket opener's, for the ptrace rule */
-	kuid_t euid;		/* quota.c counts per effective uid */
+	kuid_t quota_uid;	/* whom quota.c counts it for (nsbox_quota_uid()) */
 	struct pid_namespace *pidns;
 	u64 lost;		/* not delivered, not yet reported */
 };
@@ -285,7 +286,7 @@ static void nsbox_sub_free(struct nsbox_sub *s)
 	if (s->admin)
 		nsbox_nr_admin_subs--;
 	else
-		nsbox_quota_uncharge(&nsbox_subs_quota, s->euid);
+		nsbox_quota_uncharge(&nsbox_subs_quota, s->quota_uid);
 	put_pid_ns(s->pidns);
 	put_cred(s->cred);
 	put_net(s->net);
@@ -530,14 +531,14 @@ int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (!v.admin) {
-		ret = nsbox_quota_charge(&nsbox_subs_quota, v.cred->euid, info->extack);
+		ret = nsbox_quota_charge(&nsbox_subs_quota, nsbox_quota_uid(v.cred), info->extack);
 		if (ret)
 			goto out;
 	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s) {
 		if (!v.admin)
-			nsbox_quota_uncharge(&nsbox_subs_quota, v.cred->euid);
+			nsbox_quota_uncharge(&nsbox_subs_quota, nsbox_quota_uid(v.cred));
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -547,7 +548,7 @@ int nsbox_events_subscribe(struct sk_buff *skb, struct genl_info *info)
 	s->types = types;
 	s->admin = v.admin;
 	s->cred = get_cred(v.cred);
-	s->euid = v.cred->euid;
+	s->quota_uid = nsbox_quota_uid(v.cred);
 	s->pidns = get_pid_ns(v.pidns);
 	if (v.admin)
 		nsbox_nr_admin_subs++;

@@ -34,6 +34,7 @@
 #include <linux/preempt.h>
 #include <linux/cgroup.h>
 #include <linux/hash.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -69,6 +70,21 @@ static void nsbox_evict_fn(struct work_struct *work);
 static void nsbox_group_free_rcu(struct rcu_head *head);
 static void nsbox_group_drop_pstats(struct nsbox_group *g);
 static DECLARE_WORK(nsbox_evict_work, nsbox_evict_fn);
+/*
+ * jiffies before which no eviction pass is started: a pass that could
+ * free nothing (every group has tasks) holds the next one off for a
+ * second, so that a storm of refusals does not scan the table each time.
+ */
+static unsigned long nsbox_evict_after;
+
+/* Make room soon, unless a pass just found none to make. */
+static void nsbox_evict_kick(void)
+{
+	if (READ_ONCE(nsbox_groups_closing) ||
+	    time_before(jiffies, READ_ONCE(nsbox_evict_after)))
+		return;
+	schedule_work(&nsbox_evict_work);
+}
 
 static unsigned int nsbox_bucket_of(u8 kind, u64 id)
 {
@@ -183,8 +199,7 @@ static void nsbox_group_refused(u16 share, u8 kind)
 	/* a namespace without tasks may be among them: ADOPT may find it */
 	if (kind != NSBOX_KIND_CGROUP2)
 		WRITE_ONCE(nsbox_adopted, false);
-	if (!READ_ONCE(nsbox_groups_closing))
-		schedule_work(&nsbox_evict_work);
+	nsbox_evict_kick();
 }
 
 /*
@@ -207,9 +222,8 @@ static struct nsbox_group *nsbox_group_create(u8 kind,
 		return NULL;
 	}
 	nr = atomic_inc_return(&nsbox_nr_groups);
-	if ((nr > nsbox_max_groups * 7 / 8 || nsbox_share_over(share, 7, 8)) &&
-	    !READ_ONCE(nsbox_groups_closing))
-		schedule_work(&nsbox_evict_work);
+	if (nr > nsbox_max_groups * 7 / 8 || nsbox_share_over(share, 7, 8))
+		nsbox_evict_kick();
 	if (nr > nsbox_max_groups) {
 		atomic_dec(&nsbox_nr_groups);
 		nsbox_group_refused(share, kind);
@@ -553,7 +567,7 @@ bool nsbox_group_evict(u8 kind, u64 id)
 static void nsbox_evict_fn(struct work_struct *work)
 {
 	unsigned int target = nsbox_max_groups * 3 / 4;
-	unsigned int n = 0, cap, i, nr;
+	unsigned int n = 0, cap, i, nr, freed = 0;
 	struct nsbox_victim *v;
 	struct nsbox_group *g;
 
@@ -584,11 +598,14 @@ static void nsbox_evict_fn(struct work_struct *work)
 			continue;
 		if (nsbox_group_evict(v[i].kind, v[i].id)) {
 			atomic64_inc(&nsbox_evictions);
+			freed++;
 			if (v[i].alive)
 				WRITE_ONCE(nsbox_adopted, false);
 		}
 	}
 	kvfree(v);
+	if (!freed)
+		WRITE_ONCE(nsbox_evict_after, jiffies + HZ);
 }
 
 /**
@@ -773,6 +790,7 @@ int __init nsbox_groups_init(void)
 
 	nsbox_max_groups = clamp(nsbox_max_groups, 64U, 1U << 22);
 	nsbox_shares_init(nsbox_max_groups);
+	nsbox_evict_after = jiffies;
 	/* a bucket per four groups at the cap: chains stay short when full */
 	nsbox_hash_bits = ilog2(roundup_pow_of_two(max(nsbox_max_groups / 4, 64U)));
 	nsbox_buckets = kvcalloc(1U << nsbox_hash_bits, sizeof(*nsbox_buckets),

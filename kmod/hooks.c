@@ -77,6 +77,13 @@ void nsbox_hook_stats_read(const struct nsbox_hook_stats __percpu *stats, u64 *h
 void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses)
 {
 	nsbox_hook_stats_read(hook->stats, hits, misses);
+	/*
+	 * A kprobe the kernel did not call the handler for (it was hit
+	 * while another kprobe was being handled on that CPU) is a change
+	 * not counted: a miss like any other.
+	 */
+	if (hook->kind == NSBOX_HOOK_KPROBE && hook->attached)
+		*misses += READ_ONCE(hook->kp.nmissed);
 }
 
 struct nsbox_tp_search {
@@ -294,8 +301,9 @@ int nsbox_hook_skip(struct nsbox_hook *hook)
  */
 void nsbox_hooks_detach(void)
 {
+	struct kprobe *kps[NSBOX_MAX_HOOKS];
 	bool tracepoints = false;
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	for (i = 0; i < nsbox_nr_hooks; i++) {
 		struct nsbox_hook *hook = nsbox_hook_table[i];
@@ -306,10 +314,17 @@ void nsbox_hooks_detach(void)
 			tracepoint_probe_unregister(hook->tp, hook->probe, hook);
 			tracepoints = true;
 		} else {
-			unregister_kprobe(&hook->kp);
+			kps[n++] = &hook->kp;
 		}
 		hook->attached = false;
 	}
+	/*
+	 * All kprobes at once: the kernel waits for running handlers once
+	 * for the lot, where one by one it waited once per kprobe (an
+	 * unload took a second or more on a busy TCG guest).
+	 */
+	if (n)
+		unregister_kprobes(kps, n);
 	if (tracepoints)
 		tracepoint_synchronize_unregister();
 	for (i = 0; i < nsbox_nr_hooks; i++) {

@@ -59,6 +59,7 @@ err_netlink:
 err_track:
 	nsbox_track_exit();
 	nsbox_events_exit();
+	nsbox_walk_exit();	/* the start-up walk's room */
 err_events:
 	nsbox_groups_exit();
 	return ret;

@@ -6,7 +6,8 @@
  * each group dump in progress holds kernel memory until its socket is
  * closed (a subscriber record, a snapshot of the group table).  That
  * memory is charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT),
- * and here it is also counted: per effective uid, and for all
+ * and here it is also counted: per user (nsbox_quota_uid(): the ids of a
+ * user namespace a user made count as that user), and for all
  * unprivileged users together.  The admin is never counted, so no number
  * of unprivileged sockets can lock root out.  A refusal says which limit
  * (module parameter) was reached, in the extack.

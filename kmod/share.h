@@ -18,6 +18,7 @@
 
 #include <linux/atomic.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 #include "../uapi/linux/nsbox.h"
 
@@ -54,6 +55,17 @@ extern unsigned int nsbox_max_unpriv_groups;
 void nsbox_shares_init(unsigned int max_groups);
 u16 nsbox_share_ns(const struct ns_common *ns, int kind);
 u32 nsbox_share_uid(const struct cred *cred);
+
+/*
+ * Whom the per-user quotas (subscriptions, dumps) count a caller as: the
+ * user nsbox_share_uid() names, so that the ids of a user namespace it
+ * made are not more users (each would have a quota of its own).
+ */
+static inline kuid_t nsbox_quota_uid(const struct cred *cred)
+{
+	return KUIDT_INIT(nsbox_share_uid(cred));
+}
+
 u16 nsbox_share_cred(const struct cred *cred);
 bool nsbox_share_charge(u16 share, unsigned int max_groups);
 void nsbox_share_uncharge(u16 share);

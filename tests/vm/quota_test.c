@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,88 @@ TEST(one_user_gets_a_bounded_number_of_subscriptions)
 	EXPECT_EQ(0, subscribe(fd, family, ext, sizeof(ext))) TH_LOG("root: %s", ext);
 	close(fd);
 	release(&h);
+}
+
+static int put_map(pid_t pid, const char *which, const char *map)
+{
+	char path[64];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, map, strlen(map)) == (ssize_t)strlen(map);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The ids of a user namespace a user made are that user, not more users:
+ * uid 1000, opening a socket as each of 20 ids of its namespace (mapped
+ * from host uid 100000 on, as newuidmap does) and subscribing from each,
+ * gets 8 subscriptions in all.  (Counted per effective uid, each id had
+ * 8 of its own: all 20 were granted, and 8 such namespaces took every
+ * place of all users.)
+ */
+TEST(subordinate_ids_share_their_users_quota)
+{
+	struct tally t = { 0 };
+	int sv[2], st;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(sv[0]);
+		if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
+		    setresuid(1000, 1000, 1000) || unshare(CLONE_NEWUSER) ||
+		    write(sv[1], "u", 1) != 1 || read(sv[1], &c, 1) != 1 ||
+		    /* its root: seteuid() comes back to 0 through the saved uid */
+		    setresgid(0, 0, 0) || setresuid(0, 0, 0))
+			_exit(1);
+		for (int i = 0; i < 20; i++) {
+			int fd, ret;
+
+			/* the socket's opener is id i (the module asks the opener) */
+			if (seteuid(i))
+				_exit(2);
+			fd = nlt_socket();
+			ret = fd < 0 ? -errno : subscribe(fd, nlt_family(fd, NSBOX_GENL_NAME), NULL, 0);
+			if (seteuid(0))
+				_exit(2);
+			if (ret == 0)
+				continue;	/* keep it */
+			if (ret == -ENOSPC)
+				t.enospc++;
+			else if (!t.other++)
+				t.first_other = ret;
+			if (fd >= 0)
+				close(fd);
+		}
+		t.ok = 20 - t.enospc - t.other;
+		if (write(sv[1], &t, sizeof(t)) != sizeof(t))
+			_exit(3);
+		read(sv[1], &c, 1);	/* hold them until the parent closes */
+		_exit(0);
+	}
+	close(sv[1]);
+	ASSERT_EQ(1, read(sv[0], &c, 1));
+	ASSERT_EQ(0, put_map(pid, "uid_map", "0 100000 20\n"));
+	ASSERT_EQ(0, put_map(pid, "gid_map", "0 100000 20\n"));
+	ASSERT_EQ(1, write(sv[0], "g", 1));
+	ASSERT_EQ(sizeof(t), read(sv[0], &t, sizeof(t)))
+		TH_LOG("the namespace's process gave up before subscribing");
+	TH_LOG("uid 1000 as 20 ids of its user namespace: %d subscriptions, %d ENOSPC, %d other (%d)",
+	       t.ok, t.enospc, t.other, t.first_other);
+	EXPECT_EQ(USER_SUBS, t.ok);
+	EXPECT_EQ(20 - USER_SUBS, t.enospc);
+	EXPECT_EQ(0, t.other);
+	close(sv[0]);
+	EXPECT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 TEST(all_users_together_do_not_lock_root_out)
