@@ -173,8 +173,9 @@ install_bin() {	# install_bin SRC DEST
 }
 NSBOX_BIN=${TOOL:-$TOP/tools/nsbox}
 install_bin "$NSBOX_BIN" /usr/local/bin/nsbox
-# What nsbox dlopen()s, ldd does not list: its .note.dlopen ELF notes name
-# it (tools/box/dl.c), one JSON array per note, one note per line here.
+# What nsbox dlopen()s (the box runtime's libraries, libmicrohttpd for
+# `nsbox serve`), ldd does not list: its .note.dlopen ELF notes name it
+# (tools/lib/dlnote.h), one JSON array per note, one note per line here.
 # Each library comes this way, and copy_libs brings its own libraries.
 while read -r note; do
 	so=$(echo "$note" | grep -o '"soname":\["[^"]*"' | cut -d'"' -f4 || true)
@@ -219,10 +220,6 @@ done
 # busybox's, which the other tests were written against.
 p=$(command -v ip || true)
 [ -n "$p" ] && install_bin "$p" /usr/bin/iproute2-ip
-# `nsbox serve` dlopen()s libmicrohttpd, so ldd does not list it: it and
-# its own libraries come this way.
-MHD=$(ldconfig -p | sed -n 's/^[[:space:]]*libmicrohttpd\.so\.12 (libc6,x86-64) => //p' | head -n 1)
-[ -n "$MHD" ] && install_bin "$MHD" "$MHD"
 # bookworm's lsns (util-linux 2.38) does not list namespaces kept by a bind
 # mount or an open file; trixie's (2.41) does.  The trixie build root's
 # (scripts/buildroot.sh 7) runs as lsns-persistent, with its own loader
