@@ -175,7 +175,7 @@ NSBOX_BIN=${TOOL:-$TOP/tools/nsbox}
 install_bin "$NSBOX_BIN" /usr/local/bin/nsbox
 # What nsbox dlopen()s (the box runtime's libraries, libmicrohttpd for
 # `nsbox serve`), ldd does not list: its .note.dlopen ELF notes name it
-# (tools/lib/dlnote.h), one JSON array per note, one note per line here.
+# (tools/lib/dlopen.h), one JSON array per note, one note per line here.
 # Each library comes this way, and copy_libs brings its own libraries.
 while read -r note; do
 	so=$(echo "$note" | grep -o '"soname":\["[^"]*"' | cut -d'"' -f4 || true)

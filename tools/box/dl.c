@@ -21,20 +21,16 @@
  *
  * Each soname is the one the -dev package's libNAME.so names (what the
  * linker would have linked; tools/Makefile reads it), and an ELF note
- * names it in the binary (lib/dlnote.h), for what lists a binary's
+ * names it in the binary (lib/dlopen.h), for what lists a binary's
  * libraries (scripts/vm.sh).  The package names them in Depends
  * (debian/control): dpkg-shlibdeps sees only what is linked.
  */
 #define BOX_DL_NO_REDIRECT
-#include <dlfcn.h>
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "dl.h"
-#include "dlnote.h"
+#include "dlopen.h"
 #include "inside.h"
 #include "err.h"
 #include "util.h"
@@ -59,31 +55,17 @@ static struct box_dl_seccomp seccomp;
 static struct box_dl_route route;
 static struct box_dl_nft nft;
 
-/* Where dlsym() puts each function: its name, its place in the table. */
-struct sym {
-	const char *name;
-	size_t off;
-};
-#define CAPNG_SYM(f) { #f, offsetof(struct box_dl_capng, f) },
-#define SECCOMP_SYM(f) { #f, offsetof(struct box_dl_seccomp, f) },
-#define ROUTE_SYM(f) { #f, offsetof(struct box_dl_route, f) },
-#define NFT_SYM(f) { #f, offsetof(struct box_dl_nft, f) },
-static const struct sym capng_syms[] = { BOX_DL_CAPNG_FUNCS(CAPNG_SYM) };
-static const struct sym seccomp_syms[] = { BOX_DL_SECCOMP_FUNCS(SECCOMP_SYM) };
-static const struct sym route_syms[] = { BOX_DL_ROUTE_FUNCS(ROUTE_SYM) };
-static const struct sym nft_syms[] = { BOX_DL_NFT_FUNCS(NFT_SYM) };
-
-/* dlsym() gives a void *; a table holds function pointers of that size */
-_Static_assert(sizeof(void *) == sizeof(void (*)(void)), "function pointers are not pointers");
+#define CAPNG_SYM(f) NSBOX_DL_SYM(struct box_dl_capng, f)
+#define SECCOMP_SYM(f) NSBOX_DL_SYM(struct box_dl_seccomp, f)
+#define ROUTE_SYM(f) NSBOX_DL_SYM(struct box_dl_route, f)
+#define NFT_SYM(f) NSBOX_DL_SYM(struct box_dl_nft, f)
+static const struct nsbox_dl_sym capng_syms[] = { BOX_DL_CAPNG_FUNCS(CAPNG_SYM) };
+static const struct nsbox_dl_sym seccomp_syms[] = { BOX_DL_SECCOMP_FUNCS(SECCOMP_SYM) };
+static const struct nsbox_dl_sym route_syms[] = { BOX_DL_ROUTE_FUNCS(ROUTE_SYM) };
+static const struct nsbox_dl_sym nft_syms[] = { BOX_DL_NFT_FUNCS(NFT_SYM) };
 
 /* In BOX_LIB_* bit order. */
-static struct lib {
-	const char *soname, *package, *what;
-	const struct sym *syms;
-	size_t nsyms;
-	void *table;
-	bool open;
-} libs[] = {
+static struct nsbox_dl_lib libs[] = {
 	{ DL_SONAME_CAPNG, DL_PACKAGE_CAPNG, CAPNG_WHAT, capng_syms, ARRAY_SIZE(capng_syms),
 	  &capng, false },
 	{ DL_SONAME_SECCOMP, DL_PACKAGE_SECCOMP, SECCOMP_WHAT, seccomp_syms,
@@ -92,58 +74,22 @@ static struct lib {
 	  &route, false },
 	{ DL_SONAME_NFT, DL_PACKAGE_NFT, NFT_WHAT, nft_syms, ARRAY_SIZE(nft_syms), &nft, false },
 };
-
 _Static_assert(BOX_LIB_CAPNG == 1 << 0 && BOX_LIB_SECCOMP == 1 << 1 && BOX_LIB_ROUTE == 1 << 2 &&
 	       BOX_LIB_NFT == 1 << 3, "libs[] is in BOX_LIB_* bit order");
 
 static bool sealed;
 
-/* "sudo apt install PACKAGE", or what to look for if the build did not know */
-static void install_hint(const struct lib *l, char *buf, size_t len)
-{
-	if (l->package[0])
-		snprintf(buf, len, "sudo apt install %s", l->package);
-	else
-		snprintf(buf, len, "install the package that has %s", l->soname);
-}
-
-static int open_lib(struct lib *l)
-{
-	char hint[128];
-	void *h;
-
-	if (l->open)
-		return 0;
-	if (sealed)
-		box_fail("internal error: %s (%s) was not opened before the box's set-up; "
-			 "please report it", l->soname, l->what);
-	install_hint(l, hint, sizeof(hint));
-	h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		nsbox_err("cannot load %s for %s (%s); install it: %s", l->soname, l->what,
-			  dlerror(), hint);
-		return -1;
-	}
-	for (size_t i = 0; i < l->nsyms; i++) {
-		void *f = dlsym(h, l->syms[i].name);
-
-		if (!f) {
-			nsbox_err("%s has no %s (for %s): too old; upgrade it: %s", l->soname,
-				  l->syms[i].name, l->what, hint);
-			dlclose(h);
-			return -1;
-		}
-		memcpy((char *)l->table + l->syms[i].off, &f, sizeof(f));
-	}
-	l->open = true;		/* and it stays open until exit */
-	return 0;
-}
-
 int box_dl_need(unsigned int mask)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(libs); i++)
-		if ((mask & (1U << i)) && open_lib(&libs[i]))
+	for (size_t i = 0; i < ARRAY_SIZE(libs); i++) {
+		if (!(mask & (1U << i)) || libs[i].open)
+			continue;
+		if (sealed)
+			box_fail("internal error: %s (for %s) was not opened before the box's "
+				 "set-up; please report it", libs[i].soname, libs[i].what);
+		if (nsbox_dl_open(&libs[i]))
 			return -1;
+	}
 	return 0;
 }
 

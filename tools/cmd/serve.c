@@ -27,7 +27,7 @@
 #include <microhttpd.h>
 
 #include "cmds.h"
-#include "dlnote.h"
+#include "dlopen.h"
 #include "err.h"
 #include "kind.h"
 #include "metrics.h"
@@ -68,7 +68,7 @@ static struct {
 } mhd;
 
 /* tools/Makefile: the soname of the -dev package's libmicrohttpd.so, and
- * the package that has it; the note names it in the binary (dlnote.h) */
+ * the package that has it; the note names it in the binary (dlopen.h) */
 #define MHD_SONAME DL_SONAME_MHD
 #define MHD_PACKAGE (DL_PACKAGE_MHD[0] ? DL_PACKAGE_MHD : "the package that has " MHD_SONAME)
 NSBOX_DLOPEN_NOTE(mhd_note, "http", "nsbox serve: the accounting over HTTP", "recommended",
