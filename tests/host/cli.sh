@@ -75,9 +75,10 @@ fi
 
 # Start-up loads what the command uses (issue 30): the box runtime's
 # libraries (tools/box/dl.c) and theirs are loaded by box commands alone,
-# each when first called.  LD_DEBUG=files: the loader names every library
-# it loads, linked or dlopen()ed; libnl-3 (linked) shows it is listening.
-BOXLIBS='libseccomp|libcap-ng|libnl-route-3|libnftables|libmnl|libnftnl|libxtables|libjansson|libgmp'
+# libsmartcols for a table on a terminal alone, each when first called.
+# LD_DEBUG=files: the loader names every library it loads, linked or
+# dlopen()ed; libnl-3 (linked) shows it is listening.
+BOXLIBS='libseccomp|libcap-ng|libnl-route-3|libnftables|libmnl|libnftnl|libxtables|libjansson|libgmp|libsmartcols'
 loaded() {	# loaded ARGS...: the libraries `nsbox ARGS` loads, on one line
 	LD_DEBUG=files "$NSBOX" "$@" 2>&1 >/dev/null |
 		sed -n 's/.*file=\(lib[^ ]*\) .*/\1/p' | sort -u | tr '\n' ' '
@@ -95,10 +96,21 @@ libs_check() {	# libs_check NAME WANT-REGEX NOT-REGEX ARGS...
 		echo "# loaded: $libs"
 	fi
 }
-libs_check "--version loads none of the box runtime's libraries" 'libnl-3\.' "$BOXLIBS" --version
+libs_check "--version loads none of the box runtime's libraries, nor libsmartcols" 'libnl-3\.' "$BOXLIBS" --version
 libs_check "groups (no module: it starts, asks, fails) loads none of them" 'libnl-genl-3\.' "$BOXLIBS" groups
 libs_check "run --cap-add parses with libcap-ng alone, opened when first called" \
-	'libcap-ng\.' 'libseccomp|libnl-route-3|libnftables' run --cap-add NET_ADMIN --memory 12XB -- true
+	'libcap-ng\.' 'libseccomp|libnl-route-3|libnftables|libsmartcols' run --cap-add NET_ADMIN --memory 12XB -- true
+libs_check "ls into a pipe: its table without libsmartcols" 'libnl-3\.' "$BOXLIBS" ls
+n=$((n + 1))
+if ! command -v script >/dev/null; then
+	echo "ok $n - ls on a terminal opens libsmartcols # SKIP no script(1) for a terminal"
+elif LD_DEBUG=files script -qec "$NSBOX ls" /dev/null 2>/dev/null |
+     grep -aq 'file=libsmartcols\.so\.[0-9]* .*dynamically loaded by'; then
+	echo "ok $n - ls on a terminal opens libsmartcols (dlopen)"
+else
+	fails=$((fails + 1))
+	echo "not ok $n - ls on a terminal opens libsmartcols (dlopen)"
+fi
 # A library missing (a file the loader rejects, in a mount namespace of
 # our own): one line naming the package, exit 125 (the box cannot be set
 # up) -- the command started, and only the box runtime misses it.
