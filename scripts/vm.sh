@@ -171,7 +171,22 @@ install_bin() {	# install_bin SRC DEST
 	install -D -m 0755 "$1" "$ROOT$2"
 	ELFS+=("$1")
 }
-install_bin "${TOOL:-$TOP/tools/nsbox}" /usr/local/bin/nsbox
+NSBOX_BIN=${TOOL:-$TOP/tools/nsbox}
+install_bin "$NSBOX_BIN" /usr/local/bin/nsbox
+# What nsbox dlopen()s (the box runtime's libraries, libmicrohttpd for
+# `nsbox serve`), ldd does not list: its .note.dlopen ELF notes name it
+# (tools/lib/dlopen.h), one JSON array per note, one note per line here.
+# Each library comes this way, and copy_libs brings its own libraries.
+while read -r note; do
+	so=$(echo "$note" | grep -o '"soname":\["[^"]*"' | cut -d'"' -f4 || true)
+	[ -n "$so" ] || continue
+	p=$(ldconfig -p | sed -n "s/^[[:space:]]*${so//./\\.} (libc6,x86-64) => //p" | head -n 1)
+	if [ -n "$p" ]; then
+		install_bin "$p" "$p"
+	elif echo "$note" | grep -q '"priority":"required"'; then
+		die 2 "$so, which nsbox needs (.note.dlopen), is not installed here: run scripts/deps.sh"
+	fi
+done < <(readelf -p .note.dlopen "$NSBOX_BIN" 2>/dev/null | grep -F '"soname"')
 for t in "$TOP"/build/tests/vm/*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	case "$t" in
@@ -209,10 +224,6 @@ done
 # busybox's, which the other tests were written against.
 p=$(command -v ip || true)
 [ -n "$p" ] && install_bin "$p" /usr/bin/iproute2-ip
-# `nsbox serve` dlopen()s libmicrohttpd, so ldd does not list it: it and
-# its own libraries come this way.
-MHD=$(ldconfig -p | sed -n 's/^[[:space:]]*libmicrohttpd\.so\.12 (libc6,x86-64) => //p' | head -n 1)
-[ -n "$MHD" ] && install_bin "$MHD" "$MHD"
 # bookworm's lsns (util-linux 2.38) does not list namespaces kept by a bind
 # mount or an open file; trixie's (2.41) does.  The trixie build root's
 # (scripts/buildroot.sh 7) runs as lsns-persistent, with its own loader

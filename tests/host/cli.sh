@@ -6,11 +6,13 @@ NSBOX=$TOP/tools/nsbox
 n=0
 fails=0
 # expect NAME STATUS PATTERN ARGS...: nsbox ARGS exits STATUS and its
-# output (stdout+stderr) matches the extended regex PATTERN.
+# output (stdout+stderr) matches the extended regex PATTERN.  $RUNNER, if
+# set, runs nsbox (a command that takes it and its arguments).
+RUNNER=""
 expect() {
 	local name=$1 want=$2 pat=$3 out rc
 	shift 3
-	out=$("$NSBOX" "$@" 2>&1)
+	out=$($RUNNER "$NSBOX" "$@" 2>&1)
 	rc=$?
 	n=$((n + 1))
 	if [ "$rc" = "$want" ] && echo "$out" | grep -qE -- "$pat"; then
@@ -69,6 +71,65 @@ expect "reset with two groups: exit 2" 2 "^nsbox: reset: unexpected argument 'ne
 if ! grep -q '^nsbox ' /proc/modules 2>/dev/null; then
 	expect "reset KIND:ID without the module: parsed, then exit 3" 3 '^nsbox: kernel module not loaded' reset net:1
 	expect "verify -J without the module: exit 3" 3 '^nsbox: kernel module not loaded' verify -J
+fi
+
+# Start-up loads what the command uses (issue 30): the box runtime's
+# libraries (tools/box/dl.c) and theirs are loaded by box commands alone,
+# libsmartcols for a table on a terminal alone, each when first called.
+# LD_DEBUG=files: the loader names every library it loads, linked or
+# dlopen()ed; libnl-3 (linked) shows it is listening.
+BOXLIBS='libseccomp|libcap-ng|libnl-route-3|libnftables|libmnl|libnftnl|libxtables|libjansson|libgmp|libsmartcols'
+loaded() {	# loaded ARGS...: the libraries `nsbox ARGS` loads, on one line
+	LD_DEBUG=files "$NSBOX" "$@" 2>&1 >/dev/null |
+		sed -n 's/.*file=\(lib[^ ]*\) .*/\1/p' | sort -u | tr '\n' ' '
+}
+libs_check() {	# libs_check NAME WANT-REGEX NOT-REGEX ARGS...
+	local name=$1 want=$2 not=$3 libs
+	shift 3
+	libs=$(loaded "$@")
+	n=$((n + 1))
+	if echo "$libs" | grep -qE "$want" && ! echo "$libs" | grep -qE "$not"; then
+		echo "ok $n - $name"
+	else
+		fails=$((fails + 1))
+		echo "not ok $n - $name"
+		echo "# loaded: $libs"
+	fi
+}
+libs_check "--version loads none of the box runtime's libraries, nor libsmartcols" 'libnl-3\.' "$BOXLIBS" --version
+libs_check "groups (no module: it starts, asks, fails) loads none of them" 'libnl-genl-3\.' "$BOXLIBS" groups
+libs_check "run --cap-add parses with libcap-ng alone, opened when first called" \
+	'libcap-ng\.' 'libseccomp|libnl-route-3|libnftables|libsmartcols' run --cap-add NET_ADMIN --memory 12XB -- true
+libs_check "ls into a pipe: its table without libsmartcols" 'libnl-3\.' "$BOXLIBS" ls
+n=$((n + 1))
+if ! command -v script >/dev/null; then
+	echo "ok $n - ls on a terminal opens libsmartcols # SKIP no script(1) for a terminal"
+elif LD_DEBUG=files script -qec "$NSBOX ls" /dev/null 2>/dev/null |
+     grep -aq 'file=libsmartcols\.so\.[0-9]* .*dynamically loaded by'; then
+	echo "ok $n - ls on a terminal opens libsmartcols (dlopen)"
+else
+	fails=$((fails + 1))
+	echo "not ok $n - ls on a terminal opens libsmartcols (dlopen)"
+fi
+# A library missing (a file the loader rejects, in a mount namespace of
+# our own): one line naming the package, exit 125 (the box cannot be set
+# up) -- the command started, and only the box runtime misses it.
+hide_capng() {	# hide_capng CMD...: CMD where libcap-ng.so.0 is /dev/null
+	unshare -rm sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' _ "$CAPNG" "$@"
+}
+CAPNG=$(ldconfig -p | sed -n 's/^[[:space:]]*libcap-ng\.so\.0 (libc6,x86-64) => //p' | head -n 1)
+if [ -n "$CAPNG" ] && unshare -rm true 2>/dev/null; then
+	CAPNG=$(readlink -f "$CAPNG")
+	RUNNER=hide_capng
+	expect "libcap-ng missing: run says which package to install, exit 125" 125 \
+		'^nsbox: cannot load libcap-ng\.so\.0 for a box.s capabilities \(.*\); install it: sudo apt install libcap-ng0$' \
+		run --cap-add NET_ADMIN --memory 12XB -- true
+	expect "libcap-ng missing: --version does not notice" 0 '^nsbox [0-9.]+ \(netlink ABI' --version
+	RUNNER=
+else
+	n=$((n + 2))
+	echo "ok $((n - 1)) - libcap-ng missing: run says which package # SKIP no libcap-ng.so.0 or no unshare -rm (user namespaces) here"
+	echo "ok $n - libcap-ng missing: --version does not notice # SKIP as above"
 fi
 echo "1..$n"
 [ "$fails" = 0 ]

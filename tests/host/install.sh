@@ -131,6 +131,15 @@ check "apt install ./nsbox_${VERSION}_amd64.deb ./nsbox-dkms_${VERSION}_all.deb 
 	test "$rc" = 0
 check "the packaged tool runs there (its library dependencies are declared): nsbox --version" \
 	sh -c '[ "$(chroot "$1" /usr/sbin/nsbox --version | cut -d" " -f2)" = "$2" ]' _ "$ROOT" "$VERSION"
+# What it opens with dlopen() (the box runtime's libraries, libsmartcols)
+# dpkg-shlibdeps cannot see: its .note.dlopen notes name them, Depends must
+# have brought every "required" one (debian/control)
+dlsonames=$(readelf -p .note.dlopen "$ROOT/usr/sbin/nsbox" 2>/dev/null | grep -F '"priority":"required"' |
+	grep -o '"soname":\["[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
+dlmissing=$(for so in $dlsonames; do
+	chroot "$ROOT" /sbin/ldconfig -p | grep -q "^[[:space:]]*$so " || echo "$so"; done | tr '\n' ' ')
+check "and every library it dlopen()s is installed there (${dlsonames:-none found}; missing: ${dlmissing:-none})" \
+	sh -c '[ -n "$1" ] && [ -z "$2" ]' _ "$dlsonames" "$dlmissing"
 dkms_installed() {	# dkms_installed KVER
 	in_fresh dkms status nsbox 2>/dev/null | grep -q "^nsbox/$VERSION, $1, x86_64: installed"
 }

@@ -11,6 +11,7 @@
  *   nft.c         the bridge's firewall: tables bridge/inet nsbox (libnftables)
  *   box_mount.c   the box's root: overlay, /proc, /dev, /sys, pivot_root
  *   box_sec.c     capabilities (libcap-ng), no_new_privs, seccomp (libseccomp)
+ *   dl.c          those libraries, opened with dlopen() (only boxes use them)
  *   box_init.c    PID 1 inside the box: reaps zombies, forwards signals
  *   rootfs.c      `nsbox rootfs create`: busybox and the libraries it needs
  *   run.c         `nsbox run`: the steps above, undone on any failure
@@ -282,6 +283,26 @@ uint64_t box_cgroup_id(const char *path);
 /* Read one "key value" from a flat-keyed file such as cpu.stat. */
 int box_cgroup_read_key(const char *path, const char *file, const char *key,
 			uint64_t *val);
+
+/* ---- dl.c ------------------------------------------------------------ */
+/*
+ * The libraries only boxes use are opened with dlopen() when first called
+ * (dl.c, dl.h), each on its own: these name them.
+ */
+#define BOX_LIB_CAPNG	0x1	/* libcap-ng: capabilities (sec.c) */
+#define BOX_LIB_SECCOMP	0x2	/* libseccomp: the seccomp filter (sec.c) */
+#define BOX_LIB_ROUTE	0x4	/* libnl-route-3: links, addresses, routes (net.c) */
+#define BOX_LIB_NFT	0x8	/* libnftables: the bridge's firewall (nft.c) */
+/* Open each of @libs not open yet: 0, or -1 after nsbox_err() naming what
+ * to install.  For code that must know before it changes anything. */
+int box_dl_need(unsigned int libs);
+/*
+ * This process is about to see the box's files as its own (its mount
+ * namespace): a library opened from now on would be the box's.  So none
+ * is: one not opened yet is a bug, reported with box_fail().  Whatever
+ * the box's set-up calls must have been opened by box_dl_need() before.
+ */
+void box_dl_seal(void);
 
 /* ---- run.c, exec.c, ctl.c: the runtime -------------------------------- */
 /* Exit status of `nsbox run`/`exec` when the box could not be set up or

@@ -132,6 +132,10 @@ int box_exec(struct box_config *c, const struct box_state *s)
 	struct box_io io;
 	pid_t pid;
 
+	/* the child's capabilities and seccomp filter: their libraries from
+	 * the host's files, before we join the box's mount namespace (dl.c) */
+	if (box_dl_need(BOX_LIB_CAPNG | BOX_LIB_SECCOMP))
+		return BOX_EXIT_SETUP;
 	if (box_io_prepare(&io)) {
 		box_io_close(&io);
 		return BOX_EXIT_SETUP;
@@ -144,6 +148,7 @@ int box_exec(struct box_config *c, const struct box_state *s)
 			ca.cgroup = cgfd;
 		}
 	}
+	box_dl_seal();
 	if (join_box(s, &cgns)) {
 		if (cgfd >= 0)
 			close(cgfd);

@@ -56,6 +56,7 @@
 #include <netlink/route/route.h>
 
 #include "box.h"
+#include "dl.h"		/* after the libraries' headers: their calls go through it */
 #include "err.h"
 #include "io.h"
 #include "util.h"

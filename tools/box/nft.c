@@ -48,6 +48,7 @@
 #include <nftables/libnftables.h>
 
 #include "box.h"
+#include "dl.h"		/* after the libraries' headers: their calls go through it */
 #include "err.h"
 #include "util.h"
 

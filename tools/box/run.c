@@ -306,6 +306,16 @@ int box_run(struct box_config *c, int notify_fd)
 	ssize_t n;
 	pid_t pid;
 
+	/*
+	 * The libraries the set-up calls, opened now, before anything has
+	 * changed: in the box's namespaces they would be the box's files
+	 * (dl.c).  Its first process brings up lo (--net none), the monitor
+	 * makes the veth pair and its rules (bridge).
+	 */
+	if (box_dl_need(BOX_LIB_CAPNG | BOX_LIB_SECCOMP |
+			(c->net != BOX_NET_HOST ? BOX_LIB_ROUTE : 0) |
+			(c->net == BOX_NET_BRIDGE ? BOX_LIB_NFT : 0)))
+		return BOX_EXIT_SETUP;
 	lock = box_lock();
 	if (lock < 0)
 		return BOX_EXIT_SETUP;

@@ -43,6 +43,7 @@
 #include <seccomp.h>
 
 #include "box.h"
+#include "dl.h"		/* after the libraries' headers: their calls go through it */
 #include "inside.h"
 #include "util.h"
 

@@ -408,6 +408,10 @@ int box_destroy(const struct box_state *s)
 	char dir[4096];
 	int ret = 0;
 
+	/* a library missing: nothing removed, rather than half of it */
+	if (box_dl_need((s->veth[0] ? BOX_LIB_ROUTE : 0) |
+			(bridged ? BOX_LIB_ROUTE | BOX_LIB_NFT : 0)))
+		return -1;
 	if (s->cgroup[0] && box_cgroup_remove(s->cgroup))
 		ret = -1;
 	if (s->veth[0] && box_net_link_delete(s->veth))

@@ -18,6 +18,7 @@
 
 #include <linux/nsbox.h>
 #include "cmds.h"
+#include "scols.h"		/* after <libsmartcols/libsmartcols.h>: opened when called */
 #include "err.h"
 #include "genl.h"
 #include "info.h"

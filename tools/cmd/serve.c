@@ -27,6 +27,7 @@
 #include <microhttpd.h>
 
 #include "cmds.h"
+#include "dlopen.h"
 #include "err.h"
 #include "kind.h"
 #include "metrics.h"
@@ -66,7 +67,12 @@ static struct {
 	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
 } mhd;
 
-#define MHD_SONAME "libmicrohttpd.so.12"
+/* tools/Makefile: the soname of the -dev package's libmicrohttpd.so, and
+ * the package that has it; the note names it in the binary (dlopen.h) */
+#define MHD_SONAME DL_SONAME_MHD
+#define MHD_PACKAGE (DL_PACKAGE_MHD[0] ? DL_PACKAGE_MHD : "the package that has " MHD_SONAME)
+NSBOX_DLOPEN_NOTE(mhd_note, "http", "nsbox serve: the accounting over HTTP", "recommended",
+		  MHD_SONAME);
 
 static int mhd_open(void)
 {
@@ -74,8 +80,8 @@ static int mhd_open(void)
 	const char *missing = NULL;
 
 	if (!h) {
-		nsbox_err("serve: cannot load %s (%s); install it: sudo apt install libmicrohttpd12",
-			  MHD_SONAME, dlerror());
+		nsbox_err("serve: cannot load %s (%s); install it: sudo apt install %s",
+			  MHD_SONAME, dlerror(), MHD_PACKAGE);
 		return NSBOX_EXIT_FAIL;
 	}
 #define SYM(f) do { \

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "scols.h"		/* libsmartcols' calls go through it */
 #include "table.h"
 #include "units.h"
 
@@ -266,7 +267,8 @@ void nsbox_table_free(struct nsbox_table *t)
 		free(t->w);
 		t->w = NULL;
 	}
-	scols_unref_table(t->tb);
+	if (t->tb)	/* (tablewr.c's tables never open libsmartcols) */
+		scols_unref_table(t->tb);
 	t->tb = NULL;
 }
 

@@ -77,6 +77,7 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 	int keep[5] = { go_fd, err_fd, null_fd, c->logfd, c->rootfs_fd };
 	pid_t hostpid;
 
+	box_dl_seal();		/* what the set-up calls was opened before the clone */
 	qsort(keep, 5, sizeof(int), cmp_int);
 	close_others(keep, 5);
 	box_errfd = err_fd;
