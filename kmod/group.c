@@ -383,7 +383,11 @@ void nsbox_groups_clear_live(void)
  *
  * acc is moved down by its current total, so the group reads 0 now and
  * counts up from here; increments racing with the reset are kept.  The
- * tasks here now become @found, the base VERIFY counts the flow from.
+ * event counters are not touched: readers are shown them less the base
+ * taken here, and VERIFY's flow (found + forks + moved_in - exits -
+ * moved_out) uses them whole.  (Zeroing them and taking the tasks here
+ * now as @found broke the flow for good when a hook was between its
+ * count of the task and its count of the event.)
  */
 void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
 {
@@ -391,8 +395,7 @@ void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
 
 	nsbox_group_busy(g);
 	for (i = 0; i < NSBOX_NR_CNT; i++)
-		atomic64_set(&g->cnt[i], 0);
-	atomic_set(&g->found, max(atomic_read(&g->threads), 0));
+		WRITE_ONCE(g->cnt_base[i], atomic64_read(&g->cnt[i]));
 	for (i = 0; i < NSBOX_NR_ACC; i++)
 		atomic64_sub(atomic64_read(&g->acc[i]) + live[i], &g->acc[i]);
 	nsbox_group_done(g);

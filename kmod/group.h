@@ -134,13 +134,14 @@ struct nsbox_glive {
  * @share: the user it is charged to (share.c)
  * @threads: live tasks; NSBOX_GROUP_DEAD once evicted
  * @procs: live processes (thread-group leaders)
- * @found: tasks counted in by the start-up walk, or here at the last
- *	RESET; so that, at a quiet moment, threads = found + forks +
- *	moved_in - exits - moved_out (VERIFY checks it)
+ * @found: tasks counted in by the start-up walk; so that, at a quiet
+ *	moment, threads = found + forks + moved_in - exits - moved_out
+ *	(VERIFY checks it, with @cnt whole: RESET moves only @cnt_base)
  * @seq: changes of the counts, as a seqcount: odd while a hook changes
  *	them (nsbox_group_busy() .. nsbox_group_done()), so that VERIFY
  *	knows which groups did not change while it walked
- * @cnt: event counters, enum nsbox_cnt
+ * @cnt: event counters, enum nsbox_cnt, since the group was made
+ * @cnt_base: @cnt at the last RESET; readers are shown @cnt - @cnt_base
  * @acc: enum nsbox_acc values of tasks that left (minus, for tasks that
  *	joined, their values at that moment), so that acc + the live tasks'
  *	current values = the total while they were members
@@ -178,6 +179,7 @@ struct nsbox_group {
 	atomic_t found;
 	atomic_t seq;
 	atomic64_t cnt[NSBOX_NR_CNT];
+	s64 cnt_base[NSBOX_NR_CNT];
 	atomic64_t acc[NSBOX_NR_ACC];
 	unsigned long load[3];
 	seqcount_t live_seq;

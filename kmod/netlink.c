@@ -393,7 +393,8 @@ static void nsbox_group_values(const struct nsbox_group *g, const struct nsbox_g
 	val[NSBOX_GROUP_A_PROCS - NSBOX_VAL_FIRST] = nsbox_nonneg(atomic_read(&g->procs));
 	val[NSBOX_GROUP_A_THREADS - NSBOX_VAL_FIRST] = nsbox_nonneg(atomic_read(&g->threads));
 	for (i = 0; i < NSBOX_NR_CNT; i++)
-		val[cnt_attr[i] - NSBOX_VAL_FIRST] = atomic64_read(&g->cnt[i]);
+		val[cnt_attr[i] - NSBOX_VAL_FIRST] = atomic64_read(&g->cnt[i]) -
+						     READ_ONCE(g->cnt_base[i]);
 	for (i = 0; i < NSBOX_NR_ACC; i++)
 		val[nsbox_acc_attr[i] - NSBOX_VAL_FIRST] = l ?
 			nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]) : NSBOX_VAL_NONE;

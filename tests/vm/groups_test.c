@@ -1030,6 +1030,44 @@ TEST_F(groups, reset_zeroes_counters_and_needs_admin)
 	EXPECT_LT(0, g.v[NSBOX_GROUP_A_THREADS]) TH_LOG("live counts are kept");
 }
 
+/*
+ * 300 RESETs of every group (no KIND, ID) while tasks fork and exit on
+ * both CPUs: once they are reaped, VERIFY finds every flow right.  RESET
+ * used to zero the event counters and take the group's tasks of the
+ * moment as its base: a hook between counting a task and counting its
+ * fork or exit left the flow one off for good (read in the code; a window
+ * of a few instructions, which 10,000 RESETs here never hit).  Now RESET
+ * only moves the base readers are shown from, and the flow is counted
+ * from the counters whole: this fails if it were counted from the base.
+ */
+TEST_F_TIMEOUT(groups, reset_during_a_fork_storm_keeps_every_flow, 300)
+{
+	char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+	static struct nlt_reply r;
+	struct nlt_verified v;
+	pid_t storm[2];
+	int failed = 0;
+
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	storm[0] = start_fork_storm();
+	storm[1] = start_fork_storm();
+	for (int i = 0; i < 300; i++) {
+		nlt_init(msg, self->family, NSBOX_CMD_RESET, 0);
+		failed += nlt_send(self->fd, msg, &r) || r.error;
+	}
+	kill(storm[0], SIGKILL);
+	kill(storm[1], SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	EXPECT_EQ(0, failed);
+	ASSERT_EQ(0, nlt_verify_all(self->fd, self->family, &v));
+	TH_LOG("after 300 RESETs during a fork storm: %llu mismatches, %llu unsettled",
+	       (unsigned long long)v.mismatches, (unsigned long long)v.unsettled);
+	EXPECT_EQ(0, v.mismatches);
+	EXPECT_EQ(0, v.unsettled);
+}
+
 TEST_F_TIMEOUT(groups, load_average_of_a_busy_cgroup, 300)
 {
 	const char *busy = "/sys/fs/cgroup/nsbox_test_load";
