@@ -675,7 +675,8 @@ out:
  * @pos: next entry of @keys to send: where the dump resumes
  * @kinds: the kinds asked for (parsed in .start)
  * @flags: enum nsbox_dump_flags (parsed in .start)
- * @charged: nsbox_dumps_quota counts this dump for the viewer's euid
+ * @gen: the group table's generation just before @keys was taken
+ * @charged: nsbox_dumps_quota counts this dump for the viewer's user
  *
  * The live values come from the walk every reader shares (walk.c): a dump
  * walks only if the last one is older than it accepts.  Later calls resume
@@ -690,6 +691,7 @@ struct nsbox_group_dump {
 	unsigned int pos;
 	u32 kinds;
 	u32 flags;
+	u32 gen;
 	bool charged;
 };
 
@@ -742,6 +744,8 @@ static int nsbox_group_dump_first(struct netlink_callback *cb,
 	struct nsbox_viewer *v = ctx->viewer;
 	int ret;
 
+	/* a group made from here on is not in the snapshot: see below */
+	ctx->gen = nsbox_groups_gen();
 	/* the keys stay until the socket reads them all or closes */
 	if (!v->admin) {
 		ret = nsbox_quota_charge(&nsbox_dumps_quota, nsbox_quota_uid(v->cred), cb->extack);
@@ -783,8 +787,16 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 		ret = nsbox_group_dump_first(cb, ctx);
 		if (ret)
 			return ret;
+		/*
+		 * The first messages carry the generation the snapshot was
+		 * taken at: a group made while it was taken makes the next
+		 * call's generation differ, and the rest of the dump (its
+		 * NLMSG_DONE at least) is flagged NLM_F_DUMP_INTR.
+		 */
+		cb->seq = ctx->gen + 1;
+	} else {
+		cb->seq = nsbox_groups_gen() + 1;
 	}
-	cb->seq = nsbox_groups_gen() + 1;
 	if (ctx->pos >= ctx->n)
 		return 0;	/* done */
 
