@@ -136,8 +136,17 @@ check "the packaged tool runs there (its library dependencies are declared): nsb
 # have brought every "required" one (debian/control)
 dlsonames=$(readelf -p .note.dlopen "$ROOT/usr/sbin/nsbox" 2>/dev/null | grep -F '"priority":"required"' |
 	grep -o '"soname":\["[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
-dlmissing=$(for so in $dlsonames; do
-	chroot "$ROOT" /sbin/ldconfig -p | grep -q "^[[:space:]]*$so " || echo "$so"; done | tr '\n' ' ')
+# where dlopen() looks: the loader's cache, then its system search path
+# (ld.so --help); the cache alone once missed a library apt had just
+# installed there, in a make check beside the VM lanes
+dl_found() {	# dl_found SONAME
+	chroot "$ROOT" /sbin/ldconfig -p | grep -q "^[[:space:]]*$1 " && return 0
+	for d in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib; do
+		[ -e "$ROOT$d/$1" ] && return 0
+	done
+	return 1
+}
+dlmissing=$(for so in $dlsonames; do dl_found "$so" || echo "$so"; done | tr '\n' ' ')
 check "and every library it dlopen()s is installed there (${dlsonames:-none found}; missing: ${dlmissing:-none})" \
 	sh -c '[ -n "$1" ] && [ -z "$2" ]' _ "$dlsonames" "$dlmissing"
 dkms_installed() {	# dkms_installed KVER
