@@ -38,6 +38,7 @@ cat > "$LOGDIR/debug-suite.sh" <<'EOS'
 #!/bin/sh
 export NSBOX_FUZZ_N=${NSBOX_FUZZ_N:-20000}
 export NSBOX_CHURN_N=${NSBOX_CHURN_N:-400}
+export NSBOX_VERIFY_STORM_N=${NSBOX_VERIFY_STORM_N:-300}
 export NSBOX_EVENTS_FORKS=${NSBOX_EVENTS_FORKS:-500}
 export NSBOX_RELOAD_N=${NSBOX_RELOAD_N:-100}
 # reloads while an unprivileged user subscribes and dumps (quota_test):
