@@ -43,7 +43,7 @@ export NSBOX_EVENTS_FORKS=${NSBOX_EVENTS_FORKS:-500}
 export NSBOX_RELOAD_N=${NSBOX_RELOAD_N:-100}
 # reloads while an unprivileged user subscribes and dumps (quota_test):
 # 500 took 514 s here, 200 keep the lane in CI's budget
-export NSBOX_USER_RELOAD_N=${NSBOX_USER_RELOAD_N:-200}
+export NSBOX_USER_RELOAD_N=${NSBOX_USER_RELOAD_N:-100}
 export NSBOX_FAULT_LOAD_STRIDE=${NSBOX_FAULT_LOAD_STRIDE:-1}
 # The box tests exercise userspace (namespaces, mounts, seccomp, tmux); the
 # module paths they touch (dumps under the ptrace rule, events) are run
