@@ -24,6 +24,7 @@
 
 #include "kselftest_harness.h"
 #include "nltest.h"
+#include "testutil.h"
 
 #define K 3	/* processes per namespace */
 #define T 2	/* extra threads per process */
@@ -358,18 +359,6 @@ TEST_F(groups, setns_moves_a_task)
 	waitpid(pid, NULL, 0);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 static long long read_key(const char *path, const char *key)
 {
 	char line[256];
@@ -428,7 +417,7 @@ TEST_F_TIMEOUT(groups, cgroup2_cpu_procs_and_moves, 300)
 		close(ready[0]);
 		close(rel[1]);
 		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (write_file(procs, buf))
+		if (tu_write_file(procs, buf))
 			_exit(3);
 		for (i = 0; i < 2; i++) {
 			if (fork() == 0) {
@@ -500,15 +489,15 @@ TEST_F_TIMEOUT(groups, cgroup2_oom_kills_match_memory_events, 300)
 	pid_t pid;
 	int status;
 
-	if (write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory"))
+	if (tu_write_file("/sys/fs/cgroup/cgroup.subtree_control", "+memory"))
 		SKIP(return, "memory controller not available in this kernel");
 	rmdir(dir);
 	ASSERT_EQ(0, mkdir(dir, 0755));
 	id = dir_ino(dir);
 	snprintf(path, sizeof(path), "%s/memory.max", dir);
-	ASSERT_EQ(0, write_file(path, "16M"));
+	ASSERT_EQ(0, tu_write_file(path, "16M"));
 	snprintf(path, sizeof(path), "%s/memory.swap.max", dir);
-	write_file(path, "0");
+	tu_write_file(path, "0");
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	pid = fork();
 	if (pid == 0) {
@@ -516,7 +505,7 @@ TEST_F_TIMEOUT(groups, cgroup2_oom_kills_match_memory_events, 300)
 		char *p;
 
 		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (write_file(path, buf))
+		if (tu_write_file(path, buf))
 			_exit(3);
 		p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
@@ -822,22 +811,6 @@ TEST_F_TIMEOUT(groups, verify_clean_after_storm_of_2000_tasks_in_50_namespaces, 
 	EXPECT_EQ(0, missing);
 }
 
-/* Fork a child that exits, again and again, until killed. */
-static pid_t start_fork_storm(void)
-{
-	pid_t pid = fork();
-
-	if (pid)
-		return pid;
-	for (;;) {
-		pid_t c = fork();
-
-		if (c == 0)
-			_exit(0);
-		waitpid(c, NULL, 0);
-	}
-}
-
 /* Move itself between cgroups @a and @b, again and again, until killed. */
 static pid_t start_cgroup_mover(const char *a, const char *b)
 {
@@ -907,8 +880,8 @@ TEST_F_TIMEOUT(groups, verify_exact_during_a_storm_of_forks_exits_and_moves, 900
 	ASSERT_LE(0, fdb);
 	/* the storms' orphans come to this process, to be reaped below */
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
-	storm[0] = start_fork_storm();
-	storm[1] = start_fork_storm();
+	storm[0] = tu_fork_storm();
+	storm[1] = tu_fork_storm();
 	movers[0] = start_cgroup_mover(cga, cgb);
 	movers[1] = start_ns_mover(fda, fdb);
 	for (int i = 0; i < n; i++) {
@@ -1049,8 +1022,8 @@ TEST_F_TIMEOUT(groups, reset_during_a_fork_storm_keeps_every_flow, 300)
 	int failed = 0;
 
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
-	storm[0] = start_fork_storm();
-	storm[1] = start_fork_storm();
+	storm[0] = tu_fork_storm();
+	storm[1] = tu_fork_storm();
 	for (int i = 0; i < 300; i++) {
 		nlt_init(msg, self->family, NSBOX_CMD_RESET, 0);
 		failed += nlt_send(self->fd, msg, &r) || r.error;
@@ -1089,7 +1062,7 @@ TEST_F_TIMEOUT(groups, load_average_of_a_busy_cgroup, 300)
 	pid = fork();
 	if (pid == 0) {
 		snprintf(buf, sizeof(buf), "%d", getpid());
-		if (write_file(path, buf) || write(ready[1], "r", 1) != 1)
+		if (tu_write_file(path, buf) || write(ready[1], "r", 1) != 1)
 			_exit(3);
 		for (;;)
 			;
@@ -1116,7 +1089,7 @@ TEST_F_TIMEOUT(groups, load_average_of_a_busy_cgroup, 300)
 	pid = fork();
 	if (pid == 0) {
 		snprintf(buf, sizeof(buf), "%d", getpid());
-		_exit(write_file(path, buf) ? 3 : 0);
+		_exit(tu_write_file(path, buf) ? 3 : 0);
 	}
 	waitpid(pid, NULL, 0);
 	ASSERT_EQ(0, nlt_get_group(self->fd, self->family, NSBOX_KIND_CGROUP2, idle_id, &i));

@@ -17,6 +17,7 @@
 #include "kselftest_harness.h"
 #include "nltest.h"
 #include "modload.h"
+#include "testutil.h"
 
 /* A GET_INFO u64 or u32 attribute, or ~0 if absent. */
 static uint64_t info_u64(int type)
@@ -183,22 +184,6 @@ static pid_t start_dumper(void)
 	}
 }
 
-static pid_t start_fork_storm(void)
-{
-	pid_t pid = fork();
-
-	if (pid)
-		return pid;
-	for (;;) {
-		pid_t c = fork();
-
-		if (c == 0)
-			_exit(0);
-		if (c > 0)
-			waitpid(c, NULL, 0);
-	}
-}
-
 /*
  * NSBOX_RELOAD_N cycles (default 200) of rmmod + insmod while one child
  * forks without pause and another keeps group and task dumps in flight:
@@ -217,7 +202,7 @@ TEST_F_TIMEOUT(stress, reload_during_a_fork_storm_with_dumps_in_flight, 1800)
 	}
 	/* the storm's orphans come to this process, to be reaped below */
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
-	storm = start_fork_storm();
+	storm = tu_fork_storm();
 	dumper = start_dumper();
 	for (i = 0; i < cycles; i++) {
 		/* rmmod is refused while a dump holds the module: retry */

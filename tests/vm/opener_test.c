@@ -28,6 +28,7 @@
 #include "kselftest_harness.h"
 #include "nltest.h"
 #include "modload.h"
+#include "testutil.h"
 
 #define USER 1000
 
@@ -321,22 +322,6 @@ TEST(a_setuid_writer_of_my_subscribe_lends_me_nothing)
 	EXPECT_EQ(0, counts[0]);
 }
 
-/* A child that forks and reaps children until it is killed. */
-static pid_t start_storm(void)
-{
-	pid_t pid = fork();
-
-	if (pid)
-		return pid;
-	for (;;) {
-		pid_t c = fork();
-
-		if (c == 0)
-			_exit(0);
-		waitpid(c, NULL, 0);
-	}
-}
-
 static int write_param(const char *name, const char *value)
 {
 	char path[256];
@@ -374,7 +359,7 @@ TEST_F_TIMEOUT(slow, a_freed_port_id_brings_its_new_owner_nothing, 600)
 	ASSERT_EQ(0, unload_wait(10000));
 	ASSERT_EQ(0, load_file(path)) TH_LOG("insmod %s", path);
 	ASSERT_EQ(0, write_param("test_drain_hold_ms", "30"));
-	storm = start_storm();
+	storm = tu_fork_storm();
 	ASSERT_LT(0, storm);
 
 	for (int round = 0; round < 10; round++) {

@@ -25,6 +25,7 @@
 #include "kselftest_harness.h"
 #include "nltest.h"
 #include "modload.h"
+#include "testutil.h"
 
 #define USER_SUBS 8
 #define USER_DUMPS 16
@@ -195,15 +196,9 @@ TEST(one_user_gets_a_bounded_number_of_subscriptions)
 static int put_map(pid_t pid, const char *which, const char *map)
 {
 	char path[64];
-	int fd, ok;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", pid, which);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ok = write(fd, map, strlen(map)) == (ssize_t)strlen(map);
-	close(fd);
-	return ok ? 0 : -1;
+	return tu_write_file(path, map);
 }
 
 /*

@@ -31,6 +31,7 @@
 #include "kselftest_harness.h"
 #include "nltest.h"
 #include "modload.h"
+#include "testutil.h"
 
 #define MAX_GROUPS	256
 #define USER_GROUPS	40
@@ -336,18 +337,6 @@ TEST_F_TIMEOUT(share, the_admins_info_lists_hundreds_of_users, 600)
 	release_all(pids, 200);
 }
 
-static int put_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /*
  * As newuidmap does for a user with subordinate ids: uid 1000's new user
  * namespace gets ids 0-@n-1 mapped to host uids from 100000.  Then one
@@ -402,10 +391,10 @@ static int ask_as_every_subid(int family, int n, int *busy)
 		return -1;
 	snprintf(map, sizeof(map), "0 100000 %d\n", n);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-	if (put_file(path, map))
+	if (tu_write_file(path, map))
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-	if (put_file(path, map) || write(go[1], "g", 1) != 1)
+	if (tu_write_file(path, map) || write(go[1], "g", 1) != 1)
 		return -1;
 	*busy = 0;
 	while (read(done[0], &c, 1) == 1) {
