@@ -17,16 +17,8 @@
 # reaches this machine's own mounts.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOP/scripts/lib.sh"
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-diag() { echo "$*" | sed 's/^/# /'; }
-check() {	# check NAME CMD...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
+# ok, notok, check, diag: the TAP helpers of the VM tests
+. "$TOP/tests/vm/tap.sh"
 
 echo "TAP version 13"
 ROOT=$(root_dir trixie)

@@ -25,17 +25,8 @@ MIRROR=${NSBOX_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${NSBOX_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 CACHE=$NSBOX_CACHE/install-test
 VERSION=$(cat VERSION)
-n=0
-fails=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-diag() { echo "$*" | sed 's/^/# /'; }
-check() {	# check NAME CMD...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
+# ok, notok, check, diag: the TAP helpers of the VM tests
+. "$TOP/tests/vm/tap.sh"
 
 echo "TAP version 13"
 # The two kernels a Debian 12 machine gets from its own archive (6.1, and
