@@ -233,6 +233,21 @@ static int nsbox_note_way(atomic_t *next, const struct nsbox_note *n, const stru
 	return (unsigned int)atomic_inc_return(next) % NSBOX_NOTE_WAYS;
 }
 
+/*
+ * Take the first slot, from @w on (modulo NSBOX_NOTE_WAYS), that no other
+ * writer holds: its index, or -1 if every one is being written.
+ */
+static int nsbox_note_claim(struct nsbox_note *n, unsigned int w,
+			    const struct task_struct *t, int *seq)
+{
+	int i;
+
+	for (i = 0; i < NSBOX_NOTE_WAYS; i++, w++)
+		if (nsbox_note_begin(&n[w % NSBOX_NOTE_WAYS], t, seq))
+			return w % NSBOX_NOTE_WAYS;
+	return -1;
+}
+
 /**
  * nsbox_transit_record() - note a change counted for @t ahead of the kernel
  * @t: the task
@@ -242,34 +257,27 @@ static int nsbox_note_way(atomic_t *next, const struct nsbox_note *n, const stru
  */
 void nsbox_transit_record(struct task_struct *t, const struct nsbox_transit *tr)
 {
-	int i, w, seq;
+	int w, seq;
 
 	if (tr->exit) {
 		struct nsbox_exit_bucket *b =
 			&nsbox_exit_notes[hash_ptr(t, ilog2(NSBOX_EXIT_BUCKETS))];
 
 		/* one exit per task: no note of its own to find */
-		w = (unsigned int)atomic_inc_return(&b->next) % NSBOX_NOTE_WAYS;
-		for (i = 0; i < NSBOX_NOTE_WAYS; i++, w = (w + 1) % NSBOX_NOTE_WAYS) {
-			if (nsbox_note_begin(&b->n[w], t, &seq)) {
-				nsbox_note_end(&b->n[w], seq);
-				return;
-			}
-		}
+		w = nsbox_note_claim(b->n, atomic_inc_return(&b->next), t, &seq);
+		if (w >= 0)
+			nsbox_note_end(&b->n[w], seq);
 	} else {
 		struct nsbox_move_bucket *b =
 			&nsbox_move_notes[hash_ptr(t, ilog2(NSBOX_MOVE_BUCKETS))];
 
-		w = nsbox_note_way(&b->next, b->n, t);
-		for (i = 0; i < NSBOX_NOTE_WAYS; i++, w = (w + 1) % NSBOX_NOTE_WAYS) {
-			if (nsbox_note_begin(&b->n[w], t, &seq)) {
-				b->tr[w] = *tr;
-				nsbox_note_end(&b->n[w], seq);
-				return;
-			}
+		w = nsbox_note_claim(b->n, nsbox_note_way(&b->next, b->n, t), t, &seq);
+		if (w >= 0) {
+			b->tr[w] = *tr;
+			nsbox_note_end(&b->n[w], seq);
 		}
 	}
-	/* every slot of the bucket being written at once: see above */
+	/* w < 0: every slot of the bucket being written at once: see above */
 }
 
 /**
