@@ -368,7 +368,8 @@ enum nsbox_hook_status {
  *	was missing or refused on this kernel (the feature is disabled)
  * @NSBOX_HOOK_A_HITS: u64, times the handler ran and did its work
  * @NSBOX_HOOK_A_MISSES: u64, times the handler ran but could not do its
- *	work (allocation failure, kprobe reentry, ...)
+ *	work (allocation failure, ...), plus, for a kprobe, times the kernel
+ *	did not call it (hit while another kprobe was being handled)
  * @NSBOX_HOOK_A_STATUS: u8 (ABI 5), enum nsbox_hook_status: attached, or
  *	why not
  * @NSBOX_HOOK_A_AFFECTS: string (ABI 5), what is not exact while the hook
