@@ -5,8 +5,8 @@
  * same rows -- hostile strings among them: control bytes, quotes,
  * backslashes ("\x41" too), UTF-8, DEL, empty, very long -- through both,
  * in every format (text with widths and alignment, -r, -n, -b, -o lists,
- * JSON), by both ways of adding a row (a string per cell, typed cells),
- * and a table without rows; then the writer's numbers.
+ * JSON, keys short and long), by both ways of adding a row (a string per
+ * cell, typed cells), and a table without rows; then the writer's numbers.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,6 +25,8 @@ static const struct nsbox_col cols[] = {
 	{ "load1", NSBOX_COL_NUM, false, "", 5 },
 	{ "path", NSBOX_COL_TEXT, true, "", 6 },
 	{ "probe.Mixed", NSBOX_COL_NUM, false, "", 7 },
+	/* a JSON key past the writer's 32 bytes copied whole */
+	{ "probe.a_name_of_more_than_thirty_two_bytes", NSBOX_COL_NUM, false, "", 8 },
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
@@ -65,6 +67,7 @@ static const char *str_cell(const void *r, int col, char *buf, size_t len)
 	case 5: snprintf(buf, len, "%" PRIu64 ".%02" PRIu64, x->load / 100, x->load % 100); return buf;
 	case 6: return x->path;
 	case 7: snprintf(buf, len, "%" PRIu64, x->calls); return buf;
+	case 8: snprintf(buf, len, "%" PRIu64, x->id); return buf;
 	}
 	return NULL;
 }
@@ -88,6 +91,7 @@ static void typed_cell(const void *r, int col, struct nsbox_cell *c)
 		}
 		break;
 	case 7: c->kind = NSBOX_CELL_U64; c->u = x->calls; break;
+	case 8: c->kind = NSBOX_CELL_U64; c->u = x->id; break;
 	}
 }
 
@@ -247,6 +251,23 @@ TEST(u64_to_dec)
 		snprintf(a, sizeof(a), "%" PRIu64, v[i]);
 		EXPECT_EQ(strlen(a), nsbox_u64_to_dec(v[i], b));
 		EXPECT_STREQ(a, b);
+	}
+	/* each digit count's edges: 10^k - 1, 10^k, 10^k + 1; and a sweep */
+	for (uint64_t p = 1, k = 0; k < 20; k++, p *= 10) {
+		uint64_t e[3] = { p - 1, p, p + 1 };
+
+		for (int j = 0; j < 3; j++) {
+			snprintf(a, sizeof(a), "%" PRIu64, e[j]);
+			ASSERT_EQ(strlen(a), nsbox_u64_to_dec(e[j], b));
+			ASSERT_STREQ(a, b);
+		}
+	}
+	for (uint64_t x = 0, i = 0; i < 100000; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL) {
+		uint64_t y = x >> (i % 64);
+
+		snprintf(a, sizeof(a), "%" PRIu64, y);
+		ASSERT_EQ(strlen(a), nsbox_u64_to_dec(y, b));
+		ASSERT_STREQ(a, b);
 	}
 }
 

@@ -180,6 +180,12 @@ static size_t load_text(uint64_t x100, char *buf)
 	return n;
 }
 
+/* Is a @type cell printed in human units unless -b? */
+static bool unit_type(enum nsbox_coltype type)
+{
+	return type == NSBOX_COL_NS || type == NSBOX_COL_SECS || type == NSBOX_COL_BYTES;
+}
+
 /* The text of a typed cell, as nsbox_table_add() would make it. */
 static const char *typed_text(const struct nsbox_table *t, enum nsbox_coltype type,
 			      const struct nsbox_cell *c, char *buf, size_t *len)
@@ -194,8 +200,7 @@ static const char *typed_text(const struct nsbox_table *t, enum nsbox_coltype ty
 		return c->s;
 	case NSBOX_CELL_U64:
 		*len = nsbox_u64_to_dec(c->u, buf);
-		if (t->human && (type == NSBOX_COL_NS || type == NSBOX_COL_SECS ||
-				 type == NSBOX_COL_BYTES)) {
+		if (t->human && unit_type(type)) {
 			const char *s = nsbox_cell_human(type, false, buf, buf + 32, 32);
 
 			*len = strlen(s);
@@ -227,6 +232,11 @@ int nsbox_table_add_typed(struct nsbox_table *t, const void *row,
 		size_t len;
 
 		cell(row, t->sel[i], &c);
+		if (t->w && c.kind == NSBOX_CELL_U64 &&
+		    !(t->human && unit_type(t->cols[t->sel[i]].type))) {
+			nsbox_wr_cell_u64(t->w, c.u);	/* digits straight into the output */
+			continue;
+		}
 		s = typed_text(t, t->cols[t->sel[i]].type, &c, buf, &len);
 		if (t->w) {
 			nsbox_wr_cell(t->w, s, len);

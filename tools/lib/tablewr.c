@@ -25,13 +25,11 @@
 #include "err.h"
 #include "tablewr.h"
 
-static void reserve(struct nsbox_wbuf *b, size_t more)
+static __attribute__((noinline)) void grow(struct nsbox_wbuf *b, size_t more)
 {
 	size_t cap;
 	char *p;
 
-	if (b->len + more <= b->cap)
-		return;
 	cap = b->cap ? b->cap : 4096;
 	while (cap < b->len + more)
 		cap *= 2;
@@ -40,6 +38,12 @@ static void reserve(struct nsbox_wbuf *b, size_t more)
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 	b->p = p;
 	b->cap = cap;
+}
+
+static inline void reserve(struct nsbox_wbuf *b, size_t more)
+{
+	if (__builtin_expect(b->len + more > b->cap, 0))
+		grow(b, more);
 }
 
 static inline void put(struct nsbox_wbuf *b, const char *s, size_t n)
@@ -73,32 +77,71 @@ static inline void put_hex(struct nsbox_wbuf *b, unsigned char c)
 	put(b, x, 4);
 }
 
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static const uint64_t pow10[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+	1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+	1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+/* How many decimal digits @v has: log2 by clz, times log10(2), corrected. */
+static inline size_t dec_len(uint64_t v)
+{
+	size_t t;
+
+	if (v < 10)
+		return 1;
+	t = (size_t)(64 - __builtin_clzll(v)) * 1233 >> 12;
+	return t + (v >= pow10[t]);
+}
+
+/*
+ * @v's @n digits written backwards ending at @end: eight at a time with
+ * 32-bit arithmetic, two at a time from the table.
+ */
+static inline void dec_put(char *end, uint64_t v)
+{
+	uint32_t w;
+
+	while (v >= 100000000) {
+		uint32_t lo = (uint32_t)(v % 100000000);
+
+		v /= 100000000;
+		for (int k = 0; k < 4; k++) {
+			uint32_t r = lo % 100;
+
+			lo /= 100;
+			end -= 2;
+			memcpy(end, pairs + r * 2, 2);
+		}
+	}
+	w = (uint32_t)v;
+	while (w >= 100) {
+		uint32_t r = w % 100;
+
+		w /= 100;
+		end -= 2;
+		memcpy(end, pairs + r * 2, 2);
+	}
+	if (w >= 10) {
+		end -= 2;
+		memcpy(end, pairs + w * 2, 2);
+	} else {
+		*--end = (char)('0' + w);
+	}
+}
+
 size_t nsbox_u64_to_dec(uint64_t v, char *buf)
 {
-	static const char pairs[201] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	char tmp[20], *p = tmp + sizeof(tmp);
-	size_t n;
+	size_t n = dec_len(v);
 
-	while (v >= 100) {
-		unsigned int r = (unsigned int)(v % 100);
-
-		v /= 100;
-		p -= 2;
-		p[0] = pairs[r * 2];
-		p[1] = pairs[r * 2 + 1];
-	}
-	if (v >= 10) {
-		p -= 2;
-		p[0] = pairs[v * 2];
-		p[1] = pairs[v * 2 + 1];
-	} else {
-		*--p = (char)('0' + v);
-	}
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(buf, p, n);
+	dec_put(buf + n, v);
 	buf[n] = '\0';
 	return n;
 }
@@ -198,9 +241,14 @@ void nsbox_wr_column(struct nsbox_wr *w, const char *head, bool right, bool numb
 	c->number = number;
 	switch (w->mode) {
 	case NSBOX_WR_JSON:
+		/* every key but the first ends the cell before it */
+		if (w->ncols > 1)
+			PUTS(&c->key, ",\n");
 		PUTS(&c->key, "         ");
 		put_json_string(&c->key, head, n, true);
 		PUTS(&c->key, ": ");
+		memcpy(c->key_fast, c->key.p, c->key.len < NSBOX_WR_KEY_FAST ? c->key.len
+										: NSBOX_WR_KEY_FAST);
 		break;
 	case NSBOX_WR_RAW:
 		put_nonblank(&c->head, head, n);
@@ -231,6 +279,27 @@ void nsbox_wr_row_begin(struct nsbox_wr *w)
 	}
 }
 
+/* Text: the cell of column @i now in @cells from @off on. */
+static inline void text_cell_done(struct nsbox_wr *w, size_t i, size_t off)
+{
+	size_t n = w->cells.len - off;
+
+	if (w->ncells == w->capcells) {
+		size_t cap = w->capcells ? w->capcells * 2 : 1024;
+		void *p = realloc(w->cell, cap * sizeof(*w->cell));
+
+		if (!p)
+			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+		w->cell = p;
+		w->capcells = cap;
+	}
+	w->cell[w->ncells][0] = (uint32_t)off;
+	w->cell[w->ncells][1] = (uint32_t)n;
+	if (n > w->c[i].width)
+		w->c[i].width = n;
+	w->ncells++;
+}
+
 void nsbox_wr_cell(struct nsbox_wr *w, const char *s, size_t len)
 {
 	size_t i = w->col++;
@@ -239,8 +308,6 @@ void nsbox_wr_cell(struct nsbox_wr *w, const char *s, size_t len)
 		len = 0;
 	switch (w->mode) {
 	case NSBOX_WR_JSON:
-		if (i)
-			PUTS(&w->out, ",\n");
 		put(&w->out, w->c[i].key.p, w->c[i].key.len);
 		if (!len)
 			PUTS(&w->out, "null");
@@ -257,24 +324,41 @@ void nsbox_wr_cell(struct nsbox_wr *w, const char *s, size_t len)
 	case NSBOX_WR_TEXT: {
 		size_t off = w->cells.len;
 
-		if (w->ncells == w->capcells) {
-			size_t cap = w->capcells ? w->capcells * 2 : 1024;
-			void *p = realloc(w->cell, cap * sizeof(*w->cell));
-
-			if (!p)
-				nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-			w->cell = p;
-			w->capcells = cap;
-		}
 		put_safe(&w->cells, s, len);
-		w->cell[w->ncells][0] = (uint32_t)off;
-		w->cell[w->ncells][1] = (uint32_t)(w->cells.len - off);
-		if (w->cells.len - off > w->c[i].width)
-			w->c[i].width = w->cells.len - off;
-		w->ncells++;
+		text_cell_done(w, i, off);
 		break;
 	}
 	}
+}
+
+void nsbox_wr_cell_u64(struct nsbox_wr *w, uint64_t v)
+{
+	size_t i = w->col++, n = dec_len(v), off;
+	const struct nsbox_wcol *c = &w->c[i];
+	struct nsbox_wbuf *b;
+
+	if (w->mode == NSBOX_WR_JSON) {
+		b = &w->out;
+		/* a key of up to 32 bytes is copied as 32 fixed bytes */
+		reserve(b, NSBOX_WR_KEY_FAST + n);
+		if (c->key.len <= NSBOX_WR_KEY_FAST)
+			memcpy(b->p + b->len, c->key_fast, NSBOX_WR_KEY_FAST);
+		else
+			memcpy(b->p + b->len, c->key.p, c->key.len);
+		b->len += c->key.len;
+		dec_put(b->p + b->len + n, v);
+		b->len += n;
+		return;
+	}
+	b = w->mode == NSBOX_WR_TEXT ? &w->cells : &w->out;
+	reserve(b, 1 + n);
+	if (w->mode == NSBOX_WR_RAW && i)
+		b->p[b->len++] = ' ';
+	off = b->len;
+	dec_put(b->p + off + n, v);
+	b->len += n;
+	if (w->mode == NSBOX_WR_TEXT)
+		text_cell_done(w, i, off);
 }
 
 void nsbox_wr_row_end(struct nsbox_wr *w)

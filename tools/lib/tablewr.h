@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #define NSBOX_WR_MAX_COLS 64
+#define NSBOX_WR_KEY_FAST 32
 
 enum nsbox_wr_mode { NSBOX_WR_TEXT, NSBOX_WR_RAW, NSBOX_WR_JSON };
 
@@ -26,7 +27,9 @@ struct nsbox_wbuf {
 
 struct nsbox_wcol {
 	struct nsbox_wbuf head;	/* the heading, encoded as the mode wants */
-	struct nsbox_wbuf key;	/* JSON: the key and its indent, "         \"id\": " */
+	/* JSON: the key and its indent, ",\n         \"id\": " (no ",\n" first) */
+	struct nsbox_wbuf key;
+	char key_fast[NSBOX_WR_KEY_FAST];	/* the key, if it fits, zero-padded */
 	bool right;		/* text: right-aligned */
 	bool number;		/* JSON: a number (raw), else a string */
 	size_t width;		/* text: the widest cell or heading */
@@ -52,6 +55,8 @@ void nsbox_wr_column(struct nsbox_wr *w, const char *head, bool right, bool numb
 void nsbox_wr_row_begin(struct nsbox_wr *w);
 /* The next cell's text (@len bytes; NULL or "" for an empty cell). */
 void nsbox_wr_cell(struct nsbox_wr *w, const char *s, size_t len);
+/* The next cell, a number column's integer @v in decimal. */
+void nsbox_wr_cell_u64(struct nsbox_wr *w, uint64_t v);
 void nsbox_wr_row_end(struct nsbox_wr *w);
 /* Forget the rows (a dump begins again). */
 void nsbox_wr_restart(struct nsbox_wr *w);
