@@ -6,7 +6,8 @@
  * backslashes ("\x41" too), UTF-8, DEL, empty, very long -- through both,
  * in every format (text with widths and alignment, -r, -n, -b, -o lists,
  * JSON, keys short and long), by both ways of adding a row (a string per
- * cell, typed cells), and a table without rows; then the writer's numbers.
+ * cell, typed cells), and a table without rows; then the writer's numbers
+ * (lib/wbuf.c: integers, and the metrics' fixed-point values).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -269,6 +270,59 @@ TEST(u64_to_dec)
 		ASSERT_EQ(strlen(a), nsbox_u64_to_dec(y, b));
 		ASSERT_STREQ(a, b);
 	}
+}
+
+/* The old way, digit by digit (cmd/metrics.c before wbuf.c) */
+static void fixed_ref(uint64_t v, int decimals, char *out)
+{
+	char buf[48], *p = buf + sizeof(buf);
+	bool digits = false;
+
+	*--p = '\0';
+	for (int i = 0; i < decimals; i++, v /= 10) {
+		if (!digits && v % 10 == 0)
+			continue;
+		digits = true;
+		*--p = (char)('0' + v % 10);
+	}
+	if (digits)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strcpy(out, p);
+}
+
+/* A metric's value: v / 10^decimals exactly, no trailing zeros */
+TEST(wbuf_fixed)
+{
+	static const uint64_t v[] = { 0, 1, 7, 10, 150, 100, 1500000000ULL, 1000000001ULL,
+				      999999999ULL, 1000000000ULL, 123456789012345ULL, UINT64_MAX };
+	static const int d[] = { 0, 1, 2, 9, 18, 19 };
+	struct nsbox_wbuf b = { 0 };
+	char want[64];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		for (size_t j = 0; j < sizeof(d) / sizeof(d[0]); j++) {
+			b.len = 0;
+			nsbox_wbuf_fixed(&b, v[i], d[j]);
+			fixed_ref(v[i], d[j], want);
+			ASSERT_EQ(strlen(want), b.len);
+			ASSERT_EQ(0, memcmp(want, b.p, b.len)) TH_LOG("%" PRIu64 " / 10^%d", v[i], d[j]);
+		}
+	}
+	for (uint64_t x = 1, i = 0; i < 100000; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL) {
+		uint64_t y = x >> (i % 64);
+		int dd = (int)(i % 20);
+
+		b.len = 0;
+		nsbox_wbuf_fixed(&b, y, dd);
+		fixed_ref(y, dd, want);
+		ASSERT_EQ(strlen(want), b.len);
+		ASSERT_EQ(0, memcmp(want, b.p, b.len)) TH_LOG("%" PRIu64 " / 10^%d", y, dd);
+	}
+	free(b.p);
 }
 
 TEST_HARNESS_MAIN

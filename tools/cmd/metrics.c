@@ -32,6 +32,7 @@
 #include "metrics.h"
 #include "units.h"
 #include "util.h"
+#include "wbuf.h"
 
 enum mtype { M_COUNTER, M_GAUGE };
 
@@ -123,7 +124,14 @@ struct scrape {
 	const struct nsbox_metrics_opts *o;
 	struct group_row *rows;
 	size_t n;
-	char **labels;		/* rows[i]'s labels, made once (row_labels()) */
+	/*
+	 * rows[i]'s labels, '{' to the last label's '"', made once
+	 * (row_labels()) at lab.p + lab_off[i] (NUL-terminated), lab_len[i]
+	 * bytes; lab_len[i] 0: not made yet
+	 */
+	struct nsbox_wbuf lab;
+	size_t *lab_off, *lab_len;
+	struct nsbox_wbuf out;	/* the group samples, before sc->f */
 	struct box_label *boxes;
 	size_t nboxes;
 	uint64_t now;		/* CLOCK_MONOTONIC ns when the groups were read */
@@ -136,18 +144,27 @@ const char *nsbox_metrics_content_type(enum nsbox_metrics_format f)
 		"text/plain; version=0.0.4; charset=utf-8";
 }
 
-/* A label value: backslash, double quote and newline escaped. */
-static void put_label_value(FILE *f, const char *v)
+/* A label value into @b: backslash, double quote and newline escaped. */
+static void wbuf_label_value(struct nsbox_wbuf *b, const char *v)
 {
 	for (; *v; v++) {
 		if (*v == '\\' || *v == '"')
-			fputc('\\', f);
-		if (*v == '\n') {
-			fputs("\\n", f);
-			continue;
-		}
-		fputc(*v, f);
+			nsbox_wbuf_putc(b, '\\');
+		if (*v == '\n')
+			NSBOX_WBUF_PUTS(b, "\\n");
+		else
+			nsbox_wbuf_putc(b, *v);
 	}
+}
+
+/* A label value to @f, escaped as wbuf_label_value() does. */
+static void put_label_value(FILE *f, const char *v)
+{
+	struct nsbox_wbuf b = { 0 };
+
+	wbuf_label_value(&b, v);
+	fwrite_unlocked(b.p, 1, b.len, f);
+	free(b.p);
 }
 
 /* HELP text: backslash and newline escaped (both formats). */
@@ -195,33 +212,18 @@ static void put_value(FILE *f, double v)
 /*
  * " @v / 10^@decimals\n" in decimal, exactly (no binary floating point on
  * the way): 1500000000 ns -> "1.5", 150 (load x100) -> "1.5", 7 -> "7".
- * By hand: a scrape writes some 50,000 of these.
+ * The group samples are written by nsbox_wbuf_fixed() straight into
+ * sc->out; this is for the few others.
  */
 static void put_fixed(FILE *f, uint64_t v, int decimals)
 {
-	char buf[48], *p = buf + sizeof(buf);
-	bool digits = false;
-	int i;
+	struct nsbox_wbuf b = { 0 };
 
-	if (decimals < 0 || decimals > 18)
-		decimals = 0;
-	*--p = '\0';
-	*--p = '\n';
-	for (i = 0; i < decimals; i++, v /= 10) {
-		/* trailing zeros of the fraction are left out */
-		if (!digits && v % 10 == 0)
-			continue;
-		digits = true;
-		*--p = (char)('0' + v % 10);
-	}
-	if (digits)
-		*--p = '.';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	*--p = ' ';
-	fputs_unlocked(p, f);
+	nsbox_wbuf_putc(&b, ' ');
+	nsbox_wbuf_fixed(&b, v, decimals);
+	nsbox_wbuf_putc(&b, '\n');
+	fwrite_unlocked(b.p, 1, b.len, f);
+	free(b.p);
 }
 
 static const char *box_of(const struct scrape *sc, const struct group_row *r)
@@ -235,36 +237,31 @@ static const char *box_of(const struct scrape *sc, const struct group_row *r)
 }
 
 /*
- * The labels of group @r, without the closing brace, as a malloc'd
- * string ({kind="net",id="4026531840"...): made once per group, used by
- * every family.
+ * The labels of group @r, without the closing brace
+ * ({kind="net",id="4026531840"...), at the end of @b: made once per
+ * group, used by every family.
  */
-static char *group_labels(const struct scrape *sc, const struct group_row *r)
+static void group_labels(const struct scrape *sc, const struct group_row *r,
+			 struct nsbox_wbuf *b)
 {
 	const char *box = box_of(sc, r);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	const char *kind = nsbox_kind_name((int)r->v[NSBOX_GROUP_A_KIND]);
 
-	if (!f)
-		return NULL;
-	fprintf(f, "{kind=\"%s\",id=\"%" PRIu64 "\"",
-		nsbox_kind_name((int)r->v[NSBOX_GROUP_A_KIND]), r->v[NSBOX_GROUP_A_ID]);
+	NSBOX_WBUF_PUTS(b, "{kind=\"");
+	nsbox_wbuf_put(b, kind, strlen(kind));
+	NSBOX_WBUF_PUTS(b, "\",id=\"");
+	nsbox_wbuf_u64(b, r->v[NSBOX_GROUP_A_ID]);
+	nsbox_wbuf_putc(b, '"');
 	if (r->has[NSBOX_GROUP_A_PATH]) {
-		fputs(",path=\"", f);
-		put_label_value(f, r->path);
-		fputc('"', f);
+		NSBOX_WBUF_PUTS(b, ",path=\"");
+		wbuf_label_value(b, r->path);
+		nsbox_wbuf_putc(b, '"');
 	}
 	if (box) {
-		fputs(",box=\"", f);
-		put_label_value(f, box);
-		fputc('"', f);
+		NSBOX_WBUF_PUTS(b, ",box=\"");
+		wbuf_label_value(b, box);
+		nsbox_wbuf_putc(b, '"');
 	}
-	if (fclose(f)) {
-		free(text);
-		return NULL;
-	}
-	return text;
 }
 
 static bool group_wanted(const struct scrape *sc, const struct group_row *r)
@@ -280,52 +277,63 @@ static bool group_wanted(const struct scrape *sc, const struct group_row *r)
 
 /*
  * The labels of rows[@i], escaped once per scrape however many families
- * and probes print them; NULL when out of memory.
+ * and probes print them; valid until the next row's are made.
  */
 static const char *row_labels(struct scrape *sc, size_t i)
 {
-	if (!sc->labels[i])
-		sc->labels[i] = group_labels(sc, &sc->rows[i]);
-	return sc->labels[i];
+	if (!sc->lab_len[i]) {
+		sc->lab_off[i] = sc->lab.len;
+		group_labels(sc, &sc->rows[i], &sc->lab);
+		sc->lab_len[i] = sc->lab.len - sc->lab_off[i];
+		nsbox_wbuf_putc(&sc->lab, '\0');
+	}
+	return sc->lab.p + sc->lab_off[i];
 }
 
-static int put_groups(struct scrape *sc)
+/*
+ * The per-group families: each sample's name, labels and value copied and
+ * formatted into sc->out (no stdio: some 50,000 lines a scrape), which
+ * goes to sc->f once a family.
+ */
+static void put_groups(struct scrape *sc)
 {
-	int ret = 0;
+	struct nsbox_wbuf *b = &sc->out;
+	char name[96];
 
-	sc->labels = calloc(sc->n ? sc->n : 1, sizeof(*sc->labels));
-	if (!sc->labels)
-		return -ENOMEM;
 	for (size_t i = 0; i < sc->n; i++)
-		if (group_wanted(sc, &sc->rows[i]) && !row_labels(sc, i))
-			ret = -ENOMEM;
-	for (size_t fi = 0; !ret && fi < ARRAY_SIZE(group_families); fi++) {
+		if (group_wanted(sc, &sc->rows[i]))
+			row_labels(sc, i);
+	for (size_t fi = 0; fi < ARRAY_SIZE(group_families); fi++) {
 		const struct mfamily *m = &group_families[fi];
-		const char *suffix = m->type == M_COUNTER ? "_total" : "";
+		int nlen = snprintf(name, sizeof(name), "%s%s", m->name,
+				    m->type == M_COUNTER ? "_total" : "");
 
 		put_header(sc, m->name, m->type, m->unit, m->help, false);
+		b->len = 0;
 		for (size_t i = 0; i < sc->n; i++) {
 			const struct group_row *r = &sc->rows[i];
 
 			if (!group_wanted(sc, r))
 				continue;
 			for (size_t k = 0; k < ARRAY_SIZE(m->s) && m->s[k].attr; k++) {
+				const char *extra = m->s[k].label;
+
 				/* an attribute this module does not send: no sample */
 				if (!r->has[m->s[k].attr])
 					continue;
-				fputs_unlocked(m->name, sc->f);
-				fputs_unlocked(suffix, sc->f);
-				fputs_unlocked(sc->labels[i], sc->f);
-				if (m->s[k].label) {
-					fputc_unlocked(',', sc->f);
-					fputs_unlocked(m->s[k].label, sc->f);
+				nsbox_wbuf_put(b, name, (size_t)nlen);
+				nsbox_wbuf_put(b, sc->lab.p + sc->lab_off[i], sc->lab_len[i]);
+				if (extra) {
+					nsbox_wbuf_putc(b, ',');
+					nsbox_wbuf_put(b, extra, strlen(extra));
 				}
-				fputc_unlocked('}', sc->f);
-				put_fixed(sc->f, r->v[m->s[k].attr], m->decimals);
+				NSBOX_WBUF_PUTS(b, "} ");
+				nsbox_wbuf_fixed(b, r->v[m->s[k].attr], m->decimals);
+				nsbox_wbuf_putc(b, '\n');
 			}
 		}
+		fwrite_unlocked(b->p, 1, b->len, sc->f);
 	}
-	return ret;
 }
 
 /* ---- probes (nsbox probe), when there are any and root asks ---------------- */
@@ -657,9 +665,13 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 		load_boxes(&sc);
 		put_module(&sc, info);
 		put_live_age(&sc);
-		oom = put_groups(&sc) != 0;
-		if (!oom)
+		sc.lab_off = calloc(sc.n ? sc.n : 1, sizeof(*sc.lab_off));
+		sc.lab_len = calloc(sc.n ? sc.n : 1, sizeof(*sc.lab_len));
+		oom = !sc.lab_off || !sc.lab_len;
+		if (!oom) {
+			put_groups(&sc);
 			put_probes(&sc, &nl);
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	put_gauge(&sc, "nsbox_scrape_duration_seconds", "seconds",
@@ -667,9 +679,10 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 		  (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9);
 	if (o->format == NSBOX_METRICS_OPENMETRICS)
 		fputs("# EOF\n", sc.f);
-	for (size_t i = 0; sc.labels && i < sc.n; i++)
-		free(sc.labels[i]);
-	free(sc.labels);
+	free(sc.lab.p);
+	free(sc.lab_off);
+	free(sc.lab_len);
+	free(sc.out.p);
 	free(sc.rows);
 	free(sc.boxes);
 	if (fclose(sc.f) || oom) {

@@ -25,41 +25,13 @@
 #include "err.h"
 #include "tablewr.h"
 
-static __attribute__((noinline)) void grow(struct nsbox_wbuf *b, size_t more)
-{
-	size_t cap;
-	char *p;
-
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + more)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (!p)
-		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-	b->p = p;
-	b->cap = cap;
-}
-
-static inline void reserve(struct nsbox_wbuf *b, size_t more)
-{
-	if (__builtin_expect(b->len + more > b->cap, 0))
-		grow(b, more);
-}
-
-static inline void put(struct nsbox_wbuf *b, const char *s, size_t n)
-{
-	reserve(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-#define PUTS(b, lit) put(b, lit, sizeof(lit) - 1)
-
-static inline void put_char(struct nsbox_wbuf *b, char c)
-{
-	reserve(b, 1);
-	b->p[b->len++] = c;
-}
+/* the buffer's calls (wbuf.h), by short names */
+#define reserve nsbox_wbuf_reserve
+#define put nsbox_wbuf_put
+#define put_char nsbox_wbuf_putc
+#define PUTS NSBOX_WBUF_PUTS
+#define dec_len nsbox_dec_len
+#define dec_put nsbox_dec_put
 
 static inline void put_spaces(struct nsbox_wbuf *b, size_t n)
 {
@@ -75,75 +47,6 @@ static inline void put_hex(struct nsbox_wbuf *b, unsigned char c)
 	char x[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
 
 	put(b, x, 4);
-}
-
-static const char pairs[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-static const uint64_t pow10[20] = {
-	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
-	1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
-	1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-	1000000000000000000ULL, 10000000000000000000ULL,
-};
-
-/* How many decimal digits @v has: log2 by clz, times log10(2), corrected. */
-static inline size_t dec_len(uint64_t v)
-{
-	size_t t;
-
-	if (v < 10)
-		return 1;
-	t = (size_t)(64 - __builtin_clzll(v)) * 1233 >> 12;
-	return t + (v >= pow10[t]);
-}
-
-/*
- * @v's @n digits written backwards ending at @end: eight at a time with
- * 32-bit arithmetic, two at a time from the table.
- */
-static inline void dec_put(char *end, uint64_t v)
-{
-	uint32_t w;
-
-	while (v >= 100000000) {
-		uint32_t lo = (uint32_t)(v % 100000000);
-
-		v /= 100000000;
-		for (int k = 0; k < 4; k++) {
-			uint32_t r = lo % 100;
-
-			lo /= 100;
-			end -= 2;
-			memcpy(end, pairs + r * 2, 2);
-		}
-	}
-	w = (uint32_t)v;
-	while (w >= 100) {
-		uint32_t r = w % 100;
-
-		w /= 100;
-		end -= 2;
-		memcpy(end, pairs + r * 2, 2);
-	}
-	if (w >= 10) {
-		end -= 2;
-		memcpy(end, pairs + w * 2, 2);
-	} else {
-		*--end = (char)('0' + w);
-	}
-}
-
-size_t nsbox_u64_to_dec(uint64_t v, char *buf)
-{
-	size_t n = dec_len(v);
-
-	dec_put(buf + n, v);
-	buf[n] = '\0';
-	return n;
 }
 
 /* text: libsmartcols' mbs_safe_encode_to_buffer() in the C locale */

@@ -15,15 +15,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "wbuf.h"
+
 #define NSBOX_WR_MAX_COLS 64
 #define NSBOX_WR_KEY_FAST 32
 
 enum nsbox_wr_mode { NSBOX_WR_TEXT, NSBOX_WR_RAW, NSBOX_WR_JSON };
-
-struct nsbox_wbuf {
-	char *p;
-	size_t len, cap;
-};
 
 struct nsbox_wcol {
 	struct nsbox_wbuf head;	/* the heading, encoded as the mode wants */
@@ -63,8 +60,5 @@ void nsbox_wr_restart(struct nsbox_wr *w);
 /* Print it all to @out; 0 or -1 (errno). */
 int nsbox_wr_finish(struct nsbox_wr *w, FILE *out);
 void nsbox_wr_free(struct nsbox_wr *w);
-
-/* @v in decimal into @buf (at least 21 bytes), no stdio; its length. */
-size_t nsbox_u64_to_dec(uint64_t v, char *buf);
 
 #endif
