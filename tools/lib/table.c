@@ -220,6 +220,7 @@ int nsbox_table_add_typed(struct nsbox_table *t, const void *row,
 			  void (*cell)(const void *row, int col, struct nsbox_cell *c))
 {
 	struct libscols_line *ln = NULL;
+	bool json = t->w && t->json;
 	char buf[64];
 
 	if (t->w)
@@ -232,6 +233,10 @@ int nsbox_table_add_typed(struct nsbox_table *t, const void *row,
 		size_t len;
 
 		cell(row, t->sel[i], &c);
+		if (json && c.kind == NSBOX_CELL_U64) {
+			nsbox_wr_json_u64(t->w, c.u);	/* the common case, inline */
+			continue;
+		}
 		if (t->w && c.kind == NSBOX_CELL_U64 &&
 		    !(t->human && unit_type(t->cols[t->sel[i]].type))) {
 			nsbox_wr_cell_u64(t->w, c.u);	/* digits straight into the output */

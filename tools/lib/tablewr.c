@@ -33,13 +33,6 @@
 #define dec_len nsbox_dec_len
 #define dec_put nsbox_dec_put
 
-static inline void put_spaces(struct nsbox_wbuf *b, size_t n)
-{
-	reserve(b, n);
-	memset(b->p + b->len, ' ', n);
-	b->len += n;
-}
-
 static const char hex[] = "0123456789abcdef";
 
 static inline void put_hex(struct nsbox_wbuf *b, unsigned char c)
@@ -236,23 +229,15 @@ void nsbox_wr_cell(struct nsbox_wr *w, const char *s, size_t len)
 
 void nsbox_wr_cell_u64(struct nsbox_wr *w, uint64_t v)
 {
-	size_t i = w->col++, n = dec_len(v), off;
-	const struct nsbox_wcol *c = &w->c[i];
+	size_t i, n, off;
 	struct nsbox_wbuf *b;
 
 	if (w->mode == NSBOX_WR_JSON) {
-		b = &w->out;
-		/* a key of up to 32 bytes is copied as 32 fixed bytes */
-		reserve(b, NSBOX_WR_KEY_FAST + n);
-		if (c->key.len <= NSBOX_WR_KEY_FAST)
-			memcpy(b->p + b->len, c->key_fast, NSBOX_WR_KEY_FAST);
-		else
-			memcpy(b->p + b->len, c->key.p, c->key.len);
-		b->len += c->key.len;
-		dec_put(b->p + b->len + n, v);
-		b->len += n;
+		nsbox_wr_json_u64(w, v);
 		return;
 	}
+	i = w->col++;
+	n = dec_len(v);
 	b = w->mode == NSBOX_WR_TEXT ? &w->cells : &w->out;
 	reserve(b, 1 + n);
 	if (w->mode == NSBOX_WR_RAW && i)
@@ -285,25 +270,43 @@ void nsbox_wr_restart(struct nsbox_wr *w)
 		w->c[i].width = w->c[i].head.len ? w->c[i].head.len : 1;
 }
 
-/* One aligned cell of column @i (libsmartcols' print_data()). */
-static void put_aligned(struct nsbox_wr *w, size_t i, const char *s, size_t len)
+#define FIXED 32	/* short copies as this many fixed bytes (no call) */
+static const char spaces[FIXED + 1] = "                                ";
+
+static inline char *put_pad(char *o, size_t n)
+{
+	if (n <= FIXED)
+		memcpy(o, spaces, FIXED);
+	else
+		memset(o, ' ', n);
+	return o + n;
+}
+
+/*
+ * One aligned cell of column @i at @o, in room the caller made (FIXED
+ * bytes more than it takes); libsmartcols' print_data().  @slack: @s
+ * has FIXED readable bytes past its start.  Returns the cell's end.
+ */
+static char *put_aligned(const struct nsbox_wr *w, size_t i, char *o,
+			 const char *s, size_t len, bool slack)
 {
 	const struct nsbox_wcol *c = &w->c[i];
-	bool last = i + 1 == w->ncols;
-	size_t width = c->width, dlen = len;
+	size_t pad = c->width - len;
 
-	if (last && len < width && !c->right)
-		width = len;
 	if (len && c->right) {
-		put_spaces(&w->out, width - len);
-		len = width;
+		o = put_pad(o, pad);
+		pad = 0;
 	}
-	put(&w->out, s, dlen);
-	if (last)
-		return;
-	if (len < width)
-		put_spaces(&w->out, width - len);
-	put_char(&w->out, ' ');
+	if (slack && len <= FIXED)
+		memcpy(o, s, FIXED);
+	else
+		memcpy(o, s, len);
+	o += len;
+	if (i + 1 == w->ncols)
+		return o;	/* the last column is not filled */
+	o = put_pad(o, pad);
+	*o++ = ' ';
+	return o;
 }
 
 int nsbox_wr_finish(struct nsbox_wr *w, FILE *out)
@@ -311,18 +314,26 @@ int nsbox_wr_finish(struct nsbox_wr *w, FILE *out)
 	if (w->mode == NSBOX_WR_JSON) {
 		PUTS(&w->out, "\n   ]\n}\n");
 	} else if (w->mode == NSBOX_WR_TEXT && w->ncells) {
-		size_t k = 0;
+		size_t k = 0, line = 1;
+		char *o;
 
+		for (size_t i = 0; i < w->ncols; i++)
+			line += w->c[i].width + 1;
+		/* every line at most @line bytes, and room for a fixed copy */
+		reserve(&w->out, (w->rows + 1) * line + FIXED);
+		reserve(&w->cells, FIXED);
+		o = w->out.p + w->out.len;
 		if (!w->noheadings) {
 			for (size_t i = 0; i < w->ncols; i++)
-				put_aligned(w, i, w->c[i].head.p, w->c[i].head.len);
-			put_char(&w->out, '\n');
+				o = put_aligned(w, i, o, w->c[i].head.p, w->c[i].head.len, false);
+			*o++ = '\n';
 		}
 		for (size_t r = 0; r < w->rows; r++) {
 			for (size_t i = 0; i < w->ncols; i++, k++)
-				put_aligned(w, i, w->cells.p + w->cell[k][0], w->cell[k][1]);
-			put_char(&w->out, '\n');
+				o = put_aligned(w, i, o, w->cells.p + w->cell[k][0], w->cell[k][1], true);
+			*o++ = '\n';
 		}
+		w->out.len = (size_t)(o - w->out.p);
 	}
 	if (!w->out.len)
 		return 0;
