@@ -131,7 +131,11 @@ struct scrape {
 	 */
 	struct nsbox_wbuf lab;
 	size_t *lab_off, *lab_len;
-	struct nsbox_wbuf out;	/* the group samples, before sc->f */
+	/*
+	 * The scrape's text: what goes through @f (fopencookie(), below),
+	 * and the group samples written straight in after an fflush()
+	 */
+	struct nsbox_wbuf text;
 	struct box_label *boxes;
 	size_t nboxes;
 	uint64_t now;		/* CLOCK_MONOTONIC ns when the groups were read */
@@ -213,7 +217,7 @@ static void put_value(FILE *f, double v)
  * " @v / 10^@decimals\n" in decimal, exactly (no binary floating point on
  * the way): 1500000000 ns -> "1.5", 150 (load x100) -> "1.5", 7 -> "7".
  * The group samples are written by nsbox_wbuf_fixed() straight into
- * sc->out; this is for the few others.
+ * the text; this is for the few others.
  */
 static void put_fixed(FILE *f, uint64_t v, int decimals)
 {
@@ -292,12 +296,11 @@ static const char *row_labels(struct scrape *sc, size_t i)
 
 /*
  * The per-group families: each sample's name, labels and value copied and
- * formatted into sc->out (no stdio: some 50,000 lines a scrape), which
- * goes to sc->f once a family.
+ * formatted straight into the text (no stdio: some 50,000 lines a scrape).
  */
 static void put_groups(struct scrape *sc)
 {
-	struct nsbox_wbuf *b = &sc->out;
+	struct nsbox_wbuf *b = &sc->text;
 	char name[96];
 
 	for (size_t i = 0; i < sc->n; i++)
@@ -309,7 +312,7 @@ static void put_groups(struct scrape *sc)
 				    m->type == M_COUNTER ? "_total" : "");
 
 		put_header(sc, m->name, m->type, m->unit, m->help, false);
-		b->len = 0;
+		fflush(sc->f);	/* the header first */
 		for (size_t i = 0; i < sc->n; i++) {
 			const struct group_row *r = &sc->rows[i];
 
@@ -332,7 +335,6 @@ static void put_groups(struct scrape *sc)
 				nsbox_wbuf_putc(b, '\n');
 			}
 		}
-		fwrite_unlocked(b->p, 1, b->len, sc->f);
 	}
 }
 
@@ -616,6 +618,17 @@ static int load_boxes(struct scrape *sc)
 	return 0;
 }
 
+/*
+ * The stream's writes go to the end of the text: a buffer that grows by
+ * realloc() (mremap(), no copy, once it is large), where open_memstream()
+ * copied the whole text each time it doubled.
+ */
+static ssize_t text_write(void *cookie, const char *buf, size_t size)
+{
+	nsbox_wbuf_put(cookie, buf, size);
+	return (ssize_t)size;
+}
+
 int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 			 size_t *len, char *why, size_t why_len)
 {
@@ -630,12 +643,10 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 	*text = NULL;
 	*len = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	sc.f = open_memstream(text, len);
+	sc.f = fopencookie(&sc.text, "w", (cookie_io_functions_t){ .write = text_write });
 	if (!sc.f || !info) {
 		if (sc.f)
 			fclose(sc.f);
-		free(*text);
-		*text = NULL;
 		snprintf(why, why_len, "out of memory");
 		return NSBOX_EXIT_FAIL;
 	}
@@ -682,15 +693,15 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 	free(sc.lab.p);
 	free(sc.lab_off);
 	free(sc.lab_len);
-	free(sc.out.p);
 	free(sc.rows);
 	free(sc.boxes);
 	if (fclose(sc.f) || oom) {
-		free(*text);
-		*text = NULL;
+		free(sc.text.p);
 		snprintf(why, why_len, "out of memory");
 		return NSBOX_EXIT_FAIL;
 	}
+	*text = sc.text.p;
+	*len = sc.text.len;
 	return ret;
 }
 
