@@ -96,8 +96,12 @@ static void typed_cell(const void *r, int col, struct nsbox_cell *c)
 	}
 }
 
-/* The table of @n rows with options @o, printed; malloc'd text. */
-static char *render(struct nsbox_table_opts o, bool smartcols, bool typed, size_t n)
+/*
+ * The table of @n rows (the rows over again past NROWS) with options @o,
+ * printed; malloc'd text.  @stream: printed as they are added.
+ */
+static char *render_as(struct nsbox_table_opts o, bool smartcols, bool typed, size_t n,
+		       bool stream)
 {
 	struct nsbox_table t;
 	char *text = NULL;
@@ -113,16 +117,23 @@ static char *render(struct nsbox_table_opts o, bool smartcols, bool typed, size_
 		free(text);
 		return NULL;
 	}
+	if (stream)
+		nsbox_table_stream(&t);
 	for (size_t i = 0; i < n; i++) {
 		if (typed)
-			nsbox_table_add_typed(&t, &rows[i], typed_cell);
+			nsbox_table_add_typed(&t, &rows[i % NROWS], typed_cell);
 		else
-			nsbox_table_add(&t, &rows[i], str_cell);
+			nsbox_table_add(&t, &rows[i % NROWS], str_cell);
 	}
 	nsbox_table_print(&t);
 	nsbox_table_free(&t);
 	fclose(f);
 	return text;
+}
+
+static char *render(struct nsbox_table_opts o, bool smartcols, bool typed, size_t n)
+{
+	return render_as(o, smartcols, typed, n, false);
 }
 
 /* Both ways, both libraries: the same bytes; the first difference logged. */
@@ -240,6 +251,30 @@ TEST(every_byte)
 	SAME(((struct nsbox_table_opts){ .raw = true }), 3);
 	SAME(((struct nsbox_table_opts){ .json = true }), 3);
 	rows[1] = keep;
+}
+
+/* Streamed as rows arrive (64 KiB at a time): the same bytes. */
+TEST(streamed)
+{
+	static const struct nsbox_table_opts os[] = {
+		{ .json = true }, { .raw = true }, { 0 }, { .json = true, .columns = "id" },
+	};
+
+	fill_long();
+	for (size_t k = 0; k < sizeof(os) / sizeof(os[0]); k++) {
+		for (size_t n = 0; n < 200; n += 199) {
+			char *want = render_as(os[k], true, false, n, false);
+			char *got = render_as(os[k], false, true, n, true);
+
+			ASSERT_NE(NULL, want);
+			ASSERT_NE(NULL, got);
+			EXPECT_STREQ(want, got) TH_LOG("options %zu, %zu rows", k, n);
+			if (n && !os[k].columns)	/* more than one chunk of 64 KiB */
+				EXPECT_LT(65536 * 2, strlen(got));
+			free(want);
+			free(got);
+		}
+	}
 }
 
 TEST(u64_to_dec)

@@ -330,6 +330,9 @@ int cmd_groups(int argc, char **argv)
 	q.flags = NSBOX_DUMP_PACKED | (live ? 0 : NSBOX_DUMP_NO_LIVE);
 	if (!ret)
 		nsbox_count_warnings(info);	/* stderr: the numbers below may be off */
+	/* a dump that is not made again is printed as it arrives */
+	if (!ret && nsbox_groups_snapshot(&nl))
+		nsbox_table_stream(&t);
 	if (!ret)
 		ret = nsbox_groups_each(&nl, &q, on_group_row, restart_rows, &t);
 	if (!ret)

@@ -268,6 +268,12 @@ void nsbox_table_restart(struct nsbox_table *t)
 		scols_table_remove_lines(t->tb);
 }
 
+void nsbox_table_stream(struct nsbox_table *t)
+{
+	if (t->w)
+		nsbox_wr_stream(t->w, t->out);
+}
+
 int nsbox_table_print(struct nsbox_table *t)
 {
 	if (t->w)

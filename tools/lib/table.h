@@ -116,6 +116,11 @@ int nsbox_table_add_typed(struct nsbox_table *t, const void *row,
 			  void (*cell)(const void *row, int col, struct nsbox_cell *c));
 /* Drop the rows added so far (a dump that starts again). */
 void nsbox_table_restart(struct nsbox_table *t);
+/*
+ * Print rows as they are added where the format allows (JSON, -r, off a
+ * terminal): for a caller that will not restart.
+ */
+void nsbox_table_stream(struct nsbox_table *t);
 int nsbox_table_print(struct nsbox_table *t);
 void nsbox_table_free(struct nsbox_table *t);
 /*

@@ -249,6 +249,17 @@ void nsbox_wr_cell_u64(struct nsbox_wr *w, uint64_t v)
 		text_cell_done(w, i, off);
 }
 
+#define STREAM_CHUNK 65536
+
+/* What @out holds so far, to the stream. */
+static void stream_out(struct nsbox_wr *w)
+{
+	if (!w->stream_err && fwrite(w->out.p, 1, w->out.len, w->stream) != w->out.len)
+		w->stream_err = true;
+	w->out.len = 0;
+	w->streamed = true;
+}
+
 void nsbox_wr_row_end(struct nsbox_wr *w)
 {
 	while (w->col < w->ncols)
@@ -258,10 +269,20 @@ void nsbox_wr_row_end(struct nsbox_wr *w)
 	else if (w->mode == NSBOX_WR_RAW)
 		put_char(&w->out, '\n');
 	w->rows++;
+	if (w->stream && w->out.len >= STREAM_CHUNK)
+		stream_out(w);
+}
+
+void nsbox_wr_stream(struct nsbox_wr *w, FILE *out)
+{
+	if (w->mode != NSBOX_WR_TEXT)
+		w->stream = out;
 }
 
 void nsbox_wr_restart(struct nsbox_wr *w)
 {
+	if (w->streamed)
+		nsbox_die(NSBOX_EXIT_FAIL, "internal error: a table restarted after it was printed");
 	w->rows = 0;
 	w->out.len = w->start;
 	w->cells.len = 0;
@@ -335,8 +356,10 @@ int nsbox_wr_finish(struct nsbox_wr *w, FILE *out)
 		}
 		w->out.len = (size_t)(o - w->out.p);
 	}
+	if (w->stream_err)
+		return -1;
 	if (!w->out.len)
-		return 0;
+		return fflush(out) ? -1 : 0;
 	if (fwrite(w->out.p, 1, w->out.len, out) != w->out.len || fflush(out))
 		return -1;
 	return 0;

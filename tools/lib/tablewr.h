@@ -40,6 +40,10 @@ struct nsbox_wr {
 	struct nsbox_wcol c[NSBOX_WR_MAX_COLS];
 	struct nsbox_wbuf out;	/* what is printed */
 	size_t start;		/* JSON: the length of the prologue */
+	/* JSON and -r: printed to @stream each time @out holds 64 KiB */
+	FILE *stream;
+	bool streamed;		/* some of it printed already */
+	bool stream_err;	/* ... and a write failed (errno kept) */
 	/* text: every cell, encoded, in @cells; (offset, length) each */
 	struct nsbox_wbuf cells;
 	uint32_t (*cell)[2];
@@ -77,7 +81,13 @@ static inline void nsbox_wr_json_u64(struct nsbox_wr *w, uint64_t v)
 	nsbox_dec_put(b->p + b->len + n, v);
 	b->len += n;
 }
-/* Forget the rows (a dump begins again). */
+/*
+ * Print JSON and raw output to @out as it is made, 64 KiB at a time (the
+ * text table needs every row for its widths): a large table then never
+ * sits whole in memory.  No nsbox_wr_restart() after it.
+ */
+void nsbox_wr_stream(struct nsbox_wr *w, FILE *out);
+/* Forget the rows (a dump begins again); not after some were streamed. */
 void nsbox_wr_restart(struct nsbox_wr *w);
 /* Print it all to @out; 0 or -1 (errno). */
 int nsbox_wr_finish(struct nsbox_wr *w, FILE *out);

@@ -154,6 +154,11 @@ static int on_group(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+bool nsbox_groups_snapshot(struct nsbox_nl *nl)
+{
+	return nsbox_nl_abi(nl) >= 9;
+}
+
 int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 		      group_row_fn fn, void (*restart)(void *arg), void *arg)
 {
@@ -204,8 +209,8 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 				nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 			return nsbox_nl_report("GET_GROUP", &e);
 		}
-	} while (e.dump_intr && ++tries < 5);
-	if (e.dump_intr)
+	} while (e.dump_intr && !nsbox_groups_snapshot(nl) && ++tries < 5);
+	if (e.dump_intr && !nsbox_groups_snapshot(nl))
 		nsbox_err("warning: groups kept changing during the dump; the list may be incomplete");
 	return NSBOX_EXIT_OK;
 }

@@ -46,10 +46,19 @@ struct group_query {
 typedef int (*group_row_fn)(const struct group_row *row, void *arg);
 
 /*
- * The groups of @q, each handed to @fn.  A dump that the module flags as
- * interrupted (groups made or evicted meanwhile) is made again, up to 5
- * times: @restart (if set) is called before each new try, so that the
- * consumer drops what it has.  Asks GET_INFO first when the module's ABI
+ * Does the module answer a dump from a snapshot of its groups' keys taken
+ * when the dump began (ABI 9)?  Then a dump it flags as interrupted
+ * (NLM_F_DUMP_INTR: groups made meanwhile) is still the whole list as it
+ * was at that moment -- as lsns's is, as of its read of /proc -- and is
+ * not made again: rows can be printed as they arrive.
+ */
+bool nsbox_groups_snapshot(struct nsbox_nl *nl);
+
+/*
+ * The groups of @q, each handed to @fn.  With a module older than that,
+ * a dump flagged as interrupted (groups made or evicted meanwhile) is
+ * made again, up to 5 times: @restart (if set) is called before each new
+ * try, so that the consumer drops what it has.  Asks GET_INFO first when the module's ABI
  * is not known yet and @q needs ABI 9.  Returns an enum nsbox_exit code
  * (the error printed).
  */
