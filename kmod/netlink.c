@@ -374,10 +374,21 @@ static u8 nsbox_group_state(const struct nsbox_group *g, bool cg_gone)
 
 /*
  * @val[a - NSBOX_VAL_FIRST] for each attribute a; NSBOX_VAL_NONE for a
- * live value that is not given (@l NULL).
+ * live value that is not given (@l NULL).  @val may be the payload of a
+ * packed VALUES attribute in the message, aligned to 4 bytes only: the
+ * values are stored one by one, not built elsewhere and copied (a copy of
+ * 272 bytes per group is a large share of a dump).
  */
+static inline void nsbox_val_put(void *val, int a, u64 x)
+{
+	/* a fixed-size memcpy: one store, any alignment */
+	memcpy((char *)val + (a - NSBOX_VAL_FIRST) * sizeof(x), &x, sizeof(x));
+}
+
+#define NSBOX_VAL(val, a, x)	nsbox_val_put(val, a, x)
+
 static void nsbox_group_values(const struct nsbox_group *g, const struct nsbox_glive *l,
-			       u64 *val)
+			       void *val)
 {
 	static const u16 cnt_attr[NSBOX_NR_CNT] = {
 		[NSBOX_CNT_FORKS] = NSBOX_GROUP_A_FORKS,
@@ -389,20 +400,19 @@ static void nsbox_group_values(const struct nsbox_group *g, const struct nsbox_g
 	};
 	int i;
 
-	val[NSBOX_GROUP_A_FIRST_SEEN - NSBOX_VAL_FIRST] = g->first_seen;
-	val[NSBOX_GROUP_A_PROCS - NSBOX_VAL_FIRST] = nsbox_nonneg(atomic_read(&g->procs));
-	val[NSBOX_GROUP_A_THREADS - NSBOX_VAL_FIRST] = nsbox_nonneg(atomic_read(&g->threads));
+	NSBOX_VAL(val, NSBOX_GROUP_A_FIRST_SEEN, g->first_seen);
+	NSBOX_VAL(val, NSBOX_GROUP_A_PROCS, nsbox_nonneg(atomic_read(&g->procs)));
+	NSBOX_VAL(val, NSBOX_GROUP_A_THREADS, nsbox_nonneg(atomic_read(&g->threads)));
 	for (i = 0; i < NSBOX_NR_CNT; i++)
-		val[cnt_attr[i] - NSBOX_VAL_FIRST] = atomic64_read(&g->cnt[i]) -
-						     READ_ONCE(g->cnt_base[i]);
+		NSBOX_VAL(val, cnt_attr[i],
+			  atomic64_read(&g->cnt[i]) - READ_ONCE(g->cnt_base[i]));
 	for (i = 0; i < NSBOX_NR_ACC; i++)
-		val[nsbox_acc_attr[i] - NSBOX_VAL_FIRST] = l ?
-			nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]) : NSBOX_VAL_NONE;
-	val[NSBOX_GROUP_A_RSS_BYTES - NSBOX_VAL_FIRST] = l ? l->rss : NSBOX_VAL_NONE;
-	val[NSBOX_GROUP_A_VM_BYTES - NSBOX_VAL_FIRST] = l ? l->vm : NSBOX_VAL_NONE;
+		NSBOX_VAL(val, nsbox_acc_attr[i],
+			  l ? nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]) : NSBOX_VAL_NONE);
+	NSBOX_VAL(val, NSBOX_GROUP_A_RSS_BYTES, l ? l->rss : NSBOX_VAL_NONE);
+	NSBOX_VAL(val, NSBOX_GROUP_A_VM_BYTES, l ? l->vm : NSBOX_VAL_NONE);
 	for (i = 0; i < 3; i++)
-		val[NSBOX_GROUP_A_LOAD1 + i - NSBOX_VAL_FIRST] =
-			nsbox_load100(READ_ONCE(g->load[i]));
+		NSBOX_VAL(val, NSBOX_GROUP_A_LOAD1 + i, nsbox_load100(READ_ONCE(g->load[i])));
 }
 
 static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_group *g,
@@ -415,7 +425,6 @@ static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_gro
 
 	if (!(view->flags & NSBOX_DUMP_NO_LIVE))
 		live_time = nsbox_group_live(g, &l);
-	nsbox_group_values(g, live_time ? &l : NULL, val);
 
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
@@ -439,8 +448,9 @@ static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_gro
 
 		if (!a)
 			goto cancel;
-		memcpy(nla_data(a), val, sizeof(val));
+		nsbox_group_values(g, live_time ? &l : NULL, nla_data(a));
 	} else {
+		nsbox_group_values(g, live_time ? &l : NULL, val);
 		for (i = 0; i < NSBOX_NR_VALS; i++)
 			if (val[i] != NSBOX_VAL_NONE &&
 			    nla_put_u64_64bit(skb, NSBOX_VAL_FIRST + i, val[i], NSBOX_GROUP_A_PAD))

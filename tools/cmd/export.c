@@ -44,11 +44,17 @@ static void usage(FILE *out)
 		"  -h, --help         this help\n", nsbox_kind_list());
 }
 
-/* @text into @path through a temporary file in the same directory. */
-static int write_atomic(const char *path, const char *text, size_t len)
+/*
+ * The scrape into @path through a temporary file in the same directory,
+ * renamed over it; the scrape's exit code, or NSBOX_EXIT_FAIL when the
+ * file could not be written (said here).
+ */
+static int export_atomic(const struct nsbox_metrics_opts *o, const char *path, bool *up,
+			 char *why, size_t why_len)
 {
 	_cleanup_free_ char *tmp = NULL;
 	_cleanup_close_ int fd = -1;
+	int ret = NSBOX_EXIT_FAIL, werr;
 
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
 		nsbox_err("out of memory");
@@ -60,13 +66,19 @@ static int write_atomic(const char *path, const char *text, size_t len)
 		return NSBOX_EXIT_FAIL;
 	}
 	/* readable by node_exporter, as a file it made itself would be */
-	if (fchmod(fd, 0644) || nsbox_write_all(fd, text, len) || fsync(fd) ||
-	    rename(tmp, path)) {
-		nsbox_err("export: cannot write %s: %s", path, strerror(errno));
+	if (fchmod(fd, 0644)) {
+		werr = errno;
+	} else {
+		ret = nsbox_metrics_write(o, fd, &werr, up, why, why_len);
+		if (!werr && (fsync(fd) || rename(tmp, path)))
+			werr = errno;
+	}
+	if (werr) {
+		nsbox_err("export: cannot write %s: %s", path, strerror(werr));
 		unlink(tmp);
 		return NSBOX_EXIT_FAIL;
 	}
-	return NSBOX_EXIT_OK;
+	return ret;
 }
 
 int cmd_export(int argc, char **argv)
@@ -83,11 +95,10 @@ int cmd_export(int argc, char **argv)
 	};
 	struct nsbox_metrics_opts o = { .format = NSBOX_METRICS_PROMETHEUS,
 					.max_age_ms = NSBOX_DEFAULT_MAX_AGE_MS };
-	_cleanup_free_ char *text = NULL;
 	const char *out = NULL;
-	char why[512];
-	size_t len;
-	int c, ret, wret;
+	char why[512] = "";
+	int c, ret, werr;
+	bool up = false;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:f:k:h", opts, NULL)) != -1) {
@@ -118,17 +129,21 @@ int cmd_export(int argc, char **argv)
 	if (optind < argc)
 		return nsbox_usage_err("export", "unexpected argument '%s'", argv[optind]);
 
-	ret = nsbox_metrics_scrape(&o, &text, &len, why, sizeof(why));
-	if (!text) {
-		nsbox_err("export: %s", why);
-		return ret;
-	}
 	/* nsbox_up 0 is written too: a stale file would be wrong in silence */
-	if (out)
-		wret = write_atomic(out, text, len);
-	else
-		wret = nsbox_write_all(STDOUT_FILENO, text, len) ? NSBOX_EXIT_FAIL : 0;
-	if (ret)
+	if (out) {
+		ret = export_atomic(&o, out, &up, why, sizeof(why));
+		if (ret && !why[0])
+			return ret;	/* the file could not be written: said */
+	} else {
+		ret = nsbox_metrics_write(&o, STDOUT_FILENO, &werr, &up, why, sizeof(why));
+		if (werr) {
+			nsbox_err("export: cannot write the scrape: %s", strerror(werr));
+			return NSBOX_EXIT_FAIL;
+		}
+	}
+	if (ret && up)
+		nsbox_err("export: %s", why);
+	else if (ret)
 		nsbox_err("export: %s (the scrape says nsbox_up 0)", why);
-	return ret ? ret : wret;
+	return ret;
 }

@@ -27,6 +27,7 @@
 #include "genl.h"
 #include "groupfetch.h"
 #include "info.h"
+#include "io.h"
 #include "kind.h"
 #include "probe.h"
 #include "metrics.h"
@@ -136,10 +137,24 @@ struct scrape {
 	 * and the group samples written straight in after an fflush()
 	 */
 	struct nsbox_wbuf text;
+	int fd;			/* >= 0: the text goes there, 64 KiB at a time */
+	int werr;		/* the first write to @fd that failed: its errno */
 	struct box_label *boxes;
 	size_t nboxes;
 	uint64_t now;		/* CLOCK_MONOTONIC ns when the groups were read */
 };
+
+#define SINK_CHUNK 65536
+
+/* The text made so far to sc->fd, once it holds SINK_CHUNK bytes (@all: any). */
+static void sink(struct scrape *sc, bool all)
+{
+	if (sc->fd < 0 || (!all && sc->text.len < SINK_CHUNK))
+		return;
+	if (!sc->werr && nsbox_write_all(sc->fd, sc->text.p, sc->text.len))
+		sc->werr = errno ? errno : EIO;
+	sc->text.len = 0;
+}
 
 const char *nsbox_metrics_content_type(enum nsbox_metrics_format f)
 {
@@ -334,6 +349,7 @@ static void put_groups(struct scrape *sc)
 				nsbox_wbuf_fixed(b, r->v[m->s[k].attr], m->decimals);
 				nsbox_wbuf_putc(b, '\n');
 			}
+			sink(sc, false);
 		}
 	}
 }
@@ -625,25 +641,31 @@ static int load_boxes(struct scrape *sc)
  */
 static ssize_t text_write(void *cookie, const char *buf, size_t size)
 {
-	nsbox_wbuf_put(cookie, buf, size);
+	struct scrape *sc = cookie;
+
+	nsbox_wbuf_put(&sc->text, buf, size);
+	sink(sc, false);
 	return (ssize_t)size;
 }
 
-int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
-			 size_t *len, char *why, size_t why_len)
+/*
+ * One scrape: into sc->text, or through it to @fd (@fd >= 0).  *@up: the
+ * scrape says nsbox_up 1.
+ */
+static int scrape(const struct nsbox_metrics_opts *o, struct scrape *out, int fd,
+		  bool *up, char *why, size_t why_len)
 {
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	_cleanup_free_ struct nsbox_info *info = calloc(1, sizeof(*info));
-	struct scrape sc = { .o = o };
+	struct scrape sc = { .o = o, .fd = fd };
 	struct nsbox_nl_error e = { 0 };
 	struct timespec t0, t1;
 	bool oom = false;
 	int ret;
 
-	*text = NULL;
-	*len = 0;
+	*up = false;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	sc.f = fopencookie(&sc.text, "w", (cookie_io_functions_t){ .write = text_write });
+	sc.f = fopencookie(&sc, "w", (cookie_io_functions_t){ .write = text_write });
 	if (!sc.f || !info) {
 		if (sc.f)
 			fclose(sc.f);
@@ -671,6 +693,7 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 
 	put_gauge(&sc, "nsbox_up", NULL, "1 if nsbox.ko answered this scrape, 0 if not (see the exporter's log)",
 		  ret ? 0 : 1);
+	*up = !ret;
 	if (!ret) {
 		why[0] = '\0';
 		load_boxes(&sc);
@@ -700,8 +723,31 @@ int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 		snprintf(why, why_len, "out of memory");
 		return NSBOX_EXIT_FAIL;
 	}
-	*text = sc.text.p;
+	sink(&sc, true);
+	*out = sc;
+	return ret;
+}
+
+int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
+			 size_t *len, char *why, size_t why_len)
+{
+	struct scrape sc = { 0 };
+	bool up;
+	int ret = scrape(o, &sc, -1, &up, why, why_len);
+
+	*text = sc.text.p;	/* NULL: out of memory */
 	*len = sc.text.len;
+	return ret;
+}
+
+int nsbox_metrics_write(const struct nsbox_metrics_opts *o, int fd, int *werr,
+			bool *up, char *why, size_t why_len)
+{
+	struct scrape sc = { 0 };
+	int ret = scrape(o, &sc, fd, up, why, why_len);
+
+	free(sc.text.p);
+	*werr = sc.werr;
 	return ret;
 }
 

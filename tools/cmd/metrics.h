@@ -35,6 +35,15 @@ const char *nsbox_metrics_content_type(enum nsbox_metrics_format f);
 int nsbox_metrics_scrape(const struct nsbox_metrics_opts *o, char **text,
 			 size_t *len, char *why, size_t why_len);
 
+/*
+ * The same scrape written to @fd as it is made (64 KiB at a time), never
+ * whole in memory: `nsbox export`.  *@werr: the errno of a failed write,
+ * else 0; *@up: the scrape says nsbox_up 1.  Out of memory part-way, the
+ * text written so far is cut short (and NSBOX_EXIT_FAIL returned).
+ */
+int nsbox_metrics_write(const struct nsbox_metrics_opts *o, int fd, int *werr,
+			bool *up, char *why, size_t why_len);
+
 /* "--kind" parsing shared by export and serve: add KIND to @o. */
 int nsbox_metrics_kind_opt(const char *cmd, const char *arg, struct nsbox_metrics_opts *o);
 /* "--format" parsing: "prometheus" or "openmetrics". */
