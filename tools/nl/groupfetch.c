@@ -11,14 +11,30 @@
 #include "info.h"
 #include "util.h"
 
+/*
+ * Attributes read inline: a dump is some 2,000 nests of a dozen
+ * attributes, and libnl's nla_ok(), nla_next(), nla_type(), nla_len()
+ * and nla_data() are a call each (about a third of the parse).  The same
+ * checks as nla_ok(): a whole header, a length within what is left.
+ */
+#define A_TYPE(a)	((int)((a)->nla_type & NLA_TYPE_MASK))
+#define A_LEN(a)	((int)(a)->nla_len - NLA_HDRLEN)
+#define A_DATA(a)	((const void *)((const char *)(a) + NLA_HDRLEN))
+#define A_OK(a, rem)	((rem) >= (int)sizeof(struct nlattr) && \
+			 (a)->nla_len >= sizeof(struct nlattr) && (a)->nla_len <= (rem))
+#define A_NEXT(a, rem)	((rem) -= NLA_ALIGN((a)->nla_len), \
+			 (const struct nlattr *)((const char *)(a) + NLA_ALIGN((a)->nla_len)))
+#define A_FOR_EACH(a, head, len, rem) \
+	for ((a) = (head), (rem) = (len); A_OK(a, rem); (a) = A_NEXT(a, rem))
+
 /* The packed values (ABI 9): element i is attribute FIRST_SEEN + i. */
 #define VAL_FIRST NSBOX_GROUP_A_FIRST_SEEN
 #define VAL_LAST NSBOX_GROUP_A_LOAD15
 
 static void unpack_values(const struct nlattr *a, struct group_row *row)
 {
-	size_t n = (size_t)nla_len(a) / sizeof(uint64_t);
-	const char *p = nla_data(a);
+	size_t n = (size_t)A_LEN(a) / sizeof(uint64_t);
+	const char *p = A_DATA(a);
 
 	if (n > VAL_LAST - VAL_FIRST + 1)
 		n = VAL_LAST - VAL_FIRST + 1;	/* a newer module's: not ours */
@@ -39,18 +55,18 @@ static void parse_group(const struct nlattr *nest, struct group_row *row)
 	const struct nlattr *a;
 	int rem;
 
-	nla_for_each_nested(a, nest, rem) {
-		int t = nla_type(a), len = nla_len(a);
+	A_FOR_EACH(a, (const struct nlattr *)A_DATA(nest), A_LEN(nest), rem) {
+		int t = A_TYPE(a), len = A_LEN(a);
 
 		if (t <= NSBOX_GROUP_A_PAD || t > NSBOX_GROUP_A_MAX)
 			continue;
 		switch (t) {
 		case NSBOX_GROUP_A_PATH: {
-			size_t n = strnlen(nla_data(a), (size_t)len);
+			size_t n = strnlen(A_DATA(a), (size_t)len);
 
 			if (n >= sizeof(row->path))
 				n = sizeof(row->path) - 1;
-			memcpy(row->path, nla_data(a), n);
+			memcpy(row->path, A_DATA(a), n);
 			row->path[n] = '\0';
 			row->path_len = (unsigned short)n;
 			row->has[t] = 1;
@@ -59,7 +75,7 @@ static void parse_group(const struct nlattr *nest, struct group_row *row)
 		case NSBOX_GROUP_A_KIND:
 		case NSBOX_GROUP_A_STATE:
 			if (len >= 1) {
-				row->v[t] = *(const uint8_t *)nla_data(a);
+				row->v[t] = *(const uint8_t *)A_DATA(a);
 				row->has[t] = 1;
 			}
 			break;
@@ -68,7 +84,7 @@ static void parse_group(const struct nlattr *nest, struct group_row *row)
 			break;
 		default:
 			if (len == 8) {
-				memcpy(&row->v[t], nla_data(a), 8);
+				memcpy(&row->v[t], A_DATA(a), 8);
 				row->has[t] = 1;
 			}
 		}
@@ -86,9 +102,9 @@ int nsbox_group_parse_hdr(const struct nlmsghdr *nlh, struct group_row *row)
 	row->path_len = 0;
 	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
 		return -EINVAL;
-	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
-			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
-		if (nla_type(a) == NSBOX_A_GROUP) {
+	A_FOR_EACH(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+		   genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (A_TYPE(a) == NSBOX_A_GROUP) {
 			parse_group(a, row);
 			return 0;
 		}
@@ -135,9 +151,9 @@ static int on_group(const struct nlmsghdr *nlh, void *arg)
 
 	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
 		return 0;
-	nla_for_each_attr(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
-			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
-		if (nla_type(a) != NSBOX_A_GROUP)
+	A_FOR_EACH(a, genlmsg_attrdata(nlmsg_data(nlh), 0),
+		   genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (A_TYPE(a) != NSBOX_A_GROUP)
 			continue;
 		memset(c->row.v, 0, sizeof(c->row.v));
 		memset(c->row.has, 0, sizeof(c->row.has));
