@@ -148,13 +148,39 @@ static void str_cell(struct nsbox_cell *c, const char *s, size_t len)
 	c->len = len;
 }
 
-/* One cell, typed: no snprintf, the path not copied (lib/tablewr.c). */
+/*
+ * One cell, typed: no snprintf, the path not copied (lib/tablewr.c).  A
+ * switch, the plain values (most cells) first out of it.
+ */
 static void group_cell(const void *r, int col, struct nsbox_cell *c)
 {
 	const struct group_row *row = r;
 	int a = all_columns[col].attr;
 
-	if (a == NSBOX_GROUP_A_LIVE_TIME) {
+	switch (a) {
+	case NSBOX_GROUP_A_KIND: {
+		const char *k = nsbox_kind_name((int)row->v[a]);
+
+		str_cell(c, k, strlen(k));
+		return;
+	}
+	case NSBOX_GROUP_A_STATE:
+		if (row->has[a]) {
+			const char *st = nsbox_group_state_name((int)row->v[a]);
+
+			str_cell(c, st, strlen(st));
+		}
+		return;
+	case NSBOX_GROUP_A_PATH:
+		if (row->has[a])
+			str_cell(c, row->path, row->path_len);
+		/* a removed cgroup has no path any more */
+		else if (row->v[NSBOX_GROUP_A_KIND] == NSBOX_KIND_CGROUP2 &&
+			 row->has[NSBOX_GROUP_A_STATE] &&
+			 row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_GONE)
+			str_cell(c, nsbox_cell_removed, strlen(nsbox_cell_removed));
+		return;
+	case NSBOX_GROUP_A_LIVE_TIME: {
 		int64_t age = nsbox_group_live_age(row, dump_time);
 
 		if (age >= 0) {
@@ -162,6 +188,17 @@ static void group_cell(const void *r, int col, struct nsbox_cell *c)
 			c->u = (uint64_t)age;
 		}
 		return;
+	}
+	case NSBOX_GROUP_A_LOAD1:
+	case NSBOX_GROUP_A_LOAD5:
+	case NSBOX_GROUP_A_LOAD15:
+		if (row->has[a]) {
+			c->kind = NSBOX_CELL_LOAD;
+			c->u = row->v[a];
+		}
+		return;
+	default:
+		break;
 	}
 	if (a < 0) {
 		const struct probe_col *pc = &probe_cols[-1 - a];
@@ -173,35 +210,10 @@ static void group_cell(const void *r, int col, struct nsbox_cell *c)
 		c->u = st ? st->calls : 0;
 		return;
 	}
-	if (a == NSBOX_GROUP_A_KIND) {
-		const char *k = nsbox_kind_name((int)row->v[a]);
-
-		str_cell(c, k, strlen(k));
-		return;
+	if (row->has[a]) {
+		c->kind = NSBOX_CELL_U64;
+		c->u = row->v[a];
 	}
-	if (a == NSBOX_GROUP_A_STATE) {
-		if (row->has[a]) {
-			const char *st = nsbox_group_state_name((int)row->v[a]);
-
-			str_cell(c, st, strlen(st));
-		}
-		return;
-	}
-	if (a == NSBOX_GROUP_A_PATH) {
-		if (row->has[a])
-			str_cell(c, row->path, row->path_len);
-		/* a removed cgroup has no path any more */
-		else if (row->v[NSBOX_GROUP_A_KIND] == NSBOX_KIND_CGROUP2 &&
-			 row->has[NSBOX_GROUP_A_STATE] &&
-			 row->v[NSBOX_GROUP_A_STATE] == NSBOX_GROUP_GONE)
-			str_cell(c, nsbox_cell_removed, strlen(nsbox_cell_removed));
-		return;
-	}
-	if (!row->has[a])
-		return;
-	c->kind = a == NSBOX_GROUP_A_LOAD1 || a == NSBOX_GROUP_A_LOAD5 ||
-		  a == NSBOX_GROUP_A_LOAD15 ? NSBOX_CELL_LOAD : NSBOX_CELL_U64;
-	c->u = row->v[a];
 }
 
 /* Each group as its message arrives: formatted into the table at once. */
