@@ -351,7 +351,14 @@ struct nsbox_view {
 	struct cgroup *root;	/* cgroup paths are relative to it */
 	u32 kinds;		/* only these kinds are sent */
 	u32 flags;		/* enum nsbox_dump_flags */
+	u64 fields;		/* NSBOX_A_DUMP_FIELDS: the attributes sent */
 };
+
+/* Is group attribute @a wanted? */
+static bool nsbox_view_wants(const struct nsbox_view *view, int a)
+{
+	return view->fields & BIT_ULL(a);
+}
 
 static bool nsbox_view_has(const struct nsbox_view *view, u8 kind, u64 id)
 {
@@ -371,6 +378,18 @@ static u8 nsbox_group_state(const struct nsbox_group *g, bool cg_gone)
 #define NSBOX_VAL_LAST		NSBOX_GROUP_A_LOAD15
 #define NSBOX_NR_VALS		(NSBOX_VAL_LAST - NSBOX_VAL_FIRST + 1)
 #define NSBOX_VAL_NONE		U64_MAX
+#define NSBOX_VAL_MASK		GENMASK_ULL(NSBOX_VAL_LAST, NSBOX_VAL_FIRST)
+/* the live values: a request that wants none of them needs no walk */
+#define NSBOX_LIVE_MASK		(GENMASK_ULL(NSBOX_GROUP_A_SYSCW, NSBOX_GROUP_A_CPU_NS) | \
+				 BIT_ULL(NSBOX_GROUP_A_RSS_BYTES) | \
+				 BIT_ULL(NSBOX_GROUP_A_VM_BYTES) | \
+				 BIT_ULL(NSBOX_GROUP_A_LIVE_TIME))
+/* what NSBOX_A_DUMP_FIELDS may ask for: the attributes a group has */
+#define NSBOX_FIELDS_MASK	(BIT_ULL(NSBOX_GROUP_A_KIND) | BIT_ULL(NSBOX_GROUP_A_ID) | \
+				 BIT_ULL(NSBOX_GROUP_A_PATH) | BIT_ULL(NSBOX_GROUP_A_PARENT) | \
+				 BIT_ULL(NSBOX_GROUP_A_OWNER) | NSBOX_VAL_MASK | \
+				 BIT_ULL(NSBOX_GROUP_A_NSID) | BIT_ULL(NSBOX_GROUP_A_STATE) | \
+				 BIT_ULL(NSBOX_GROUP_A_LIVE_TIME))
 
 /*
  * @val[a - NSBOX_VAL_FIRST] for each attribute a; NSBOX_VAL_NONE for a
@@ -423,6 +442,10 @@ static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_gro
 	struct nlattr *nest;
 	int i;
 
+	u64 vals = view->fields & NSBOX_VAL_MASK;
+	/* packed: the values up to the last one wanted */
+	int nv = vals ? fls64(vals) - NSBOX_VAL_FIRST : 0;
+
 	if (!(view->flags & NSBOX_DUMP_NO_LIVE))
 		live_time = nsbox_group_live(g, &l);
 
@@ -431,28 +454,48 @@ static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_gro
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, NSBOX_GROUP_A_KIND, g->kind) ||
 	    nla_put_u64_64bit(skb, NSBOX_GROUP_A_ID, g->id, NSBOX_GROUP_A_PAD) ||
-	    nla_put_u8(skb, NSBOX_GROUP_A_STATE, nsbox_group_state(g, cg_gone)) ||
-	    (path && nla_put_string(skb, NSBOX_GROUP_A_PATH, path)) ||
-	    (g->has_parent && nsbox_view_has(view, g->kind, g->parent) &&
+	    (nsbox_view_wants(view, NSBOX_GROUP_A_STATE) &&
+	     nla_put_u8(skb, NSBOX_GROUP_A_STATE, nsbox_group_state(g, cg_gone))) ||
+	    (path && nsbox_view_wants(view, NSBOX_GROUP_A_PATH) &&
+	     nla_put_string(skb, NSBOX_GROUP_A_PATH, path)) ||
+	    (g->has_parent && nsbox_view_wants(view, NSBOX_GROUP_A_PARENT) &&
+	     nsbox_view_has(view, g->kind, g->parent) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_PARENT, g->parent, NSBOX_GROUP_A_PAD)) ||
-	    (g->has_owner && nsbox_view_has(view, NSBOX_KIND_USER, g->owner) &&
+	    (g->has_owner && nsbox_view_wants(view, NSBOX_GROUP_A_OWNER) &&
+	     nsbox_view_has(view, NSBOX_KIND_USER, g->owner) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_OWNER, g->owner, NSBOX_GROUP_A_PAD)) ||
-	    (g->nsid &&
+	    (g->nsid && nsbox_view_wants(view, NSBOX_GROUP_A_NSID) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_NSID, g->nsid, NSBOX_GROUP_A_PAD)) ||
-	    (live_time &&
+	    (live_time && nsbox_view_wants(view, NSBOX_GROUP_A_LIVE_TIME) &&
 	     nla_put_u64_64bit(skb, NSBOX_GROUP_A_LIVE_TIME, live_time, NSBOX_GROUP_A_PAD)))
 		goto cancel;
-	if (view->flags & NSBOX_DUMP_PACKED) {
+	if ((view->flags & NSBOX_DUMP_PACKED) && vals == NSBOX_VAL_MASK) {
+		/* every value: written straight into the message */
 		struct nlattr *a = nla_reserve_64bit(skb, NSBOX_GROUP_A_VALUES, sizeof(val),
 						     NSBOX_GROUP_A_PAD);
 
 		if (!a)
 			goto cancel;
 		nsbox_group_values(g, live_time ? &l : NULL, nla_data(a));
+	} else if (view->flags & NSBOX_DUMP_PACKED) {
+		struct nlattr *a = NULL;
+
+		if (nv)
+			a = nla_reserve_64bit(skb, NSBOX_GROUP_A_VALUES, nv * sizeof(u64),
+					      NSBOX_GROUP_A_PAD);
+		if (nv && !a)
+			goto cancel;
+		nsbox_group_values(g, live_time ? &l : NULL, val);
+		for (i = 0; i < nv; i++) {
+			bool want = vals & BIT_ULL(NSBOX_VAL_FIRST + i);
+
+			nsbox_val_put(nla_data(a), NSBOX_VAL_FIRST + i,
+				      want ? val[i] : NSBOX_VAL_NONE);
+		}
 	} else {
 		nsbox_group_values(g, live_time ? &l : NULL, val);
 		for (i = 0; i < NSBOX_NR_VALS; i++)
-			if (val[i] != NSBOX_VAL_NONE &&
+			if (val[i] != NSBOX_VAL_NONE && (vals & BIT_ULL(NSBOX_VAL_FIRST + i)) &&
 			    nla_put_u64_64bit(skb, NSBOX_VAL_FIRST + i, val[i], NSBOX_GROUP_A_PAD))
 				goto cancel;
 	}
@@ -507,7 +550,9 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 
 		if (!(view->kinds & BIT(kind)))
 			continue;
-		if (kind == NSBOX_KIND_CGROUP2 && pathbuf) {
+		if (kind == NSBOX_KIND_CGROUP2 && pathbuf &&
+		    (nsbox_view_wants(view, NSBOX_GROUP_A_PATH) ||
+		     nsbox_view_wants(view, NSBOX_GROUP_A_STATE))) {
 			ret = nsbox_cgroup_path(id, view->root, pathbuf, PATH_MAX);
 			if (!ret)
 				path = pathbuf;
@@ -552,7 +597,8 @@ static int nsbox_emit_groups(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /* GET_GROUP: one group or a dump, and what to send (ABI 9). */
-static const struct nla_policy nsbox_group_policy[NSBOX_A_LIVE_MAX_AGE_MS + 1] = {
+#define NSBOX_GROUP_REQ_MAX	NSBOX_A_DUMP_FIELDS
+static const struct nla_policy nsbox_group_policy[NSBOX_GROUP_REQ_MAX + 1] = {
 	[NSBOX_A_ABI_VERSION] = NLA_POLICY_MIN(NLA_U32, 1),
 	[NSBOX_A_KIND] = NLA_POLICY_MAX(NLA_U8, NSBOX_KIND_COUNT - 1),
 	[NSBOX_A_ID] = { .type = NLA_U64 },
@@ -560,6 +606,7 @@ static const struct nla_policy nsbox_group_policy[NSBOX_A_LIVE_MAX_AGE_MS + 1] =
 	[NSBOX_A_DUMP_FLAGS] = NLA_POLICY_MASK(NLA_U32, NSBOX_DUMP_PACKED | NSBOX_DUMP_NO_LIVE |
 					       NSBOX_DUMP_BATCH),
 	[NSBOX_A_LIVE_MAX_AGE_MS] = { .type = NLA_U32 },
+	[NSBOX_A_DUMP_FIELDS] = { .type = NLA_U64 },
 };
 
 #define NSBOX_ALL_KINDS		GENMASK(NSBOX_KIND_COUNT - 1, 0)
@@ -568,7 +615,8 @@ static const struct nla_policy nsbox_group_policy[NSBOX_A_LIVE_MAX_AGE_MS + 1] =
  * What a GET_GROUP request asks for: the kinds, the flags, and the oldest
  * walk it accepts (since = its arrival - its LIVE_MAX_AGE_MS).
  */
-static void nsbox_group_req(struct nlattr **tb, struct nsbox_view *view, u64 *since)
+static int nsbox_group_req(struct nlattr **tb, struct nsbox_view *view, u64 *since,
+			   struct netlink_ext_ack *extack)
 {
 	u64 now = ktime_get_ns(), age = 0;
 
@@ -576,9 +624,22 @@ static void nsbox_group_req(struct nlattr **tb, struct nsbox_view *view, u64 *si
 	if (tb[NSBOX_A_KIND])
 		view->kinds &= BIT(nla_get_u8(tb[NSBOX_A_KIND]));
 	view->flags = tb[NSBOX_A_DUMP_FLAGS] ? nla_get_u32(tb[NSBOX_A_DUMP_FLAGS]) : 0;
+	view->fields = NSBOX_FIELDS_MASK;
+	if (tb[NSBOX_A_DUMP_FIELDS]) {
+		view->fields = nla_get_u64(tb[NSBOX_A_DUMP_FIELDS]);
+		if (view->fields & ~NSBOX_FIELDS_MASK) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[NSBOX_A_DUMP_FIELDS],
+					    "nsbox: DUMP_FIELDS names an attribute a group does not have");
+			return -EINVAL;
+		}
+		/* no live value wanted: no walk of the tasks for them */
+		if (!(view->fields & NSBOX_LIVE_MASK))
+			view->flags |= NSBOX_DUMP_NO_LIVE;
+	}
 	if (tb[NSBOX_A_LIVE_MAX_AGE_MS])
 		age = (u64)nla_get_u32(tb[NSBOX_A_LIVE_MAX_AGE_MS]) * NSEC_PER_MSEC;
 	*since = now - min(age, now);
+	return 0;
 }
 
 /*
@@ -631,7 +692,9 @@ static int nsbox_nl_get_group(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, NSBOX_A_KIND) ||
 	    GENL_REQ_ATTR_CHECK(info, NSBOX_A_ID))
 		return -EINVAL;
-	nsbox_group_req(info->attrs, &view, &since);
+	ret = nsbox_group_req(info->attrs, &view, &since, info->extack);
+	if (ret)
+		return ret;
 	id = nla_get_u64(info->attrs[NSBOX_A_ID]);
 	if (id > NSBOX_KEY_ID_MAX) {	/* no group has it (group.h) */
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
@@ -683,6 +746,7 @@ out:
  * @since: the oldest walk of live values the request accepts
  * @n: entries in @keys
  * @pos: next entry of @keys to send: where the dump resumes
+ * @fields: the group attributes asked for (parsed in .start)
  * @kinds: the kinds asked for (parsed in .start)
  * @flags: enum nsbox_dump_flags (parsed in .start)
  * @gen: the group table's generation just before @keys was taken
@@ -697,17 +761,20 @@ struct nsbox_group_dump {
 	u64 *keys;
 	struct nsbox_viewer *viewer;
 	u64 since;
+	u64 fields;
 	unsigned int n;
 	unsigned int pos;
-	u32 kinds;
-	u32 flags;
 	u32 gen;
+	u16 kinds;
+	u8 flags;
 	bool charged;
 };
 
 static struct nsbox_group_dump *nsbox_group_dump_ctx(struct netlink_callback *cb)
 {
 	BUILD_BUG_ON(sizeof(struct nsbox_group_dump) > sizeof(cb->ctx));
+	BUILD_BUG_ON(NSBOX_KIND_COUNT > 16);	/* kinds: u16 */
+	BUILD_BUG_ON((NSBOX_DUMP_PACKED | NSBOX_DUMP_NO_LIVE | NSBOX_DUMP_BATCH) > U8_MAX);
 	return (struct nsbox_group_dump *)cb->ctx;
 }
 
@@ -732,17 +799,20 @@ static void nsbox_dump_viewer_free(struct nsbox_viewer *v)
 static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
 {
 	struct nsbox_group_dump *ctx = nsbox_group_dump_ctx(cb);
-	struct nlattr *attrs[NSBOX_A_LIVE_MAX_AGE_MS + 1];
+	struct nlattr *attrs[NSBOX_GROUP_REQ_MAX + 1];
 	struct nsbox_view view = { };
 	int ret;
 
-	ret = genlmsg_parse(cb->nlh, &nsbox_family, attrs, NSBOX_A_LIVE_MAX_AGE_MS,
+	ret = genlmsg_parse(cb->nlh, &nsbox_family, attrs, NSBOX_GROUP_REQ_MAX,
 			    nsbox_group_policy, cb->extack);
+	if (!ret)
+		ret = nsbox_group_req(attrs, &view, &ctx->since, cb->extack);
 	if (ret)
 		return ret;
-	nsbox_group_req(attrs, &view, &ctx->since);
+	/* (kinds and flags fit: BUILD_BUG_ONs below) */
 	ctx->kinds = view.kinds;
 	ctx->flags = view.flags;
+	ctx->fields = view.fields;
 	ctx->viewer = nsbox_dump_viewer(cb);
 	return ctx->viewer ? 0 : -ENOMEM;
 }
@@ -789,6 +859,7 @@ static int nsbox_nl_dump_groups(struct sk_buff *skb, struct netlink_callback *cb
 		.root = ctx->viewer->cgroot,
 		.kinds = ctx->kinds,
 		.flags = ctx->flags,
+		.fields = ctx->fields,
 	};
 	char *pathbuf;
 	int sent, ret;

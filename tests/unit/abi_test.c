@@ -36,6 +36,8 @@ static const struct abi_rev revs[] = {
 	 * _VERIFY_ROUNDS, enum nsbox_share_attr, NSBOX_GROUP_A_VALUES,
 	 * _LIVE_TIME; NSBOX_HOOK_CLONE_ONLY) */
 	{ 9, 12, 47, 9, 43, 15, 23, 7, 9, 8, 20, 5 },
+	/* 10: the fields a GET_GROUP wants (NSBOX_A_DUMP_FIELDS) */
+	{ 10, 12, 48, 9, 43, 15, 23, 7, 9, 8, 20, 5 },
 };
 
 TEST(current_revision_is_written_down)

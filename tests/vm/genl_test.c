@@ -811,6 +811,165 @@ TEST_F(genl, packed_values_are_the_attributes)
 	EXPECT_NE(~0ULL, vals[NSBOX_GROUP_A_THREADS - NSBOX_GROUP_A_FIRST_SEEN]);
 }
 
+/* A child alone in a new UTS namespace until @release is closed; its id. */
+static pid_t uts_child(int *release, uint64_t *id)
+{
+	int go[2], hold[2];
+	pid_t pid;
+	char c;
+	struct stat st;
+	char path[64];
+
+	if (pipe(go) || pipe(hold))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(go[0]);
+		close(hold[1]);
+		if (unshare(CLONE_NEWUTS))
+			_exit(1);
+		close(go[1]);	/* unshared */
+		read(hold[0], &c, 1);
+		_exit(0);
+	}
+	close(go[1]);
+	close(hold[0]);
+	read(go[0], &c, 1);	/* EOF once it has unshared (or died) */
+	close(go[0]);
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", pid);
+	if (stat(path, &st))
+		return -1;
+	*id = st.st_ino;
+	*release = hold[1];
+	return pid;
+}
+
+/* Attribute @type of the reply's group, as a number (up to 8 bytes); ~0: none. */
+static uint64_t group_u64(struct nlt_reply *r, int type)
+{
+	struct nlattr *g = nlt_reply_attr(r, NSBOX_A_GROUP), *a;
+	uint64_t v = 0;
+
+	a = g ? nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), type) : NULL;
+	if (!a)
+		return ~0ULL;
+	memcpy(&v, NLA_DATA(a), NLA_PAYLOAD(a) < 8 ? NLA_PAYLOAD(a) : 8);
+	return v;
+}
+
+/* A GET_GROUP do for (@kind, @id) with DUMP_FLAGS and DUMP_FIELDS. */
+static void get_fields(int fd, int family, uint8_t kind, uint64_t id, uint32_t flags,
+		       uint64_t fields, struct nlt_reply *r)
+{
+	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
+
+	nlt_init(msg, family, NSBOX_CMD_GET_GROUP, 0);
+	nlt_put(msg, NSBOX_A_KIND, &kind, 1);
+	nlt_put(msg, NSBOX_A_ID, &id, 8);
+	if (flags)
+		nlt_put(msg, NSBOX_A_DUMP_FLAGS, &flags, sizeof(flags));
+	nlt_put(msg, NSBOX_A_DUMP_FIELDS, &fields, sizeof(fields));
+	if (nlt_send(fd, msg, r))
+		r->error = -EIO;
+}
+
+struct fields_tally {
+	int groups, other_attrs, values_of_two;
+};
+
+static void tally_fields(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *g = nlt_msg_attr(nlh, NSBOX_A_GROUP);
+	struct fields_tally *t = arg;
+	const struct nlattr *a;
+	int rem;
+
+	if (!g)
+		return;
+	t->groups++;
+	for (a = NLA_DATA(g), rem = NLA_PAYLOAD(g); rem >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len), a = (void *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		int type = a->nla_type & NLA_TYPE_MASK;
+
+		if (type == NSBOX_GROUP_A_VALUES)
+			t->values_of_two += NLA_PAYLOAD(a) == 16;
+		else if (type != NSBOX_GROUP_A_KIND && type != NSBOX_GROUP_A_ID &&
+			 type != NSBOX_GROUP_A_PAD)
+			t->other_attrs++;
+	}
+}
+
+/*
+ * DUMP_FIELDS (ABI 10): a group carries only what was asked for -- the
+ * three columns of lsns are KIND, ID and a VALUES of two elements -- with
+ * the values of a full reply; no live value asked, no walk; a bit of an
+ * attribute a group never has is refused with a message.
+ */
+TEST_F(genl, dump_fields_sends_only_what_is_asked)
+{
+	const uint64_t kind_id = 1ULL << NSBOX_GROUP_A_KIND | 1ULL << NSBOX_GROUP_A_ID;
+	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct fields_tally t = { 0 };
+	struct nlattr *g, *v;
+	uint64_t id, vals[2], fields, w0, w1;
+	uint32_t packed = NSBOX_DUMP_PACKED;
+	int release, sock, intr, err;
+	pid_t pid = uts_child(&release, &id);
+
+	ASSERT_LT(0, pid);
+	/* packed, PROCS only: VALUES ends at it, FIRST_SEEN before it ~0 */
+	get_fields(self->fd, self->family, NSBOX_KIND_UTS, id, packed,
+		   kind_id | 1ULL << NSBOX_GROUP_A_PROCS, &self->r);
+	ASSERT_EQ(0, self->r.error) TH_LOG("extack: %s", self->r.extack);
+	g = nlt_reply_attr(&self->r, NSBOX_A_GROUP);
+	ASSERT_NE(NULL, g);
+	v = nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_VALUES);
+	ASSERT_NE(NULL, v);
+	ASSERT_EQ(16, NLA_PAYLOAD(v));
+	memcpy(vals, NLA_DATA(v), 16);
+	EXPECT_EQ(~0ULL, vals[0]);
+	EXPECT_EQ(1, vals[1]) TH_LOG("the child alone in its UTS namespace");
+	EXPECT_EQ(NULL, nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_STATE));
+	EXPECT_EQ(NULL, nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_OWNER));
+	EXPECT_EQ(NULL, nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_LIVE_TIME));
+	EXPECT_NE(NULL, nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), NSBOX_GROUP_A_KIND));
+	/* one attribute a value, THREADS and STATE only */
+	get_fields(self->fd, self->family, NSBOX_KIND_UTS, id, 0,
+		   kind_id | 1ULL << NSBOX_GROUP_A_THREADS | 1ULL << NSBOX_GROUP_A_STATE, &self->r);
+	ASSERT_EQ(0, self->r.error) TH_LOG("extack: %s", self->r.extack);
+	EXPECT_EQ(1, group_u64(&self->r, NSBOX_GROUP_A_THREADS));
+	EXPECT_EQ(NSBOX_GROUP_LIVE, group_u64(&self->r, NSBOX_GROUP_A_STATE));
+	EXPECT_EQ(~0ULL, group_u64(&self->r, NSBOX_GROUP_A_PROCS));
+	EXPECT_EQ(~0ULL, group_u64(&self->r, NSBOX_GROUP_A_FORKS));
+	EXPECT_EQ(~0ULL, group_u64(&self->r, NSBOX_GROUP_A_CPU_NS));
+	close(release);
+	waitpid(pid, NULL, 0);
+	/* a bit of no group attribute: refused, said */
+	get_fields(self->fd, self->family, NSBOX_KIND_UTS, id, packed,
+		   kind_id | 1ULL << NSBOX_GROUP_A_VALUES, &self->r);
+	EXPECT_EQ(-EINVAL, self->r.error);
+	EXPECT_STRNE("", self->r.extack);
+	TH_LOG("VALUES asked for: %s", self->r.extack);
+	/* a whole dump of the three columns: nothing else, and no walk */
+	w0 = info_u64(self->fd, self->family, NSBOX_A_LIVE_WALKS);
+	fields = kind_id | 1ULL << NSBOX_GROUP_A_PROCS;
+	nlt_init(msg, self->family, NSBOX_CMD_GET_GROUP, NLM_F_DUMP);
+	nlt_put(msg, NSBOX_A_DUMP_FLAGS, &packed, sizeof(packed));
+	nlt_put(msg, NSBOX_A_DUMP_FIELDS, &fields, sizeof(fields));
+	sock = nlt_socket();
+	ASSERT_LT(0, nlt_dump(sock, msg, 65536, tally_fields, &t, &intr, &err));
+	close(sock);
+	ASSERT_EQ(0, err);
+	w1 = info_u64(self->fd, self->family, NSBOX_A_LIVE_WALKS);
+	TH_LOG("dump: %d groups, %d with VALUES of two, %d other attributes; walks %llu -> %llu",
+	       t.groups, t.values_of_two, t.other_attrs, (unsigned long long)w0,
+	       (unsigned long long)w1);
+	EXPECT_LT(5, t.groups);
+	EXPECT_EQ(t.groups, t.values_of_two);
+	EXPECT_EQ(0, t.other_attrs);
+	EXPECT_EQ(w0, w1);
+}
+
 /*
  * To anybody but the admin, GET_INFO tells nothing about the whole
  * machine (how many namespaces and cgroups exist, how busy the hooks are):

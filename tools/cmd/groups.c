@@ -273,7 +273,7 @@ int cmd_groups(int argc, char **argv)
 	struct nsbox_nl_error e;
 	struct nsbox_table t;
 	int kind = -1, no_adopt = 0, max_age = NSBOX_DEFAULT_MAX_AGE_MS, c, ret;
-	uint64_t id, *idp = NULL;
+	uint64_t id, *idp = NULL, fields = 0;
 	bool live = false;
 
 	opterr = 0;
@@ -314,8 +314,17 @@ int cmd_groups(int argc, char **argv)
 		ret = nsbox_table_init(&t, all_columns, NCOLS + n_probe_cols, &o, "groups", "groups");
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < t.nsel; i++)
-		live |= needs_live(all_columns[t.sel[i]].attr);
+	/* the module sends only what the columns show (ABI 10) */
+	for (size_t i = 0; i < t.nsel; i++) {
+		int a = all_columns[t.sel[i]].attr;
+
+		live |= needs_live(a);
+		if (a >= 0)
+			fields |= 1ULL << a;
+		if (a == NSBOX_GROUP_A_PATH)	/* "(removed)": its state says it */
+			fields |= 1ULL << NSBOX_GROUP_A_STATE;
+	}
+	fields |= 1ULL << NSBOX_GROUP_A_KIND | 1ULL << NSBOX_GROUP_A_ID;
 	ret = nsbox_nl_open(&nl);
 	if (!ret)
 		ret = fetch_probe_columns(&nl);
@@ -340,6 +349,7 @@ int cmd_groups(int argc, char **argv)
 	q.id = idp;
 	q.max_age_ms = max_age;
 	q.flags = NSBOX_DUMP_PACKED | (live ? 0 : NSBOX_DUMP_NO_LIVE);
+	q.fields = t.nsel < NCOLS ? fields : 0;
 	if (!ret)
 		nsbox_count_warnings(info);	/* stderr: the numbers below may be off */
 	/* a dump that is not made again is printed as it arrives */

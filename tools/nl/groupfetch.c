@@ -217,7 +217,9 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 		    (v9 && kinds && !q->id && nla_put_u32(msg, NSBOX_A_KINDS, kinds) < 0) ||
 		    (v9 && flags && nla_put_u32(msg, NSBOX_A_DUMP_FLAGS, flags) < 0) ||
 		    (v9 && q->max_age_ms >= 0 &&
-		     nla_put_u32(msg, NSBOX_A_LIVE_MAX_AGE_MS, (uint32_t)q->max_age_ms) < 0))
+		     nla_put_u32(msg, NSBOX_A_LIVE_MAX_AGE_MS, (uint32_t)q->max_age_ms) < 0) ||
+		    (q->fields && nsbox_nl_abi(nl) >= 10 &&
+		     nla_put_u64(msg, NSBOX_A_DUMP_FIELDS, q->fields) < 0))
 			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 		ret = nsbox_nl_request_hdr(nl, msg, on_group, c, &e);
 		if (ret < 0) {

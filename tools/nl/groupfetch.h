@@ -35,6 +35,11 @@ struct group_query {
 	const uint64_t *id;	/* with @kind: one group (a do, not a dump) */
 	int max_age_ms;		/* ABI 9: the oldest live values wanted; < 0: fresh */
 	unsigned int flags;	/* ABI 9: enum nsbox_dump_flags */
+	/*
+	 * ABI 10: the group attributes wanted (1 << attr each); 0: all.  An
+	 * older module is not asked, and sends them all.
+	 */
+	uint64_t fields;
 };
 
 #define GROUP_QUERY_ALL ((struct group_query){ .kind = -1, .max_age_ms = -1 })

@@ -33,7 +33,7 @@
  * GET_INFO (NSBOX_A_ABI_VERSION) so a tool can tell what the loaded
  * module understands.
  */
-#define NSBOX_ABI_VERSION	9
+#define NSBOX_ABI_VERSION	10
 
 /*
  * Multicast group carrying the event stream (NSBOX_CMD_EVENT messages):
@@ -223,6 +223,14 @@ enum nsbox_cmd {
  * @NSBOX_A_VERIFY_UNSETTLED: u64 (ABI 9), VERIFY: groups whose counts
  *	kept changing during every walk (not checked)
  * @NSBOX_A_VERIFY_ROUNDS: u32 (ABI 9), VERIFY: walks made
+ * @NSBOX_A_DUMP_FIELDS: u64 (ABI 10), GET_GROUP: the group attributes
+ *	wanted, bit n (1 << n) for attribute n of enum nsbox_group_attr;
+ *	%NSBOX_GROUP_A_KIND and %NSBOX_GROUP_A_ID are always sent, each other
+ *	attribute only if its bit is set.  With %NSBOX_DUMP_PACKED, VALUES
+ *	ends at the last value wanted and holds ~0 for the ones before it
+ *	that are not.  No live value wanted: no walk (as %NSBOX_DUMP_NO_LIVE).
+ *	Bits of attributes a group never has (PAD, VALUES, the VERIFY ones)
+ *	are refused.  Absent: every attribute
  * @__NSBOX_A_MAX: internal use
  * @NSBOX_A_MAX: highest attribute number
  */
@@ -275,6 +283,7 @@ enum nsbox_attr {
 	NSBOX_A_SHARE,
 	NSBOX_A_VERIFY_UNSETTLED,
 	NSBOX_A_VERIFY_ROUNDS,
+	NSBOX_A_DUMP_FIELDS,
 
 	__NSBOX_A_MAX,
 	NSBOX_A_MAX = __NSBOX_A_MAX - 1
