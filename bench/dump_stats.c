@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dump_stats [-f FLAGS] [-a MAX_AGE_MS] [ROUNDS [KIND]] - GET_GROUP dumps
+ * dump_stats [-f FLAGS] [-a MAX_AGE_MS] [-F FIELDS] [ROUNDS [KIND]] - GET_GROUP dumps
  * read the way a tool reads them (32 KiB buffer), timed in this process
  * (no process start-up, no parsing, no output): one untimed dump first,
  * then ROUNDS (default 1) timed ones, each on a socket of its own (opened
@@ -17,7 +17,9 @@
  * (NSBOX_A_DUMP_FLAGS: a comma list of packed, no_live, batch) and -a
  * accepts live values up to MAX_AGE_MS old (NSBOX_A_LIVE_MAX_AGE_MS; the
  * default, 0, walks the tasks for every dump).  Built against an older
- * uapi header, -f and -a exit 2 ("dump_stats: -f: not in ABI N").
+ * uapi header, -f and -a exit 2 ("dump_stats: -f: not in ABI N").  With
+ * ABI 10, -F asks for some fields only (NSBOX_A_DUMP_FIELDS: a comma list
+ * of kind, id, state, path, procs, threads, forks, cpu).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,17 +87,52 @@ static void put_abi9(char *msg, const char *flags, long age)
 #endif
 }
 
+/* -F LIST: NSBOX_A_DUMP_FIELDS (ABI 10), or exit 2 */
+static void put_fields(char *msg, const char *fields)
+{
+#if NSBOX_ABI_VERSION >= 10
+	static const struct { const char *name; int attr; } names[] = {
+		{ "kind", NSBOX_GROUP_A_KIND }, { "id", NSBOX_GROUP_A_ID },
+		{ "state", NSBOX_GROUP_A_STATE }, { "path", NSBOX_GROUP_A_PATH },
+		{ "procs", NSBOX_GROUP_A_PROCS }, { "threads", NSBOX_GROUP_A_THREADS },
+		{ "forks", NSBOX_GROUP_A_FORKS }, { "cpu", NSBOX_GROUP_A_CPU_NS },
+	};
+	char *list = strdup(fields), *w, *save = NULL;
+	uint64_t f = 0;
+
+	for (w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (!strcmp(w, names[i].name))
+				break;
+		if (i == sizeof(names) / sizeof(names[0])) {
+			fprintf(stderr, "dump_stats: -F: unknown field '%s'\n", w);
+			exit(2);
+		}
+		f |= 1ULL << names[i].attr;
+	}
+	free(list);
+	nlt_put(msg, NSBOX_A_DUMP_FIELDS, &f, sizeof(f));
+#else
+	(void)msg;
+	fprintf(stderr, "dump_stats: -F %s: not in ABI %d\n", fields, NSBOX_ABI_VERSION);
+	exit(2);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	char msg[128] __attribute__((aligned(NLMSG_ALIGNTO)));
 	long long bytes = 0, sum = 0, min = 0, max = 0;
 	int fd, family, calls = 0, intr, intrs = 0, err = 0, rounds = 1, kind = -1, c;
-	const char *flags = NULL;
+	const char *flags = NULL, *fields = NULL;
 	long age = -1;
 
-	while ((c = getopt(argc, argv, "f:a:")) != -1) {
+	while ((c = getopt(argc, argv, "f:a:F:")) != -1) {
 		switch (c) {
 		case 'f': flags = optarg; break;
+		case 'F': fields = optarg; break;
 		case 'a': age = atol(optarg); break;
 		default: goto usage;
 		}
@@ -123,6 +160,8 @@ int main(int argc, char **argv)
 		nlt_put(msg, NSBOX_A_KIND, &k, sizeof(k));
 	}
 	put_abi9(msg, flags, age);
+	if (fields)
+		put_fields(msg, fields);
 	for (int r = 0; r <= rounds; r++) {
 		long long t0, t;
 
@@ -151,6 +190,6 @@ int main(int argc, char **argv)
 	       entries ? sum / rounds / entries : 0);
 	return 0;
 usage:
-	fprintf(stderr, "usage: dump_stats [-f packed,no_live,batch] [-a MAX_AGE_MS] [ROUNDS [KIND]]\n");
+	fprintf(stderr, "usage: dump_stats [-f packed,no_live,batch] [-a MAX_AGE_MS] [-F kind,id,...] [ROUNDS [KIND]]\n");
 	return 2;
 }

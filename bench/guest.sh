@@ -215,6 +215,10 @@ EOF
 		out=$($B/dump_stats -f "${v%:*}" -a "${v#*:}" "$R" 2>/dev/null) || continue
 		echo "BENCH dump pop=$p kind=all form=$(echo "${v%:*}" | tr , _)_age${v#*:} $out"
 	done
+	# ABI 10: lsns's three columns only (what `nsbox groups -n -o
+	# kind,id,procs` asks for)
+	out=$($B/dump_stats -f packed,batch -F kind,id,procs -a 0 "$R" 2>/dev/null) &&
+		echo "BENCH dump pop=$p kind=all form=packed_batch_fields_kind_id_procs $out"
 
 	# One refresh of nsbox top: (top -n 4) - (top -n 1) is 3 x (wait,
 	# sample, render); under -icount sleep=off the wait is exactly the
