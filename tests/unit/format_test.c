@@ -105,6 +105,40 @@ static const char *human(double v)
 	return nsbox_human(v, buf, sizeof(buf));
 }
 
+/* "%.0f" and "%.1f" by hand: what snprintf prints, halves included */
+TEST(fixed_format_is_printf)
+{
+	static const double edge[] = { 0, 0.04, 0.05, 0.15, 0.25, 0.35, 0.45, 0.95, 1.25, 2.5,
+				       9.95, 9.949999, 99.95, 1023.5, 0.1 + 0.2, 1e8 + 0.05,
+				       999999999.95, 1e14 + 0.5, 4.5e15, -1, 0.0 / 0.0 };
+	char a[64], b[64];
+
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		for (int d = 0; d < 2; d++) {
+			snprintf(a, sizeof(a), "%.*f", d, edge[i]);
+			nsbox_fixed_format(edge[i], d, b, sizeof(b));
+			EXPECT_STREQ(a, b) TH_LOG("%.17g with %d decimals", edge[i], d);
+		}
+	}
+	/* rates, shares and sizes: random values at every scale */
+	for (uint64_t x = 7, i = 0; i < 200000; i++) {
+		double v;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		v = (double)(x >> 11) / (double)(1ULL << 53) * (double)(1ULL << (i % 40));
+		for (int d = 0; d < 2; d++) {
+			snprintf(a, sizeof(a), "%.*f", d, v);
+			nsbox_fixed_format(v, d, b, sizeof(b));
+			ASSERT_STREQ(a, b) TH_LOG("%.17g with %d decimals", v, d);
+		}
+		/* tenths exactly: the values a rate or a share often takes */
+		v = (double)(x % 100000) / 10;
+		snprintf(a, sizeof(a), "%.1f", v);
+		nsbox_fixed_format(v, 1, b, sizeof(b));
+		ASSERT_STREQ(a, b) TH_LOG("%.17g", v);
+	}
+}
+
 TEST(human_sizes)
 {
 	EXPECT_STREQ("0", human(0));

@@ -14,6 +14,11 @@
  */
 const char *nsbox_human(double v, char *s, size_t len);
 /*
+ * @v (>= 0) as "%.*f" with @dec (0 or 1) decimals prints it, into @s (at
+ * least 24 bytes for the fast way); its length.
+ */
+size_t nsbox_fixed_format(double v, int dec, char *s, size_t len);
+/*
  * A size in bytes as lsblk and free -h print it: "0B", "1023B", "1.0K",
  * "8.1M".  Returns @s.
  */
