@@ -1063,8 +1063,16 @@ TEST(a_user_cannot_make_the_module_walk_without_bound)
 		family = nlt_family(fd, NSBOX_GENL_NAME);
 		nlt_init(msg, family, NSBOX_CMD_GET_GROUP, NLM_F_DUMP);
 		for (int i = 0; i < 200; i++) {
-			int err = dump_error(fd, msg, ext, sizeof(ext));
+			char e[256];
+			int err = dump_error(fd, msg, e, sizeof(e));
 
+			/*
+			 * the first refusal's reason: on a slow kernel the
+			 * bucket refills meanwhile, and the last dump may be
+			 * answered
+			 */
+			if (err == -EBUSY && !ext[0])
+				snprintf(ext, sizeof(ext), "%s", e);
 			counts[err == -EBUSY]++;
 			if (err && err != -EBUSY)
 				_exit(3);
@@ -1079,7 +1087,8 @@ TEST(a_user_cannot_make_the_module_walk_without_bound)
 	ASSERT_EQ(sizeof(ext), read(p[0], ext, sizeof(ext)));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, status);
-	TH_LOG("uid 1000, 200 dumps at once: %d answered, %d EBUSY (\"%s\")", counts[0], counts[1], ext);
+	TH_LOG("uid 1000, 200 dumps at once: %d answered, %d EBUSY (the first: \"%s\")",
+	       counts[0], counts[1], ext);
 	EXPECT_LE(60, counts[0]);
 	EXPECT_LT(0, counts[1]);
 	EXPECT_NE(NULL, strstr(ext, "user_walks_per_sec"));
