@@ -51,6 +51,7 @@
 #include "cmds.h"
 #include "err.h"
 #include "table.h"
+#include "wbuf.h"
 #include "genl.h"
 #include "groupfetch.h"
 #include "kind.h"
@@ -80,11 +81,6 @@ struct sample {
 	size_t nps;
 };
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
 static enum sort_key sort_by = S_CPU;
 static bool sort_rev;
 static const char *sort_probe;	/* -s probe.NAME: NAME, and a CALLS/s column */
@@ -103,7 +99,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static void bprintf(struct buf *b, const char *fmt, ...)
+static void bprintf(struct nsbox_wbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -116,10 +112,7 @@ static void bprintf(struct buf *b, const char *fmt, ...)
 			return;
 		if (b->len + n < b->cap)
 			break;
-		b->cap = (b->cap + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
+		nsbox_wbuf_grow(b, (size_t)n + 1);
 	}
 	b->len += n;
 }
@@ -129,7 +122,7 @@ static void bprintf(struct buf *b, const char *fmt, ...)
  * the last column leaves the cursor in the terminal's pending-wrap state,
  * where the next ESC[K would erase it.
  */
-static void cut(struct buf *b, size_t start, int width)
+static void cut(struct nsbox_wbuf *b, size_t start, int width)
 {
 	if (width > 1 && b->len - start > (size_t)width - 1)
 		b->len = start + width - 1;
@@ -328,18 +321,12 @@ static int cmp_line(const void *a, const void *b)
 	return c;
 }
 
-/* One table row (or the heading, when @l is NULL), cut to @width. */
-/* @n bytes of @s; then @pad spaces (@right: before them) */
-static void put_cell(struct buf *b, const char *s, size_t n, size_t width, bool right)
+/* @n bytes of @s in a cell of @width: padded with spaces, on the left if @right */
+static void put_cell(struct nsbox_wbuf *b, const char *s, size_t n, size_t width, bool right)
 {
 	size_t pad = width > n ? width - n : 0;
 
-	if (b->len + n + pad + 1 > b->cap) {
-		b->cap = (b->cap + n + pad + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
-	}
+	nsbox_wbuf_reserve(b, n + pad + 1);
 	if (right) {
 		memset(b->p + b->len, ' ', pad);
 		b->len += pad;
@@ -357,7 +344,7 @@ static void put_cell(struct buf *b, const char *s, size_t n, size_t width, bool 
  * One row (@l NULL: the heading), made by hand: no printf, whose parsing
  * of the format was most of a batch refresh of 2,000 groups.
  */
-static void put_row(struct buf *b, const struct line *l, int name_w, int width,
+static void put_row(struct nsbox_wbuf *b, const struct line *l, int name_w, int width,
 		    bool tty)
 {
 	static const int cw[10] = { 6, 6, 6, 6, 6, 6, 7, 7, 7, 4 };
@@ -416,7 +403,7 @@ static void put_row(struct buf *b, const struct line *l, int name_w, int width,
 #define FIXED_W 72	/* the width of everything after NAME */
 
 /* One screen: header, heading, rows; @rows, @cols = 0: no limit. */
-static void render(struct buf *b, struct line *lines, size_t n, double delay,
+static void render(struct nsbox_wbuf *b, struct line *lines, size_t n, double delay,
 		   int rows, int cols, bool tty)
 {
 	char when[16];
@@ -628,7 +615,7 @@ int cmd_top(int argc, char **argv)
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
 	struct sample prev = { 0 }, cur = { 0 };
 	_cleanup_free_ struct line *lines = NULL;
-	struct buf b = { 0 };
+	struct nsbox_wbuf b = { 0 };
 	unsigned int kinds = 0;
 	long iters = 0, frames = 0;
 	double delay = 1;

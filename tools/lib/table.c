@@ -168,18 +168,6 @@ int nsbox_table_add(struct nsbox_table *t, const void *row,
 	return NSBOX_EXIT_OK;
 }
 
-/* "1.50" of a load average x100 */
-static size_t load_text(uint64_t x100, char *buf)
-{
-	size_t n = nsbox_u64_to_dec(x100 / 100, buf);
-
-	buf[n++] = '.';
-	buf[n++] = (char)('0' + x100 % 100 / 10);
-	buf[n++] = (char)('0' + x100 % 10);
-	buf[n] = '\0';
-	return n;
-}
-
 /* Is a @type cell printed in human units unless -b? */
 static bool unit_type(enum nsbox_coltype type)
 {
@@ -208,7 +196,7 @@ static const char *typed_text(const struct nsbox_table *t, enum nsbox_coltype ty
 		}
 		return buf;
 	case NSBOX_CELL_LOAD:
-		*len = load_text(c->u, buf);
+		*len = strlen(nsbox_load_format(c->u, buf, 32));
 		return buf;
 	default:
 		*len = 0;
