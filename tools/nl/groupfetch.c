@@ -181,8 +181,8 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 	struct each_ctx *c _cleanup_free_ = malloc(sizeof(*c));
 	unsigned int kinds = q->kinds, flags = q->flags;
 	struct nsbox_nl_error e;
+	bool v9, v10, snapshot = false;
 	int tries = 0, ret;
-	bool v9;
 
 	if (!c)
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
@@ -193,6 +193,7 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 		kinds &= 1u << q->kind;
 	/* the new attributes only to a module that knows them */
 	v9 = (kinds || q->max_age_ms >= 0 || q->flags) && nsbox_nl_abi(nl) >= 9;
+	v10 = q->fields && nsbox_nl_abi(nl) >= 10;
 	if (kinds && !v9) {
 		/* an old module: one kind it filters, several we do */
 		c->filter = kinds;
@@ -218,8 +219,7 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 		    (v9 && flags && nla_put_u32(msg, NSBOX_A_DUMP_FLAGS, flags) < 0) ||
 		    (v9 && q->max_age_ms >= 0 &&
 		     nla_put_u32(msg, NSBOX_A_LIVE_MAX_AGE_MS, (uint32_t)q->max_age_ms) < 0) ||
-		    (q->fields && nsbox_nl_abi(nl) >= 10 &&
-		     nla_put_u64(msg, NSBOX_A_DUMP_FIELDS, q->fields) < 0))
+		    (v10 && nla_put_u64(msg, NSBOX_A_DUMP_FIELDS, q->fields) < 0))
 			nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 		ret = nsbox_nl_request_hdr(nl, msg, on_group, c, &e);
 		if (ret < 0) {
@@ -227,8 +227,11 @@ int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
 				nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 			return nsbox_nl_report("GET_GROUP", &e);
 		}
-	} while (e.dump_intr && !nsbox_groups_snapshot(nl) && ++tries < 5);
-	if (e.dump_intr && !nsbox_groups_snapshot(nl))
+		/* (asked only then: it may take a GET_INFO) */
+		if (e.dump_intr)
+			snapshot = nsbox_groups_snapshot(nl);
+	} while (e.dump_intr && !snapshot && ++tries < 5);
+	if (e.dump_intr && !snapshot)
 		nsbox_err("warning: groups kept changing during the dump; the list may be incomplete");
 	return NSBOX_EXIT_OK;
 }

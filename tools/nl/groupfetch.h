@@ -63,8 +63,9 @@ bool nsbox_groups_snapshot(struct nsbox_nl *nl);
  * The groups of @q, each handed to @fn.  With a module older than that,
  * a dump flagged as interrupted (groups made or evicted meanwhile) is
  * made again, up to 5 times: @restart (if set) is called before each new
- * try, so that the consumer drops what it has.  Asks GET_INFO first when the module's ABI
- * is not known yet and @q needs ABI 9.  Returns an enum nsbox_exit code
+ * try, so that the consumer drops what it has.  Asks GET_INFO first when
+ * the module's ABI is not known yet and @q needs ABI 9 or 10, or the dump
+ * was interrupted.  Returns an enum nsbox_exit code
  * (the error printed).
  */
 int nsbox_groups_each(struct nsbox_nl *nl, const struct group_query *q,
