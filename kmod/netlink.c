@@ -391,6 +391,13 @@ static u8 nsbox_group_state(const struct nsbox_group *g, bool cg_gone)
 				 BIT_ULL(NSBOX_GROUP_A_NSID) | BIT_ULL(NSBOX_GROUP_A_STATE) | \
 				 BIT_ULL(NSBOX_GROUP_A_LIVE_TIME))
 
+/* Attribute @a's element of a values array at @val, of any alignment. */
+static inline void nsbox_val_put(void *val, int a, u64 x)
+{
+	/* a fixed-size memcpy: one store */
+	memcpy((char *)val + (a - NSBOX_VAL_FIRST) * sizeof(x), &x, sizeof(x));
+}
+
 /*
  * @val[a - NSBOX_VAL_FIRST] for each attribute a; NSBOX_VAL_NONE for a
  * live value that is not given (@l NULL).  @val may be the payload of a
@@ -398,14 +405,6 @@ static u8 nsbox_group_state(const struct nsbox_group *g, bool cg_gone)
  * values are stored one by one, not built elsewhere and copied (a copy of
  * 272 bytes per group is a large share of a dump).
  */
-static inline void nsbox_val_put(void *val, int a, u64 x)
-{
-	/* a fixed-size memcpy: one store, any alignment */
-	memcpy((char *)val + (a - NSBOX_VAL_FIRST) * sizeof(x), &x, sizeof(x));
-}
-
-#define NSBOX_VAL(val, a, x)	nsbox_val_put(val, a, x)
-
 static void nsbox_group_values(const struct nsbox_group *g, const struct nsbox_glive *l,
 			       void *val)
 {
@@ -419,19 +418,20 @@ static void nsbox_group_values(const struct nsbox_group *g, const struct nsbox_g
 	};
 	int i;
 
-	NSBOX_VAL(val, NSBOX_GROUP_A_FIRST_SEEN, g->first_seen);
-	NSBOX_VAL(val, NSBOX_GROUP_A_PROCS, nsbox_nonneg(atomic_read(&g->procs)));
-	NSBOX_VAL(val, NSBOX_GROUP_A_THREADS, nsbox_nonneg(atomic_read(&g->threads)));
+	nsbox_val_put(val, NSBOX_GROUP_A_FIRST_SEEN, g->first_seen);
+	nsbox_val_put(val, NSBOX_GROUP_A_PROCS, nsbox_nonneg(atomic_read(&g->procs)));
+	nsbox_val_put(val, NSBOX_GROUP_A_THREADS, nsbox_nonneg(atomic_read(&g->threads)));
 	for (i = 0; i < NSBOX_NR_CNT; i++)
-		NSBOX_VAL(val, cnt_attr[i],
-			  atomic64_read(&g->cnt[i]) - READ_ONCE(g->cnt_base[i]));
+		nsbox_val_put(val, cnt_attr[i],
+			      atomic64_read(&g->cnt[i]) - READ_ONCE(g->cnt_base[i]));
 	for (i = 0; i < NSBOX_NR_ACC; i++)
-		NSBOX_VAL(val, nsbox_acc_attr[i],
-			  l ? nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]) : NSBOX_VAL_NONE);
-	NSBOX_VAL(val, NSBOX_GROUP_A_RSS_BYTES, l ? l->rss : NSBOX_VAL_NONE);
-	NSBOX_VAL(val, NSBOX_GROUP_A_VM_BYTES, l ? l->vm : NSBOX_VAL_NONE);
+		nsbox_val_put(val, nsbox_acc_attr[i],
+			      l ? nsbox_nonneg(atomic64_read(&g->acc[i]) + l->acc[i]) :
+				  NSBOX_VAL_NONE);
+	nsbox_val_put(val, NSBOX_GROUP_A_RSS_BYTES, l ? l->rss : NSBOX_VAL_NONE);
+	nsbox_val_put(val, NSBOX_GROUP_A_VM_BYTES, l ? l->vm : NSBOX_VAL_NONE);
 	for (i = 0; i < 3; i++)
-		NSBOX_VAL(val, NSBOX_GROUP_A_LOAD1 + i, nsbox_load100(READ_ONCE(g->load[i])));
+		nsbox_val_put(val, NSBOX_GROUP_A_LOAD1 + i, nsbox_load100(READ_ONCE(g->load[i])));
 }
 
 static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_group *g,
@@ -439,12 +439,10 @@ static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_gro
 {
 	u64 val[NSBOX_NR_VALS], live_time = 0;
 	struct nsbox_glive l;
-	struct nlattr *nest;
-	int i;
-
 	u64 vals = view->fields & NSBOX_VAL_MASK;
 	/* packed: the values up to the last one wanted */
-	int nv = vals ? fls64(vals) - NSBOX_VAL_FIRST : 0;
+	int i, nv = vals ? fls64(vals) - NSBOX_VAL_FIRST : 0;
+	struct nlattr *nest;
 
 	if (!(view->flags & NSBOX_DUMP_NO_LIVE))
 		live_time = nsbox_group_live(g, &l);
@@ -477,13 +475,11 @@ static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_gro
 		if (!a)
 			goto cancel;
 		nsbox_group_values(g, live_time ? &l : NULL, nla_data(a));
-	} else if (view->flags & NSBOX_DUMP_PACKED) {
-		struct nlattr *a = NULL;
+	} else if ((view->flags & NSBOX_DUMP_PACKED) && nv) {
+		struct nlattr *a = nla_reserve_64bit(skb, NSBOX_GROUP_A_VALUES,
+						     nv * sizeof(u64), NSBOX_GROUP_A_PAD);
 
-		if (nv)
-			a = nla_reserve_64bit(skb, NSBOX_GROUP_A_VALUES, nv * sizeof(u64),
-					      NSBOX_GROUP_A_PAD);
-		if (nv && !a)
+		if (!a)
 			goto cancel;
 		nsbox_group_values(g, live_time ? &l : NULL, val);
 		for (i = 0; i < nv; i++) {
@@ -492,7 +488,7 @@ static int nsbox_put_group(struct sk_buff *skb, int attr, const struct nsbox_gro
 			nsbox_val_put(nla_data(a), NSBOX_VAL_FIRST + i,
 				      want ? val[i] : NSBOX_VAL_NONE);
 		}
-	} else {
+	} else if (!(view->flags & NSBOX_DUMP_PACKED)) {
 		nsbox_group_values(g, live_time ? &l : NULL, val);
 		for (i = 0; i < NSBOX_NR_VALS; i++)
 			if (val[i] != NSBOX_VAL_NONE && (vals & BIT_ULL(NSBOX_VAL_FIRST + i)) &&
@@ -809,7 +805,7 @@ static int nsbox_nl_dump_groups_start(struct netlink_callback *cb)
 		ret = nsbox_group_req(attrs, &view, &ctx->since, cb->extack);
 	if (ret)
 		return ret;
-	/* (kinds and flags fit: BUILD_BUG_ONs below) */
+	/* (kinds and flags fit: BUILD_BUG_ONs in nsbox_group_dump_ctx()) */
 	ctx->kinds = view.kinds;
 	ctx->flags = view.flags;
 	ctx->fields = view.fields;
