@@ -844,17 +844,12 @@ static pid_t uts_child(int *release, uint64_t *id)
 	return pid;
 }
 
-/* Attribute @type of the reply's group, as a number (up to 8 bytes); ~0: none. */
+/* Attribute @type of the reply's group, as a number (nlt_u64_in()); ~0: none. */
 static uint64_t group_u64(struct nlt_reply *r, int type)
 {
-	struct nlattr *g = nlt_reply_attr(r, NSBOX_A_GROUP), *a;
-	uint64_t v = 0;
+	struct nlattr *g = nlt_reply_attr(r, NSBOX_A_GROUP);
 
-	a = g ? nlt_find(NLA_DATA(g), NLA_PAYLOAD(g), type) : NULL;
-	if (!a)
-		return ~0ULL;
-	memcpy(&v, NLA_DATA(a), NLA_PAYLOAD(a) < 8 ? NLA_PAYLOAD(a) : 8);
-	return v;
+	return g ? nlt_u64_in(g, type) : ~0ULL;
 }
 
 /* A GET_GROUP do for (@kind, @id) with DUMP_FLAGS and DUMP_FIELDS. */
