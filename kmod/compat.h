@@ -267,4 +267,20 @@ static inline struct pid *nsbox_find_ge_pid(int nr, struct pid_namespace *ns)
 #define nsbox_kretprobe_of(ri)	((ri)->rp)
 #endif
 
+/*
+ * Opening a file below a saved directory (views.c reads a box's cgroup
+ * files below the cgroup2 mount saved at load): 5.12 changed
+ * file_open_root() to take a struct path (probe file_open_root_path).
+ */
+#include <linux/fs.h>
+#include <linux/path.h>
+static inline struct file *nsbox_file_open_root(const struct path *root, const char *name)
+{
+#ifdef NSBOX_HAVE_FILE_OPEN_ROOT_PATH
+	return file_open_root(root, name, O_RDONLY, 0);
+#else
+	return file_open_root(root->dentry, root->mnt, name, O_RDONLY, 0);
+#endif
+}
+
 #endif /* _NSBOX_COMPAT_H */

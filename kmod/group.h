@@ -131,6 +131,8 @@ struct nsbox_glive {
  * @has_owner: @owner is valid
  * @retired: the namespace was freed; its inode number may be reused by a
  *	new namespace, which then gets a group of its own
+ * @views: cgroup2: a box whose cgroup namespace's root this is asked for
+ *	views (views.c): sysinfo(2) in it shows the box
  * @share: the user it is charged to (share.c)
  * @threads: live tasks; NSBOX_GROUP_DEAD once evicted
  * @procs: live processes (thread-group leaders)
@@ -173,6 +175,7 @@ struct nsbox_group {
 	bool has_parent;
 	bool has_owner;
 	bool retired;
+	bool views;
 	u16 share;
 	atomic_t threads;
 	atomic_t procs;

@@ -26,6 +26,7 @@
 #include "netlink.h"
 #include "probe.h"
 #include "track.h"
+#include "views.h"
 #include "walk.h"
 
 static int __init nsbox_init(void)
@@ -45,6 +46,9 @@ static int __init nsbox_init(void)
 	ret = nsbox_netlink_init();
 	if (ret)
 		goto err_netlink;
+	/* a module without views still counts: say so and go on */
+	if (nsbox_views_init())
+		pr_warn("views: cannot make /proc/nsbox: boxes see the machine's files\n");
 
 	pr_info("loaded, version %s, genl family \"%s\", ABI %d, %u hooks\n",
 		NSBOX_VERSION, NSBOX_GENL_NAME, NSBOX_ABI_VERSION,
@@ -71,6 +75,7 @@ err_events:
  */
 static void __exit nsbox_exit(void)
 {
+	nsbox_views_exit();
 	nsbox_events_stop();
 	nsbox_netlink_exit();
 	/* before the groups: their entries live in the probes' pools */

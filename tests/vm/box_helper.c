@@ -6,6 +6,13 @@
  *   box_helper shm-create KEY   make a SysV shared memory segment
  *   box_helper shm-check KEY    exit 0 if segment KEY is visible, else 1
  *   box_helper hog MB           allocate and touch MB MiB, 1 MiB at a time
+ *   box_helper hold MB          MemFree and MemAvailable of /proc/meminfo
+ *                               (kB) before and while MB MiB are touched
+ *   box_helper cpus             get_nprocs() and sysconf(_SC_NPROCESSORS_ONLN)
+ *   box_helper cgroupns PID PROG [ARG...]
+ *                               run PROG in PID's cgroup namespace
+ *   box_helper sysinfo          sysinfo(2): "TOTALRAM FREERAM TOTALSWAP PROCS
+ *                               LOAD1 LOAD5 LOAD15 UPTIME" (bytes; loads x 65536)
  *   box_helper forks N          fork N sleeping children; print how many
  *                               succeeded and the first error
  *   box_helper escape MARKER    the classic chroot escape, then tell if
@@ -42,6 +49,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
+#include <sched.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -55,6 +63,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,6 +184,45 @@ done:
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* MemFree and MemAvailable of /proc/meminfo, in kB, to @kb[0..1]. */
+static int memfree(unsigned long long kb[2])
+{
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "re");
+	int got = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		got += sscanf(line, "MemFree: %llu kB", &kb[0]) == 1;
+		got += sscanf(line, "MemAvailable: %llu kB", &kb[1]) == 1;
+	}
+	fclose(f);
+	return got == 2 ? 0 : -1;
+}
+
+/*
+ * "hold MB": MemFree and MemAvailable before and while MB MiB are held
+ * (touched, so resident): "FREE AVAIL FREE' AVAIL'" in kB.
+ */
+static int hold(int mb)
+{
+	unsigned long long a[2], b[2];
+	char *p;
+
+	if (memfree(a))
+		return 2;
+	p = malloc((size_t)mb << 20);
+	if (!p)
+		return 3;
+	memset(p, 1, (size_t)mb << 20);
+	if (memfree(b))
+		return 2;
+	printf("%llu %llu %llu %llu\n", a[0], a[1], b[0], b[1]);
+	free(p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "die")) {
@@ -218,6 +266,41 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "forks"))
 		return forks(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "cgroupns")) {
+		/* busybox nsenter has no -C */
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "/proc/%s/ns/cgroup", argv[2]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWCGROUP)) {
+			perror(path);
+			return 2;
+		}
+		execv(argv[3], argv + 3);
+		perror(argv[3]);
+		return 127;
+	}
+	if (argc == 2 && !strcmp(argv[1], "sysinfo")) {
+		struct sysinfo si;
+
+		if (sysinfo(&si))
+			return 2;
+		/* what busybox free and htop read: bytes, tasks, loads x 65536 */
+		printf("%llu %llu %llu %u %lu %lu %lu %ld\n",
+		       (unsigned long long)si.totalram * si.mem_unit,
+		       (unsigned long long)si.freeram * si.mem_unit,
+		       (unsigned long long)si.totalswap * si.mem_unit, si.procs,
+		       si.loads[0], si.loads[1], si.loads[2], si.uptime);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "cpus")) {
+		/* what glibc tells a program: /sys/devices/system/cpu/online */
+		printf("%d %ld\n", get_nprocs(), sysconf(_SC_NPROCESSORS_ONLN));
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "escape"))
 		return escape(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "modules")) {

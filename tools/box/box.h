@@ -198,6 +198,14 @@ struct box_config {
 	uint64_t cpu_quota;		/* us per 100 ms; 0 = no limit set */
 	uint64_t pids;			/* 0 = no limit set */
 	unsigned int io_weight;		/* 1..10000; 0 = not set */
+	/*
+	 * Views (docs/views.md): nsbox.ko's /proc/nsbox files bind-mounted
+	 * over the box's /proc/meminfo, /proc/loadavg and
+	 * /sys/devices/system/cpu/online, and a time namespace whose clock
+	 * since boot starts with the box.  run.c decides; the box obeys.
+	 */
+	bool views;
+	bool views_time;
 	bool detach;
 	bool rm;			/* remove the box when it exits */
 	uint64_t disk;			/* root: size of the state dir's tmpfs */
@@ -217,6 +225,11 @@ struct box_config {
 	struct in_addr addr;
 	int logfd;			/* detached: the box's stdout/stderr */
 };
+
+/* ---- views.c --------------------------------------------------------- */
+/* Does a time namespace's boottime offset shift /proc/PID/stat's start
+ * times too (5.11+)?  Only then may a box's clock start at 0. */
+bool box_clock_view_works(void);
 
 /* ---- state.c --------------------------------------------------------- */
 /*
@@ -244,6 +257,7 @@ struct box_state {
 	int ns;
 	uint64_t caps;			/* what exec applies: as run did */
 	unsigned int allow;
+	char views[64];			/* the views in place, e.g. "meminfo,uptime" */
 	char command[1024];
 };
 

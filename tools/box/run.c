@@ -153,6 +153,9 @@ static void fill_state(struct box_state *s, const struct box_config *c)
 	s->ns = c->ns;
 	s->caps = c->caps;
 	s->allow = c->allow;
+	snprintf(s->views, sizeof(s->views), "%s%s", c->views ?
+		 "meminfo,loadavg,cpu_online" : "", c->views_time ?
+		 (c->views ? ",uptime" : "uptime") : "");
 	for (char **a = c->argv; *a && off < sizeof(s->command) - 1; a++)
 		off += snprintf(s->command + off, sizeof(s->command) - off, "%s%s",
 				off ? " " : "", *a);
@@ -247,6 +250,9 @@ static int prepare(struct box_config *c, struct box_state *s)
 	}
 	if (box_cgroup_create(c))
 		goto undo;
+	/* the module knows a box by its cgroup: none of its own, no views */
+	if (!c->cgroup[0])
+		c->views = false;
 	fill_state(s, c);
 	if (box_state_write(s))
 		goto undo;
@@ -335,6 +341,9 @@ int box_run(struct box_config *c, int notify_fd)
 	 * (box_init.c).  A rootless PID 1 needs a user namespace to mount.
 	 */
 	ca.flags = c->ns & ~CLONE_NEWCGROUP;
+	/* PID 1 makes it, to set its clock first (inside/child.c) */
+	if (c->views_time)
+		ca.flags &= ~CLONE_NEWTIME;
 	if (geteuid() == 0)
 		ca.flags &= ~CLONE_NEWUSER;
 	if (c->cgroup[0]) {

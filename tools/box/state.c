@@ -165,6 +165,7 @@ static const struct field {
 	FIELD("ns", ns, F_INT),
 	FIELD("caps", caps, F_HEX),
 	FIELD("allow", allow, F_UINT),
+	FIELD("views", views, F_STR),
 	FIELD("command", command, F_STR),
 };
 

@@ -36,7 +36,7 @@
 #include "util.h"
 /* ---- ls -------------------------------------------------------------- */
 
-enum { C_NAME, C_STATUS, C_PID, C_IP, C_CGROUP_ID, C_UPTIME, C_NET, C_COMMAND,
+enum { C_NAME, C_STATUS, C_PID, C_IP, C_CGROUP_ID, C_UPTIME, C_NET, C_VIEWS, C_COMMAND,
        C_NS0, C_PROCS = C_NS0 + BOX_NS_KINDS, C_THREADS, C_CPU, C_RSS, C_FORKS,
        C_OOM, C_LOAD1, NCOLS };
 
@@ -48,6 +48,7 @@ static const struct nsbox_col columns[NCOLS] = {
 	[C_CGROUP_ID] = { "cgroup_id", NSBOX_COL_NUM, false, "the box's cgroup id", 0 },
 	[C_UPTIME] = { "uptime", NSBOX_COL_SECS, true, "seconds since the box started", 0 },
 	[C_NET] = { "net", NSBOX_COL_TEXT, false, "network mode", 0 },
+	[C_VIEWS] = { "views", NSBOX_COL_TEXT, false, "the box's own files in place of the machine's: meminfo, loadavg, cpu_online, uptime (docs/views.md)", 0 },
 	[C_COMMAND] = { "command", NSBOX_COL_TEXT, true, "the command", 0 },
 	[C_NS0 + 0] = { "mnt", NSBOX_COL_NUM, false, "mount namespace id", 0 },
 	[C_NS0 + 1] = { "pid_ns", NSBOX_COL_NUM, false, "pid namespace id", 0 },
@@ -111,6 +112,8 @@ static const char *ls_cell(const void *r, int col, char *buf, size_t len)
 		return buf;
 	case C_NET:
 		return row->s.net;
+	case C_VIEWS:
+		return row->s.views[0] ? row->s.views : NULL;
 	case C_COMMAND:
 		return row->s.command;
 	default:

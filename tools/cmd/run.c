@@ -69,6 +69,11 @@ static void usage(FILE *out)
 		"  -d, --detach       run in the background; output goes to the log in\n"
 		"                     the state dir; see nsbox ls, exec, stop, rm\n"
 		"      --rm           remove the box when it exits\n"
+		"      --views        the box sees itself (the default): free, top, nproc,\n"
+		"                     uptime show its memory, load, CPUs and age, from\n"
+		"                     nsbox.ko's /proc/nsbox files and a time namespace\n"
+		"      --no-views     the box sees the machine's /proc/meminfo, loadavg,\n"
+		"                     CPUs and uptime\n"
 		"  -v, --verbose      print every step as the equivalent shell command\n"
 		"  -h, --help         this help\n"
 		"\n"
@@ -79,7 +84,7 @@ static void usage(FILE *out)
 
 enum { OPT_OVERLAY = 256, OPT_NS, OPT_USER, OPT_HOSTNAME, OPT_MEMORY, OPT_CPUS,
        OPT_PIDS, OPT_IO, OPT_NET, OPT_RM, OPT_NAME, OPT_ROOTFS, OPT_CAP_ADD,
-       OPT_CAP_DROP, OPT_SECCOMP_ALLOW, OPT_DISK };
+       OPT_CAP_DROP, OPT_SECCOMP_ALLOW, OPT_DISK, OPT_VIEWS, OPT_NO_VIEWS };
 
 
 /*
@@ -154,6 +159,29 @@ static int id_maps(struct box_config *c)
 	return 0;
 }
 
+/*
+ * Views (docs/views.md): where the box's limits are, its own meminfo,
+ * loadavg and CPU count from nsbox.ko (found by the root of the box's
+ * cgroup namespace), and its own clock since boot (a time namespace's
+ * offset, no module needed).  Asked for (--views): what cannot be had
+ * is an error; by default: what can be had.
+ */
+static int set_views(struct box_config *c, bool asked)
+{
+	bool module = access("/proc/nsbox/meminfo", R_OK) == 0;
+
+	if (asked && !(c->ns & CLONE_NEWCGROUP))
+		return nsbox_usage_err("run", "--views needs the cgroup namespace in --ns: "
+				       "nsbox.ko knows a box by its cgroup namespace's root");
+	if (asked && !module)
+		return nsbox_usage_err("run", "--views: nsbox.ko is not loaded (no "
+				       "/proc/nsbox/meminfo); load it ('make load' or "
+				       "'modprobe nsbox') or use --no-views");
+	c->views = module && (c->ns & CLONE_NEWCGROUP);
+	c->views_time = (c->ns & CLONE_NEWTIME) && box_clock_view_works();
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct box_config *c)
 {
 	static const struct option opts[] = {
@@ -176,12 +204,15 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "rm", no_argument, NULL, OPT_RM },
+		{ "views", no_argument, NULL, OPT_VIEWS },
+		{ "no-views", no_argument, NULL, OPT_NO_VIEWS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *rootfs = NULL, *net = "none";
 	bool ns_given = false, user = false;
+	int views = -1;		/* --views 1, --no-views 0, neither -1 */
 	uint64_t cap_add = 0, cap_drop = 0;
 	int ch;
 
@@ -303,6 +334,10 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		case OPT_RM:
 			c->rm = true;
 			break;
+		case OPT_VIEWS:
+		case OPT_NO_VIEWS:
+			views = ch == OPT_VIEWS ? 1 : 0;
+			break;
 		case 'v':
 			box_verbose = true;
 			break;
@@ -336,6 +371,8 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 	if (!(c->ns & CLONE_NEWNS))
 		return nsbox_usage_err("run", "--ns must include mnt: a box needs its own mount "
 				       "namespace for its root filesystem");
+	if (views && set_views(c, views == 1))
+		return NSBOX_EXIT_USAGE;
 	if ((c->ns & CLONE_NEWTIME) && access("/proc/self/ns/time", F_OK))
 		return nsbox_usage_err("run", "this kernel has no time namespaces "
 				       "(CONFIG_TIME_NS); leave time out of --ns");

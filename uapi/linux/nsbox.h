@@ -805,4 +805,15 @@ enum nsbox_probe_attr {
 	NSBOX_PROBE_A_MAX = __NSBOX_PROBE_A_MAX - 1
 };
 
+/*
+ * Views (docs/views.md): nsbox.ko's /proc/nsbox/{meminfo,loadavg,
+ * cpu_online} are bind-mounted over a box's own files.  sysinfo(2) is no
+ * file: a process in a box asks for the box's numbers there with this
+ * ioctl on /proc/nsbox/views (opened read-only; reading it says "1" once
+ * the reader's box has asked).  The box is the root of the caller's cgroup
+ * namespace; outside any box the ioctl fails with ENOENT.
+ */
+#define NSBOX_VIEWS_PATH	"/proc/nsbox/views"
+#define NSBOX_IOC_VIEWS_ON	_IO(0xb5, 1)
+
 #endif /* _UAPI_LINUX_NSBOX_H */

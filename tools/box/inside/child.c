@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/nsbox.h>
+
 #include "inside.h"
 #include "io.h"
 #include "err.h"
@@ -72,6 +74,41 @@ static void box_net_unprivileged(const struct box_config *c)
 	(void)nsbox_write_file(ping, range);
 }
 
+/*
+ * The box's clock since boot starts with the box (docs/boxes.md, "Time").
+ * A time namespace shifts CLOCK_BOOTTIME by an offset, and with it
+ * /proc/uptime, sysinfo(2)'s uptime, /proc/stat's btime and every start
+ * time in /proc/PID/stat: the offset here is minus the moment PID 1
+ * started, in whole seconds rounded down, so that no process of the box
+ * started before its "boot" and `ps` agrees with `uptime`.  An offset can
+ * be written only while no process is in the namespace: unshare() makes
+ * one for our children, the offset goes in, and setns() to
+ * time_for_children takes PID 1 in as well.
+ */
+static void box_clock(pid_t hostpid)
+{
+	long tck = sysconf(_SC_CLK_TCK);
+	unsigned long long start = box_proc_start(hostpid);
+	char off[64];
+	int fd, err;
+
+	if (!start || tck <= 0)
+		box_fail("read PID 1's start time from /proc/%d/stat", hostpid);
+	box_step("unshare --time (for the children; PID 1 joins below)");
+	if (unshare(CLONE_NEWTIME))
+		box_fail("unshare(CLONE_NEWTIME): %s", strerror(errno));
+	snprintf(off, sizeof(off), "boottime -%llu 0", start / (unsigned long long)tck);
+	err = box_write("/proc/self/timens_offsets", off);
+	if (err)
+		box_fail("set the box's boot time (/proc/self/timens_offsets): %s",
+			 strerror(-err));
+	box_step("nsenter --time=/proc/self/ns/time_for_children");
+	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWTIME))
+		box_fail("join the box's time namespace: %s", strerror(errno));
+	close(fd);
+}
+
 noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd)
 {
 	int keep[5] = { go_fd, err_fd, null_fd, c->logfd, c->rootfs_fd };
@@ -93,6 +130,19 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 		if (unshare(CLONE_NEWCGROUP))
 			box_fail("unshare(CLONE_NEWCGROUP): %s", strerror(errno));
 	}
+	if (c->views) {
+		/* sysinfo(2): the one view that is no file (docs/views.md) */
+		int fd = open(NSBOX_VIEWS_PATH, O_RDONLY | O_CLOEXEC);
+
+		box_step("# ioctl(open(%s), NSBOX_IOC_VIEWS_ON): sysinfo(2) shows the box",
+			 NSBOX_VIEWS_PATH);
+		if (fd < 0 || ioctl(fd, NSBOX_IOC_VIEWS_ON))
+			box_fail("ask nsbox.ko for the box's views (%s): %s; run with --no-views",
+				 NSBOX_VIEWS_PATH, strerror(errno));
+		close(fd);
+	}
+	if (c->views_time)
+		box_clock(hostpid);
 	if (c->ns & CLONE_NEWUTS) {
 		const char *h = c->hostname ? c->hostname : c->name;
 

@@ -339,6 +339,26 @@ static void protect(int fsfd, const char *shown, const char *const *readonly, si
 	}
 }
 
+/*
+ * A view (docs/views.md): nsbox.ko's file bound over the box's own, in
+ * the box's new procfs (its /proc/nsbox is the module's, like any procfs).
+ */
+static void view(int srcfd, const char *srcshown, const char *src, int dstfd,
+		 const char *dstshown, const char *dst)
+{
+	char from[128], to[128];
+
+	box_step("mount --bind -o ro,nosuid,nodev,noexec %s/%s %s/%s", srcshown, src,
+		 dstshown, dst);
+	fdpath(from, sizeof(from), srcfd, src);
+	fdpath(to, sizeof(to), dstfd, dst);
+	do_mount(from, to, NULL, MS_BIND, NULL);
+	/* a bind takes the flags of the mount it comes from: read-only is a
+	 * remount of the bind (like every other mount of the box's /sys) */
+	do_mount(NULL, to, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+		 MS_NOEXEC, NULL);
+}
+
 static void bind_dev(int devfd, const char *shown, const char *name)
 {
 	char src[64], dst[128];
@@ -398,6 +418,21 @@ static void setup_dev(int rootfd, const char *root)
 	close(devfd);
 }
 
+/* The CPU count glibc reads (get_nprocs(), sysconf(_SC_NPROCESSORS_ONLN)). */
+static void sys_views(const struct box_config *c, int rootfd, const char *root, int sysfd,
+		      const char *shown)
+{
+	char procshown[4200];
+	int procfd;
+
+	if (!c->views)
+		return;
+	procfd = beneath(rootfd, root, "proc", 0, PROC_SUPER_MAGIC);
+	snprintf(procshown, sizeof(procshown), "%s/proc", root);
+	view(procfd, procshown, "nsbox/cpu_online", sysfd, shown, "devices/system/cpu/online");
+	close(procfd);
+}
+
 static void setup_sys(const struct box_config *c, int rootfd, const char *root)
 {
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -422,12 +457,14 @@ static void setup_sys(const struct box_config *c, int rootfd, const char *root)
 		sysfd = beneath(rootfd, root, "sys", 0, SYSFS_MAGIC);
 		readonly_tree(sysfd, shown, ro);
 		protect(sysfd, shown, NULL, 0, sys_masked, sizeof(sys_masked) / sizeof(sys_masked[0]));
+		sys_views(c, rootfd, root, sysfd, shown);
 		close(sysfd);
 		return;
 	}
 	close(fd);
 	sysfd = beneath(rootfd, root, "sys", 0, SYSFS_MAGIC);
 	protect(sysfd, shown, NULL, 0, sys_masked, sizeof(sys_masked) / sizeof(sys_masked[0]));
+	sys_views(c, rootfd, root, sysfd, shown);
 	/*
 	 * A cgroup2 mount shows the tree from the mounter's cgroup namespace
 	 * root: in a box with its own cgroup namespace, just the box.
@@ -539,6 +576,10 @@ void box_mount_setup(const struct box_config *c)
 	snprintf(shown, sizeof(shown), "%s/proc", root);
 	protect(fd, shown, proc_readonly, sizeof(proc_readonly) / sizeof(proc_readonly[0]),
 		proc_masked, sizeof(proc_masked) / sizeof(proc_masked[0]));
+	if (c->views) {
+		view(fd, shown, "nsbox/meminfo", fd, shown, "meminfo");
+		view(fd, shown, "nsbox/loadavg", fd, shown, "loadavg");
+	}
 	close(fd);
 	setup_dev(rootfd, root);
 	setup_sys(c, rootfd, root);

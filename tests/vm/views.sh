@@ -1,0 +1,176 @@
+#!/bin/sh
+# views.sh - a box sees itself (TAP): /proc/meminfo, /proc/loadavg,
+# /sys/devices/system/cpu/online and /proc/uptime inside a box with
+# --memory 256M --cpus 0.5 show the box, as nsbox.ko and the box's time
+# namespace compute them (docs/views.md); --no-views and the host see the
+# machine's.  Each check compares with the kernel's own files or with
+# what the machine shows, so that it fails if the view is not there.
+. "$(dirname "$0")/tap.sh"
+
+HELPER=/opt/nsbox/tests/box_helper
+NSBOX_KO=${NSBOX_KO:-/lib/modules/nsbox/nsbox.ko}
+R=/tmp/views-rootfs
+CG=/sys/fs/cgroup/nsbox
+
+echo "TAP version 13"
+grep -q '^nsbox ' /proc/modules || insmod "$NSBOX_KO"
+SI32=/opt/nsbox/tests/sysinfo32
+nsbox rootfs create --add "$HELPER" "$R" >/dev/null 2>&1
+inbox() { nsbox run --rm --rootfs "$R" --memory 256M --cpus 0.5 "$@"; }
+kb() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB$/\1/p" "${2:-/proc/meminfo}"; }
+
+# ---- meminfo -----------------------------------------------------------------
+out=$(inbox -- cat /proc/meminfo 2>&1)
+echo "$out" > /tmp/views-meminfo
+diag "$(grep -E '^(MemTotal|MemFree|MemAvailable|Cached|Shmem|SwapTotal):' /tmp/views-meminfo)"
+check "meminfo: MemTotal is --memory 256M, 262144 kB (the machine has $(kb MemTotal) kB)" \
+	test "$(kb MemTotal /tmp/views-meminfo)" = 262144
+check "meminfo: 0 < MemFree <= MemAvailable <= MemTotal" \
+	sh -c 'f=$1 a=$2 t=$3; [ "$f" -gt 0 ] && [ "$f" -le "$a" ] && [ "$a" -le "$t" ]' _ \
+	"$(kb MemFree /tmp/views-meminfo)" "$(kb MemAvailable /tmp/views-meminfo)" \
+	"$(kb MemTotal /tmp/views-meminfo)"
+check "meminfo: the machine's lines, in the machine's order" \
+	sh -c '[ "$(cut -d: -f1 /proc/meminfo)" = "$(cut -d: -f1 /tmp/views-meminfo)" ]'
+check "meminfo: every line in the kernel's layout (name, padding, value, kB)" \
+	sh -c '! grep -vE "^[A-Za-z0-9_()]+:[[:space:]]+[0-9]+( kB)?$" /tmp/views-meminfo'
+
+# 100 MiB touched in the box: MemFree falls by about as much (the box's
+# memory cgroup, not the machine, where a 2nd VM process may move it too)
+out=$(inbox -- "$HELPER" hold 100 2>&1)
+diag "MemFree MemAvailable before, while 100 MiB are held: $out"
+check "meminfo: MemFree drops by ~100 MiB while the box holds 100 MiB" \
+	sh -c 'set -- $1; d=$(( $1 - $3 )); [ "$d" -ge 95000 ] && [ "$d" -le 115000 ] && [ "$4" -le "$2" ]' _ "$out"
+
+# 20 MiB written to the box's /tmp (a tmpfs: shared memory, file pages):
+# Shmem and Cached come from the box's memory.stat
+out=$(inbox -- sh -c 'dd if=/dev/zero of=/tmp/f bs=1M count=20 2>/dev/null;
+	grep -E "^(Shmem|Cached):" /proc/meminfo | tr -s " " | cut -d" " -f2' 2>&1)
+check "meminfo: Shmem and Cached count the 20 MiB the box wrote to its tmpfs ($(echo $out) kB)" \
+	sh -c 'set -- $1; [ "$1" -ge 19456 ] && [ "$2" -ge 19456 ] && [ "$1" -le 40000 ]' _ "$out"
+
+out=$(nsbox run --rm --rootfs "$R" --memory 256M --no-views -- cat /proc/meminfo 2>&1 |
+	sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p')
+check "--no-views: MemTotal is the machine's ($out)" test "$out" = "$(kb MemTotal)"
+check "the machine reads /proc/nsbox/meminfo as its own /proc/meminfo" \
+	sh -c '[ "$(cut -d: -f1 /proc/nsbox/meminfo)" = "$(cut -d: -f1 /proc/meminfo)" ] &&
+	       [ "$(grep ^MemTotal: /proc/nsbox/meminfo)" = "$(grep ^MemTotal: /proc/meminfo)" ]'
+
+# ---- sysinfo(2) ------------------------------------------------------------------
+# busybox free, htop and the JVM ask sysinfo(2), not /proc/meminfo
+hostram=$(( $(kb MemTotal) * 1024 ))
+out=$(inbox -- "$HELPER" sysinfo 2>&1)
+diag "sysinfo in the box (totalram freeram totalswap procs load1 load5 load15 uptime): $out"
+check "sysinfo(2): totalram is 256 MiB, freeram below it, procs the box's" \
+	sh -c 'set -- $1; [ "$1" = 268435456 ] && [ "$2" -gt 0 ] && [ "$2" -le "$1" ] && [ "$4" -ge 2 ] && [ "$4" -le 6 ]' \
+	_ "$out"
+out=$(nsbox run --rm --rootfs "$R" --memory 256M --no-views -- "$HELPER" sysinfo 2>&1)
+check "--no-views: sysinfo(2) shows the machine ($out)" \
+	sh -c 'set -- $1; [ "$1" = "$2" ] && [ "$4" -gt 20 ]' _ "$(echo $out | cut -d' ' -f1) $hostram x $(echo $out | cut -d' ' -f4)"
+out=$("$HELPER" sysinfo)
+check "the machine's sysinfo(2) is untouched ($out)" \
+	sh -c 'set -- $1; [ "$1" = "$2" ]' _ "$(echo $out | cut -d' ' -f1) $hostram"
+out=$(inbox -- cat /proc/nsbox/views 2>&1)
+check "a box with views has asked for them ($out); the machine has not ($(cat /proc/nsbox/views))" \
+	sh -c '[ "$1" = 1 ] && [ "$(cat /proc/nsbox/views)" = 0 ]' _ "$out"
+
+# ---- CPUs ----------------------------------------------------------------------
+out=$(inbox -- sh -c 'cat /sys/devices/system/cpu/online; '"$HELPER"' cpus' 2>&1)
+check "--cpus 0.5: cpu/online is \"0\", get_nprocs() and _NPROCESSORS_ONLN say 1 ($(echo $out); the VM has $(cat /sys/devices/system/cpu/online))" \
+	test "$(echo $out)" = "0 1 1"
+out=$(nsbox run --rm --rootfs "$R" --cpus 1.5 -- "$HELPER" cpus 2>&1)
+host=$(nproc)
+check "--cpus 1.5: 2 CPUs, or the machine's if it has fewer ($out; the VM has $host)" \
+	test "$out" = "$(( host < 2 ? host : 2 )) $(( host < 2 ? host : 2 ))"
+out=$(nsbox run --rm --rootfs "$R" --cpus 0.5 --no-views -- cat /sys/devices/system/cpu/online 2>&1)
+check "--no-views: cpu/online is the machine's ($out)" test "$out" = "$(cat /sys/devices/system/cpu/online)"
+
+# ---- a box that runs: load, uptime, limits changed at run time --------------
+nsbox run --rootfs "$R" --memory 256M --cpus 0.5 --name views -d -- \
+	sh -c 'while :; do :; done' >/dev/null 2>&1
+id=$(nsbox ls -r -n -o name,cgroup_id | sed -n 's/^views //p')
+load_both() {	# the box's load1 in its /proc/loadavg and in nsbox groups, x100
+	l=$(nsbox exec views cat /proc/loadavg) || return 1
+	g=$(nsbox groups -J --no-adopt -o load1 "cgroup2:$id" | jq '.groups[0].load1')
+	echo "$l $g"
+}
+loaded() {
+	out=$(load_both) || return 1
+	set -- $out
+	[ "$1" != 0.00 ] && [ "$1" = "$6" ]
+}
+check "loadavg: a spinning box's load1 rises above 0 and is nsbox groups' load1" until_ok loaded
+out=$(load_both)
+diag "the box's /proc/loadavg and nsbox groups' load1: $out; the machine's: $(cat /proc/loadavg)"
+# A box's seccomp filter kills 32-bit system calls (docs/security.md), so
+# the 32-bit sysinfo(2) (compat_sys_sysinfo) is called from the box's
+# cgroup and cgroup namespace by a process outside its filter: what the
+# module serves to any 32-bit caller in a box that asked for views.
+pid1=$(nsbox ls -r -n -o name,pid | sed -n 's/^views //p')
+si32() {
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" cgroupns "$3" "$4"' _ "$CG/views" "$HELPER" "$pid1" "$SI32"
+}
+out=$(nsbox exec views sh -c "cat /proc/loadavg; $HELPER sysinfo" 2>&1; si32 2>&1)
+diag "the box's loadavg, sysinfo 64 and 32-bit: $(echo "$out" | tr '\n' '|')"
+check "sysinfo(2), 32-bit: totalram is 256 MiB, procs the box's ($(echo "$out" | sed -n 3p))" \
+	sh -c 'set -- $1; [ "$1" = 268435456 ] && [ "$2" -le "$1" ] && [ "$4" -ge 2 ] && [ "$4" -le 6 ]' \
+	_ "$(echo "$out" | sed -n 3p)"
+check "sysinfo(2)'s loads are the box's load average, 64-bit and 32-bit" \
+	sh -c 'echo "$1" | awk "NR == 1 { l = \$1 } NR > 1 { d = \$5 / 65536 - l; if (d > 0.011 || d < -0.011 || \$5 == 0) bad = 1 }
+		END { exit bad || NR != 3 }"' _ "$out"
+out=$(load_both)
+check "loadavg: the box's tasks (not the machine's $(cut -d' ' -f4 /proc/loadavg)) and last pid of its pid namespace" \
+	sh -c 'set -- $1; t=${4#*/}; [ "$t" -ge 2 ] && [ "$t" -le 6 ] && [ "$5" -lt "$7" ]' _ \
+	"$out $(cut -d' ' -f5 /proc/loadavg)"
+
+# PID 1's start time (/proc/1/stat, ticks since boot) in the box's clock:
+# at most 1 s after its boot, and before its uptime (what ps computes from).
+# Kernels before 5.11 shift uptime but not start times: no clock view there.
+views=$(nsbox ls -r -n -o name,views | sed -n 's/^views //p')
+out=$(nsbox exec views sh -c 'cut -d" " -f1 /proc/uptime; cut -d" " -f22 /proc/1/stat' 2>&1)
+diag "views in place: $views; the box's uptime and PID 1's start (ticks): $(echo $out); the machine's uptime: $(cat /proc/uptime)"
+case ",$views," in
+*,uptime,*)
+	check "uptime: starts with the box (PID 1 started within 1 s of its boot), not the machine's" \
+		sh -c 'set -- $1; up=${1%%.*}; [ "$2" -lt 100 ] && [ "$up" -ge $(( $2 / 100 )) ] &&
+		       [ "$up" -lt "${3%%.*}" ] && [ "$up" -lt 300 ]' \
+		_ "$(echo $out) $(cut -d' ' -f1 /proc/uptime)"
+	clockview=1 ;;
+*)
+	check "uptime: no clock view where start times do not follow the offset, so ps stays right" \
+		sh -c 'set -- $1; [ "$2" -ge 100 ] && [ "${1%%.*}" -ge $(( $2 / 100 )) ]' _ "$out"
+	clockview=0 ;;
+esac
+
+echo 512M > "$CG/views/memory.max"
+out=$(nsbox exec views cat /proc/meminfo | sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p')
+check "memory.max raised to 512M at run time: the next read says 524288 kB ($out)" test "$out" = 524288
+echo "25000 100000" > "$CG/views/cpu.max"
+check "cpu.max 0.25 CPU at run time: still 1 CPU" test "$(nsbox exec views cat /sys/devices/system/cpu/online)" = 0
+echo "150000 100000" > "$CG/views/cpu.max"
+host=$(nproc)
+check "cpu.max 1.5 CPUs at run time: the next read says $(( host < 2 ? host : 2 )) CPUs" \
+	test "$(nsbox exec views "$HELPER" cpus)" = "$(( host < 2 ? host : 2 )) $(( host < 2 ? host : 2 ))"
+
+# ---- rootless -------------------------------------------------------------------
+# no cgroup of its own (cgroup delegation is not set up in the lab VM):
+# the box's cgroup namespace root is the caller's cgroup, whose numbers
+# it sees; its clock starts with it as root's does
+out=$("$HELPER" as-user 1000 nsbox run --rm --rootfs "$R" -- sh -c \
+	'cut -d" " -f22 /proc/1/stat; cat /sys/devices/system/cpu/online' 2>&1)
+check "rootless: the box's clock starts with it where the kernel allows; cpu/online is there ($(echo $out))" \
+	sh -c 'set -- $1; [ "$1" -lt 100 ] || [ "$3" = 0 ]; [ -n "$2" ]' _ "$out $clockview"
+
+# ---- unload with a box alive --------------------------------------------------
+rmmod nsbox
+rc=$?
+out=$(nsbox exec views cat /proc/meminfo 2>&1); rc2=$?
+check "rmmod with a box's views mounted: unloads; the box's /proc/meminfo then fails to open (documented) ($(echo "$out" | head -1))" \
+	sh -c '[ "$1" = 0 ] && [ "$2" != 0 ] && echo "$3" | grep -q "No such file"' _ "$rc" "$rc2" "$out"
+insmod "$NSBOX_KO"
+nsbox rm -f views >/dev/null 2>&1
+out=$(inbox -- sh -c 'sed -n "s/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p" /proc/meminfo' 2>&1)
+check "after insmod again, a new box has its views ($out)" test "$out" = 262144
+
+rm -rf "$R" /tmp/views-meminfo
+echo "1..$n"
+[ "$fails" = 0 ]
