@@ -52,7 +52,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/sched/loadavg.h>
-#include <linux/seq_file.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
@@ -80,6 +80,44 @@ static bool nsbox_view_host_ok[NSBOX_NR_VIEWS];
 static struct path nsbox_view_cgroot;
 static bool nsbox_view_cgroot_ok;
 static struct proc_dir_entry *nsbox_view_dir;
+
+/*
+ * What a read of a view returns, made in a buffer of its own.  Not a
+ * seq_file: a view reads other files of procfs, sysfs and cgroupfs, which
+ * are seq_files, and one seq_file's show() reading another would take the
+ * same class of lock (struct seq_file's mutex) twice.
+ */
+#define NSBOX_VIEW_OUT	(2 * NSBOX_VIEW_BUF)
+
+struct nsbox_vout {
+	char *buf;
+	size_t len;
+	bool overflow;
+};
+
+static __printf(2, 3) void nsbox_vout_printf(struct nsbox_vout *o, const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vsnprintf(o->buf + o->len, NSBOX_VIEW_OUT - o->len, fmt, args);
+	va_end(args);
+	if (n >= NSBOX_VIEW_OUT - o->len)
+		o->overflow = true;
+	else
+		o->len += n;
+}
+
+static void nsbox_vout_write(struct nsbox_vout *o, const char *p, size_t n)
+{
+	if (n > NSBOX_VIEW_OUT - o->len) {
+		o->overflow = true;
+		return;
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
 
 /* The reader's box: its cgroup namespace's root; NULL for the machine. */
 static struct cgroup *nsbox_view_box(void)
@@ -147,7 +185,7 @@ static int nsbox_view_cg_path(struct cgroup *cg, char *buf, size_t len)
 }
 
 /* The machine's file, as it is. */
-static int nsbox_view_passthrough(struct seq_file *m, int view)
+static int nsbox_view_passthrough(struct nsbox_vout *m, int view)
 {
 	char *buf = kmalloc(NSBOX_VIEW_BUF, GFP_KERNEL_ACCOUNT);
 	ssize_t n;
@@ -156,7 +194,7 @@ static int nsbox_view_passthrough(struct seq_file *m, int view)
 		return -ENOMEM;
 	n = nsbox_view_read_host(view, buf);
 	if (n >= 0)
-		seq_write(m, buf, n);
+		nsbox_vout_write(m, buf, n);
 	kfree(buf);
 	return n < 0 ? n : 0;
 }
@@ -303,11 +341,11 @@ static int nsbox_view_memcg(struct cgroup *box, struct nsbox_view_mem *v,
 }
 
 /* "Key:" in the kernel's layout: the name padded to 16, then 8 digits */
-static void nsbox_meminfo_line(struct seq_file *m, const char *key, size_t klen,
+static void nsbox_meminfo_line(struct nsbox_vout *m, const char *key, size_t klen,
 			       u64 kb)
 {
-	seq_printf(m, "%.*s:%*s%8llu kB\n", (int)klen, key,
-		   klen < 15 ? (int)(15 - klen) : 1, "", kb);
+	nsbox_vout_printf(m, "%.*s:%*s%8llu kB\n", (int)klen, key,
+			  klen < 15 ? (int)(15 - klen) : 1, "", kb);
 }
 
 /* The box's value of the meminfo line @i of nsbox_mi[], kB. */
@@ -328,7 +366,7 @@ static u64 nsbox_meminfo_val(int i, const u64 *val, const u64 *sv)
  * The machine's meminfo, line by line, with the box's numbers where the
  * box has its own (nsbox_mi[]); every other line as the machine has it.
  */
-static int nsbox_meminfo_show(struct seq_file *m, void *unused)
+static int nsbox_meminfo_show(struct nsbox_vout *m)
 {
 	struct cgroup *box = nsbox_view_box();
 	u64 val[NSBOX_NR_MI], sv[NSBOX_NR_SK], ram, host_swap = 0;
@@ -388,7 +426,7 @@ static int nsbox_meminfo_show(struct seq_file *m, void *unused)
 				break;
 		}
 		if (klen == SIZE_MAX || j == ARRAY_SIZE(nsbox_mi)) {
-			seq_write(m, p, next - p);
+			nsbox_vout_write(m, p, next - p);
 			continue;
 		}
 		nsbox_meminfo_line(m, p, klen, nsbox_meminfo_val(k, val, sv));
@@ -405,7 +443,7 @@ out:
  * total tasks, and the last pid of the reader's pid namespace, in the
  * kernel's format.
  */
-static int nsbox_loadavg_show(struct seq_file *m, void *unused)
+static int nsbox_loadavg_show(struct nsbox_vout *m)
 {
 	struct cgroup *box = nsbox_view_box();
 	unsigned long load[3] = { 0, 0, 0 };
@@ -425,11 +463,11 @@ static int nsbox_loadavg_show(struct seq_file *m, void *unused)
 		running = clamp_t(unsigned int, READ_ONCE(g->live.active), 1, max(total, 1U));
 	}
 	rcu_read_unlock();
-	seq_printf(m, "%lu.%02lu %lu.%02lu %lu.%02lu %u/%u %d\n",
-		   LOAD_INT(load[0]), LOAD_FRAC(load[0]), LOAD_INT(load[1]),
-		   LOAD_FRAC(load[1]), LOAD_INT(load[2]), LOAD_FRAC(load[2]),
-		   running, total,
-		   idr_get_cursor(&task_active_pid_ns(current)->idr) - 1);
+	nsbox_vout_printf(m, "%lu.%02lu %lu.%02lu %lu.%02lu %u/%u %d\n",
+			  LOAD_INT(load[0]), LOAD_FRAC(load[0]), LOAD_INT(load[1]),
+			  LOAD_FRAC(load[1]), LOAD_INT(load[2]), LOAD_FRAC(load[2]),
+			  running, total,
+			  idr_get_cursor(&task_active_pid_ns(current)->idr) - 1);
 	return 0;
 }
 
@@ -485,7 +523,7 @@ out:
 }
 
 /* /sys/devices/system/cpu/online: as many CPUs as the box may use. */
-static int nsbox_cpu_online_show(struct seq_file *m, void *unused)
+static int nsbox_cpu_online_show(struct nsbox_vout *m)
 {
 	struct cgroup *box = nsbox_view_box();
 	unsigned int n;
@@ -497,9 +535,9 @@ static int nsbox_cpu_online_show(struct seq_file *m, void *unused)
 	if (ret)
 		return ret;
 	if (n == 1)
-		seq_puts(m, "0\n");
+		nsbox_vout_write(m, "0\n", 2);
 	else
-		seq_printf(m, "0-%u\n", n - 1);
+		nsbox_vout_printf(m, "0-%u\n", n - 1);
 	return 0;
 }
 
@@ -531,7 +569,7 @@ static long nsbox_views_ioctl(struct file *file, unsigned int cmd, unsigned long
 	return g ? 0 : -ENOENT;	/* the machine, or a box nsbox does not know */
 }
 
-static int nsbox_views_show(struct seq_file *m, void *unused)
+static int nsbox_views_show(struct nsbox_vout *m)
 {
 	struct nsbox_group *g;
 	bool on;
@@ -540,22 +578,9 @@ static int nsbox_views_show(struct seq_file *m, void *unused)
 	g = nsbox_view_group(nsbox_view_box());
 	on = g && READ_ONCE(g->views);
 	rcu_read_unlock();
-	seq_printf(m, "%d\n", on);
+	nsbox_vout_printf(m, "%d\n", on);
 	return 0;
 }
-
-static int nsbox_views_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, nsbox_views_show, NULL);
-}
-
-static const struct proc_ops nsbox_views_ops = {
-	.proc_open = nsbox_views_open,
-	.proc_read = seq_read,
-	.proc_lseek = seq_lseek,
-	.proc_release = single_release,
-	.proc_ioctl = nsbox_views_ioctl,
-};
 
 /*
  * sysinfo(2), in a box that asked for views: the box's memory, swap,
@@ -648,6 +673,85 @@ static struct kretprobe nsbox_si_probe = {
 
 static bool nsbox_si_attached;
 
+/*
+ * An open view: made again by every read at offset 0 (top keeps
+ * /proc/loadavg open, seeks to 0 and reads again), read on from there.
+ */
+struct nsbox_view_file {
+	struct mutex lock;	/* one read makes @text at a time */
+	int (*show)(struct nsbox_vout *o);
+	char *text;
+	size_t len;
+};
+
+static int nsbox_view_open(struct file *file, int (*show)(struct nsbox_vout *o))
+{
+	struct nsbox_view_file *f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+
+	if (!f)
+		return -ENOMEM;
+	mutex_init(&f->lock);
+	f->show = show;
+	file->private_data = f;
+	return 0;
+}
+
+static ssize_t nsbox_view_read(struct file *file, char __user *ubuf, size_t count,
+			       loff_t *ppos)
+{
+	struct nsbox_view_file *f = file->private_data;
+	struct nsbox_vout o = { };
+	ssize_t ret;
+
+	mutex_lock(&f->lock);
+	if (!*ppos || !f->text) {
+		if (!f->text)
+			f->text = kmalloc(NSBOX_VIEW_OUT, GFP_KERNEL_ACCOUNT);
+		ret = -ENOMEM;
+		if (!f->text)
+			goto out;
+		o.buf = f->text;
+		f->len = 0;
+		ret = f->show(&o);
+		if (!ret && o.overflow)
+			ret = -EFBIG;
+		if (ret)
+			goto out;
+		f->len = o.len;
+	}
+	ret = simple_read_from_buffer(ubuf, count, ppos, f->text, f->len);
+out:
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
+static int nsbox_view_release(struct inode *inode, struct file *file)
+{
+	struct nsbox_view_file *f = file->private_data;
+
+	kfree(f->text);
+	kfree(f);
+	return 0;
+}
+
+#define NSBOX_VIEW_OPS(name, show, ...)						\
+static int name##_open(struct inode *inode, struct file *file)			\
+{										\
+	return nsbox_view_open(file, show);					\
+}										\
+static const struct proc_ops name##_ops = {					\
+	.proc_open = name##_open,						\
+	.proc_read = nsbox_view_read,						\
+	.proc_lseek = default_llseek,						\
+	.proc_release = nsbox_view_release,					\
+	__VA_ARGS__								\
+}
+
+NSBOX_VIEW_OPS(nsbox_meminfo, nsbox_meminfo_show);
+NSBOX_VIEW_OPS(nsbox_loadavg, nsbox_loadavg_show);
+NSBOX_VIEW_OPS(nsbox_cpu_online, nsbox_cpu_online_show);
+NSBOX_VIEW_OPS(nsbox_views, nsbox_views_show, .proc_ioctl = nsbox_views_ioctl);
+
 /* The cgroup2 mount at /sys/fs/cgroup, if it shows the whole tree. */
 static bool nsbox_view_save_cgroot(void)
 {
@@ -675,9 +779,9 @@ int nsbox_views_init(void)
 		pr_warn("views: no cgroup2 mount of the whole tree at /sys/fs/cgroup: a box's meminfo has no memory.stat lines and its CPU count ignores cpu.max\n");
 	nsbox_view_dir = proc_mkdir("nsbox", NULL);
 	if (!nsbox_view_dir ||
-	    !proc_create_single("meminfo", 0444, nsbox_view_dir, nsbox_meminfo_show) ||
-	    !proc_create_single("loadavg", 0444, nsbox_view_dir, nsbox_loadavg_show) ||
-	    !proc_create_single("cpu_online", 0444, nsbox_view_dir, nsbox_cpu_online_show) ||
+	    !proc_create("meminfo", 0444, nsbox_view_dir, &nsbox_meminfo_ops) ||
+	    !proc_create("loadavg", 0444, nsbox_view_dir, &nsbox_loadavg_ops) ||
+	    !proc_create("cpu_online", 0444, nsbox_view_dir, &nsbox_cpu_online_ops) ||
 	    !proc_create("views", 0444, nsbox_view_dir, &nsbox_views_ops)) {
 		nsbox_views_exit();
 		return -ENOMEM;

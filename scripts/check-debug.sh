@@ -45,6 +45,8 @@ export NSBOX_RELOAD_N=${NSBOX_RELOAD_N:-100}
 # 500 took 514 s here, 200 keep the lane in CI's budget
 export NSBOX_USER_RELOAD_N=${NSBOX_USER_RELOAD_N:-100}
 export NSBOX_FAULT_LOAD_STRIDE=${NSBOX_FAULT_LOAD_STRIDE:-1}
+# views.sh: boxes reading their views while the module is unloaded
+export NSBOX_VIEWS_BOXES=${NSBOX_VIEWS_BOXES:-5}
 # The box tests exercise userspace (namespaces, mounts, seccomp, tmux); the
 # module paths they touch (dumps under the ptrace rule, events) are run
 # here by events.sh, quota_test and cli.sh.  make check runs them on all

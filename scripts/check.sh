@@ -233,8 +233,8 @@ part "host chroot" tests/host/chroot.sh
 # longest first; their logs are shown in kernel order.
 NEWEST=${KVERS[${#KVERS[@]}-1]}
 STRESS_KVER=${NSBOX_STRESS_KVER:-${KVERS[0]}}
-FULL_SIZES="NSBOX_RELOAD_N=100 NSBOX_USER_RELOAD_N=50"
-SMALL_SIZES="NSBOX_RELOAD_N=25 NSBOX_USER_RELOAD_N=20"
+FULL_SIZES="NSBOX_RELOAD_N=100 NSBOX_USER_RELOAD_N=50 NSBOX_VIEWS_BOXES=20"
+SMALL_SIZES="NSBOX_RELOAD_N=25 NSBOX_USER_RELOAD_N=20 NSBOX_VIEWS_BOXES=5"
 lane_sizes() {	# lane_sizes KVER: the stress sizes of KVER's lane
 	case "$STRESS_KVER" in
 	all|"$1") echo "$FULL_SIZES" ;;

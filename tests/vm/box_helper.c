@@ -11,6 +11,8 @@
  *   box_helper cpus             get_nprocs() and sysconf(_SC_NPROCESSORS_ONLN)
  *   box_helper cgroupns PID PROG [ARG...]
  *                               run PROG in PID's cgroup namespace
+ *   box_helper views-loop       read the views and sysinfo(2) 100 times a
+ *                               second for ever (views.sh)
  *   box_helper sysinfo          sysinfo(2): "TOTALRAM FREERAM TOTALSWAP PROCS
  *                               LOAD1 LOAD5 LOAD15 UPTIME" (bytes; loads x 65536)
  *   box_helper forks N          fork N sleeping children; print how many
@@ -65,6 +67,7 @@
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int forks(int n)
@@ -282,6 +285,39 @@ int main(int argc, char **argv)
 		execv(argv[3], argv + 3);
 		perror(argv[3]);
 		return 127;
+	}
+	if (argc == 2 && !strcmp(argv[1], "views-loop")) {
+		/*
+		 * A box reading its views for ever, 100 times a second (not a
+		 * spin: 50 of them must leave the machine room to start the
+		 * next box): each file opened and read whole, sysinfo(2), and
+		 * a read at 0 of a descriptor opened once (as top does); says
+		 * "fd-read-failed" once that read fails (the module unloaded).
+		 */
+		static const char *const files[] = { "/proc/meminfo", "/proc/loadavg",
+						     "/sys/devices/system/cpu/online" };
+		const struct timespec pace = { 0, 10000000 };
+		int held = open("/proc/meminfo", O_RDONLY | O_CLOEXEC), said = 0;
+		char buf[8192];
+		struct sysinfo si;
+
+		for (;;) {
+			for (unsigned int i = 0; i < 3; i++) {
+				int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+
+				if (fd >= 0) {
+					while (read(fd, buf, sizeof(buf)) > 0)
+						;
+					close(fd);
+				}
+			}
+			sysinfo(&si);
+			if (pread(held, buf, sizeof(buf), 0) < 0 && !said++) {
+				printf("fd-read-failed\n");
+				fflush(stdout);
+			}
+			nanosleep(&pace, NULL);
+		}
 	}
 	if (argc == 2 && !strcmp(argv[1], "sysinfo")) {
 		struct sysinfo si;

@@ -25,7 +25,9 @@ evpid=$!
 nsbox events > /tmp/ev.txt &
 evtpid=$!
 wait_subscribed 2
-nsbox run --rootfs "$R" --name scen --memory 24M -- "$HELPER" scenario; rc=$?
+# --no-views: the views add one ns_change, PID 1 joining the time namespace
+# it made (5.11+; views.sh checks the clock), which this sequence leaves out
+nsbox run --rootfs "$R" --name scen --memory 24M --no-views -- "$HELPER" scenario; rc=$?
 cg=$(sed -n 's/^cgroup_id=//p' /run/nsbox/scen/state)
 pid1=$(sed -n 's/^pid=//p' /run/nsbox/scen/state)
 # the box's last event is PID 1's exit: wait for it to arrive, not a time

@@ -52,7 +52,7 @@ _nsbox_options() {
 	adopt) echo '-v --verbose -h --help' ;;
 	run) echo '--name= --rootfs= --overlay --ns= --user --hostname= --memory= --cpus=' \
 		  '--pids= --io-weight= --disk= --net= --cap-add= --cap-drop= --seccomp-allow=' \
-		  '-e= --env= -w= --workdir= -d --detach --rm -v --verbose -h --help' ;;
+		  '-e= --env= -w= --workdir= -d --detach --rm --views --no-views -v --verbose -h --help' ;;
 	exec) echo '-e= --env= -w= --workdir= -v --verbose -h --help' ;;
 	stop) echo '-t= --timeout= -v --verbose -h --help' ;;
 	rm) echo '-f --force -v --verbose -h --help' ;;
