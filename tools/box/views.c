@@ -15,38 +15,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "box.h"
 
-/* Our start time in clock ticks after boot, as /proc shows it to us. */
-static unsigned long long own_start(void)
-{
-	char buf[1024], *p;
-	unsigned long long start = 0;
-	ssize_t n;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
-			 "%*d %*d %*d %*d %*d %*d %llu", &start) != 1)
-		return 0;
-	return start;
-}
-
 static int try_shifted_start(void)
 {
-	unsigned long long before = own_start(), after;
+	/* our start time, in clock ticks after boot, as /proc shows it to us */
+	unsigned long long before = box_proc_start(getpid()), after;
 	int fd;
 
 	/* a user namespace of its own: CAP_SYS_TIME over the new clock */
@@ -60,7 +37,7 @@ static int try_shifted_start(void)
 	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWTIME))
 		return 2;
-	after = own_start();
+	after = box_proc_start(getpid());
 	return before && after > before ? 0 : 1;
 }
 
