@@ -376,10 +376,60 @@ void nsbox_groups_clear_live(void)
 	rcu_read_unlock();
 }
 
+/*
+ * RESET has to know each group's cumulative total at one moment: acc plus
+ * the live tasks' values, which only a walk of every task gives.  A task
+ * the walk added that exits (or moves) before RESET reads acc would be
+ * taken away twice, once from the walk's sum and once from acc, and the
+ * group would stay below what it did for good (VERIFY: negative).  So
+ * RESET notes each group's exits and moves before its walk
+ * (nsbox_group_reset_mark()), and changes only a group that had none
+ * until it read acc; the others wait for the next walk
+ * (nsbox_group_reset()).
+ */
+enum {
+	NSBOX_RESET_UNSURE,	/* a hook was busy when it was marked */
+	NSBOX_RESET_MARKED,
+	NSBOX_RESET_DONE,
+};
+
+static s64 nsbox_group_folds(const struct nsbox_group *g)
+{
+	return atomic64_read(&g->cnt[NSBOX_CNT_EXITS]) +
+	       atomic64_read(&g->cnt[NSBOX_CNT_MOVED_IN]) +
+	       atomic64_read(&g->cnt[NSBOX_CNT_MOVED_OUT]);
+}
+
+/**
+ * nsbox_group_reset_mark() - note @g's exits and moves before RESET's walk
+ * @g: the group
+ * @call: the RESET request (never 0)
+ *
+ * Under nsbox_walk_lock(), before the walk (the caller orders them with
+ * smp_mb()).  A group done in @call already is left alone.
+ */
+void nsbox_group_reset_mark(struct nsbox_group *g, u32 call)
+{
+	int seq;
+
+	if (g->reset_call == call && g->reset_state == NSBOX_RESET_DONE)
+		return;
+	g->reset_call = call;
+	seq = atomic_read(&g->seq);
+	/* pairs with nsbox_group_busy/done(), as a seqcount reader */
+	smp_rmb();
+	g->reset_folds = nsbox_group_folds(g);
+	/* the counters read before the sequence is read again */
+	smp_rmb();
+	g->reset_state = !(seq & 1) && atomic_read(&g->seq) == seq ?
+			 NSBOX_RESET_MARKED : NSBOX_RESET_UNSURE;
+}
+
 /**
  * nsbox_group_reset() - zero a group's cumulative counters
  * @g: the group
- * @live: the live tasks' current enum nsbox_acc values in this group
+ * @call: the RESET request, whose mark and walk came before
+ * @live: the live tasks' enum nsbox_acc values in this group, by that walk
  *
  * acc is moved down by its current total, so the group reads 0 now and
  * counts up from here; increments racing with the reset are kept.  The
@@ -388,17 +438,43 @@ void nsbox_groups_clear_live(void)
  * moved_out) uses them whole.  (Zeroing them and taking the tasks here
  * now as @found broke the flow for good when a hook was between its
  * count of the task and its count of the event.)
+ *
+ * Under nsbox_walk_lock().  Returns false if a task of the group exited or
+ * moved since the mark: nothing was changed, mark and walk again.  True
+ * if it is done (or was, or was made after the request began).
  */
-void nsbox_group_reset(struct nsbox_group *g, const s64 *live)
+bool nsbox_group_reset(struct nsbox_group *g, u32 call, const s64 *live)
 {
-	int i;
+	s64 acc[NSBOX_NR_ACC];
+	int i, seq;
 
+	if (g->reset_call != call || g->reset_state == NSBOX_RESET_DONE)
+		return true;
+	if (g->reset_state != NSBOX_RESET_MARKED)
+		return false;
+	/*
+	 * acc read while no hook changed the group (as a seqcount reader:
+	 * pairs with nsbox_group_busy/done()), with no exit or move since
+	 * the mark: acc then holds nothing of a task the walk also saw.
+	 */
+	seq = atomic_read(&g->seq);
+	smp_rmb();	/* the sequence, then acc */
+	for (i = 0; i < NSBOX_NR_ACC; i++)
+		acc[i] = atomic64_read(&g->acc[i]);
+	smp_rmb();	/* acc, then the exits and moves */
+	if ((seq & 1) || nsbox_group_folds(g) != g->reset_folds)
+		return false;
+	smp_rmb();	/* all of it, then the sequence again */
+	if (atomic_read(&g->seq) != seq)
+		return false;
 	nsbox_group_busy(g);
 	for (i = 0; i < NSBOX_NR_CNT; i++)
 		WRITE_ONCE(g->cnt_base[i], atomic64_read(&g->cnt[i]));
 	for (i = 0; i < NSBOX_NR_ACC; i++)
-		atomic64_sub(atomic64_read(&g->acc[i]) + live[i], &g->acc[i]);
+		atomic64_sub(acc[i] + live[i], &g->acc[i]);
 	nsbox_group_done(g);
+	g->reset_state = NSBOX_RESET_DONE;
+	return true;
 }
 
 /* ---- probe numbers in a group (struct nsbox_pstat) ------------------------ */

@@ -159,6 +159,9 @@ struct nsbox_glive {
  * @verify_gen: the walk @verify_seq was read for
  * @verify_sig: VERIFY's: the failed checks of the last settled round
  * @verify_call: VERIFY's: the request @verify_state belongs to
+ * @reset_call: RESET's: the request @reset_folds and @reset_state belong to
+ * @reset_state: RESET's: where the group is in that request (group.c)
+ * @reset_folds: RESET's: exits and moves counted before its walk
  * @verify_state: VERIFY's: where the group is in that request's rounds
  * @pstat: each probe's numbers for this group (probe table slot), or NULL
  */
@@ -195,6 +198,9 @@ struct nsbox_group {
 	u64 verify_sig;
 	u32 verify_call;
 	u8 verify_state;
+	u8 reset_state;
+	u32 reset_call;
+	s64 reset_folds;
 	struct nsbox_pstat __rcu *pstat[NSBOX_PROBES_MAX];
 };
 
@@ -255,7 +261,8 @@ struct nsbox_group *nsbox_group_adopt(u8 kind, const struct nsbox_ident *ident);
 void nsbox_group_leave(struct nsbox_group *g, bool leader);
 void nsbox_groups_clear_live(void);
 void nsbox_groups_retire_inum(u64 inum);
-void nsbox_group_reset(struct nsbox_group *g, const s64 *live);
+void nsbox_group_reset_mark(struct nsbox_group *g, u32 call);
+bool nsbox_group_reset(struct nsbox_group *g, u32 call, const s64 *live);
 bool nsbox_group_evict(u8 kind, u64 id);
 u32 nsbox_groups_gen(void);
 void nsbox_groups_stats(u64 *nr, u64 *evictions, u64 *failures, u64 *bytes,

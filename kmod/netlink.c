@@ -1105,16 +1105,79 @@ static bool nsbox_admin(struct sk_buff *skb, struct genl_info *info)
 	return false;
 }
 
+/*
+ * A RESET that finds tasks of a group exiting or moving right through its
+ * walk tries again with a new walk, this many times at most, and then
+ * says so rather than zero that group wrong (nsbox_group_reset()).
+ */
+#define NSBOX_RESET_TRIES	16
+
+struct nsbox_reset_call {
+	u32 call;
+	unsigned int pending;
+};
+
+static void nsbox_reset_mark(struct nsbox_group *g, void *arg)
+{
+	nsbox_group_reset_mark(g, ((struct nsbox_reset_call *)arg)->call);
+}
+
 static void nsbox_reset_one(struct nsbox_group *g, void *arg)
 {
-	nsbox_group_reset(g, nsbox_walk_of(g)->acc);
+	struct nsbox_reset_call *rc = arg;
+
+	if (!nsbox_group_reset(g, rc->call, nsbox_walk_of(g)->acc))
+		rc->pending++;
+}
+
+/* Mark, walk, reset: one group (@kind, @id) or every group (!@one). */
+static int nsbox_reset_try(struct nsbox_reset_call *rc, bool one, u8 kind, u64 id,
+			   bool first)
+{
+	struct nsbox_walk_stats st;
+	struct nsbox_group *g = NULL;
+	int ret;
+
+	rcu_read_lock();
+	if (!one) {
+		nsbox_groups_for_each(nsbox_reset_mark, rc);
+	} else {
+		g = nsbox_group_find(kind, id);
+		if (g)
+			nsbox_reset_mark(g, rc);
+	}
+	rcu_read_unlock();
+	if (one && !g)
+		return -ENOENT;
+	/* the marks are read before any task is */
+	smp_mb();
+	ret = nsbox_walk_now(&st, false);
+	if (ret)
+		return ret;
+	if (first)
+		nsbox_knob_reset();	/* the test build may pause here */
+	rc->pending = 0;
+	rcu_read_lock();
+	if (!one) {
+		nsbox_groups_for_each(nsbox_reset_one, rc);
+	} else {
+		/* evicted since: nothing left to reset */
+		g = nsbox_group_find(kind, id);
+		if (g)
+			nsbox_reset_one(g, rc);
+	}
+	rcu_read_unlock();
+	return 0;
 }
 
 static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nsbox_walk_stats st;
-	struct nsbox_group *g;
-	int ret;
+	static u32 calls;
+	struct nsbox_reset_call rc = { };
+	bool one;
+	u64 id = 0;
+	u8 kind = 0;
+	int i, ret;
 
 	if (!nsbox_admin(skb, info))
 		return -EPERM;
@@ -1122,28 +1185,28 @@ static int nsbox_nl_reset(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "nsbox: give both KIND and ID, or neither");
 		return -EINVAL;
 	}
-	/* the live values of this moment: the group reads 0 from it on */
-	nsbox_walk_lock();
-	ret = nsbox_walk_now(&st, false);
-	if (ret)
-		goto out;
-	if (!info->attrs[NSBOX_A_KIND]) {
-		nsbox_groups_for_each(nsbox_reset_one, NULL);
-		goto out;
+	one = info->attrs[NSBOX_A_KIND];
+	if (one) {
+		kind = nla_get_u8(info->attrs[NSBOX_A_KIND]);
+		id = nla_get_u64(info->attrs[NSBOX_A_ID]);
 	}
-	rcu_read_lock();
-	g = nsbox_group_find(nla_get_u8(info->attrs[NSBOX_A_KIND]),
-			     nla_get_u64(info->attrs[NSBOX_A_ID]));
-	if (g)
-		nsbox_reset_one(g, NULL);
-	rcu_read_unlock();
-	if (!g) {
-		ret = -ENOENT;
+	nsbox_walk_lock();
+	/* groups start at 0: never a request's number */
+	rc.call = ++calls ?: ++calls;
+	for (i = 0; i < NSBOX_RESET_TRIES; i++) {
+		ret = nsbox_reset_try(&rc, one, kind, id, !i);
+		if (ret || !rc.pending)
+			break;
+	}
+	nsbox_walk_unlock();
+	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NSBOX_A_ID],
 				    "nsbox: no such group (kind and id)");
+	if (!ret && rc.pending) {
+		ret = -EAGAIN;
+		NL_SET_ERR_MSG(info->extack,
+			       "nsbox: tasks kept exiting or moving through every walk: some groups were not reset; try again");
 	}
-out:
-	nsbox_walk_unlock();
 	return ret;
 }
 

@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -180,4 +181,55 @@ void nsbox_knob_drain(void)
 
 	if (ms)
 		msleep(ms);
+}
+
+/*
+ * test_reset_hold: write 1 and the next RESET stops between its walk and
+ * its change of the groups; reading says "held" while it is there, and
+ * writing 0 lets it go on (it goes on by itself after 60 s).  Tasks that
+ * exit meanwhile exit after the walk saw them: the race RESET must handle
+ * (nsbox_group_reset()), made deterministic.
+ */
+static DECLARE_COMPLETION(nsbox_knob_reset_go);
+static atomic_t nsbox_knob_reset_state = ATOMIC_INIT(0);	/* 0, 1 armed, 2 held */
+
+static int nsbox_knob_reset_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on))
+		return -EINVAL;
+	if (on) {
+		reinit_completion(&nsbox_knob_reset_go);
+		atomic_set(&nsbox_knob_reset_state, 1);
+	} else {
+		atomic_set(&nsbox_knob_reset_state, 0);
+		complete_all(&nsbox_knob_reset_go);
+	}
+	return 0;
+}
+
+static int nsbox_knob_reset_get(char *buf, const struct kernel_param *kp)
+{
+	static const char *const names[] = { "off", "armed", "held" };
+
+	return sprintf(buf, "%s\n", names[atomic_read(&nsbox_knob_reset_state) % 3]);
+}
+
+static const struct kernel_param_ops nsbox_knob_reset_ops = {
+	.set = nsbox_knob_reset_set,
+	.get = nsbox_knob_reset_get,
+};
+
+module_param_cb(test_reset_hold, &nsbox_knob_reset_ops, NULL, 0600);
+MODULE_PARM_DESC(test_reset_hold,
+		 "TEST BUILD ONLY: 1: the next RESET waits after its walk until 0 is written");
+
+void nsbox_knob_reset(void)
+{
+	if (atomic_cmpxchg(&nsbox_knob_reset_state, 1, 2) != 1)
+		return;
+	pr_warn("test_reset_hold: RESET held after its walk\n");
+	wait_for_completion_timeout(&nsbox_knob_reset_go, 60 * HZ);
+	atomic_cmpxchg(&nsbox_knob_reset_state, 2, 0);
 }

@@ -13,7 +13,7 @@ SKEW=/sys/module/nsbox/parameters/test_skew
 CG=/sys/fs/cgroup/nsbox-verify
 
 echo "TAP version 13"
-echo "1..31"
+echo "1..33"
 
 check "the test knob is in the test variant, and not in nsbox.ko" \
 	sh -c 'grep -q test_skew "$1" && ! grep -q test_skew "$2"' _ "$KNOBS" "$NSBOX_KO"
@@ -112,6 +112,29 @@ nsbox reset "cgroup2:$cg"
 check "after a RESET the flow starts from the tasks there" verify_clean
 sh -c 'echo $$ > "$1/cgroup.procs"; exit 0' _ "$CG"
 check "a task that joined and exited after the RESET: clean" verify_clean
+
+# Tasks the RESET's walk counted, that exit before it changes the group:
+# taken away twice (from the walk's sum and from what they left), the
+# group stayed below 0 for good.  RESET now sees that they exited and
+# walks again.  The knob holds the RESET between its walk and its change.
+HOLD=/sys/module/nsbox/parameters/test_reset_hold
+for i in 1 2 3; do
+	sh -c 'echo $$ > "$1/cgroup.procs"; exec sleep 1000' _ "$CG" &
+done
+until_ok sh -c '[ "$(wc -l < "$1/cgroup.procs")" = 4 ] &&
+	for p in $(cat "$1/cgroup.procs"); do [ "$(cat /proc/$p/comm)" = sleep ] || exit 1; done' _ "$CG"
+exiting=$(grep -vx "$sl" "$CG/cgroup.procs" | tr '\n' ' ')
+echo 1 > "$HOLD"
+nsbox reset "cgroup2:$cg" & rs=$!
+until_ok grep -qx held "$HOLD"
+# shellcheck disable=SC2086 # a list of pids
+kill $exiting
+# shellcheck disable=SC2086
+wait $exiting 2>/dev/null
+echo 0 > "$HOLD"
+wait $rs; rc=$?
+check "a RESET whose walk's tasks exit before it changes the group succeeds" [ "$rc" = 0 ]
+check "... and leaves no group below 0 (VERIFY clean)" verify_clean
 
 kill "$sl" "$us"
 wait "$sl" "$us" 2>/dev/null
