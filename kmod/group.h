@@ -133,6 +133,8 @@ struct nsbox_glive {
  *	new namespace, which then gets a group of its own
  * @views: cgroup2: a box whose cgroup namespace's root this is asked for
  *	views (views.c): sysinfo(2) in it shows the box
+ * @view_idle: cgroup2: the idle time the box's /proc/stat showed last
+ *	(views.c), so that it never goes back
  * @share: the user it is charged to (share.c)
  * @threads: live tasks; NSBOX_GROUP_DEAD once evicted
  * @procs: live processes (thread-group leaders)
@@ -187,6 +189,7 @@ struct nsbox_group {
 	atomic64_t cnt[NSBOX_NR_CNT];
 	s64 cnt_base[NSBOX_NR_CNT];
 	atomic64_t acc[NSBOX_NR_ACC];
+	atomic64_t view_idle;
 	unsigned long load[3];
 	seqcount_t live_seq;
 	struct nsbox_glive live;

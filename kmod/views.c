@@ -2,8 +2,8 @@
 /*
  * nsbox - views: the files a box reads instead of the machine's.
  *
- * /proc/meminfo, /proc/loadavg and /sys/devices/system/cpu/online describe
- * the whole machine.  A box limited to 256 MiB and half a CPU that reads
+ * /proc/meminfo, /proc/loadavg, /proc/cpuinfo, /proc/stat and
+ * /sys/devices/system/cpu/online describe the whole machine.  A box limited to 256 MiB and half a CPU that reads
  * them sizes itself for the machine (a JVM heap, make -j, a database's
  * buffer pool) and is then OOM-killed or throttled.  The kernel keeps the
  * box's numbers (its memory cgroup, its cpu.max), but no file of procfs
@@ -11,10 +11,11 @@
  * every program would see different numbers.  nsbox serves the box's
  * numbers in files of its own,
  *
- *	/proc/nsbox/meminfo  /proc/nsbox/loadavg  /proc/nsbox/cpu_online
+ *	/proc/nsbox/{meminfo,loadavg,cpuinfo,stat,cpu_online}
  *
  * and `nsbox run` bind-mounts them over the box's /proc/meminfo,
- * /proc/loadavg and /sys/devices/system/cpu/online: only a box that asked
+ * /proc/loadavg, /proc/cpuinfo, /proc/stat and
+ * /sys/devices/system/cpu/online: only a box that asked
  * for views sees them, and nothing polls; each read computes its file.
  *
  * Whose numbers: the reader's box is the root of the reader's cgroup
@@ -54,6 +55,7 @@
 #include <linux/sched/loadavg.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/time_namespace.h>
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
@@ -68,10 +70,12 @@
 /* cgroup levels whose cpu.max a box's CPU count honours */
 #define NSBOX_VIEW_DEPTH	16
 
-enum { NSBOX_VIEW_MEMINFO, NSBOX_VIEW_LOADAVG, NSBOX_VIEW_CPU_ONLINE, NSBOX_NR_VIEWS };
+enum { NSBOX_VIEW_MEMINFO, NSBOX_VIEW_LOADAVG, NSBOX_VIEW_CPU_ONLINE, NSBOX_VIEW_CPUINFO,
+	NSBOX_VIEW_STAT, NSBOX_NR_VIEWS };
 
 static const char *const nsbox_view_host_name[NSBOX_NR_VIEWS] = {
-	"/proc/meminfo", "/proc/loadavg", "/sys/devices/system/cpu/online",
+	"/proc/meminfo", "/proc/loadavg", "/sys/devices/system/cpu/online", "/proc/cpuinfo",
+	"/proc/stat",
 };
 
 /* The machine's files and its cgroup2 mount, as the loader saw them. */
@@ -85,13 +89,17 @@ static struct proc_dir_entry *nsbox_view_dir;
  * What a read of a view returns, made in a buffer of its own.  Not a
  * seq_file: a view reads other files of procfs, sysfs and cgroupfs, which
  * are seq_files, and one seq_file's show() reading another would take the
- * same class of lock (struct seq_file's mutex) twice.
+ * same class of lock (struct seq_file's mutex) twice.  The buffer starts
+ * at a page and doubles while the view does not fit (a big machine's
+ * /proc/stat and /proc/cpuinfo), up to NSBOX_VIEW_OUT_MAX.
  */
-#define NSBOX_VIEW_OUT	(2 * NSBOX_VIEW_BUF)
+#define NSBOX_VIEW_OUT_MIN	PAGE_SIZE
+#define NSBOX_VIEW_OUT_MAX	(1024 * 1024)
 
 struct nsbox_vout {
 	char *buf;
 	size_t len;
+	size_t cap;
 	bool overflow;
 };
 
@@ -101,9 +109,9 @@ static __printf(2, 3) void nsbox_vout_printf(struct nsbox_vout *o, const char *f
 	int n;
 
 	va_start(args, fmt);
-	n = vsnprintf(o->buf + o->len, NSBOX_VIEW_OUT - o->len, fmt, args);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, args);
 	va_end(args);
-	if (n >= NSBOX_VIEW_OUT - o->len)
+	if (n >= o->cap - o->len)
 		o->overflow = true;
 	else
 		o->len += n;
@@ -111,7 +119,7 @@ static __printf(2, 3) void nsbox_vout_printf(struct nsbox_vout *o, const char *f
 
 static void nsbox_vout_write(struct nsbox_vout *o, const char *p, size_t n)
 {
-	if (n > NSBOX_VIEW_OUT - o->len) {
+	if (n > o->cap - o->len) {
 		o->overflow = true;
 		return;
 	}
@@ -197,6 +205,82 @@ static int nsbox_view_passthrough(struct nsbox_vout *m, int view)
 		nsbox_vout_write(m, buf, n);
 	kfree(buf);
 	return n < 0 ? n : 0;
+}
+
+/*
+ * The machine's file @view, line by line, for files that may be longer
+ * than one buffer: @fn gets each line with its '\n'.  A line longer than
+ * NSBOX_VIEW_BUF comes in pieces; @first is true for the piece that
+ * begins a line, which holds all of it or its first NSBOX_VIEW_BUF bytes.
+ */
+typedef void (*nsbox_line_fn)(void *ctx, const char *p, size_t n, bool first);
+
+static int nsbox_view_lines(int view, nsbox_line_fn fn, void *ctx)
+{
+	size_t have = 0, off, len;
+	bool first = true;
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+	char *buf, *nl;
+	int ret = 0;
+
+	if (!nsbox_view_host_ok[view])
+		return -ENOENT;
+	buf = kmalloc(NSBOX_VIEW_BUF, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	f = dentry_open(&nsbox_view_host[view], O_RDONLY, current_cred());
+	if (IS_ERR(f)) {
+		kfree(buf);
+		return PTR_ERR(f);
+	}
+	do {
+		n = kernel_read(f, buf + have, NSBOX_VIEW_BUF - have, &pos);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		have += n;
+		for (off = 0; off < have; off += len) {
+			nl = memchr(buf + off, '\n', have - off);
+			if (nl)
+				len = nl + 1 - (buf + off);
+			else if (!n || (!off && have == NSBOX_VIEW_BUF))
+				len = have - off;	/* the end, or a long line */
+			else
+				break;			/* the rest of it is to come */
+			fn(ctx, buf + off, len, first);
+			first = nl;
+		}
+		memmove(buf, buf + off, have - off);
+		have -= off;
+	} while (n > 0);
+	fput(f);
+	kfree(buf);
+	return ret;
+}
+
+/* A line of the machine's file as it is (@ctx: the struct nsbox_vout). */
+static void nsbox_view_copy_line(void *ctx, const char *p, size_t n, bool first)
+{
+	nsbox_vout_write(ctx, p, n);
+}
+
+/* The decimal number after the first @sep of the line at @p (@n bytes). */
+static bool nsbox_view_field(const char *p, size_t n, char sep, unsigned int *v)
+{
+	const char *end = p + n, *q = memchr(p, sep, n);
+
+	if (!q)
+		return false;
+	for (q++; q < end && (*q == ' ' || *q == '\t'); q++)
+		;
+	if (q == end || *q < '0' || *q > '9')
+		return false;
+	for (*v = 0; q < end && *q >= '0' && *q <= '9' && *v < UINT_MAX / 10; q++)
+		*v = *v * 10 + (*q - '0');
+	return true;
 }
 
 /* The memory.stat keys meminfo's lines are made of (bytes). */
@@ -443,26 +527,41 @@ out:
  * total tasks, and the last pid of the reader's pid namespace, in the
  * kernel's format.
  */
-static int nsbox_loadavg_show(struct nsbox_vout *m)
+static struct nsbox_group *nsbox_view_group(struct cgroup *box)
 {
-	struct cgroup *box = nsbox_view_box();
-	unsigned long load[3] = { 0, 0, 0 };
-	unsigned int running = 0, total = 0;
+	return box ? nsbox_group_find(NSBOX_KIND_CGROUP2, cgroup_id(box)) : NULL;
+}
+
+/* The box's load average (rounded as the kernel's), runnable and total tasks. */
+static void nsbox_view_tasks(struct cgroup *box, unsigned long *load,
+			     unsigned int *running, unsigned int *total)
+{
 	struct nsbox_group *g;
 	int i;
 
-	if (!box)
-		return nsbox_view_passthrough(m, NSBOX_VIEW_LOADAVG);
+	*running = 0;
+	*total = 0;
 	rcu_read_lock();
-	g = nsbox_group_find(NSBOX_KIND_CGROUP2, cgroup_id(box));
+	g = nsbox_view_group(box);
+	for (i = 0; i < 3; i++)
+		load[i] = g ? READ_ONCE(g->load[i]) + FIXED_1 / 200 : 0;
 	if (g) {
-		for (i = 0; i < 3; i++)
-			load[i] = READ_ONCE(g->load[i]) + FIXED_1 / 200;
-		total = max(atomic_read(&g->threads), 0);
+		*total = max(atomic_read(&g->threads), 0);
 		/* as of the last walk (5 s at most); the reader runs now */
-		running = clamp_t(unsigned int, READ_ONCE(g->live.active), 1, max(total, 1U));
+		*running = clamp_t(unsigned int, READ_ONCE(g->live.active), 1, max(*total, 1U));
 	}
 	rcu_read_unlock();
+}
+
+static int nsbox_loadavg_show(struct nsbox_vout *m)
+{
+	struct cgroup *box = nsbox_view_box();
+	unsigned int running, total;
+	unsigned long load[3];
+
+	if (!box)
+		return nsbox_view_passthrough(m, NSBOX_VIEW_LOADAVG);
+	nsbox_view_tasks(box, load, &running, &total);
 	nsbox_vout_printf(m, "%lu.%02lu %lu.%02lu %lu.%02lu %u/%u %d\n",
 			  LOAD_INT(load[0]), LOAD_FRAC(load[0]), LOAD_INT(load[1]),
 			  LOAD_FRAC(load[1]), LOAD_INT(load[2]), LOAD_FRAC(load[2]),
@@ -482,15 +581,16 @@ static unsigned int nsbox_view_cpu_max(const char *text)
 }
 
 /*
- * The CPUs a box may use: its cpuset, and the smallest cpu.max up the
- * tree rounded up (1.5 CPUs of bandwidth run on 2 CPUs at once).
+ * How many CPUs a box may use: its cpuset, and the smallest cpu.max up
+ * the tree rounded up (1.5 CPUs of bandwidth run on 2 CPUs at once).
+ * @which, unless NULL, gets the first that many CPUs of its cpuset.
  */
-static int nsbox_view_cpus(struct cgroup *box, unsigned int *cpus)
+static int nsbox_view_cpus(struct cgroup *box, unsigned int *cpus, struct cpumask *which)
 {
 	char *buf = kmalloc(NSBOX_VIEW_BUF + PATH_MAX, GFP_KERNEL_ACCOUNT);
 	char *path, *slash;
 	cpumask_var_t mask;
-	unsigned int n = num_online_cpus();
+	unsigned int n, cpu;
 	int ret, depth;
 
 	if (!buf)
@@ -501,12 +601,17 @@ static int nsbox_view_cpus(struct cgroup *box, unsigned int *cpus)
 	rcu_read_unlock();
 	if (ret)
 		goto out;
-	if (nsbox_view_read_cg(path, "cpuset.cpus.effective", buf) > 0 &&
-	    zalloc_cpumask_var(&mask, GFP_KERNEL_ACCOUNT)) {
-		if (!cpulist_parse(strim(buf), mask) && !cpumask_empty(mask))
-			n = min(n, cpumask_weight(mask));
-		free_cpumask_var(mask);
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL_ACCOUNT)) {
+		ret = -ENOMEM;
+		goto out;
 	}
+	if (nsbox_view_read_cg(path, "cpuset.cpus.effective", buf) <= 0 ||
+	    cpulist_parse(strim(buf), mask))
+		cpumask_clear(mask);
+	cpumask_and(mask, mask, cpu_online_mask);
+	if (cpumask_empty(mask))
+		cpumask_copy(mask, cpu_online_mask);
+	n = cpumask_weight(mask);
 	for (depth = 0; *path && depth < NSBOX_VIEW_DEPTH; depth++) {
 		if (nsbox_view_read_cg(path, "cpu.max", buf) > 0)
 			n = min(n, nsbox_view_cpu_max(buf));
@@ -517,6 +622,15 @@ static int nsbox_view_cpus(struct cgroup *box, unsigned int *cpus)
 			path[0] = '\0';
 	}
 	*cpus = max(n, 1U);
+	if (which) {
+		cpumask_clear(which);
+		for_each_cpu(cpu, mask) {
+			if (cpumask_weight(which) >= *cpus)
+				break;
+			cpumask_set_cpu(cpu, which);
+		}
+	}
+	free_cpumask_var(mask);
 out:
 	kfree(buf);
 	return ret;
@@ -531,7 +645,7 @@ static int nsbox_cpu_online_show(struct nsbox_vout *m)
 
 	if (!box)
 		return nsbox_view_passthrough(m, NSBOX_VIEW_CPU_ONLINE);
-	ret = nsbox_view_cpus(box, &n);
+	ret = nsbox_view_cpus(box, &n, NULL);
 	if (ret)
 		return ret;
 	if (n == 1)
@@ -539,6 +653,185 @@ static int nsbox_cpu_online_show(struct nsbox_vout *m)
 	else
 		nsbox_vout_printf(m, "0-%u\n", n - 1);
 	return 0;
+}
+
+/*
+ * /proc/cpuinfo: the blocks of the box's CPUs (nsbox_view_cpus()), the
+ * machine's text, numbered from 0 as the box's cpu_online says.
+ */
+struct nsbox_cpuinfo {
+	struct nsbox_vout *m;
+	struct cpumask *cpus;
+	unsigned int next;
+	bool keep;
+};
+
+static void nsbox_cpuinfo_line(void *ctx, const char *p, size_t n, bool first)
+{
+	struct nsbox_cpuinfo *c = ctx;
+	unsigned int cpu;
+
+	if (first && n > 9 && !strncmp(p, "processor", 9) &&
+	    nsbox_view_field(p, n, ':', &cpu)) {
+		c->keep = cpu < nr_cpu_ids && cpumask_test_cpu(cpu, c->cpus);
+		if (c->keep)
+			nsbox_vout_printf(c->m, "%.*s %u\n",
+					  (int)((char *)memchr(p, ':', n) + 1 - p), p, c->next++);
+		return;
+	}
+	if (c->keep)
+		nsbox_vout_write(c->m, p, n);
+}
+
+static int nsbox_cpuinfo_show(struct nsbox_vout *m)
+{
+	struct nsbox_cpuinfo c = { .m = m, .keep = true };
+	struct cgroup *box = nsbox_view_box();
+	cpumask_var_t cpus;
+	unsigned int n;
+	int ret;
+
+	if (!box)
+		return nsbox_view_lines(NSBOX_VIEW_CPUINFO, nsbox_view_copy_line, m);
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL_ACCOUNT))
+		return -ENOMEM;
+	ret = nsbox_view_cpus(box, &n, cpus);
+	if (!ret) {
+		c.cpus = cpus;
+		ret = nsbox_view_lines(NSBOX_VIEW_CPUINFO, nsbox_cpuinfo_line, &c);
+	}
+	free_cpumask_var(cpus);
+	return ret;
+}
+
+/*
+ * /proc/stat: the box's CPU lines, from its cpu.stat (user_usec and
+ * system_usec, which the kernel keeps from going back), shared out evenly
+ * over the box's CPUs; idle is what the box's uptime leaves on them, kept
+ * from going back too (the box may run ahead of its share for a moment).
+ * procs_running is the box's (as in its loadavg); every other line is the
+ * machine's.
+ */
+struct nsbox_stat {
+	struct nsbox_vout *m;
+	u64 user, system, idle;	/* USER_HZ ticks, all the box's CPUs */
+	unsigned int cpus, running;
+	bool skip;
+};
+
+/* CPU @i's part of @total over @n CPUs: never goes back as @total grows */
+static u64 nsbox_stat_share(u64 total, unsigned int n, unsigned int i)
+{
+	return div_u64(total + n - 1 - i, n);
+}
+
+static void nsbox_stat_cpu(struct nsbox_stat *c, const char *name, unsigned int n,
+			   unsigned int i)
+{
+	nsbox_vout_printf(c->m, "%s %llu 0 %llu %llu 0 0 0 0 0 0\n", name,
+			  nsbox_stat_share(c->user, n, i), nsbox_stat_share(c->system, n, i),
+			  nsbox_stat_share(c->idle, n, i));
+}
+
+static void nsbox_stat_line(void *ctx, const char *p, size_t n, bool first)
+{
+	struct nsbox_stat *c = ctx;
+	char name[16];
+	unsigned int i;
+
+	if (!first) {
+		if (!c->skip)
+			nsbox_vout_write(c->m, p, n);
+		return;
+	}
+	c->skip = n > 3 && !strncmp(p, "cpu", 3);
+	if (c->skip && p[3] == ' ') {
+		/* "cpu  ": the sum, then each of the box's CPUs */
+		nsbox_stat_cpu(c, "cpu ", 1, 0);
+		for (i = 0; i < c->cpus; i++) {
+			snprintf(name, sizeof(name), "cpu%u", i);
+			nsbox_stat_cpu(c, name, c->cpus, i);
+		}
+	} else if (n > 14 && !strncmp(p, "procs_running ", 14)) {
+		nsbox_vout_printf(c->m, "procs_running %u\n", c->running);
+		c->skip = true;
+	} else if (!c->skip) {
+		nsbox_vout_write(c->m, p, n);
+	}
+}
+
+/* user_usec and system_usec of the box's cpu.stat, as USER_HZ ticks */
+static int nsbox_stat_times(struct cgroup *box, struct nsbox_stat *c)
+{
+	char *buf = kmalloc(NSBOX_VIEW_BUF + PATH_MAX, GFP_KERNEL_ACCOUNT);
+	const char *p, *next;
+	char *path;
+	size_t klen;
+	ssize_t n;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	path = buf + NSBOX_VIEW_BUF;
+	rcu_read_lock();
+	ret = nsbox_view_cg_path(box, path, PATH_MAX);
+	rcu_read_unlock();
+	if (ret)
+		goto out;
+	n = nsbox_view_read_cg(path, "cpu.stat", buf);
+	if (n < 0) {
+		ret = n;
+		goto out;
+	}
+	for (p = buf; *p; p = next) {
+		klen = nsbox_view_key(p, ' ', &next);
+		if (klen == 9 && !strncmp(p, "user_usec", 9))
+			c->user = div_u64(nsbox_view_num(p + 10), USEC_PER_SEC / USER_HZ);
+		else if (klen == 11 && !strncmp(p, "system_usec", 11))
+			c->system = div_u64(nsbox_view_num(p + 12), USEC_PER_SEC / USER_HZ);
+	}
+out:
+	kfree(buf);
+	return ret;
+}
+
+static int nsbox_stat_show(struct nsbox_vout *m)
+{
+	struct nsbox_stat c = { .m = m };
+	struct cgroup *box = nsbox_view_box();
+	unsigned long load[3];
+	struct nsbox_group *g;
+	struct timespec64 up;
+	unsigned int total;
+	u64 busy, idle, old;
+	int ret;
+
+	if (!box)
+		return nsbox_view_lines(NSBOX_VIEW_STAT, nsbox_view_copy_line, m);
+	ret = nsbox_view_cpus(box, &c.cpus, NULL);
+	if (!ret)
+		ret = nsbox_stat_times(box, &c);
+	if (ret)
+		return ret;
+	nsbox_view_tasks(box, load, &c.running, &total);
+	/* the reader's uptime: the box's, in its time namespace */
+	ktime_get_boottime_ts64(&up);
+	timens_add_boottime(&up);
+	idle = (u64)up.tv_sec * USER_HZ + div_u64(up.tv_nsec, NSEC_PER_SEC / USER_HZ);
+	idle *= c.cpus;
+	busy = c.user + c.system;
+	idle = idle > busy ? idle - busy : 0;
+	rcu_read_lock();
+	g = nsbox_view_group(box);
+	if (g) {
+		old = atomic64_read(&g->view_idle);
+		while (idle > old && !atomic64_try_cmpxchg(&g->view_idle, &old, idle))
+			;
+		idle = max(idle, old);
+	}
+	rcu_read_unlock();
+	c.idle = idle;
+	return nsbox_view_lines(NSBOX_VIEW_STAT, nsbox_stat_line, &c);
 }
 
 /*
@@ -550,11 +843,6 @@ static int nsbox_cpu_online_show(struct nsbox_vout *m)
  * box sees.  The flag lives in the box's cgroup group and goes with it.
  * Reading the file says whether the reader's box has asked.
  */
-static struct nsbox_group *nsbox_view_group(struct cgroup *box)
-{
-	return box ? nsbox_group_find(NSBOX_KIND_CGROUP2, cgroup_id(box)) : NULL;
-}
-
 static long nsbox_views_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct nsbox_group *g;
@@ -615,9 +903,7 @@ static struct cgroup *nsbox_si_box(void)
 	if (in_compat_syscall() ? nr != NSBOX_IA32_NR_SYSINFO : nr != __NR_sysinfo)
 		return NULL;
 	box = nsbox_view_box();
-	if (!box)
-		return NULL;
-	g = nsbox_group_find(NSBOX_KIND_CGROUP2, cgroup_id(box));
+	g = nsbox_view_group(box);
 	return g && READ_ONCE(g->views) ? box : NULL;
 }
 
@@ -653,7 +939,7 @@ static int nsbox_si_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	info->bufferram = 0;
 	info->totalswap = min(info->totalswap, v.swap_max);
 	info->freeswap = info->totalswap - min(info->totalswap, v.swap_usage);
-	g = nsbox_group_find(NSBOX_KIND_CGROUP2, cgroup_id(box));
+	g = nsbox_view_group(box);
 	if (g) {
 		info->procs = min_t(int, max(atomic_read(&g->threads), 0), U16_MAX);
 		for (i = 0; i < 3; i++)
@@ -682,6 +968,7 @@ struct nsbox_view_file {
 	int (*show)(struct nsbox_vout *o);
 	char *text;
 	size_t len;
+	size_t cap;
 };
 
 static int nsbox_view_open(struct file *file, int (*show)(struct nsbox_vout *o))
@@ -705,16 +992,27 @@ static ssize_t nsbox_view_read(struct file *file, char __user *ubuf, size_t coun
 
 	mutex_lock(&f->lock);
 	if (!*ppos || !f->text) {
-		if (!f->text)
-			f->text = kmalloc(NSBOX_VIEW_OUT, GFP_KERNEL_ACCOUNT);
-		ret = -ENOMEM;
-		if (!f->text)
-			goto out;
-		o.buf = f->text;
 		f->len = 0;
-		ret = f->show(&o);
-		if (!ret && o.overflow)
+		for (;;) {
+			if (!f->text) {
+				f->cap = f->cap ?: NSBOX_VIEW_OUT_MIN;
+				f->text = kvmalloc(f->cap, GFP_KERNEL_ACCOUNT);
+			}
+			ret = -ENOMEM;
+			if (!f->text)
+				goto out;
+			o = (struct nsbox_vout){ .buf = f->text, .cap = f->cap };
+			ret = f->show(&o);
+			if (ret || !o.overflow)
+				break;
 			ret = -EFBIG;
+			if (f->cap >= NSBOX_VIEW_OUT_MAX)
+				break;
+			/* too small: twice the size, and make it again */
+			kvfree(f->text);
+			f->text = NULL;
+			f->cap *= 2;
+		}
 		if (ret)
 			goto out;
 		f->len = o.len;
@@ -729,7 +1027,7 @@ static int nsbox_view_release(struct inode *inode, struct file *file)
 {
 	struct nsbox_view_file *f = file->private_data;
 
-	kfree(f->text);
+	kvfree(f->text);
 	kfree(f);
 	return 0;
 }
@@ -750,6 +1048,8 @@ static const struct proc_ops name##_ops = {					\
 NSBOX_VIEW_OPS(nsbox_meminfo, nsbox_meminfo_show);
 NSBOX_VIEW_OPS(nsbox_loadavg, nsbox_loadavg_show);
 NSBOX_VIEW_OPS(nsbox_cpu_online, nsbox_cpu_online_show);
+NSBOX_VIEW_OPS(nsbox_cpuinfo, nsbox_cpuinfo_show);
+NSBOX_VIEW_OPS(nsbox_stat, nsbox_stat_show);
 NSBOX_VIEW_OPS(nsbox_views, nsbox_views_show, .proc_ioctl = nsbox_views_ioctl);
 
 /* The cgroup2 mount at /sys/fs/cgroup, if it shows the whole tree. */
@@ -782,6 +1082,8 @@ int nsbox_views_init(void)
 	    !proc_create("meminfo", 0444, nsbox_view_dir, &nsbox_meminfo_ops) ||
 	    !proc_create("loadavg", 0444, nsbox_view_dir, &nsbox_loadavg_ops) ||
 	    !proc_create("cpu_online", 0444, nsbox_view_dir, &nsbox_cpu_online_ops) ||
+	    !proc_create("cpuinfo", 0444, nsbox_view_dir, &nsbox_cpuinfo_ops) ||
+	    !proc_create("stat", 0444, nsbox_view_dir, &nsbox_stat_ops) ||
 	    !proc_create("views", 0444, nsbox_view_dir, &nsbox_views_ops)) {
 		nsbox_views_exit();
 		return -ENOMEM;

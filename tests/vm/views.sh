@@ -1,6 +1,7 @@
 #!/bin/sh
 # views.sh - a box sees itself (TAP): /proc/meminfo, /proc/loadavg,
-# /sys/devices/system/cpu/online and /proc/uptime inside a box with
+# /proc/cpuinfo, /proc/stat, /sys/devices/system/cpu/online and
+# /proc/uptime inside a box with
 # --memory 256M --cpus 0.5 show the box, as nsbox.ko and the box's time
 # namespace compute them (docs/views.md); --no-views and the host see the
 # machine's.  Each check compares with the kernel's own files or with
@@ -30,11 +31,16 @@ ALL=$(inbox -- sh -c '
 	echo "== sysinfo"; '"$HELPER"' sysinfo
 	echo "== asked"; cat /proc/nsbox/views
 	echo "== cpus"; cat /sys/devices/system/cpu/online; '"$HELPER"' cpus
+	echo "== cpuinfo"; cat /proc/cpuinfo
+	echo "== stat"; cat /proc/stat
+	echo "== stat20"; for i in $(seq 20); do grep "^cpu" /proc/stat | tr "\n" " "; echo; done
 	echo "== end"' 2>&1)
 NOV=$(nsbox run --rm --rootfs "$R" --memory 256M --cpus 0.5 --no-views -- sh -c '
 	echo "== meminfo"; cat /proc/meminfo
 	echo "== sysinfo"; '"$HELPER"' sysinfo
 	echo "== cpus"; cat /sys/devices/system/cpu/online
+	echo "== cpuinfo"; grep -c ^processor /proc/cpuinfo
+	echo "== stat"; grep -c ^cpu /proc/stat
 	echo "== end"' 2>&1)
 part() { echo "$1" | sed -n "/^== $2\$/,/^== /p" | sed '1d;$d'; }
 
@@ -96,6 +102,29 @@ check "--cpus 0.5: cpu/online is \"0\", get_nprocs() and _NPROCESSORS_ONLN say 1
 out=$(part "$NOV" cpus)
 check "--no-views: cpu/online is the machine's ($out)" test "$out" = "$(cat /sys/devices/system/cpu/online)"
 
+# /proc/cpuinfo: the box's 1 CPU, numbered 0, in the machine's words
+out=$(part "$ALL" cpuinfo)
+check "cpuinfo: one processor, 0 (the machine has $(grep -c ^processor /proc/cpuinfo)), with the machine's model name" \
+	sh -c '[ "$(echo "$1" | grep ^processor | tr -d " \t")" = processor:0 ] &&
+	       [ "$(echo "$1" | grep -m1 "^model name")" = "$(grep -m1 "^model name" /proc/cpuinfo)" ]' _ "$out"
+out=$(part "$NOV" cpuinfo)
+check "--no-views: cpuinfo has the machine's processors ($out)" test "$out" = "$(grep -c ^processor /proc/cpuinfo)"
+
+# /proc/stat: the cpu line and cpu0 only, never decreasing across 20
+# reads; the machine's other lines
+out=$(part "$ALL" stat)
+check "stat: only the box's cpu and cpu0 lines; intr, ctxt, btime, processes, procs_running there" \
+	sh -c '[ "$(echo "$1" | grep ^cpu | cut -d" " -f1 | tr "\n" " ")" = "cpu cpu0 " ] &&
+	       for k in intr ctxt btime processes procs_running; do
+		       echo "$1" | grep -q "^$k " || exit 1; done' _ "$out"
+out=$(part "$ALL" stat20)
+check "stat: 20 reads, no counter of cpu or cpu0 ever goes back, and cpu0 is the cpu line" \
+	sh -c 'echo "$1" | awk "NF != 22 { exit 1 }
+		{ for (i = 2; i <= 11; i++) if (\$i != \$(i + 11)) exit 1
+		  for (i = 2; i <= 22; i++) { if (NR > 1 && \$i < p[i]) exit 1; p[i] = \$i } }"' _ "$out"
+out=$(part "$NOV" stat)
+check "--no-views: stat has the machine's cpu lines ($out)" test "$out" = "$(grep -c ^cpu /proc/stat)"
+
 # ---- a box that runs: load, uptime, limits changed at run time --------------
 nsbox run --rootfs "$R" --memory 256M --cpus 0.5 --name views -d -- \
 	sh -c 'while :; do :; done' >/dev/null 2>&1
@@ -137,6 +166,13 @@ check "loadavg: the box's tasks (not the machine's $(cut -d' ' -f4 /proc/loadavg
 # PID 1's start time (/proc/1/stat, ticks since boot) in the box's clock:
 # at most 1 s after its boot, and before its uptime (what ps computes from).
 # Kernels before 5.11 shift uptime but not start times: no clock view there.
+# the box's user time in its /proc/stat is its cpu.stat's, in ticks:
+# between the kernel's value just before and just after
+u0=$(sed -n 's/^user_usec //p' "$CG/views/cpu.stat")
+su=$(nsbox exec views sh -c 'grep "^cpu " /proc/stat' | tr -s ' ' | cut -d' ' -f2)
+u1=$(sed -n 's/^user_usec //p' "$CG/views/cpu.stat")
+check "stat: the spinning box's user ticks ($su) are its cpu.stat user_usec / 10000 ($((u0 / 10000)) .. $((u1 / 10000)))" \
+	test "$((u0 / 10000))" -le "$su" -a "$su" -le "$((u1 / 10000))"
 views=$(nsbox ls -r -n -o name,views | sed -n 's/^views //p')
 out=$(nsbox exec views sh -c 'cut -d" " -f1 /proc/uptime; cut -d" " -f22 /proc/1/stat' 2>&1)
 diag "views in place: $views; the box's uptime and PID 1's start (ticks): $(echo $out); the machine's uptime: $(cat /proc/uptime)"
@@ -162,6 +198,9 @@ echo "150000 100000" > "$CG/views/cpu.max"
 host=$(nproc)
 check "cpu.max 1.5 CPUs at run time: the next read says $(( host < 2 ? host : 2 )) CPUs" \
 	test "$(nsbox exec views "$HELPER" cpus)" = "$(( host < 2 ? host : 2 )) $(( host < 2 ? host : 2 ))"
+out=$(nsbox exec views sh -c 'grep -c ^processor /proc/cpuinfo; grep ^cpu /proc/stat | cut -d" " -f1' | tr '\n' ' ')
+check "... and cpuinfo and stat follow: $(( host < 2 ? host : 2 )) processors, as many cpuN lines ($out)" \
+	test "$out" = "$([ "$host" -lt 2 ] && echo "1 cpu cpu0 " || echo "2 cpu cpu0 cpu1 ")"
 
 # ---- rootless -------------------------------------------------------------------
 # no cgroup of its own (cgroup delegation is not set up in the lab VM):

@@ -579,6 +579,8 @@ void box_mount_setup(const struct box_config *c)
 	if (c->views) {
 		view(fd, shown, "nsbox/meminfo", fd, shown, "meminfo");
 		view(fd, shown, "nsbox/loadavg", fd, shown, "loadavg");
+		view(fd, shown, "nsbox/cpuinfo", fd, shown, "cpuinfo");
+		view(fd, shown, "nsbox/stat", fd, shown, "stat");
 	}
 	close(fd);
 	setup_dev(rootfd, root);
