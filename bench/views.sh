@@ -12,11 +12,11 @@ N=${BENCH_VIEW_READS:-200}
 R=/tmp/bench-views-rootfs
 grep -q '^nsbox ' /proc/modules || insmod /lib/modules/nsbox/nsbox.ko
 nsbox rootfs create --add "$B/readcost" "$R" >/dev/null 2>&1 || exit 1
-FILES="/proc/meminfo /proc/loadavg /sys/devices/system/cpu/online /proc/self/status"
+FILES="/proc/meminfo /proc/loadavg /sys/devices/system/cpu/online /proc/cpuinfo /proc/stat /proc/self/status"
 report() {	# report WHERE: "FILE NS" lines to VIEWS lines
 	while read -r f ns; do echo "VIEWS file=$f where=$1 insns=$ns"; done
 }
-"$B/readcost" "$N" $FILES /proc/nsbox/meminfo /proc/nsbox/loadavg /proc/nsbox/cpu_online | report machine
+"$B/readcost" "$N" $FILES /proc/nsbox/meminfo /proc/nsbox/loadavg /proc/nsbox/cpu_online /proc/nsbox/cpuinfo /proc/nsbox/stat | report machine
 nsbox run --rm --rootfs "$R" --memory 256M -- "$B/readcost" "$N" $FILES | report box
 nsbox run --rm --rootfs "$R" --memory 256M --no-views -- "$B/readcost" "$N" $FILES | report box-no-views
 rm -rf "$R"

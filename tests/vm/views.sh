@@ -125,6 +125,28 @@ check "stat: 20 reads, no counter of cpu or cpu0 ever goes back, and cpu0 is the
 out=$(part "$NOV" stat)
 check "--no-views: stat has the machine's cpu lines ($out)" test "$out" = "$(grep -c ^cpu /proc/stat)"
 
+# --cpuset-cpus: CPUs the box has, not time: nproc (sched_getaffinity)
+# counts them, in the box's PID 1 and in what nsbox exec starts (clone3
+# into the cgroup did not set it before 6.2), and the views show the
+# cpuset's CPUs, renumbered
+if [ "$(nproc)" -ge 2 ]; then
+	nsbox run -d --rootfs "$R" --name cs --cpuset-cpus 1 -- sleep 1000 >/dev/null 2>&1
+	pid=$(nsbox ls -r -n -o name,pid | sed -n 's/^cs //p')
+	out=$(nsbox exec cs sh -c 'nproc; cat /sys/devices/system/cpu/online
+		grep -c ^processor /proc/cpuinfo; grep ^apicid /proc/cpuinfo' 2>&1 | tr '\n' '|')
+	apic=$(awk '/^processor/ { p = $3 } p == 1 && /^apicid/ { print; exit }' /proc/cpuinfo)
+	check "--cpuset-cpus 1: PID 1 runs on CPU 1 only; in nsbox exec nproc 1, cpu/online 0, one processor: the machine's CPU 1 ($(grep Cpus_allowed_list "/proc/$pid/status" | tr -d '\t'); $out)" \
+		sh -c '[ "$1" = "1|0|1|$2|" ] && grep -q "^Cpus_allowed_list:[[:space:]]*1$" "/proc/$3/status"' \
+		_ "$out" "$apic" "$pid"
+	nsbox rm -f cs >/dev/null 2>&1
+else
+	skip "--cpuset-cpus 1" "the VM has one CPU"
+fi
+out=$(nsbox run --rm --rootfs "$R" --name badset --cpuset-cpus 64 -- true 2>&1); rc=$?
+check "--cpuset-cpus 64 on a VM of $(nproc): exit 125, says why, leaves no cgroup ($out)" \
+	sh -c '[ "$1" = 125 ] && echo "$2" | grep -q "not CPUs of this machine" && [ ! -e "$3/badset" ]' \
+	_ "$rc" "$out" "$CG"
+
 # ---- a box that runs: load, uptime, limits changed at run time --------------
 nsbox run --rootfs "$R" --memory 256M --cpus 0.5 --name views -d -- \
 	sh -c 'while :; do :; done' >/dev/null 2>&1

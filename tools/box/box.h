@@ -198,6 +198,7 @@ struct box_config {
 	uint64_t cpu_quota;		/* us per 100 ms; 0 = no limit set */
 	uint64_t pids;			/* 0 = no limit set */
 	unsigned int io_weight;		/* 1..10000; 0 = not set */
+	const char *cpuset;		/* cpuset.cpus, e.g. "0-1,3"; NULL = not set */
 	/*
 	 * Views (docs/views.md): nsbox.ko's /proc/nsbox files bind-mounted
 	 * over the box's /proc/meminfo, /proc/loadavg and
@@ -294,6 +295,7 @@ int box_alloc_addr(struct in_addr *addr);
 int box_cgroup_create(struct box_config *c);
 int box_cgroup_remove(const char *path);
 uint64_t box_cgroup_id(const char *path);
+const char *box_cgroup_cpuset(const char *path, char *buf, size_t len);
 /* Read one "key value" from a flat-keyed file such as cpu.stat. */
 int box_cgroup_read_key(const char *path, const char *file, const char *key,
 			uint64_t *val);

@@ -92,6 +92,15 @@ uint64_t box_cgroup_id(const char *path)
 	return stat(path, &st) ? 0 : (uint64_t)st.st_ino;
 }
 
+/* @path's own cpuset.cpus in @buf, or NULL if it has none (all CPUs). */
+const char *box_cgroup_cpuset(const char *path, char *buf, size_t len)
+{
+	if (read_file(path, "cpuset.cpus", buf, len))
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] ? buf : NULL;
+}
+
 /*
  * Enable @want (space separated) in @dir's subtree_control, skipping the
  * ones @dir does not have; fail only for those in @need.
@@ -141,7 +150,8 @@ int box_cgroup_create(struct box_config *c)
 {
 	char parent[256], need[64] = "", val[64];
 	struct statfs sfs;
-	bool limits = c->memory || c->cpu_quota || c->pids || c->io_weight;
+	bool limits = c->memory || c->cpu_quota || c->pids || c->io_weight || c->cpuset;
+	const char *want = c->cpuset ? "cpu memory pids io cpuset" : "cpu memory pids io";
 	int err;
 
 	c->cgroup[0] = '\0';
@@ -161,6 +171,8 @@ int box_cgroup_create(struct box_config *c)
 		strcat(need, " pids");
 	if (c->io_weight)
 		strcat(need, " io");
+	if (c->cpuset)
+		strcat(need, " cpuset");
 
 	snprintf(parent, sizeof(parent), "%s/%s", BOX_CGROUP_ROOT, BOX_CGROUP_PARENT);
 	if (access(parent, F_OK)) {
@@ -181,8 +193,8 @@ int box_cgroup_create(struct box_config *c)
 		return -1;
 	}
 	/* Top-down: the root hands controllers to nsbox/, nsbox/ to the boxes. */
-	if (enable_controllers(BOX_CGROUP_ROOT, "cpu memory pids io", need) ||
-	    enable_controllers(parent, "cpu memory pids io", need))
+	if (enable_controllers(BOX_CGROUP_ROOT, want, need) ||
+	    enable_controllers(parent, want, need))
 		return -1;
 
 	snprintf(c->cgroup, sizeof(c->cgroup), "%s/%s", parent, c->name);
@@ -208,6 +220,20 @@ int box_cgroup_create(struct box_config *c)
 		if (err == -ENOENT) {
 			nsbox_err("--cpus: %s/cpu.max does not exist: this kernel has no CPU "
 				  "bandwidth control (CONFIG_CFS_BANDWIDTH)", c->cgroup);
+			goto fail;
+		}
+		if (err)
+			goto fail_write;
+	}
+	if (c->cpuset) {
+		err = write_file(c->cgroup, "cpuset.cpus", c->cpuset);
+		if (err == -EINVAL || err == -ERANGE) {
+			char online[256] = "";
+
+			read_file("/sys/devices/system/cpu", "online", online, sizeof(online));
+			nsbox_err("--cpuset-cpus: the kernel refused '%s': not CPUs of this "
+				  "machine (online: %.*s)", c->cpuset,
+				  (int)strcspn(online, "\n"), online);
 			goto fail;
 		}
 		if (err)

@@ -129,6 +129,7 @@ int box_exec(struct box_config *c, const struct box_state *s)
 {
 	struct box_clone_args ca = { .exit_signal = SIGCHLD };
 	int cgfd = -1, cgns = -1, pidfd = -1, status;
+	char cpuset[256];
 	struct box_io io;
 	pid_t pid;
 
@@ -147,6 +148,8 @@ int box_exec(struct box_config *c, const struct box_state *s)
 			ca.flags = CLONE_INTO_CGROUP;
 			ca.cgroup = cgfd;
 		}
+		/* the box's own CPUs, for the child's affinity (inside/child.c) */
+		c->cpuset = box_cgroup_cpuset(s->cgroup, cpuset, sizeof(cpuset));
 	}
 	box_dl_seal();
 	if (join_box(s, &cgns)) {

@@ -50,6 +50,8 @@ static void usage(FILE *out)
 		"  --hostname NAME    the box's hostname (default: the box name)\n"
 		"  --memory SIZE      memory.max, e.g. 64M, 1G (OOM kill above it)\n"
 		"  --cpus N           cpu.max as CPUs, e.g. 0.5 = half of one CPU\n"
+		"  --cpuset-cpus LIST cpuset.cpus: the CPUs the box may run on, e.g. 0-1,3\n"
+		"                     (what nproc counts)\n"
 		"  --pids N           pids.max: at most N tasks\n"
 		"  --io-weight N      io.weight, 1..10000\n"
 		"  --disk SIZE        room for what the box writes outside its own /tmp:\n"
@@ -84,7 +86,7 @@ static void usage(FILE *out)
 
 enum { OPT_OVERLAY = 256, OPT_NS, OPT_USER, OPT_HOSTNAME, OPT_MEMORY, OPT_CPUS,
        OPT_PIDS, OPT_IO, OPT_NET, OPT_RM, OPT_NAME, OPT_ROOTFS, OPT_CAP_ADD,
-       OPT_CAP_DROP, OPT_SECCOMP_ALLOW, OPT_DISK, OPT_VIEWS, OPT_NO_VIEWS };
+       OPT_CAP_DROP, OPT_SECCOMP_ALLOW, OPT_DISK, OPT_VIEWS, OPT_NO_VIEWS, OPT_CPUSET };
 
 
 /*
@@ -193,6 +195,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
+		{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET },
 		{ "pids", required_argument, NULL, OPT_PIDS },
 		{ "io-weight", required_argument, NULL, OPT_IO },
 		{ "disk", required_argument, NULL, OPT_DISK },
@@ -264,6 +267,14 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 			if (box_parse_cpus(optarg, &c->cpu_quota))
 				return nsbox_usage_err("run", "invalid --cpus '%s': a number of CPUs "
 						       "from 0.01 up, e.g. 0.5 or 2", optarg);
+			break;
+		case OPT_CPUSET:
+			if (!optarg[0] || strspn(optarg, "0123456789,-") != strlen(optarg) ||
+			    strlen(optarg) > 256)
+				return nsbox_usage_err("run", "invalid --cpuset-cpus '%s': a list of "
+						       "CPU numbers and ranges, e.g. 0 or 0-1,3",
+						       optarg);
+			c->cpuset = optarg;
 			break;
 		case OPT_PIDS:
 			errno = 0;

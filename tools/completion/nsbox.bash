@@ -51,7 +51,7 @@ _nsbox_options() {
 	reset) echo '-h --help' ;;
 	adopt) echo '-v --verbose -h --help' ;;
 	run) echo '--name= --rootfs= --overlay --ns= --user --hostname= --memory= --cpus=' \
-		  '--pids= --io-weight= --disk= --net= --cap-add= --cap-drop= --seccomp-allow=' \
+		  '--pids= --cpuset-cpus= --io-weight= --disk= --net= --cap-add= --cap-drop= --seccomp-allow=' \
 		  '-e= --env= -w= --workdir= -d --detach --rm --views --no-views -v --verbose -h --help' ;;
 	exec) echo '-e= --env= -w= --workdir= -v --verbose -h --help' ;;
 	stop) echo '-t= --timeout= -v --verbose -h --help' ;;

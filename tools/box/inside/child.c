@@ -109,6 +109,35 @@ static void box_clock(pid_t hostpid)
 	close(fd);
 }
 
+/*
+ * The box's CPUs (--cpuset-cpus, "0-1,3") as this process's affinity,
+ * which its children inherit and nproc counts.  Joining a cgroup with a
+ * cpuset sets it, but clone3(CLONE_INTO_CGROUP) did not before 6.2: the
+ * child kept its parent's mask.  The kernel keeps it within the cpuset.
+ */
+static void apply_cpuset(const char *list)
+{
+	const char *p = list;
+	cpu_set_t set;
+	char *end;
+
+	CPU_ZERO(&set);
+	while (*p) {
+		unsigned long a = strtoul(p, &end, 10), b = a;
+
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (; a <= b && a < CPU_SETSIZE; a++)
+			CPU_SET(a, &set);
+		p = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			break;
+	}
+	box_step("taskset -p -c %s $$", list);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		box_fail("sched_setaffinity(%s): %s", list, strerror(errno));
+}
+
 noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd)
 {
 	int keep[5] = { go_fd, err_fd, null_fd, c->logfd, c->rootfs_fd };
@@ -123,6 +152,8 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 		_exit(BOX_EXIT_SETUP);	/* the monitor gave up: nothing to report */
 	close(go_fd);
 
+	if (c->cpuset)
+		apply_cpuset(c->cpuset);
 	if (c->ns & CLONE_NEWCGROUP) {
 		/* Now, not at clone time: the namespace's root is the cgroup
 		 * we are in, and CLONE_INTO_CGROUP put us in the box's. */
@@ -258,6 +289,8 @@ noreturn void box_exec_child(struct box_config *c, const struct box_state *s,
 	 */
 	if (cgns_fd >= 0 && setns(cgns_fd, CLONE_NEWCGROUP))
 		box_fail("cannot join the cgroup namespace: %s", strerror(errno));
+	if (c->cpuset)
+		apply_cpuset(c->cpuset);
 	/* Nothing of the caller's may stay open in the box. */
 	close_range(sock >= 0 ? 4 : 3, ~0U, 0);
 	prctl(PR_SET_DUMPABLE, 0);	/* until execve(): /proc/PID/fd closed to the box */
