@@ -4,8 +4,9 @@
  *
  * /proc/meminfo, /proc/loadavg, /proc/cpuinfo, /proc/stat and
  * /sys/devices/system/cpu/online describe the whole machine.  A box
- * limited to 256 MiB and half a CPU that reads them sizes itself for the machine (a JVM heap, make -j, a database's
- * buffer pool) and is then OOM-killed or throttled.  The kernel keeps the
+ * limited to 256 MiB and half a CPU that reads them sizes itself for
+ * the machine (a JVM heap, make -j, a database's buffer pool) and is
+ * then OOM-killed or throttled.  The kernel keeps the
  * box's numbers (its memory cgroup, its cpu.max), but no file of procfs
  * shows them: a cgroup-aware /proc/meminfo was refused upstream because
  * every program would see different numbers.  nsbox serves the box's
