@@ -36,14 +36,20 @@
 static struct nsbox_hook *nsbox_hook_table[NSBOX_MAX_HOOKS];
 static unsigned int nsbox_nr_hooks;
 
+/*
+ * A hook is counted in (nsbox_hook_publish()) once it is whole: GET_INFO
+ * may read the table while views.c adds its hook, after the family is
+ * registered.
+ */
 unsigned int nsbox_hooks_count(void)
 {
-	return nsbox_nr_hooks;
+	/* pairs with nsbox_hook_publish(): the entries below it are whole */
+	return smp_load_acquire(&nsbox_nr_hooks);
 }
 
 const struct nsbox_hook *nsbox_hook_get(unsigned int i)
 {
-	return i < nsbox_nr_hooks ? nsbox_hook_table[i] : NULL;
+	return i < nsbox_hooks_count() ? nsbox_hook_table[i] : NULL;
 }
 
 /**
@@ -84,6 +90,9 @@ void nsbox_hook_read(const struct nsbox_hook *hook, u64 *hits, u64 *misses)
 	 */
 	if (hook->kind == NSBOX_HOOK_KPROBE && hook->attached)
 		*misses += READ_ONCE(hook->kp.nmissed);
+	/* a return it had no instance for (maxactive calls in flight) */
+	if (hook->kind == NSBOX_HOOK_KRETPROBE)
+		*misses += READ_ONCE(hook->rp->nmissed) + READ_ONCE(hook->rp->kp.nmissed);
 }
 
 struct nsbox_tp_search {
@@ -225,8 +234,15 @@ static int nsbox_hook_add(struct nsbox_hook *hook)
 	hook->stats = alloc_percpu(struct nsbox_hook_stats);
 	if (!hook->stats)
 		return -ENOMEM;
-	nsbox_hook_table[nsbox_nr_hooks++] = hook;
+	nsbox_hook_table[nsbox_nr_hooks] = hook;
 	return 0;
+}
+
+/* The hook added last, its status set: readers may see it now. */
+static void nsbox_hook_publish(void)
+{
+	/* the entry and its status before the count that shows it */
+	smp_store_release(&nsbox_nr_hooks, nsbox_nr_hooks + 1);
 }
 
 /* The one line a user must see when a hook is not attached. */
@@ -251,27 +267,30 @@ int nsbox_hook_attach(struct nsbox_hook *hook)
 	ret = nsbox_hook_add(hook);
 	if (ret)
 		return ret;
-	if (hook->kind == NSBOX_HOOK_TRACEPOINT)
+	if (hook->kind == NSBOX_HOOK_TRACEPOINT) {
 		ret = nsbox_attach_tracepoint(hook);
-	else
+	} else if (hook->kind == NSBOX_HOOK_KRETPROBE) {
+		hook->rp->kp.symbol_name = hook->symbol;
+		ret = register_kretprobe(hook->rp);
+	} else {
 		ret = nsbox_attach_kprobe(hook);
+	}
 	if (ret == -ESRCH) {
 		hook->status = NSBOX_HOOK_CLONE_ONLY;
 		pr_err("hook %s not attached (only a compiler clone, %s, whose parameters may differ): %s are NOT exact on this kernel; see nsbox info\n",
 		       hook->name, hook->symbol, hook->affects);
-		return ret;
-	}
-	if (ret) {
+	} else if (ret) {
 		bool missing = nsbox_no_symbol(ret);
 
 		hook->status = missing ? NSBOX_HOOK_NO_SYMBOL : NSBOX_HOOK_REFUSED;
 		nsbox_hook_complain(hook, missing ? "no such function or tracepoint"
 						  : "refused by the kernel");
-		return ret;
+	} else {
+		hook->status = NSBOX_HOOK_ATTACHED;
+		hook->attached = true;
 	}
-	hook->status = NSBOX_HOOK_ATTACHED;
-	hook->attached = true;
-	return 0;
+	nsbox_hook_publish();
+	return ret;
 }
 
 /**
@@ -289,7 +308,23 @@ int nsbox_hook_skip(struct nsbox_hook *hook)
 		return ret;
 	hook->status = NSBOX_HOOK_SKIPPED;
 	nsbox_hook_complain(hook, "skip_hooks");
+	nsbox_hook_publish();
 	return 0;
+}
+
+/**
+ * nsbox_hook_detach() - unregister one kretprobe hook before the others
+ * @hook: a hook of kind %NSBOX_HOOK_KRETPROBE, attached or not
+ *
+ * When this returns, no handler of it runs.  It stays in the table (with
+ * its counts) until nsbox_hooks_detach().
+ */
+void nsbox_hook_detach(struct nsbox_hook *hook)
+{
+	if (WARN_ON_ONCE(hook->kind != NSBOX_HOOK_KRETPROBE) || !hook->attached)
+		return;
+	unregister_kretprobe(hook->rp);
+	hook->attached = false;
 }
 
 /**
@@ -313,6 +348,8 @@ void nsbox_hooks_detach(void)
 		if (hook->kind == NSBOX_HOOK_TRACEPOINT) {
 			tracepoint_probe_unregister(hook->tp, hook->probe, hook);
 			tracepoints = true;
+		} else if (hook->kind == NSBOX_HOOK_KRETPROBE) {
+			unregister_kretprobe(hook->rp);
 		} else {
 			kps[n++] = &hook->kp;
 		}

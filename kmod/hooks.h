@@ -4,7 +4,8 @@
  *
  * Exports (hooks.c): struct nsbox_hook (one point where nsbox attaches,
  * with its per-CPU hit and miss counters), nsbox_hook_attach(),
- * nsbox_hook_skip(), nsbox_hooks_detach(), the table of hooks as GET_INFO
+ * nsbox_hook_skip(), nsbox_hook_detach() (one, early: views.c's
+ * kretprobe), nsbox_hooks_detach(), the table of hooks as GET_INFO
  * lists it (nsbox_hooks_count(), nsbox_hook_get(), nsbox_hook_read()), the
  * counters a handler bumps (nsbox_hook_hit(), nsbox_hook_miss()), and their
  * sums, for probe.c's counters of the same shape (nsbox_hook_stats_read()),
@@ -45,7 +46,8 @@ struct nsbox_hook_stats {
  *	actually used (a compiler suffix such as ".isra.0" may be added)
  * @alts: other functions to try, in order, NULL-terminated (renames)
  * @affects: what is not exact while it is not attached
- * @kind: enum nsbox_hook_kind: %NSBOX_HOOK_KPROBE or %NSBOX_HOOK_TRACEPOINT
+ * @kind: enum nsbox_hook_kind: %NSBOX_HOOK_KPROBE, %NSBOX_HOOK_KRETPROBE or
+ *	%NSBOX_HOOK_TRACEPOINT
  * @attached: true while the hook is registered with the kernel
  * @status: enum nsbox_hook_status
  * @stats: per-CPU hit/miss counters
@@ -53,6 +55,8 @@ struct nsbox_hook_stats {
  * @probe: tracepoint probe function (kind %NSBOX_HOOK_TRACEPOINT)
  * @kp: the kprobe, while attached
  * @tp: the tracepoint, while attached
+ * @rp: kind %NSBOX_HOOK_KRETPROBE: the caller's kretprobe, handlers filled
+ *	in (its symbol is set from @symbol)
  * @symbuf: storage for a suffixed symbol name
  */
 struct nsbox_hook {
@@ -68,11 +72,13 @@ struct nsbox_hook {
 	void *probe;
 	struct kprobe kp;
 	struct tracepoint *tp;
+	struct kretprobe *rp;
 	char symbuf[64];
 };
 
 int nsbox_hook_attach(struct nsbox_hook *hook);
 int nsbox_hook_skip(struct nsbox_hook *hook);
+void nsbox_hook_detach(struct nsbox_hook *hook);
 void nsbox_hooks_detach(void);
 unsigned int nsbox_hooks_count(void);
 const struct nsbox_hook *nsbox_hook_get(unsigned int i);

@@ -64,6 +64,7 @@
 #include "../uapi/linux/nsbox.h"
 #include "compat.h"
 #include "group.h"
+#include "hooks.h"
 #include "views.h"
 
 /* a file read whole: the machine's meminfo is ~1.5 KiB, memory.stat ~2 */
@@ -891,6 +892,8 @@ struct nsbox_si_call {
 	struct sysinfo *info;
 };
 
+static struct nsbox_hook nsbox_si_hook;	/* below, with its kretprobe */
+
 /* The box of a sysinfo(2) caller that asked for views, or NULL. */
 static struct cgroup *nsbox_si_box(void)
 {
@@ -928,8 +931,12 @@ static int nsbox_si_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	rcu_read_lock();
 	box = nsbox_si_box();
-	if (!box || nsbox_view_memcg(box, &v, NULL, 0))
+	if (!box)
 		goto out;
+	if (nsbox_view_memcg(box, &v, NULL, 0)) {
+		nsbox_hook_miss(&nsbox_si_hook);	/* the machine's numbers */
+		goto out;
+	}
 	info->totalram = min(info->totalram, v.max);
 	info->freeram = info->totalram - min(info->totalram, v.usage);
 	/*
@@ -940,6 +947,7 @@ static int nsbox_si_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	info->bufferram = 0;
 	info->totalswap = min(info->totalswap, v.swap_max);
 	info->freeswap = info->totalswap - min(info->totalswap, v.swap_usage);
+	nsbox_hook_hit(&nsbox_si_hook);
 	g = nsbox_view_group(box);
 	if (g) {
 		info->procs = min_t(int, max(atomic_read(&g->threads), 0), U16_MAX);
@@ -952,13 +960,19 @@ out:
 }
 
 static struct kretprobe nsbox_si_probe = {
-	.kp.symbol_name = "si_swapinfo",
 	.entry_handler = nsbox_si_entry,
 	.handler = nsbox_si_ret,
 	.data_size = sizeof(struct nsbox_si_call),
 };
 
-static bool nsbox_si_attached;
+/* in nsbox info's hooks, with a hit for each call it gave a box's numbers */
+static struct nsbox_hook nsbox_si_hook = {
+	.name = "sysinfo",
+	.symbol = "si_swapinfo",
+	.affects = "the numbers sysinfo(2) gives a box with views (the machine's)",
+	.kind = NSBOX_HOOK_KRETPROBE,
+	.rp = &nsbox_si_probe,
+};
 
 /*
  * An open view: made again by every read at offset 0 (top keeps
@@ -1070,7 +1084,7 @@ static bool nsbox_view_save_cgroot(void)
 
 int nsbox_views_init(void)
 {
-	int i, ret;
+	int i;
 
 	for (i = 0; i < NSBOX_NR_VIEWS; i++)
 		nsbox_view_host_ok[i] = !kern_path(nsbox_view_host_name[i], LOOKUP_FOLLOW,
@@ -1089,11 +1103,9 @@ int nsbox_views_init(void)
 		nsbox_views_exit();
 		return -ENOMEM;
 	}
-	ret = register_kretprobe(&nsbox_si_probe);
-	nsbox_si_attached = !ret;
-	if (ret)
-		pr_warn("views: cannot hook si_swapinfo() (%d): sysinfo(2) in a box shows the machine\n",
-			ret);
+	/* a hook not attached says so itself, in dmesg and nsbox info */
+	if (nsbox_hook_attach(&nsbox_si_hook) == -ENOMEM)
+		pr_warn("views: no memory for the sysinfo hook: sysinfo(2) in a box shows the machine\n");
 	return 0;
 }
 
@@ -1103,9 +1115,7 @@ void nsbox_views_exit(void)
 	int i;
 
 	/* no handler runs once it returns: then the groups may go */
-	if (nsbox_si_attached)
-		unregister_kretprobe(&nsbox_si_probe);
-	nsbox_si_attached = false;
+	nsbox_hook_detach(&nsbox_si_hook);
 	proc_remove(nsbox_view_dir);
 	nsbox_view_dir = NULL;
 	for (i = 0; i < NSBOX_NR_VIEWS; i++) {

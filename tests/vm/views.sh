@@ -94,6 +94,11 @@ check "the machine's sysinfo(2) is untouched ($out)" \
 out=$(part "$ALL" asked)
 check "a box with views has asked for them ($out); the machine has not ($(cat /proc/nsbox/views))" \
 	sh -c '[ "$1" = 1 ] && [ "$(cat /proc/nsbox/views)" = 0 ]' _ "$out"
+# the kretprobe is one of nsbox info's hooks: attached, and a hit for
+# each sysinfo(2) it gave a box's numbers (the box above called it once)
+out=$(nsbox info -J | jq -c '.hooks[] | select(.name == "sysinfo") | [.symbol, .kind, .status, .hits, .misses]')
+check "nsbox info lists the sysinfo hook: a kretprobe on si_swapinfo, attached, hits for the box's calls ($out)" \
+	sh -c 'echo "$1" | jq -e ".[0] == \"si_swapinfo\" and .[1] == \"kretprobe\" and .[2] == \"attached\" and .[3] >= 1 and .[4] == 0" >/dev/null' _ "$out"
 
 # ---- CPUs ----------------------------------------------------------------------
 out=$(part "$ALL" cpus)

@@ -334,9 +334,9 @@ enum nsbox_share_attr {
 /**
  * enum nsbox_hook_kind - how a hook is attached to the kernel
  * @NSBOX_HOOK_KPROBE: a kprobe on a kernel function's entry
- * @NSBOX_HOOK_KRETPROBE: reserved, never sent: no hook is a kretprobe
- *	(track.c says why proc_alloc_inum() is not hooked with one); kept so
- *	that the numbers do not change
+ * @NSBOX_HOOK_KRETPROBE: a kretprobe on a kernel function's return: the
+ *	views' sysinfo hook (track.c says why proc_alloc_inum() is not
+ *	hooked with one)
  * @NSBOX_HOOK_TRACEPOINT: a probe on a tracepoint, found by name
  */
 enum nsbox_hook_kind {
