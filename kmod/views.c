@@ -2,8 +2,8 @@
 /*
  * nsbox - views: the files a box reads instead of the machine's.
  *
- * /proc/meminfo, /proc/loadavg, /proc/cpuinfo, /proc/stat and
- * /sys/devices/system/cpu/online describe the whole machine.  A box
+ * /proc/meminfo, /proc/loadavg, /proc/cpuinfo, /proc/stat, /proc/swaps
+ * and /sys/devices/system/cpu/online describe the whole machine.  A box
  * limited to 256 MiB and half a CPU that reads them sizes itself for
  * the machine (a JVM heap, make -j, a database's buffer pool) and is
  * then OOM-killed or throttled.  The kernel keeps the
@@ -12,10 +12,10 @@
  * every program would see different numbers.  nsbox serves the box's
  * numbers in files of its own,
  *
- *	/proc/nsbox/{meminfo,loadavg,cpuinfo,stat,cpu_online}
+ *	/proc/nsbox/{meminfo,loadavg,cpuinfo,stat,swaps,cpu_online}
  *
  * and `nsbox run` bind-mounts them over the box's /proc/meminfo,
- * /proc/loadavg, /proc/cpuinfo, /proc/stat and
+ * /proc/loadavg, /proc/cpuinfo, /proc/stat, /proc/swaps and
  * /sys/devices/system/cpu/online: only a box that asked
  * for views sees them, and nothing polls; each read computes its file.
  *
@@ -73,11 +73,11 @@
 #define NSBOX_VIEW_DEPTH	16
 
 enum { NSBOX_VIEW_MEMINFO, NSBOX_VIEW_LOADAVG, NSBOX_VIEW_CPU_ONLINE, NSBOX_VIEW_CPUINFO,
-	NSBOX_VIEW_STAT, NSBOX_NR_VIEWS };
+	NSBOX_VIEW_STAT, NSBOX_VIEW_SWAPS, NSBOX_NR_VIEWS };
 
 static const char *const nsbox_view_host_name[NSBOX_NR_VIEWS] = {
 	"/proc/meminfo", "/proc/loadavg", "/sys/devices/system/cpu/online", "/proc/cpuinfo",
-	"/proc/stat",
+	"/proc/stat", "/proc/swaps",
 };
 
 /* The machine's files and its cgroup2 mount, as the loader saw them. */
@@ -448,6 +448,33 @@ static u64 nsbox_meminfo_val(int i, const u64 *val, const u64 *sv)
 	return b >> 10;
 }
 
+/* The machine's SwapTotal (kB) in its meminfo text @host; 0 if none. */
+static u64 nsbox_meminfo_swap(const char *host)
+{
+	const char *p, *next;
+	size_t klen;
+
+	for (p = host; *p; p = next) {
+		klen = nsbox_view_key(p, ':', &next);
+		if (klen == 9 && !strncmp(p, "SwapTotal", 9))
+			return nsbox_view_num(p + 10);
+	}
+	return 0;
+}
+
+/* The box's swap, kB: the smallest swap limit up the tree, and its use. */
+static int nsbox_view_swap(struct cgroup *box, const char *host, u64 *total, u64 *used)
+{
+	struct nsbox_view_mem v;
+	int ret = nsbox_view_memcg(box, &v, NULL, 0);
+
+	if (ret)
+		return ret;
+	*total = min_t(u64, (u64)v.swap_max << (PAGE_SHIFT - 10), nsbox_meminfo_swap(host));
+	*used = min_t(u64, (u64)v.swap_usage << (PAGE_SHIFT - 10), *total);
+	return 0;
+}
+
 /*
  * The machine's meminfo, line by line, with the box's numbers where the
  * box has its own (nsbox_mi[]); every other line as the machine has it.
@@ -455,7 +482,7 @@ static u64 nsbox_meminfo_val(int i, const u64 *val, const u64 *sv)
 static int nsbox_meminfo_show(struct nsbox_vout *m)
 {
 	struct cgroup *box = nsbox_view_box();
-	u64 val[NSBOX_NR_MI], sv[NSBOX_NR_SK], ram, host_swap = 0;
+	u64 val[NSBOX_NR_MI], sv[NSBOX_NR_SK], ram, host_swap;
 	const char *p, *next;
 	struct nsbox_view_mem v;
 	char *host, *stat, *path;
@@ -482,13 +509,7 @@ static int nsbox_meminfo_show(struct nsbox_vout *m)
 	if (nsbox_view_read_cg(path, "memory.stat", stat) < 0)
 		stat[0] = '\0';
 	nsbox_view_stat(stat, sv);
-	for (p = host; *p; p = next) {
-		klen = nsbox_view_key(p, ':', &next);
-		if (klen == 9 && !strncmp(p, "SwapTotal", 9)) {
-			host_swap = nsbox_view_num(p + 10);
-			break;
-		}
-	}
+	host_swap = nsbox_meminfo_swap(host);
 
 	ram = totalram_pages();
 	val[MI_TOTAL] = min_t(u64, v.max, ram) << (PAGE_SHIFT - 10);
@@ -499,6 +520,7 @@ static int nsbox_meminfo_show(struct nsbox_vout *m)
 	val[MI_SWAPTOTAL] = min_t(u64, (u64)v.swap_max << (PAGE_SHIFT - 10), host_swap);
 	val[MI_SWAPFREE] = val[MI_SWAPTOTAL] -
 		min_t(u64, (u64)v.swap_usage << (PAGE_SHIFT - 10), val[MI_SWAPTOTAL]);
+	/* (nsbox_view_swap() says the same for /proc/swaps) */
 
 	/* both lists in the kernel's order: look from where the last hit was */
 	i = 0;
@@ -837,6 +859,53 @@ static int nsbox_stat_show(struct nsbox_vout *m)
 }
 
 /*
+ * /proc/swaps: the machine's header, then, if the box may swap, one line
+ * "none virtual SIZE USED 0" of its swap limit and use (kB), laid out as
+ * the kernel lays out a swap device's line.  No line: no swap.
+ */
+struct nsbox_swaps {
+	struct nsbox_vout *m;
+	unsigned int lines;
+	bool skip;
+};
+
+static void nsbox_swaps_line(void *ctx, const char *p, size_t n, bool first)
+{
+	struct nsbox_swaps *c = ctx;
+
+	if (first)
+		c->skip = c->lines++;	/* the header only */
+	if (!c->skip)
+		nsbox_vout_write(c->m, p, n);
+}
+
+static int nsbox_swaps_show(struct nsbox_vout *m)
+{
+	struct nsbox_swaps c = { .m = m };
+	struct cgroup *box = nsbox_view_box();
+	u64 total, used;
+	char *host;
+	ssize_t n;
+	int ret;
+
+	if (!box)
+		return nsbox_view_lines(NSBOX_VIEW_SWAPS, nsbox_view_copy_line, m);
+	host = kmalloc(NSBOX_VIEW_BUF, GFP_KERNEL_ACCOUNT);
+	if (!host)
+		return -ENOMEM;
+	n = nsbox_view_read_host(NSBOX_VIEW_MEMINFO, host);
+	ret = n < 0 ? n : nsbox_view_swap(box, host, &total, &used);
+	kfree(host);
+	if (!ret)
+		ret = nsbox_view_lines(NSBOX_VIEW_SWAPS, nsbox_swaps_line, &c);
+	if (!ret && total)
+		nsbox_vout_printf(m, "none%36s%s\t%llu\t%s%llu\t%s%d\n", " ", "virtual",
+				  total, total < 10000000 ? "\t" : "", used,
+				  used < 10000000 ? "\t" : "", 0);
+	return ret;
+}
+
+/*
  * /proc/nsbox/views: a box asks for the views that are not files.  Its
  * first process does NSBOX_IOC_VIEWS_ON on it once it is in its cgroup
  * namespace (`nsbox run`, inside/child.c); from then on sysinfo(2) in the
@@ -1065,6 +1134,7 @@ NSBOX_VIEW_OPS(nsbox_loadavg, nsbox_loadavg_show);
 NSBOX_VIEW_OPS(nsbox_cpu_online, nsbox_cpu_online_show);
 NSBOX_VIEW_OPS(nsbox_cpuinfo, nsbox_cpuinfo_show);
 NSBOX_VIEW_OPS(nsbox_stat, nsbox_stat_show);
+NSBOX_VIEW_OPS(nsbox_swaps, nsbox_swaps_show);
 NSBOX_VIEW_OPS(nsbox_views, nsbox_views_show, .proc_ioctl = nsbox_views_ioctl);
 
 /* The cgroup2 mount at /sys/fs/cgroup, if it shows the whole tree. */
@@ -1099,6 +1169,7 @@ int nsbox_views_init(void)
 	    !proc_create("cpu_online", 0444, nsbox_view_dir, &nsbox_cpu_online_ops) ||
 	    !proc_create("cpuinfo", 0444, nsbox_view_dir, &nsbox_cpuinfo_ops) ||
 	    !proc_create("stat", 0444, nsbox_view_dir, &nsbox_stat_ops) ||
+	    !proc_create("swaps", 0444, nsbox_view_dir, &nsbox_swaps_ops) ||
 	    !proc_create("views", 0444, nsbox_view_dir, &nsbox_views_ops)) {
 		nsbox_views_exit();
 		return -ENOMEM;

@@ -285,6 +285,8 @@ if [ -d "${KROOT:-}/lib/modules/$KVER" ]; then
 	for m in crc32c_generic nf_tables nft_meta_bridge nft_counter; do
 		grep -qE "(^|/)$m\.ko(\.[a-z]+)?:" "$KROOT/lib/modules/$KVER/modules.dep" && NFTMODS+=("$m")
 	done
+	# zram: a swap device for views.sh (/proc/swaps in a box), in memory
+	grep -qE "(^|/)zram\.ko(\.[a-z]+)?:" "$KROOT/lib/modules/$KVER/modules.dep" && NFTMODS+=(zram)
 	distro_modules "$KVER" "$ROOT" overlay veth bridge "${NFTMODS[@]}" "${NICMODS[@]}" > "$ROOT/etc/nsbox-modules"
 else
 	: > "$ROOT/etc/nsbox-modules"

@@ -219,6 +219,25 @@ esac
 echo 512M > "$CG/views/memory.max"
 out=$(nsbox exec views cat /proc/meminfo | sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\) kB$/\1/p')
 check "memory.max raised to 512M at run time: the next read says 524288 kB ($out)" test "$out" = 524288
+
+# /proc/swaps: the machine's swap devices are not the box's.  A box with
+# --memory has memory.swap.max 0: the header only; 32M allowed at run
+# time: one line of 32768 kB, as meminfo's SwapTotal says
+if [ -e /sys/block/zram0 ] && echo 64M > /sys/block/zram0/disksize &&
+	mkswap /dev/zram0 >/dev/null 2>&1 && swapon /dev/zram0; then
+	out=$(nsbox exec views cat /proc/swaps)
+	check "swaps: memory.swap.max 0, only the header (the machine has $(($(wc -l < /proc/swaps) - 1)) device)" \
+		sh -c '[ "$1" = "$(head -1 /proc/swaps)" ] && [ "$(wc -l < /proc/swaps)" -ge 2 ]' _ "$out"
+	echo 32M > "$CG/views/memory.swap.max"
+	out=$(nsbox exec views sh -c 'tail -n +2 /proc/swaps; grep ^SwapTotal /proc/meminfo' | tr -s ' \t' ' ')
+	check "swaps: memory.swap.max 32M at run time: one line, none virtual 32768 kB; SwapTotal 32768 kB ($out)" \
+		test "$out" = "none virtual 32768 0 0
+SwapTotal: 32768 kB"
+	swapoff /dev/zram0
+	echo 1 > /sys/block/zram0/reset
+else
+	skip "swaps" "no zram module in this VM to swap to"
+fi
 echo "25000 100000" > "$CG/views/cpu.max"
 check "cpu.max 0.25 CPU at run time: still 1 CPU" test "$(nsbox exec views cat /sys/devices/system/cpu/online)" = 0
 echo "150000 100000" > "$CG/views/cpu.max"

@@ -154,7 +154,7 @@ static void fill_state(struct box_state *s, const struct box_config *c)
 	s->caps = c->caps;
 	s->allow = c->allow;
 	snprintf(s->views, sizeof(s->views), "%s%s", c->views ?
-		 "meminfo,loadavg,cpuinfo,stat,cpu_online" : "", c->views_time ?
+		 "meminfo,loadavg,cpuinfo,stat,swaps,cpu_online" : "", c->views_time ?
 		 (c->views ? ",uptime" : "uptime") : "");
 	for (char **a = c->argv; *a && off < sizeof(s->command) - 1; a++)
 		off += snprintf(s->command + off, sizeof(s->command) - off, "%s%s",

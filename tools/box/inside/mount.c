@@ -581,6 +581,7 @@ void box_mount_setup(const struct box_config *c)
 		view(fd, shown, "nsbox/loadavg", fd, shown, "loadavg");
 		view(fd, shown, "nsbox/cpuinfo", fd, shown, "cpuinfo");
 		view(fd, shown, "nsbox/stat", fd, shown, "stat");
+		view(fd, shown, "nsbox/swaps", fd, shown, "swaps");
 	}
 	close(fd);
 	setup_dev(rootfd, root);
