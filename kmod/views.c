@@ -53,6 +53,8 @@
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
 #include <linux/sched/loadavg.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -217,6 +219,30 @@ static int nsbox_view_passthrough(struct nsbox_vout *m, int view)
  */
 typedef void (*nsbox_line_fn)(void *ctx, const char *p, size_t n, bool first);
 
+/*
+ * kernel_read() refuses a file without ->read_iter, which /proc/swaps is
+ * (its proc_ops have .proc_read = seq_read): it is a seq_file, which
+ * seq_read_iter() reads into a kernel buffer all the same.  Only for
+ * files known to be seq_files, opened by their own ->open.
+ */
+static ssize_t nsbox_view_kread(struct file *f, char *buf, size_t len, loff_t *pos)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t n;
+
+	if (f->f_op->read_iter)
+		return kernel_read(f, buf, len, pos);
+	init_sync_kiocb(&kiocb, f);
+	kiocb.ki_pos = *pos;
+	iov_iter_kvec(&iter, READ, &kv, 1, len);
+	n = seq_read_iter(&kiocb, &iter);
+	if (n > 0)
+		*pos = kiocb.ki_pos;
+	return n;
+}
+
 static int nsbox_view_lines(int view, nsbox_line_fn fn, void *ctx)
 {
 	size_t have = 0, off, len;
@@ -238,7 +264,7 @@ static int nsbox_view_lines(int view, nsbox_line_fn fn, void *ctx)
 		return PTR_ERR(f);
 	}
 	do {
-		n = kernel_read(f, buf + have, NSBOX_VIEW_BUF - have, &pos);
+		n = nsbox_view_kread(f, buf + have, NSBOX_VIEW_BUF - have, &pos);
 		if (n < 0) {
 			ret = n;
 			break;

@@ -228,6 +228,8 @@ if [ -e /sys/block/zram0 ] && echo 64M > /sys/block/zram0/disksize &&
 	out=$(nsbox exec views cat /proc/swaps)
 	check "swaps: memory.swap.max 0, only the header (the machine has $(($(wc -l < /proc/swaps) - 1)) device)" \
 		sh -c '[ "$1" = "$(head -1 /proc/swaps)" ] && [ "$(wc -l < /proc/swaps)" -ge 2 ]' _ "$out"
+	check "the machine reads /proc/nsbox/swaps and cpuinfo as its own /proc/swaps and cpuinfo" \
+		sh -c 'cmp -s /proc/nsbox/swaps /proc/swaps && cmp -s /proc/nsbox/cpuinfo /proc/cpuinfo'
 	echo 32M > "$CG/views/memory.swap.max"
 	out=$(nsbox exec views sh -c 'tail -n +2 /proc/swaps; grep ^SwapTotal /proc/meminfo' | tr -s ' \t' ' ')
 	check "swaps: memory.swap.max 32M at run time: one line, none virtual 32768 kB; SwapTotal 32768 kB ($out)" \
