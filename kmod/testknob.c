@@ -25,6 +25,7 @@
 
 #include "testknob.h"
 #include "group.h"
+#include "hooks.h"
 
 static const char *const nsbox_knob_kinds[NSBOX_KIND_COUNT] = {
 	"mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time", "cgroup2",
@@ -233,3 +234,40 @@ void nsbox_knob_reset(void)
 	wait_for_completion_timeout(&nsbox_knob_reset_go, 60 * HZ);
 	atomic_cmpxchg(&nsbox_knob_reset_state, 2, 0);
 }
+
+/*
+ * test_hook_miss: "NAME N" counts N misses for the hook NAME, as the
+ * kernel counts a kprobe it did not hand over (one hit while another is
+ * handled on that CPU: ns_free's, from an RCU callback, now and then).
+ * The tool must then warn that what the hook counts may not be exact.
+ */
+static int nsbox_knob_miss_set(const char *val, const struct kernel_param *kp)
+{
+	const struct nsbox_hook *h;
+	char name[32];
+	unsigned int i;
+	u64 n;
+
+	if (sscanf(val, "%31s %llu", name, &n) != 2)
+		return -EINVAL;
+	if (!try_module_get(THIS_MODULE))
+		return -EBUSY;
+	for (i = 0; (h = nsbox_hook_get(i)); i++) {
+		if (strcmp(h->name, name) || !h->stats)
+			continue;
+		this_cpu_add(h->stats->misses, n);
+		break;
+	}
+	module_put(THIS_MODULE);
+	if (!h)
+		return -ENOENT;
+	pr_warn("test_hook_miss: %s missed %llu more\n", name, n);
+	return 0;
+}
+
+static const struct kernel_param_ops nsbox_knob_miss_ops = {
+	.set = nsbox_knob_miss_set,
+};
+
+module_param_cb(test_hook_miss, &nsbox_knob_miss_ops, NULL, 0200);
+MODULE_PARM_DESC(test_hook_miss, "TEST BUILD ONLY: \"NAME N\" counts N misses for a hook");

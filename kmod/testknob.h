@@ -9,6 +9,7 @@
  * it that long, so that a socket's release meets a drain in progress);
  * nsbox_knob_reset(), called by RESET between its first walk and its
  * change of the groups (test_reset_hold holds it there until released).
+ * test_hook_miss counts misses for a hook, as the kernel's would be.
  * In nsbox.ko they are empty inlines.
  * Depends on: group.h (testknob.c).
  */

@@ -48,6 +48,20 @@ same_sets() {	# same_sets [groups options]: nsbox's set = lsns's set
 	diag "nsbox only: $(grep -vxF -f /tmp/lsns.set /tmp/nsbox.set | tr '\n' ' ')"
 	return 1
 }
+# same_sets, or: the kernel did not hand ns_free some frees (a kprobe hit
+# while another is handled on that CPU: a pid namespace's last put_pid()
+# runs in an RCU callback), nsbox groups says so, and each difference is a
+# namespace nsbox still shows without tasks
+same_or_said() {
+	same_sets "$@" && return 0
+	m=$(nsbox info -J | jq '.hooks[] | select(.name == "ns_free") | .misses')
+	[ "${m:-0}" -gt 0 ] && [ -z "$(grep -vxF -f /tmp/nsbox.set /tmp/lsns.set)" ] || return 1
+	for g in $(grep -vxF -f /tmp/lsns.set /tmp/nsbox.set); do
+		case $g in *:0) ;; *) return 1 ;; esac
+	done
+	nsbox groups "$@" 2>&1 >/dev/null | grep -q "hook ns_free missed $m calls" || return 1
+	diag "ns_free missed $m frees, and nsbox groups says so"
+}
 ns_of() { stat -L -c %i "$1"; }	# a /proc/PID/ns link or a bind mount
 # until_ok evaluates its arguments once: these look again at each try
 ns_moved() { [ "$(ns_of /proc/$1/ns/$2 2>/dev/null)" != "$(ns_of /proc/self/ns/$2)" ]; }
@@ -153,13 +167,13 @@ gone() {
 # a network namespace is freed by a work item (cleanup_net), later
 check "the 5 freed ones are state gone ($freed)" until_ok gone ||
 	diag "not gone: $(nsbox groups --no-adopt -r -n -o kind,id,state,procs "$last_not_gone" 2>&1)"
-check "and the sets are equal again" until_ok same_sets
+check "and the sets are equal again (or nsbox says which frees it missed)" until_ok same_or_said
 
 # ---- churn, then the same sets and a clean VERIFY --------------------------
 for i in $(seq 30); do
 	unshare --net --uts --ipc --pid --fork sh -c 'true | true'
 done
-check "after 30 unshare runs: the sets are equal" until_ok same_sets
+check "after 30 unshare runs: the sets are equal (or nsbox says which frees it missed)" until_ok same_or_said
 # listns(2) (6.19+): the kernel's own list of active namespaces, by id
 if "$H" listns > /tmp/listns.ids; then
 	listns_same() {

@@ -27,8 +27,8 @@
 #include "util.h"
 
 /*
- * One warning per hook that is not attached: the user must not read a
- * number it would have counted as exact.  A JSON array of strings, empty
+ * One warning per hook that is not attached or missed calls: the user
+ * must not read a number it would have counted as exact.  A JSON array of strings, empty
  * when every hook is attached (the caller owns it).
  */
 static json_object *hook_warnings(const struct nsbox_info *info)
@@ -39,10 +39,20 @@ static json_object *hook_warnings(const struct nsbox_info *info)
 		const struct nsbox_hook_info *h = &info->hooks[i];
 		char w[320];
 
-		if (h->attached)
+		if (h->attached && !h->misses)
 			continue;
-		snprintf(w, sizeof(w), "hook %s not attached: %s; %s are not exact",
-			 h->name, nsbox_hook_status_name(h), h->affects);
+		if (h->attached)
+			/*
+			 * A kprobe hit while the kernel handles another on the
+			 * same CPU is only counted as missed: ns_free's, from an
+			 * RCU callback in an interrupt's softirq (docs/hooks.md)
+			 */
+			snprintf(w, sizeof(w), "hook %s missed %llu calls (the kernel was "
+				 "handling another kprobe on that CPU); %s may not be exact",
+				 h->name, h->misses, h->affects);
+		else
+			snprintf(w, sizeof(w), "hook %s not attached: %s; %s are not exact",
+				 h->name, nsbox_hook_status_name(h), h->affects);
 		json_object_array_add(warnings, json_object_new_string(w));
 	}
 	return warnings;
