@@ -21,6 +21,8 @@
  *                               MARKER (a host-only path) is reachable
  *   box_helper modules          try delete_module/init_module: print errno
  *   box_helper as-user ID CMD.. run CMD with uid = gid = ID, no groups
+ *   box_helper sup-request SOCK MSG  send MSG to a box monitor's socket,
+ *                               print its reply ("" MSG: connect, hang up)
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
@@ -66,6 +68,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -360,6 +364,31 @@ int main(int argc, char **argv)
 		execvp(argv[3], argv + 3);
 		perror(argv[3]);
 		return 127;
+	}
+	if (argc == 4 && !strcmp(argv[1], "sup-request")) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		char buf[512];
+		ssize_t n;
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[2]);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+			perror("sup-request: connect");
+			return 1;
+		}
+		if (!argv[3][0])
+			return 0;
+		/* refused at once: the reply may be there, unsent request or not */
+		if (send(fd, argv[3], strlen(argv[3]), MSG_NOSIGNAL) < 0)
+			perror("sup-request: send");
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) {
+			perror("sup-request: recv");
+			return 1;
+		}
+		buf[n] = '\0';
+		printf("%s\n", buf);
+		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[1], "scenario")) {
 		pthread_t t;

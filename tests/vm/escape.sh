@@ -555,16 +555,16 @@ out=$(nsbox run --rm --overlay --disk 8M --rootfs "$R" -- sh -c 'dd if=/dev/zero
 diag "$out"
 check "--overlay --disk 8M: the 9th MiB written to the upper layer fails (No space left)" \
 	sh -c 'echo "$1" | grep -q "No space left on device" && ! echo "$1" | grep -qx "rc=0"' _ "$out"
-nsbox run -d --disk 4M --rootfs "$R" --name esc-log -- yes >/dev/null
-# yes ends when a write fails: the log is full
-i=0
-until nsbox ls -r -n -o name,status | grep -q "^esc-log exited" || [ $i -ge 600 ]; do
-	i=$((i + 1)); sleep 0.1	# polling for the end, with a deadline
-done
-size=$(stat -c %s /run/nsbox/esc-log/disk/log 2>/dev/null)
-diag "log of a detached 'yes' with --disk 4M: $size bytes, $(nsbox ls -r -n -o name,status | grep esc-log)"
-check "-d --disk 4M: the detached log stops at 4 MiB ($size bytes) and the box ends" \
-	sh -c '[ "${1:-0}" -gt 3000000 ] && [ "$1" -le 4194304 ] && nsbox ls -r -n -o name,status | grep -q "^esc-log exited"' _ "$size"
+nsbox run -d --disk 4M --log-size 1M --rootfs "$R" --name esc-log -- yes >/dev/null
+# the monitor rotates the log at 1 MiB: a box writing for ever keeps two
+# files of at most 1 MiB each, and goes on running
+until_ok test -e /run/nsbox/esc-log/disk/log.1
+until_ok sh -c '[ "$(stat -c %s /run/nsbox/esc-log/disk/log)" -gt 500000 ]'
+size=$(stat -c %s /run/nsbox/esc-log/disk/log /run/nsbox/esc-log/disk/log.1 | tr '\n' ' ')
+used=$(df -k /run/nsbox/esc-log/disk | awk 'NR == 2 { print $3 }')
+diag "log of a detached 'yes' with --disk 4M --log-size 1M: $size bytes, $used KiB used"
+check "-d --log-size 1M: a box writing for ever keeps log and log.1 of at most 1 MiB each ($size) and runs on" \
+	sh -c 'set -- $1; [ "$1" -le 1048576 ] && [ "$2" -le 1048576 ] && [ "$2" -gt 1000000 ] && nsbox ls -r -n -o name,status | grep -qx "esc-log running"' _ "$size"
 nsbox rm -f esc-log
 check "rm unmounts the state tmpfs: no /run/nsbox mount left" sh -c '! grep -q " /run/nsbox/" /proc/self/mountinfo'
 mkdir -p "/tmp/esc,upperdir=x"

@@ -15,6 +15,8 @@
  *   box_init.c    PID 1 inside the box: reaps zombies, forwards signals
  *   rootfs.c      `nsbox rootfs create`: busybox and the libraries it needs
  *   run.c         `nsbox run`: the steps above, undone on any failure
+ *   supervise.c   the monitor's loop: its socket, signals, --restart
+ *   log.c         a detached box's log: records, rotation
  *   boxcmds.c     `nsbox ls`, `exec`, `stop`, `rm`
  *
  * Every step that changes the system can print itself as the equivalent
@@ -224,7 +226,12 @@ struct box_config {
 	char cgroup[4096];		/* "" = no cgroup of its own */
 	char veth[IF_NAMESIZE];
 	struct in_addr addr;
-	int logfd;			/* detached: the box's stdout/stderr */
+	int logfd;			/* detached: the write end of the stdout pipe */
+	int errlogfd;			/* ... and of the stderr pipe (log.c) */
+	/* --restart (supervise.c): when the monitor starts the box again */
+	enum box_restart { BOX_RESTART_NO, BOX_RESTART_ON_FAILURE, BOX_RESTART_ALWAYS } restart;
+	unsigned int restart_max;	/* on-failure:N; 0 = no limit */
+	uint64_t log_size;		/* --log-size: rotate the log at this size */
 };
 
 /* ---- views.c --------------------------------------------------------- */
@@ -259,6 +266,11 @@ struct box_state {
 	uint64_t caps;			/* what exec applies: as run did */
 	unsigned int allow;
 	char views[64];			/* the views in place, e.g. "meminfo,uptime" */
+	char restart[24];		/* the policy: "no", "on-failure:3", "always" */
+	int restarts;			/* how often the monitor started it again */
+	long long started;		/* Unix time its PID 1 last started */
+	bool detached;			/* its output is in the log (nsbox logs) */
+	uint64_t log_lost;		/* log records disk/ had no room for */
 	char command[1024];
 };
 
@@ -275,8 +287,10 @@ int box_lock(void);
 int box_state_write(const struct box_state *s);
 /* 0, -ENOENT (no such box), or another -errno. */
 int box_state_read(const char *name, struct box_state *s);
-/* "running", "exited", "stale", "starting" */
+/* "running", "exited", "stale", "starting", "restarting" */
 const char *box_status(const struct box_state *s);
+/* An exit status in words: "exit 3", "killed by signal 9" */
+void box_exit_format(int code, char *buf, size_t len);
 bool box_running(const struct box_state *s);
 const char *box_proc_stat(pid_t pid, char *buf, size_t size);
 unsigned long long box_proc_start(pid_t pid);
@@ -357,6 +371,75 @@ int box_io_prepare(struct box_io *io);
 /* Copy until the command (@pid, @pidfd) exits; its wait status, or -1. */
 int box_io_relay(struct box_io *io, pid_t pid, int pidfd);
 void box_io_close(struct box_io *io);
+
+/* ---- log.c: a detached box's log ------------------------------------ */
+#define BOX_LOG_LINE 16384		/* longer lines are split ("P" records) */
+#define BOX_LOG_SIZE_DEFAULT (1ULL << 20)	/* --log-size */
+struct box_log {
+	int dirfd, fd;			/* disk/ and disk/log */
+	uint64_t size, max;		/* of "log"; rotate past @max */
+	uint64_t lost;			/* records a full disk/ did not take */
+	struct box_log_part {
+		char buf[BOX_LOG_LINE];
+		size_t len;
+	} part[2];			/* stdout, stderr: the unfinished line */
+};
+/* 0 or -errno */
+int box_log_open(struct box_log *l, const char *dir, uint64_t max);
+/* Read what pipe @fd of @stream (0 stdout, 1 stderr) holds, log its whole
+ * lines.  1 if it read something, 0 if there was nothing to read, -1 at
+ * EOF or on an error (stop polling it). */
+int box_log_pump(struct box_log *l, int stream, int fd);
+/* The unfinished lines, as "P" records (at the end of a run). */
+void box_log_flush(struct box_log *l);
+void box_log_close(struct box_log *l);
+
+/* ---- supervise.c: the monitor between and around runs ---------------- */
+/*
+ * The monitor listens on a UNIX socket, STATEDIR/sock (SOCK_SEQPACKET,
+ * mode 0600 in a 0700 directory), and checks each peer's credentials
+ * (SO_PEERCRED): the box's owner or root.  One request per message, one
+ * reply; docs/boxes.md has the protocol.
+ */
+#define BOX_SUP_PROTO "nsbox/1"
+/* --restart: wait 100 ms before the first restart, twice as long before
+ * each next one, at most 10 s; after a run of 10 s or more, start afresh */
+#define BOX_RESTART_BACKOFF_MS 100
+#define BOX_RESTART_BACKOFF_MAX_MS 10000
+#define BOX_RESTART_HEALTHY_S 10
+#define BOX_SUP_CLIENTS 16
+struct box_sup {
+	const char *name;
+	int sigfd;			/* signalfd: SIGCHLD and those forwarded */
+	int lsock;			/* listening socket; -1: none */
+	int pipe[2];			/* log pipes' read ends; -1: not detached */
+	struct box_log log;
+	pid_t pid;			/* the box's PID 1 now; 0 between runs */
+	bool stopping;			/* stop asked for: no restart */
+	long long kill_at;		/* monotonic ms: SIGKILL then (0: none) */
+	struct box_sup_client {
+		int fd;
+		bool waits;		/* for the end of the run (stop) */
+	} cl[BOX_SUP_CLIENTS];
+};
+/* Listen on @statedir/sock; 0 or -1 after nsbox_err(). */
+int box_sup_listen(struct box_sup *sup, const char *statedir);
+/*
+ * Serve requests, copy the log, forward signals, until PID 1 exits (its
+ * exit code, >= 0) or @ms pass (-1; @ms < 0: no end).  Between runs
+ * (sup->pid 0) a stop request ends the wait at once (-1).
+ */
+int box_sup_loop(struct box_sup *sup, int ms);
+/* The run is over: answer those waiting for it (stop) with @code. */
+void box_sup_ended(struct box_sup *sup, int code);
+void box_sup_close(struct box_sup *sup, const char *statedir);
+/*
+ * Client side: send @req to box @s's monitor and read its reply into
+ * @reply (up to @ms).  0 (the reply may be "error ..."), -ENOENT or
+ * -ECONNREFUSED when the box has no monitor listening, other -errno.
+ */
+int box_sup_request(const struct box_state *s, const char *req, char *reply, size_t len,
+		    int ms);
 
 /* Read box NAME's state; an error (naming @cmd) if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s);

@@ -28,6 +28,14 @@ int box_find(const char *cmd, const char *name, struct box_state *s)
 		return NSBOX_EXIT_FAIL;
 	err = box_state_read(name, s);
 
+	if (err == -ENOENT && geteuid() != 0 && strcmp(box_state_root(), BOX_STATE_ROOT) &&
+	    access(BOX_STATE_ROOT "/.", X_OK) && errno == EACCES) {
+		/* not ours; root's boxes cannot even be looked at (0700) */
+		nsbox_err("%s: no box named '%s' is yours (see 'nsbox ls'); if it is root's, "
+			  "only root may use it (%s is root's alone): permission denied",
+			  cmd, name, BOX_STATE_ROOT);
+		return NSBOX_EXIT_PERM;
+	}
 	if (err == -ENOENT) {
 		nsbox_err("%s: no box named '%s' (see 'nsbox ls')", cmd, name);
 		return NSBOX_EXIT_FAIL;
@@ -152,7 +160,26 @@ static bool wait_exit(int pidfd, int ms)
 
 int box_stop(const struct box_state *s, int timeout_s)
 {
-	int pidfd, mfd = -1;
+	int pidfd, mfd = -1, err;
+	char req[64], rep[512];
+
+	/*
+	 * The monitor, when it listens (supervise.c), does it all: no restart
+	 * after this run, SIGTERM, SIGKILL after @timeout_s, the end recorded;
+	 * it answers then.  Without one (it was killed), signal PID 1 here.
+	 */
+	if (s->monitor > 0 && kill(s->monitor, 0) == 0) {
+		snprintf(req, sizeof(req), "%s stop %d", BOX_SUP_PROTO, timeout_s);
+		box_step("# '%s' to the monitor's socket", req);
+		err = box_sup_request(s, req, rep, sizeof(rep), (timeout_s + 30) * 1000);
+		if (!err && !strncmp(rep, "ok", 2))
+			return 0;
+		if (!err) {
+			nsbox_err("box '%s': %s", s->name,
+				  strncmp(rep, "error ", 6) ? rep : rep + 6);
+			return -1;
+		}
+	}
 
 	pidfd = syscall(SYS_pidfd_open, s->pid, 0);
 	/* the start time rules out a recycled pid between read and open */

@@ -41,7 +41,9 @@
 #include <string.h>
 #include <linux/openat2.h>
 #include <sys/mount.h>
+#include <sys/param.h>
 #include <sys/random.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -156,6 +158,12 @@ static void fill_state(struct box_state *s, const struct box_config *c)
 	snprintf(s->views, sizeof(s->views), "%s%s", c->views ?
 		 "meminfo,loadavg,cpuinfo,stat,swaps,cpu_online" : "", c->views_time ?
 		 (c->views ? ",uptime" : "uptime") : "");
+	s->detached = c->detach;
+	if (c->restart == BOX_RESTART_ON_FAILURE && c->restart_max)
+		snprintf(s->restart, sizeof(s->restart), "on-failure:%u", c->restart_max);
+	else
+		snprintf(s->restart, sizeof(s->restart), "%s", c->restart == BOX_RESTART_ALWAYS ?
+			 "always" : c->restart == BOX_RESTART_ON_FAILURE ? "on-failure" : "no");
 	for (char **a = c->argv; *a && off < sizeof(s->command) - 1; a++)
 		off += snprintf(s->command + off, sizeof(s->command) - off, "%s%s",
 				off ? " " : "", *a);
@@ -179,7 +187,7 @@ static int mkdir_in(const char *dir, const char *sub, mode_t mode)
 }
 
 /* Host-side steps up to the clone; on failure undo them and return -1. */
-static int prepare(struct box_config *c, struct box_state *s)
+static int prepare(struct box_config *c, struct box_state *s, struct box_sup *sup)
 {
 	if (claim_name(c))
 		return -1;
@@ -231,15 +239,29 @@ static int prepare(struct box_config *c, struct box_state *s)
 		}
 	}
 	if (c->detach) {
-		char log[4200];
+		char disk[4200];
+		int out[2], err[2], ret;
 
-		snprintf(log, sizeof(log), "%s/disk/log", c->statedir);
-		c->logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-		if (c->logfd < 0) {
-			nsbox_err("run: cannot create %s: %s", log, strerror(errno));
+		/* the box writes into pipes, the monitor into disk/log (log.c) */
+		snprintf(disk, sizeof(disk), "%s/disk", c->statedir);
+		ret = box_log_open(&sup->log, disk, c->log_size);
+		if (ret) {
+			nsbox_err("run: cannot create %s/log: %s", disk, strerror(-ret));
 			goto undo;
 		}
+		if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+			nsbox_err("run: pipe: %s", strerror(errno));
+			goto undo;
+		}
+		sup->pipe[0] = out[0];
+		sup->pipe[1] = err[0];
+		c->logfd = out[1];
+		c->errlogfd = err[1];
+		fcntl(out[0], F_SETFL, O_NONBLOCK);
+		fcntl(err[0], F_SETFL, O_NONBLOCK);
 	}
+	if (box_sup_listen(sup, c->statedir))
+		goto undo;
 	if (c->net == BOX_NET_BRIDGE) {
 		uint32_t h;
 
@@ -263,76 +285,41 @@ undo:
 	return -1;
 }
 
-static int wait_box(pid_t pid, const sigset_t *sigs)
-{
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(sigs, &si), status;
-
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			if (WIFEXITED(status))
-				return WEXITSTATUS(status);
-			return 128 + WTERMSIG(status);
-		}
-	}
-}
-
 /*
  * After the lock was let go, another `nsbox rm` may have removed this box
  * and another `nsbox run` made a new one of the same name.  Take the lock
- * again and touch the state only if it is still the box whose PID 1 is
- * @pid (started at @start): returns the lock (or -1), *@s filled and
- * *@ours set.
+ * again and touch the state only if it is still ours: the one whose
+ * monitor we are (no other process has our pid while we live).  Returns
+ * the lock (or -1), *@s filled and *@ours set.
  */
-static int relock_ours(const char *name, pid_t pid, unsigned long long start,
-		       struct box_state *s, bool *ours)
+static int relock_ours(const char *name, struct box_state *s, bool *ours)
 {
 	int lock = box_lock();
 
-	*ours = lock >= 0 && box_state_read(name, s) == 0 && s->pid == pid &&
-		s->pid_start == start;
+	*ours = lock >= 0 && box_state_read(name, s) == 0 && s->monitor == getpid();
 	return lock;
 }
 
-int box_run(struct box_config *c, int notify_fd)
+/*
+ * One run of the box: its PID 1 cloned, set up, the command started.
+ * Called with the lock held (*@lock); returns with it let go.  The pid of
+ * PID 1, running; or 0 with *@code set when it could not be set up (what
+ * was made for this run is gone; the caller undoes the rest).
+ */
+static pid_t spawn(struct box_config *c, struct box_state *s, int *lock, int null_fd,
+		   int notify_fd, int *code)
 {
-	int go[2] = { -1, -1 }, errp[2] = { -1, -1 }, cgfd = -1, null_fd, lock, code;
+	int go[2] = { -1, -1 }, errp[2] = { -1, -1 }, cgfd = -1;
 	struct box_clone_args ca = { .exit_signal = SIGCHLD };
-	unsigned long long start = 0;
-	struct box_state s;
-	sigset_t sigs, old;
-	bool ours = false, skip_destroy = false;
 	char msg[1100];
+	bool ours;
 	ssize_t n;
-	pid_t pid;
+	pid_t pid = 0;
 
-	/*
-	 * The libraries the set-up calls, opened now, before anything has
-	 * changed: in the box's namespaces they would be the box's files
-	 * (dl.c).  Its first process brings up lo (--net none), the monitor
-	 * makes the veth pair and its rules (bridge).
-	 */
-	if (box_dl_need(BOX_LIB_CAPNG | BOX_LIB_SECCOMP |
-			(c->net != BOX_NET_HOST ? BOX_LIB_ROUTE : 0) |
-			(c->net == BOX_NET_BRIDGE ? BOX_LIB_NFT : 0)))
-		return BOX_EXIT_SETUP;
-	lock = box_lock();
-	if (lock < 0)
-		return BOX_EXIT_SETUP;
-	if (prepare(c, &s)) {
-		close(lock);
-		return BOX_EXIT_SETUP;
-	}
-	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || null_fd < 0) {
+	*code = BOX_EXIT_SETUP;
+	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
 		nsbox_err("run: pipe: %s", strerror(errno));
-		goto undo;
+		goto out;
 	}
 	/*
 	 * PID 1 gets every namespace but the cgroup one (box_child() makes
@@ -350,22 +337,11 @@ int box_run(struct box_config *c, int notify_fd)
 		cgfd = open(c->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cgfd < 0) {
 			nsbox_err("run: open %s: %s", c->cgroup, strerror(errno));
-			goto undo;
+			goto out;
 		}
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = cgfd;
 	}
-	/* Signals wait in a queue until we sigwaitinfo() for them. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGCHLD);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGQUIT);
-	sigaddset(&sigs, SIGUSR1);
-	sigaddset(&sigs, SIGUSR2);
-	sigprocmask(SIG_BLOCK, &sigs, &old);
-
 	if (box_verbose) {
 		char list[128];
 
@@ -377,8 +353,8 @@ int box_run(struct box_config *c, int notify_fd)
 	pid = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
 		clone_error(c, errno);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		goto undo;
+		pid = 0;
+		goto out;
 	}
 	if (pid == 0) {
 		close(go[1]);
@@ -390,12 +366,12 @@ int box_run(struct box_config *c, int notify_fd)
 	close(go[0]);
 	close(errp[1]);
 	go[0] = errp[1] = -1;
-	if (cgfd >= 0)
-		close(cgfd);
-	cgfd = -1;
 
 	if ((ca.flags & CLONE_NEWUSER) && map_user(pid))
 		goto kill;
+	/* a run before: its veth may outlive its namespace for a while */
+	if (c->net == BOX_NET_BRIDGE && s->restarts)
+		box_net_link_delete(c->veth);
 	if (c->net == BOX_NET_BRIDGE &&
 	    (box_net_veth_create(c->name, c->veth, pid, &c->addr) ||
 	     box_net_configure(pid, &c->addr)))
@@ -406,52 +382,160 @@ int box_run(struct box_config *c, int notify_fd)
 	 * namespace shows the host's files, and `nsbox exec` must not join
 	 * it then (it waits for "running").
 	 */
-	s.pid = pid;
-	s.pid_start = start = box_proc_start(pid);
-	if (box_state_write(&s)) {
+	s->pid = pid;
+	s->pid_start = box_proc_start(pid);
+	s->started = time(NULL);
+	snprintf(s->status, sizeof(s->status), "starting");
+	if (box_state_write(s)) {
 		nsbox_err("run: cannot write the state of %s", c->name);
 		goto kill;
 	}
-	close(lock);
-	lock = -1;
+	close(*lock);
+	*lock = -1;
 	if (write(go[1], &pid, sizeof(pid)) != sizeof(pid))
 		goto kill;
-	close(go[1]);
-	go[1] = -1;
 
 	/* EOF: the command's execve() closed the last copy of the pipe. */
 	n = read(errp[0], msg, sizeof(msg) - 1);
-	close(errp[0]);
-	errp[0] = -1;
 	if (n > 0) {
 		int status;
 
 		msg[n] = '\0';
 		nsbox_err("run: %s", msg);
 		waitpid(pid, &status, 0);
-		code = WIFEXITED(status) && (WEXITSTATUS(status) == 127 ||
-					     WEXITSTATUS(status) == 126) ?
+		*code = WIFEXITED(status) && (WEXITSTATUS(status) == 127 ||
+					      WEXITSTATUS(status) == 126) ?
 			WEXITSTATUS(status) : BOX_EXIT_SETUP;
-		lock = relock_ours(c->name, pid, start, &s, &ours);
-		if (ours) {
-			s.pid = 0;
-			box_destroy(&s);
-		}
-		if (lock >= 0)
-			close(lock);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		return code;
+		pid = 0;
+		goto out;
 	}
 	/* set up, and the command runs: exec may join it */
-	lock = relock_ours(c->name, pid, start, &s, &ours);
+	*lock = relock_ours(c->name, s, &ours);
 	if (ours) {
-		snprintf(s.status, sizeof(s.status), "running");
-		if (box_state_write(&s))
+		snprintf(s->status, sizeof(s->status), "running");
+		if (box_state_write(s))
 			nsbox_err("run: cannot write the state of %s", c->name);
+	}
+	goto out;
+kill:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pid = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+	}
+	if (cgfd >= 0)
+		close(cgfd);
+	if (*lock >= 0)
+		close(*lock);
+	*lock = -1;
+	return pid;
+}
+
+/* Start the box again after a run that ended with @code? */
+static bool restart_due(const struct box_config *c, const struct box_sup *sup, int code,
+			unsigned int tries)
+{
+	if (sup->stopping || c->restart == BOX_RESTART_NO)
+		return false;
+	if (c->restart == BOX_RESTART_ON_FAILURE &&
+	    (code == 0 || (c->restart_max && tries >= c->restart_max)))
+		return false;
+	return true;
+}
+
+/* The run is over for good: record it (and remove the box for --rm). */
+static void finish(struct box_config *c, struct box_state *s, int code, uint64_t lost)
+{
+	bool ours;
+	int lock = relock_ours(c->name, s, &ours);
+
+	if (ours) {
+		snprintf(s->status, sizeof(s->status), "exited");
+		s->exit_code = code;
+		s->log_lost = lost;
+		s->pid = 0;
+		if (c->rm)
+			box_destroy(s);
+		else
+			box_state_write(s);
 	}
 	if (lock >= 0)
 		close(lock);
-	lock = -1;
+}
+
+int box_run(struct box_config *c, int notify_fd)
+{
+	struct box_sup sup = { .name = c->name, .sigfd = -1, .lsock = -1,
+			       .pipe = { -1, -1 }, .log = { .fd = -1, .dirfd = -1 } };
+	unsigned int tries = 0;
+	long long backoff = BOX_RESTART_BACKOFF_MS;
+	int null_fd, lock, code;
+	struct box_state s;
+	sigset_t sigs, old;
+	time_t started;
+	bool ours;
+	pid_t pid;
+
+	for (int i = 0; i < BOX_SUP_CLIENTS; i++)
+		sup.cl[i].fd = -1;
+	/*
+	 * The libraries the set-up calls, opened now, before anything has
+	 * changed: in the box's namespaces they would be the box's files
+	 * (dl.c).  Its first process brings up lo (--net none), the monitor
+	 * makes the veth pair and its rules (bridge).
+	 */
+	if (box_dl_need(BOX_LIB_CAPNG | BOX_LIB_SECCOMP |
+			(c->net != BOX_NET_HOST ? BOX_LIB_ROUTE : 0) |
+			(c->net == BOX_NET_BRIDGE ? BOX_LIB_NFT : 0)))
+		return BOX_EXIT_SETUP;
+	lock = box_lock();
+	if (lock < 0)
+		return BOX_EXIT_SETUP;
+	if (prepare(c, &s, &sup)) {
+		box_sup_close(&sup, c->statedir);
+		close(lock);
+		return BOX_EXIT_SETUP;
+	}
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* Signals wait in a queue until the loop reads them (signalfd). */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGCHLD);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGQUIT);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
+	/* a client that hangs up mid-reply must not kill the monitor */
+	signal(SIGPIPE, SIG_IGN);
+	sup.sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (null_fd < 0 || sup.sigfd < 0) {
+		nsbox_err("run: %s: %s", null_fd < 0 ? "/dev/null" : "signalfd", strerror(errno));
+		pid = 0;
+		code = BOX_EXIT_SETUP;
+		close(lock);
+	} else {
+		pid = spawn(c, &s, &lock, null_fd, notify_fd, &code);
+	}
+	if (!pid) {
+		/* the first run failed: nothing of the box stays */
+		lock = relock_ours(c->name, &s, &ours);
+		box_sup_close(&sup, c->statedir);
+		if (ours)
+			box_destroy(&s);
+		if (lock >= 0)
+			close(lock);
+		if (null_fd >= 0)
+			close(null_fd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return code;
+	}
 	if (notify_fd >= 0) {
 		/* detached: tell `nsbox run` we are up, then let go of its tty */
 		char ok = 0;
@@ -463,47 +547,56 @@ int box_run(struct box_config *c, int notify_fd)
 		dup2(null_fd, 1);
 		dup2(null_fd, 2);
 	}
-	close(null_fd);
 
-	code = wait_box(pid, &sigs);
-	lock = relock_ours(c->name, pid, start, &s, &ours);
-	if (ours) {
-		snprintf(s.status, sizeof(s.status), "exited");
+	for (;;) {
+		started = time(NULL);
+		sup.pid = pid;
+		code = box_sup_loop(&sup, -1);
+		sup.pid = 0;
+		/* a run as long as this was healthy: start counting afresh */
+		if (time(NULL) - started >= BOX_RESTART_HEALTHY_S) {
+			tries = 0;
+			backoff = BOX_RESTART_BACKOFF_MS;
+		}
+		if (!restart_due(c, &sup, code, tries))
+			break;
+		lock = relock_ours(c->name, &s, &ours);
+		if (!ours) {
+			/* removed meanwhile (nsbox rm): nothing of ours to restart */
+			if (lock >= 0)
+				close(lock);
+			goto out;
+		}
+		snprintf(s.status, sizeof(s.status), "restarting");
 		s.exit_code = code;
-		if (c->rm)
-			box_destroy(&s);
-		else
-			box_state_write(&s);
-	}
-	if (lock >= 0)
+		s.pid = 0;
+		s.pid_start = 0;
+		s.log_lost = sup.log.lost;
+		box_state_write(&s);
 		close(lock);
+		/* the back-off: serving requests; a stop ends it */
+		box_sup_loop(&sup, backoff);
+		if (sup.stopping)
+			break;
+		backoff = MIN(backoff * 2, BOX_RESTART_BACKOFF_MAX_MS);
+		tries++;
+		lock = relock_ours(c->name, &s, &ours);
+		if (!ours) {
+			if (lock >= 0)
+				close(lock);
+			goto out;
+		}
+		s.restarts++;
+		pid = spawn(c, &s, &lock, null_fd, -1, &code);
+		if (!pid)
+			break;
+	}
+	finish(c, &s, code, sup.log.lost);
+	/* `nsbox stop` returns once the end is on record */
+	box_sup_ended(&sup, code);
+out:
+	box_sup_close(&sup, c->statedir);
+	close(null_fd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return code;
-
-kill:
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	/* the state names our pid now: undo only what is still ours */
-	if (lock < 0) {
-		lock = relock_ours(c->name, pid, start, &s, &ours);
-		skip_destroy = !ours;
-	}
-undo:
-	for (int i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
-		if (errp[i] >= 0)
-			close(errp[i]);
-	}
-	if (cgfd >= 0)
-		close(cgfd);
-	if (null_fd >= 0)
-		close(null_fd);
-	s.pid = 0;
-	if (!skip_destroy)
-		box_destroy(&s);
-	if (lock >= 0)
-		close(lock);
-	return BOX_EXIT_SETUP;
 }

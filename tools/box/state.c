@@ -166,6 +166,11 @@ static const struct field {
 	FIELD("caps", caps, F_HEX),
 	FIELD("allow", allow, F_UINT),
 	FIELD("views", views, F_STR),
+	FIELD("restart", restart, F_STR),
+	FIELD("restarts", restarts, F_INT),
+	FIELD("started", started, F_LL),
+	FIELD("detached", detached, F_BOOL),
+	FIELD("log_lost", log_lost, F_U64),
 	FIELD("command", command, F_STR),
 };
 
@@ -330,9 +335,21 @@ const char *box_status(const struct box_state *s)
 	 */
 	if (!strcmp(s->status, "starting"))
 		return s->monitor > 0 && kill(s->monitor, 0) == 0 ? "starting" : "stale";
+	/* between two runs, the monitor waiting out its back-off (supervise.c) */
+	if (!strcmp(s->status, "restarting"))
+		return s->monitor > 0 && kill(s->monitor, 0) == 0 ? "restarting" : "stale";
 	if (box_running(s))
 		return "running";
 	return "stale";
+}
+
+void box_exit_format(int code, char *buf, size_t len)
+{
+	/* 128+N: what nsbox-init and the monitor make of "killed by N" */
+	if (code > 128 && code < 128 + 65)
+		snprintf(buf, len, "killed by signal %d", code - 128);
+	else
+		snprintf(buf, len, "exit %d", code);
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -33,6 +33,7 @@ int cmd_reset(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_rootfs(int argc, char **argv);

@@ -36,7 +36,8 @@
 #include "util.h"
 /* ---- ls -------------------------------------------------------------- */
 
-enum { C_NAME, C_STATUS, C_PID, C_IP, C_CGROUP_ID, C_UPTIME, C_NET, C_VIEWS, C_COMMAND,
+enum { C_NAME, C_STATUS, C_PID, C_IP, C_CGROUP_ID, C_UPTIME, C_RESTARTS, C_LAST_EXIT,
+       C_STARTED, C_RESTART, C_NET, C_VIEWS, C_COMMAND,
        C_NS0, C_PROCS = C_NS0 + BOX_NS_KINDS, C_THREADS, C_CPU, C_RSS, C_FORKS,
        C_OOM, C_LOAD1, NCOLS };
 
@@ -47,6 +48,10 @@ static const struct nsbox_col columns[NCOLS] = {
 	[C_IP] = { "ip", NSBOX_COL_TEXT, true, "address on nsbox0 (--net bridge)", 0 },
 	[C_CGROUP_ID] = { "cgroup_id", NSBOX_COL_NUM, false, "the box's cgroup id", 0 },
 	[C_UPTIME] = { "uptime", NSBOX_COL_SECS, true, "seconds since the box started", 0 },
+	[C_RESTARTS] = { "restarts", NSBOX_COL_NUM, true, "how often the monitor started the box again (--restart)", 0 },
+	[C_LAST_EXIT] = { "last_exit", NSBOX_COL_TEXT, false, "how its last run ended: exit N, killed by signal N", 0 },
+	[C_STARTED] = { "started", NSBOX_COL_TEXT, false, "when its PID 1 last started (UTC)", 0 },
+	[C_RESTART] = { "restart", NSBOX_COL_TEXT, false, "the --restart policy: no, on-failure[:N], always", 0 },
 	[C_NET] = { "net", NSBOX_COL_TEXT, false, "network mode", 0 },
 	[C_VIEWS] = { "views", NSBOX_COL_TEXT, false, "the box's own files in place of the machine's: meminfo, loadavg, cpuinfo, stat, swaps, cpu_online, uptime (docs/views.md)", 0 },
 	[C_COMMAND] = { "command", NSBOX_COL_TEXT, true, "the command", 0 },
@@ -110,6 +115,26 @@ static const char *ls_cell(const void *r, int col, char *buf, size_t len)
 			return NULL;
 		snprintf(buf, len, "%lld", row->uptime);
 		return buf;
+	case C_RESTARTS:
+		snprintf(buf, len, "%d", row->s.restarts);
+		return buf;
+	case C_LAST_EXIT:
+		/* a box that has not ended once has no last exit */
+		if (!row->s.restarts && strcmp(row->status, "exited"))
+			return NULL;
+		box_exit_format(row->s.exit_code, buf, len);
+		return buf;
+	case C_STARTED: {
+		time_t t = row->s.started;
+		struct tm tm;
+
+		if (!t || !gmtime_r(&t, &tm))
+			return NULL;
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return buf;
+	}
+	case C_RESTART:
+		return row->s.restart[0] ? row->s.restart : "no";
 	case C_NET:
 		return row->s.net;
 	case C_VIEWS:

@@ -68,8 +68,13 @@ static void usage(FILE *out)
 		"                     keyring, perf, bpf, io_uring, userfaultfd\n"
 		"  -e, --env K=V      set an environment variable (repeatable)\n"
 		"  -w, --workdir DIR  working directory in the box (default /)\n"
-		"  -d, --detach       run in the background; output goes to the log in\n"
-		"                     the state dir; see nsbox ls, exec, stop, rm\n"
+		"  -d, --detach       run in the background; output goes to the box's log\n"
+		"                     (nsbox logs); see nsbox ls, exec, stop, rm\n"
+		"      --log-size SIZE  rotate the log at SIZE (default 1M; two files kept)\n"
+		"      --restart P    no (default), on-failure[:N] (a non-zero exit; at\n"
+		"                     most N times in a row), always: the monitor starts\n"
+		"                     the box again, after 0.1 s, 0.2 s, ... up to 10 s;\n"
+		"                     'nsbox stop' ends it\n"
 		"      --rm           remove the box when it exits\n"
 		"      --views        the box sees itself (the default): free, top, nproc,\n"
 		"                     uptime show its memory, load, CPUs and age, from\n"
@@ -84,9 +89,37 @@ static void usage(FILE *out)
 		BOX_DEFAULT_ROOTFS, BOX_BRIDGE);
 }
 
+/* "no", "always", "on-failure", "on-failure:N" */
+static int parse_restart(const char *s, struct box_config *c)
+{
+	char *end;
+	unsigned long n;
+
+	c->restart_max = 0;
+	if (!strcmp(s, "no")) {
+		c->restart = BOX_RESTART_NO;
+	} else if (!strcmp(s, "always")) {
+		c->restart = BOX_RESTART_ALWAYS;
+	} else if (!strncmp(s, "on-failure", 10) && (!s[10] || s[10] == ':')) {
+		c->restart = BOX_RESTART_ON_FAILURE;
+		if (s[10]) {
+			errno = 0;
+			n = strtoul(s + 11, &end, 10);
+			if (errno || *end || end == s + 11 || s[11] == '-' || n < 1 ||
+			    n > 1000000)
+				return -1;
+			c->restart_max = n;
+		}
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 enum { OPT_OVERLAY = 256, OPT_NS, OPT_USER, OPT_HOSTNAME, OPT_MEMORY, OPT_CPUS,
        OPT_PIDS, OPT_IO, OPT_NET, OPT_RM, OPT_NAME, OPT_ROOTFS, OPT_CAP_ADD,
-       OPT_CAP_DROP, OPT_SECCOMP_ALLOW, OPT_DISK, OPT_VIEWS, OPT_NO_VIEWS, OPT_CPUSET };
+       OPT_CAP_DROP, OPT_SECCOMP_ALLOW, OPT_DISK, OPT_VIEWS, OPT_NO_VIEWS, OPT_CPUSET,
+       OPT_RESTART, OPT_LOG_SIZE };
 
 
 /*
@@ -207,6 +240,8 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "rm", no_argument, NULL, OPT_RM },
+		{ "restart", required_argument, NULL, OPT_RESTART },
+		{ "log-size", required_argument, NULL, OPT_LOG_SIZE },
 		{ "views", no_argument, NULL, OPT_VIEWS },
 		{ "no-views", no_argument, NULL, OPT_NO_VIEWS },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -345,6 +380,18 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		case OPT_RM:
 			c->rm = true;
 			break;
+		case OPT_RESTART:
+			if (parse_restart(optarg, c))
+				return nsbox_usage_err("run", "invalid --restart '%s': no, on-failure, "
+						       "on-failure:N (N from 1 to 1000000) or always",
+						       optarg);
+			break;
+		case OPT_LOG_SIZE:
+			if (box_parse_size(optarg, &c->log_size) || c->log_size < 4096 ||
+			    c->log_size == UINT64_MAX)
+				return nsbox_usage_err("run", "invalid --log-size '%s': a size of "
+						       "at least 4k, e.g. 512k, 10M", optarg);
+			break;
 		case OPT_VIEWS:
 		case OPT_NO_VIEWS:
 			views = ch == OPT_VIEWS ? 1 : 0;
@@ -384,6 +431,14 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 				       "namespace for its root filesystem");
 	if (views && set_views(c, views == 1))
 		return NSBOX_EXIT_USAGE;
+	/* root's boxes: the log lives in disk/, a tmpfs of --disk bytes */
+	if (c->detach && geteuid() == 0 && c->log_size > c->disk / 2)
+		return nsbox_usage_err("run", "--log-size %" PRIu64 " keeps up to twice that in "
+				       "the box's --disk of %" PRIu64 " bytes: give a larger --disk "
+				       "or a smaller --log-size", c->log_size, c->disk);
+	if (c->rm && c->restart != BOX_RESTART_NO)
+		return nsbox_usage_err("run", "--rm and --restart contradict each other: a box "
+				       "removed when it exits cannot be started again");
 	if ((c->ns & CLONE_NEWTIME) && access("/proc/self/ns/time", F_OK))
 		return nsbox_usage_err("run", "this kernel has no time namespaces "
 				       "(CONFIG_TIME_NS); leave time out of --ns");
@@ -458,7 +513,8 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 
 int cmd_run(int argc, char **argv)
 {
-	struct box_config c = { .logfd = -1, .rootfs_fd = -1, .disk = BOX_DISK_DEFAULT };
+	struct box_config c = { .logfd = -1, .errlogfd = -1, .rootfs_fd = -1,
+				.disk = BOX_DISK_DEFAULT, .log_size = BOX_LOG_SIZE_DEFAULT };
 	int notify[2], ret;
 	pid_t pid;
 

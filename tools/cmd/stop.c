@@ -57,8 +57,9 @@ int cmd_stop(int argc, char **argv)
 		ret = box_find("stop", argv[optind], &s);
 		if (ret)
 			return ret;
-		if (box_running(&s))
-			box_stop(&s, timeout);
+		if ((box_running(&s) || !strcmp(box_status(&s), "restarting")) &&
+		    box_stop(&s, timeout))
+			return NSBOX_EXIT_FAIL;
 		/*
 		 * A monitor that is gone cannot record the end: do it here,
 		 * under the lock (a live monitor holds it while it writes).
@@ -122,11 +123,12 @@ int cmd_rm(int argc, char **argv)
 		struct box_state s;
 		int lock;
 
-		if (box_find("rm", argv[optind], &s)) {
-			ret = NSBOX_EXIT_FAIL;
+		c = box_find("rm", argv[optind], &s);
+		if (c) {
+			ret = c;
 			continue;
 		}
-		if (box_running(&s)) {
+		if (box_running(&s) || !strcmp(box_status(&s), "restarting")) {
 			if (!force) {
 				nsbox_err("rm: box '%s' is running; stop it first ('nsbox stop %s') "
 					  "or use rm -f", s.name, s.name);

@@ -140,12 +140,12 @@ static void apply_cpuset(const char *list)
 
 noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd)
 {
-	int keep[5] = { go_fd, err_fd, null_fd, c->logfd, c->rootfs_fd };
+	int keep[6] = { go_fd, err_fd, null_fd, c->logfd, c->errlogfd, c->rootfs_fd };
 	pid_t hostpid;
 
 	box_dl_seal();		/* what the set-up calls was opened before the clone */
-	qsort(keep, 5, sizeof(int), cmp_int);
-	close_others(keep, 5);
+	qsort(keep, 6, sizeof(int), cmp_int);
+	close_others(keep, 6);
 	box_errfd = err_fd;
 	/* "go" carries our pid as the host sees it (getpid() says 1 here). */
 	if (read(go_fd, &hostpid, sizeof(hostpid)) != sizeof(hostpid))
@@ -202,13 +202,15 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 	close(c->rootfs_fd);
 	c->rootfs_fd = -1;
 	if (c->detach) {
-		if (dup2(null_fd, 0) < 0 || dup2(c->logfd, 1) < 0 || dup2(c->logfd, 2) < 0)
+		if (dup2(null_fd, 0) < 0 || dup2(c->logfd, 1) < 0 || dup2(c->errlogfd, 2) < 0)
 			box_fail("redirect output to the log: %s", strerror(errno));
 	}
 	if (null_fd > 2)
 		close(null_fd);
 	if (c->logfd > 2)
 		close(c->logfd);
+	if (c->errlogfd > 2)
+		close(c->errlogfd);
 	box_init(c);
 }
 

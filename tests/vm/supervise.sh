@@ -1,0 +1,104 @@
+#!/bin/sh
+# supervise.sh - the monitor as a supervisor (TAP): --restart with its
+# counts and the last exit, nsbox logs (follow, tail, timestamps,
+# rotation), the monitor's UNIX socket and who may use it, and clean-up
+# when the monitor itself was killed.
+. "$(dirname "$0")/tap.sh"
+
+HELPER=/opt/nsbox/tests/box_helper
+R=/tmp/sup-rootfs
+field() { nsbox ls -J | jq -r --arg n "$1" ".boxes[] | select(.name == \$n) | .$2"; }
+status_is() { case $(field "$1" status) in "$2"*) return 0 ;; esac; return 1; }
+
+echo "TAP version 13"
+nsbox rootfs create --add "$HELPER" "$R" >/dev/null 2>&1 ||
+	{ echo "Bail out! cannot make a rootfs"; exit 1; }
+
+# ---- --restart on-failure:N ----------------------------------------------------
+nsbox run -d --rootfs "$R" --name fail3 --restart on-failure:3 -- sh -c 'echo run; exit 3' >/dev/null
+until_ok status_is fail3 exited
+out=$(nsbox ls -J | jq -c '.boxes[] | select(.name == "fail3") | [(.restarts | tostring), .last_exit, .restart, .status]')
+check "on-failure:3: started again 3 times, then down; ls -J shows it ($out)" \
+	test "$out" = '["3","exit 3","on-failure:3","exited(3)"]'
+out=$(nsbox logs fail3 | grep -c '^run$')
+check "the log is kept across restarts: 4 runs, 4 lines ($out)" test "$out" = 4
+
+# ---- --restart always: survives kill -9 of the command; stop ends it -----------
+nsbox run -d --rootfs "$R" --name always --restart always -- sh -c 'echo up; echo oops >&2; exec sleep 1000' >/dev/null
+p1=$(field always pid)
+nsbox logs -f always > /tmp/sup-follow.out 2>/tmp/sup-follow.err &
+follow=$!
+until_ok grep -q '^up$' /tmp/sup-follow.out
+cmd=$(first_child "$p1")
+kill -9 "$cmd"
+until_ok sh -c '[ "$(nsbox ls -J | jq -r ".boxes[] | select(.name == \"always\") | .restarts")" = 1 ] && nsbox ls -r -n -o name,status | grep -qx "always running"'
+check "always: back after kill -9 of its command (a new PID 1: $p1 -> $(field always pid); $(field always last_exit))" \
+	sh -c '[ "$1" != "$2" ] && [ "$3" = "killed by signal 9" ]' _ "$p1" "$(field always pid)" "$(field always last_exit)"
+until_ok sh -c '[ "$(grep -c "^up$" /tmp/sup-follow.out)" = 2 ]'
+check "logs -f follows across the restart (stdout: $(grep -c '^up$' /tmp/sup-follow.out) ups, stderr: $(grep -c '^oops$' /tmp/sup-follow.err) oops)" \
+	sh -c '[ "$(grep -c "^up$" /tmp/sup-follow.out)" = 2 ] && [ "$(grep -c "^oops$" /tmp/sup-follow.err)" = 2 ]'
+out=$(nsbox logs -t --tail 2 always 2>/dev/null)
+check "logs -t --tail 2: the last line of stdout (the other is stderr's), with an RFC 3339 time ($out)" \
+	sh -c 'echo "$1" | grep -qE "^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}\.[0-9]{9}Z up$"' _ "$out"
+
+# ---- the socket: SO_PEERCRED, the protocol, what a box can reach ---------------------
+sock=/run/nsbox/always/sock
+check "the monitor's socket is 0600, in a 0700 directory" \
+	sh -c '[ "$(stat -c %a "$1")" = 600 ] && [ "$(stat -c %a /run/nsbox/always)" = 700 ]' _ "$sock"
+fail=
+for c in "stop always" "rm -f always" "logs always" "exec always true"; do
+	err=$("$HELPER" as-user 1000 nsbox $c 2>&1); rc=$?
+	# (exec: 125, its status for "could not join the box")
+	echo "$err" | grep -q "permission denied" && { [ "$rc" = 4 ] || [ "$rc" = 125 ]; } ||
+		fail="$fail [$c: $rc $err]"
+done
+check "uid 1000 is refused stop, rm, logs and exec of root's box${fail:+:$fail}" \
+	sh -c '[ -z "$1" ] && nsbox ls -r -n -o name,status | grep -qx "always running"' _ "$fail"
+# with the file modes opened up, the monitor's own check still says no
+chmod 0711 /run/nsbox /run/nsbox/always
+chmod 0666 "$sock"
+out=$("$HELPER" as-user 1000 "$HELPER" sup-request "$sock" "nsbox/1 stop 1" 2>&1)
+chmod 0700 /run/nsbox /run/nsbox/always
+chmod 0600 "$sock"
+check "SO_PEERCRED: uid 1000 reaching the socket is refused by the monitor ($out)" \
+	sh -c 'echo "$1" | grep -q "^error permission denied" && nsbox ls -r -n -o name,status | grep -qx "always running"' _ "$out"
+"$HELPER" sup-request "$sock" "" 2>/dev/null
+out=$("$HELPER" sup-request "$sock" "nsbox/9 ping"; "$HELPER" sup-request "$sock" "nsbox/1 ping")
+check "a client that hangs up does not hurt; another version is refused; ping ($(echo $out))" \
+	sh -c 'echo "$1" | head -1 | grep -q "^error unsupported protocol" && echo "$1" | tail -1 | grep -q "^ok nsbox/1 always pid [1-9]"' _ "$out"
+mon=$(sed -n 's/^monitor=//p' /run/nsbox/always/state)
+out=$(nsbox exec always sh -c "ls /run/nsbox 2>&1; kill -0 $mon 2>&1; echo end")
+check "box root sees neither the socket's directory nor the monitor's pid ($(echo $out))" \
+	sh -c 'echo "$1" | grep -q "No such file" && ! echo "$1" | grep -qx "always" && echo "$1" | grep -q "end"' _ "$out"
+nsbox stop -t 5 always
+wait "$follow"
+check "stop ends restarting: exited, 1 restart, and logs -f ended with it" \
+	sh -c 'nsbox ls -r -n -o name,status,restarts | grep -qx "always exited(143) 1"'
+
+# ---- rotation ----------------------------------------------------------------------
+nsbox run -d --rootfs "$R" --name rot --log-size 4k -- sh -c 'i=0; while [ $i -lt 300 ]; do echo "line $i"; i=$((i+1)); done' >/dev/null
+until_ok status_is rot exited
+d=/run/nsbox/rot/disk
+lines=$(nsbox logs rot | wc -l)
+first=$(nsbox logs rot | head -1 | cut -d' ' -f2)
+check "--log-size 4k: log and log.1 each at most 4k ($(stat -c %s $d/log $d/log.1 | tr '\n' ' ')), the newest $lines lines in order" \
+	sh -c '[ "$(stat -c %s "$1/log")" -le 4096 ] && [ "$(stat -c %s "$1/log.1")" -le 4096 ] && [ "$2" -lt 300 ] && [ "$(nsbox logs rot | tail -1)" = "line 299" ] && [ "$3" = $((300 - $2)) ]' _ "$d" "$lines" "$first"
+
+# ---- a full disk/: what the log lost is said, not hidden ---------------------------
+nsbox run -d --overlay --disk 3M --log-size 1M --rootfs "$R" --name full -- sh -c 'dd if=/dev/zero of=/fill bs=64k count=100 2>/dev/null; echo after-full' >/dev/null
+until_ok status_is full exited
+out=$(nsbox logs full 2>&1)
+check "disk/ full: the lost line is missing and logs says so ($out)" \
+	sh -c '! echo "$1" | grep -q after-full && echo "$1" | grep -q "wrote 1 line(s) the log has no room for"' _ "$out"
+
+# ---- the monitor killed: rm -f still cleans up --------------------------------------
+nsbox run -d --rootfs "$R" --name orphan --restart always -- sleep 1000 >/dev/null
+mon=$(sed -n 's/^monitor=//p' /run/nsbox/orphan/state)
+kill -9 "$mon"
+until_ok exited "$mon"
+nsbox rm -f orphan fail3 rot always full
+check "with its monitor killed, rm -f leaves nothing (no cgroup, state dir or mount)" \
+	sh -c '[ -z "$(ls /run/nsbox)" ] && [ -z "$(find /sys/fs/cgroup/nsbox -mindepth 1 -maxdepth 1 -type d)" ] && ! grep -q /run/nsbox /proc/self/mountinfo'
+
+echo "1..$n"
+[ "$fails" = 0 ]

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor as a supervisor: what it does while the box runs and
+ * between two runs (--restart), and the UNIX socket it listens on.
+ *
+ * One thread, one poll() over everything the monitor waits for:
+ *
+ *   signalfd       SIGCHLD (PID 1 ended); SIGTERM, SIGINT, ... forwarded
+ *                  to PID 1 (and they mean "stop": no restart after)
+ *   STATEDIR/sock  a client connects: its credentials are checked
+ *   clients        one request per message, one reply
+ *   log pipes      a detached box's stdout and stderr (log.c)
+ *
+ * The socket is SOCK_SEQPACKET: the kernel keeps message boundaries, so a
+ * request is one recv() and a short one cannot be mistaken for a whole.
+ * Who may talk to it is decided twice: by the file system (the socket is
+ * 0600 in a 0700 directory of the box's owner) and by the kernel's word
+ * on the peer (SO_PEERCRED: the uid of the process that called
+ * connect()): the owner, or root.  A box cannot reach it: the socket's
+ * directory is not in the box's mount namespace, and an abstract socket
+ * (which a box sharing the host's network namespace could reach) is not
+ * used.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/param.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "box.h"
+#include "err.h"
+#include "util.h"
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+static int sock_path(const char *statedir, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if ((size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%s/sock", statedir) >=
+	    sizeof(a->sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int box_sup_listen(struct box_sup *sup, const char *statedir)
+{
+	struct sockaddr_un a;
+	mode_t old;
+	int ret;
+
+	if (sock_path(statedir, &a)) {
+		nsbox_err("run: the state directory %s is too long a path for a UNIX socket",
+			  statedir);
+		return -1;
+	}
+	sup->lsock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (sup->lsock < 0) {
+		nsbox_err("run: socket: %s", strerror(errno));
+		return -1;
+	}
+	box_step("# listen on %s (UNIX, SOCK_SEQPACKET, mode 0600)", a.sun_path);
+	/* bind() makes the file with the umask's mode: 0600 from the start */
+	old = umask(0177);
+	ret = bind(sup->lsock, (struct sockaddr *)&a, sizeof(a));
+	umask(old);
+	if (ret || listen(sup->lsock, BOX_SUP_CLIENTS)) {
+		nsbox_err("run: cannot listen on %s: %s", a.sun_path, strerror(errno));
+		close(sup->lsock);
+		sup->lsock = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void reply(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reply(int fd, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* a client that went away (or does not read) costs us nothing */
+	send(fd, buf, MIN((size_t)n, sizeof(buf) - 1), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void drop(struct box_sup_client *cl)
+{
+	close(cl->fd);
+	cl->fd = -1;
+	cl->waits = false;
+}
+
+static void accept_one(struct box_sup *sup)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	int fd = accept4(sup->lsock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) ||
+	    (cr.uid != 0 && cr.uid != geteuid())) {
+		char req[256];
+
+		/*
+		 * No more requests in (they would fail with EPIPE), the one
+		 * already queued read: a socket closed with unread data would
+		 * reset the peer, and the reply would be lost.
+		 */
+		shutdown(fd, SHUT_RD);
+		while (recv(fd, req, sizeof(req), MSG_DONTWAIT) > 0)
+			;
+		reply(fd, "error permission denied: box '%s' belongs to uid %u; only its owner "
+		      "or root may use it", sup->name, (unsigned int)geteuid());
+		close(fd);
+		return;
+	}
+	for (int i = 0; i < BOX_SUP_CLIENTS; i++) {
+		if (sup->cl[i].fd < 0) {
+			sup->cl[i].fd = fd;
+			return;
+		}
+	}
+	reply(fd, "error busy: %d clients are connected to box '%s'; try again",
+	      BOX_SUP_CLIENTS, sup->name);
+	close(fd);
+}
+
+static void request(struct box_sup *sup, struct box_sup_client *cl)
+{
+	char buf[256], *save = NULL, *proto, *verb, *arg;
+	ssize_t n = recv(cl->fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			drop(cl);
+		return;
+	}
+	buf[n] = '\0';
+	proto = strtok_r(buf, " \n", &save);
+	verb = strtok_r(NULL, " \n", &save);
+	arg = strtok_r(NULL, " \n", &save);
+	if (!proto || strcmp(proto, BOX_SUP_PROTO)) {
+		reply(cl->fd, "error unsupported protocol '%s': this monitor speaks %s",
+		      proto ? proto : "", BOX_SUP_PROTO);
+		return;
+	}
+	if (verb && !strcmp(verb, "ping")) {
+		reply(cl->fd, "ok %s %s pid %d", BOX_SUP_PROTO, sup->name, (int)sup->pid);
+	} else if (verb && !strcmp(verb, "stop")) {
+		long secs = arg ? strtol(arg, NULL, 10) : 10;
+
+		sup->stopping = true;
+		if (!sup->pid) {
+			reply(cl->fd, "ok stopped");
+			return;
+		}
+		/* the answer comes when the run is over (box_sup_ended) */
+		cl->waits = true;
+		box_step("kill -TERM %d", sup->pid);
+		kill(sup->pid, SIGTERM);
+		if (secs <= 0) {
+			box_step("kill -KILL %d", sup->pid);
+			kill(sup->pid, SIGKILL);
+		} else if (!sup->kill_at || now_ms() + secs * 1000 < sup->kill_at) {
+			sup->kill_at = now_ms() + MIN(secs, 3600L) * 1000;
+		}
+	} else {
+		reply(cl->fd, "error unknown request '%s'", verb ? verb : "");
+	}
+}
+
+/* SIGCHLD: PID 1's exit code if it was reaped, else -1 */
+static int signals(struct box_sup *sup)
+{
+	struct signalfd_siginfo si;
+	int code = -1, status;
+
+	while (read(sup->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		int sig = si.ssi_signo;
+
+		if (sig != SIGCHLD) {
+			if (sig != SIGUSR1 && sig != SIGUSR2)
+				sup->stopping = true;
+			if (sup->pid)
+				kill(sup->pid, sig);
+			continue;
+		}
+		if (sup->pid && waitpid(sup->pid, &status, WNOHANG) == sup->pid)
+			code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	return code;
+}
+
+int box_sup_loop(struct box_sup *sup, int ms)
+{
+	long long end = ms >= 0 ? now_ms() + ms : -1;
+
+	for (;;) {
+		struct pollfd p[4 + BOX_SUP_CLIENTS];
+		int n = 0, timeout = -1, code;
+		long long now = now_ms();
+
+		if (!sup->pid && sup->stopping)
+			return -1;
+		if (end >= 0 && now >= end)
+			return -1;
+		if (sup->pid && sup->kill_at && now >= sup->kill_at) {
+			box_step("kill -KILL %d", sup->pid);
+			kill(sup->pid, SIGKILL);
+			sup->kill_at = 0;
+		}
+		if (end >= 0)
+			timeout = end - now;
+		if (sup->pid && sup->kill_at && (timeout < 0 || sup->kill_at - now < timeout))
+			timeout = sup->kill_at - now;
+
+		p[n++] = (struct pollfd){ .fd = sup->sigfd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = sup->lsock, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = sup->pipe[0], .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = sup->pipe[1], .events = POLLIN };
+		for (int i = 0; i < BOX_SUP_CLIENTS; i++)
+			p[n++] = (struct pollfd){ .fd = sup->cl[i].fd, .events = POLLIN };
+		if (poll(p, n, timeout) < 0)
+			continue;
+
+		for (int i = 0; i < 2; i++) {
+			if (p[2 + i].revents && box_log_pump(&sup->log, i, sup->pipe[i]) < 0) {
+				close(sup->pipe[i]);
+				sup->pipe[i] = -1;
+			}
+		}
+		if (p[1].revents & POLLIN)
+			accept_one(sup);
+		for (int i = 0; i < BOX_SUP_CLIENTS; i++) {
+			if (p[4 + i].revents & (POLLIN | POLLHUP | POLLERR))
+				request(sup, &sup->cl[i]);
+		}
+		if (p[0].revents & POLLIN) {
+			code = signals(sup);
+			if (code >= 0) {
+				/* what the box wrote before it ended, then its partial lines */
+				for (int i = 0; i < 2; i++)
+					while (sup->pipe[i] >= 0 &&
+					       box_log_pump(&sup->log, i, sup->pipe[i]) > 0)
+						;
+				if (sup->log.fd >= 0)
+					box_log_flush(&sup->log);
+				sup->kill_at = 0;
+				return code;
+			}
+		}
+	}
+}
+
+void box_sup_ended(struct box_sup *sup, int code)
+{
+	for (int i = 0; i < BOX_SUP_CLIENTS; i++) {
+		if (sup->cl[i].fd >= 0 && sup->cl[i].waits) {
+			reply(sup->cl[i].fd, "ok exited %d", code);
+			sup->cl[i].waits = false;
+		}
+	}
+}
+
+void box_sup_close(struct box_sup *sup, const char *statedir)
+{
+	struct sockaddr_un a;
+
+	for (int i = 0; i < BOX_SUP_CLIENTS; i++)
+		if (sup->cl[i].fd >= 0)
+			drop(&sup->cl[i]);
+	if (sup->lsock >= 0) {
+		close(sup->lsock);
+		if (!sock_path(statedir, &a))
+			unlink(a.sun_path);
+	}
+	for (int i = 0; i < 2; i++)
+		if (sup->pipe[i] >= 0)
+			close(sup->pipe[i]);
+	if (sup->sigfd >= 0)
+		close(sup->sigfd);
+	box_log_close(&sup->log);
+	sup->lsock = sup->sigfd = sup->pipe[0] = sup->pipe[1] = -1;
+}
+
+/* ---- the client's side ------------------------------------------------ */
+
+int box_sup_request(const struct box_state *s, const char *req, char *reply_buf,
+		    size_t len, int ms)
+{
+	struct sockaddr_un a;
+	struct pollfd p;
+	char dir[4096];
+	ssize_t n;
+	int fd, err;
+
+	if (box_state_path(s->name, dir, sizeof(dir)) || sock_path(dir, &a))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	/* a refused peer gets its reply at once: read it even if this fails */
+	send(fd, req, strlen(req), MSG_NOSIGNAL);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&p, 1, ms) <= 0) {
+		close(fd);
+		return -ETIMEDOUT;
+	}
+	n = recv(fd, reply_buf, len - 1, 0);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (n <= 0)
+		return n == 0 ? -ECONNRESET : err;
+	reply_buf[n] = '\0';
+	return 0;
+}
