@@ -113,7 +113,7 @@ help_columns() { "$NSBOX" "$1" --help | awk '/^Columns/ { c = 1; next } c { sub(
 declare -A FUNC=([info]=info.c:cmd_info [groups]=groups.c:cmd_groups [ps]=ps.c:cmd_ps
 	[top]=top.c:cmd_top [events]=events.c:cmd_events [verify]=admin.c:cmd_verify
 	[reset]=admin.c:cmd_reset [adopt]=adopt.c:cmd_adopt [run]=run.c:parse_args
-	[ls]=ls.c:cmd_ls [exec]=exec.c:cmd_exec [logs]=logs.c:cmd_logs [stop]=stop.c:cmd_stop [rm]=stop.c:cmd_rm
+	[ls]=ls.c:cmd_ls [exec]=exec.c:cmd_exec [logs]=logs.c:cmd_logs [attach]=attach.c:cmd_attach [stop]=stop.c:cmd_stop [rm]=stop.c:cmd_rm
 	[rootfs]=rootfs.c:cmd_rootfs [export]=export.c:cmd_export [serve]=serve.c:cmd_serve
 	[probe]=probe.c:cmd_probe [probe-add]=probe.c:probe_add [probe-ls]=probe.c:probe_ls
 	[probe-rm]=probe.c:probe_rm [probe-show]=probe.c:probe_show)
@@ -410,7 +410,7 @@ else
 	notok "the comparison finds a made-up command and a missing one"
 	diag "$out"
 fi
-is "nsbox --help lists 18 commands" 18 "$(echo "$CMDS" | wc -l)"
+is "nsbox --help lists 19 commands" 19 "$(echo "$CMDS" | wc -l)"
 missing=
 for c in $CMDS; do [ -n "${FUNC[$c]}" ] || missing+=" $c"; done
 is "every command's option parser is known to this test" "" "$missing"

@@ -84,6 +84,41 @@ first=$(nsbox logs rot | head -1 | cut -d' ' -f2)
 check "--log-size 4k: log and log.1 each at most 4k ($(stat -c %s $d/log $d/log.1 | tr '\n' ' ')), the newest $lines lines in order" \
 	sh -c '[ "$(stat -c %s "$1/log")" -le 4096 ] && [ "$(stat -c %s "$1/log.1")" -le 4096 ] && [ "$2" -lt 300 ] && [ "$(nsbox logs rot | tail -1)" = "line 299" ] && [ "$3" = $((300 - $2)) ]' _ "$d" "$lines" "$first"
 
+# ---- attach: a -t box's terminal, through its monitor -----------------------------
+T="tmux -L nsboxsup"
+pane() { $T capture-pane -p -t "$1"; }
+nsbox run -d -t --rootfs "$R" --name tty -- sh >/dev/null
+if ! $T new-session -d -s a1 -x 80 -y 24 "nsbox attach tty; echo attach-exit=\$?; sleep 600" 2>/tmp/tmux.err; then
+	diag "$(cat /tmp/tmux.err)"
+	notok "tmux starts a session"
+else
+	$T new-session -d -s a2 -x 80 -y 24 "nsbox attach tty; echo attach-exit=\$?; sleep 600"
+	$T send-keys -t a1 'echo hi-$((40+2)) $(tty)' Enter
+	until_ok sh -c "$T capture-pane -p -t a1 | grep -q '^hi-42 /dev/pts/'"
+	check "attach: typed into the box, its output back ($(pane a1 | grep '^hi-42'))" \
+		sh -c "$T capture-pane -p -t a1 | grep -q '^hi-42 /dev/pts/0'"
+	until_ok sh -c "$T capture-pane -p -t a2 | grep -q '^hi-42'"
+	check "a second client attached sees the same output" sh -c "$T capture-pane -p -t a2 | grep -q '^hi-42'"
+	$T resize-window -t a1 -x 70 -y 20 2>/dev/null
+	$T send-keys -t a1 'echo size=$(stty size)' Enter
+	until_ok sh -c "$T capture-pane -p -t a1 | grep -q '^size=20 70'"
+	check "the window size passes through ($(pane a1 | grep '^size='))" \
+		sh -c "$T capture-pane -p -t a1 | grep -q '^size=20 70'"
+	$T send-keys -t a1 C-p C-q
+	until_ok sh -c "$T capture-pane -p -t a1 | grep -q '^attach-exit=0'"
+	check "ctrl-p ctrl-q detaches (attach exits 0); the box runs on" \
+		sh -c "$T capture-pane -p -t a1 | grep -q '^attach-exit=0' && nsbox ls -r -n -o name,status | grep -qx 'tty running'"
+	$T send-keys -t a2 'exit 7' Enter
+	until_ok sh -c "$T capture-pane -p -t a2 | grep -q '^attach-exit=7'"
+	check "when the box ends, attach exits with its status ($(pane a2 | grep attach-exit)); the log holds the session" \
+		sh -c "$T capture-pane -p -t a2 | grep -q '^attach-exit=7' && nsbox logs tty | grep -q '^hi-42 /dev/pts/0\$'"
+	$T kill-server 2>/dev/null
+fi
+nsbox run -d --rootfs "$R" --name notty -- sleep 1000 >/dev/null
+err=$(nsbox attach notty 2>&1); rc=$?
+check "attach to a box without -t: a clear error ($err)" \
+	sh -c '[ "$1" = 1 ] && echo "$2" | grep -q "has no terminal to attach to: start it with nsbox run -t"' _ "$rc" "$err"
+
 # ---- a full disk/: what the log lost is said, not hidden ---------------------------
 nsbox run -d --overlay --disk 3M --log-size 1M --rootfs "$R" --name full -- sh -c 'dd if=/dev/zero of=/fill bs=64k count=100 2>/dev/null; echo after-full' >/dev/null
 until_ok status_is full exited
@@ -96,7 +131,7 @@ nsbox run -d --rootfs "$R" --name orphan --restart always -- sleep 1000 >/dev/nu
 mon=$(sed -n 's/^monitor=//p' /run/nsbox/orphan/state)
 kill -9 "$mon"
 until_ok exited "$mon"
-nsbox rm -f orphan fail3 rot always full
+nsbox rm -f orphan fail3 rot always full tty notty
 check "with its monitor killed, rm -f leaves nothing (no cgroup, state dir or mount)" \
 	sh -c '[ -z "$(ls /run/nsbox)" ] && [ -z "$(find /sys/fs/cgroup/nsbox -mindepth 1 -maxdepth 1 -type d)" ] && ! grep -q /run/nsbox /proc/self/mountinfo'
 

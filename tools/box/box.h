@@ -228,6 +228,8 @@ struct box_config {
 	struct in_addr addr;
 	int logfd;			/* detached: the write end of the stdout pipe */
 	int errlogfd;			/* ... and of the stderr pipe (log.c) */
+	bool tty;			/* -t: the command on a pty the monitor holds */
+	int ttysock;			/* -t: the box sends the pty's master here */
 	/* --restart (supervise.c): when the monitor starts the box again */
 	enum box_restart { BOX_RESTART_NO, BOX_RESTART_ON_FAILURE, BOX_RESTART_ALWAYS } restart;
 	unsigned int restart_max;	/* on-failure:N; 0 = no limit */
@@ -390,6 +392,8 @@ int box_log_open(struct box_log *l, const char *dir, uint64_t max);
  * lines.  1 if it read something, 0 if there was nothing to read, -1 at
  * EOF or on an error (stop polling it). */
 int box_log_pump(struct box_log *l, int stream, int fd);
+/* Log @n bytes of @stream's output (the pty's, for a -t box). */
+void box_log_data(struct box_log *l, int stream, const char *buf, size_t n);
 /* The unfinished lines, as "P" records (at the end of a run). */
 void box_log_flush(struct box_log *l);
 void box_log_close(struct box_log *l);
@@ -417,11 +421,24 @@ struct box_sup {
 	pid_t pid;			/* the box's PID 1 now; 0 between runs */
 	bool stopping;			/* stop asked for: no restart */
 	long long kill_at;		/* monotonic ms: SIGKILL then (0: none) */
+	bool tty_mode;			/* a -t box: its terminal can be attached */
+	int tty;			/* this run's pty master; -1: none (now) */
 	struct box_sup_client {
 		int fd;
 		bool waits;		/* for the end of the run (stop) */
+		bool attached;		/* framed messages: the box's terminal */
 	} cl[BOX_SUP_CLIENTS];
 };
+/*
+ * After "attach" is answered "ok", the connection carries the terminal,
+ * each message one of these bytes and its payload: to the monitor
+ * BOX_ATTACH_DATA (keys) and BOX_ATTACH_WINSZ ("ROWS COLS"); from it
+ * BOX_ATTACH_DATA (output) and, when the box stopped for good,
+ * BOX_ATTACH_EXIT ("CODE").
+ */
+#define BOX_ATTACH_DATA 'd'
+#define BOX_ATTACH_WINSZ 'w'
+#define BOX_ATTACH_EXIT 'x'
 /* Listen on @statedir/sock; 0 or -1 after nsbox_err(). */
 int box_sup_listen(struct box_sup *sup, const char *statedir);
 /*
@@ -440,6 +457,19 @@ void box_sup_close(struct box_sup *sup, const char *statedir);
  */
 int box_sup_request(const struct box_state *s, const char *req, char *reply, size_t len,
 		    int ms);
+/* A connection to box @s's monitor: the descriptor, or -errno. */
+int box_sup_connect(const struct box_state *s);
+/* The descriptor sent over @sock (SCM_RIGHTS), or -1 after nsbox_err()
+ * (naming @cmd) with the text sent instead, if any. */
+int box_recv_fd(int sock, const char *cmd);
+/* ---- attach.c ---------------------------------------------------------- */
+/* The detach keys of `nsbox attach`: ctrl-p, ctrl-q (as Docker's) */
+#define BOX_DETACH_KEY1 0x10
+#define BOX_DETACH_KEY2 0x11
+/* Attach this terminal to box @s's (-t); returns the box's exit status
+ * when it stopped for good, 0 when detached, 1 (after nsbox_err()) when
+ * it could not attach.  @detached: set when the keys detached. */
+int box_attach(const struct box_state *s, bool *detached);
 
 /* Read box NAME's state; an error (naming @cmd) if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s);

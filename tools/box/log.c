@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/param.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -105,33 +106,47 @@ static void record(struct box_log *l, int stream, char tag, const char *text, si
 		l->lost++;	/* disk/ full: counted, the box not held up */
 }
 
-int box_log_pump(struct box_log *l, int stream, int fd)
+void box_log_data(struct box_log *l, int stream, const char *buf, size_t n)
 {
 	struct box_log_part *p = &l->part[stream];
-	ssize_t n;
-	int ret;
 	char *nl;
 
-	n = read(fd, p->buf + p->len, sizeof(p->buf) - p->len);
+	while (n) {
+		size_t take = MIN(n, sizeof(p->buf) - p->len);
+
+		memcpy(p->buf + p->len, buf, take);
+		p->len += take;
+		buf += take;
+		n -= take;
+		while ((nl = memchr(p->buf, '\n', p->len))) {
+			size_t line = nl - p->buf;
+
+			/* a terminal's line ends "\r\n": the record is the line */
+			record(l, stream, 'F', p->buf, line && p->buf[line - 1] == '\r' ?
+			       line - 1 : line);
+			memmove(p->buf, nl + 1, p->len - line - 1);
+			p->len -= line + 1;
+		}
+		/* a line longer than the buffer: what there is, as a part */
+		if (p->len == sizeof(p->buf)) {
+			record(l, stream, 'P', p->buf, p->len);
+			p->len = 0;
+		}
+	}
+}
+
+int box_log_pump(struct box_log *l, int stream, int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	n = read(fd, buf, sizeof(buf));
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	if (n == 0)
 		return -1;
-	ret = 1;
-	p->len += n;
-	while ((nl = memchr(p->buf, '\n', p->len))) {
-		size_t line = nl - p->buf;
-
-		record(l, stream, 'F', p->buf, line);
-		memmove(p->buf, nl + 1, p->len - line - 1);
-		p->len -= line + 1;
-	}
-	/* a line longer than the buffer: what there is, as a part */
-	if (p->len == sizeof(p->buf)) {
-		record(l, stream, 'P', p->buf, p->len);
-		p->len = 0;
-	}
-	return ret;
+	box_log_data(l, stream, buf, n);
+	return 1;
 }
 
 void box_log_flush(struct box_log *l)

@@ -80,7 +80,7 @@ void box_io_close(struct box_io *io)
  * The child's answer: the pty's master (SCM_RIGHTS), or why it could not
  * make one (text), or nothing (it died).  The master, or -1.
  */
-static int recv_master(int sock)
+int box_recv_fd(int sock, const char *cmd)
 {
 	char msg[1024], cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { msg, sizeof(msg) - 1 };
@@ -99,7 +99,7 @@ static int recv_master(int sock)
 		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	if (fd < 0 && n > 0) {
 		msg[n] = '\0';
-		nsbox_err("exec: %s", msg);
+		nsbox_err("%s: %s", cmd, msg);
 	}
 	return fd;
 }
@@ -247,7 +247,7 @@ int box_io_relay(struct box_io *io, pid_t pid, int pidfd)
 	if (io->pty) {
 		close(io->sock[1]);
 		io->sock[1] = -1;
-		master = recv_master(io->sock[0]);
+		master = box_recv_fd(io->sock[0], "exec");
 		if (master >= 0 && !tcgetattr(0, &saved)) {
 			raw = saved;
 			cfmakeraw(&raw);

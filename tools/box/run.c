@@ -44,6 +44,7 @@
 #include <sys/param.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -306,10 +307,10 @@ static int relock_ours(const char *name, struct box_state *s, bool *ours)
  * PID 1, running; or 0 with *@code set when it could not be set up (what
  * was made for this run is gone; the caller undoes the rest).
  */
-static pid_t spawn(struct box_config *c, struct box_state *s, int *lock, int null_fd,
-		   int notify_fd, int *code)
+static pid_t spawn(struct box_config *c, struct box_state *s, struct box_sup *sup, int *lock,
+		   int null_fd, int notify_fd, int *code)
 {
-	int go[2] = { -1, -1 }, errp[2] = { -1, -1 }, cgfd = -1;
+	int go[2] = { -1, -1 }, errp[2] = { -1, -1 }, ts[2] = { -1, -1 }, cgfd = -1;
 	struct box_clone_args ca = { .exit_signal = SIGCHLD };
 	char msg[1100];
 	bool ours;
@@ -321,6 +322,12 @@ static pid_t spawn(struct box_config *c, struct box_state *s, int *lock, int nul
 		nsbox_err("run: pipe: %s", strerror(errno));
 		goto out;
 	}
+	/* -t: the box opens its pty and sends us the master (inside/child.c) */
+	if (c->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ts)) {
+		nsbox_err("run: socketpair: %s", strerror(errno));
+		goto out;
+	}
+	c->ttysock = ts[1];
 	/*
 	 * PID 1 gets every namespace but the cgroup one (box_child() makes
 	 * it from inside the box's cgroup) and, when root runs the box, the
@@ -366,6 +373,9 @@ static pid_t spawn(struct box_config *c, struct box_state *s, int *lock, int nul
 	close(go[0]);
 	close(errp[1]);
 	go[0] = errp[1] = -1;
+	if (ts[1] >= 0)
+		close(ts[1]);
+	ts[1] = c->ttysock = -1;
 
 	if ((ca.flags & CLONE_NEWUSER) && map_user(pid))
 		goto kill;
@@ -409,7 +419,14 @@ static pid_t spawn(struct box_config *c, struct box_state *s, int *lock, int nul
 		pid = 0;
 		goto out;
 	}
-	/* set up, and the command runs: exec may join it */
+	/* set up, and the command runs: its terminal is in the socket */
+	if (c->tty) {
+		sup->tty = box_recv_fd(ts[0], "run");
+		if (sup->tty < 0)
+			goto kill;
+		fcntl(sup->tty, F_SETFL, O_NONBLOCK);
+	}
+	/* exec may join it now */
 	*lock = relock_ours(c->name, s, &ours);
 	if (ours) {
 		snprintf(s->status, sizeof(s->status), "running");
@@ -427,7 +444,10 @@ out:
 			close(go[i]);
 		if (errp[i] >= 0)
 			close(errp[i]);
+		if (ts[i] >= 0)
+			close(ts[i]);
 	}
+	c->ttysock = -1;
 	if (cgfd >= 0)
 		close(cgfd);
 	if (*lock >= 0)
@@ -470,8 +490,9 @@ static void finish(struct box_config *c, struct box_state *s, int code, uint64_t
 
 int box_run(struct box_config *c, int notify_fd)
 {
-	struct box_sup sup = { .name = c->name, .sigfd = -1, .lsock = -1,
-			       .pipe = { -1, -1 }, .log = { .fd = -1, .dirfd = -1 } };
+	struct box_sup sup = { .name = c->name, .sigfd = -1, .lsock = -1, .tty = -1,
+			       .tty_mode = c->tty, .pipe = { -1, -1 },
+			       .log = { .fd = -1, .dirfd = -1 } };
 	unsigned int tries = 0;
 	long long backoff = BOX_RESTART_BACKOFF_MS;
 	int null_fd, lock, code;
@@ -521,7 +542,7 @@ int box_run(struct box_config *c, int notify_fd)
 		code = BOX_EXIT_SETUP;
 		close(lock);
 	} else {
-		pid = spawn(c, &s, &lock, null_fd, notify_fd, &code);
+		pid = spawn(c, &s, &sup, &lock, null_fd, notify_fd, &code);
 	}
 	if (!pid) {
 		/* the first run failed: nothing of the box stays */
@@ -587,7 +608,7 @@ int box_run(struct box_config *c, int notify_fd)
 			goto out;
 		}
 		s.restarts++;
-		pid = spawn(c, &s, &lock, null_fd, -1, &code);
+		pid = spawn(c, &s, &sup, &lock, null_fd, -1, &code);
 		if (!pid)
 			break;
 	}

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/param.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -107,7 +108,7 @@ static void drop(struct box_sup_client *cl)
 {
 	close(cl->fd);
 	cl->fd = -1;
-	cl->waits = false;
+	cl->waits = cl->attached = false;
 }
 
 static void accept_one(struct box_sup *sup)
@@ -146,14 +147,40 @@ static void accept_one(struct box_sup *sup)
 	close(fd);
 }
 
+/* An attached client's message: keys for the box's terminal, or its size. */
+static void terminal_input(struct box_sup *sup, const char *buf, size_t n)
+{
+	struct winsize ws = { 0 };
+	unsigned int rows, cols;
+
+	if (sup->tty < 0 || n < 1)
+		return;		/* between runs: typed into nothing */
+	if (buf[0] == BOX_ATTACH_DATA) {
+		/* the pty takes it, or drops what does not fit: never blocks us */
+		if (write(sup->tty, buf + 1, n - 1) < 0 && errno != EAGAIN)
+			return;
+	} else if (buf[0] == BOX_ATTACH_WINSZ &&
+		   sscanf(buf + 1, "%u %u", &rows, &cols) == 2 && rows && cols &&
+		   rows < 10000 && cols < 10000) {
+		ws.ws_row = rows;
+		ws.ws_col = cols;
+		/* the box's foreground process group gets SIGWINCH */
+		ioctl(sup->tty, TIOCSWINSZ, &ws);
+	}
+}
+
 static void request(struct box_sup *sup, struct box_sup_client *cl)
 {
-	char buf[256], *save = NULL, *proto, *verb, *arg;
+	char buf[4200], *save = NULL, *proto, *verb, *arg;
 	ssize_t n = recv(cl->fd, buf, sizeof(buf) - 1, 0);
 
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
 			drop(cl);
+		return;
+	}
+	if (cl->attached) {
+		terminal_input(sup, buf, n);
 		return;
 	}
 	buf[n] = '\0';
@@ -185,9 +212,40 @@ static void request(struct box_sup *sup, struct box_sup_client *cl)
 		} else if (!sup->kill_at || now_ms() + secs * 1000 < sup->kill_at) {
 			sup->kill_at = now_ms() + MIN(secs, 3600L) * 1000;
 		}
+	} else if (verb && !strcmp(verb, "attach")) {
+		if (!sup->tty_mode) {
+			reply(cl->fd, "error box '%s' has no terminal to attach to: start it with "
+			      "nsbox run -t", sup->name);
+			return;
+		}
+		cl->attached = true;
+		reply(cl->fd, "ok attached");
 	} else {
 		reply(cl->fd, "error unknown request '%s'", verb ? verb : "");
 	}
+}
+
+/* The box's terminal wrote: into the log, and to every attached client. */
+static void terminal_output(struct box_sup *sup)
+{
+	char buf[4096];
+	ssize_t n = read(sup->tty, buf + 1, sizeof(buf) - 1);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* EIO: nothing in the box holds the terminal any more */
+		close(sup->tty);
+		sup->tty = -1;
+		return;
+	}
+	if (sup->log.fd >= 0)
+		box_log_data(&sup->log, 0, buf + 1, n);
+	buf[0] = BOX_ATTACH_DATA;
+	for (int i = 0; i < BOX_SUP_CLIENTS; i++)
+		/* a client too slow to take it misses it (a view, not the log) */
+		if (sup->cl[i].fd >= 0 && sup->cl[i].attached)
+			send(sup->cl[i].fd, buf, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 /* SIGCHLD: PID 1's exit code if it was reaped, else -1 */
@@ -217,7 +275,7 @@ int box_sup_loop(struct box_sup *sup, int ms)
 	long long end = ms >= 0 ? now_ms() + ms : -1;
 
 	for (;;) {
-		struct pollfd p[4 + BOX_SUP_CLIENTS];
+		struct pollfd p[5 + BOX_SUP_CLIENTS];
 		int n = 0, timeout = -1, code;
 		long long now = now_ms();
 
@@ -241,9 +299,12 @@ int box_sup_loop(struct box_sup *sup, int ms)
 		p[n++] = (struct pollfd){ .fd = sup->pipe[1], .events = POLLIN };
 		for (int i = 0; i < BOX_SUP_CLIENTS; i++)
 			p[n++] = (struct pollfd){ .fd = sup->cl[i].fd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = sup->tty, .events = POLLIN };
 		if (poll(p, n, timeout) < 0)
 			continue;
 
+		if (p[4 + BOX_SUP_CLIENTS].revents)
+			terminal_output(sup);
 		for (int i = 0; i < 2; i++) {
 			if (p[2 + i].revents && box_log_pump(&sup->log, i, sup->pipe[i]) < 0) {
 				close(sup->pipe[i]);
@@ -264,6 +325,8 @@ int box_sup_loop(struct box_sup *sup, int ms)
 					while (sup->pipe[i] >= 0 &&
 					       box_log_pump(&sup->log, i, sup->pipe[i]) > 0)
 						;
+				while (sup->tty >= 0)
+					terminal_output(sup);
 				if (sup->log.fd >= 0)
 					box_log_flush(&sup->log);
 				sup->kill_at = 0;
@@ -279,6 +342,13 @@ void box_sup_ended(struct box_sup *sup, int code)
 		if (sup->cl[i].fd >= 0 && sup->cl[i].waits) {
 			reply(sup->cl[i].fd, "ok exited %d", code);
 			sup->cl[i].waits = false;
+		}
+		if (sup->cl[i].fd >= 0 && sup->cl[i].attached) {
+			char x[16];
+
+			snprintf(x, sizeof(x), "%c%d", BOX_ATTACH_EXIT, code);
+			send(sup->cl[i].fd, x, strlen(x), MSG_NOSIGNAL | MSG_DONTWAIT);
+			drop(&sup->cl[i]);
 		}
 	}
 }
@@ -300,19 +370,18 @@ void box_sup_close(struct box_sup *sup, const char *statedir)
 			close(sup->pipe[i]);
 	if (sup->sigfd >= 0)
 		close(sup->sigfd);
+	if (sup->tty >= 0)
+		close(sup->tty);
 	box_log_close(&sup->log);
-	sup->lsock = sup->sigfd = sup->pipe[0] = sup->pipe[1] = -1;
+	sup->lsock = sup->sigfd = sup->pipe[0] = sup->pipe[1] = sup->tty = -1;
 }
 
 /* ---- the client's side ------------------------------------------------ */
 
-int box_sup_request(const struct box_state *s, const char *req, char *reply_buf,
-		    size_t len, int ms)
+int box_sup_connect(const struct box_state *s)
 {
 	struct sockaddr_un a;
-	struct pollfd p;
 	char dir[4096];
-	ssize_t n;
 	int fd, err;
 
 	if (box_state_path(s->name, dir, sizeof(dir)) || sock_path(dir, &a))
@@ -325,6 +394,19 @@ int box_sup_request(const struct box_state *s, const char *req, char *reply_buf,
 		close(fd);
 		return err;
 	}
+	return fd;
+}
+
+int box_sup_request(const struct box_state *s, const char *req, char *reply_buf,
+		    size_t len, int ms)
+{
+	struct pollfd p;
+	ssize_t n;
+	int fd, err;
+
+	fd = box_sup_connect(s);
+	if (fd < 0)
+		return fd;
 	/* a refused peer gets its reply at once: read it even if this fails */
 	send(fd, req, strlen(req), MSG_NOSIGNAL);
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };

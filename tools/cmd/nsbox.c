@@ -30,6 +30,7 @@ static const struct nsbox_subcmd commands[] = {
 	{ "ls", "list boxes, with the module's accounting of each", cmd_ls },
 	{ "exec", "run a command in a running box", cmd_exec },
 	{ "logs", "print what a detached box wrote (-f: follow it)", cmd_logs },
+	{ "attach", "attach this terminal to a box run with -t", cmd_attach },
 	{ "stop", "stop a box (SIGTERM, then SIGKILL)", cmd_stop },
 	{ "rm", "remove a box: cgroup, veth, overlay dirs, state", cmd_rm },
 	{ "rootfs", "make a minimal busybox root filesystem", cmd_rootfs },

@@ -71,6 +71,9 @@ static void usage(FILE *out)
 		"  -d, --detach       run in the background; output goes to the box's log\n"
 		"                     (nsbox logs); see nsbox ls, exec, stop, rm\n"
 		"      --log-size SIZE  rotate the log at SIZE (default 1M; two files kept)\n"
+		"  -t, --tty          the command gets a terminal (a pty its monitor holds):\n"
+		"                     with -d, 'nsbox attach NAME' reaches it; without,\n"
+		"                     run attaches this terminal (ctrl-p ctrl-q detaches)\n"
 		"      --restart P    no (default), on-failure[:N] (a non-zero exit; at\n"
 		"                     most N times in a row), always: the monitor starts\n"
 		"                     the box again, after 0.1 s, 0.2 s, ... up to 10 s;\n"
@@ -239,6 +242,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		{ "env", required_argument, NULL, 'e' },
 		{ "workdir", required_argument, NULL, 'w' },
 		{ "detach", no_argument, NULL, 'd' },
+		{ "tty", no_argument, NULL, 't' },
 		{ "rm", no_argument, NULL, OPT_RM },
 		{ "restart", required_argument, NULL, OPT_RESTART },
 		{ "log-size", required_argument, NULL, OPT_LOG_SIZE },
@@ -258,7 +262,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 	if (!c->env)
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+e:w:dvh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+e:w:dtvh", opts, NULL)) != -1) {
 		uint64_t v;
 		char *end;
 
@@ -376,6 +380,9 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 			break;
 		case 'd':
 			c->detach = true;
+			break;
+		case 't':
+			c->tty = true;
 			break;
 		case OPT_RM:
 			c->rm = true;
@@ -518,9 +525,14 @@ int cmd_run(int argc, char **argv)
 	int notify[2], ret;
 	pid_t pid;
 
+	bool attach;
+
 	ret = parse_args(argc, argv, &c);
 	if (ret)
 		return ret;
+	/* -t in the foreground: a detached box, this terminal attached to it */
+	attach = c.tty && !c.detach;
+	c.detach |= c.tty;
 	if (!c.detach)
 		return box_run(&c, -1);
 
@@ -542,8 +554,16 @@ int cmd_run(int argc, char **argv)
 	}
 	close(notify[1]);
 	if (read(notify[0], &(char){ 0 }, 1) == 1) {
-		printf("%s\n", c.name);
-		return NSBOX_EXIT_OK;
+		struct box_state s;
+		bool detached;
+
+		if (!attach) {
+			printf("%s\n", c.name);
+			return NSBOX_EXIT_OK;
+		}
+		if (box_state_read(c.name, &s))
+			return BOX_EXIT_SETUP;
+		return box_attach(&s, &detached);
 	}
 	/* the monitor exited without saying "up": its status says why */
 	waitpid(pid, &ret, 0);

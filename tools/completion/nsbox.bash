@@ -27,7 +27,7 @@
 # Boxes and groups come from the nsbox being completed, so what it lists is
 # what this user may see, wherever its state directory is.
 
-_nsbox_commands='info groups ps top events probe export serve verify reset adopt run ls exec logs stop rm rootfs'
+_nsbox_commands='info groups ps top events probe export serve verify reset adopt run ls exec logs attach stop rm rootfs'
 _nsbox_kinds='mnt pid net uts ipc user cgroup time cgroup2'
 _nsbox_probe_subcommands='add ls rm show'
 # the columns of `nsbox probe ls` (tools/cmd/probe.c), for when its --help
@@ -52,10 +52,11 @@ _nsbox_options() {
 	adopt) echo '-v --verbose -h --help' ;;
 	run) echo '--name= --rootfs= --overlay --ns= --user --hostname= --memory= --cpus=' \
 		  '--pids= --cpuset-cpus= --io-weight= --disk= --net= --cap-add= --cap-drop= --seccomp-allow=' \
-		  '-e= --env= -w= --workdir= -d --detach --log-size= --restart= --rm --views --no-views' \
+		  '-e= --env= -w= --workdir= -d --detach -t --tty --log-size= --restart= --rm --views --no-views' \
 		  '-v --verbose -h --help' ;;
 	exec) echo '-e= --env= -w= --workdir= -v --verbose -h --help' ;;
 	logs) echo '-f --follow -t --timestamps -n= --tail= -h --help' ;;
+	attach) echo '-h --help' ;;
 	stop) echo '-t= --timeout= -v --verbose -h --help' ;;
 	rm) echo '-f --force -v --verbose -h --help' ;;
 	rootfs) echo '-a= --add= -h --help' ;;
@@ -347,7 +348,7 @@ _nsbox_complete() {
 	case $cmd in
 	groups|ps|reset)
 		((npos == 0)) && _nsbox_groups "$prog" "$cur" ;;
-	logs)
+	logs|attach)
 		((npos == 0)) && COMPREPLY=($(compgen -W "$(_nsbox_boxes "$prog")" -- "$cur")) ;;
 	exec)
 		if ((npos == 0)); then

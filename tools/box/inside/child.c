@@ -138,14 +138,50 @@ static void apply_cpuset(const char *list)
 		box_fail("sched_setaffinity(%s): %s", list, strerror(errno));
 }
 
+/*
+ * A pty of the box's: /dev/ptmx here is the box's devpts (we are in its
+ * mount namespace), so the pty belongs to the box and the host never
+ * sees it.  The master goes over @sock (SCM_RIGHTS) to exec or to the
+ * monitor; the slave is returned.  @ws: the window size, or NULL.
+ */
+static int pty_send(int sock, const struct winsize *ws)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { "m", 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	int m, slave;
+
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		box_fail("cannot open a pty in the box (/dev/ptmx): %s", strerror(errno));
+	if (unlockpt(m))
+		box_fail("unlockpt: %s", strerror(errno));
+	slave = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		box_fail("open the pty's other end (TIOCGPTPEER): %s", strerror(errno));
+	if (ws && ws->ws_row && ioctl(slave, TIOCSWINSZ, ws))
+		box_fail("set the pty's window size: %s", strerror(errno));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &m, sizeof(int));
+	if (sendmsg(sock, &mh, 0) != 1)
+		box_fail("send the pty's master: %s", strerror(errno));
+	close(m);
+	return slave;
+}
+
 noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd)
 {
-	int keep[6] = { go_fd, err_fd, null_fd, c->logfd, c->errlogfd, c->rootfs_fd };
+	int keep[7] = { go_fd, err_fd, null_fd, c->logfd, c->errlogfd, c->rootfs_fd,
+			c->ttysock };
 	pid_t hostpid;
 
 	box_dl_seal();		/* what the set-up calls was opened before the clone */
-	qsort(keep, 6, sizeof(int), cmp_int);
-	close_others(keep, 6);
+	qsort(keep, 7, sizeof(int), cmp_int);
+	close_others(keep, 7);
 	box_errfd = err_fd;
 	/* "go" carries our pid as the host sees it (getpid() says 1 here). */
 	if (read(go_fd, &hostpid, sizeof(hostpid)) != sizeof(hostpid))
@@ -201,7 +237,19 @@ noreturn void box_child(struct box_config *c, int go_fd, int err_fd, int null_fd
 	 */
 	close(c->rootfs_fd);
 	c->rootfs_fd = -1;
-	if (c->detach) {
+	if (c->tty) {
+		/* the command's terminal: a pty of the box's, the master the monitor's */
+		int slave = pty_send(c->ttysock, NULL);
+
+		box_step("# the command's terminal: a pty of the box's devpts, its master "
+			 "passed to the monitor (SCM_RIGHTS)");
+		if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
+			box_fail("make the pty the command's stdio: %s", strerror(errno));
+		if (slave > 2)
+			close(slave);
+		close(c->ttysock);
+		c->ttysock = -1;
+	} else if (c->detach) {
 		if (dup2(null_fd, 0) < 0 || dup2(c->logfd, 1) < 0 || dup2(c->errlogfd, 2) < 0)
 			box_fail("redirect output to the log: %s", strerror(errno));
 	}
@@ -239,38 +287,11 @@ static int exec_stdio(struct box_io *io)
 	return 3;
 }
 
-/*
- * A pty of the box's: /dev/ptmx here is the box's devpts (we are in its
- * mount namespace, as box root), so the pty belongs to the box and the
- * host never sees it.  The master goes to exec (SCM_RIGHTS); the slave
- * becomes our controlling terminal and 0-2.
- */
+/* exec's: the pty becomes our controlling terminal and 0-2. */
 static void exec_pty(struct box_io *io, int sock)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { "m", 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	int m, slave;
+	int slave = pty_send(sock, &io->ws);
 
-	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (m < 0)
-		box_fail("cannot open a pty in the box (/dev/ptmx): %s", strerror(errno));
-	if (unlockpt(m))
-		box_fail("unlockpt: %s", strerror(errno));
-	slave = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0)
-		box_fail("open the pty's other end (TIOCGPTPEER): %s", strerror(errno));
-	if (io->ws.ws_row && ioctl(slave, TIOCSWINSZ, &io->ws))
-		box_fail("set the pty's window size: %s", strerror(errno));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &m, sizeof(int));
-	if (sendmsg(sock, &mh, 0) != 1)
-		box_fail("send the pty to exec: %s", strerror(errno));
-	close(m);
 	box_errfd = -1;		/* from here on, errors go to the pty */
 	close(sock);
 	if (ioctl(slave, TIOCSCTTY, 0) || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||

@@ -56,6 +56,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -136,6 +137,9 @@ static void exec_command(const struct box_config *c)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (!env)
 		box_fail("out of memory");
+	/* -t: a session of its own, the pty on 0 its controlling terminal */
+	if (c->tty && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0)))
+		box_fail("make the pty the command's terminal: %s", strerror(errno));
 	box_sec_apply(c->caps, c->allow);
 	if (chdir(c->workdir ? c->workdir : "/"))
 		box_fail("--workdir %s: %s", c->workdir, strerror(errno));
