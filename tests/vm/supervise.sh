@@ -29,11 +29,19 @@ p1=$(field always pid)
 nsbox logs -f always > /tmp/sup-follow.out 2>/tmp/sup-follow.err &
 follow=$!
 until_ok grep -q '^up$' /tmp/sup-follow.out
+nsbox events -J -k restart -b always -n 1 > /tmp/sup-ev.json 2>&1 &
+evpid=$!
+# its watches are in (the state root's and the box's): the restart cannot slip by
+until_ok sh -c '[ "$(cat /proc/$1/fdinfo/* 2>/dev/null | grep -c "^inotify wd:")" -ge 2 ]' _ "$evpid"
 cmd=$(first_child "$p1")
 kill -9 "$cmd"
 until_ok sh -c '[ "$(nsbox ls -J | jq -r ".boxes[] | select(.name == \"always\") | .restarts")" = 1 ] && nsbox ls -r -n -o name,status | grep -qx "always running"'
 check "always: back after kill -9 of its command (a new PID 1: $p1 -> $(field always pid); $(field always last_exit))" \
 	sh -c '[ "$1" != "$2" ] && [ "$3" = "killed by signal 9" ]' _ "$p1" "$(field always pid)" "$(field always last_exit)"
+until_ok exited "$evpid"
+out=$(cat /tmp/sup-ev.json)
+check "nsbox events: the restart is an event with the box's name ($out)" \
+	sh -c 'echo "$1" | jq -e "select(.type == \"restart\" and .box == \"always\" and .restarts == 1 and .signal == 9)" >/dev/null' _ "$out"
 until_ok sh -c '[ "$(grep -c "^up$" /tmp/sup-follow.out)" = 2 ]'
 check "logs -f follows across the restart (stdout: $(grep -c '^up$' /tmp/sup-follow.out) ups, stderr: $(grep -c '^oops$' /tmp/sup-follow.err) oops)" \
 	sh -c '[ "$(grep -c "^up$" /tmp/sup-follow.out)" = 2 ] && [ "$(grep -c "^oops$" /tmp/sup-follow.err)" = 2 ]'

@@ -462,6 +462,20 @@ int box_sup_connect(const struct box_state *s);
 /* The descriptor sent over @sock (SCM_RIGHTS), or -1 after nsbox_err()
  * (naming @cmd) with the text sent instead, if any. */
 int box_recv_fd(int sock, const char *cmd);
+/* ---- watch.c: boxes restarting, for nsbox events ---------------------- */
+struct box_watch {
+	int fd, root_wd;		/* inotify; the state root's watch */
+	struct box_watch_entry *e;	/* a box directory's watch, its restarts */
+	size_t n, cap;
+};
+/* Watch this user's boxes (those there now, and those made later): 0 or -errno. */
+int box_watch_open(struct box_watch *w);
+/* What the inotify descriptor w->fd says (it was readable): @restarted()
+ * for each box started again since it was last seen. */
+void box_watch_read(struct box_watch *w,
+		    void (*restarted)(const struct box_state *s, void *arg), void *arg);
+void box_watch_close(struct box_watch *w);
+
 /* ---- attach.c ---------------------------------------------------------- */
 /* The detach keys of `nsbox attach`: ctrl-p, ctrl-q (as Docker's) */
 #define BOX_DETACH_KEY1 0x10

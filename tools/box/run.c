@@ -478,7 +478,6 @@ static void finish(struct box_config *c, struct box_state *s, int code, uint64_t
 		snprintf(s->status, sizeof(s->status), "exited");
 		s->exit_code = code;
 		s->log_lost = lost;
-		s->pid = 0;
 		if (c->rm)
 			box_destroy(s);
 		else

@@ -13,9 +13,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <json-c/json.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
@@ -43,6 +45,8 @@ static const char *const type_names[NSBOX_EVENT_TYPE_COUNT] = {
 
 struct ev_opts {
 	bool json;
+	bool restarts;		/* the box runtime's restart events too */
+	const char *box;	/* -b: only this box's */
 	int group_kind;		/* -1: no group filter */
 	uint64_t group_id;
 	long count;		/* stop after this many events (0: never) */
@@ -50,17 +54,23 @@ struct ev_opts {
 	struct nsbox_nl_error error;	/* SUBSCRIBE refused */
 };
 
-static int parse_types(const char *s, uint32_t *mask)
+static int parse_types(const char *s, uint32_t *mask, bool *restarts)
 {
 	_cleanup_free_ char *copy = strdup(s);
 	char *tok, *save = NULL;
 
 	*mask = 0;
+	*restarts = false;
 	if (!copy)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int t;
 
+		/* not the module's: the box runtime's (box/watch.c) */
+		if (!strcmp(tok, "restart")) {
+			*restarts = true;
+			continue;
+		}
 		for (t = 0; t < NSBOX_EVENT_TYPE_COUNT; t++)
 			if (!strcmp(tok, type_names[t]))
 				break;
@@ -272,6 +282,48 @@ static int on_event(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
+/*
+ * A box started again by its monitor (--restart): not an event of the
+ * module's but of the box runtime, seen in the box's state file; printed
+ * the same way, with the box's name and how its last run ended.
+ */
+static void on_restart(const struct box_state *s, void *arg)
+{
+	struct ev_opts *o = arg;
+	struct timespec now;
+	uint64_t ns;
+	int code = s->exit_code;
+
+	if (o->box && strcmp(o->box, s->name))
+		return;
+	if (o->count && o->seen >= o->count)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);	/* the module's clock: ktime_get_ns() */
+	ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
+	if (o->json) {
+		json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "type", json_object_new_string("restart"));
+		json_object_object_add(j, "time_ns", json_object_new_uint64(ns));
+		json_object_object_add(j, "box", json_object_new_string(s->name));
+		json_object_object_add(j, "restarts", json_object_new_int(s->restarts));
+		json_object_object_add(j, "pid", json_object_new_int(s->pid));
+		json_object_object_add(j, code > 128 ? "signal" : "exit_status",
+				       json_object_new_int(code > 128 ? code - 128 : code));
+		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+		json_object_put(j);
+	} else {
+		char last[48];
+
+		box_exit_format(code, last, sizeof(last));
+		printf("%" PRIu64 ".%06" PRIu64 " %-11s box=%s restarts=%d pid=%d %s\n",
+		       ns / 1000000000, ns % 1000000000 / 1000, "restart", s->name,
+		       s->restarts, (int)s->pid, last);
+	}
+	fflush(stdout);
+	o->seen++;
+}
+
 static int no_seq_check(struct nl_msg *msg, void *arg)
 {
 	(void)msg;
@@ -311,7 +363,8 @@ static void usage(FILE *out)
 		"usage: nsbox events [-J] [-k TYPES] [-g KIND:ID | -b NAME] [-n COUNT]\n"
 		"\n"
 		"Print the module's events as they happen: fork, exec, exit, ns_change,\n"
-		"cgroup_move, oom_kill, and lost (how many could not be delivered).\n"
+		"cgroup_move, oom_kill, and lost (how many could not be delivered); and\n"
+		"the box runtime's: restart (a box's monitor started it again).\n"
 		"You see the events of the tasks you may see: everything as root,\n"
 		"otherwise your own tasks in your pid namespace (docs/security.md).\n"
 		"\n"
@@ -335,7 +388,8 @@ int cmd_events(int argc, char **argv)
 		{ 0 }
 	};
 	struct nsbox_nl nl _cleanup_(nsbox_nl_closep) = { 0 };
-	struct ev_opts o = { .group_kind = -1 };
+	struct ev_opts o = { .group_kind = -1, .restarts = true };
+	struct box_watch w = { .fd = -1 };
 	uint32_t types = 0;
 	struct box_state s;
 	struct nl_cb *cb;
@@ -346,10 +400,13 @@ int cmd_events(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "k:g:b:n:Jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			if (parse_types(optarg, &types))
+			if (parse_types(optarg, &types, &o.restarts))
 				return nsbox_usage_err("events", "unknown event type in '%s' (types: "
-						       "fork,exec,exit,ns_change,cgroup_move,oom_kill,lost)",
-						       optarg);
+						       "fork,exec,exit,ns_change,cgroup_move,oom_kill,lost,"
+						       "restart)", optarg);
+			/* restart alone: of the module's, lost only (it always shows) */
+			if (!types)
+				types = 1u << NSBOX_EVENT_LOST;
 			break;
 		case 'g':
 			if (nsbox_group_ref_parse(optarg, &o.group_kind, &o.group_id))
@@ -364,6 +421,7 @@ int cmd_events(int argc, char **argv)
 			}
 			o.group_kind = NSBOX_KIND_CGROUP2;
 			o.group_id = s.cgroup_id;
+			o.box = optarg;
 			break;
 		case 'n':
 			o.count = strtol(optarg, &end, 10);
@@ -408,9 +466,18 @@ int cmd_events(int argc, char **argv)
 		if (nl_send_auto(nl.sk, msg) < 0)
 			nsbox_die(NSBOX_EXIT_FAIL, "events: cannot send SUBSCRIBE");
 	}
+	/* the restarts, from the boxes' state files; not there to watch: none */
+	if (o.restarts && box_state_root_check() == 0 && box_watch_open(&w) == 0)
+		nl_socket_set_nonblocking(nl.sk);
 	for (;;) {
-		ret = nl_recvmsgs(nl.sk, cb);
+		struct pollfd p[2] = { { .fd = nl_socket_get_fd(nl.sk), .events = POLLIN },
+				       { .fd = w.fd, .events = POLLIN } };
+
+		if (w.fd >= 0 && poll(p, 2, -1) > 0 && p[1].revents)
+			box_watch_read(&w, on_restart, &o);
+		ret = w.fd >= 0 && !p[0].revents ? 0 : nl_recvmsgs(nl.sk, cb);
 		if (o.error.err) {
+			box_watch_close(&w);
 			nl_cb_put(cb);
 			return nsbox_nl_report("SUBSCRIBE", &o.error);
 		}
@@ -418,10 +485,12 @@ int cmd_events(int argc, char **argv)
 			break;
 		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN && ret != -NLE_NOMEM) {
 			nsbox_err("events: receive: %s", nl_geterror(ret));
+			box_watch_close(&w);
 			nl_cb_put(cb);
 			return NSBOX_EXIT_FAIL;
 		}
 	}
+	box_watch_close(&w);
 	nl_cb_put(cb);
 	return NSBOX_EXIT_OK;
 }

@@ -168,7 +168,7 @@ _nsbox_value() {
 	top:-s|top:--sort)
 		COMPREPLY=($(compgen -W 'cpu tasks rss io forks name load' -- "$cur")) ;;
 	events:-k|events:--kind)
-		_nsbox_list "$cur" fork exec exit ns_change cgroup_move oom_kill lost ;;
+		_nsbox_list "$cur" fork exec exit ns_change cgroup_move oom_kill lost restart ;;
 	events:-g|events:--group)
 		_nsbox_groups "$prog" "$cur" ;;
 	events:-b|events:--box)
