@@ -162,7 +162,8 @@ kinds_of() { "$NSBOX" "$1" --help | sed -n 's/.*--kind KIND.*(repeatable): //p' 
 probe_kinds() { "$NSBOX" probe --help | sed -n 's/.*--kind KIND.*of this kind: //p' | tr -d ,; }
 # the formats of `nsbox export --help`: "prometheus (...) or openmetrics"
 EXPORT_FORMATS=$("$NSBOX" export --help | sed -n 's/^ *-f, --format F *//p' | sed 's/([^)]*)//g; s/ or / /')
-EVENT_TYPES=$(sed -n '/type_names\[/,/^};/p' "$SRC/events.c" | grep -oE '= "[a-z_]+"' | tr -d '= "')
+EVENT_TYPES="$(sed -n '/type_names\[/,/^};/p' "$SRC/events.c" | grep -oE '= "[a-z_]+"' | tr -d '= "')
+$(sed -n 's/^#define EV_RESTART_NAME "\(.*\)"/\1/p' "$SRC/events.c")"
 SORT_KEYS=$(sed -n 's/.*sort_names\[S_COUNT\]\[[0-9]*\] = {\(.*\)};/\1/p' "$SRC/top.c" | tr -d '",')
 ALLOW=$(grep -A1 '^const char \*box_allow_groups' "$TOP/tools/box/sec.c" >/dev/null &&
 	sed -n '/^const char \*box_allow_groups/,/^}/s/.*return "\(.*\)";/\1/p' "$TOP/tools/box/sec.c" | tr -d ,)

@@ -43,6 +43,9 @@ static const char *const type_names[NSBOX_EVENT_TYPE_COUNT] = {
 	[NSBOX_EVENT_LOST] = "lost",
 };
 
+/* the box runtime's event type (box/watch.c), after the module's */
+#define EV_RESTART_NAME "restart"
+
 struct ev_opts {
 	bool json;
 	bool restarts;		/* the box runtime's restart events too */
@@ -67,7 +70,7 @@ static int parse_types(const char *s, uint32_t *mask, bool *restarts)
 		int t;
 
 		/* not the module's: the box runtime's (box/watch.c) */
-		if (!strcmp(tok, "restart")) {
+		if (!strcmp(tok, EV_RESTART_NAME)) {
 			*restarts = true;
 			continue;
 		}
@@ -303,7 +306,7 @@ static void on_restart(const struct box_state *s, void *arg)
 	if (o->json) {
 		json_object *j = json_object_new_object();
 
-		json_object_object_add(j, "type", json_object_new_string("restart"));
+		json_object_object_add(j, "type", json_object_new_string(EV_RESTART_NAME));
 		json_object_object_add(j, "time_ns", json_object_new_uint64(ns));
 		json_object_object_add(j, "box", json_object_new_string(s->name));
 		json_object_object_add(j, "restarts", json_object_new_int(s->restarts));
@@ -317,7 +320,7 @@ static void on_restart(const struct box_state *s, void *arg)
 
 		box_exit_format(code, last, sizeof(last));
 		printf("%" PRIu64 ".%06" PRIu64 " %-11s box=%s restarts=%d pid=%d %s\n",
-		       ns / 1000000000, ns % 1000000000 / 1000, "restart", s->name,
+		       ns / 1000000000, ns % 1000000000 / 1000, EV_RESTART_NAME, s->name,
 		       s->restarts, (int)s->pid, last);
 	}
 	fflush(stdout);
