@@ -22,7 +22,8 @@
  *   box_helper modules          try delete_module/init_module: print errno
  *   box_helper as-user ID CMD.. run CMD with uid = gid = ID, no groups
  *   box_helper sup-request SOCK MSG  send MSG to a box monitor's socket,
- *                               print its reply ("" MSG: connect, hang up)
+ *                               shut down the sending side, print the
+ *                               reply ("" MSG: connect, hang up)
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
@@ -381,6 +382,8 @@ int main(int argc, char **argv)
 		/* refused at once: the reply may be there, unsent request or not */
 		if (send(fd, argv[3], strlen(argv[3]), MSG_NOSIGNAL) < 0)
 			perror("sup-request: send");
+		/* all sent: as socat does, which a monitor must still answer */
+		shutdown(fd, SHUT_WR);
 		n = recv(fd, buf, sizeof(buf) - 1, 0);
 		if (n < 0) {
 			perror("sup-request: recv");

@@ -49,6 +49,14 @@ out=$(nsbox logs -t --tail 2 always 2>/dev/null)
 check "logs -t --tail 2: the last line of stdout (the other is stderr's), with an RFC 3339 time ($out)" \
 	sh -c 'echo "$1" | grep -qE "^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}\.[0-9]{9}Z up$"' _ "$out"
 
+# ---- rootless: the same supervisor, in the user's own runtime directory --------------
+U="$HELPER as-user 1000"
+$U nsbox run -d --rootfs "$R" --name rlr --restart on-failure:1 -- sh -c 'echo rootless; exit 1' >/dev/null
+until_ok sh -c '$1 nsbox ls -r -n -o name,status | grep -qx "rlr exited(1)"' _ "$U"
+out="$($U nsbox ls -J | jq -r '.boxes[] | select(.name == "rlr") | "\(.restarts) \(.last_exit)"') / $($U nsbox logs rlr | grep -c '^rootless$')"
+check "rootless: restarted once by its own monitor, both runs in its log ($out)" test "$out" = "1 exit 1 / 2"
+$U nsbox rm rlr
+
 # ---- the socket: SO_PEERCRED, the protocol, what a box can reach ---------------------
 sock=/run/nsbox/always/sock
 check "the monitor's socket is 0600, in a 0700 directory" \
@@ -123,9 +131,19 @@ else
 	$T kill-server 2>/dev/null
 fi
 nsbox run -d --rootfs "$R" --name notty -- sleep 1000 >/dev/null
+nsbox run -d --rm --rootfs "$R" --name rmcaps -- sleep 1000 >/dev/null
+caps() { grep -E "^Cap(Eff|Bnd):" "/proc/$(sed -n 's/^monitor=//p' "/run/nsbox/$1/state")/status" | tr -d '\t' | tr '\n' ' '; }
+out="$(caps notty)/ $(caps rmcaps)"
+check "the monitor keeps no capability once the box runs; with --rm, sys_admin and net_admin to undo it ($out)" \
+	test "$out" = "CapEff:0000000000000000 CapBnd:0000000000000000 / CapEff:0000000000201000 CapBnd:0000000000201000 "
+nsbox stop rmcaps
+check "... and with them --rm removes the box" test ! -e /run/nsbox/rmcaps
 err=$(nsbox attach notty 2>&1); rc=$?
 check "attach to a box without -t: a clear error ($err)" \
 	sh -c '[ "$1" = 1 ] && echo "$2" | grep -q "has no terminal to attach to: start it with nsbox run -t"' _ "$rc" "$err"
+out=$("$HELPER" sup-request /run/nsbox/notty/sock "nsbox/1 stop 5")
+check "stop over the socket from a client that shut down its sending side: answered ($out)" \
+	sh -c '[ "$1" = "ok exited 143" ] && nsbox ls -r -n -o name,status | grep -qx "notty exited(143)"' _ "$out"
 
 # ---- a full disk/: what the log lost is said, not hidden ---------------------------
 nsbox run -d --overlay --disk 3M --log-size 1M --rootfs "$R" --name full -- sh -c 'dd if=/dev/zero of=/fill bs=64k count=100 2>/dev/null; echo after-full' >/dev/null

@@ -156,6 +156,9 @@ int box_cap_from_name(const char *name);
 const char *box_cap_name(int cap);
 /* "NET_ADMIN,sys_nice", "ALL" -> mask |= ...; -EINVAL on an unknown name */
 int box_parse_caps(const char *list, uint64_t *mask);
+/* Keep exactly @caps (bit N = cap N) in every set and the bounding set
+ * (CAP_SETPCAP leaves last): 0, or -1 with errno. */
+int box_caps_keep(uint64_t caps);
 /* "mount,ns" -> mask |= BOX_ALLOW_...; -EINVAL on an unknown group */
 int box_parse_allow(const char *list, unsigned int *mask);
 const char *box_allow_groups(void);
@@ -427,6 +430,7 @@ struct box_sup {
 		int fd;
 		bool waits;		/* for the end of the run (stop) */
 		bool attached;		/* framed messages: the box's terminal */
+		bool eof;		/* sent all it will (shut down): not polled */
 	} cl[BOX_SUP_CLIENTS];
 };
 /*

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/param.h>
@@ -487,6 +488,28 @@ static void finish(struct box_config *c, struct box_state *s, int code, uint64_t
 		close(lock);
 }
 
+/*
+ * The monitor, once the box runs, waits, serves its socket, writes the
+ * state and the log: as root, in root's 0700 directories, which needs no
+ * capability.  What it keeps: CAP_SYS_ADMIN and CAP_NET_ADMIN to undo
+ * the box's tmpfs, veth and rules for --rm; everything for --restart (the
+ * box is set up again by a child of the monitor, with what it inherits).
+ */
+static void drop_caps(const struct box_config *c)
+{
+	uint64_t keep = 0;
+
+	if (geteuid() != 0 || c->restart != BOX_RESTART_NO)
+		return;
+	if (c->rm)
+		keep = 1ULL << CAP_SYS_ADMIN | 1ULL << CAP_NET_ADMIN;
+	box_step("# the monitor: capabilities %s from here on", keep ? "sys_admin,net_admin"
+		 " only (--rm)" : "none");
+	if (box_caps_keep(keep))
+		nsbox_err("run: warning: the monitor cannot drop its capabilities: %s",
+			  strerror(errno));
+}
+
 int box_run(struct box_config *c, int notify_fd)
 {
 	struct box_sup sup = { .name = c->name, .sigfd = -1, .lsock = -1, .tty = -1,
@@ -568,6 +591,7 @@ int box_run(struct box_config *c, int notify_fd)
 		dup2(null_fd, 2);
 	}
 
+	drop_caps(c);
 	for (;;) {
 		started = time(NULL);
 		sup.pid = pid;

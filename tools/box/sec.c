@@ -126,20 +126,23 @@ const char *box_cap_name(int cap)
 	return n ? n : "?";
 }
 
-/*
- * Keep exactly @caps: everything else leaves the bounding set (which needs
- * CAP_SETPCAP, so that goes last) and every other set.
- */
-static void apply_caps(uint64_t caps)
+int box_caps_keep(uint64_t caps)
 {
 	capng_clear(CAPNG_SELECT_BOTH);
 	for (int cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++) {
 		if (!(caps & (1ULL << cap)))
 			continue;
 		if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-				 CAPNG_INHERITABLE | CAPNG_BOUNDING_SET, cap))
-			box_fail("capng_update(%s) failed", box_cap_name(cap));
+				 CAPNG_INHERITABLE | CAPNG_BOUNDING_SET, cap)) {
+			errno = EINVAL;
+			return -1;
+		}
 	}
+	return capng_apply(CAPNG_SELECT_BOTH) ? -1 : 0;
+}
+
+static void apply_caps(uint64_t caps)
+{
 	if (box_verbose) {
 		char list[1024] = "";
 		size_t off = 0;
@@ -150,7 +153,7 @@ static void apply_caps(uint64_t caps)
 						off ? "," : "", box_cap_name(cap));
 		box_step("capsh --caps='%s=eip' --bounding-set: only these", list);
 	}
-	if (capng_apply(CAPNG_SELECT_BOTH))
+	if (box_caps_keep(caps))
 		box_fail("cannot set the capabilities (capng_apply): %s", strerror(errno));
 }
 

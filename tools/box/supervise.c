@@ -108,7 +108,7 @@ static void drop(struct box_sup_client *cl)
 {
 	close(cl->fd);
 	cl->fd = -1;
-	cl->waits = cl->attached = false;
+	cl->waits = cl->attached = cl->eof = false;
 }
 
 static void accept_one(struct box_sup *sup)
@@ -175,7 +175,10 @@ static void request(struct box_sup *sup, struct box_sup_client *cl)
 	ssize_t n = recv(cl->fd, buf, sizeof(buf) - 1, 0);
 
 	if (n <= 0) {
-		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		/* a client that shut down its side still gets the answer it waits for */
+		if (n == 0 && cl->waits)
+			cl->eof = true;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 			drop(cl);
 		return;
 	}
@@ -225,19 +228,20 @@ static void request(struct box_sup *sup, struct box_sup_client *cl)
 	}
 }
 
-/* The box's terminal wrote: into the log, and to every attached client. */
-static void terminal_output(struct box_sup *sup)
+/* The box's terminal wrote: into the log, and to every attached client.
+ * 1 if there was something, 0 if not, -1 when the terminal is gone. */
+static int terminal_output(struct box_sup *sup)
 {
 	char buf[4096];
 	ssize_t n = read(sup->tty, buf + 1, sizeof(buf) - 1);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return 0;
 	if (n <= 0) {
 		/* EIO: nothing in the box holds the terminal any more */
 		close(sup->tty);
 		sup->tty = -1;
-		return;
+		return -1;
 	}
 	if (sup->log.fd >= 0)
 		box_log_data(&sup->log, 0, buf + 1, n);
@@ -246,6 +250,7 @@ static void terminal_output(struct box_sup *sup)
 		/* a client too slow to take it misses it (a view, not the log) */
 		if (sup->cl[i].fd >= 0 && sup->cl[i].attached)
 			send(sup->cl[i].fd, buf, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return 1;
 }
 
 /* SIGCHLD: PID 1's exit code if it was reaped, else -1 */
@@ -298,7 +303,8 @@ int box_sup_loop(struct box_sup *sup, int ms)
 		p[n++] = (struct pollfd){ .fd = sup->pipe[0], .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = sup->pipe[1], .events = POLLIN };
 		for (int i = 0; i < BOX_SUP_CLIENTS; i++)
-			p[n++] = (struct pollfd){ .fd = sup->cl[i].fd, .events = POLLIN };
+			p[n++] = (struct pollfd){ .fd = sup->cl[i].eof ? -1 : sup->cl[i].fd,
+						  .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = sup->tty, .events = POLLIN };
 		if (poll(p, n, timeout) < 0)
 			continue;
@@ -325,8 +331,14 @@ int box_sup_loop(struct box_sup *sup, int ms)
 					while (sup->pipe[i] >= 0 &&
 					       box_log_pump(&sup->log, i, sup->pipe[i]) > 0)
 						;
-				while (sup->tty >= 0)
-					terminal_output(sup);
+				/* what is left; a process outside the box's pid
+				 * namespace may hold the terminal still: this run's
+				 * terminal is done with either way */
+				while (sup->tty >= 0 && terminal_output(sup) > 0)
+					;
+				if (sup->tty >= 0)
+					close(sup->tty);
+				sup->tty = -1;
 				if (sup->log.fd >= 0)
 					box_log_flush(&sup->log);
 				sup->kill_at = 0;
@@ -342,6 +354,8 @@ void box_sup_ended(struct box_sup *sup, int code)
 		if (sup->cl[i].fd >= 0 && sup->cl[i].waits) {
 			reply(sup->cl[i].fd, "ok exited %d", code);
 			sup->cl[i].waits = false;
+			if (sup->cl[i].eof)
+				drop(&sup->cl[i]);
 		}
 		if (sup->cl[i].fd >= 0 && sup->cl[i].attached) {
 			char x[16];
