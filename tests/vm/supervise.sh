@@ -92,8 +92,17 @@ check "stop ends restarting: exited, 1 restart, and logs -f ended with it" \
 	sh -c 'nsbox ls -r -n -o name,status,restarts | grep -qx "always exited(143) 1"'
 
 # ---- rotation ----------------------------------------------------------------------
-nsbox run -d --rootfs "$R" --name rot --log-size 4k -- sh -c 'i=0; while [ $i -lt 300 ]; do echo "line $i"; i=$((i+1)); done' >/dev/null
+# the box writes once a follower is there (it waits for /tmp/go, its own tmpfs)
+nsbox run -d --rootfs "$R" --name rot --log-size 4k -- sh -c 'echo start; until [ -e /tmp/go ]; do sleep 0.1; done; i=0; while [ $i -lt 300 ]; do echo "line $i"; i=$((i+1)); done' >/dev/null
+nsbox logs -f rot > /tmp/sup-rot.out &
+rotf=$!
+# "start" printed: the follower asked the monitor for what comes next
+until_ok grep -q '^start$' /tmp/sup-rot.out
+nsbox exec rot touch /tmp/go
 until_ok status_is rot exited
+until_ok exited "$rotf"
+check "logs -f across rotations: all 300 lines, in order ($(wc -l < /tmp/sup-rot.out) lines)" \
+	sh -c 'i=-1; while read -r l; do [ $i = -1 ] && [ "$l" = start ] || [ "$l" = "line $i" ] || exit 1; i=$((i+1)); done < /tmp/sup-rot.out; [ $i = 300 ]'
 d=/run/nsbox/rot/disk
 lines=$(nsbox logs rot | wc -l)
 first=$(nsbox logs rot | head -1 | cut -d' ' -f2)

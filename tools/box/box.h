@@ -34,6 +34,7 @@
 #include <arpa/inet.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/uio.h>
 
 #define BOX_NAME_MAX 32			/* [A-Za-z0-9_.-], first alnum */
 #define BOX_CGROUP_ROOT "/sys/fs/cgroup"
@@ -384,6 +385,9 @@ struct box_log {
 	int dirfd, fd;			/* disk/ and disk/log */
 	uint64_t size, max;		/* of "log"; rotate past @max */
 	uint64_t lost;			/* records a full disk/ did not take */
+	/* each record also goes here (the monitor's followers), newline included */
+	void (*tap)(void *arg, const struct iovec *iov, int n);
+	void *tap_arg;
 	struct box_log_part {
 		char buf[BOX_LOG_LINE];
 		size_t len;
@@ -431,6 +435,8 @@ struct box_sup {
 		bool waits;		/* for the end of the run (stop) */
 		bool attached;		/* framed messages: the box's terminal */
 		bool eof;		/* sent all it will (shut down): not polled */
+		bool follows;		/* gets every log record (nsbox logs -f) */
+		uint64_t missed;	/* records it was too slow to take */
 	} cl[BOX_SUP_CLIENTS];
 };
 /*

@@ -35,7 +35,12 @@ int box_log_open(struct box_log *l, const char *dir, uint64_t max)
 {
 	struct stat st;
 
+	void (*tap)(void *, const struct iovec *, int) = l->tap;
+	void *tap_arg = l->tap_arg;
+
 	memset(l, 0, sizeof(*l));
+	l->tap = tap;
+	l->tap_arg = tap_arg;
 	l->fd = -1;
 	l->max = max;
 	l->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -104,6 +109,8 @@ static void record(struct box_log *l, int stream, char tag, const char *text, si
 		l->size += w;
 	else
 		l->lost++;	/* disk/ full: counted, the box not held up */
+	if (l->tap)
+		l->tap(l->tap_arg, iov, 3);
 }
 
 void box_log_data(struct box_log *l, int stream, const char *buf, size_t n)

@@ -60,6 +60,37 @@ static int sock_path(const char *statedir, struct sockaddr_un *a)
 	return 0;
 }
 
+/*
+ * Every log record to the clients that follow the log (nsbox logs -f).
+ * One that cannot take it now misses it (the monitor never waits for a
+ * client), and is told how many it missed before the next one it gets.
+ */
+static void tap_followers(void *arg, const struct iovec *iov, int n)
+{
+	struct box_sup *sup = arg;
+	struct msghdr mh = { .msg_iov = (struct iovec *)iov, .msg_iovlen = n };
+
+	for (int i = 0; i < BOX_SUP_CLIENTS; i++) {
+		struct box_sup_client *cl = &sup->cl[i];
+
+		if (cl->fd < 0 || !cl->follows)
+			continue;
+		if (cl->missed) {
+			char lost[48];
+			int len = snprintf(lost, sizeof(lost), "!lost %llu",
+					   (unsigned long long)cl->missed);
+
+			if (send(cl->fd, lost, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+				cl->missed++;
+				continue;
+			}
+			cl->missed = 0;
+		}
+		if (sendmsg(cl->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			cl->missed++;
+	}
+}
+
 int box_sup_listen(struct box_sup *sup, const char *statedir)
 {
 	struct sockaddr_un a;
@@ -71,6 +102,8 @@ int box_sup_listen(struct box_sup *sup, const char *statedir)
 			  statedir);
 		return -1;
 	}
+	sup->log.tap = tap_followers;
+	sup->log.tap_arg = sup;
 	sup->lsock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (sup->lsock < 0) {
 		nsbox_err("run: socket: %s", strerror(errno));
@@ -108,7 +141,8 @@ static void drop(struct box_sup_client *cl)
 {
 	close(cl->fd);
 	cl->fd = -1;
-	cl->waits = cl->attached = cl->eof = false;
+	cl->waits = cl->attached = cl->eof = cl->follows = false;
+	cl->missed = 0;
 }
 
 static void accept_one(struct box_sup *sup)
@@ -215,6 +249,15 @@ static void request(struct box_sup *sup, struct box_sup_client *cl)
 		} else if (!sup->kill_at || now_ms() + secs * 1000 < sup->kill_at) {
 			sup->kill_at = now_ms() + MIN(secs, 3600L) * 1000;
 		}
+	} else if (verb && !strcmp(verb, "logs")) {
+		/* from now on, every record as it is written (tap_followers) */
+		if (sup->log.fd < 0) {
+			reply(cl->fd, "error box '%s' keeps no log: it was not started with -d",
+			      sup->name);
+			return;
+		}
+		cl->follows = true;
+		reply(cl->fd, "ok following");
 	} else if (verb && !strcmp(verb, "attach")) {
 		if (!sup->tty_mode) {
 			reply(cl->fd, "error box '%s' has no terminal to attach to: start it with "

@@ -4,21 +4,22 @@
  *
  * The monitor keeps it in STATEDIR/disk/log and, once that reached
  * --log-size, log.1 (box/log.c has the record format).  This reads the
- * two files in order; with -f it then follows "log" -- inotify on the
- * directory says when it grew or was rotated -- until the monitor exits
- * (a pidfd says when), across restarts of the box.
+ * two files in order.  With -f it first asks the monitor, over its
+ * socket, for every record it writes from then on (supervise.c), then
+ * reads the files, then prints what the monitor sends -- skipping what the
+ * files held already, by timestamp -- until the monitor exits: across
+ * restarts and rotations of the log, however fast they come.  A follower
+ * too slow for the monitor is told how many records it missed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "box.h"
@@ -122,14 +123,46 @@ static int slurp(int fd, char **buf, size_t *len, size_t *cap)
 	}
 }
 
-/* Is @fd no longer the file named "log" in @dirfd (it was rotated)? */
-static bool rotated(int dirfd, int fd)
+/* The monitor's answer to "logs": the socket, following; -1 if none. */
+static int follow_open(const struct box_state *s)
 {
-	struct stat a, b;
+	char req[64], rep[256];
+	int fd;
+	ssize_t n;
 
-	if (fstat(fd, &a) || fstatat(dirfd, "log", &b, AT_SYMLINK_NOFOLLOW))
-		return false;
-	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
+	if (s->monitor <= 0 || !strcmp(box_status(s), "exited") || !strcmp(box_status(s), "stale"))
+		return -1;
+	fd = box_sup_connect(s);
+	if (fd < 0)
+		return -1;
+	snprintf(req, sizeof(req), "%s logs", BOX_SUP_PROTO);
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 ||
+	    (n = recv(fd, rep, sizeof(rep) - 1, 0)) <= 0) {
+		close(fd);
+		return -1;
+	}
+	rep[n] = '\0';
+	if (strncmp(rep, "ok", 2)) {
+		nsbox_err("logs: %s", strncmp(rep, "error ", 6) ? rep : rep + 6);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The last whole record of @buf (@len bytes): its timestamp, into @ts. */
+static void last_stamp(const char *buf, size_t len, char *ts, size_t tslen)
+{
+	const char *end = buf + len, *start, *sp;
+
+	while (end > buf && end[-1] == '\n')
+		end--;
+	start = end;
+	while (start > buf && start[-1] != '\n')
+		start--;
+	sp = memchr(start, ' ', end - start);
+	if (sp && (size_t)(sp - start) < tslen)
+		snprintf(ts, tslen, "%.*s", (int)(sp - start), start);
 }
 
 /* never wrong in silence: say what the log does not hold */
@@ -138,19 +171,19 @@ static int lost_warning(const char *name)
 	struct box_state s;
 
 	if (box_state_read(name, &s) == 0 && s.log_lost)
-		nsbox_err("logs: warning: box '%s' wrote %llu line(s) the log has no room for (its "
-			  "state dir's disk/ was full; see --disk and --log-size): they are lost",
-			  name, (unsigned long long)s.log_lost);
+		nsbox_err("logs: warning: box '%s' wrote %llu line(s) the log has no room for "
+			  "(its state dir's disk/ was full; see --disk and --log-size): they are "
+			  "lost", name, (unsigned long long)s.log_lost);
 	return NSBOX_EXIT_OK;
 }
 
 static int logs_one(struct logs_opts *o, const char *name)
 {
-	_cleanup_close_ int dirfd = -1, fd = -1, in = -1, mon = -1;
+	_cleanup_close_ int dirfd = -1, fd = -1, sock = -1;
 	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0, used;
+	size_t len = 0, cap = 0;
 	struct box_state s;
-	char dir[4200];
+	char dir[4200], last[64] = "";
 	int ret;
 
 	ret = box_find("logs", name, &s);
@@ -164,17 +197,13 @@ static int logs_one(struct logs_opts *o, const char *name)
 	if (box_state_path(name, dir, sizeof(dir) - 8))
 		return NSBOX_EXIT_FAIL;
 	strcat(dir, "/disk");
-	/* the monitor first: when it exits, all it wrote is in the files */
-	if (o->follow && s.monitor > 0 && strcmp(box_status(&s), "exited"))
-		mon = syscall(SYS_pidfd_open, s.monitor, 0);
+	/*
+	 * -f: follow first, then read the files -- nothing written in between
+	 * is missed; what both hold is printed once (by its timestamp).
+	 */
+	if (o->follow)
+		sock = follow_open(&s);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd >= 0 && o->follow) {
-		in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-		if (in < 0 || inotify_add_watch(in, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
-			nsbox_err("logs: cannot watch %s: %s", dir, strerror(errno));
-			return NSBOX_EXIT_FAIL;
-		}
-	}
 	if (dirfd >= 0) {
 		_cleanup_close_ int old = openat(dirfd, "log.1", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
@@ -193,44 +222,35 @@ static int logs_one(struct logs_opts *o, const char *name)
 	o->at_start[0] = o->at_start[1] = true;
 	{
 		long lines = o->tail >= 0 ? count_lines(buf, len) : 0;
+		size_t used = print_records(o, buf, len, o->tail >= 0 && lines > o->tail ?
+					    lines - o->tail : 0);
 
-		used = print_records(o, buf, len, o->tail >= 0 && lines > o->tail ?
-				     lines - o->tail : 0);
+		last_stamp(buf, used, last, sizeof(last));
 	}
-	if (mon < 0)
-		return lost_warning(name);
+	/* then every record as the monitor writes it, until it exits */
+	while (sock >= 0) {
+		char rec[BOX_LOG_LINE + 256];
+		ssize_t n = recv(sock, rec, sizeof(rec) - 1, 0);
+		const char *sp;
 
-	/* follow: what is left of a record read half is read again */
-	memmove(buf, buf + used, len - used);
-	len -= used;
-	for (;;) {
-		struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = mon, .events = POLLIN } };
-		char ev[4096];
-		bool last;
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
-		last = p[1].revents != 0;
-		while (read(in, ev, sizeof(ev)) > 0)
-			;
-		for (;;) {
-			if (fd >= 0 && (ret = slurp(fd, &buf, &len, &cap)))
-				break;
-			used = print_records(o, buf, len, 0);
-			memmove(buf, buf + used, len - used);
-			len -= used;
-			/* rotated: the old file is complete; go on with the new one */
-			if (fd >= 0 && !rotated(dirfd, fd))
-				break;
-			if (fd >= 0)
-				close(fd);
-			len = 0;
-			fd = openat(dirfd, "log", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-			if (fd < 0)
-				break;
+		rec[n] = '\0';
+		if (rec[0] == '!') {
+			nsbox_err("logs: warning: %s lines were written faster than this follower "
+				  "read them and are not shown here (the log has them)",
+				  rec + strlen("!lost "));
+			continue;
 		}
-		if (last)
-			break;
+		sp = memchr(rec, ' ', n);
+		/* already printed from the files */
+		if (last[0] && sp && (size_t)(sp - rec) == strlen(last) &&
+		    memcmp(rec, last, sp - rec) <= 0)
+			continue;
+		last[0] = '\0';
+		print_records(o, rec, n, 0);
 	}
 	return lost_warning(name);
 }
