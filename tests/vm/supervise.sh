@@ -137,6 +137,12 @@ else
 	until_ok sh -c "$T capture-pane -p -t a2 | grep -q '^attach-exit=7'"
 	check "when the box ends, attach exits with its status ($(pane a2 | grep attach-exit)); the log holds the session" \
 		sh -c "$T capture-pane -p -t a2 | grep -q '^attach-exit=7' && nsbox logs tty | grep -q '^hi-42 /dev/pts/0\$'"
+	# run -t in the foreground: attached before the command starts, so its
+	# first output and its status are not missed however fast it ends
+	$T new-session -d -s a3 -x 80 -y 24 "nsbox run -t --rm --rootfs $R -- sh -c 'echo early-\$((6*7)); exit 5'; echo run-exit=\$?; sleep 600"
+	until_ok sh -c "$T capture-pane -p -t a3 | grep -q '^run-exit='"
+	check "run -t: the first output and the status of a command that ends at once ($(pane a3 | grep -E '^(early|run-exit)' | tr '\n' ' '))" \
+		sh -c "$T capture-pane -p -t a3 | grep -q '^early-42' && $T capture-pane -p -t a3 | grep -q '^run-exit=5'"
 	$T kill-server 2>/dev/null
 fi
 nsbox run -d --rootfs "$R" --name notty -- sleep 1000 >/dev/null

@@ -48,6 +48,11 @@ static bool send_keys(int sock, const char *in, size_t n, bool *held)
 
 	out[0] = BOX_ATTACH_DATA;
 	for (size_t i = 0; i < n; i++) {
+		/* room for two: a held ctrl-p and this key */
+		if (len >= sizeof(out) - 2) {
+			send(sock, out, len, MSG_NOSIGNAL);
+			len = 1;
+		}
 		if (*held) {
 			*held = false;
 			if (in[i] == BOX_DETACH_KEY2)
@@ -59,10 +64,6 @@ static bool send_keys(int sock, const char *in, size_t n, bool *held)
 			continue;
 		}
 		out[len++] = in[i];
-		if (len >= sizeof(out) - 1) {
-			send(sock, out, len, MSG_NOSIGNAL);
-			len = 1;
-		}
 	}
 	if (len > 1)
 		send(sock, out, len, MSG_NOSIGNAL);
@@ -71,13 +72,9 @@ static bool send_keys(int sock, const char *in, size_t n, bool *held)
 
 int box_attach(const struct box_state *s, bool *detached)
 {
-	_cleanup_close_ int sock = -1, sfd = -1;
-	struct termios saved, raw;
-	bool restore = false, held = false, in_open = true;
-	char buf[4200];
-	sigset_t winch;
-	int code = -1;
+	char buf[512];
 	ssize_t n;
+	int sock;
 
 	*detached = false;
 	sock = box_sup_connect(s);
@@ -90,13 +87,29 @@ int box_attach(const struct box_state *s, bool *detached)
 	if (send(sock, buf, strlen(buf), MSG_NOSIGNAL) < 0 ||
 	    (n = recv(sock, buf, sizeof(buf) - 1, 0)) <= 0) {
 		nsbox_err("attach: box '%s': the monitor did not answer", s->name);
+		close(sock);
 		return 1;
 	}
 	buf[n] = '\0';
 	if (strncmp(buf, "ok", 2)) {
 		nsbox_err("attach: %s", strncmp(buf, "error ", 6) ? buf : buf + 6);
+		close(sock);
 		return 1;
 	}
+	return box_attach_fd(sock, s->name, detached);
+}
+
+int box_attach_fd(int fd, const char *name, bool *detached)
+{
+	_cleanup_close_ int sock = fd, sfd = -1;
+	struct termios saved, raw;
+	bool restore = false, held = false, in_open = true;
+	char buf[4200];
+	sigset_t winch;
+	int code = -1;
+	ssize_t n;
+
+	*detached = false;
 	sigemptyset(&winch);
 	sigaddset(&winch, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &winch, NULL);
@@ -160,8 +173,8 @@ int box_attach(const struct box_state *s, bool *detached)
 		tcsetattr(0, TCSADRAIN, &saved);
 	if (*detached)
 		fprintf(stderr, "\nnsbox: detached from box '%s': it runs on ('nsbox attach %s' "
-			"to come back)\n", s->name, s->name);
+			"to come back)\n", name, name);
 	else if (code == 1)
-		nsbox_err("attach: box '%s': the monitor went away", s->name);
+		nsbox_err("attach: box '%s': the monitor went away", name);
 	return code < 0 ? 1 : code;
 }

@@ -233,6 +233,8 @@ struct box_config {
 	int logfd;			/* detached: the write end of the stdout pipe */
 	int errlogfd;			/* ... and of the stderr pipe (log.c) */
 	bool tty;			/* -t: the command on a pty the monitor holds */
+	bool attach;			/* -t without -d: `nsbox run` attaches itself */
+	int attach_fd;			/* ... through this, the monitor's end; or -1 */
 	int ttysock;			/* -t: the box sends the pty's master here */
 	/* --restart (supervise.c): when the monitor starts the box again */
 	enum box_restart { BOX_RESTART_NO, BOX_RESTART_ON_FAILURE, BOX_RESTART_ALWAYS } restart;
@@ -392,6 +394,9 @@ struct box_log {
 		char buf[BOX_LOG_LINE];
 		size_t len;
 	} part[2];			/* stdout, stderr: the unfinished line */
+	char stamp[64];			/* when the bytes logged now were read */
+	char out[65536];		/* records not written yet */
+	size_t outlen;
 };
 /* 0 or -errno */
 int box_log_open(struct box_log *l, const char *dir, uint64_t max);
@@ -419,10 +424,13 @@ void box_log_close(struct box_log *l);
 #define BOX_RESTART_BACKOFF_MAX_MS 10000
 #define BOX_RESTART_HEALTHY_S 10
 #define BOX_SUP_CLIENTS 16
+#define BOX_SUP_DRAIN 256		/* reads of each pipe after PID 1 ended */
 struct box_sup {
 	const char *name;
 	int sigfd;			/* signalfd: SIGCHLD and those forwarded */
 	int lsock;			/* listening socket; -1: none */
+	dev_t sock_dev;			/* its file: removed at the end if still ours */
+	ino_t sock_ino;
 	int pipe[2];			/* log pipes' read ends; -1: not detached */
 	struct box_log log;
 	pid_t pid;			/* the box's PID 1 now; 0 between runs */
@@ -494,6 +502,8 @@ void box_watch_close(struct box_watch *w);
  * when it stopped for good, 0 when detached, 1 (after nsbox_err()) when
  * it could not attach.  @detached: set when the keys detached. */
 int box_attach(const struct box_state *s, bool *detached);
+/* The same on @sock, a connection the monitor counts as attached already. */
+int box_attach_fd(int sock, const char *name, bool *detached);
 
 /* Read box NAME's state; an error (naming @cmd) if there is none. */
 int box_find(const char *cmd, const char *name, struct box_state *s);

@@ -174,7 +174,8 @@ int box_stop(const struct box_state *s, int timeout_s)
 		err = box_sup_request(s, req, rep, sizeof(rep), (timeout_s + 30) * 1000);
 		if (!err && !strncmp(rep, "ok", 2))
 			return 0;
-		if (!err) {
+		/* (too many clients: the box is stopped without the monitor's help) */
+		if (!err && strncmp(rep, "error busy", 10)) {
 			nsbox_err("box '%s': %s", s->name,
 				  strncmp(rep, "error ", 6) ? rep : rep + 6);
 			return -1;

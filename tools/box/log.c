@@ -30,6 +30,8 @@
 #include "err.h"
 
 static const char *const stream_name[2] = { "stdout", "stderr" };
+/* (the records of one read go out in one write: a box writing short
+ * lines costs the monitor a syscall per read, not per line) */
 
 int box_log_open(struct box_log *l, const char *dir, uint64_t max)
 {
@@ -59,8 +61,12 @@ int box_log_open(struct box_log *l, const char *dir, uint64_t max)
 	return 0;
 }
 
+static void flush_out(struct box_log *l);
+
 void box_log_close(struct box_log *l)
 {
+	if (l->fd >= 0)
+		flush_out(l);
 	if (l->fd >= 0)
 		close(l->fd);
 	if (l->dirfd >= 0)
@@ -68,12 +74,16 @@ void box_log_close(struct box_log *l)
 	l->fd = l->dirfd = -1;
 }
 
-/* "log" -> "log.1", a new "log"; on failure keep writing where we were */
+/*
+ * "log" -> "log.1", a new "log".  A rename that fails leaves things as
+ * they were; a "log" that could not be made after the rename is made at
+ * the next rotation (the rename then finds no "log": ENOENT).
+ */
 static void rotate(struct box_log *l)
 {
 	int fd;
 
-	if (renameat(l->dirfd, "log", l->dirfd, "log.1"))
+	if (renameat(l->dirfd, "log", l->dirfd, "log.1") && errno != ENOENT)
 		return;
 	fd = openat(l->dirfd, "log", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC |
 		    O_NOFOLLOW, 0600);
@@ -84,62 +94,101 @@ static void rotate(struct box_log *l)
 	l->size = 0;
 }
 
-static void record(struct box_log *l, int stream, char tag, const char *text, size_t len)
+/* The records gathered in l->out, in one write (O_APPEND). */
+static void flush_out(struct box_log *l)
 {
-	char head[64], tm[32];
+	ssize_t w;
+
+	if (!l->outlen)
+		return;
+	w = write(l->fd, l->out, l->outlen);
+	if (w > 0)
+		l->size += w;
+	/* disk/ full: what did not go in is counted, the box not held up */
+	for (size_t i = w > 0 ? (size_t)w : 0; i < l->outlen; i++)
+		if (l->out[i] == '\n')
+			l->lost++;
+	l->outlen = 0;
+}
+
+/* When the monitor read what it logs now: one time for all it read at once. */
+static void stamp_now(struct box_log *l)
+{
 	struct timespec now;
 	struct tm utc;
-	struct iovec iov[3];
-	size_t n;
-	ssize_t w;
+	char tm[32];
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &utc);
 	strftime(tm, sizeof(tm), "%Y-%m-%dT%H:%M:%S", &utc);
-	n = snprintf(head, sizeof(head), "%s.%09ldZ %s %c ", tm, now.tv_nsec,
-		     stream_name[stream], tag);
-	if (l->max && l->size && l->size + n + len + 1 > l->max)
+	snprintf(l->stamp, sizeof(l->stamp), "%s.%09ldZ", tm, now.tv_nsec % 1000000000);
+}
+
+static void record(struct box_log *l, int stream, char tag, const char *text, size_t len)
+{
+	size_t need;
+	char *rec;
+	int n;
+
+	/* a terminal's line ends "\r\n": the record is the line */
+	if (tag == 'F' && len && text[len - 1] == '\r')
+		len--;
+	need = strlen(l->stamp) + 10 + len + 1;
+	if (l->max && l->size + l->outlen && l->size + l->outlen + need > l->max) {
+		flush_out(l);
 		rotate(l);
-	iov[0] = (struct iovec){ head, n };
-	iov[1] = (struct iovec){ (void *)text, len };
-	iov[2] = (struct iovec){ "\n", 1 };
-	/* one write: a reader sees whole records or none (O_APPEND) */
-	w = writev(l->fd, iov, 3);
-	if (w > 0)
-		l->size += w;
-	else
-		l->lost++;	/* disk/ full: counted, the box not held up */
-	if (l->tap)
-		l->tap(l->tap_arg, iov, 3);
+	}
+	if (l->outlen + need > sizeof(l->out))
+		flush_out(l);
+	rec = l->out + l->outlen;
+	n = snprintf(rec, sizeof(l->out) - l->outlen, "%s %s %c ", l->stamp,
+		     stream_name[stream], tag);
+	memcpy(rec + n, text, len);
+	rec[n + len] = '\n';
+	l->outlen += n + len + 1;
+	if (l->tap) {
+		struct iovec iov = { rec, n + len + 1 };
+
+		l->tap(l->tap_arg, &iov, 1);
+	}
 }
 
 void box_log_data(struct box_log *l, int stream, const char *buf, size_t n)
 {
 	struct box_log_part *p = &l->part[stream];
-	char *nl;
 
+	stamp_now(l);
 	while (n) {
-		size_t take = MIN(n, sizeof(p->buf) - p->len);
+		const char *nl = memchr(buf, '\n', n);
+		size_t take = nl ? (size_t)(nl - buf) : n;
 
-		memcpy(p->buf + p->len, buf, take);
-		p->len += take;
-		buf += take;
-		n -= take;
-		while ((nl = memchr(p->buf, '\n', p->len))) {
-			size_t line = nl - p->buf;
+		if (p->len + take > sizeof(p->buf)) {
+			/* a line longer than the buffer: what fits, as a part */
+			size_t fit = sizeof(p->buf) - p->len;
 
-			/* a terminal's line ends "\r\n": the record is the line */
-			record(l, stream, 'F', p->buf, line && p->buf[line - 1] == '\r' ?
-			       line - 1 : line);
-			memmove(p->buf, nl + 1, p->len - line - 1);
-			p->len -= line + 1;
-		}
-		/* a line longer than the buffer: what there is, as a part */
-		if (p->len == sizeof(p->buf)) {
-			record(l, stream, 'P', p->buf, p->len);
+			memcpy(p->buf + p->len, buf, fit);
+			record(l, stream, 'P', p->buf, sizeof(p->buf));
 			p->len = 0;
+			buf += fit;
+			n -= fit;
+			continue;
 		}
+		if (!nl) {
+			memcpy(p->buf + p->len, buf, n);
+			p->len += n;
+			break;
+		}
+		if (p->len) {
+			memcpy(p->buf + p->len, buf, take);
+			record(l, stream, 'F', p->buf, p->len + take);
+			p->len = 0;
+		} else {
+			record(l, stream, 'F', buf, take);	/* no copy on the way */
+		}
+		buf += take + 1;
+		n -= take + 1;
 	}
+	flush_out(l);
 }
 
 int box_log_pump(struct box_log *l, int stream, int fd)
@@ -158,9 +207,11 @@ int box_log_pump(struct box_log *l, int stream, int fd)
 
 void box_log_flush(struct box_log *l)
 {
+	stamp_now(l);
 	for (int i = 0; i < 2; i++) {
 		if (l->part[i].len)
 			record(l, i, 'P', l->part[i].buf, l->part[i].len);
 		l->part[i].len = 0;
 	}
+	flush_out(l);
 }

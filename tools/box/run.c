@@ -526,6 +526,11 @@ int box_run(struct box_config *c, int notify_fd)
 
 	for (int i = 0; i < BOX_SUP_CLIENTS; i++)
 		sup.cl[i].fd = -1;
+	/* run -t in the foreground: its end, attached before the box starts */
+	if (c->attach_fd >= 0) {
+		sup.cl[0].fd = c->attach_fd;
+		sup.cl[0].attached = true;
+	}
 	/*
 	 * The libraries the set-up calls, opened now, before anything has
 	 * changed: in the box's namespaces they would be the box's files

@@ -114,6 +114,14 @@ int box_sup_listen(struct box_sup *sup, const char *statedir)
 	old = umask(0177);
 	ret = bind(sup->lsock, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
+	if (!ret) {
+		struct stat st;
+
+		if (!lstat(a.sun_path, &st)) {
+			sup->sock_dev = st.st_dev;
+			sup->sock_ino = st.st_ino;
+		}
+	}
 	if (ret || listen(sup->lsock, BOX_SUP_CLIENTS)) {
 		nsbox_err("run: cannot listen on %s: %s", a.sun_path, strerror(errno));
 		close(sup->lsock);
@@ -216,11 +224,11 @@ static void request(struct box_sup *sup, struct box_sup_client *cl)
 			drop(cl);
 		return;
 	}
+	buf[n] = '\0';
 	if (cl->attached) {
 		terminal_input(sup, buf, n);
 		return;
 	}
-	buf[n] = '\0';
 	proto = strtok_r(buf, " \n", &save);
 	verb = strtok_r(NULL, " \n", &save);
 	arg = strtok_r(NULL, " \n", &save);
@@ -234,20 +242,19 @@ static void request(struct box_sup *sup, struct box_sup_client *cl)
 	} else if (verb && !strcmp(verb, "stop")) {
 		long secs = arg ? strtol(arg, NULL, 10) : 10;
 
+		secs = MAX(0L, MIN(secs, 3600L));
 		sup->stopping = true;
-		if (!sup->pid) {
-			reply(cl->fd, "ok stopped");
-			return;
-		}
-		/* the answer comes when the run is over (box_sup_ended) */
+		/* the answer comes when the end is on record (box_sup_ended) */
 		cl->waits = true;
+		if (!sup->pid)
+			return;		/* between runs: no run to end */
 		box_step("kill -TERM %d", sup->pid);
 		kill(sup->pid, SIGTERM);
 		if (secs <= 0) {
 			box_step("kill -KILL %d", sup->pid);
 			kill(sup->pid, SIGKILL);
 		} else if (!sup->kill_at || now_ms() + secs * 1000 < sup->kill_at) {
-			sup->kill_at = now_ms() + MIN(secs, 3600L) * 1000;
+			sup->kill_at = now_ms() + secs * 1000;
 		}
 	} else if (verb && !strcmp(verb, "logs")) {
 		/* from now on, every record as it is written (tap_followers) */
@@ -308,7 +315,8 @@ static int signals(struct box_sup *sup)
 		if (sig != SIGCHLD) {
 			if (sig != SIGUSR1 && sig != SIGUSR2)
 				sup->stopping = true;
-			if (sup->pid)
+			/* (not to a PID 1 reaped already: its pid may be another's) */
+			if (sup->pid && code < 0)
 				kill(sup->pid, sig);
 			continue;
 		}
@@ -370,14 +378,19 @@ int box_sup_loop(struct box_sup *sup, int ms)
 			code = signals(sup);
 			if (code >= 0) {
 				/* what the box wrote before it ended, then its partial lines */
+				/*
+				 * What the box wrote before it ended -- bounded: a
+				 * process outside the box's pid namespace (--ns
+				 * without pid) may hold the pipes or the terminal
+				 * and go on writing.  This run's terminal is done
+				 * with either way.
+				 */
 				for (int i = 0; i < 2; i++)
-					while (sup->pipe[i] >= 0 &&
-					       box_log_pump(&sup->log, i, sup->pipe[i]) > 0)
+					for (int k = 0; k < BOX_SUP_DRAIN && sup->pipe[i] >= 0 &&
+					     box_log_pump(&sup->log, i, sup->pipe[i]) > 0; k++)
 						;
-				/* what is left; a process outside the box's pid
-				 * namespace may hold the terminal still: this run's
-				 * terminal is done with either way */
-				while (sup->tty >= 0 && terminal_output(sup) > 0)
+				for (int k = 0; k < BOX_SUP_DRAIN && sup->tty >= 0 &&
+				     terminal_output(sup) > 0; k++)
 					;
 				if (sup->tty >= 0)
 					close(sup->tty);
@@ -418,8 +431,12 @@ void box_sup_close(struct box_sup *sup, const char *statedir)
 		if (sup->cl[i].fd >= 0)
 			drop(&sup->cl[i]);
 	if (sup->lsock >= 0) {
+		struct stat st;
+
 		close(sup->lsock);
-		if (!sock_path(statedir, &a))
+		/* ours only: after an rm, a new box of the same name has its own */
+		if (!sock_path(statedir, &a) && !lstat(a.sun_path, &st) &&
+		    st.st_dev == sup->sock_dev && st.st_ino == sup->sock_ino)
 			unlink(a.sun_path);
 	}
 	for (int i = 0; i < 2; i++)

@@ -18,7 +18,7 @@ int cmd_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct box_config c = { .logfd = -1, .errlogfd = -1 };
+	struct box_config c = { .logfd = -1, .errlogfd = -1, .attach_fd = -1 };
 	struct box_state s;
 	int ch;
 

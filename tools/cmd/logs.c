@@ -31,6 +31,7 @@ struct logs_opts {
 	bool follow, timestamps;
 	long tail;			/* -1: all */
 	bool at_start[2];		/* stdout, stderr: at the start of a line */
+	bool tty[2];			/* ... is a terminal: control bytes escaped */
 };
 
 /* One record "TS STREAM TAG TEXT" (without its newline) to stdout/stderr. */
@@ -50,7 +51,17 @@ static void print_record(struct logs_opts *o, const char *rec, size_t len)
 	out = stream ? stderr : stdout;
 	if (o->timestamps && o->at_start[stream])
 		fprintf(out, "%.*s ", (int)(sp1 - rec), rec);
-	fwrite(text, 1, len - (text - rec), out);
+	if (!o->tty[stream]) {
+		fwrite(text, 1, len - (text - rec), out);
+	} else {
+		/* the box's bytes are no commands to this terminal: escapes shown */
+		for (const char *c = text; c < rec + len; c++) {
+			if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
+				fprintf(out, "\\x%02x", (unsigned char)*c);
+			else
+				fputc(*c, out);
+		}
+	}
 	o->at_start[stream] = tag == 'F';
 	if (tag == 'F')
 		fputc('\n', out);
@@ -150,19 +161,34 @@ static int follow_open(const struct box_state *s)
 	return fd;
 }
 
-/* The last whole record of @buf (@len bytes): its timestamp, into @ts. */
-static void last_stamp(const char *buf, size_t len, char *ts, size_t tslen)
+/*
+ * The timestamp of the last whole record of @buf (@len bytes), into @ts,
+ * and how many records at the end carry it: the monitor stamps all it
+ * read at once with one time, and the files may show only the first of
+ * such records when read while they are written.
+ */
+static size_t last_stamp(const char *buf, size_t len, char *ts, size_t tslen)
 {
-	const char *end = buf + len, *start, *sp;
+	const char *end = buf + len;
+	size_t same = 0;
 
-	while (end > buf && end[-1] == '\n')
-		end--;
-	start = end;
-	while (start > buf && start[-1] != '\n')
-		start--;
-	sp = memchr(start, ' ', end - start);
-	if (sp && (size_t)(sp - start) < tslen)
-		snprintf(ts, tslen, "%.*s", (int)(sp - start), start);
+	ts[0] = '\0';
+	while (end > buf) {
+		const char *start = end - 1, *sp;
+
+		while (start > buf && start[-1] != '\n')
+			start--;
+		sp = memchr(start, ' ', end - start);
+		if (!sp || (size_t)(sp - start) >= tslen)
+			break;
+		if (!ts[0])
+			snprintf(ts, tslen, "%.*s", (int)(sp - start), start);
+		else if (strlen(ts) != (size_t)(sp - start) || memcmp(ts, start, sp - start))
+			break;
+		same++;
+		end = start;
+	}
+	return same;
 }
 
 /* never wrong in silence: say what the log does not hold */
@@ -184,6 +210,7 @@ static int logs_one(struct logs_opts *o, const char *name)
 	size_t len = 0, cap = 0;
 	struct box_state s;
 	char dir[4200], last[64] = "";
+	size_t skip = 0;
 	int ret;
 
 	ret = box_find("logs", name, &s);
@@ -220,12 +247,14 @@ static int logs_one(struct logs_opts *o, const char *name)
 		return NSBOX_EXIT_FAIL;
 	}
 	o->at_start[0] = o->at_start[1] = true;
+	o->tty[0] = isatty(1);
+	o->tty[1] = isatty(2);
 	{
 		long lines = o->tail >= 0 ? count_lines(buf, len) : 0;
 		size_t used = print_records(o, buf, len, o->tail >= 0 && lines > o->tail ?
 					    lines - o->tail : 0);
 
-		last_stamp(buf, used, last, sizeof(last));
+		skip = last_stamp(buf, used, last, sizeof(last));
 	}
 	/* then every record as the monitor writes it, until it exits */
 	while (sock >= 0) {
@@ -245,10 +274,15 @@ static int logs_one(struct logs_opts *o, const char *name)
 			continue;
 		}
 		sp = memchr(rec, ' ', n);
-		/* already printed from the files */
-		if (last[0] && sp && (size_t)(sp - rec) == strlen(last) &&
-		    memcmp(rec, last, sp - rec) <= 0)
-			continue;
+		/* already printed from the files: older, or the first @skip of the last time */
+		if (last[0] && sp && (size_t)(sp - rec) == strlen(last)) {
+			int cmp = memcmp(rec, last, sp - rec);
+
+			if (cmp < 0 || (cmp == 0 && skip)) {
+				skip -= cmp == 0;
+				continue;
+			}
+		}
 		last[0] = '\0';
 		print_records(o, rec, n, 0);
 	}

@@ -19,6 +19,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -438,6 +439,9 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 				       "namespace for its root filesystem");
 	if (views && set_views(c, views == 1))
 		return NSBOX_EXIT_USAGE;
+	/* -t in the foreground: a detached box, this terminal attached to it */
+	if (c->tty && !c->detach)
+		c->attach = c->detach = true;
 	/* root's boxes: the log lives in disk/, a tmpfs of --disk bytes */
 	if (c->detach && geteuid() == 0 && c->log_size > c->disk / 2)
 		return nsbox_usage_err("run", "--log-size %" PRIu64 " keeps up to twice that in "
@@ -520,28 +524,26 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 
 int cmd_run(int argc, char **argv)
 {
-	struct box_config c = { .logfd = -1, .errlogfd = -1, .rootfs_fd = -1,
+	struct box_config c = { .logfd = -1, .errlogfd = -1, .rootfs_fd = -1, .attach_fd = -1,
 				.disk = BOX_DISK_DEFAULT, .log_size = BOX_LOG_SIZE_DEFAULT };
-	int notify[2], ret;
+	int notify[2], sp[2] = { -1, -1 }, ret;
 	pid_t pid;
-
-	bool attach;
 
 	ret = parse_args(argc, argv, &c);
 	if (ret)
 		return ret;
-	/* -t in the foreground: a detached box, this terminal attached to it */
-	attach = c.tty && !c.detach;
-	c.detach |= c.tty;
 	if (!c.detach)
 		return box_run(&c, -1);
 
 	/*
 	 * Detached: a child becomes the monitor (in a session of its own, so
 	 * the terminal's hangup does not reach it); we wait until it says the
-	 * box is up (or has failed) and exit.
+	 * box is up (or has failed) and exit.  -t in the foreground: we stay,
+	 * attached from the start through a socket pair the monitor counts as
+	 * an attached client -- nothing the command writes first is missed.
 	 */
-	if (pipe2(notify, O_CLOEXEC))
+	if (pipe2(notify, O_CLOEXEC) ||
+	    (c.attach && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp)))
 		nsbox_die(NSBOX_EXIT_FAIL, "pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
@@ -549,21 +551,23 @@ int cmd_run(int argc, char **argv)
 		nsbox_die(NSBOX_EXIT_FAIL, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		close(notify[0]);
+		if (sp[0] >= 0)
+			close(sp[0]);
+		c.attach_fd = sp[1];
 		setsid();
 		_exit(box_run(&c, notify[1]));
 	}
 	close(notify[1]);
+	if (sp[1] >= 0)
+		close(sp[1]);
 	if (read(notify[0], &(char){ 0 }, 1) == 1) {
-		struct box_state s;
 		bool detached;
 
-		if (!attach) {
+		if (!c.attach) {
 			printf("%s\n", c.name);
 			return NSBOX_EXIT_OK;
 		}
-		if (box_state_read(c.name, &s))
-			return BOX_EXIT_SETUP;
-		return box_attach(&s, &detached);
+		return box_attach_fd(sp[0], c.name, &detached);
 	}
 	/* the monitor exited without saying "up": its status says why */
 	waitpid(pid, &ret, 0);
