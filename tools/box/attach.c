@@ -73,29 +73,19 @@ static bool send_keys(int sock, const char *in, size_t n, bool *held)
 int box_attach(const struct box_state *s, bool *detached)
 {
 	char buf[512];
-	ssize_t n;
 	int sock;
 
 	*detached = false;
-	sock = box_sup_connect(s);
-	if (sock < 0) {
+	sock = box_sup_open(s, "attach", buf, sizeof(buf), -1);
+	if (sock == -EPROTO)
+		nsbox_err("attach: %s", buf);
+	else if (sock == -ENOENT || sock == -ECONNREFUSED)
 		nsbox_err("attach: box '%s' has no monitor listening (%s): it is not running",
 			  s->name, strerror(-sock));
-		return 1;
-	}
-	snprintf(buf, sizeof(buf), "%s attach", BOX_SUP_PROTO);
-	if (send(sock, buf, strlen(buf), MSG_NOSIGNAL) < 0 ||
-	    (n = recv(sock, buf, sizeof(buf) - 1, 0)) <= 0) {
+	else if (sock < 0)
 		nsbox_err("attach: box '%s': the monitor did not answer", s->name);
-		close(sock);
+	if (sock < 0)
 		return 1;
-	}
-	buf[n] = '\0';
-	if (strncmp(buf, "ok", 2)) {
-		nsbox_err("attach: %s", strncmp(buf, "error ", 6) ? buf : buf + 6);
-		close(sock);
-		return 1;
-	}
 	return box_attach_fd(sock, s->name, detached);
 }
 

@@ -297,6 +297,8 @@ int box_state_write(const struct box_state *s);
 int box_state_read(const char *name, struct box_state *s);
 /* "running", "exited", "stale", "starting", "restarting" */
 const char *box_status(const struct box_state *s);
+/* The signal N of an exit status 128+N, else 0 */
+int box_exit_signal(int code);
 /* An exit status in words: "exit 3", "killed by signal 9" */
 void box_exit_format(int code, char *buf, size_t len);
 bool box_running(const struct box_state *s);
@@ -469,14 +471,13 @@ int box_sup_loop(struct box_sup *sup, int ms);
 void box_sup_ended(struct box_sup *sup, int code);
 void box_sup_close(struct box_sup *sup, const char *statedir);
 /*
- * Client side: send @req to box @s's monitor and read its reply into
- * @reply (up to @ms).  0 (the reply may be "error ..."), -ENOENT or
- * -ECONNREFUSED when the box has no monitor listening, other -errno.
+ * Client side: send "nsbox/1 @req" to box @s's monitor and read its reply
+ * into @reply (waiting up to @ms; -1: no limit).  The connection, open,
+ * when the reply is "ok ..."; -EPROTO when it is "error ..." (in @reply
+ * without its "error "); -ENOENT or -ECONNREFUSED when the box has no
+ * monitor listening; another -errno.
  */
-int box_sup_request(const struct box_state *s, const char *req, char *reply, size_t len,
-		    int ms);
-/* A connection to box @s's monitor: the descriptor, or -errno. */
-int box_sup_connect(const struct box_state *s);
+int box_sup_open(const struct box_state *s, const char *req, char *reply, size_t len, int ms);
 /* The descriptor sent over @sock (SCM_RIGHTS), or -1 after nsbox_err()
  * (naming @cmd) with the text sent instead, if any. */
 int box_recv_fd(int sock, const char *cmd);

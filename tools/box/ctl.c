@@ -160,7 +160,7 @@ static bool wait_exit(int pidfd, int ms)
 
 int box_stop(const struct box_state *s, int timeout_s)
 {
-	int pidfd, mfd = -1, err;
+	int pidfd, mfd = -1, fd;
 	char req[64], rep[512];
 
 	/*
@@ -169,19 +169,19 @@ int box_stop(const struct box_state *s, int timeout_s)
 	 * it answers then.  Without one (it was killed), signal PID 1 here.
 	 */
 	if (s->monitor > 0 && kill(s->monitor, 0) == 0) {
-		snprintf(req, sizeof(req), "%s stop %d", BOX_SUP_PROTO, timeout_s);
-		box_step("# '%s' to the monitor's socket", req);
-		err = box_sup_request(s, req, rep, sizeof(rep), (timeout_s + 30) * 1000);
-		if (!err && !strncmp(rep, "ok", 2))
+		snprintf(req, sizeof(req), "stop %d", timeout_s);
+		box_step("# '%s %s' to the monitor's socket", BOX_SUP_PROTO, req);
+		fd = box_sup_open(s, req, rep, sizeof(rep), (timeout_s + 30) * 1000);
+		if (fd >= 0) {
+			close(fd);
 			return 0;
+		}
 		/* (too many clients: the box is stopped without the monitor's help) */
-		if (!err && strncmp(rep, "error busy", 10)) {
-			nsbox_err("box '%s': %s", s->name,
-				  strncmp(rep, "error ", 6) ? rep : rep + 6);
+		if (fd == -EPROTO && strncmp(rep, "busy", 4)) {
+			nsbox_err("box '%s': %s", s->name, rep);
 			return -1;
 		}
 	}
-
 	pidfd = syscall(SYS_pidfd_open, s->pid, 0);
 	/* the start time rules out a recycled pid between read and open */
 	if (pidfd < 0 || box_proc_start(s->pid) != s->pid_start) {

@@ -520,7 +520,6 @@ int box_run(struct box_config *c, int notify_fd)
 	int null_fd, lock, code;
 	struct box_state s;
 	sigset_t sigs, old;
-	time_t started;
 	bool ours;
 	pid_t pid;
 
@@ -598,12 +597,11 @@ int box_run(struct box_config *c, int notify_fd)
 
 	drop_caps(c);
 	for (;;) {
-		started = time(NULL);
 		sup.pid = pid;
 		code = box_sup_loop(&sup, -1);
 		sup.pid = 0;
-		/* a run as long as this was healthy: start counting afresh */
-		if (time(NULL) - started >= BOX_RESTART_HEALTHY_S) {
+		/* a run as long as this was healthy (spawn() noted its start) */
+		if (time(NULL) - s.started >= BOX_RESTART_HEALTHY_S) {
 			tries = 0;
 			backoff = BOX_RESTART_BACKOFF_MS;
 		}

@@ -343,11 +343,16 @@ const char *box_status(const struct box_state *s)
 	return "stale";
 }
 
-void box_exit_format(int code, char *buf, size_t len)
+int box_exit_signal(int code)
 {
 	/* 128+N: what nsbox-init and the monitor make of "killed by N" */
-	if (code > 128 && code < 128 + 65)
-		snprintf(buf, len, "killed by signal %d", code - 128);
+	return code > 128 && code < 128 + 65 ? code - 128 : 0;
+}
+
+void box_exit_format(int code, char *buf, size_t len)
+{
+	if (box_exit_signal(code))
+		snprintf(buf, len, "killed by signal %d", box_exit_signal(code));
 	else
 		snprintf(buf, len, "exit %d", code);
 }

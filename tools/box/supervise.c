@@ -377,7 +377,6 @@ int box_sup_loop(struct box_sup *sup, int ms)
 		if (p[0].revents & POLLIN) {
 			code = signals(sup);
 			if (code >= 0) {
-				/* what the box wrote before it ended, then its partial lines */
 				/*
 				 * What the box wrote before it ended -- bounded: a
 				 * process outside the box's pid namespace (--ns
@@ -452,7 +451,7 @@ void box_sup_close(struct box_sup *sup, const char *statedir)
 
 /* ---- the client's side ------------------------------------------------ */
 
-int box_sup_connect(const struct box_state *s)
+static int sup_connect(const struct box_state *s)
 {
 	struct sockaddr_un a;
 	char dir[4096];
@@ -471,28 +470,38 @@ int box_sup_connect(const struct box_state *s)
 	return fd;
 }
 
-int box_sup_request(const struct box_state *s, const char *req, char *reply_buf,
-		    size_t len, int ms)
+int box_sup_open(const struct box_state *s, const char *req, char *reply_buf, size_t len,
+		 int ms)
 {
 	struct pollfd p;
+	char msg[256];
 	ssize_t n;
 	int fd, err;
 
-	fd = box_sup_connect(s);
+	fd = sup_connect(s);
 	if (fd < 0)
 		return fd;
+	snprintf(msg, sizeof(msg), "%s %s", BOX_SUP_PROTO, req);
 	/* a refused peer gets its reply at once: read it even if this fails */
-	send(fd, req, strlen(req), MSG_NOSIGNAL);
+	send(fd, msg, strlen(msg), MSG_NOSIGNAL);
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	if (poll(&p, 1, ms) <= 0) {
 		close(fd);
 		return -ETIMEDOUT;
 	}
 	n = recv(fd, reply_buf, len - 1, 0);
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	if (n <= 0)
-		return n == 0 ? -ECONNRESET : err;
+	err = n < 0 ? -errno : n == 0 ? -ECONNRESET : 0;
+	if (err) {
+		close(fd);
+		return err;
+	}
 	reply_buf[n] = '\0';
-	return 0;
+	if (strncmp(reply_buf, "ok", 2)) {
+		/* the monitor's words, without its "error " */
+		if (!strncmp(reply_buf, "error ", 6))
+			memmove(reply_buf, reply_buf + 6, n - 6 + 1);
+		close(fd);
+		return -EPROTO;
+	}
+	return fd;
 }

@@ -311,8 +311,9 @@ static void on_restart(const struct box_state *s, void *arg)
 		json_object_object_add(j, "box", json_object_new_string(s->name));
 		json_object_object_add(j, "restarts", json_object_new_int(s->restarts));
 		json_object_object_add(j, "pid", json_object_new_int(s->pid));
-		json_object_object_add(j, code > 128 ? "signal" : "exit_status",
-				       json_object_new_int(code > 128 ? code - 128 : code));
+		json_object_object_add(j, box_exit_signal(code) ? "signal" : "exit_status",
+				       json_object_new_int(box_exit_signal(code) ?
+							   box_exit_signal(code) : code));
 		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
 		json_object_put(j);
 	} else {

@@ -34,23 +34,38 @@ struct logs_opts {
 	bool tty[2];			/* ... is a terminal: control bytes escaped */
 };
 
-/* One record "TS STREAM TAG TEXT" (without its newline) to stdout/stderr. */
+/*
+ * Record "TS STREAM TAG TEXT" (@len bytes, without its newline): where its
+ * STREAM starts (*@stream) and its TAG, 'F' or 'P'; NULL if it is not one.
+ */
+static const char *record_tag(const char *rec, size_t len, const char **stream)
+{
+	const char *sp1 = memchr(rec, ' ', len), *sp2;
+
+	if (!sp1 || !(sp2 = memchr(sp1 + 1, ' ', len - (sp1 + 1 - rec))) ||
+	    (size_t)(sp2 + 3 - rec) > len || sp2[2] != ' ')
+		return NULL;
+	if (stream)
+		*stream = sp1 + 1;
+	return sp2 + 1;
+}
+
+/* One record (without its newline) to stdout or stderr. */
 static void print_record(struct logs_opts *o, const char *rec, size_t len)
 {
-	const char *sp1 = memchr(rec, ' ', len), *sp2, *text;
+	const char *streamp, *tagp = record_tag(rec, len, &streamp), *text;
 	int stream;
 	char tag;
 	FILE *out;
 
-	if (!sp1 || !(sp2 = memchr(sp1 + 1, ' ', len - (sp1 + 1 - rec))) ||
-	    (size_t)(sp2 + 3 - rec) > len || sp2[2] != ' ')
+	if (!tagp)
 		return;		/* not a record of ours: skipped */
-	stream = !strncmp(sp1 + 1, "stderr ", 7);
-	tag = sp2[1];
-	text = sp2 + 3;
+	stream = !strncmp(streamp, "stderr ", 7);
+	tag = *tagp;
+	text = tagp + 2;
 	out = stream ? stderr : stdout;
-	if (o->timestamps && o->at_start[stream])
-		fprintf(out, "%.*s ", (int)(sp1 - rec), rec);
+	if (o->timestamps && o->at_start[stream])	/* TS, up to the space before STREAM */
+		fprintf(out, "%.*s ", (int)(streamp - 1 - rec), rec);
 	if (!o->tty[stream]) {
 		fwrite(text, 1, len - (text - rec), out);
 	} else {
@@ -81,10 +96,9 @@ static size_t print_records(struct logs_opts *o, const char *buf, size_t len, lo
 		n = nl - (buf + off);
 		if (skip_lines > 0) {
 			/* a line ends with its "F" record */
-			const char *sp = memchr(buf + off, ' ', n);
+			const char *tag = record_tag(buf + off, n, NULL);
 
-			if (sp && (sp = memchr(sp + 1, ' ', n - (sp + 1 - (buf + off)))) &&
-			    sp[1] == 'F')
+			if (tag && *tag == 'F')
 				skip_lines--;
 		} else {
 			print_record(o, buf + off, n);
@@ -101,9 +115,9 @@ static long count_lines(const char *buf, size_t len)
 	long lines = 0;
 
 	for (const char *p = buf, *nl; (nl = memchr(p, '\n', len - (p - buf))); p = nl + 1) {
-		const char *sp = memchr(p, ' ', nl - p);
+		const char *tag = record_tag(p, nl - p, NULL);
 
-		if (sp && (sp = memchr(sp + 1, ' ', nl - (sp + 1))) && sp + 1 < nl && sp[1] == 'F')
+		if (tag && *tag == 'F')
 			lines++;
 	}
 	return lines;
@@ -137,28 +151,15 @@ static int slurp(int fd, char **buf, size_t *len, size_t *cap)
 /* The monitor's answer to "logs": the socket, following; -1 if none. */
 static int follow_open(const struct box_state *s)
 {
-	char req[64], rep[256];
+	char rep[256];
 	int fd;
-	ssize_t n;
 
 	if (s->monitor <= 0 || !strcmp(box_status(s), "exited") || !strcmp(box_status(s), "stale"))
 		return -1;
-	fd = box_sup_connect(s);
-	if (fd < 0)
-		return -1;
-	snprintf(req, sizeof(req), "%s logs", BOX_SUP_PROTO);
-	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 ||
-	    (n = recv(fd, rep, sizeof(rep) - 1, 0)) <= 0) {
-		close(fd);
-		return -1;
-	}
-	rep[n] = '\0';
-	if (strncmp(rep, "ok", 2)) {
-		nsbox_err("logs: %s", strncmp(rep, "error ", 6) ? rep : rep + 6);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	fd = box_sup_open(s, "logs", rep, sizeof(rep), -1);
+	if (fd == -EPROTO)
+		nsbox_err("logs: %s", rep);
+	return fd < 0 ? -1 : fd;
 }
 
 /*
