@@ -79,12 +79,22 @@ echo "build-kmod: nsbox.ko for $KVER ($KDIR)"
 	copy_src "$WORK/src-knobs"
 	kmake "$WORK/src-knobs" W=1 NSBOX_TEST_KNOBS=1 "$@" modules
 } > "$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die 1 "module build failed for $KVER"; }
-cp "$SRC/kmod/nsbox.ko" "$OUT/nsbox.ko"
-rm -f "$OUT"/testmods/*.ko
+# publish SRC DEST: DEST replaced in one rename.  Another job of the same
+# checkout (make check's packages lane boots this kernel too) may be
+# copying these files into a VM right now: it must see the old set or the
+# new one, never a testmods/ emptied in between (a lane once booted
+# without nsbox-knobs.ko that way, and verify.sh failed).
+publish() { cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
+publish "$SRC/kmod/nsbox.ko" "$OUT/nsbox.ko"
+built=" nsbox-knobs.ko "
 for m in "$SRC"/testmods/*.ko; do
-	[ -f "$m" ] && cp "$m" "$OUT/testmods/"
+	[ -f "$m" ] && publish "$m" "$OUT/testmods/${m##*/}" && built="$built${m##*/} "
 done
-cp "$WORK/src-knobs/kmod/nsbox.ko" "$OUT/testmods/nsbox-knobs.ko"
+publish "$WORK/src-knobs/kmod/nsbox.ko" "$OUT/testmods/nsbox-knobs.ko"
+# then the test modules no longer built
+for m in "$OUT"/testmods/*.ko; do
+	case $built in *" ${m##*/} "*) ;; *) rm -f "$m" ;; esac
+done
 if grep -E 'warning:|error:' "$OUT/build.log" >&2; then
 	die 1 "compiler or sparse warnings for $KVER (full log: $OUT/build.log)"
 fi
