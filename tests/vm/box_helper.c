@@ -24,6 +24,10 @@
  *   box_helper sup-request SOCK MSG  send MSG to a box monitor's socket,
  *                               shut down the sending side, print the
  *                               reply ("" MSG: connect, hang up)
+ *   box_helper sup-attach SOCK  attach to a -t box's monitor, print its
+ *                               reply; on SIGUSR1 send three window sizes,
+ *                               print "sent", then read until the exit
+ *                               frame: print "exit CODE", or why not
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
@@ -392,6 +396,45 @@ int main(int argc, char **argv)
 		buf[n] = '\0';
 		printf("%s\n", buf);
 		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "sup-attach")) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		const char *req = "nsbox/1 attach";
+		char buf[4200];
+		sigset_t usr1;
+		ssize_t n;
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0), sig;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[2]);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+		    send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 ||
+		    (n = recv(fd, buf, sizeof(buf) - 1, 0)) <= 0) {
+			perror("sup-attach");
+			return 1;
+		}
+		buf[n] = '\0';
+		printf("%s\n", buf);
+		fflush(stdout);
+		sigwait(&usr1, &sig);
+		for (int i = 0; i < 3; i++)
+			send(fd, "w24 80", 6, MSG_NOSIGNAL);
+		printf("sent\n");
+		fflush(stdout);
+		for (;;) {
+			n = recv(fd, buf, sizeof(buf) - 1, 0);
+			if (n <= 0) {
+				printf("recv: %s\n", n ? strerror(errno) : "end of file");
+				return 1;
+			}
+			buf[n] = '\0';
+			if (buf[0] == 'x') {
+				printf("exit %s\n", buf + 1);
+				return 0;
+			}
+		}
 	}
 	if (argc == 2 && !strcmp(argv[1], "scenario")) {
 		pthread_t t;

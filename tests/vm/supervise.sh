@@ -109,6 +109,19 @@ first=$(nsbox logs rot | head -1 | cut -d' ' -f2)
 check "--log-size 4k: log and log.1 each at most 4k ($(stat -c %s $d/log $d/log.1 | tr '\n' ' ')), the newest $lines lines in order" \
 	sh -c '[ "$(stat -c %s "$1/log")" -le 4096 ] && [ "$(stat -c %s "$1/log.1")" -le 4096 ] && [ "$2" -lt 300 ] && [ "$(nsbox logs rot | tail -1)" = "line 299" ] && [ "$3" = $((300 - $2)) ]' _ "$d" "$lines" "$first"
 
+# logs while the monitor rotates as fast as it can: every read succeeds
+# and is one run of lines, none missing (log.1 and log read as one pair)
+nsbox run -d --rootfs "$R" --name spin --log-size 4k -- sh -c 'i=0; while :; do echo $i; i=$((i+1)); done' >/dev/null
+until_ok test -e /run/nsbox/spin/disk/log.1
+bad=0
+for i in $(seq 20); do
+	nsbox logs spin >/tmp/sup-spin.out 2>&1 &&
+		awk 'NR > 1 && $1 != prev + 1 { exit 1 } { prev = $1 } END { exit NR < 2 }' /tmp/sup-spin.out ||
+		{ bad=$((bad + 1)); diag "$(grep -v '^[0-9]*$' /tmp/sup-spin.out | head -2)"; }
+done
+nsbox rm -f spin
+check "20 reads of a log rotated every few ms: each whole and in order ($bad not)" test "$bad" = 0
+
 # ---- attach: a -t box's terminal, through its monitor -----------------------------
 T="tmux -L nsboxsup"
 pane() { $T capture-pane -p -t "$1"; }
@@ -145,6 +158,32 @@ else
 		sh -c "$T capture-pane -p -t a3 | grep -q '^early-42' && $T capture-pane -p -t a3 | grep -q '^run-exit=5'"
 	$T kill-server 2>/dev/null
 fi
+# A client's messages the monitor has not read when the box ends: closing
+# a socket with unread messages resets the peer, whose recv() then fails
+# before it reads the exit status queued for it (run -t lost "exit 5" so).
+# The monitor is stopped while the client sends and PID 1 is killed; the
+# client while the monitor ends.
+nsbox run -d -t --rootfs "$R" --name unread -- sleep 1000 >/dev/null
+mon=$(sed -n 's/^monitor=//p' /run/nsbox/unread/state)
+p1=$(field unread pid)
+$HELPER sup-attach /run/nsbox/unread/sock >/tmp/sup-att.out 2>&1 &
+att=$!
+until_ok grep -q '^ok attached' /tmp/sup-att.out
+kill -STOP "$mon"
+kill -USR1 "$att"
+until_ok grep -qx sent /tmp/sup-att.out
+# the client stopped too: it reads only after the monitor is gone
+kill -STOP "$att"
+until_ok sh -c '[ "$(cut -d" " -f3 /proc/$1/stat)" = T ]' _ "$att"
+kill -9 "$p1"
+# a zombie: its SIGCHLD is the stopped monitor's, waiting with the messages
+until_ok sh -c '[ "$(cut -d" " -f3 /proc/$1/stat)" = Z ]' _ "$p1"
+kill -CONT "$mon"
+until_ok exited "$mon"
+kill -CONT "$att"
+until_ok exited "$att"
+check "unread messages in the monitor's queue do not cost an attached client the exit status ($(tail -1 /tmp/sup-att.out))" \
+	grep -qx 'exit 137' /tmp/sup-att.out
 nsbox run -d --rootfs "$R" --name notty -- sleep 1000 >/dev/null
 nsbox run -d --rm --rootfs "$R" --name rmcaps -- sleep 1000 >/dev/null
 caps() { grep -E "^Cap(Eff|Bnd):" "/proc/$(sed -n 's/^monitor=//p' "/run/nsbox/$1/state")/status" | tr -d '\t' | tr '\n' ' '; }
@@ -172,7 +211,7 @@ nsbox run -d --rootfs "$R" --name orphan --restart always -- sleep 1000 >/dev/nu
 mon=$(sed -n 's/^monitor=//p' /run/nsbox/orphan/state)
 kill -9 "$mon"
 until_ok exited "$mon"
-nsbox rm -f orphan fail3 rot always full tty notty
+nsbox rm -f orphan fail3 rot always full tty notty unread
 check "with its monitor killed, rm -f leaves nothing (no cgroup, state dir or mount)" \
 	sh -c '[ -z "$(ls /run/nsbox)" ] && [ -z "$(find /sys/fs/cgroup/nsbox -mindepth 1 -maxdepth 1 -type d)" ] && ! grep -q /run/nsbox /proc/self/mountinfo'
 

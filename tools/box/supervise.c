@@ -145,9 +145,27 @@ static void reply(int fd, const char *fmt, ...)
 	send(fd, buf, MIN((size_t)n, sizeof(buf) - 1), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
+/*
+ * Close a client's connection without losing what we sent it.  An AF_UNIX
+ * socket closed with messages still unread in its queue resets the peer
+ * (ECONNRESET), and the peer's next recv() fails before it reads what was
+ * queued for it -- the reply, or an attached client's exit status.  So: no
+ * more messages in (the peer's sends fail with EPIPE), the queued ones
+ * read and thrown away, then close.
+ */
+static void hang_up(int fd)
+{
+	char buf[256];
+
+	shutdown(fd, SHUT_RD);
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	close(fd);
+}
+
 static void drop(struct box_sup_client *cl)
 {
-	close(cl->fd);
+	hang_up(cl->fd);
 	cl->fd = -1;
 	cl->waits = cl->attached = cl->eof = cl->follows = false;
 	cl->missed = 0;
@@ -163,19 +181,9 @@ static void accept_one(struct box_sup *sup)
 		return;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) ||
 	    (cr.uid != 0 && cr.uid != geteuid())) {
-		char req[256];
-
-		/*
-		 * No more requests in (they would fail with EPIPE), the one
-		 * already queued read: a socket closed with unread data would
-		 * reset the peer, and the reply would be lost.
-		 */
-		shutdown(fd, SHUT_RD);
-		while (recv(fd, req, sizeof(req), MSG_DONTWAIT) > 0)
-			;
 		reply(fd, "error permission denied: box '%s' belongs to uid %u; only its owner "
 		      "or root may use it", sup->name, (unsigned int)geteuid());
-		close(fd);
+		hang_up(fd);
 		return;
 	}
 	for (int i = 0; i < BOX_SUP_CLIENTS; i++) {
@@ -186,7 +194,7 @@ static void accept_one(struct box_sup *sup)
 	}
 	reply(fd, "error busy: %d clients are connected to box '%s'; try again",
 	      BOX_SUP_CLIENTS, sup->name);
-	close(fd);
+	hang_up(fd);
 }
 
 /* An attached client's message: keys for the box's terminal, or its size. */
