@@ -561,7 +561,10 @@ nsbox run -d --disk 4M --log-size 1M --rootfs "$R" --name esc-log -- yes >/dev/n
 # files of at most 1 MiB each, and goes on running
 until_ok test -e /run/nsbox/esc-log/disk/log.1
 until_ok sh -c '[ "$(stat -c %s /run/nsbox/esc-log/disk/log)" -gt 500000 ]'
-size=$(stat -c %s /run/nsbox/esc-log/disk/log /run/nsbox/esc-log/disk/log.1 | tr '\n' ' ')
+# (both sizes in one read: mid-rotation, between its two steps, "log" is
+# not there for a moment)
+until_ok sh -c 'set -- $(stat -c %s "$1/log" "$1/log.1" 2>/dev/null); [ $# = 2 ] && echo "$*" >/tmp/esc-logsize' _ /run/nsbox/esc-log/disk
+size=$(cat /tmp/esc-logsize)
 used=$(df -k /run/nsbox/esc-log/disk | awk 'NR == 2 { print $3 }')
 diag "log of a detached 'yes' with --disk 4M --log-size 1M: $size bytes, $used KiB used"
 check "-d --log-size 1M: a box writing for ever keeps log and log.1 of at most 1 MiB each ($size) and runs on" \

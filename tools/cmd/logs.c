@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "box.h"
@@ -204,6 +205,43 @@ static int lost_warning(const char *name)
 	return NSBOX_EXIT_OK;
 }
 
+/*
+ * "log.1" and "log" as one pair: the monitor rotates between any two steps
+ * of ours ("log" -> "log.1", then a new "log").  Mid-rotation "log" is not
+ * there; a rotation between the two opens would pair the log.1 before it
+ * with the log after it, and what was "log" then would be missed.  Either
+ * way: again, until log.1 is still the file we opened (or still none).
+ */
+static int open_log_pair(int dirfd, int *old, int *cur)
+{
+	const int flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+
+	for (int i = 0; i < 200; i++) {
+		struct stat a, b;
+		bool moved;
+		int err;
+
+		*old = openat(dirfd, "log.1", flags);
+		*cur = openat(dirfd, "log", flags);
+		err = *cur < 0 ? errno : 0;
+		if (fstatat(dirfd, "log.1", &b, AT_SYMLINK_NOFOLLOW))
+			moved = *old >= 0;
+		else
+			moved = *old < 0 || fstat(*old, &a) || a.st_ino != b.st_ino;
+		if (!err && !moved)
+			return 0;
+		if (*old >= 0)
+			close(*old);
+		if (*cur >= 0)
+			close(*cur);
+		*old = *cur = -1;
+		if (err && err != ENOENT)
+			return -err;
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	return -ENOENT;
+}
+
 static int logs_one(struct logs_opts *o, const char *name)
 {
 	_cleanup_close_ int dirfd = -1, fd = -1, sock = -1;
@@ -232,19 +270,20 @@ static int logs_one(struct logs_opts *o, const char *name)
 	if (o->follow)
 		sock = follow_open(&s);
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd >= 0) {
-		_cleanup_close_ int old = openat(dirfd, "log.1", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ret = dirfd < 0 ? -errno : 0;
+	if (!ret) {
+		_cleanup_close_ int old = -1;
 
-		fd = openat(dirfd, "log", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if ((old >= 0 && (ret = slurp(old, &buf, &len, &cap))) ||
-		    (fd >= 0 && (ret = slurp(fd, &buf, &len, &cap)))) {
+		ret = open_log_pair(dirfd, &old, &fd);
+		if (!ret && ((old >= 0 && (ret = slurp(old, &buf, &len, &cap))) ||
+			     (ret = slurp(fd, &buf, &len, &cap)))) {
 			nsbox_err("logs: cannot read the log of box '%s': %s", name, strerror(-ret));
 			return NSBOX_EXIT_FAIL;
 		}
 	}
-	if (fd < 0) {
+	if (ret) {
 		nsbox_err("logs: cannot open the log of box '%s' in %s: %s", name, dir,
-			  strerror(errno));
+			  strerror(-ret));
 		return NSBOX_EXIT_FAIL;
 	}
 	o->at_start[0] = o->at_start[1] = true;
