@@ -1019,14 +1019,20 @@ TEST_F_TIMEOUT(groups, reset_during_a_fork_storm_keeps_every_flow, 300)
 	static struct nlt_reply r;
 	struct nlt_verified v;
 	pid_t storm[2];
-	int failed = 0;
+	int failed = 0, again = 0;
 
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
 	storm[0] = tu_fork_storm();
 	storm[1] = tu_fork_storm();
 	for (int i = 0; i < 300; i++) {
 		nlt_init(msg, self->family, NSBOX_CMD_RESET, 0);
-		failed += nlt_send(self->fd, msg, &r) || r.error;
+		if (nlt_send(self->fd, msg, &r))
+			failed++;
+		/* tasks moving through 16 walks in a row: said, and nothing zeroed */
+		else if (r.error == -EAGAIN && r.extack[0])
+			again++;
+		else if (r.error)
+			failed++;
 	}
 	kill(storm[0], SIGKILL);
 	kill(storm[1], SIGKILL);
@@ -1034,9 +1040,11 @@ TEST_F_TIMEOUT(groups, reset_during_a_fork_storm_keeps_every_flow, 300)
 		;
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	EXPECT_EQ(0, failed);
+	EXPECT_GT(30, again) TH_LOG("most RESETs get through a storm");
 	ASSERT_EQ(0, nlt_verify_all(self->fd, self->family, &v));
-	TH_LOG("after 300 RESETs during a fork storm: %llu mismatches, %llu unsettled",
-	       (unsigned long long)v.mismatches, (unsigned long long)v.unsettled);
+	TH_LOG("after 300 RESETs during a fork storm (%d said 'try again'): %llu mismatches, "
+	       "%llu unsettled", again, (unsigned long long)v.mismatches,
+	       (unsigned long long)v.unsettled);
 	EXPECT_EQ(0, v.mismatches);
 	EXPECT_EQ(0, v.unsettled);
 }
