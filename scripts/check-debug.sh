@@ -51,9 +51,10 @@ export NSBOX_VIEWS_BOXES=${NSBOX_VIEWS_BOXES:-5}
 # module paths they touch (dumps under the ptrace rule, events) are run
 # here by events.sh, quota_test and cli.sh.  make check runs them on all
 # four kernels; leaving them out keeps this lane in CI's budget (they took
-# 309 + 457 + 257 s of this kernel's time).  bridge.sh also needs nf_tables,
+# 309 + 457 + 257 s of this kernel's time; mem.sh, which reads /proc and
+# dumps tasks as ps does, 490 s).  bridge.sh also needs nf_tables,
 # which the debug kernel (scripts/debug.config) does not build.
-export NSBOX_SKIP_TESTS=${NSBOX_SKIP_TESTS-box.sh bridge.sh escape.sh top.sh kselftests.sh lockdown.sh}
+export NSBOX_SKIP_TESTS=${NSBOX_SKIP_TESTS-box.sh bridge.sh escape.sh top.sh mem.sh kselftests.sh lockdown.sh}
 export NSBOX_SKIP_WHY="userspace box tests and the kernel's selftests, which make check runs for every kernel"
 # how long a shell test waits for something it can see happen (top.sh:
 # nsbox top answering a key or Ctrl-C).  Late in the suite this kernel

@@ -111,7 +111,7 @@ help_longs() {
 help_columns() { "$NSBOX" "$1" --help | awk '/^Columns/ { c = 1; next } c { sub(/^  [* ] /, ""); print $1 }'; }
 # the function of tools/cmd/FILE.c that parses each command's options
 declare -A FUNC=([info]=info.c:cmd_info [groups]=groups.c:cmd_groups [ps]=ps.c:cmd_ps
-	[top]=top.c:cmd_top [events]=events.c:cmd_events [verify]=admin.c:cmd_verify
+	[mem]=mem.c:cmd_mem [top]=top.c:cmd_top [events]=events.c:cmd_events [verify]=admin.c:cmd_verify
 	[reset]=admin.c:cmd_reset [adopt]=adopt.c:cmd_adopt [run]=run.c:parse_args
 	[ls]=ls.c:cmd_ls [exec]=exec.c:cmd_exec [logs]=logs.c:cmd_logs [attach]=attach.c:cmd_attach [stop]=stop.c:cmd_stop [rm]=stop.c:cmd_rm
 	[rootfs]=rootfs.c:cmd_rootfs [export]=export.c:cmd_export [serve]=serve.c:cmd_serve
@@ -411,7 +411,7 @@ else
 	notok "the comparison finds a made-up command and a missing one"
 	diag "$out"
 fi
-is "nsbox --help lists 19 commands" 19 "$(echo "$CMDS" | wc -l)"
+is "nsbox --help lists 20 commands" 20 "$(echo "$CMDS" | wc -l)"
 missing=
 for c in $CMDS; do [ -n "${FUNC[$c]}" ] || missing+=" $c"; done
 is "every command's option parser is known to this test" "" "$missing"

@@ -28,6 +28,11 @@
  *                               reply; on SIGUSR1 send three window sizes,
  *                               print "sent", then read until the exit
  *                               frame: print "exit CODE", or why not
+ *   box_helper mem-anon MB      print "ready"; on SIGUSR1 map MB MiB of
+ *                               anonymous memory, touch every page, print
+ *                               "touched"; then wait (mem.sh)
+ *   box_helper mem-file PATH MB the same with MB MiB of the file PATH,
+ *                               mapped MAP_SHARED and read: "mapped"
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
@@ -62,12 +67,14 @@
 #include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -435,6 +442,42 @@ int main(int argc, char **argv)
 				return 0;
 			}
 		}
+	}
+	if ((argc == 3 && !strcmp(argv[1], "mem-anon")) ||
+	    (argc == 4 && !strcmp(argv[1], "mem-file"))) {
+		bool anon = argc == 3;
+		size_t len = (size_t)atoi(argv[argc - 1]) << 20;
+		volatile unsigned char *p;
+		unsigned long sum = 0;
+		sigset_t usr1;
+		int fd = -1, sig;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		printf("ready\n");
+		fflush(stdout);
+		sigwait(&usr1, &sig);
+		if (!anon && (fd = open(argv[2], O_RDONLY)) < 0) {
+			perror("mem-file: open");
+			return 1;
+		}
+		p = mmap(NULL, len, anon ? PROT_READ | PROT_WRITE : PROT_READ,
+			 anon ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		for (size_t off = 0; off < len; off += 4096) {
+			if (anon)
+				p[off] = 1;
+			else
+				sum += p[off];
+		}
+		printf("%s %lu\n", anon ? "touched" : "mapped", sum);
+		fflush(stdout);
+		for (;;)
+			pause();
 	}
 	if (argc == 2 && !strcmp(argv[1], "scenario")) {
 		pthread_t t;

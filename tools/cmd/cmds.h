@@ -4,6 +4,7 @@
 #define NSBOX_CMDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct nsbox_subcmd {
 	const char *name;
@@ -27,6 +28,14 @@ int cmd_adopt(int argc, char **argv);
 /* adopt.c: ADOPT every namespace kept by a mount or an open file */
 int nsbox_adopt_all(struct nsbox_nl *nl, int verbose, int best_effort, size_t *adopted);
 int cmd_ps(int argc, char **argv);
+int cmd_mem(int argc, char **argv);
+struct procmem;
+/*
+ * mem.c: the memory of one group's processes, summed (no "unique"); how
+ * many could not be read into *@unread.  0 or -errno.
+ */
+int nsbox_group_mem(struct nsbox_nl *nl, int kind, uint64_t id, struct procmem *sum,
+		    uint64_t *unread);
 int cmd_top(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_reset(int argc, char **argv);

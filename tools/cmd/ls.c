@@ -31,6 +31,7 @@
 #include "genl.h"
 #include "groupfetch.h"
 #include "kind.h"
+#include "procmem.h"
 #include "table.h"
 #include "units.h"
 #include "util.h"
@@ -39,7 +40,7 @@
 enum { C_NAME, C_STATUS, C_PID, C_IP, C_CGROUP_ID, C_UPTIME, C_RESTARTS, C_LAST_EXIT,
        C_STARTED, C_RESTART, C_NET, C_VIEWS, C_COMMAND,
        C_NS0, C_PROCS = C_NS0 + BOX_NS_KINDS, C_THREADS, C_CPU, C_RSS, C_FORKS,
-       C_OOM, C_LOAD1, NCOLS };
+       C_OOM, C_LOAD1, C_PSS, NCOLS };
 
 static const struct nsbox_col columns[NCOLS] = {
 	[C_NAME] = { "name", NSBOX_COL_TEXT, true, "box name", 0 },
@@ -73,6 +74,7 @@ static const struct nsbox_col columns[NCOLS] = {
 	[C_OOM] = { "oom_kills", NSBOX_COL_NUM, false, "nsbox.ko: OOM kills", NSBOX_GROUP_A_OOM_KILLS },
 	[C_LOAD1] = { "load1", NSBOX_COL_TEXT, false, "nsbox.ko: load average, 1 min",
 		      NSBOX_GROUP_A_LOAD1 },
+	[C_PSS] = { "pss_bytes", NSBOX_COL_BYTES, false, "PSS of the box's processes (nsbox mem); read only when -o names it: a page-table walk", 0 },
 };
 
 
@@ -83,6 +85,8 @@ struct ls_row {
 	uint64_t ns[BOX_NS_KINDS];
 	const struct group_row *acct;	/* the module's, of the box's cgroup */
 	long long uptime;
+	bool has_pss;			/* -o ...,pss_bytes: read whole */
+	uint64_t pss;
 };
 
 static const char *ls_cell(const void *r, int col, char *buf, size_t len)
@@ -143,6 +147,12 @@ static const char *ls_cell(const void *r, int col, char *buf, size_t len)
 		return row->s.command;
 	default:
 		break;
+	}
+	if (col == C_PSS) {
+		if (!row->has_pss)
+			return NULL;
+		snprintf(buf, len, "%" PRIu64, row->pss);
+		return buf;
 	}
 	if (col >= C_NS0 && col < C_NS0 + BOX_NS_KINDS) {
 		if (!row->ns[col - C_NS0])
@@ -215,6 +225,7 @@ int cmd_ls(int argc, char **argv)
 	struct acct acct = { .nl = &nl };
 	struct nsbox_table t;
 	struct timespec now;
+	bool want_pss = false;
 	char **names;
 	int c, n, ret;
 
@@ -232,6 +243,9 @@ int cmd_ls(int argc, char **argv)
 	ret = nsbox_table_init(&t, columns, NCOLS, &o, "boxes", "ls");
 	if (ret)
 		return ret;
+	/* PSS walks page tables: only when asked for by name, not by -J alone */
+	for (size_t i = 0; o.columns && i < t.nsel; i++)
+		want_pss |= t.sel[i] == C_PSS;
 	/* The accounting columns stay empty when the module is not loaded. */
 	if (access("/sys/module/nsbox", F_OK) == 0 && nsbox_nl_open(&nl)) {
 		nsbox_nl_close(&nl);
@@ -272,6 +286,17 @@ int cmd_ls(int argc, char **argv)
 		}
 		if (row.running)
 			row.acct = find_acct(&acct, row.s.cgroup_id);
+		if (row.running && want_pss && nl.sk && row.s.cgroup_id) {
+			struct procmem m;
+			uint64_t unread;
+
+			row.has_pss = !nsbox_group_mem(&nl, NSBOX_KIND_CGROUP2, row.s.cgroup_id,
+						       &m, &unread) && !unread;
+			row.pss = m.pss;
+			if (!row.has_pss)
+				nsbox_err("ls: warning: box '%s': the memory of its processes could "
+					  "not be read whole: no PSS", row.s.name);
+		}
 		ret = nsbox_table_add(&t, &row, ls_cell);
 	}
 	box_list_free(names, n);

@@ -18,6 +18,7 @@ static const struct nsbox_subcmd commands[] = {
 	{ "info", "show the loaded module's version, ABI, hooks and table", cmd_info },
 	{ "groups", "list namespaces and cgroups with their accounting", cmd_groups },
 	{ "ps", "list tasks with their namespaces and cgroup", cmd_ps },
+	{ "mem", "memory per group: VSS, RSS, PSS, USS, unique pages", cmd_mem },
 	{ "top", "live view of groups: CPU%, load, memory, I/O, forks", cmd_top },
 	{ "events", "print the module's events as they happen (fork, exec, exit, ...)", cmd_events },
 	{ "probe", "count calls of any kernel function per group (root)", cmd_probe },

@@ -10,11 +10,11 @@
 # source and with `nsbox CMD --help`), and their values:
 #   -o/--output      the command's columns (from `nsbox CMD --help`),
 #                    a comma list: after the last comma
-#   --kind           group kinds (groups, top, export, serve), event
+#   --kind           group kinds (groups, mem, top, export, serve), event
 #                    types (events)
 #   export -o        a file; export --format: prometheus, openmetrics
 #   serve --listen   ADDR:PORT, nothing to offer
-#   KIND:ID, -g      the groups nsbox.ko has (`nsbox groups`; nothing
+#   KIND:ID, -g      the groups nsbox.ko has (mem: and boxes) (`nsbox groups`; nothing
 #                    when the module is not loaded)
 #   NAME, -b         boxes (`nsbox ls -rn -o name`)
 #   --rootfs, DIR    directories; --add FILE: files and commands
@@ -27,7 +27,7 @@
 # Boxes and groups come from the nsbox being completed, so what it lists is
 # what this user may see, wherever its state directory is.
 
-_nsbox_commands='info groups ps top events probe export serve verify reset adopt run ls exec logs attach stop rm rootfs'
+_nsbox_commands='info groups ps mem top events probe export serve verify reset adopt run ls exec logs attach stop rm rootfs'
 _nsbox_kinds='mnt pid net uts ipc user cgroup time cgroup2'
 _nsbox_probe_subcommands='add ls rm show'
 # the columns of `nsbox probe ls` (tools/cmd/probe.c), for when its --help
@@ -44,6 +44,7 @@ _nsbox_options() {
 	info|verify) echo '-J --json -h --help' ;;
 	groups) echo "-k= --kind= --no-adopt --max-age= --fresh $table -h --help" ;;
 	ps|ls) echo "$table -h --help" ;;
+	mem) echo "-k= --kind= $table -h --help" ;;
 	top) echo '-d= --delay= -n= --iterations= -s= --sort= -b --batch -k= --kind= -h --help' ;;
 	events) echo '-k= --kind= -g= --group= -b= --box= -n= --count= -J --json -h --help' ;;
 	export) echo '-o= --output= -f= --format= -k= --kind= --skip-empty --max-age= --fresh -h --help' ;;
@@ -159,7 +160,7 @@ _nsbox_value() {
 		_nsbox_list "$cur" $(_nsbox_columns "$prog" "$cmd") ;;
 	export:-f|export:--format)
 		COMPREPLY=($(compgen -W 'prometheus openmetrics' -- "$cur")) ;;
-	groups:-k|groups:--kind|export:-k|export:--kind|serve:-k|serve:--kind|probe-show:-k|probe-show:--kind)
+	groups:-k|groups:--kind|mem:-k|mem:--kind|export:-k|export:--kind|serve:-k|serve:--kind|probe-show:-k|probe-show:--kind)
 		COMPREPLY=($(compgen -W "$_nsbox_kinds" -- "$cur")) ;;
 	top:-k|top:--kind)
 		_nsbox_list "$cur" $_nsbox_kinds ;;
@@ -348,6 +349,10 @@ _nsbox_complete() {
 	case $cmd in
 	groups|ps|reset)
 		((npos == 0)) && _nsbox_groups "$prog" "$cur" ;;
+	mem)
+		# groups and boxes, any number
+		_nsbox_groups "$prog" "$cur"
+		[[ $cur == *:* ]] || COMPREPLY+=($(compgen -W "$(_nsbox_boxes "$prog")" -- "$cur")) ;;
 	logs|attach)
 		((npos == 0)) && COMPREPLY=($(compgen -W "$(_nsbox_boxes "$prog")" -- "$cur")) ;;
 	exec)
