@@ -33,6 +33,9 @@
  *                               "touched"; then wait (mem.sh)
  *   box_helper mem-file PATH MB the same with MB MiB of the file PATH,
  *                               mapped MAP_SHARED and read: "mapped"
+ *   box_helper mem-huge GIB TOUCH  map GIB GiB (MAP_NORESERVE), touch its
+ *                               first page if TOUCH is 1, print "huge";
+ *                               then wait
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
@@ -442,6 +445,22 @@ int main(int argc, char **argv)
 				return 0;
 			}
 		}
+	}
+	if (argc == 4 && !strcmp(argv[1], "mem-huge")) {
+		size_t len = (size_t)atoi(argv[2]) << 30;
+		unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+		if (p == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		if (atoi(argv[3]))
+			p[0] = 1;
+		printf("huge\n");
+		fflush(stdout);
+		for (;;)
+			pause();
 	}
 	if ((argc == 3 && !strcmp(argv[1], "mem-anon")) ||
 	    (argc == 4 && !strcmp(argv[1], "mem-file"))) {

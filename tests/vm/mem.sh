@@ -75,6 +75,22 @@ check "f2 removed: f1's PSS and unique for the file become 32 MiB +- 1 MiB ($(( 
 		within $1 $((32 * 1048576)) 1048576 && within $2 $((32 * 1048576)) 1048576' _ \
 	$(( $(g "$c1" pss_bytes) - $(g "$b1" pss_bytes) )) $(( $(g "$c1" unique_bytes) - $(g "$b1" unique_bytes) ))
 
+# ---- what a box maps cannot make nsbox mem read without end ----------------------
+# pagemap has an entry per virtual page: 128 GiB with one page touched
+# would be 256 MiB to read; a 1 TiB reservation never touched, 2 GiB
+nsbox run -d --rootfs "$R" --name huge -- "$HELPER" mem-huge 128 1 >/dev/null
+nsbox run -d --rootfs "$R" --name resv -- "$HELPER" mem-huge 1024 0 >/dev/null
+until_ok logged huge huge
+until_ok logged resv huge
+out=$(nsbox mem -J huge 2>/tmp/mem-huge.err)
+check "128 GiB mapped, one page touched: no unique, said; the rest given ($(cat /tmp/mem-huge.err))" \
+	sh -c 'echo "$1" | jq -e ".groups[0] | .unique_bytes == null and .rss_bytes > 0 and .vss_bytes > 128 * 1073741824" >/dev/null &&
+		grep -q "maps more than 64 GiB with pages in memory: its unique pages are not counted" /tmp/mem-huge.err' _ "$out"
+out=$(nsbox mem -J resv 2>&1)
+check "1 TiB reserved, nothing touched: skipped, unique given ($(echo "$out" | jq -c '.groups[0] | [.vss_bytes, .unique_bytes]' 2>&1))" \
+	sh -c 'echo "$1" | jq -e ".groups[0] | .unique_bytes > 0 and .vss_bytes > 1024 * 1073741824" >/dev/null' _ "$out"
+nsbox rm -f huge resv
+
 # ---- another user: the ptrace rule, said --------------------------------------
 id=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "anon") | .cgroup_id')
 out=$($HELPER as-user 1000 nsbox mem -J "cgroup2:$id" 2>/tmp/mem-user.err); rc=$?

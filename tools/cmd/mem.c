@@ -154,7 +154,7 @@ static void note_unread(struct mem_row *row, pid_t pid, int err)
 static int measure(struct mem_row *row, const pid_t *pids, size_t n, bool want_unique,
 		   bool *frames_hidden)
 {
-	struct pfnlist l = { 0 };
+	struct pfnlist l = { .budget = PROCMEM_PAGEMAP_BUDGET };
 	bool unique = want_unique;
 	int ret = 0;
 
@@ -180,6 +180,11 @@ static int measure(struct mem_row *row, const pid_t *pids, size_t n, bool want_u
 		} else if (err == -ENOMEM) {
 			ret = err;
 			break;
+		} else if (err == -E2BIG) {
+			unique = false;
+			nsbox_err("mem: warning: %s maps more than %llu GiB with pages in memory: "
+				  "its unique pages are not counted (a pagemap read of that size)",
+				  row->ref, PROCMEM_PAGEMAP_BUDGET * 4096 >> 30);
 		} else if (err && err != -ENOENT) {
 			/* its frames unknown: "unique" would claim pages others map */
 			unique = false;

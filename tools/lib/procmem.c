@@ -11,6 +11,7 @@
  *
  * "Unique" needs the frames themselves: pagemap holds one 64-bit entry
  * per virtual page (bit 63: in memory, bits 0-54: the frame number),
+ * read for the mappings smaps shows pages in memory of, within a budget,
  * kpagecount one per physical frame (how many page-table entries map
  * it).  A frame a group maps as often as the kernel counts is mapped by
  * nobody else: removing the group frees it.
@@ -178,6 +179,7 @@ int procmem_pages(pid_t pid, struct pfnlist *l)
 	_cleanup_close_ int pm = -1;
 	_cleanup_free_ uint64_t *buf = NULL;
 	char path[64], line[512];
+	uint64_t start = 0, end = 0;
 	bool hidden = false;
 	FILE *maps;
 	int ret = 0;
@@ -186,7 +188,8 @@ int procmem_pages(pid_t pid, struct pfnlist *l)
 	pm = open(path, O_RDONLY | O_CLOEXEC);
 	if (pm < 0)
 		return errno == ESRCH ? -ENOENT : -errno;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	/* smaps: each mapping's "start-end ..." line, then its "Rss:" */
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
 	maps = fopen(path, "re");
 	if (!maps)
 		return errno == ESRCH ? -ENOENT : -errno;
@@ -196,11 +199,23 @@ int procmem_pages(pid_t pid, struct pfnlist *l)
 		return -ENOMEM;
 	}
 	while (!ret && fgets(line, sizeof(line), maps)) {
-		unsigned long long start, end;
+		unsigned long long a, b, kb;
 		bool whole = strchr(line, '\n');
 
-		if (sscanf(line, "%llx-%llx", &start, &end) == 2 && start < end)
+		/* ("AnonHugePages:" starts with a hex digit, never "X-Y") */
+		if (sscanf(line, "%llx-%llx", &a, &b) == 2) {
+			start = a;
+			end = b;
+		} else if (sscanf(line, "Rss: %llu kB", &kb) == 1 && kb && start < end) {
+			uint64_t pages = (end - start) / page_size();
+
+			if (pages > l->budget) {
+				ret = -E2BIG;
+				break;
+			}
+			l->budget -= pages;
 			ret = range_pages(pm, start, end, l, buf, &hidden);
+		}
 		/* a long path: the rest of its line is not another mapping */
 		while (!whole && fgets(line, sizeof(line), maps))
 			whole = strchr(line, '\n');

@@ -30,16 +30,29 @@ struct procmem {
 int procmem_read(pid_t pid, struct procmem *m);
 void procmem_add(struct procmem *sum, const struct procmem *m);
 
-/* The physical pages some processes map: frame numbers, one per mapping. */
+/*
+ * The physical pages some processes map: frame numbers, one per mapping;
+ * and how many more pagemap entries (virtual pages) may be read for them.
+ */
 struct pfnlist {
 	uint64_t *pfn;
 	size_t n, cap;
+	uint64_t budget;
 };
+
+/*
+ * pagemap has one entry per virtual page, present or not: a process can
+ * map a terabyte and touch one page of it.  Mappings with nothing
+ * resident are skipped (smaps says so); the rest may cost this many
+ * entries per group at most -- 64 GiB mapped, 128 MiB of pagemap.
+ */
+#define PROCMEM_PAGEMAP_BUDGET (1ULL << 24)
 
 /*
  * Append the frame of every page @pid maps and has in memory (swapped
  * pages have none).  0, or -errno: -EPERM when the kernel hides frame
- * numbers from us (pagemap shows them to CAP_SYS_ADMIN only).
+ * numbers from us (pagemap shows them to CAP_SYS_ADMIN only); -E2BIG when
+ * its mappings with pages in memory are larger than l->budget left.
  */
 int procmem_pages(pid_t pid, struct pfnlist *l);
 /*
