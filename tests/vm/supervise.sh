@@ -15,6 +15,9 @@ nsbox rootfs create --add "$HELPER" "$R" >/dev/null 2>&1 ||
 	{ echo "Bail out! cannot make a rootfs"; exit 1; }
 
 # ---- --restart on-failure:N ----------------------------------------------------
+# A run of 10 s or more is healthy: the back-off starts again, the count
+# does not (1 restart, then down; checked at the end, it takes two runs)
+nsbox run -d --rootfs "$R" --name slow1 --restart on-failure:1 -- sh -c 'echo slow; sleep 10; exit 2' >/dev/null
 nsbox run -d --rootfs "$R" --name fail3 --restart on-failure:3 -- sh -c 'echo run; exit 3' >/dev/null
 until_ok status_is fail3 exited
 out=$(nsbox ls -J | jq -c '.boxes[] | select(.name == "fail3") | [(.restarts | tostring), .last_exit, .restart, .status]')
@@ -206,12 +209,17 @@ out=$(nsbox logs full 2>&1)
 check "disk/ full: the lost line is missing and logs says so ($out)" \
 	sh -c '! echo "$1" | grep -q after-full && echo "$1" | grep -q "wrote 1 line(s) the log has no room for"' _ "$out"
 
+until_ok status_is slow1 exited
+out=$(nsbox ls -J | jq -c '.boxes[] | select(.name == "slow1") | [(.restarts | tostring), .status]')
+check "on-failure:1 with runs of 10 s: started again once, then down; a long run resets the wait, not the count ($out)" \
+	test "$out" = '["1","exited(2)"]'
+
 # ---- the monitor killed: rm -f still cleans up --------------------------------------
 nsbox run -d --rootfs "$R" --name orphan --restart always -- sleep 1000 >/dev/null
 mon=$(sed -n 's/^monitor=//p' /run/nsbox/orphan/state)
 kill -9 "$mon"
 until_ok exited "$mon"
-nsbox rm -f orphan fail3 rot always full tty notty unread
+nsbox rm -f orphan fail3 slow1 rot always full tty notty unread
 check "with its monitor killed, rm -f leaves nothing (no cgroup, state dir or mount)" \
 	sh -c '[ -z "$(ls /run/nsbox)" ] && [ -z "$(find /sys/fs/cgroup/nsbox -mindepth 1 -maxdepth 1 -type d)" ] && ! grep -q /run/nsbox /proc/self/mountinfo'
 

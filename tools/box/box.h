@@ -421,7 +421,8 @@ void box_log_close(struct box_log *l);
  */
 #define BOX_SUP_PROTO "nsbox/1"
 /* --restart: wait 100 ms before the first restart, twice as long before
- * each next one, at most 10 s; after a run of 10 s or more, start afresh */
+ * each next one, at most 10 s; after a run of 10 s or more, the wait (not
+ * the count of on-failure:N) starts afresh */
 #define BOX_RESTART_BACKOFF_MS 100
 #define BOX_RESTART_BACKOFF_MAX_MS 10000
 #define BOX_RESTART_HEALTHY_S 10

@@ -600,11 +600,13 @@ int box_run(struct box_config *c, int notify_fd)
 		sup.pid = pid;
 		code = box_sup_loop(&sup, -1);
 		sup.pid = 0;
-		/* a run as long as this was healthy (spawn() noted its start) */
-		if (time(NULL) - s.started >= BOX_RESTART_HEALTHY_S) {
-			tries = 0;
+		/*
+		 * A run as long as this was healthy (spawn() noted its start):
+		 * the back-off starts again, the count of on-failure:N does not
+		 * (as Docker's: N failures in all, however far apart).
+		 */
+		if (time(NULL) - s.started >= BOX_RESTART_HEALTHY_S)
 			backoff = BOX_RESTART_BACKOFF_MS;
-		}
 		if (!restart_due(c, &sup, code, tries))
 			break;
 		lock = relock_ours(c->name, &s, &ours);

@@ -76,7 +76,7 @@ static void usage(FILE *out)
 		"                     with -d, 'nsbox attach NAME' reaches it; without,\n"
 		"                     run attaches this terminal (ctrl-p ctrl-q detaches)\n"
 		"      --restart P    no (default), on-failure[:N] (a non-zero exit; at\n"
-		"                     most N times in a row), always: the monitor starts\n"
+		"                     most N times in all), always: the monitor starts\n"
 		"                     the box again, after 0.1 s, 0.2 s, ... up to 10 s;\n"
 		"                     'nsbox stop' ends it\n"
 		"      --rm           remove the box when it exits\n"
