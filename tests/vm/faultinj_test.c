@@ -297,16 +297,22 @@ static int load_with_failure(struct __test_metadata *_metadata, int nth_fd, int 
  * step S allocations at a time through stretches where failures are
  * tolerated, and one at a time wherever a failure refuses the load, going
  * back over the ones it stepped past.  Measured with S = 4, it found 18 of
- * the 139 refusals the full sweep finds (they are scattered), so
- * make check-debug runs the full sweep (S = 1); see docs/testing.md.
+ * the 139 refusals the full sweep finds (they are scattered).
+ * NSBOX_FAULT_LOAD_PHASE=P starts at allocation P + 1: make check-debug
+ * runs S = 2 with P the day's parity, so two days' runs fail every
+ * allocation; see docs/testing.md.
  */
 TEST_F_TIMEOUT(fault, every_allocation_of_module_load, 1800)
 {
-	int nth = 1, last = 0, tried = 0, refused = 0, stride = 1, fd, r = 0;
+	int nth = 1, last = 0, tried = 0, refused = 0, stride = 1, phase = 0, fd, r = 0;
 	const char *env = getenv("NSBOX_FAULT_LOAD_STRIDE");
 
 	if (env && atoi(env) > 1)
 		stride = atoi(env);
+	env = getenv("NSBOX_FAULT_LOAD_PHASE");
+	if (env && atoi(env) > 0)
+		phase = atoi(env) % stride;
+	nth += phase;
 	ASSERT_EQ(0, unload_wait(4000));
 	while (nth <= 20000) {
 		r = load_with_failure(_metadata, self->nth, nth);
@@ -339,8 +345,8 @@ TEST_F_TIMEOUT(fault, every_allocation_of_module_load, 1800)
 	EXPECT_LT(0, refused);
 	if (!is_loaded())	/* the fill-in ended on a refused load */
 		ASSERT_EQ(0, load());
-	TH_LOG("module load: about %d allocations; %d of them failed one at a time (stride %d), %d loads refused",
-	       nth - 1, tried, stride, refused);
+	TH_LOG("module load: about %d allocations; %d of them failed one at a time (stride %d, from #%d), %d loads refused",
+	       nth - 1, tried, stride, phase + 1, refused);
 	fd = nlt_socket();
 	self->family = nlt_family(fd, NSBOX_GENL_NAME);
 	close(fd);
