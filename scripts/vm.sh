@@ -280,9 +280,12 @@ if [ -d "${KROOT:-}/lib/modules/$KVER" ]; then
 	# (5.10-6.12; built in on 7.x), and the expressions nsbox uses that
 	# are modules of their own: nft_meta_bridge ("meta iifname" in the
 	# bridge family: the kernel asks for nft-expr-7-meta) and nft_counter
-	# (5.10; built into nf_tables later).
+	# (5.10; built into nf_tables later); and for routing boxes (NAT, -p):
+	# conntrack's expression (ct state, ct status), the nat chains, dnat,
+	# masquerade and fib ("fib daddr type local"), with what they need.
 	NFTMODS=()
-	for m in crc32c_generic nf_tables nft_meta_bridge nft_counter; do
+	for m in crc32c_generic nf_tables nft_meta_bridge nft_counter \
+		nft_ct nft_chain_nat nft_nat nft_masq nft_fib_inet; do
 		grep -qE "(^|/)$m\.ko(\.[a-z]+)?:" "$KROOT/lib/modules/$KVER/modules.dep" && NFTMODS+=("$m")
 	done
 	# zram: a swap device for views.sh (/proc/swaps in a box), in memory

@@ -591,4 +591,51 @@ TEST_F(subid, free_range_for_the_advice)
 	unlink(gid);
 }
 
+/* ---- box_port_parse (-p) ------------------------------------------------- */
+
+TEST(ports)
+{
+	static const struct {
+		const char *in, *out;	/* out NULL: refused */
+	} cases[] = {
+		{ "8080:80", "8080:80/tcp" },
+		{ "8080:80/tcp", "8080:80/tcp" },
+		{ "5353:53/udp", "5353:53/udp" },
+		{ "127.0.0.1:8080:80", "127.0.0.1:8080:80/tcp" },
+		{ "0.0.0.0:1:65535/udp", "1:65535/udp" },
+		{ "8080", NULL }, { "8080:", NULL }, { ":80", NULL }, { "0:80", NULL },
+		{ "65536:80", NULL }, { "8080:80/sctp", NULL }, { "8080:80/", NULL },
+		{ "localhost:8080:80", NULL }, { "::1:8080:80", NULL }, { "1.2.3:8080:80", NULL },
+		{ "8080:+80", NULL }, { "8080:080000", NULL }, { "", NULL },
+	};
+	char buf[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct box_port p, back[2];
+		const char *why = NULL;
+		int r = box_port_parse(cases[i].in, &p, &why);
+
+		if (!cases[i].out) {
+			EXPECT_EQ(-EINVAL, r) TH_LOG("\"%s\"", cases[i].in);
+			EXPECT_NE(NULL, why) TH_LOG("\"%s\": no reason", cases[i].in);
+			continue;
+		}
+		ASSERT_EQ(0, r) TH_LOG("\"%s\": %s", cases[i].in, why);
+		box_ports_format(&p, 1, buf, sizeof(buf));
+		EXPECT_STREQ(cases[i].out, buf);
+		/* the state's list reads back as it was written */
+		EXPECT_EQ(1, box_ports_parse_list(buf, back, 2));
+		EXPECT_EQ(0, memcmp(&p, back, sizeof(p)));
+	}
+	{
+		struct box_port p[3];
+
+		EXPECT_EQ(2, box_ports_parse_list("1:2/udp,127.0.0.1:3:4/tcp", p, 3));
+		box_ports_format(p, 2, buf, sizeof(buf));
+		EXPECT_STREQ("1:2/udp,127.0.0.1:3:4/tcp", buf);
+		EXPECT_EQ(-EINVAL, box_ports_parse_list("1:2,3:4,5:6,7:8", p, 3));
+		EXPECT_EQ(0, box_ports_parse_list("", p, 3));
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -4,14 +4,20 @@
 # advertisement, IPv4 with another's source address, a frame with another's
 # MAC and gratuitous ARP claiming the host's and another box's address; a
 # neighbour with a route to 10.88.0.0/16 through the host tries to reach a
-# box; and the host is as it was once the last bridged box is gone (no
-# nsbox table, no nsbox0, ip_forward unchanged), after a failed run and
-# after `rm -f` of a box whose monitor died.  Checked against the kernel's
-# own truth: /proc/net/ipv6_route, /proc/net/arp, /proc/sys, nft list, and
-# what a raw socket in the other box and on the host receives.
+# box; boxes reach an outside network through the host's masquerade, and
+# published ports (-p, TCP and UDP) reach a box from there and from the
+# host's loopback; a host port taken is refused with nothing left; and the
+# host is as it was once the last bridged box is gone (no nsbox table, no
+# nsbox0, ip_forward as before), after a failed run and after `rm -f` of a
+# box whose monitor died.  Checked against the kernel's own truth:
+# /proc/net/ipv6_route, /proc/net/arp, /proc/sys, nft list, and what a raw
+# socket in the other box and on the host receives, and the addresses
+# each end of a conversation saw.
 #
-# Every address is inside the lab VM: 10.88.0.0/16 on nsbox0 and
-# 192.0.2.0/24 (TEST-NET-1) between the host and the neighbour's namespace.
+# Every address is inside the lab VM: 10.88.0.0/16 on nsbox0,
+# 192.0.2.0/24 (TEST-NET-1) between the host and the neighbour's namespace,
+# 198.51.100.0/24 to the neighbour's other network and 203.0.113.0/24
+# (TEST-NET-3) to the outside namespace, which has no route to the boxes.
 . "$(dirname "$0")/tap.sh"
 
 NH=/opt/nsbox/tests/net_helper
@@ -52,7 +58,7 @@ check "a bridged run that fails once its veth is made (exit $rc) leaves no rule,
 	failed_clean
 
 # ---- two boxes ---------------------------------------------------------------------
-nsbox run --rootfs "$R" --name ba --net bridge -d -- sleep 1000 >/dev/null
+nsbox run --rootfs "$R" --name ba --net bridge -p 9090:90 -d -- sleep 1000 >/dev/null
 nsbox run --rootfs "$R" --name bb --net bridge -d -- sleep 1000 >/dev/null
 ipa=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "ba") | .ip')
 ipb=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "bb") | .ip')
@@ -65,8 +71,9 @@ if [ -z "$ipa" ] || [ -z "$ipb" ] || [ -z "$maca" ] || [ -z "$macb" ]; then
 	echo "Bail out! the two bridged boxes did not start"
 	exit 1
 fi
-check "a bridged box does not turn on ip_forward (nothing is routed for boxes): $fwd0 -> $(cat $FWD)" \
-	test "$(cat $FWD)" = "$fwd0"
+check "bridged boxes turn on ip_forward ($fwd0 -> $(cat $FWD)), rp_filter on nsbox0 is loose, route_localnet on" \
+	sh -c '[ "$(cat $1)" = 1 ] && [ "$(cat /proc/sys/net/ipv4/conf/nsbox0/rp_filter)" = 2 ] &&
+		[ "$(cat /proc/sys/net/ipv4/conf/nsbox0/route_localnet)" = 1 ]' _ $FWD
 v6=
 for f in /proc/sys/net/ipv6/conf/nsbox0/disable_ipv6 /proc/sys/net/ipv6/conf/$vetha/disable_ipv6; do
 	v6="$v6$(cat "$f" 2>/dev/null || echo none) "
@@ -150,21 +157,72 @@ lan_add $LAN 192.0.2.1 192.0.2.2/24 10.88.0.0/16
 $IP2 -n $LAN route add 198.51.100.0/24 via 192.0.2.1
 lan_add nsbox-lan2 198.51.100.1 198.51.100.2/24 192.0.2.0/24
 lan() { nsenter --net=/run/netns/$LAN "$@"; }
-check "the neighbour does not reach box bb (ip_forward $(cat $FWD), as nsbox leaves it)" \
-	sh -c '! nsenter --net=/run/netns/$1 ping -c 1 -W 2 "$2" >/dev/null 2>&1' _ $LAN "$ipb"
-# as a router has it, or Docker sets it
-echo 1 > $FWD
-check "with ip_forward=1, the host routes between its other networks as before" \
+check "the host routes between its other networks as before" \
 	quiet lan ping -c 1 -W 5 198.51.100.2
-check "... and the neighbour still does not reach box bb" \
+check "the neighbour, with a route to 10.88.0.0/16 through the host, does not reach box bb" \
 	sh -c '! nsenter --net=/run/netns/$1 ping -c 1 -W 2 "$2" >/dev/null 2>&1' _ $LAN "$ipb"
 fwdrules=$(nft list chain inet nsbox forward 2>&1)
 diag "$fwdrules"
 check "... dropped by table inet nsbox's forward chain (its counter)" \
-	sh -c 'echo "$1" | grep "oifname \"nsbox0\"" | grep -q "counter packets [1-9]"' _ "$fwdrules"
-echo "$fwd0" > $FWD
+	sh -c 'echo "$1" | grep "oifname \"nsbox0\" iifname" | grep -q "counter packets [1-9]"' _ "$fwdrules"
 $IP2 netns del $LAN
 $IP2 netns del nsbox-lan2
+
+# ---- NAT: out through the host's address, in through published ports ------------
+# The outside: a namespace on a veth of its own, 203.0.113.2, with no route
+# to 10.88.0.0/16: only the masquerade can bring an answer back to a box.
+OUT=nsbox-out
+$IP2 netns add $OUT
+$IP2 link add $OUT type veth peer name eth0 netns $OUT
+$IP2 addr add 203.0.113.1/24 dev $OUT
+$IP2 link set $OUT up
+$IP2 -n $OUT link set lo up
+$IP2 -n $OUT addr add 203.0.113.2/24 dev eth0
+$IP2 -n $OUT link set eth0 up
+out() { nsenter --net=/run/netns/$OUT "$@"; }
+out "$NH" serve tcp 9000 1 > /tmp/out-srv 2>&1 &
+srv=$!
+until_ok grep -qx ready /tmp/out-srv
+ans=$(nsbox exec ba "$NH" ask tcp 203.0.113.2 9000 hello 2>&1)
+wait "$srv"
+check "box ba reaches the outside, which has no route back: the outside saw the host's address ($ans)" \
+	test "$ans" = "hello from 203.0.113.1"
+post=$(nft list chain inet nsbox postrouting 2>&1)
+check "... masqueraded by table inet nsbox's postrouting chain (its counter)" \
+	sh -c 'echo "$1" | grep "ip saddr 10.88.0.0/16 oifname != \"nsbox0\"" | grep -q "counter packets [1-9].* masquerade"' _ "$post"
+[ "$fails" = 0 ] || diag "$post"
+
+# a box serving TCP 80 (twice: from outside, from the host) and UDP 53
+nsbox run --rootfs "$R" --name web --net bridge -p 8080:80 -p 5353:53/udp -d -- \
+	sh -c "$NH serve tcp 80 2 & $NH serve udp 53 1 & wait" >/dev/null
+until_ok sh -c '[ "$(nsbox logs web 2>/dev/null | grep -c "^ready$")" = 2 ]'
+ipw=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "web") | .ip')
+check "ls shows the published ports ($(nsbox ls -n -o name,ports | grep '^web '))" \
+	sh -c 'nsbox ls -n -o name,ports | grep -qx "web *8080:80/tcp,5353:53/udp" &&
+		[ "$(nsbox ls -J | jq -r ".boxes[] | select(.name == \"web\") | .ports")" = "8080:80/tcp,5353:53/udp" ]'
+ans=$(out "$NH" ask tcp 203.0.113.1 8080 outside 2>&1)
+check "-p 8080:80: the outside reaches the box's port 80 at the host's 8080; the box saw the outside's address ($ans)" \
+	test "$ans" = "outside from 203.0.113.2"
+ans=$("$NH" ask tcp 127.0.0.1 8080 loopback 2>&1)
+check "... and from the host's loopback, 127.0.0.1:8080 (the box saw 10.88.0.1: $ans)" \
+	test "$ans" = "loopback from 10.88.0.1"
+ans=$(out "$NH" ask udp 203.0.113.1 5353 datagram 2>&1)
+check "-p 5353:53/udp: a datagram from the outside and its answer ($ans)" \
+	test "$ans" = "datagram from 203.0.113.2"
+# the same host port again: refused, and nothing of the second box stays
+err=$(nsbox run --rootfs "$R" --name web2 --net bridge -p 8080:81 -d -- sleep 1000 2>&1); rc=$?
+check "a second box on host port 8080/tcp is refused, by name (exit $rc: $err)" \
+	sh -c '[ "$1" != 0 ] && echo "$2" | grep -q "host port 8080/tcp is published by box .web."' _ "$rc" "$err"
+check "... and leaves nothing: no box, no chain, the port still web's" \
+	sh -c '! nsbox ls -n -o name | grep -qx web2 && ! nft list table inet nsbox | grep -q "pub-web2" &&
+		nft list map inet nsbox published | grep -q "\\(tcp\\|6\\) \\. 8080 : jump pub-web"'
+[ "$fails" = 0 ] || diag "$(nft list map inet nsbox published 2>&1)"
+nsbox rm -f web
+pub=$(nft list table inet nsbox 2>&1)
+check "rm web: its chain and map elements are gone, ba's stay" \
+	sh -c '! echo "$1" | grep -q "pub-web\|8080\|5353" && echo "$1" | grep -q "\\(tcp\\|6\\) \\. 9090 : jump pub-ba"' _ "$pub"
+[ "$fails" = 0 ] || diag "$pub"
+$IP2 netns del $OUT
 
 # ---- rm, also after a crash --------------------------------------------------------
 # ba's monitor and PID 1 die: ba is stale, its veth went with its namespace
@@ -177,6 +235,6 @@ rules=$(nft list table bridge nsbox 2>&1)
 check "rm bb removes bb's chain and port, leaves ba's" \
 	sh -c '! echo "$1" | grep -q "box-bb\|$2" && echo "$1" | grep -q "chain box-ba "' _ "$rules" "$vethb"
 nsbox rm -f ba
-check "rm -f of the crashed box, the last bridged one: no nsbox table, no nsbox0, no veth, ip_forward $fwd0 ($(leftovers))" clean
+check "rm -f of the crashed box (a published port), the last bridged one: no nsbox table, no nsbox0, no veth, ip_forward back to $fwd0 ($(leftovers))" clean
 
 [ "$fails" = 0 ]

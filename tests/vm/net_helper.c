@@ -26,6 +26,17 @@
  *
  * Every frame is broadcast (IPv6: to all nodes), so one send reaches the
  * host and every box on the bridge.
+ *
+ * And the two ends of a conversation through the host's NAT:
+ *
+ *   net_helper serve tcp|udp PORT N  print "ready", then answer N
+ *                                    connections (TCP) or datagrams (UDP)
+ *                                    on PORT, each with "TEXT from ADDR",
+ *                                    ADDR the peer's address as seen here;
+ *                                    exit 1 after 60 s without
+ *   net_helper ask tcp|udp ADDR PORT TEXT
+ *                                    send TEXT, print the answer; exit 1
+ *                                    if none came within 5 s
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,12 +50,14 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define UDP_PORT 9
@@ -347,12 +360,88 @@ static int cmd_listen(const char *ifname)
 	return 0;
 }
 
+static int cmd_serve(const char *proto, const char *port, int n)
+{
+	bool udp = !strcmp(proto, "udp");
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(port)) };
+	struct timeval tv = { .tv_sec = 60 };
+	int fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || (!udp && listen(fd, 8)))
+		return die("bind");
+	printf("ready\n");
+	fflush(stdout);
+	while (n-- > 0) {
+		struct sockaddr_in peer;
+		socklen_t len = sizeof(peer);
+		char buf[256], out[320];
+		ssize_t got;
+		int c = fd;
+
+		if (udp) {
+			got = recvfrom(fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&peer, &len);
+		} else {
+			c = accept4(fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+			if (c < 0)
+				return die("accept");
+			setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			got = recv(c, buf, sizeof(buf) - 1, 0);
+		}
+		if (got < 0)
+			return die("recv");
+		buf[got] = 0;
+		snprintf(out, sizeof(out), "%s from %s", buf, inet_ntoa(peer.sin_addr));
+		printf("%s\n", out);
+		fflush(stdout);
+		if (udp)
+			sendto(fd, out, strlen(out), 0, (struct sockaddr *)&peer, len);
+		else
+			send(c, out, strlen(out), MSG_NOSIGNAL);
+		if (c != fd)
+			close(c);
+	}
+	return 0;
+}
+
+static int cmd_ask(const char *proto, const char *addr, const char *port, const char *text)
+{
+	bool udp = !strcmp(proto, "udp");
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(port)) };
+	struct timeval tv = { .tv_sec = 5 };
+	char buf[320];
+	ssize_t got;
+	int fd = socket(AF_INET, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		return die("socket or address");
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    send(fd, text, strlen(text), MSG_NOSIGNAL) < 0)
+		return die("connect or send");
+	got = recv(fd, buf, sizeof(buf) - 1, 0);
+	if (got <= 0)
+		return die("no answer");
+	buf[got] = 0;
+	printf("%s\n", buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "serve"))
+		return cmd_serve(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "ask"))
+		return cmd_ask(argv[2], argv[3], argv[4], argv[5]);
 	if (argc >= 4 && !strcmp(argv[1], "send"))
 		return cmd_send(argv[2], argv + 3, argc - 3);
 	if (argc == 3 && !strcmp(argv[1], "listen"))
 		return cmd_listen(argv[2]);
-	fprintf(stderr, "usage: net_helper send IFACE FRAME... | listen IFACE\n");
+	fprintf(stderr, "usage: net_helper send IFACE FRAME... | listen IFACE | "
+		"serve tcp|udp PORT N | ask tcp|udp ADDR PORT TEXT\n");
 	return 2;
 }

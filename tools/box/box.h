@@ -48,6 +48,7 @@
 #define BOX_BRIDGE "nsbox0"
 #define BOX_BRIDGE_ADDR "10.88.0.1"	/* the host's address on the bridge */
 #define BOX_NET_PREFIX 16		/* 10.88.0.0/16 */
+#define BOX_NET_CIDR "10.88.0.0/16"
 
 /* --verbose: print "+ CMD" for each step (the equivalent shell command). */
 extern bool box_verbose;
@@ -102,8 +103,9 @@ struct box_clone_args {
  * failed and what to do.  They use libnl-route-3, never ip(8).
  */
 /* Bridge BOX_BRIDGE with BOX_BRIDGE_ADDR/16, IPv6 off, up (made if
- * missing), and its tables (box_nft_bridge_ensure()).  No sysctl of the
- * host's changes: ip_forward stays as it is. */
+ * missing), its tables (box_nft_bridge_ensure()), rp_filter 2 and
+ * route_localnet 1 on it, and ip_forward 1 (its old value kept, for
+ * box_net_bridge_release() to restore). */
 int box_net_bridge_ensure(void);
 /* Box @name's port: its rules (box_nft_port_add()), then the veth pair:
  * @host_if on the host, enslaved to the bridge, IPv6 off, up; its peer
@@ -124,11 +126,32 @@ int box_net_configure(pid_t pid, const struct in_addr *addr);
 /* Delete a host-side interface; 0 if it does not exist. */
 int box_net_link_delete(const char *ifname);
 
+/*
+ * -p [ADDR:]HOSTPORT:BOXPORT[/tcp|/udp]: a port of the host forwarded to
+ * the box (tcp if no protocol is given; ADDR: only packets to that
+ * address of the host; none: to any of its addresses).  One host port and
+ * protocol belongs to one box, whatever the address.
+ */
+#define BOX_PORTS_MAX 16
+struct box_port {
+	struct in_addr host;		/* INADDR_ANY: every address of the host */
+	uint16_t host_port, box_port;
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+};
+/* 0, or -EINVAL with what was wrong in @why (a static string) */
+int box_port_parse(const char *spec, struct box_port *p, const char **why);
+/* "8080:80/tcp" or "127.0.0.1:8080:80/tcp", items joined by ',' */
+void box_ports_format(const struct box_port *p, int n, char *buf, size_t len);
+/* the format's list back (a box's state): the count, or -EINVAL */
+int box_ports_parse_list(const char *list, struct box_port *p, int max);
+const char *box_port_proto(const struct box_port *p);
+
 /* ---- nft.c ----------------------------------------------------------- */
 /*
  * nsbox's nftables tables (libnftables, never nft(8)): "bridge nsbox"
- * checks what each box's port puts on the bridge, "inet nsbox" drops what
- * would be routed into or out of it.  nft.c shows the layout.  Each call
+ * checks what each box's port puts on the bridge, "inet nsbox" routes for
+ * boxes: masquerade out, published ports in, nothing else in.  nft.c
+ * shows the layout.  Each call
  * is one transaction, idempotent; 0 or -1 after nsbox_err().
  */
 int box_nft_bridge_ensure(void);
@@ -138,6 +161,13 @@ int box_nft_port_add(const char *name, const char *port, const struct in_addr *a
 		     const uint8_t mac[6]);
 /* remove both (@port "" : the chain only); nothing if they are not there */
 int box_nft_port_del(const char *name, const char *port);
+/* chain pub-NAME (each port's DNAT to @addr) and an element of map
+ * published per port; a port another box published fails it all */
+int box_nft_publish(const char *name, const struct in_addr *addr,
+		    const struct box_port *ports, int n);
+/* remove them; an element that is another box's is left, and then the
+ * rest too (one transaction) */
+int box_nft_unpublish(const char *name, const struct box_port *ports, int n);
 /* delete both tables, if they are there */
 int box_nft_remove(void);
 
@@ -230,6 +260,9 @@ struct box_config {
 	char cgroup[4096];		/* "" = no cgroup of its own */
 	char veth[IF_NAMESIZE];
 	struct in_addr addr;
+	struct box_port ports[BOX_PORTS_MAX];	/* -p, in order */
+	int nports;
+	bool published;			/* their rules are in (run.c) */
 	int logfd;			/* detached: the write end of the stdout pipe */
 	int errlogfd;			/* ... and of the stderr pipe (log.c) */
 	bool tty;			/* -t: the command on a pty the monitor holds */
@@ -268,6 +301,7 @@ struct box_state {
 	char net[8];			/* none, host, bridge */
 	char ip[INET_ADDRSTRLEN];
 	char veth[IF_NAMESIZE];
+	char ports[BOX_PORTS_MAX * 32];	/* published: box_ports_format() */
 	char cgroup[4096];
 	uint64_t cgroup_id;
 	int ns;

@@ -30,10 +30,19 @@
  * for 10.88.X.Y), so the rules can be made before the port exists.
  * IPv6 is off on the bridge, the host ends and the boxes' eth0 (boxes are
  * IPv4-only): no router advertisement or neighbour discovery to forge.
- * The host does not route for boxes: nsbox leaves ip_forward alone, and
- * table inet nsbox drops whatever would be routed into or out of nsbox0
- * if it is on.  When the last bridged box is removed, the tables and the
- * bridge go too (box_net_bridge_release()): the host is as before.
+ * The host routes for boxes (NAT): what a box sends beyond the bridge
+ * leaves with the host's address (masquerade), and a published port
+ * (-p 8080:80) of the host reaches a box's port (DNAT); nft.c has the
+ * rules.  Routing needs net.ipv4.ip_forward=1: turned on with the first
+ * bridged box, its old value kept in STATEROOT/.ip_forward, restored
+ * with the last.  On nsbox0 itself, rp_filter is loose (2: a packet's
+ * source must be reachable by some route, not necessarily through the
+ * interface it came in by) and route_localnet is on (1: a packet from
+ * 127.0.0.1, DNATed to a box, may leave by nsbox0; it is masqueraded on
+ * the way).  Those two go with the bridge.  Nothing from outside reaches a
+ * box but a reply or a published port.  When the last bridged box is
+ * removed, the tables, the bridge and ip_forward go back
+ * (box_net_bridge_release()): the host is as before.
  *
  * Each step prints itself as the iproute2/sysctl command that does the
  * same (box_step()), so it can be repeated by hand.
@@ -224,6 +233,90 @@ static int bridge_create(struct nl_sock *sk)
 	return 0;
 }
 
+/* sysctl -w KEY=VALUE, KEY as sysctl(8) spells it; 0 or -1 after nsbox_err() */
+static int sysctl_set(const char *key, const char *value)
+{
+	char path[128];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	for (char *c = path + strlen("/proc/sys/"); *c; c++)
+		if (*c == '.')
+			*c = '/';
+	box_step("sysctl -w %s=%s", key, value);
+	err = nsbox_write_file(path, value);
+	if (err)
+		nsbox_err("cannot set %s=%s (%s): %s", key, value, path, strerror(-err));
+	return err ? -1 : 0;
+}
+
+#define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
+
+static void saved_forward_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/.ip_forward", box_state_root());
+}
+
+/* The first character of a small /proc file, or 0. */
+static char read_flag(const char *path)
+{
+	char c = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = 0;
+		close(fd);
+	}
+	return c;
+}
+
+/*
+ * ip_forward=1, the value it had kept first (once: a second box finds the
+ * file there and leaves it).
+ */
+static int forward_on(void)
+{
+	char path[4200], was = read_flag(IP_FORWARD), text[3] = { was, '\n', 0 };
+
+	if (was == '1')
+		return 0;
+	if (!was) {
+		nsbox_err("cannot read %s: %s", IP_FORWARD, strerror(errno));
+		return -1;
+	}
+	saved_forward_path(path, sizeof(path));
+	if (access(path, F_OK)) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+		if (fd < 0 || nsbox_write_all(fd, text, 2)) {
+			nsbox_err("cannot keep ip_forward's value in %s: %s", path, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(path);
+			}
+			return -1;
+		}
+		close(fd);
+	}
+	return sysctl_set("net.ipv4.ip_forward", "1");
+}
+
+/* ip_forward back to what forward_on() found, if it changed it */
+static int forward_restore(void)
+{
+	char path[4200], was;
+
+	saved_forward_path(path, sizeof(path));
+	was = read_flag(path);
+	if (!was)
+		return 0;
+	if (sysctl_set("net.ipv4.ip_forward", (char[]){ was, 0 }) < 0)
+		return -1;
+	unlink(path);
+	return 0;
+}
+
 int box_net_bridge_ensure(void)
 {
 	_cleanup_sock_ struct nl_sock *sk = route_open();
@@ -249,13 +342,17 @@ int box_net_bridge_ensure(void)
 	}
 
 	/*
-	 * No ip_forward: boxes reach each other through the bridge (layer 2)
-	 * and the host at its own address; nothing is routed for them.  An
-	 * existing bridge (from an older nsbox) gets IPv6 off too.
+	 * Boxes reach each other through the bridge (layer 2), the host at
+	 * its address on it, and beyond it through the host's routing and
+	 * the masquerade.  An existing bridge (from an older nsbox) gets IPv6
+	 * off too.  The rules first: nothing is routed before they are there.
 	 */
-	if (ipv6_off(BOX_BRIDGE, 0) < 0)
+	if (ipv6_off(BOX_BRIDGE, 0) < 0 || box_nft_bridge_ensure() < 0)
 		return -1;
-	return box_nft_bridge_ensure();
+	if (sysctl_set("net.ipv4.conf." BOX_BRIDGE ".rp_filter", "2") < 0 ||
+	    sysctl_set("net.ipv4.conf." BOX_BRIDGE ".route_localnet", "1") < 0)
+		return -1;
+	return forward_on();
 }
 
 /* Does any box of this user (root's: all bridged boxes) still use the bridge? */
@@ -295,6 +392,9 @@ int box_net_bridge_release(void)
 
 	if (bridge_in_use())
 		return 0;
+	/* routing off before the rules go: nothing unfiltered in between */
+	if (forward_restore() < 0)
+		ret = -1;
 	if (box_nft_remove() < 0)
 		ret = -1;
 	if (!bridge_has_ports() && box_net_link_delete(BOX_BRIDGE) < 0)

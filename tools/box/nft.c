@@ -17,18 +17,42 @@
  *       drop
  *
  *   table inet nsbox              packets the host routes (IPv4 and IPv6)
- *     chain forward               hook forward: nothing is routed into or
- *       iifname nsbox0 oifname != nsbox0 drop   out of nsbox0, whatever
- *       oifname nsbox0 iifname != nsbox0 drop   ip_forward says
+ *     map published               one element per published host port:
+ *       tcp . 8080 : jump pub-b1  its protocol and number -> the box's chain
+ *     chain prerouting            hook prerouting, nat (dstnat): a packet
+ *       fib daddr type local      to one of the host's addresses (fib: the
+ *       meta l4proto . th dport   routing table says "local") on a
+ *         vmap @published         published port goes to its box's chain
+ *     chain output                the same for what the host itself sends
+ *                                 (hook output): 127.0.0.1:8080 works too
+ *     chain pub-b1                -p 8080:80: the destination rewritten
+ *       tcp dport 8080            (DNAT) to the box's address and port;
+ *         dnat ip to 10.88.0.2:80 conntrack rewrites the replies back
+ *     chain forward               hook forward, filter: a box's packets
+ *       iifname nsbox0 oifname != nsbox0 accept   go out; what comes in
+ *       oifname nsbox0 ct state established,related accept   is a reply,
+ *       oifname nsbox0 ct status dnat accept      or for a published
+ *       oifname nsbox0 iifname != nsbox0 drop     port; nothing else
+ *     chain postrouting           hook postrouting, nat (srcnat): what a
+ *       ip saddr 10.88.0.0/16     box sends out leaves with the address of
+ *         oifname != nsbox0       the interface it leaves by (masquerade),
+ *         masquerade              so replies find their way back to the
+ *       oifname nsbox0            host; and what goes to a box from the
+ *         ip saddr 127.0.0.0/8    host's loopback or, through a published
+ *         masquerade              port, from another box comes from
+ *       oifname nsbox0 ip saddr   10.88.0.1, the address the box answers
+ *         10.88.0.0/16 ct status  through the host
+ *         dnat masquerade
  *
  * A table is a namespace for chains, sets and maps; a base chain (one
  * with "hook") is called by the kernel for every packet at that hook.
  * Each table's base chains run on their own: an "accept" here does not
  * accept in another table, a "drop" anywhere is final.  So nsbox only
  * drops, and only nsbox0's traffic: the host's own forwarding policy and
- * other bridges are untouched.  A later masquerade (postrouting) and
- * published ports (prerouting, dnat) go into table inet nsbox as chains of
- * their own, with per-box maps like "ports".
+ * other bridges are untouched (a "drop" policy in another table, such as
+ * iptables' FORWARD chain under Docker, still drops the boxes' packets).
+ * Routing for boxes needs ip_forward, which net.c turns on while bridged
+ * boxes exist and restores after.
  *
  * Each change is one nft script run as a single transaction: the kernel
  * applies all of it or none.  "add" of an existing table, chain or map
@@ -147,13 +171,36 @@ int box_nft_bridge_ensure(void)
 		"flush chain " T_BRIDGE " prerouting\n"
 		"add rule " T_BRIDGE " prerouting iifname vmap @ports\n"
 		"add table " T_INET "\n"
+		"add map " T_INET " published { type inet_proto . inet_service : verdict; }\n"
+		"add chain " T_INET " prerouting "
+		"{ type nat hook prerouting priority dstnat; policy accept; }\n"
+		"flush chain " T_INET " prerouting\n"
+		"add rule " T_INET " prerouting fib daddr type local "
+		"meta l4proto . th dport vmap @published\n"
+		"add chain " T_INET " output "
+		"{ type nat hook output priority -100; policy accept; }\n"
+		"flush chain " T_INET " output\n"
+		"add rule " T_INET " output fib daddr type local "
+		"meta l4proto . th dport vmap @published\n"
 		"add chain " T_INET " forward "
 		"{ type filter hook forward priority filter; policy accept; }\n"
 		"flush chain " T_INET " forward\n"
 		"add rule " T_INET " forward iifname \"" BOX_BRIDGE "\" oifname != \""
-		BOX_BRIDGE "\" counter drop\n"
+		BOX_BRIDGE "\" counter accept\n"
+		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" "
+		"ct state established,related counter accept\n"
+		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" ct status dnat counter accept\n"
 		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" iifname != \""
-		BOX_BRIDGE "\" counter drop\n";
+		BOX_BRIDGE "\" counter drop\n"
+		"add chain " T_INET " postrouting "
+		"{ type nat hook postrouting priority srcnat; policy accept; }\n"
+		"flush chain " T_INET " postrouting\n"
+		"add rule " T_INET " postrouting ip saddr " BOX_NET_CIDR " oifname != \""
+		BOX_BRIDGE "\" counter masquerade\n"
+		"add rule " T_INET " postrouting oifname \"" BOX_BRIDGE "\" ip saddr 127.0.0.0/8 "
+		"counter masquerade\n"
+		"add rule " T_INET " postrouting oifname \"" BOX_BRIDGE "\" ip saddr " BOX_NET_CIDR
+		" ct status dnat counter masquerade\n";
 
 	return nft_run("set up tables " T_BRIDGE " and " T_INET, cmds, false);
 }
@@ -205,6 +252,87 @@ int box_nft_port_del(const char *name, const char *port)
 	if (!cmds)
 		return -1;
 	snprintf(what, sizeof(what), "remove the rules of box %s", name);
+	return nft_run(what, cmds, true);
+}
+
+/* tcp . 8080 */
+static const char *port_key(const struct box_port *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s . %u", box_port_proto(p), p->host_port);
+	return buf;
+}
+
+int box_nft_publish(const char *name, const struct in_addr *addr,
+		    const struct box_port *ports, int n)
+{
+	_cleanup_free_ char *cmds = NULL;
+	char ip[INET_ADDRSTRLEN], what[128], key[32];
+	size_t len = 0;
+	FILE *f;
+
+	if (!n)
+		return 0;
+	inet_ntop(AF_INET, addr, ip, sizeof(ip));
+	f = open_memstream(&cmds, &len);
+	if (!f) {
+		nsbox_err("out of memory");
+		return -1;
+	}
+	fprintf(f, "add chain " T_INET " pub-%1$s\nflush chain " T_INET " pub-%1$s\n", name);
+	for (int i = 0; i < n; i++) {
+		char daddr[INET_ADDRSTRLEN + 16] = "";
+
+		if (ports[i].host.s_addr != htonl(INADDR_ANY)) {
+			strcpy(daddr, "ip daddr ");
+			inet_ntop(AF_INET, &ports[i].host, daddr + strlen(daddr), INET_ADDRSTRLEN);
+			strcat(daddr, " ");
+		}
+		fprintf(f, "add rule " T_INET " pub-%s %s%s dport %u counter dnat ip to %s:%u\n",
+			name, daddr, box_port_proto(&ports[i]), ports[i].host_port, ip,
+			ports[i].box_port);
+	}
+	/* "create": an element that is there already fails the whole script */
+	for (int i = 0; i < n; i++)
+		fprintf(f, "create element " T_INET " published { %s : jump pub-%s }\n",
+			port_key(&ports[i], key, sizeof(key)), name);
+	if (fclose(f)) {
+		nsbox_err("out of memory");
+		return -1;
+	}
+	snprintf(what, sizeof(what), "publish box %s's ports", name);
+	return nft_run(what, cmds, false);
+}
+
+int box_nft_unpublish(const char *name, const struct box_port *ports, int n)
+{
+	_cleanup_free_ char *cmds = NULL;
+	char what[128], key[32];
+	size_t len = 0;
+	FILE *f = open_memstream(&cmds, &len);
+
+	if (!f) {
+		nsbox_err("out of memory");
+		return -1;
+	}
+	/*
+	 * add first, so that the deletes find something; an element that is
+	 * another box's ("add" with another verdict) fails the script, and
+	 * deletes nothing of that box
+	 */
+	fprintf(f, "add table " T_INET "\n"
+		"add map " T_INET " published { type inet_proto . inet_service : verdict; }\n"
+		"add chain " T_INET " pub-%s\n", name);
+	for (int i = 0; i < n; i++) {
+		port_key(&ports[i], key, sizeof(key));
+		fprintf(f, "add element " T_INET " published { %1$s : jump pub-%2$s }\n"
+			"delete element " T_INET " published { %1$s }\n", key, name);
+	}
+	fprintf(f, "flush chain " T_INET " pub-%1$s\ndelete chain " T_INET " pub-%1$s\n", name);
+	if (fclose(f)) {
+		nsbox_err("out of memory");
+		return -1;
+	}
+	snprintf(what, sizeof(what), "remove box %s's published ports", name);
 	return nft_run(what, cmds, true);
 }
 

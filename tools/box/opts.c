@@ -329,3 +329,112 @@ uint32_t box_subid_free(const char *subuid, const char *subgid, uid_t uid, uint3
 	}
 	return best == UINT64_MAX ? 0 : best;
 }
+
+/* ---- -p [ADDR:]HOSTPORT:BOXPORT[/tcp|/udp] --------------------------------- */
+
+static int port_number(const char *s, size_t len, uint16_t *port)
+{
+	unsigned long v = 0;
+
+	if (!len || len > 5 || strspn(s, "0123456789") < len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		v = v * 10 + (s[i] - '0');
+	if (!v || v > 65535)
+		return -EINVAL;
+	*port = v;
+	return 0;
+}
+
+int box_port_parse(const char *spec, struct box_port *p, const char **why)
+{
+	const char *slash = strchr(spec, '/'), *last, *end;
+	char addr[INET_ADDRSTRLEN];
+
+	memset(p, 0, sizeof(*p));
+	p->proto = IPPROTO_TCP;
+	end = slash ? slash : spec + strlen(spec);
+	if (slash && !strcmp(slash, "/udp"))
+		p->proto = IPPROTO_UDP;
+	else if (slash && strcmp(slash, "/tcp")) {
+		*why = "the protocol is tcp or udp";
+		return -EINVAL;
+	}
+	/* BOXPORT after the last ':' before the protocol */
+	last = NULL;
+	for (const char *c = spec; c < end; c++)
+		if (*c == ':')
+			last = c;
+	if (!last) {
+		*why = "HOSTPORT:BOXPORT: both ports are needed";
+		return -EINVAL;
+	}
+	if (port_number(last + 1, end - last - 1, &p->box_port)) {
+		*why = "the box's port is a number from 1 to 65535";
+		return -EINVAL;
+	}
+	end = last;
+	last = NULL;
+	for (const char *c = spec; c < end; c++)
+		if (*c == ':')
+			last = c;
+	if (port_number(last ? last + 1 : spec, end - (last ? last + 1 : spec), &p->host_port)) {
+		*why = "the host's port is a number from 1 to 65535";
+		return -EINVAL;
+	}
+	if (last) {
+		size_t n = last - spec;
+
+		if (n < sizeof(addr)) {
+			memcpy(addr, spec, n);
+			addr[n] = 0;
+		}
+		if (n >= sizeof(addr) || inet_pton(AF_INET, addr, &p->host) != 1) {
+			*why = "ADDR is an IPv4 address of the host, e.g. 127.0.0.1";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+const char *box_port_proto(const struct box_port *p)
+{
+	return p->proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+void box_ports_format(const struct box_port *p, int n, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < n && off < len; i++) {
+		char a[INET_ADDRSTRLEN + 1] = "";
+
+		if (p[i].host.s_addr != htonl(INADDR_ANY)) {
+			inet_ntop(AF_INET, &p[i].host, a, INET_ADDRSTRLEN);
+			strcat(a, ":");
+		}
+		off += snprintf(buf + off, len - off, "%s%s%u:%u/%s", i ? "," : "", a,
+				p[i].host_port, p[i].box_port, box_port_proto(&p[i]));
+	}
+}
+
+int box_ports_parse_list(const char *list, struct box_port *p, int max)
+{
+	char item[64];
+	const char *why;
+	int n = 0;
+
+	while (*list) {
+		size_t len = strcspn(list, ",");
+
+		if (n == max || len >= sizeof(item))
+			return -EINVAL;
+		memcpy(item, list, len);
+		item[len] = 0;
+		if (box_port_parse(item, &p[n++], &why))
+			return -EINVAL;
+		list += len + (list[len] == ',');
+	}
+	return n;
+}

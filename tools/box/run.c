@@ -152,6 +152,9 @@ static void fill_state(struct box_state *s, const struct box_config *c)
 	if (c->net == BOX_NET_BRIDGE)
 		inet_ntop(AF_INET, &c->addr, s->ip, sizeof(s->ip));
 	snprintf(s->veth, sizeof(s->veth), "%s", c->veth);
+	/* only once they are in: a refused port may be another box's */
+	if (c->published)
+		box_ports_format(c->ports, c->nports, s->ports, sizeof(s->ports));
 	snprintf(s->cgroup, sizeof(s->cgroup), "%s", c->cgroup);
 	s->cgroup_id = c->cgroup[0] ? box_cgroup_id(c->cgroup) : 0;
 	s->ns = c->ns;
@@ -189,6 +192,44 @@ static int mkdir_in(const char *dir, const char *sub, mode_t mode)
 }
 
 /* Host-side steps up to the clone; on failure undo them and return -1. */
+/*
+ * No other box publishes a host port of @c's (nft's "create element" is
+ * the guarantee; this names the box that has it): 0, or -1 after
+ * nsbox_err().  Under the state lock.
+ */
+static int box_ports_free(const struct box_config *c)
+{
+	char **names;
+	int n, ret = 0;
+
+	if (!c->nports)
+		return 0;
+	n = box_list(&names);
+	for (int i = 0; i < n && !ret; i++) {
+		struct box_port theirs[BOX_PORTS_MAX];
+		struct box_state s;
+		int m;
+
+		if (box_state_read(names[i], &s) || !strcmp(s.name, c->name))
+			continue;
+		m = box_ports_parse_list(s.ports, theirs, BOX_PORTS_MAX);
+		for (int j = 0; j < m && !ret; j++)
+			for (int k = 0; k < c->nports && !ret; k++)
+				if (theirs[j].proto == c->ports[k].proto &&
+				    theirs[j].host_port == c->ports[k].host_port) {
+					nsbox_err("run: host port %u/%s is published by box '%s' "
+						  "already: choose another (-p OTHER:%u) or remove "
+						  "that box", c->ports[k].host_port,
+						  box_port_proto(&c->ports[k]), s.name,
+						  c->ports[k].box_port);
+					ret = -1;
+				}
+	}
+	if (n > 0)
+		box_list_free(names, n);
+	return ret;
+}
+
 static int prepare(struct box_config *c, struct box_state *s, struct box_sup *sup)
 {
 	if (claim_name(c))
@@ -267,8 +308,10 @@ static int prepare(struct box_config *c, struct box_state *s, struct box_sup *su
 	if (c->net == BOX_NET_BRIDGE) {
 		uint32_t h;
 
-		if (box_alloc_addr(&c->addr) || box_net_bridge_ensure())
+		if (box_alloc_addr(&c->addr) || box_net_bridge_ensure() ||
+		    box_ports_free(c) || box_nft_publish(c->name, &c->addr, c->ports, c->nports))
 			goto undo;
+		c->published = c->nports > 0;
 		h = ntohl(c->addr.s_addr);
 		snprintf(c->veth, sizeof(c->veth), "nsb-%u-%u", (h >> 8) & 0xff, h & 0xff);
 	}

@@ -160,6 +160,7 @@ static const struct field {
 	FIELD("net", net, F_STR),
 	FIELD("ip", ip, F_STR),
 	FIELD("veth", veth, F_STR),
+	FIELD("ports", ports, F_STR),
 	FIELD("cgroup", cgroup, F_STR),
 	FIELD("cgroup_id", cgroup_id, F_U64),
 	FIELD("ns", ns, F_INT),
@@ -442,6 +443,18 @@ int box_destroy(const struct box_state *s)
 	/* the port first, then its rules: never a moment without them */
 	if (bridged && box_nft_port_del(s->name, s->veth))
 		ret = -1;
+	if (bridged && s->ports[0]) {
+		struct box_port ports[BOX_PORTS_MAX];
+		int n = box_ports_parse_list(s->ports, ports, BOX_PORTS_MAX);
+
+		if (n < 0) {
+			nsbox_err("box %s: its state's ports '%s' make no sense: remove chain "
+				  "pub-%s of table inet nsbox by hand", s->name, s->ports, s->name);
+			ret = -1;
+		} else if (box_nft_unpublish(s->name, ports, n)) {
+			ret = -1;
+		}
+	}
 	if (box_state_path(s->name, dir, sizeof(dir))) {
 		ret = -1;
 	} else {

@@ -37,7 +37,7 @@
 #include "util.h"
 /* ---- ls -------------------------------------------------------------- */
 
-enum { C_NAME, C_STATUS, C_PID, C_IP, C_CGROUP_ID, C_UPTIME, C_RESTARTS, C_LAST_EXIT,
+enum { C_NAME, C_STATUS, C_PID, C_IP, C_PORTS, C_CGROUP_ID, C_UPTIME, C_RESTARTS, C_LAST_EXIT,
        C_STARTED, C_RESTART, C_NET, C_VIEWS, C_COMMAND,
        C_NS0, C_PROCS = C_NS0 + BOX_NS_KINDS, C_THREADS, C_CPU, C_RSS, C_FORKS,
        C_OOM, C_LOAD1, C_PSS, NCOLS };
@@ -47,6 +47,7 @@ static const struct nsbox_col columns[NCOLS] = {
 	[C_STATUS] = { "status", NSBOX_COL_TEXT, true, "running, exited (with its code), starting, stale", 0 },
 	[C_PID] = { "pid", NSBOX_COL_NUM, true, "PID 1 of the box, as the host sees it", 0 },
 	[C_IP] = { "ip", NSBOX_COL_TEXT, true, "address on nsbox0 (--net bridge)", 0 },
+	[C_PORTS] = { "ports", NSBOX_COL_TEXT, true, "published ports (-p): [ADDR:]HOSTPORT:BOXPORT/PROTO, comma-separated", 0 },
 	[C_CGROUP_ID] = { "cgroup_id", NSBOX_COL_NUM, false, "the box's cgroup id", 0 },
 	[C_UPTIME] = { "uptime", NSBOX_COL_SECS, true, "seconds since the box started", 0 },
 	[C_RESTARTS] = { "restarts", NSBOX_COL_NUM, true, "how often the monitor started the box again (--restart)", 0 },
@@ -109,6 +110,8 @@ static const char *ls_cell(const void *r, int col, char *buf, size_t len)
 		return buf;
 	case C_IP:
 		return row->s.ip[0] ? row->s.ip : NULL;
+	case C_PORTS:
+		return row->s.ports[0] ? row->s.ports : NULL;
 	case C_CGROUP_ID:
 		if (!row->s.cgroup_id)
 			return NULL;

@@ -60,7 +60,11 @@ static void usage(FILE *out)
 		"                     (default 1G; root only)\n"
 		"  --net MODE         none (own namespace, only lo; default), host (the\n"
 		"                     host's network), bridge (veth to bridge %s,\n"
-		"                     address in 10.88.0.0/16; root only)\n"
+		"                     address in 10.88.0.0/16, out through the host's\n"
+		"                     address (NAT); root only)\n"
+		"  -p, --publish [ADDR:]HOSTPORT:BOXPORT[/tcp|/udp]\n"
+		"                     with --net bridge: the host's port (on ADDR only,\n"
+		"                     if given) forwarded to the box's (repeatable)\n"
 		"  --cap-add LIST     keep these capabilities too (e.g. NET_ADMIN; the\n"
 		"                     default set is Docker's, less MKNOD)\n"
 		"  --cap-drop LIST    drop these capabilities (ALL: none at all); the\n"
@@ -237,6 +241,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		{ "io-weight", required_argument, NULL, OPT_IO },
 		{ "disk", required_argument, NULL, OPT_DISK },
 		{ "net", required_argument, NULL, OPT_NET },
+		{ "publish", required_argument, NULL, 'p' },
 		{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 		{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 		{ "seccomp-allow", required_argument, NULL, OPT_SECCOMP_ALLOW },
@@ -263,7 +268,7 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 	if (!c->env)
 		nsbox_die(NSBOX_EXIT_FAIL, "out of memory");
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+e:w:dtvh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+e:w:p:dtvh", opts, NULL)) != -1) {
 		uint64_t v;
 		char *end;
 
@@ -404,6 +409,25 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		case OPT_NO_VIEWS:
 			views = ch == OPT_VIEWS ? 1 : 0;
 			break;
+		case 'p': {
+			struct box_port *p = &c->ports[c->nports];
+			const char *why;
+
+			if (c->nports == BOX_PORTS_MAX)
+				return nsbox_usage_err("run", "at most %d -p", BOX_PORTS_MAX);
+			if (box_port_parse(optarg, p, &why))
+				return nsbox_usage_err("run", "invalid -p '%s': %s; as "
+						       "[ADDR:]HOSTPORT:BOXPORT[/tcp|/udp], e.g. "
+						       "8080:80 or 127.0.0.1:5353:53/udp", optarg, why);
+			for (int i = 0; i < c->nports; i++)
+				if (c->ports[i].proto == p->proto &&
+				    c->ports[i].host_port == p->host_port)
+					return nsbox_usage_err("run", "-p '%s': host port %u/%s "
+							       "is given twice", optarg,
+							       p->host_port, box_port_proto(p));
+			c->nports++;
+			break;
+		}
 		case 'v':
 			box_verbose = true;
 			break;
@@ -457,6 +481,9 @@ static int parse_args(int argc, char **argv, struct box_config *c)
 		c->ns &= ~CLONE_NEWNET;
 	else if (!(c->ns & CLONE_NEWNET))
 		c->net = BOX_NET_HOST;	/* no net namespace asked for: the host's */
+	if (c->nports && c->net != BOX_NET_BRIDGE)
+		return nsbox_usage_err("run", "-p publishes a port of a box on the bridge: "
+				       "add --net bridge");
 	if (c->net == BOX_NET_BRIDGE && geteuid() != 0)
 		return nsbox_usage_err("run", "--net bridge needs root (it creates a bridge and "
 				       "veth pairs on the host); use --net none or host");

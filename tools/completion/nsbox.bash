@@ -52,7 +52,7 @@ _nsbox_options() {
 	reset) echo '-h --help' ;;
 	adopt) echo '-v --verbose -h --help' ;;
 	run) echo '--name= --rootfs= --overlay --ns= --user --hostname= --memory= --cpus=' \
-		  '--pids= --cpuset-cpus= --io-weight= --disk= --net= --cap-add= --cap-drop= --seccomp-allow=' \
+		  '--pids= --cpuset-cpus= --io-weight= --disk= --net= -p= --publish= --cap-add= --cap-drop= --seccomp-allow=' \
 		  '-e= --env= -w= --workdir= -d --detach -t --tty --log-size= --restart= --rm --views --no-views' \
 		  '-v --verbose -h --help' ;;
 	exec) echo '-e= --env= -w= --workdir= -v --verbose -h --help' ;;
