@@ -140,6 +140,22 @@ check "bb's neighbour entry for the host is nsbox0's MAC ($mac)" test "$mac" = "
 check "box ba still pings box bb" quiet nsbox exec ba ping -c 1 -W 5 "$ipb"
 check "box bb still pings the host" quiet nsbox exec bb ping -c 1 -W 5 10.88.0.1
 
+# ---- the host's loopback is not the boxes' -------------------------------------
+# route_localnet=1 on nsbox0 (so that 127.0.0.1:PORT can be DNATed to a box)
+# would also let the host take packets *to* 127.0.0.0/8 that arrive on
+# nsbox0 (CVE-2020-8558 was this in Kubernetes): box root, with a raw
+# socket, would reach whatever listens on the host's loopback.  ba sends
+# UDP to 127.0.0.1:7777 through nsbox0's MAC, then, from the same CPU, to
+# 10.88.0.1:7777; the host's server prints the first that arrives.
+"$NH" serve udp 7777 1 > /tmp/lo-srv 2>&1 &
+srv=$!
+until_ok grep -qx ready /tmp/lo-srv
+brmac=$(cat /sys/class/net/nsbox0/address)
+nsbox exec ba "$NH" send eth0 "to:$brmac:127.0.0.1:7777" "to:$brmac:10.88.0.1:7777"
+wait "$srv"
+check "box ba's UDP to the host's 127.0.0.1 does not arrive, the next to 10.88.0.1 does ($(sed -n 2p /tmp/lo-srv))" \
+	test "$(sed -n 2p /tmp/lo-srv)" = "nsbox-to-10.88.0.1 from $ipa"
+
 # ---- a LAN neighbour with a route to the boxes -----------------------------------
 # Two namespaces on veths of their own stand for two networks the host
 # routes between; the first has a route to 10.88.0.0/16 through the host.
@@ -157,8 +173,17 @@ lan_add $LAN 192.0.2.1 192.0.2.2/24 10.88.0.0/16
 $IP2 -n $LAN route add 198.51.100.0/24 via 192.0.2.1
 lan_add nsbox-lan2 198.51.100.1 198.51.100.2/24 192.0.2.0/24
 lan() { nsenter --net=/run/netns/$LAN "$@"; }
-check "the host routes between its other networks as before" \
-	quiet lan ping -c 1 -W 5 198.51.100.2
+# ip_forward was 0 before the first box (fwd0): the host routed nothing,
+# and now routes for its boxes only, not between its other networks
+if [ "$fwd0" = 0 ]; then
+	check "the host does not become a router for its other networks (it was not one before the boxes)" \
+		sh -c '! nsenter --net=/run/netns/$1 ping -c 1 -W 2 198.51.100.2 >/dev/null 2>&1 &&
+			nft list chain inet nsbox forward | grep "iifname != \"nsbox0\" oifname != \"nsbox0\"" |
+			grep -q "counter packets [1-9]"' _ $LAN
+else
+	check "the host routes between its other networks as before (ip_forward was 1)" \
+		quiet lan ping -c 1 -W 5 198.51.100.2
+fi
 check "the neighbour, with a route to 10.88.0.0/16 through the host, does not reach box bb" \
 	sh -c '! nsenter --net=/run/netns/$1 ping -c 1 -W 2 "$2" >/dev/null 2>&1' _ $LAN "$ipb"
 fwdrules=$(nft list chain inet nsbox forward 2>&1)

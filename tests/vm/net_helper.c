@@ -15,6 +15,10 @@
  *     mac:MAC        UDP from the interface's own address but with MAC as
  *                    the Ethernet source, payload "nsbox-spoof-mac"
  *     garp:IP        a gratuitous ARP request: "IP is at my MAC"
+ *     to:MAC:IP:PORT UDP from the interface's own address and MAC to
+ *                    IP:PORT through MAC (the host's, say), payload
+ *                    "nsbox-to-IP": IP 127.0.0.1 is the host's loopback,
+ *                    which no box may reach
  *     marker         UDP from the interface's own address and MAC, payload
  *                    "nsbox-marker": the receiver stops there
  *   net_helper listen IFACE          print "ready", then one line per frame
@@ -140,14 +144,16 @@ static void eth_hdr(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint16_t
 
 static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-/* Ethernet + IPv4 + UDP to 10.88.255.255:9 with @payload; the frame's length. */
-static size_t frame_udp(uint8_t *f, const uint8_t *smac, struct in_addr src, const char *payload)
+/* Ethernet to @dmac + IPv4 to @dst + UDP to @dport with @payload; the frame's length. */
+static size_t frame_udp_to(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
+			   struct in_addr src, struct in_addr dst, uint16_t dport,
+			   const char *payload)
 {
 	struct iphdr *ip = (struct iphdr *)(f + ETH_HLEN);
 	struct udphdr *udp = (struct udphdr *)(ip + 1);
 	size_t plen = strlen(payload);
 
-	eth_hdr(f, bcast, smac, ETH_P_IP);
+	eth_hdr(f, dmac, smac, ETH_P_IP);
 	memset(ip, 0, sizeof(*ip));
 	ip->version = 4;
 	ip->ihl = 5;
@@ -155,14 +161,22 @@ static size_t frame_udp(uint8_t *f, const uint8_t *smac, struct in_addr src, con
 	ip->protocol = IPPROTO_UDP;
 	ip->tot_len = htons(sizeof(*ip) + sizeof(*udp) + plen);
 	ip->saddr = src.s_addr;
-	ip->daddr = htonl(0x0a58ffff);		/* 10.88.255.255 */
+	ip->daddr = dst.s_addr;
 	ip->check = csum_fold(csum_add(0, ip, sizeof(*ip)));
 	udp->source = htons(UDP_PORT);
-	udp->dest = htons(UDP_PORT);
+	udp->dest = htons(dport);
 	udp->len = htons(sizeof(*udp) + plen);
 	udp->check = 0;				/* optional in IPv4 */
 	memcpy(udp + 1, payload, plen);
 	return ETH_HLEN + sizeof(*ip) + sizeof(*udp) + plen;
+}
+
+/* ... broadcast, to 10.88.255.255:9 */
+static size_t frame_udp(uint8_t *f, const uint8_t *smac, struct in_addr src, const char *payload)
+{
+	struct in_addr dst = { .s_addr = htonl(0x0a58ffff) };
+
+	return frame_udp_to(f, bcast, smac, src, dst, UDP_PORT, payload);
 }
 
 /* A gratuitous ARP request: sender and target IP are both @ip. */
@@ -275,6 +289,20 @@ static int cmd_send(const char *ifname, char **frames, int n)
 			len = frame_udp(f, mac, ifc.ip, "nsbox-spoof-mac");
 		} else if (!strncmp(a, "garp:", 5) && inet_pton(AF_INET, a + 5, &ip) == 1) {
 			len = frame_garp(f, ifc.mac, ip);
+		} else if (!strncmp(a, "to:", 3) && strlen(a) > 21 && a[20] == ':' &&
+			   parse_mac(a + 3, mac) == 0) {
+			/* to:MAC:IP:PORT */
+			char dst[INET_ADDRSTRLEN + 8], text[64];
+			char *colon;
+
+			snprintf(dst, sizeof(dst), "%s", a + 21);
+			colon = strchr(dst, ':');
+			if (!colon || (*colon = 0, inet_pton(AF_INET, dst, &ip) != 1)) {
+				fprintf(stderr, "net_helper: bad frame '%s'\n", a);
+				return 2;
+			}
+			snprintf(text, sizeof(text), "nsbox-to-%s", dst);
+			len = frame_udp_to(f, mac, ifc.mac, ifc.ip, ip, atoi(colon + 1), text);
 		} else {
 			fprintf(stderr, "net_helper: unknown frame '%s'\n", a);
 			return 2;

@@ -154,7 +154,9 @@ const char *box_port_proto(const struct box_port *p);
  * shows the layout.  Each call
  * is one transaction, idempotent; 0 or -1 after nsbox_err().
  */
-int box_nft_bridge_ensure(void);
+/* @boxes_only: the host routes nothing but the boxes' packets (ip_forward
+ * was off before nsbox turned it on) */
+int box_nft_bridge_ensure(bool boxes_only);
 /* chain box-NAME (the port accepts only @mac, IPv4 from @addr, ARP for
  * both) and the element "@port : jump box-NAME" of map ports */
 int box_nft_port_add(const char *name, const char *port, const struct in_addr *addr,

@@ -35,11 +35,15 @@
  * (-p 8080:80) of the host reaches a box's port (DNAT); nft.c has the
  * rules.  Routing needs net.ipv4.ip_forward=1: turned on with the first
  * bridged box, its old value kept in STATEROOT/.ip_forward, restored
- * with the last.  On nsbox0 itself, rp_filter is loose (2: a packet's
- * source must be reachable by some route, not necessarily through the
- * interface it came in by) and route_localnet is on (1: a packet from
- * 127.0.0.1, DNATed to a box, may leave by nsbox0; it is masqueraded on
- * the way).  Those two go with the bridge.  Nothing from outside reaches a
+ * with the last; while it is on for nsbox's sake, table inet nsbox drops
+ * whatever else the host would route (it did not route before: a LAN
+ * neighbour must not find a router in it).  On nsbox0 itself, rp_filter
+ * is loose (2: a packet's source must be reachable by some route, not
+ * necessarily through the interface it came in by) and route_localnet is
+ * on (1: a packet from 127.0.0.1, DNATed to a box, may leave by nsbox0; it
+ * is masqueraded on the way; a box's port drops what a box sends to
+ * 127.0.0.0/8, which route_localnet would deliver to the host's loopback
+ * services).  Those two go with the bridge.  Nothing from outside reaches a
  * box but a reply or a published port.  When the last bridged box is
  * removed, the tables, the bridge and ip_forward go back
  * (box_net_bridge_release()): the host is as before.
@@ -272,6 +276,18 @@ static char read_flag(const char *path)
 }
 
 /*
+ * Does nsbox turn routing on for its boxes (or has it, for earlier ones)?
+ * Then the host routes nothing else: it did not before.
+ */
+static bool forward_ours(void)
+{
+	char path[4200];
+
+	saved_forward_path(path, sizeof(path));
+	return read_flag(IP_FORWARD) != '1' || read_flag(path) == '0';
+}
+
+/*
  * ip_forward=1, the value it had kept first (once: a second box finds the
  * file there and leaves it).
  */
@@ -347,7 +363,7 @@ int box_net_bridge_ensure(void)
 	 * the masquerade.  An existing bridge (from an older nsbox) gets IPv6
 	 * off too.  The rules first: nothing is routed before they are there.
 	 */
-	if (ipv6_off(BOX_BRIDGE, 0) < 0 || box_nft_bridge_ensure() < 0)
+	if (ipv6_off(BOX_BRIDGE, 0) < 0 || box_nft_bridge_ensure(forward_ours()) < 0)
 		return -1;
 	if (sysctl_set("net.ipv4.conf." BOX_BRIDGE ".rp_filter", "2") < 0 ||
 	    sysctl_set("net.ipv4.conf." BOX_BRIDGE ".route_localnet", "1") < 0)

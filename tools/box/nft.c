@@ -12,9 +12,11 @@
  *                                 port or passed up to the host
  *     chain box-b1                what box b1's port accepts: its MAC, its
  *       ether saddr != MAC drop   IPv4 source address, ARP for its own
- *       ip saddr ADDR accept      address and MAC; nothing else (IPv6,
- *       arp ... accept            VLAN tags, other protocols)
- *       drop
+ *       ip daddr 127.0.0.0/8 drop address and MAC; nothing else (IPv6,
+ *       ip saddr ADDR accept      VLAN tags, other protocols), and never
+ *       arp ... accept            IPv4 to 127.0.0.0/8: nsbox0's
+ *       drop                      route_localnet would deliver it to the
+ *                                 host's loopback services
  *
  *   table inet nsbox              packets the host routes (IPv4 and IPv6)
  *     map published               one element per published host port:
@@ -32,7 +34,11 @@
  *       iifname nsbox0 oifname != nsbox0 accept   go out; what comes in
  *       oifname nsbox0 ct state established,related accept   is a reply,
  *       oifname nsbox0 ct status dnat accept      or for a published
- *       oifname nsbox0 iifname != nsbox0 drop     port; nothing else
+ *       oifname nsbox0 iifname != nsbox0 drop     port; nothing else.
+ *       iifname != nsbox0 oifname != nsbox0 drop  And if ip_forward was
+ *                                 off before the first box (net.c), the
+ *                                 host routes for its boxes only, as it
+ *                                 did not route at all before
  *     chain postrouting           hook postrouting, nat (srcnat): what a
  *       ip saddr 10.88.0.0/16     box sends out leaves with the address of
  *         oifname != nsbox0       the interface it leaves by (masquerade),
@@ -161,9 +167,10 @@ static char *script(const char *fmt, ...)
 	return s;
 }
 
-int box_nft_bridge_ensure(void)
+int box_nft_bridge_ensure(bool boxes_only)
 {
-	static const char cmds[] =
+	_cleanup_free_ char *cmds = NULL;
+	static const char common[] =
 		"add table " T_BRIDGE "\n"
 		"add map " T_BRIDGE " ports { type ifname : verdict; }\n"
 		"add chain " T_BRIDGE " prerouting "
@@ -202,6 +209,11 @@ int box_nft_bridge_ensure(void)
 		"add rule " T_INET " postrouting oifname \"" BOX_BRIDGE "\" ip saddr " BOX_NET_CIDR
 		" ct status dnat counter masquerade\n";
 
+	/* a host that did not route before routes for its boxes only */
+	cmds = script("%s%s", common, boxes_only ? "add rule " T_INET " forward iifname != \""
+		      BOX_BRIDGE "\" oifname != \"" BOX_BRIDGE "\" counter drop\n" : "");
+	if (!cmds)
+		return -1;
 	return nft_run("set up tables " T_BRIDGE " and " T_INET, cmds, false);
 }
 
@@ -217,6 +229,7 @@ int box_nft_port_add(const char *name, const char *port, const struct in_addr *a
 	cmds = script("add chain " T_BRIDGE " box-%1$s\n"
 		      "flush chain " T_BRIDGE " box-%1$s\n"
 		      "add rule " T_BRIDGE " box-%1$s ether saddr != %2$s counter drop\n"
+		      "add rule " T_BRIDGE " box-%1$s ip daddr 127.0.0.0/8 counter drop\n"
 		      "add rule " T_BRIDGE " box-%1$s ip saddr %3$s accept\n"
 		      "add rule " T_BRIDGE " box-%1$s arp htype 1 arp ptype ip arp hlen 6 "
 		      "arp plen 4 arp saddr ether %2$s arp saddr ip %3$s accept\n"
