@@ -218,22 +218,36 @@ check "... masqueraded by table inet nsbox's postrouting chain (its counter)" \
 [ "$fails" = 0 ] || diag "$post"
 
 # a box serving TCP 80 (twice: from outside, from the host) and UDP 53
-nsbox run --rootfs "$R" --name web --net bridge -p 8080:80 -p 5353:53/udp -d -- \
-	sh -c "$NH serve tcp 80 2 & $NH serve udp 53 1 & wait" >/dev/null
+nsbox run --rootfs "$R" --name web --net bridge -p 8080:80 -p 5353:53/udp -p 127.0.0.1:5354:53/udp -d -- \
+	sh -c "$NH serve tcp 80 2 & $NH serve udp 53 3 & wait" >/dev/null
 until_ok sh -c '[ "$(nsbox logs web 2>/dev/null | grep -c "^ready$")" = 2 ]'
 ipw=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "web") | .ip')
 check "ls shows the published ports ($(nsbox ls -n -o name,ports | grep '^web '))" \
-	sh -c 'nsbox ls -n -o name,ports | grep -qx "web *8080:80/tcp,5353:53/udp" &&
-		[ "$(nsbox ls -J | jq -r ".boxes[] | select(.name == \"web\") | .ports")" = "8080:80/tcp,5353:53/udp" ]'
+	sh -c 'p=8080:80/tcp,5353:53/udp,127.0.0.1:5354:53/udp; nsbox ls -n -o name,ports | grep -qx "web *$p" &&
+		[ "$(nsbox ls -J | jq -r ".boxes[] | select(.name == \"web\") | .ports")" = "$p" ]'
 ans=$(out "$NH" ask tcp 203.0.113.1 8080 outside 2>&1)
 check "-p 8080:80: the outside reaches the box's port 80 at the host's 8080; the box saw the outside's address ($ans)" \
 	test "$ans" = "outside from 203.0.113.2"
 ans=$("$NH" ask tcp 127.0.0.1 8080 loopback 2>&1)
 check "... and from the host's loopback, 127.0.0.1:8080 (the box saw 10.88.0.1: $ans)" \
 	test "$ans" = "loopback from 10.88.0.1"
+# From outside, what must not reach the box: UDP to 127.0.0.1:5354 (the host
+# routes nothing to its loopback from outside, and that port is published on
+# the loopback only) and UDP with a box's address as its source (it would
+# be let in, and masqueraded to 10.88.0.1); then, from the same CPU, a
+# datagram that may.  The box's server logs what arrives, first first.
+hmac=$(cat /sys/class/net/$OUT/address)
+out "$NH" send eth0 "to:$hmac:127.0.0.1:5354" "to:$hmac:203.0.113.1:5353:10.88.0.3" "to:$hmac:203.0.113.1:5353"
+until_ok sh -c 'nsbox logs web | grep -q "^nsbox-to-"'
+first=$(nsbox logs web | grep "^nsbox-to-" | head -1)
+check "from outside, neither 127.0.0.1:5354 (published on the host's loopback) nor a box's address as source reaches the box; the next datagram does ($first)" \
+	test "$first" = "nsbox-to-203.0.113.1 from 203.0.113.2"
 ans=$(out "$NH" ask udp 203.0.113.1 5353 datagram 2>&1)
 check "-p 5353:53/udp: a datagram from the outside and its answer ($ans)" \
 	test "$ans" = "datagram from 203.0.113.2"
+ans=$("$NH" ask udp 127.0.0.1 5354 lo-only 2>&1)
+check "-p 127.0.0.1:5354:53/udp: the host's loopback reaches it ($ans)" \
+	test "$ans" = "lo-only from 10.88.0.1"
 # the same host port again: refused, and nothing of the second box stays
 err=$(nsbox run --rootfs "$R" --name web2 --net bridge -p 8080:81 -d -- sleep 1000 2>&1); rc=$?
 check "a second box on host port 8080/tcp is refused, by name (exit $rc: $err)" \
@@ -247,6 +261,18 @@ pub=$(nft list table inet nsbox 2>&1)
 check "rm web: its chain and map elements are gone, ba's stay" \
 	sh -c '! echo "$1" | grep -q "pub-web\|8080\|5353" && echo "$1" | grep -q "\\(tcp\\|6\\) \\. 9090 : jump pub-ba"' _ "$pub"
 [ "$fails" = 0 ] || diag "$pub"
+# A connection conntrack remembers must not outlive the box: the outside's
+# flow to 5353 (source port 9, the frames above) is still there when the
+# next box gets web's address and serves the same port, unpublished.
+nsbox run --rootfs "$R" --name next --net bridge -d -- "$NH" serve udp 53 1 >/dev/null
+until_ok sh -c 'nsbox logs next 2>/dev/null | grep -q "^ready$"'
+ipn=$(nsbox ls -J | jq -r '.boxes[] | select(.name == "next") | .ip')
+out "$NH" send eth0 "to:$hmac:203.0.113.1:5353"
+"$NH" ask udp "$ipn" 53 marker > /dev/null 2>&1
+first=$(nsbox logs next | grep -v '^ready$' | head -1)
+check "the next box at web's address ($ipn, web's $ipw) gets nothing of web's remembered flow; the host's datagram comes first ($first)" \
+	sh -c '[ "$1" = "$2" ] && [ "$3" = "marker from 10.88.0.1" ]' _ "$ipn" "$ipw" "$first"
+nsbox rm -f next
 $IP2 netns del $OUT
 
 # ---- rm, also after a crash --------------------------------------------------------

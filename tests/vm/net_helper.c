@@ -15,10 +15,10 @@
  *     mac:MAC        UDP from the interface's own address but with MAC as
  *                    the Ethernet source, payload "nsbox-spoof-mac"
  *     garp:IP        a gratuitous ARP request: "IP is at my MAC"
- *     to:MAC:IP:PORT UDP from the interface's own address and MAC to
- *                    IP:PORT through MAC (the host's, say), payload
- *                    "nsbox-to-IP": IP 127.0.0.1 is the host's loopback,
- *                    which no box may reach
+ *     to:MAC:IP:PORT[:SRC]  UDP from the interface's own address (or SRC)
+ *                    and MAC to IP:PORT through MAC (the host's, say),
+ *                    payload "nsbox-to-IP": IP 127.0.0.1 is the host's
+ *                    loopback, which no box may reach
  *     marker         UDP from the interface's own address and MAC, payload
  *                    "nsbox-marker": the receiver stops there
  *   net_helper listen IFACE          print "ready", then one line per frame
@@ -38,9 +38,9 @@
  *                                    on PORT, each with "TEXT from ADDR",
  *                                    ADDR the peer's address as seen here;
  *                                    exit 1 after 60 s without
- *   net_helper ask tcp|udp ADDR PORT TEXT
- *                                    send TEXT, print the answer; exit 1
- *                                    if none came within 5 s
+ *   net_helper ask tcp|udp ADDR PORT TEXT [SPORT]
+ *                                    send TEXT (from port SPORT), print the
+ *                                    answer; exit 1 if none came within 5 s
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -291,18 +291,22 @@ static int cmd_send(const char *ifname, char **frames, int n)
 			len = frame_garp(f, ifc.mac, ip);
 		} else if (!strncmp(a, "to:", 3) && strlen(a) > 21 && a[20] == ':' &&
 			   parse_mac(a + 3, mac) == 0) {
-			/* to:MAC:IP:PORT */
-			char dst[INET_ADDRSTRLEN + 8], text[64];
-			char *colon;
+			/* to:MAC:IP:PORT[:SRC] */
+			char dst[2 * INET_ADDRSTRLEN + 8], text[64];
+			struct in_addr src = ifc.ip;
+			char *colon, *from;
 
 			snprintf(dst, sizeof(dst), "%s", a + 21);
 			colon = strchr(dst, ':');
+			from = colon ? strchr(colon + 1, ':') : NULL;
+			if (from && (*from++ = 0, inet_pton(AF_INET, from, &src) != 1))
+				colon = NULL;
 			if (!colon || (*colon = 0, inet_pton(AF_INET, dst, &ip) != 1)) {
 				fprintf(stderr, "net_helper: bad frame '%s'\n", a);
 				return 2;
 			}
 			snprintf(text, sizeof(text), "nsbox-to-%s", dst);
-			len = frame_udp_to(f, mac, ifc.mac, ifc.ip, ip, atoi(colon + 1), text);
+			len = frame_udp_to(f, mac, ifc.mac, src, ip, atoi(colon + 1), text);
 		} else {
 			fprintf(stderr, "net_helper: unknown frame '%s'\n", a);
 			return 2;
@@ -435,7 +439,8 @@ static int cmd_serve(const char *proto, const char *port, int n)
 	return 0;
 }
 
-static int cmd_ask(const char *proto, const char *addr, const char *port, const char *text)
+static int cmd_ask(const char *proto, const char *addr, const char *port, const char *text,
+		   const char *sport)
 {
 	bool udp = !strcmp(proto, "udp");
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(port)) };
@@ -448,6 +453,14 @@ static int cmd_ask(const char *proto, const char *addr, const char *port, const 
 		return die("socket or address");
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (sport) {
+		struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(atoi(sport)) };
+		int one = 1;
+
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&me, sizeof(me)))
+			return die("bind");
+	}
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
 	    send(fd, text, strlen(text), MSG_NOSIGNAL) < 0)
 		return die("connect or send");
@@ -463,13 +476,13 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "serve"))
 		return cmd_serve(argv[2], argv[3], atoi(argv[4]));
-	if (argc == 6 && !strcmp(argv[1], "ask"))
-		return cmd_ask(argv[2], argv[3], argv[4], argv[5]);
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "ask"))
+		return cmd_ask(argv[2], argv[3], argv[4], argv[5], argc == 7 ? argv[6] : NULL);
 	if (argc >= 4 && !strcmp(argv[1], "send"))
 		return cmd_send(argv[2], argv + 3, argc - 3);
 	if (argc == 3 && !strcmp(argv[1], "listen"))
 		return cmd_listen(argv[2]);
 	fprintf(stderr, "usage: net_helper send IFACE FRAME... | listen IFACE | "
-		"serve tcp|udp PORT N | ask tcp|udp ADDR PORT TEXT\n");
+		"serve tcp|udp PORT N | ask tcp|udp ADDR PORT TEXT [SPORT]\n");
 	return 2;
 }

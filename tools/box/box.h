@@ -169,7 +169,7 @@ int box_nft_publish(const char *name, const struct in_addr *addr,
 		    const struct box_port *ports, int n);
 /* remove them; an element that is another box's is left, and then the
  * rest too (one transaction) */
-int box_nft_unpublish(const char *name, const struct box_port *ports, int n);
+int box_nft_unpublish(const char *name, const char *ip, const struct box_port *ports, int n);
 /* delete both tables, if they are there */
 int box_nft_remove(void);
 

@@ -408,9 +408,9 @@ int box_net_bridge_release(void)
 
 	if (bridge_in_use())
 		return 0;
-	/* routing off before the rules go: nothing unfiltered in between */
+	/* routing off before the rules go: never routing without them */
 	if (forward_restore() < 0)
-		ret = -1;
+		return -1;
 	if (box_nft_remove() < 0)
 		ret = -1;
 	if (!bridge_has_ports() && box_net_link_delete(BOX_BRIDGE) < 0)

@@ -19,12 +19,23 @@
  *                                 host's loopback services
  *
  *   table inet nsbox              packets the host routes (IPv4 and IPv6)
+ *     chain raw                   hook prerouting, before conntrack: a
+ *       iifname != { lo, nsbox0 } source in 10.88.0.0/16 comes from nsbox0
+ *         ip saddr 10.88.0.0/16   or from the host itself, never from
+ *         drop                    outside (a spoofed box would be let in,
+ *       iifname nsbox0            and masqueraded to 10.88.0.1); nothing
+ *         ip daddr 127.0.0.0/8    on nsbox0 reaches the host's loopback
+ *         drop                    (route_localnet is on there, below)
  *     map published               one element per published host port:
  *       tcp . 8080 : jump pub-b1  its protocol and number -> the box's chain
+ *     set targets                 what published ports lead to, now:
+ *       10.88.0.2 . tcp . 80      the box's address, protocol and port
  *     chain prerouting            hook prerouting, nat (dstnat): a packet
  *       fib daddr type local      to one of the host's addresses (fib: the
- *       meta l4proto . th dport   routing table says "local") on a
- *         vmap @published         published port goes to its box's chain
+ *       ip daddr != 127.0.0.0/8   routing table says "local"), not its
+ *       meta l4proto . th dport   loopback (from outside, 127.0.0.1 must
+ *         vmap @published         not reach a port published on it), on a
+ *                                 published port goes to its box's chain
  *     chain output                the same for what the host itself sends
  *                                 (hook output): 127.0.0.1:8080 works too
  *     chain pub-b1                -p 8080:80: the destination rewritten
@@ -32,13 +43,18 @@
  *         dnat ip to 10.88.0.2:80 conntrack rewrites the replies back
  *     chain forward               hook forward, filter: a box's packets
  *       iifname nsbox0 oifname != nsbox0 accept   go out; what comes in
- *       oifname nsbox0 ct state established,related accept   is a reply,
- *       oifname nsbox0 ct status dnat accept      or for a published
- *       oifname nsbox0 iifname != nsbox0 drop     port; nothing else.
- *       iifname != nsbox0 oifname != nsbox0 drop  And if ip_forward was
- *                                 off before the first box (net.c), the
- *                                 host routes for its boxes only, as it
- *                                 did not route at all before
+ *       oifname nsbox0 ct direction reply accept  is a reply, an ICMP
+ *       oifname nsbox0 ct state related accept    error about one, or
+ *       oifname nsbox0 ct status dnat             for a published port
+ *         ip daddr . meta l4proto . th dport      that is still published
+ *         @targets accept                         (a connection conntrack
+ *       oifname nsbox0 iifname != nsbox0 drop     remembers from a box
+ *                                 since removed must not reach the next
+ *                                 box given its address); nothing else.
+ *       meta nfproto ipv4         And if ip_forward was off before the
+ *       iifname != nsbox0         first box (net.c), the host routes
+ *       oifname != nsbox0 drop    IPv4 for its boxes only, as it did not
+ *                                 route at all before
  *     chain postrouting           hook postrouting, nat (srcnat): what a
  *       ip saddr 10.88.0.0/16     box sends out leaves with the address of
  *         oifname != nsbox0       the interface it leaves by (masquerade),
@@ -179,10 +195,17 @@ int box_nft_bridge_ensure(bool boxes_only)
 		"add rule " T_BRIDGE " prerouting iifname vmap @ports\n"
 		"add table " T_INET "\n"
 		"add map " T_INET " published { type inet_proto . inet_service : verdict; }\n"
+		"add set " T_INET " targets { type ipv4_addr . inet_proto . inet_service; }\n"
+		"add chain " T_INET " raw "
+		"{ type filter hook prerouting priority raw; policy accept; }\n"
+		"flush chain " T_INET " raw\n"
+		"add rule " T_INET " raw iifname != { \"lo\", \"" BOX_BRIDGE "\" } ip saddr "
+		BOX_NET_CIDR " counter drop\n"
+		"add rule " T_INET " raw iifname \"" BOX_BRIDGE "\" ip daddr 127.0.0.0/8 counter drop\n"
 		"add chain " T_INET " prerouting "
 		"{ type nat hook prerouting priority dstnat; policy accept; }\n"
 		"flush chain " T_INET " prerouting\n"
-		"add rule " T_INET " prerouting fib daddr type local "
+		"add rule " T_INET " prerouting fib daddr type local ip daddr != 127.0.0.0/8 "
 		"meta l4proto . th dport vmap @published\n"
 		"add chain " T_INET " output "
 		"{ type nat hook output priority -100; policy accept; }\n"
@@ -194,9 +217,10 @@ int box_nft_bridge_ensure(bool boxes_only)
 		"flush chain " T_INET " forward\n"
 		"add rule " T_INET " forward iifname \"" BOX_BRIDGE "\" oifname != \""
 		BOX_BRIDGE "\" counter accept\n"
-		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" "
-		"ct state established,related counter accept\n"
-		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" ct status dnat counter accept\n"
+		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" ct direction reply counter accept\n"
+		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" ct state related counter accept\n"
+		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" ct status dnat "
+		"ip daddr . meta l4proto . th dport @targets counter accept\n"
 		"add rule " T_INET " forward oifname \"" BOX_BRIDGE "\" iifname != \""
 		BOX_BRIDGE "\" counter drop\n"
 		"add chain " T_INET " postrouting "
@@ -210,8 +234,8 @@ int box_nft_bridge_ensure(bool boxes_only)
 		" ct status dnat counter masquerade\n";
 
 	/* a host that did not route before routes for its boxes only */
-	cmds = script("%s%s", common, boxes_only ? "add rule " T_INET " forward iifname != \""
-		      BOX_BRIDGE "\" oifname != \"" BOX_BRIDGE "\" counter drop\n" : "");
+	cmds = script("%s%s", common, boxes_only ? "add rule " T_INET " forward meta nfproto ipv4 "
+		      "iifname != \"" BOX_BRIDGE "\" oifname != \"" BOX_BRIDGE "\" counter drop\n" : "");
 	if (!cmds)
 		return -1;
 	return nft_run("set up tables " T_BRIDGE " and " T_INET, cmds, false);
@@ -268,6 +292,15 @@ int box_nft_port_del(const char *name, const char *port)
 	return nft_run(what, cmds, true);
 }
 
+/* Is ports[i] the first with its protocol and box port (one target each)? */
+static bool first_target(const struct box_port *ports, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (ports[j].proto == ports[i].proto && ports[j].box_port == ports[i].box_port)
+			return false;
+	return true;
+}
+
 /* tcp . 8080 */
 static const char *port_key(const struct box_port *p, char *buf, size_t len)
 {
@@ -308,6 +341,10 @@ int box_nft_publish(const char *name, const struct in_addr *addr,
 	for (int i = 0; i < n; i++)
 		fprintf(f, "create element " T_INET " published { %s : jump pub-%s }\n",
 			port_key(&ports[i], key, sizeof(key)), name);
+	for (int i = 0; i < n; i++)
+		if (first_target(ports, i))
+			fprintf(f, "add element " T_INET " targets { %s . %s . %u }\n", ip,
+				box_port_proto(&ports[i]), ports[i].box_port);
 	if (fclose(f)) {
 		nsbox_err("out of memory");
 		return -1;
@@ -316,7 +353,7 @@ int box_nft_publish(const char *name, const struct in_addr *addr,
 	return nft_run(what, cmds, false);
 }
 
-int box_nft_unpublish(const char *name, const struct box_port *ports, int n)
+int box_nft_unpublish(const char *name, const char *ip, const struct box_port *ports, int n)
 {
 	_cleanup_free_ char *cmds = NULL;
 	char what[128], key[32];
@@ -334,11 +371,17 @@ int box_nft_unpublish(const char *name, const struct box_port *ports, int n)
 	 */
 	fprintf(f, "add table " T_INET "\n"
 		"add map " T_INET " published { type inet_proto . inet_service : verdict; }\n"
+		"add set " T_INET " targets { type ipv4_addr . inet_proto . inet_service; }\n"
 		"add chain " T_INET " pub-%s\n", name);
 	for (int i = 0; i < n; i++) {
 		port_key(&ports[i], key, sizeof(key));
 		fprintf(f, "add element " T_INET " published { %1$s : jump pub-%2$s }\n"
 			"delete element " T_INET " published { %1$s }\n", key, name);
+		/* the box's own address and port: nobody else's */
+		if (ip[0] && first_target(ports, i))
+			fprintf(f, "add element " T_INET " targets { %1$s . %2$s . %3$u }\n"
+				"delete element " T_INET " targets { %1$s . %2$s . %3$u }\n", ip,
+				box_port_proto(&ports[i]), ports[i].box_port);
 	}
 	fprintf(f, "flush chain " T_INET " pub-%1$s\ndelete chain " T_INET " pub-%1$s\n", name);
 	if (fclose(f)) {

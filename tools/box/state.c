@@ -451,7 +451,7 @@ int box_destroy(const struct box_state *s)
 			nsbox_err("box %s: its state's ports '%s' make no sense: remove chain "
 				  "pub-%s of table inet nsbox by hand", s->name, s->ports, s->name);
 			ret = -1;
-		} else if (box_nft_unpublish(s->name, ports, n)) {
+		} else if (box_nft_unpublish(s->name, s->ip, ports, n)) {
 			ret = -1;
 		}
 	}
