@@ -26,9 +26,10 @@ make -s -C tools && make -s -C tests || exit 1
 KDIR=$(scripts/debug-kernel.sh "${NSBOX_DEBUG_SERIES:-6.1}") || exit 1
 echo "check-debug: debug kernel tree $KDIR"
 
-# One boot, 2 vCPUs: the whole VM suite (its fault-injection tests need
-# CONFIG_FAULT_INJECTION, which Debian's kernels lack, so they run
-# only here), then the leak scan after the module is gone.  Sized for the
+# Two boots side by side (below), 2 vCPUs each: the VM suite in two
+# halves (its fault-injection tests need CONFIG_FAULT_INJECTION, which
+# Debian's kernels lack, so they run only here), each followed by the leak
+# scan after the module is gone.  Sized for the
 # budget: the debug kernel is 5-10 times slower than Debian's, so 400
 # namespace-churn cycles, 20,000 fuzz messages, 100 reloads (make check:
 # 2,000, 100,000 and 200).  The module-load sweep fails every other
@@ -61,7 +62,7 @@ export NSBOX_VIEWS_BOXES=${NSBOX_VIEWS_BOXES:-5}
 # dumps genl_test and cli.sh make here).  bridge.sh also needs nf_tables,
 # which the debug kernel (scripts/debug.config) does not build.
 export NSBOX_SKIP_TESTS=${NSBOX_SKIP_TESTS-box.sh bridge.sh escape.sh top.sh mem.sh supervise.sh export.sh kselftests.sh lockdown.sh}
-export NSBOX_SKIP_WHY="userspace box tests and the kernel's selftests, which make check runs for every kernel"
+export NSBOX_SKIP_WHY=${NSBOX_SKIP_WHY-"userspace box tests and the kernel's selftests, which make check runs for every kernel"}
 # how long a shell test waits for something it can see happen (top.sh:
 # nsbox top answering a key or Ctrl-C).  Late in the suite this kernel
 # is slowest; CI once saw Ctrl-C take 30-60 s to end nsbox top there.
@@ -108,6 +109,25 @@ exit $status
 EOS
 chmod +x "$LOGDIR/debug-suite.sh"
 
+# Two guests side by side, one per core (TCG runs each in one host thread,
+# so one guest leaves a core idle): the suite in two halves of about the
+# same length, each in its own boot with its own leak scan.  Half A is
+# the fault injection, the group storms and the reloads; half B the rest.
+HALF_A="faultinj_test groups_test module_test lsns.sh opener_test genl_test"
+ALL=$(cd build/tests/vm && for t in *; do
+	case "$t" in run-all.sh|tap.sh) ;; *_test|*.sh) [ -x "$t" ] && echo "$t" ;; esac
+done)
+BASE_SKIP=$(sed -n 's/^export NSBOX_SKIP_TESTS=${NSBOX_SKIP_TESTS-\(.*\)}$/\1/p' "$LOGDIR/debug-suite.sh")
+SKIP_A="$BASE_SKIP $(for t in $ALL; do case " $HALF_A " in *" $t "*) ;; *) echo "$t" ;; esac; done)"
+SKIP_B="$BASE_SKIP $HALF_A"
+for h in a b; do
+	eval "skip=\$SKIP_$(echo $h | tr a-z A-Z)"
+	{ echo '#!/bin/sh'; echo "export NSBOX_SKIP_TESTS='$(echo $skip)'"
+	  echo "export NSBOX_SKIP_WHY='the other guest runs it ($(echo $HALF_A | tr ' ' ,) in one, the rest in the other), or make check does, for every kernel (userspace box tests, the kernel selftests)'"
+	  cat "$LOGDIR/debug-suite.sh"; } \
+		> "$LOGDIR/debug-suite-$h.sh"
+	chmod +x "$LOGDIR/debug-suite-$h.sh"
+done
 LOG=$LOGDIR/vm.log
 SUITE_T0=$(date +%s)
 # --timeout 4800: the suite took 1,414 s on one CI machine and about
@@ -121,8 +141,23 @@ SUITE_T0=$(date +%s)
 # loglevel=5: the report's allocation and free stacks are printed at the
 # default level (4), which the lab VM's quiet console leaves out.
 DEBUG_VM=(--kdir "$KDIR" --append "no5lvl kasan.fault=panic loglevel=5" --mem 2048)
-scripts/vm.sh "${DEBUG_VM[@]}" --timeout 4800 --run "$LOGDIR/debug-suite.sh" 2>&1 | tee "$LOG"
-rc=${PIPESTATUS[0]}
+# nsbox.ko for this tree, once: the two guests must not both build it
+KDIR=$KDIR scripts/build-kmod.sh "$(make -s -C "$KDIR" kernelrelease)" >&2 || exit 1
+for h in a b; do
+	( t0=$(date +%s)
+	  scripts/vm.sh "${DEBUG_VM[@]}" --timeout 4800 --run "$LOGDIR/debug-suite-$h.sh" \
+		> "$LOGDIR/vm-$h.log" 2>&1
+	  echo $? > "$LOGDIR/vm-$h.rc"
+	  echo $(( $(date +%s) - t0 )) > "$LOGDIR/vm-$h.secs" ) &
+done
+wait
+cat "$LOGDIR/vm-a.log" "$LOGDIR/vm-b.log" > "$LOG"
+cat "$LOG"
+rc=0
+for h in a b; do
+	r=$(cat "$LOGDIR/vm-$h.rc" 2>/dev/null || echo 1)
+	[ "$r" = 0 ] || rc=$r
+done
 SUITE_SECS=$(( $(date +%s) - SUITE_T0 ))
 # The harness on this kernel: without a KASAN report ending the run, every
 # "no KASAN report" above would mean nothing (two more boots, ~1 min each).
@@ -150,7 +185,9 @@ awk -v part="vm debug" -f scripts/tap-files.awk "$LOG"
 awk -v part="vm harness debug" -f scripts/tap-files.awk "$HLOG"
 echo
 echo "######## seconds per VM test file"
-awk -v labels="debug" -v totals="$SUITE_SECS" -f scripts/file-times.awk "$LOG"
+awk -v labels="debug-a debug-b" -v totals="$(cat "$LOGDIR/vm-a.secs" "$LOGDIR/vm-b.secs" | paste -sd' ')" \
+	-f scripts/file-times.awk "$LOGDIR/vm-a.log" "$LOGDIR/vm-b.log"
+echo "# the two halves side by side: $SUITE_SECS s"
 echo "# the harness on the debug kernel: $HARNESS_SECS s"
 echo
 echo "######## check-debug summary ($(( $(date +%s) - START )) s, kernel $(make -s -C "$KDIR" kernelrelease))"
