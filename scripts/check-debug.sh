@@ -46,8 +46,8 @@ export NSBOX_EVENTS_FORKS=${NSBOX_EVENTS_FORKS:-500}
 # (500 of the second 514 s); make check's full-size lane does 100
 export NSBOX_RELOAD_N=${NSBOX_RELOAD_N:-50}
 export NSBOX_USER_RELOAD_N=${NSBOX_USER_RELOAD_N:-50}
-# every other allocation of the module-load sweep, the even ones on even
-# days (the whole sweep, 729 loads, took 1,597 s: a third of the lane);
+# every other allocation of the module-load sweep, from #1 on even
+# days and from #2 on odd ones (the whole sweep, 729 loads, took 1,597 s);
 # two days' runs fail each one
 export NSBOX_FAULT_LOAD_STRIDE=${NSBOX_FAULT_LOAD_STRIDE:-2}
 export NSBOX_FAULT_LOAD_PHASE=${NSBOX_FAULT_LOAD_PHASE:-$(( $(date +%s) / 86400 % 2 ))}
