@@ -7,6 +7,7 @@
 #   make kernels      the kernel of each line (5.10 and 7.x in build roots)
 #   make check-debug  the VM tests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make vm           interactive shell in the lab VM (KVER= picks the kernel)
+#   make lab [NAME]   the labs (docs/labs/), or boot the lab VM and run one
 #   make W=1          module build with extra compiler warnings
 #   make install      the tool, man pages and completion under PREFIX, and
 #                     nsbox.ko for KVER under /lib/modules/KVER/updates/
@@ -53,6 +54,16 @@ vm: all tests
 
 demo: all tests
 	scripts/vm.sh --kernel $(KVER) --run scripts/demo.sh
+
+# make lab: the labs (docs/labs/); make lab NAME: boot the lab VM and run
+# that lab's steps, as a student would type them (tests/labs/NAME.sh)
+LAB_NAME := $(if $(filter lab,$(firstword $(MAKECMDGOALS))),$(word 2,$(MAKECMDGOALS)))
+lab: $(if $(LAB_NAME),all tests)
+	@KVER=$(KVER) scripts/lab.sh $(LAB_NAME)
+ifneq ($(LAB_NAME),)
+$(LAB_NAME):
+	@:
+endif
 
 # The newest Debian kernel of each supported line (5.10, 6.1, 6.12, 7.x),
 # headers and image; 5.10 and 7.x in build roots of their own suites.
@@ -150,5 +161,5 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps kernels module tool tests vm demo check check-debug clean \
+.PHONY: all deps kernels module tool tests vm demo lab check check-debug clean \
 	man install install-tool install-module install-dkms-src install-dkms uninstall deb

@@ -40,6 +40,9 @@ PKGS="$PKGS libmicrohttpd-dev prometheus curl"
 # The bridge's firewall: libnftables (the tool's rules, tools/box/nft.c);
 # nft lists them in the lab VM (tests/vm/bridge.sh).
 PKGS="$PKGS libnftables-dev nftables"
+# The labs (docs/labs/): the load they put on a cgroup, as the seed's
+# lab sheet does it
+PKGS="$PKGS stress"
 # What the host side of make check runs besides the packages above and
 # Debian's minbase (the Priority: required packages and apt, which a fresh
 # root already has): tests/host/install.sh copies the tree with

@@ -194,6 +194,11 @@ for t in "$TOP"/build/tests/vm/*; do
 	*) install_bin "$t" "/opt/nsbox/tests/$(basename "$t")" ;;
 	esac
 done
+# The labs (docs/labs/, tests/labs/): make lab runs one, labs.sh checks them
+mkdir -p "$ROOT/opt/nsbox/labs"
+for t in "$TOP"/build/tests/labs/*.sh; do
+	[ -f "$t" ] && install -m 0755 "$t" "$ROOT/opt/nsbox/labs/"
+done
 mkdir -p "$ROOT/opt/nsbox/bench"
 for t in "$TOP"/build/bench/*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
@@ -210,8 +215,8 @@ fi
 # Peers the tests compare against: clients we did not write (tmux drives
 # `nsbox top` on a real terminal in tests/vm/top.sh; flock holds the state
 # lock in box.sh; curl scrapes `nsbox serve` in prometheus.sh; nft lists
-# the rules nsbox made in bridge.sh).
-for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft; do
+# the rules nsbox made in bridge.sh; stress loads the labs' cgroups).
+for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft stress; do
 	p=$(command -v "$b" || true)
 	if [ -n "$p" ]; then
 		install_bin "$p" "/usr/bin/$b"
