@@ -13,7 +13,10 @@ run sh -c "echo 512M > $CG/memory.max"
 [ -e "$CG/memory.swap.max" ] && run sh -c "echo 0 > $CG/memory.swap.max"
 run cat "$CG/memory.max" "$CG/memory.events"
 
-say "2. stress asks for 1 GiB and touches it: one worker, --vm-bytes 1G, --vm-hang 0 (keep it)."
+say "2. The lab VM has 1 GiB of RAM and no swap: by default the kernel refuses a 1 GiB malloc() outright (overcommit heuristic).  Let it promise more than it has, as it does on most machines with swap."
+oc=$(cat /proc/sys/vm/overcommit_memory)
+run sysctl -w vm.overcommit_memory=1
+say "   stress asks for 1 GiB and touches it: one worker, --vm-bytes 1G, --vm-hang 0 (keep it)."
 before=$(nsbox groups -J -o path,oom_kills --kind cgroup2 | jq -r '.groups[] | select(.path == "/lab-mem") | .oom_kills')
 sh -c "echo \$\$ > $CG/cgroup.procs; exec stress --vm 1 --vm-bytes 1G --vm-hang 0 --timeout 60" > /tmp/lab-mem.out 2>&1 &
 hog=$!
@@ -34,6 +37,7 @@ observe "stress saw its worker die by signal 9 and failed (exit $rc)" \
 observe "memory.peak stayed at the limit, 512 MiB at most" \
 	sh -c '[ ! -e "$1/memory.peak" ] || [ "$(cat "$1/memory.peak")" -le $((512 * 1048576)) ]' _ "$CG"
 
+sysctl -q -w vm.overcommit_memory="$oc" 2>/dev/null || echo "$oc" > /proc/sys/vm/overcommit_memory
 until_seen sh -c '[ ! -s "$1/cgroup.procs" ]' _ "$CG"
 rmdir "$CG"
 lab_end
