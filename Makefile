@@ -31,6 +31,9 @@ TOP := $(CURDIR)
 LIB := . $(TOP)/scripts/lib.sh; TOP=$(TOP)
 KVER ?= $(shell bash -c '$(LIB); default_kver')
 KDIR ?= $(shell bash -c '$(LIB); kdir_for $(KVER)')
+# a kernel of another Debian suite (5.10, 7.x) lives in a build root and is
+# built there, by its suite's compiler (scripts/build-kmod.sh)
+KROOT := $(shell bash -c '$(LIB); kernel_root $(KVER)')
 
 all: module tool
 
@@ -40,8 +43,12 @@ deps:
 
 module: deps
 	@test -n "$(KVER)" || { echo "make: no kernel headers found; run scripts/deps.sh" >&2; exit 2; }
+ifneq ($(KROOT),)
+	$(TOP)/scripts/build-kmod.sh $(KVER)
+else
 	$(TOP)/scripts/configure-kmod.sh $(KDIR) $(TOP)/kmod
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
+endif
 
 tool: deps
 	$(MAKE) -C tools
