@@ -46,8 +46,7 @@ outside=$(ls $J | tr '\n' ' ')
 observe "ls / inside is exactly $J's listing ($inside), and no $MARK" \
 	sh -c '[ "$1" = "$2" ] && ! chroot "$3" /bin/bash -c "[ -e $4 ]"' _ "$inside" "$outside" "$J" "$MARK"
 
-say "3. A chroot is not a container: root in the jail gets out."
-say "   The host's root has a marker the jail does not: $MARK"
+say "3. A chroot is not a container: root in the jail gets out.  The host's root has a marker the jail does not: $MARK"
 run cat $MARK
 cp $ESC $J/bin/
 run_out chroot $J /bin/chroot_escape /tmp/esc $MARK
