@@ -215,8 +215,9 @@ fi
 # Peers the tests compare against: clients we did not write (tmux drives
 # `nsbox top` on a real terminal in tests/vm/top.sh; flock holds the state
 # lock in box.sh; curl scrapes `nsbox serve` in prometheus.sh; nft lists
-# the rules nsbox made in bridge.sh; stress loads the labs' cgroups).
-for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft stress; do
+# the rules nsbox made in bridge.sh; stress loads the labs' cgroups; ss
+# lists the unix-sockets lab's sockets).
+for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft stress ss; do
 	p=$(command -v "$b" || true)
 	if [ -n "$p" ]; then
 		install_bin "$p" "/usr/bin/$b"
@@ -224,6 +225,19 @@ for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft stress; do
 		echo "vm.sh: warning: no $b on this machine: VM tests that run it will fail (scripts/deps.sh installs it)" >&2
 	fi
 done
+# The chroot lab (docs/labs/chroot.md) builds its jail the seed's way,
+# with ldd: a bash script from libc-bin (hence bash, at the path its #!
+# names), and programs that need libraries, as on the seed's machine
+# (busybox is static): bash and GNU ls.  That ls is off PATH, so
+# busybox's stays the one every test runs.
+p=$(command -v ldd || true)
+if [ -n "$p" ] && [ -x /usr/bin/bash ]; then
+	install -D -m 0755 "$p" "$ROOT/usr/bin/ldd"
+	install_bin /usr/bin/bash /bin/bash
+	install_bin "$(command -v ls)" /opt/nsbox/labs/bin/ls
+else
+	echo "vm.sh: warning: no ldd or bash on this machine: the chroot lab will fail" >&2
+fi
 # iproute2's ip, for what busybox's cannot do (veth pairs, named network
 # namespaces: bridge.sh's LAN neighbour).  Under its own name: `ip` stays
 # busybox's, which the other tests were written against.
