@@ -111,7 +111,10 @@ run nsbox rm lab-load-box
 box=$(cat /tmp/lab-load-box)
 rm -f /tmp/lab-load-box
 say "   in the box: $box; the machine: $(cat /proc/loadavg)"
-observe "the box sees its own numbers: load 0.00, its 2 tasks (its init and cat), its own pids ($box)" \
-	sh -c 'set -- $1; [ "$1 $2 $3" = "0.00 0.00 0.00" ] && [ "${4#*/}" -le 2 ] && [ "$5" -le 2 ]' _ "$box"
+# its load: 0.00, unless one of nsbox's samples fell in its short life
+# (two tasks, one sample: 0.16 at most); its tasks and pids: 2 at most
+observe "the box sees its own numbers: its load (0.16 at most), its 2 tasks (its init and cat), its own pids ($box)" \
+	sh -c 'set -- $1; for l in $1 $2 $3; do [ "$(echo $l | tr -d .)" -le 16 ] || exit 1; done;
+		[ "${4#*/}" -le 2 ] && [ "$5" -le 2 ]' _ "$box"
 
 lab_end
