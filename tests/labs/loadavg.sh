@@ -37,9 +37,10 @@ min_running() {
 	echo "$m"
 }
 # the load1 nsbox.ko keeps for cgroup PATH, x100; empty if it has no group
+# (raw text and awk: jq takes seconds to start in a busy VM under TCG)
 gload1() {
-	v=$(nsbox groups -J -o path,load1 --kind cgroup2 |
-		jq -r --arg p "$1" '.groups[] | select(.path == $p) | .load1')
+	v=$(nsbox groups -r -n --no-adopt -o path,load1 --kind cgroup2 |
+		awk -v p="$1" '$1 == p { print $2 }')
 	[ -n "$v" ] && x100 "$v"
 }
 
