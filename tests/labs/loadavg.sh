@@ -26,13 +26,15 @@ trap 'exit 1' INT TERM
 x100() { awk -v v="$1" 'BEGIN { if (v == "") exit 1; printf "%d\n", v * 100 + 0.5 }'; }
 load1() { x100 "$(cut -d' ' -f1 /proc/loadavg)"; }
 # the least "running" of 10 reads of /proc/loadavg by the shell itself
-# (no other process of the lab runs meanwhile: read is a builtin)
+# over half a second (read is a builtin: no other process of the lab runs
+# at a read; other tasks of the VM come and go, the loops stay)
 min_running() {
 	m=
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		read -r a b c rt rest < /proc/loadavg
 		r=${rt%/*}
 		[ -z "$m" ] || [ "$r" -lt "$m" ] && m=$r
+		sleep 0.05
 	done
 	echo "$m"
 }
@@ -69,8 +71,8 @@ until_seen only_loops
 run cat $CG/cgroup.procs $IDLE/cgroup.procs
 run cat /proc/loadavg
 r1=$(min_running)
-observe "the running field went up by the two loops: its least of 10 reads was $r0 before, $r1 now" \
-	test "$r1" -ge $((r0 + 2))
+observe "the running field counts the two loops and the reader: the least of 10 reads is $r1 >= 3 (before the loops: $r0)" \
+	test "$r1" -ge 3
 
 say "3. nsbox.ko applies calc_load() to each group every 5 s.  Wait for its next sample of /lab-load."
 run nsbox groups -o path,procs,load1,load5,load15 --kind cgroup2
