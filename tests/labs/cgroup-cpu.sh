@@ -47,6 +47,6 @@ observe "nsbox counts the cgroup's CPU time as cpu.stat does, within 2% ($ns ns,
 echo 0 > "$CG/cgroup.freeze"
 kill "$hog" 2>/dev/null
 pkill -f 'stress --cpu' 2>/dev/null
-until_seen sh -c '[ ! -s "$1/cgroup.procs" ]' _ "$CG"
+until_seen sh -c '! grep -q . "$1/cgroup.procs"' _ "$CG"
 rmdir "$CG"
 lab_end

@@ -38,6 +38,6 @@ observe "memory.peak stayed at the limit, 512 MiB at most" \
 	sh -c '[ ! -e "$1/memory.peak" ] || [ "$(cat "$1/memory.peak")" -le $((512 * 1048576)) ]' _ "$CG"
 
 sysctl -q -w vm.overcommit_memory="$oc" 2>/dev/null || echo "$oc" > /proc/sys/vm/overcommit_memory
-until_seen sh -c '[ ! -s "$1/cgroup.procs" ]' _ "$CG"
+until_seen sh -c '! grep -q . "$1/cgroup.procs"' _ "$CG"
 rmdir "$CG"
 lab_end
