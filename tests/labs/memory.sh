@@ -63,8 +63,9 @@ observe "A's USS is the 16 MiB it wrote, + at most 1 MiB of stack and data ($ua 
 say "4. The file's mapping in A's smaps: every page in memory (Rss), each shared with B."
 run grep -A 10 "$D/shared" "/proc/$a/smaps"
 fr=$(mapping Rss "$a"); fp=$(mapping Pss "$a")
-observe "the whole file is resident in A (Rss $fr kB) and A's PSS for it is half: two processes map each page (Pss $fp kB, to 4 kB)" \
-	sh -c '[ "$1" = 32768 ] && d=$(( 2 * $2 - $1 )) && [ "${d#-}" -le 8 ]' _ "$fr" "$fp"
+fs=$(( $(mapping Shared_Clean "$a") + $(mapping Shared_Dirty "$a") )); shm=$(kb RssShmem "/proc/$a/status")
+observe "the whole file is resident in A (Rss $fr kB), all of it shared (Shared_Clean + Shared_Dirty $fs kB), shared memory as /tmp is tmpfs (RssShmem $shm kB), and A's PSS for it is half: two processes map each page (Pss $fp kB, to 4 kB)" \
+	sh -c '[ "$1" = 32768 ] && [ "$3" = 32768 ] && [ "$4" -ge 32768 ] && d=$(( 2 * $2 - $1 )) && [ "${d#-}" -le 8 ]' _ "$fr" "$fp" "$fs" "$shm"
 
 say "5. The same through nsbox: nsbox mem sums the group's processes (the cgroup's: nsbox.ko names them)."
 run cat "$CG/cgroup.procs"
