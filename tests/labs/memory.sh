@@ -18,13 +18,17 @@ mapping() {
 }
 # within VALUE WANT TOL: |VALUE - WANT| <= TOL
 within() { d=$(( $1 - $2 )); [ "${d#-}" -le "$3" ]; }
+# the lab's processes are the cgroup's (also those of a run interrupted)
 cleanup() {
-	kill "${a:-}" "${b:-}" 2>/dev/null
-	wait 2>/dev/null
-	rmdir "$CG" 2>/dev/null
+	if [ -d "$CG" ]; then
+		for p in $(cat "$CG/cgroup.procs"); do kill "$p" 2>/dev/null; done
+		until_seen sh -c '[ ! -s "$1/cgroup.procs" ]' _ "$CG"
+		rmdir "$CG"
+	fi
 	rm -rf "$D"
 }
 trap cleanup EXIT
+cleanup
 
 say "1. A 32 MiB file in /tmp, and a cgroup to hold the two processes that will map it."
 mkdir -p "$D"
@@ -36,6 +40,7 @@ start() {	# start NAME: a process of the cgroup, its pid
 	sh -c "echo \$\$ > $CG/cgroup.procs; exec $H mem-lab $D/shared 32 16 256" > "$D/$1.out" 2>&1 &
 	echo $!
 }
+say "   \$ sh -c 'echo \$\$ > $CG/cgroup.procs; exec $H mem-lab $D/shared 32 16 256' &    (twice)"
 a=$(start a)
 b=$(start b)
 until_seen grep -q '^ready' "$D/a.out"
@@ -55,6 +60,9 @@ observe "VSS >= RSS >= PSS >= USS, for A ($va $ra $pa $ua) and for B ($vb $rb $p
 	sh -c '[ "$1" -ge "$2" ] && [ "$2" -ge "$3" ] && [ "$3" -ge "$4" ] &&
 		[ "$5" -ge "$6" ] && [ "$6" -ge "$7" ] && [ "$7" -ge "$8" ]' _ \
 	"$va" "$ra" "$pa" "$ua" "$vb" "$rb" "$pb" "$ub"
+ms=$(( $(kb RssAnon "/proc/$a/status") + $(kb RssFile "/proc/$a/status") + $(kb RssShmem "/proc/$a/status") ))
+observe "status's VmRSS is the mm's three counters added up: RssAnon + RssFile + RssShmem ($(kb VmRSS "/proc/$a/status") = $ms kB)" \
+	test "$(kb VmRSS "/proc/$a/status")" = "$ms"
 observe "A's VSS is its RSS and then some: at least the 256 MiB it never touched ($va - $ra kB)" \
 	test $((va - ra)) -ge $((256 * MIB))
 observe "A's USS is the 16 MiB it wrote, + at most 1 MiB of stack and data ($ua kB)" \
