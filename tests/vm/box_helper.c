@@ -36,6 +36,12 @@
  *   box_helper mem-huge GIB TOUCH  map GIB GiB (MAP_NORESERVE), touch its
  *                               first page if TOUCH is 1, print "huge";
  *                               then wait
+ *   box_helper mem-lab PATH FILE_MB ANON_MB RESV_MB
+ *                               the memory lab (tests/labs/memory.sh): map
+ *                               RESV_MB anonymous and never touch it, FILE_MB
+ *                               of the file PATH MAP_SHARED and read every
+ *                               page, ANON_MB anonymous and write every
+ *                               page; print "ready", then wait
  *   box_helper scenario         start and join a thread, then allocate
  *                               until the OOM killer comes (events.sh)
  *   box_helper forks-exit N     fork N children that exit at once
@@ -458,6 +464,40 @@ int main(int argc, char **argv)
 		if (atoi(argv[3]))
 			p[0] = 1;
 		printf("huge\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	if (argc == 6 && !strcmp(argv[1], "mem-lab")) {
+		size_t file = (size_t)atoi(argv[3]) << 20, anon = (size_t)atoi(argv[4]) << 20;
+		size_t resv = (size_t)atoi(argv[5]) << 20;
+		volatile unsigned char *f, *a;
+		unsigned long sum = 0;
+		int fd = open(argv[2], O_RDONLY);
+
+		if (fd < 0) {
+			perror("mem-lab: open");
+			return 1;
+		}
+		/* VSS only: a reservation no page of which is ever touched */
+		if (mmap(NULL, resv, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED) {
+			perror("mem-lab: mmap");
+			return 1;
+		}
+		f = mmap(NULL, file, PROT_READ, MAP_SHARED, fd, 0);
+		a = mmap(NULL, anon, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (f == MAP_FAILED || a == MAP_FAILED) {
+			perror("mem-lab: mmap");
+			return 1;
+		}
+		/* the file's pages: the page cache's, shared with whoever maps them */
+		for (size_t off = 0; off < file; off += 4096)
+			sum += f[off];
+		/* written: each page a private copy of this process's own */
+		for (size_t off = 0; off < anon; off += 4096)
+			a[off] = 1;
+		printf("ready %lu\n", sum);
 		fflush(stdout);
 		for (;;)
 			pause();
