@@ -21,9 +21,11 @@ observe "genl-ctrl-list shows nsbox's $kops commands as 'op unknown (0xN)', and 
 
 say "2. The spec names them: ynl --list-ops reads uapi/nsbox.yaml (and finds the family by name)."
 run $Y --list-ops
-yops=$($Y --list-ops | grep -c '\[')
+$Y --list-ops > /tmp/lab-ynl-ops 2>&1
+yops=$(grep -c '\[' /tmp/lab-ynl-ops)
+# (the 6.12 CLI prints an operation's modes in any order: they are a set)
 observe "ynl lists as many operations as the kernel has commands ($yops and $kops), get-group with do and dump" \
-	sh -c '[ "$1" = "$2" ] && ynl --spec "$3" --no-schema --list-ops | grep -q "^get-group  \[ do, dump \]"' _ "$yops" "$kops" "$SPEC"
+	sh -c '[ "$1" = "$2" ] && grep -Eq "^get-group  \[ (do, dump|dump, do) \]" /tmp/lab-ynl-ops' _ "$yops" "$kops"
 
 say "3. GET_INFO through the spec, next to nsbox info -J."
 run sh -c "$Y --do get-info --output-json > /tmp/lab-ynl-info.json"
@@ -49,9 +51,17 @@ observe "the dump holds the same $(jq '[.[].group[]] | length' /tmp/lab-ynl-grou
 
 say "5. The kernel checks every request against its policy: get-group's do needs an id, and the error says which attribute is missing."
 run $Y --do get-group --json '{"kind": "uts"}'
-observe "ynl reports the kernel's extended ack: EINVAL, the missing attribute named 'id'" \
-	sh -c '$1 --do get-group --json "{\"kind\": \"uts\"}" 2>&1 | grep -q "Invalid argument" &&
-		$1 --do get-group --json "{\"kind\": \"uts\"}" 2>&1 | grep -q "miss-type.*id"' _ "$Y"
+# before 6.1 nsbox's GENL_REQ_ATTR_CHECK() can only say so in words
+# (kmod/compat.h): the kernel has no miss-type to send
+refused() {
+	$Y --do get-group --json '{"kind": "uts"}' > /tmp/lab-ynl-err 2>&1
+	grep -q "Invalid argument" /tmp/lab-ynl-err || return 1
+	case "$(uname -r)" in
+	[1-5].*|6.0.*) grep -q "missing required attribute" /tmp/lab-ynl-err ;;
+	*) grep -q "miss-type.*'id'" /tmp/lab-ynl-err ;;
+	esac
+}
+observe "ynl reports the kernel's extended ack: EINVAL, the missing attribute named 'id' (before 6.1: 'missing required attribute')" refused
 
-rm -f /tmp/lab-ynl-info.json /tmp/lab-ynl-groups.json
+rm -f /tmp/lab-ynl-ops /tmp/lab-ynl-info.json /tmp/lab-ynl-groups.json /tmp/lab-ynl-err
 lab_end
