@@ -262,7 +262,7 @@ fi
 # nsbox spec (uapi/nsbox.yaml), for tests/vm/ynl.sh and the ynl lab
 # (docs/labs/ynl.md): /usr/bin/ynl runs it.  It is Python: this machine's
 # python3 goes in with only the modules the CLI imports
-# (scripts/ynl-pyfiles.py lists them; about 11 MB with the interpreter,
+# (scripts/ynl-pyfiles.py lists them; 12 MB with the interpreter,
 # docs/labs/ynl.md), each with its .pyc and the same mtime so that the
 # guest never compiles one.  No jsonschema: the host validates the spec
 # (tests/host/ynl.sh), the guest runs the CLI with --no-schema.
