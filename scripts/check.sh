@@ -9,7 +9,8 @@
 #   3. modinfo fields of each nsbox.ko
 #   4. host unit tests, host CLI tests, the tool's layering, the man pages
 #      against each command's --help, bash and zsh completion, the build
-#      roots' chroot in a bare chroot
+#      roots' chroot in a bare chroot, the YNL spec (uapi/nsbox.yaml)
+#      against the kernel's schema and the uapi header
 #   5. the VM suite (tests/vm) in the lab VM on each target kernel; a guest
 #      crash, timeout or kernel warning in dmesg fails the run.  The
 #      stress tests run at full size on one kernel, the oldest
@@ -220,6 +221,7 @@ part "tool layers" scripts/check-layers.sh
 part "host man pages" tests/host/man.sh
 part "host completion" tests/host/completion.sh
 part "host chroot" tests/host/chroot.sh
+part "host ynl spec" tests/host/ynl.sh
 
 # ---- 5. VM suite on each kernel, and 6. the VM harness checking itself ------
 # One lane per kernel: its whole VM suite in one boot.  The stress tests

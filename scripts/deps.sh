@@ -43,6 +43,12 @@ PKGS="$PKGS libnftables-dev nftables"
 # The labs (docs/labs/): the load they put on a cgroup, as the seed's
 # lab sheet does it
 PKGS="$PKGS stress"
+# The YNL spec (uapi/nsbox.yaml): the kernel's YNL CLI and library
+# (tools/net/ynl, from linux-source-6.12) are Python and need yaml, also in
+# the lab VM (scripts/vm.sh copies this machine's python3 and the modules
+# the CLI imports there; tests/vm/ynl.sh, the ynl lab); jsonschema
+# validates the spec against the kernel's schema (tests/host/ynl.sh)
+PKGS="$PKGS python3-yaml python3-jsonschema"
 # What the host side of make check runs besides the packages above and
 # Debian's minbase (the Priority: required packages and apt, which a fresh
 # root already has): tests/host/install.sh copies the tree with

@@ -271,6 +271,52 @@ if [ -d /usr/lib/locale/C.utf8 ]; then
 	mkdir -p "$ROOT/usr/lib/locale"
 	cp -r /usr/lib/locale/C.utf8 "$ROOT/usr/lib/locale/"
 fi
+# The kernel's YNL CLI (tools/net/ynl from linux-source, which
+# scripts/linux-source.sh extracts when the tests are built) with the
+# nsbox spec (uapi/nsbox.yaml), for tests/vm/ynl.sh and the ynl lab
+# (docs/labs/ynl.md): /usr/bin/ynl runs it.  It is Python: this machine's
+# python3 goes in with only the modules the CLI imports
+# (scripts/ynl-pyfiles.py lists them; 12 MB with the interpreter,
+# docs/labs/ynl.md), each with its .pyc and the same mtime so that the
+# guest never compiles one.  No jsonschema: the host validates the spec
+# (tests/host/ynl.sh), the guest runs the CLI with --no-schema.
+YNL=$TOP/build/linux-source/tools/net/ynl
+YNL_SPECS=$TOP/build/linux-source/Documentation/netlink/specs
+if [ -f "$YNL/cli.py" ] && [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+	/usr/bin/python3 -m compileall -q "$YNL/lib" >/dev/null
+	pyfiles=$(/usr/bin/python3 "$TOP/scripts/ynl-pyfiles.py" "$YNL" "$YNL_SPECS/nlctrl.yaml")
+	for f in $pyfiles; do
+		if [ -d "$f" ]; then
+			mkdir -p "$ROOT$f"
+		else
+			mkdir -p "$ROOT$(dirname "$f")"
+			cp -p "$f" "$ROOT$f"
+			case "$f" in *.so) ELFS+=("$f") ;; esac
+		fi
+	done
+	install_bin "$(readlink -f /usr/bin/python3)" /usr/bin/python3
+	mkdir -p "$ROOT/opt/ynl/specs"
+	cp -rp "$YNL/cli.py" "$YNL/lib" "$ROOT/opt/ynl/"
+	# nlctrl.yaml as 6.12 has it lists the policy attribute mask before
+	# pad, which numbers them 11 and 12: <linux/netlink.h> has PAD 11,
+	# MASK 12.  Give both their real number (then a mask decodes as one).
+	/usr/bin/python3 - "$YNL_SPECS/nlctrl.yaml" "$ROOT/opt/ynl/specs/nlctrl.yaml" <<'PYFIX'
+import re, sys
+s = open(sys.argv[1]).read()
+if s.find('name: mask\n') < s.find('name: pad\n'):
+    s = re.sub(r'(name: mask\n(\s+)type: u64\n)', r'\1\2value: 12\n', s)
+    s = re.sub(r'(name: pad\n(\s+)type: pad\n)', r'\1\2value: 11\n', s)
+open(sys.argv[2], 'w').write(s)
+PYFIX
+	cp -p "$TOP/uapi/nsbox.yaml" "$ROOT/opt/nsbox/nsbox.yaml"
+	# the same as JSON, for jq (tests/vm/ynl.sh): parsing YAML takes
+	# the guest's Python seconds under TCG
+	/usr/bin/python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)' \
+		"$TOP/uapi/nsbox.yaml" > "$ROOT/opt/nsbox/nsbox.json"
+	printf '#!/bin/sh\n# the kernel'"'"'s tools/net/ynl/cli.py (newer kernels install it as ynl)\nexec /usr/bin/python3 /opt/ynl/cli.py "$@"\n' \
+		> "$ROOT/usr/bin/ynl"
+	chmod 0755 "$ROOT/usr/bin/ynl"
+fi
 # kmod's modinfo reads any .ko (busybox's needs modules.dep).
 if [ -x /bin/kmod ]; then
 	install_bin /bin/kmod /usr/sbin/kmod
