@@ -66,7 +66,9 @@ export NSBOX_VIEWS_BOXES=${NSBOX_VIEWS_BOXES:-5}
 # module paths as genl_test, groups_test, quota_test and events_test do in
 # this lane (dumps, the ptrace rule, the event stream): they compare the
 # tool's output with other tools, which make check does on every kernel.
-export NSBOX_SKIP_TESTS=${NSBOX_SKIP_TESTS-box.sh bridge.sh escape.sh top.sh mem.sh supervise.sh export.sh cli.sh events.sh lsns.sh labs.sh kselftests.sh lockdown.sh}
+# So do ynl.sh (the kernel's YNL CLI, Python, against the same dumps) and
+# labs.sh (the labs, checked on the newest kernel).
+export NSBOX_SKIP_TESTS=${NSBOX_SKIP_TESTS-box.sh bridge.sh escape.sh top.sh mem.sh supervise.sh export.sh cli.sh events.sh lsns.sh labs.sh ynl.sh kselftests.sh lockdown.sh}
 export NSBOX_SKIP_WHY=${NSBOX_SKIP_WHY-"userspace box tests and the kernel's selftests, which make check runs for every kernel"}
 # how long a shell test waits for something it can see happen (top.sh:
 # nsbox top answering a key or Ctrl-C).  Late in the suite this kernel
