@@ -3,6 +3,7 @@
 #
 #   make              build kmod/nsbox.ko (for KVER/KDIR) and tools/nsbox
 #   make demo         boot the lab VM, load the module, show what it reports
+#   make tests        the test programs (host unit tests, the VM's)
 #   make check        all tests: host, VM on 5.10, 6.1, 6.12 and 7.x, W=1, sparse, checkpatch
 #   make kernels      the kernel of each line (5.10 and 7.x in build roots)
 #   make check-debug  the VM tests on a KASAN/lockdep/kmemleak/UBSAN kernel
@@ -25,7 +26,11 @@
 #
 # DESTDIR=, PREFIX= (default /usr/local) for make install, as usual.
 #
-# Missing packages are installed by scripts/deps.sh (apt-get) on first use.
+# Missing packages are installed by scripts/deps.sh (apt-get) on first use,
+# each target asking for the tier it needs: make, demo, vm and lab the
+# default one (build, the lab VM on 6.12, the labs' tools); make tests
+# --tests (and linux-source-6.12); make check, check-debug, kernels and deb
+# --check (everything: the other kernels, lintian, prometheus, ...).
 
 TOP := $(CURDIR)
 LIB := . $(TOP)/scripts/lib.sh; TOP=$(TOP)
@@ -37,9 +42,18 @@ KROOT := $(shell bash -c '$(LIB); kernel_root $(KVER)')
 
 all: module tool
 
-# Check (quickly) that every package is there; install what is missing.
+# The tool's and the tests' makes run one job per CPU, unless make was
+# given -j itself (then they share its jobs).
+SUBJ = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
+
+# Check (quickly: dpkg-query, no apt) that the tier's packages are there;
+# install what is missing.
 deps:
-	@$(TOP)/scripts/deps.sh --check >/dev/null 2>&1 || $(TOP)/scripts/deps.sh
+	@$(TOP)/scripts/deps.sh --missing >/dev/null || $(TOP)/scripts/deps.sh
+deps-tests:
+	@$(TOP)/scripts/deps.sh --missing --tests >/dev/null || $(TOP)/scripts/deps.sh --tests
+deps-check:
+	@$(TOP)/scripts/deps.sh --missing --check >/dev/null || $(TOP)/scripts/deps.sh --check
 
 module: deps
 	@test -n "$(KVER)" || { echo "make: no kernel headers found; run scripts/deps.sh" >&2; exit 2; }
@@ -51,21 +65,29 @@ else
 endif
 
 tool: deps
-	$(MAKE) -C tools
+	$(MAKE) $(SUBJ) -C tools
 
-tests: deps tool
-	$(MAKE) -C tests
+tests: deps-tests tool
+	$(MAKE) $(SUBJ) -C tests
 
-vm: all tests
+# The labs' scripts into build/tests/labs/, where vm.sh takes them from
+# (plain copies: nothing to install for them).
+lab-scripts:
+	@$(MAKE) -s -C tests labs
+
+# The lab VM: the tool, and nsbox.ko built for KVER by scripts/vm.sh
+# (build-kmod.sh, in build/KVER/).  The test programs and test modules
+# come along only once they are built: `make tests vm`.
+vm: deps tool lab-scripts
 	scripts/vm.sh --kernel $(KVER)
 
-demo: all tests
+demo: deps tool
 	scripts/vm.sh --kernel $(KVER) --run scripts/demo.sh
 
 # make lab: the labs (docs/labs/); make lab NAME: boot the lab VM and run
 # that lab's steps, as a student would type them (tests/labs/NAME.sh)
 LAB_NAME := $(if $(filter lab,$(firstword $(MAKECMDGOALS))),$(word 2,$(MAKECMDGOALS)))
-lab: $(if $(LAB_NAME),all tests)
+lab: $(if $(LAB_NAME),deps tool lab-scripts)
 	@KVER=$(KVER) scripts/lab.sh $(LAB_NAME)
 ifneq ($(LAB_NAME),)
 $(LAB_NAME):
@@ -75,18 +97,18 @@ endif
 # The newest Debian kernel of each supported line (5.10, 6.1, 6.12, 7.x),
 # headers and image; 5.10 and 7.x in build roots of their own suites.
 # The roots are made side by side (mostly downloads and dpkg).
-kernels: deps
+kernels: deps-check
 	@pids=; for l in $$(bash -c '$(LIB); kernel_lines'); do \
 		$(TOP)/scripts/buildroot.sh $$l --check >/dev/null && continue; \
 		$(TOP)/scripts/buildroot.sh $$l >/dev/null & pids="$$pids $$!"; \
 	done; for p in $$pids; do wait $$p || exit 1; done
 
-check: deps kernels
+check: deps-check kernels
 	scripts/check.sh
 
 # The same VM suite on a KASAN/lockdep/kmemleak/UBSAN kernel built from
 # Debian's linux-source (the first run builds it: ~20 minutes).
-check-debug: deps
+check-debug: deps-check
 	scripts/check-debug.sh
 
 # ---- installing ----------------------------------------------------------
@@ -160,7 +182,7 @@ uninstall:
 
 # Debian packages, built from a copy of the tree in build/deb/ (so the
 # tree stays as it is), then checked by lintian.
-deb: deps
+deb: deps-check
 	scripts/deb.sh
 
 clean:
@@ -168,5 +190,6 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps kernels module tool tests vm demo lab check check-debug clean \
+.PHONY: all deps deps-tests deps-check kernels module tool tests lab-scripts vm demo lab \
+	check check-debug clean \
 	man install install-tool install-module install-dkms-src install-dkms uninstall deb

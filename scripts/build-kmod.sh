@@ -9,6 +9,9 @@
 #                                them nsbox-knobs.ko: nsbox.ko built with
 #                                NSBOX_TEST_KNOBS=1 (kmod/testknob.c)
 #   build/KVER/build.log         the compiler's output (W=1, sparse if found)
+# NSBOX_KMOD_TESTMODS=0 builds nsbox.ko alone (the demo and the labs need
+# no test module: scripts/vm.sh asks for them only when the test programs
+# are built), and leaves build/KVER/testmods/ as it was.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/lib.sh"
@@ -55,6 +58,7 @@ copy_src() {
 }
 
 OUT=$TOP/build/$KVER
+TESTMODS=${NSBOX_KMOD_TESTMODS:-1}
 SRC=$WORK/src
 mkdir -p "$OUT/testmods" "$WORK"
 "$TOP/scripts/configure-kmod.sh" "$KDIR_IN" "$OUT" $KROOT
@@ -69,15 +73,17 @@ fi
 echo "build-kmod: nsbox.ko for $KVER ($KDIR)"
 {
 	kmake "$SRC" W=1 $SPARSE "$@" modules
-	if [ -d "$TOP/tests/kmod" ]; then
+	if [ "$TESTMODS" = 1 ] && [ -d "$TOP/tests/kmod" ]; then
 		mkdir -p "$SRC/testmods"
 		rm -f "$SRC"/testmods/*.[ch] "$SRC"/testmods/*.ko
 		cp -a "$TOP/tests/kmod/." "$SRC/testmods/"
 		kmake "$SRC/testmods" "$@" modules
 	fi
-	# the test variant, in a tree of its own (its objects differ)
-	copy_src "$WORK/src-knobs"
-	kmake "$WORK/src-knobs" W=1 NSBOX_TEST_KNOBS=1 "$@" modules
+	if [ "$TESTMODS" = 1 ]; then
+		# the test variant, in a tree of its own (its objects differ)
+		copy_src "$WORK/src-knobs"
+		kmake "$WORK/src-knobs" W=1 NSBOX_TEST_KNOBS=1 "$@" modules
+	fi
 } > "$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; die 1 "module build failed for $KVER"; }
 # publish SRC DEST: DEST replaced in one rename.  Another job of the same
 # checkout (make check's packages lane boots this kernel too) may be
@@ -86,6 +92,11 @@ echo "build-kmod: nsbox.ko for $KVER ($KDIR)"
 # without nsbox-knobs.ko that way, and verify.sh failed).
 publish() { cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
 publish "$SRC/kmod/nsbox.ko" "$OUT/nsbox.ko"
+if [ "$TESTMODS" != 1 ]; then
+	grep -E 'warning:|error:' "$OUT/build.log" >&2 &&
+		die 1 "compiler or sparse warnings for $KVER (full log: $OUT/build.log)"
+	exit 0
+fi
 built=" nsbox-knobs.ko "
 for m in "$SRC"/testmods/*.ko; do
 	[ -f "$m" ] && publish "$m" "$OUT/testmods/${m##*/}" && built="$built${m##*/} "

@@ -1,84 +1,147 @@
 #!/bin/sh
-# scripts/deps.sh - install everything nsbox needs to build, boot its lab VM
-# and test itself, on Debian 12 (bookworm). Idempotent: a package that is
-# already installed is not touched, and when nothing is missing this script
-# does nothing but check.
+# scripts/deps.sh - install the Debian 12 (bookworm) packages nsbox needs,
+# in tiers, so that a first `make demo` downloads only what it runs:
+#
+#   scripts/deps.sh           build the module and the tool, boot the lab
+#                             VM on the 6.12 kernel: make, make demo,
+#                             make vm, make lab
+#   scripts/deps.sh --tests   that, and linux-source-6.12 (the kselftest
+#                             harness the test programs are built with):
+#                             make tests
+#   scripts/deps.sh --check   everything: make check, make check-debug,
+#                             make kernels, make deb, .ci/run
+#
+#   --missing   install nothing: print what the tier lacks, exit 1 if
+#               anything (exit 0, silently, if nothing)
+#   --list      print the tier's packages, one a line, and exit
+#
+# Idempotent: a package that is already installed is not touched, and when
+# nothing is missing this script runs no apt-get at all (dpkg-query only).
 #
 # This machine's two kernel lines, both from Debian's own archive:
-#   6.1   linux-image-amd64 / linux-headers-amd64 (bookworm's default kernel)
 #   6.12  linux-image-<abi>-amd64-unsigned / linux-headers-<abi>-amd64
-#         (<abi> is what the linux-headers-6.12-amd64 meta-package points to)
+#         (<abi> is what the linux-headers-6.12-amd64 meta-package points
+#         to): the default tier's, the kernel make demo boots
+#   6.1   linux-image-amd64 / linux-headers-amd64 (bookworm's default
+#         kernel): --check only
 # The other lines (5.10, 7.x) need other suites' compilers: they live in
-# build roots made by scripts/buildroot.sh (debootstrap, installed here).
-#
-# Usage: scripts/deps.sh [--check]   (--check: exit 1 if anything is missing)
+# build roots made by scripts/buildroot.sh (debootstrap, --check tier).
 set -eu
 
-CHECK_ONLY=0
-[ "${1:-}" = "--check" ] && CHECK_ONLY=1
+TIER=lab
+MODE=install
+for a in "$@"; do
+	case "$a" in
+	--tests) [ "$TIER" = check ] || TIER=tests ;;
+	--check) TIER=check ;;
+	--missing) MODE=missing ;;
+	--list) MODE=list ;;
+	-h|--help) sed -n '2,/^set -eu/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "deps.sh: unknown argument '$a' (see --help)" >&2; exit 2 ;;
+	esac
+done
 
-# Tools and libraries for the module, the CLI, the lab VM and the tests.
-PKGS="build-essential pkg-config make gcc kmod cpio gzip xz-utils zstd \
-	bc flex bison libelf-dev libssl-dev dwarves sparse \
-	qemu-system-x86 busybox-static \
-	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libnl-utils \
-	libsmartcols-dev libseccomp-dev libcap-ng-dev \
-	linux-image-amd64 linux-headers-amd64 \
-	linux-source-6.1 linux-source-6.12 \
-	util-linux procps iproute2 jq libjson-c-dev tmux forkstat debootstrap"
+# ---- default tier: build, then the lab VM (make, demo, vm, lab) ------------
+# The module (kbuild against the 6.12 headers, below) and the tool: libnl
+# is linked; libmicrohttpd, libnl-route, libseccomp, libcap-ng, libnftables
+# and libsmartcols are dlopen()ed, but their headers and .so are read at
+# build time (tools/Makefile), so every -dev package is needed to build.
+BUILD="build-essential pkg-config make gcc kmod \
+	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libjson-c-dev \
+	libsmartcols-dev libseccomp-dev libcap-ng-dev libmicrohttpd-dev libnftables-dev"
+# The lab VM (scripts/vm.sh): QEMU, busybox-static as its userland, cpio
+# for the initramfs, xz/zstd/gzip to unpack the distro's modules.
+LAB="qemu-system-x86 busybox-static cpio gzip xz-utils zstd"
+# Host tools vm.sh copies into the guest for the demo and the labs (its
+# LAB_PEERS): genl-ctrl-list (libnl-utils; scripts/demo.sh), lsns, flock,
+# unshare, nsenter (util-linux), jq (labs: nsbox -J), stress (cgroup-cpu,
+# cgroup-memory), ip (iproute2), kmod's modinfo, ps (procps).
+# A lab that needs a new tool in the VM: its package here, the tool in
+# LAB_PEERS in scripts/vm.sh, with the lab's name in both comments.
+LAB="$LAB libnl-utils util-linux procps iproute2 jq stress"
+# nft (the network lab lists nsbox's rules; the VM tests' bridge.sh too),
+# ss (iproute2: the unix-sockets lab); bash, ldd and ls for the chroot lab
+# are in every Debian (minbase).
+LAB="$LAB nftables"
+
+# ---- --tests: the test programs (make tests) -------------------------------
+# tests/Makefile takes the kselftest harness from Debian's linux-source
+# (scripts/linux-source.sh; also checkpatch.pl for make check, and the
+# kernel's YNL CLI, tools/net/ynl: Python, with yaml, which vm.sh puts in
+# the lab VM for tests/vm/ynl.sh and the ynl lab once the tests are built:
+# `make tests lab ynl`).
+TESTS="linux-source-6.12 python3-yaml"
+
+# ---- --check: everything else make check and the packaging need -----------
+# The 6.1 kernel (make check boots every line; tests/host/install.sh
+# installs the packages beside 6.1 and 6.12); debootstrap for the 5.10 and
+# 7.x build roots (make kernels); sparse and dwarves for the W=1 builds.
+CHECK="linux-image-amd64 linux-headers-amd64 debootstrap sparse dwarves"
+# make check-debug builds a KASAN/lockdep kernel from linux-source-6.1.
+CHECK="$CHECK linux-source-6.1 bc flex bison libelf-dev libssl-dev"
 # Debian packages of nsbox (make deb) and their checks: debhelper, dh-dkms,
 # lintian; scdoc builds the man pages, man-db renders them in the tests,
 # bash-completion and zsh run the completion tests.  DKMS itself is not
 # needed here: tests/host/install.sh installs it, with the packages, in a
 # fresh Debian root.
-PKGS="$PKGS debhelper dh-dkms lintian dpkg-dev fakeroot scdoc man-db groff-base \
+CHECK="$CHECK debhelper dh-dkms lintian dpkg-dev fakeroot scdoc man-db groff-base \
 	bash-completion zsh"
-# The Prometheus exporter: libmicrohttpd serves HTTP; the prometheus
-# package's server and promtool check it (tests/host/prometheus.sh), curl
-# scrapes it.
-PKGS="$PKGS libmicrohttpd-dev prometheus curl"
-# The bridge's firewall: libnftables (the tool's rules, tools/box/nft.c);
-# nft lists them in the lab VM (tests/vm/bridge.sh).
-PKGS="$PKGS libnftables-dev nftables"
-# The labs (docs/labs/): the load they put on a cgroup, as the seed's
-# lab sheet does it
-PKGS="$PKGS stress"
-# The YNL spec (uapi/nsbox.yaml): the kernel's YNL CLI and library
-# (tools/net/ynl, from linux-source-6.12) are Python and need yaml, also in
-# the lab VM (scripts/vm.sh copies this machine's python3 and the modules
-# the CLI imports there; tests/vm/ynl.sh, the ynl lab); jsonschema
-# validates the spec against the kernel's schema (tests/host/ynl.sh)
-PKGS="$PKGS python3-yaml python3-jsonschema"
+# The Prometheus exporter: the prometheus package's server and promtool
+# check it (tests/host/prometheus.sh), curl scrapes it.
+CHECK="$CHECK prometheus curl"
+# Peers only the VM tests run (vm.sh's TEST_PEERS): tmux drives nsbox top
+# (top.sh), forkstat (events.sh), curl (prometheus.sh, above).
+CHECK="$CHECK tmux forkstat"
+# The YNL spec (uapi/nsbox.yaml): jsonschema validates it against the
+# kernel's schema (tests/host/ynl.sh).
+CHECK="$CHECK python3-jsonschema"
 # What the host side of make check runs besides the packages above and
 # Debian's minbase (the Priority: required packages and apt, which a fresh
 # root already has): tests/host/install.sh copies the tree with
 # `git ls-files` and checks the exporter's unit with `systemd-analyze
 # verify` (a root made by debootstrap --variant=minbase has neither).
-PKGS="$PKGS git systemd"
-# Every command the scripts and host tests run, by package, so that this
-# list can be checked when a test starts running something new:
+CHECK="$CHECK git systemd"
+# Every command the scripts and host tests run, by package, so that these
+# lists can be checked when a test starts running something new:
 #   minbase: bash sh (dash) coreutils (chroot nproc timeout md5sum sha256sum
 #     install ...) util-linux (unshare nsenter setpriv flock lsns mount)
 #     findutils grep sed mawk diffutils tar gzip hostname dpkg apt
 #     libc-bin (ldd ldconfig) perl-base
-#   above: make gcc (build-essential) perl (dpkg-dev, for checkpatch.pl)
-#     kmod (modinfo modprobe depmod insmod) cpio xz-utils zstd procps (ps)
-#     iproute2 (ip ss) qemu-system-x86 busybox-static libnl-utils
-#     (genl-ctrl-list) jq tmux forkstat curl nftables (nft) debootstrap
-#     debhelper dh-dkms lintian fakeroot dpkg-dev (dpkg-buildpackage)
-#     scdoc man-db groff-base bash-completion zsh prometheus (prometheus
-#     promtool) sparse bc flex bison git systemd (systemd-analyze)
-# vm.sh copies genl-ctrl-list, lsns, jq, tmux, forkstat, flock, curl, nft,
-# ip and kmod from this machine into the lab VM: the VM tests need them.
+#   default: make gcc readelf objdump (build-essential) kmod (modinfo
+#     modprobe depmod insmod) cpio xz-utils zstd procps (ps) iproute2 (ip
+#     ss) nftables (nft) qemu-system-x86 busybox-static libnl-utils
+#     (genl-ctrl-list) jq stress
+#   --tests: python3 (python3-yaml)
+#   --check: perl (dpkg-dev, for checkpatch.pl) tmux forkstat
+#     curl debootstrap debhelper dh-dkms lintian fakeroot
+#     dpkg-dev (dpkg-buildpackage) scdoc man-db groff-base bash-completion
+#     zsh prometheus (prometheus promtool) sparse bc flex bison git systemd
+#     (systemd-analyze)
 
-missing() {
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-			grep -q '^install ok installed$' || echo "$p"
-	done
-}
+case "$TIER" in
+lab) PKGS="$BUILD $LAB" ;;
+tests) PKGS="$BUILD $LAB $TESTS" ;;
+check) PKGS="$BUILD $LAB $TESTS $CHECK" ;;
+esac
 
-need=$(missing $PKGS)
+if [ "$MODE" = list ]; then
+	for p in $PKGS; do echo "$p"; done
+	echo "linux-image-6.12.*-amd64-unsigned (resolved)"
+	echo "linux-headers-6.12.*-amd64 (resolved)"
+	exit 0
+fi
+
+# One dpkg-query for the lot: a package it does not know, or that is not
+# fully installed, is missing.
+installed=" $(dpkg-query -W -f='${Package} ${Status}\n' $PKGS 2>/dev/null |
+	sed -n 's/ install ok installed$//p' | tr '\n' ' ') "
+need=
+for p in $PKGS; do
+	case "$installed" in
+	*" $p "*) ;;
+	*) need="$need $p" ;;
+	esac
+done
 
 # The 6.12 kernel: resolve its ABI name through the headers meta-package, so
 # we follow Debian's security updates without editing this file. Once one 6.12
@@ -90,11 +153,11 @@ if [ -z "$have612" ] || ! ls /boot/vmlinuz-6.12.*-amd64 >/dev/null 2>&1; then
 fi
 
 if [ -z "$(echo $need)" ]; then
-	[ "$CHECK_ONLY" = 1 ] || echo "deps.sh: all dependencies present"
+	[ "$MODE" = missing ] || echo "deps.sh: all dependencies present ($TIER tier)"
 	exit 0
 fi
-if [ "$CHECK_ONLY" = 1 ]; then
-	echo "deps.sh: missing:" $need
+if [ "$MODE" = missing ]; then
+	echo "deps.sh: missing ($TIER tier):" $need
 	exit 1
 fi
 
@@ -105,7 +168,7 @@ export DEBIAN_FRONTEND=noninteractive
 # the lab VM makes its own, so skip that (it saves a minute per kernel).
 export INITRD=No
 
-echo "deps.sh: installing:" $need
+echo "deps.sh: installing ($TIER tier):" $need
 $SUDO apt-get update -qq
 if [ "${abi612:-}" = RESOLVE ]; then
 	abi612=$(apt-cache depends linux-headers-6.12-amd64 |
@@ -113,5 +176,13 @@ if [ "${abi612:-}" = RESOLVE ]; then
 	[ -n "$abi612" ] || { echo "deps.sh: cannot resolve the Debian 6.12 kernel" >&2; exit 1; }
 	need="$need linux-image-$abi612-unsigned linux-headers-$abi612"
 fi
-$SUDO apt-get install -y -qq --no-install-recommends $need
+# dpkg's --force-unsafe-io: no fsync() for each file it unpacks (the
+# kernel headers alone are some 20,000 files).  On this machine's disk it
+# took the default tier from 85-126 s to 29-88 s.  The cost: a crash in
+# the middle of the install can leave some of these files empty (apt-get
+# install --reinstall mends them).  NSBOX_DEPS_SAFE_IO=1 keeps dpkg's
+# fsync()s.
+UNSAFE="-o Dpkg::Options::=--force-unsafe-io"
+[ "${NSBOX_DEPS_SAFE_IO:-0}" = 1 ] && UNSAFE=
+$SUDO apt-get install -y -qq --no-install-recommends $UNSAFE $need
 echo "deps.sh: done"

@@ -139,8 +139,17 @@ fi
 if [ -n "$TOOL" ] && [ ! -x "$TOOL" ]; then
 	die 2 "--tool: not an executable: $TOOL"
 fi
-if [ -z "$MODULE" ] && { [ ! -f "$KO" ]  || [ -n "$(find "$TOP/kmod" "$TOP/uapi" "$TOP/tests/kmod" \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \) -newer "$KO" -print -quit)" ]; }; then
-	"$TOP/scripts/build-kmod.sh" "$KVER" >&2
+# The test modules (build/KVER/testmods/: nsbox-knobs.ko, ...) are built
+# too once the test programs that load them are (make tests): the demo
+# and the labs boot with nsbox.ko alone, built once.
+TESTMODS=0
+[ -d "$TOP/build/tests/vm" ] && TESTMODS=1
+KNOBS=$(dirname "$KO")/testmods/nsbox-knobs.ko
+if [ -z "$MODULE" ] && { [ ! -f "$KO" ]  || [ -n "$(find "$TOP/kmod" "$TOP/uapi" "$TOP/tests/kmod" \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \) -newer "$KO" -print -quit)" ] ||
+	{ [ "$TESTMODS" = 1 ] && { [ ! -f "$KNOBS" ] || [ "$KNOBS" -ot "$KO" ]; }; }; }; then
+	# one make job per CPU (this is the only build running; make check
+	# builds its modules side by side, one job each, itself)
+	MAKEFLAGS=-j$(nproc) NSBOX_KMOD_TESTMODS=$TESTMODS "$TOP/scripts/build-kmod.sh" "$KVER" >&2
 fi
 [ -n "$TOOL" ] || [ -x "$TOP/tools/nsbox" ] || make -s -C "$TOP" tool >&2
 
@@ -212,17 +221,27 @@ if [ -d "$TOP/build/kselftests" ]; then
 	mkdir -p "$ROOT/opt/nsbox/kselftests"
 	cp "$TOP"/build/kselftests/* "$ROOT/opt/nsbox/kselftests/"
 fi
-# Peers the tests compare against: clients we did not write (tmux drives
-# `nsbox top` on a real terminal in tests/vm/top.sh; flock holds the state
-# lock in box.sh; curl scrapes `nsbox serve` in prometheus.sh; nft lists
-# the rules nsbox made in bridge.sh; stress loads the labs' cgroups; ss
-# lists the unix-sockets lab's sockets).
-for b in genl-ctrl-list lsns jq tmux forkstat flock curl nft stress ss; do
+# Peers: host programs copied into the guest, with their libraries.
+# LAB_PEERS, for the demo and the labs, come with scripts/deps.sh's
+# default tier: genl-ctrl-list (scripts/demo.sh), lsns (demo.sh, labs),
+# jq (labs: nsbox -J), flock, stress (cgroup-cpu, cgroup-memory: the load
+# on a cgroup), nft (the network lab; bridge.sh), ss (unix-sockets lab).
+# A lab that needs one more tool adds it here and its package to the
+# default tier in scripts/deps.sh.
+# TEST_PEERS, clients we did not write that the VM tests compare against,
+# come with `scripts/deps.sh --check` (make check): tmux drives `nsbox top`
+# on a real terminal in tests/vm/top.sh; forkstat in events.sh; curl
+# scrapes `nsbox serve` in prometheus.sh.  Without them the demo and the
+# labs run as well: they are left out quietly (make check installs them
+# before it boots a VM).
+LAB_PEERS="genl-ctrl-list lsns jq flock stress nft ss"
+TEST_PEERS="tmux forkstat curl"
+for b in $LAB_PEERS $TEST_PEERS; do
 	p=$(command -v "$b" || true)
 	if [ -n "$p" ]; then
 		install_bin "$p" "/usr/bin/$b"
-	else
-		echo "vm.sh: warning: no $b on this machine: VM tests that run it will fail (scripts/deps.sh installs it)" >&2
+	elif [[ " $LAB_PEERS " = *" $b "* ]]; then
+		echo "vm.sh: warning: no $b on this machine: the demo or a lab that runs it will fail (scripts/deps.sh installs it)" >&2
 	fi
 done
 # The chroot lab (docs/labs/chroot.md) builds its jail the seed's way,
