@@ -70,15 +70,15 @@ tool: deps
 tests: deps-tests tool
 	$(MAKE) $(SUBJ) -C tests
 
-# The labs' scripts into build/tests/labs/, where vm.sh takes them from
-# (plain copies: nothing to install for them).
-lab-scripts:
-	@$(MAKE) -s -C tests labs
+# The labs' scripts, and the test helpers they run (box_helper, ...), into
+# build/tests/, where vm.sh takes them from: no kselftest harness needed.
+lab-files: deps
+	@$(MAKE) -s $(SUBJ) -C tests labs
 
 # The lab VM: the tool, and nsbox.ko built for KVER by scripts/vm.sh
 # (build-kmod.sh, in build/KVER/).  The test programs and test modules
 # come along only once they are built: `make tests vm`.
-vm: deps tool lab-scripts
+vm: deps tool lab-files
 	scripts/vm.sh --kernel $(KVER)
 
 demo: deps tool
@@ -87,7 +87,7 @@ demo: deps tool
 # make lab: the labs (docs/labs/); make lab NAME: boot the lab VM and run
 # that lab's steps, as a student would type them (tests/labs/NAME.sh)
 LAB_NAME := $(if $(filter lab,$(firstword $(MAKECMDGOALS))),$(word 2,$(MAKECMDGOALS)))
-lab: $(if $(LAB_NAME),deps tool lab-scripts)
+lab: $(if $(LAB_NAME),deps tool lab-files)
 	@KVER=$(KVER) scripts/lab.sh $(LAB_NAME)
 ifneq ($(LAB_NAME),)
 $(LAB_NAME):
@@ -190,6 +190,6 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps deps-tests deps-check kernels module tool tests lab-scripts vm demo lab \
+.PHONY: all deps deps-tests deps-check kernels module tool tests lab-files vm demo lab \
 	check check-debug clean \
 	man install install-tool install-module install-dkms-src install-dkms uninstall deb

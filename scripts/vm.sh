@@ -140,10 +140,10 @@ if [ -n "$TOOL" ] && [ ! -x "$TOOL" ]; then
 	die 2 "--tool: not an executable: $TOOL"
 fi
 # The test modules (build/KVER/testmods/: nsbox-knobs.ko, ...) are built
-# too once the test programs that load them are (make tests): the demo
-# and the labs boot with nsbox.ko alone, built once.
+# too once the test programs (*_test) are (make tests): the demo and the
+# labs boot with nsbox.ko alone, built once.
 TESTMODS=0
-[ -d "$TOP/build/tests/vm" ] && TESTMODS=1
+compgen -G "$TOP/build/tests/vm/*_test" >/dev/null && TESTMODS=1
 KNOBS=$(dirname "$KO")/testmods/nsbox-knobs.ko
 if [ -z "$MODULE" ] && { [ ! -f "$KO" ]  || [ -n "$(find "$TOP/kmod" "$TOP/uapi" "$TOP/tests/kmod" \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \) -newer "$KO" -print -quit)" ] ||
 	{ [ "$TESTMODS" = 1 ] && { [ ! -f "$KNOBS" ] || [ "$KNOBS" -ot "$KO" ]; }; }; }; then
