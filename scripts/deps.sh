@@ -169,13 +169,6 @@ export DEBIAN_FRONTEND=noninteractive
 export INITRD=No
 
 echo "deps.sh: installing ($TIER tier):" $need
-$SUDO apt-get update -qq
-if [ "${abi612:-}" = RESOLVE ]; then
-	abi612=$(apt-cache depends linux-headers-6.12-amd64 |
-		sed -n 's/.*Depends: linux-headers-\(6\.12\..*-amd64\)$/\1/p' | head -n 1)
-	[ -n "$abi612" ] || { echo "deps.sh: cannot resolve the Debian 6.12 kernel" >&2; exit 1; }
-	need="$need linux-image-$abi612-unsigned linux-headers-$abi612"
-fi
 # dpkg's --force-unsafe-io: no fsync() for each file it unpacks (the
 # kernel headers alone are some 20,000 files).  On this machine's disk it
 # took the default tier from 85-126 s to 29-88 s.  The cost: a crash in
@@ -184,5 +177,30 @@ fi
 # fsync()s.
 UNSAFE="-o Dpkg::Options::=--force-unsafe-io"
 [ "${NSBOX_DEPS_SAFE_IO:-0}" = 1 ] && UNSAFE=
-$SUDO apt-get install -y -qq --no-install-recommends $UNSAFE $need
+
+# install: resolve the 6.12 kernel's ABI name (through the headers
+# meta-package, so we follow Debian's security updates without editing
+# this file), then apt-get install.  apt-get downloads everything before
+# it unpacks anything: with stale package lists it fails on a missing
+# file having changed nothing.
+install() {
+	pkgs=$need
+	if [ "${abi612:-}" = RESOLVE ]; then
+		abi=$(apt-cache depends linux-headers-6.12-amd64 2>/dev/null |
+			sed -n 's/.*Depends: linux-headers-\(6\.12\..*-amd64\)$/\1/p' | head -n 1)
+		[ -n "$abi" ] || return 1
+		pkgs="$pkgs linux-image-$abi-unsigned linux-headers-$abi"
+	fi
+	$SUDO apt-get install -y -qq --no-install-recommends $UNSAFE $pkgs
+}
+
+# apt-get update (5-10 s here) first only when no package list was
+# fetched in the last day (apt rewrites a suite's Release file when it
+# changed: the security suite's does every few days at least); else only
+# if the install fails with the lists there are.
+recent=$(find /var/lib/apt/lists -maxdepth 1 -name '*Release' -mmin -1440 2>/dev/null | head -n 1)
+if [ -z "$recent" ] || ! install; then
+	$SUDO apt-get update -qq
+	install || { echo "deps.sh: apt-get install failed (for the 6.12 kernel: is bookworm-security in apt's sources?)" >&2; exit 1; }
+fi
 echo "deps.sh: done"
