@@ -27,10 +27,11 @@
 # DESTDIR=, PREFIX= (default /usr/local) for make install, as usual.
 #
 # Missing packages are installed by scripts/deps.sh (apt-get) on first use,
-# each target asking for the tier it needs: make, demo, vm and lab the
-# default one (build, the lab VM on 6.12, the labs' tools); make tests
-# --tests (and linux-source-6.12); make check, check-debug, kernels and deb
-# --check (everything: the other kernels, lintian, prometheus, ...).
+# each target asking for the tier it needs: make and demo the default one
+# (build, the lab VM on 6.12, the demo's and the labs' tools); vm, lab and
+# tests --labs (and linux-source-6.12, python3-yaml: the YNL CLI, the
+# kselftest harness); check, check-debug, kernels and deb --check
+# (everything: the other kernels, lintian, prometheus, ...).
 
 TOP := $(CURDIR)
 LIB := . $(TOP)/scripts/lib.sh; TOP=$(TOP)
@@ -50,8 +51,8 @@ SUBJ = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 # install what is missing.
 deps:
 	@$(TOP)/scripts/deps.sh --missing >/dev/null || $(TOP)/scripts/deps.sh
-deps-tests:
-	@$(TOP)/scripts/deps.sh --missing --tests >/dev/null || $(TOP)/scripts/deps.sh --tests
+deps-labs:
+	@$(TOP)/scripts/deps.sh --missing --labs >/dev/null || $(TOP)/scripts/deps.sh --labs
 deps-check:
 	@$(TOP)/scripts/deps.sh --missing --check >/dev/null || $(TOP)/scripts/deps.sh --check
 
@@ -67,18 +68,20 @@ endif
 tool: deps
 	$(MAKE) $(SUBJ) -C tools
 
-tests: deps-tests tool
+tests: deps-labs tool
 	$(MAKE) $(SUBJ) -C tests
 
 # The labs' scripts, and the test helpers they run (box_helper, ...), into
-# build/tests/, where vm.sh takes them from: no kselftest harness needed.
-lab-files: deps
+# build/tests/, where vm.sh takes them from (no kselftest harness needed);
+# the YNL CLI (the ynl lab) from linux-source into build/linux-source/.
+lab-files: deps-labs
 	@$(MAKE) -s $(SUBJ) -C tests labs
+	@$(TOP)/scripts/linux-source.sh
 
 # The lab VM: the tool, and nsbox.ko built for KVER by scripts/vm.sh
 # (build-kmod.sh, in build/KVER/).  The test programs and test modules
 # come along only once they are built: `make tests vm`.
-vm: deps tool lab-files
+vm: deps-labs tool lab-files
 	scripts/vm.sh --kernel $(KVER)
 
 demo: deps tool
@@ -87,7 +90,7 @@ demo: deps tool
 # make lab: the labs (docs/labs/); make lab NAME: boot the lab VM and run
 # that lab's steps, as a student would type them (tests/labs/NAME.sh)
 LAB_NAME := $(if $(filter lab,$(firstword $(MAKECMDGOALS))),$(word 2,$(MAKECMDGOALS)))
-lab: $(if $(LAB_NAME),deps tool lab-files)
+lab: $(if $(LAB_NAME),deps-labs tool lab-files)
 	@KVER=$(KVER) scripts/lab.sh $(LAB_NAME)
 ifneq ($(LAB_NAME),)
 $(LAB_NAME):
@@ -190,6 +193,6 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf build
 
-.PHONY: all deps deps-tests deps-check kernels module tool tests lab-files vm demo lab \
+.PHONY: all deps deps-labs deps-check kernels module tool tests lab-files vm demo lab \
 	check check-debug clean \
 	man install install-tool install-module install-dkms-src install-dkms uninstall deb

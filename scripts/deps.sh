@@ -3,10 +3,11 @@
 # in tiers, so that a first `make demo` downloads only what it runs:
 #
 #   scripts/deps.sh           build the module and the tool, boot the lab
-#                             VM on the 6.12 kernel: make, make demo,
-#                             make vm, make lab
-#   scripts/deps.sh --tests   that, and linux-source-6.12 (the kselftest
-#                             harness the test programs are built with):
+#                             VM on the 6.12 kernel: make, make demo
+#   scripts/deps.sh --labs    that, and linux-source-6.12 with python3-yaml
+#   (or --tests)              (the kernel's YNL CLI, which the ynl lab
+#                             runs; the kselftest harness the test
+#                             programs are built with): make vm, make lab,
 #                             make tests
 #   scripts/deps.sh --check   everything: make check, make check-debug,
 #                             make kernels, make deb, .ci/run
@@ -32,7 +33,7 @@ TIER=lab
 MODE=install
 for a in "$@"; do
 	case "$a" in
-	--tests) [ "$TIER" = check ] || TIER=tests ;;
+	--labs|--tests) [ "$TIER" = check ] || TIER=labs ;;
 	--check) TIER=check ;;
 	--missing) MODE=missing ;;
 	--list) MODE=list ;;
@@ -64,12 +65,12 @@ LAB="$LAB libnl-utils util-linux procps iproute2 jq stress"
 # are in every Debian (minbase).
 LAB="$LAB nftables"
 
-# ---- --tests: the test programs (make tests) -------------------------------
-# tests/Makefile takes the kselftest harness from Debian's linux-source
-# (scripts/linux-source.sh; also checkpatch.pl for make check, and the
-# kernel's YNL CLI, tools/net/ynl: Python, with yaml, which vm.sh puts in
-# the lab VM for tests/vm/ynl.sh and the ynl lab once the tests are built:
-# `make tests lab ynl`).
+# ---- --labs, --tests: make vm, make lab, make tests --------------------------
+# scripts/linux-source.sh takes from Debian's linux-source the kernel's YNL
+# CLI (tools/net/ynl: Python, with yaml), which vm.sh puts in the lab VM
+# for the ynl lab and tests/vm/ynl.sh, and the kselftest harness
+# tests/Makefile builds the test programs with (and checkpatch.pl for
+# make check).
 TESTS="linux-source-6.12 python3-yaml"
 
 # ---- --check: everything else make check and the packaging need -----------
@@ -111,7 +112,7 @@ CHECK="$CHECK git systemd"
 #     modprobe depmod insmod) cpio xz-utils zstd procps (ps) iproute2 (ip
 #     ss) nftables (nft) qemu-system-x86 busybox-static libnl-utils
 #     (genl-ctrl-list) jq stress
-#   --tests: python3 (python3-yaml)
+#   --labs: python3 (python3-yaml)
 #   --check: perl (dpkg-dev, for checkpatch.pl) tmux forkstat
 #     curl debootstrap debhelper dh-dkms lintian fakeroot
 #     dpkg-dev (dpkg-buildpackage) scdoc man-db groff-base bash-completion
@@ -120,7 +121,7 @@ CHECK="$CHECK git systemd"
 
 case "$TIER" in
 lab) PKGS="$BUILD $LAB" ;;
-tests) PKGS="$BUILD $LAB $TESTS" ;;
+labs) PKGS="$BUILD $LAB $TESTS" ;;
 check) PKGS="$BUILD $LAB $TESTS $CHECK" ;;
 esac
 
