@@ -29,7 +29,7 @@
 # build roots made by scripts/buildroot.sh (debootstrap, --check tier).
 set -eu
 
-TIER=lab
+TIER=default
 MODE=install
 for a in "$@"; do
 	case "$a" in
@@ -120,7 +120,7 @@ CHECK="$CHECK git systemd"
 #     (systemd-analyze)
 
 case "$TIER" in
-lab) PKGS="$BUILD $LAB" ;;
+default) PKGS="$BUILD $LAB" ;;
 labs) PKGS="$BUILD $LAB $TESTS" ;;
 check) PKGS="$BUILD $LAB $TESTS $CHECK" ;;
 esac
