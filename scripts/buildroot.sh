@@ -6,7 +6,7 @@
 #
 #   line  suite              where
 #   5.10  bullseye-security  build root ~/.cache/nsbox/root-bullseye
-#   6.1   bookworm           this machine (scripts/deps.sh)
+#   6.1   bookworm           this machine (scripts/deps.sh --check)
 #   6.12  bookworm-security  this machine (scripts/deps.sh)
 #   7     trixie-backports   build root ~/.cache/nsbox/root-trixie
 #
@@ -36,10 +36,10 @@ case "$LINE" in
 	k=$(host_kver "$LINE")
 	if [ -z "$k" ]; then
 		[ "$CHECK_ONLY" = 1 ] && exit 1
-		"$TOP/scripts/deps.sh" >&2
+		"$TOP/scripts/deps.sh" --check >&2	# 6.1 is in the --check tier
 		k=$(host_kver "$LINE")
 	fi
-	[ -n "$k" ] || die 1 "no $LINE kernel after scripts/deps.sh"
+	[ -n "$k" ] || die 1 "no $LINE kernel after scripts/deps.sh --check"
 	echo "$k"
 	exit 0
 	;;
@@ -58,7 +58,7 @@ fi
 
 
 if [ ! -e "$ROOT/.nsbox-root" ]; then
-	command -v debootstrap >/dev/null || die 1 "debootstrap missing: run scripts/deps.sh"
+	command -v debootstrap >/dev/null || die 1 "debootstrap missing: run scripts/deps.sh --check"
 	echo "buildroot: debootstrap $SUITE into $ROOT (once; a few minutes)" >&2
 	rm -rf "$ROOT.new"
 	mkdir -p "$(dirname "$ROOT")"

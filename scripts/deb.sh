@@ -18,7 +18,7 @@ SRC=$OUT/src/nsbox-$VERSION
 
 for p in debhelper dh-dkms lintian scdoc dpkg-dev; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		die 2 "package $p is missing: run scripts/deps.sh"
+		die 2 "package $p is missing: run scripts/deps.sh --check"
 done
 # the package's version is the release: debian/changelog says the same
 cv=$(dpkg-parsechangelog -l debian/changelog -S Version)

@@ -13,7 +13,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 
 SERIES=${1:-6.1}
 TAR=/usr/src/linux-source-$SERIES.tar.xz
-[ -r "$TAR" ] || die 2 "$TAR not found: install linux-source-$SERIES (scripts/deps.sh)"
+[ -r "$TAR" ] || die 2 "$TAR not found: install linux-source-$SERIES (scripts/deps.sh --check)"
 VER=$(dpkg-query -W -f='${Version}' "linux-source-$SERIES")
 HASH=$(cat "$TOP/scripts/debug.config" "$0" | sha256sum | cut -c1-12)
 CACHE=${NSBOX_CACHE:-$HOME/.cache/nsbox}

@@ -20,7 +20,7 @@ DIRS="clone3 pidfd nsfs pid_namespace timens cgroup"
 
 # shellcheck disable=SC2012
 TAR=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
-[ -n "$TAR" ] || die 2 "no /usr/src/linux-source-*.tar.xz: install linux-source-6.12 (scripts/deps.sh)"
+[ -n "$TAR" ] || die 2 "no /usr/src/linux-source-*.tar.xz: install linux-source-6.12 (scripts/deps.sh --labs)"
 ROOT=$(root_dir trixie)
 [ -x "$ROOT/usr/bin/gcc" ] || die 2 "no build root $ROOT: run scripts/buildroot.sh 7"
 NAME=$(basename "$TAR" .tar.xz)

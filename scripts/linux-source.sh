@@ -41,7 +41,7 @@ done
 [ "$have" = 0 ] || exit 0
 # shellcheck disable=SC2012
 TAR=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
-[ -n "$TAR" ] || die 2 "no /usr/src/linux-source-*.tar.xz: install linux-source-6.12 (scripts/deps.sh)"
+[ -n "$TAR" ] || die 2 "no /usr/src/linux-source-*.tar.xz: install linux-source-6.12 (scripts/deps.sh --labs)"
 NAME=$(basename "$TAR" .tar.xz)
 echo "linux-source: extracting the kselftest harness, checkpatch and the YNL CLI from $TAR"
 rm -rf "$OUT"

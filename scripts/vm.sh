@@ -120,7 +120,7 @@ else
 	# this machine's kernels, or one in a build root (scripts/buildroot.sh)
 	KROOT=$(kernel_root "$KVER")
 	VMLINUZ=$KROOT/boot/vmlinuz-$KVER
-	[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: install linux-image-$KVER (scripts/deps.sh; scripts/buildroot.sh LINE for $(kernel_lines))"
+	[ -r "$VMLINUZ" ] || die 2 "$VMLINUZ not found: install linux-image-$KVER (scripts/deps.sh: 6.12; --check: 6.1; scripts/buildroot.sh LINE for $(kernel_lines))"
 	[ -d "$KROOT/lib/modules/$KVER" ] || die 2 "$KROOT/lib/modules/$KVER not found (linux-image-$KVER incomplete?)"
 fi
 if [ -n "$RUN" ]; then

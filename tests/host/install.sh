@@ -34,7 +34,7 @@ echo "TAP version 13"
 K1=$(host_kver 6.1)
 K2=$(host_kver 6.12)
 if [ -z "$K1" ] || [ -z "$K2" ]; then
-	notok "the 6.1 and 6.12 kernels are installed here (scripts/deps.sh): have '${K1:-}' '${K2:-}'"
+	notok "the 6.1 and 6.12 kernels are installed here (scripts/deps.sh --check): have '${K1:-}' '${K2:-}'"
 	echo "1..$n"
 	exit 1
 fi

@@ -38,7 +38,7 @@ check() {	# check DESCRIPTION COMMAND...
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
 for b in promtool prometheus curl; do
-	command -v "$b" >/dev/null || skip_all "$b not installed (scripts/deps.sh installs it)"
+	command -v "$b" >/dev/null || skip_all "$b not installed (scripts/deps.sh --check installs it)"
 done
 
 TMP=$(mktemp -d /tmp/nsbox-prom.XXXXXX)

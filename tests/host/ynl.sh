@@ -24,7 +24,7 @@ echo "1..5"
 "$TOP/scripts/linux-source.sh" >/dev/null || exit 1
 if ! "$PY" -c 'import yaml, jsonschema' 2>/dev/null; then
 	for i in 1 2 3 4 5; do
-		echo "ok $i - ynl spec # SKIP no python3-yaml or python3-jsonschema (scripts/deps.sh)"
+		echo "ok $i - ynl spec # SKIP no python3-yaml or python3-jsonschema (scripts/deps.sh --check)"
 	done
 	exit 0
 fi
