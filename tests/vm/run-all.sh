@@ -3,8 +3,12 @@
 # Each test prints its own TAP; the exit status is non-zero if any failed.
 cd "${NSBOX_TESTS:-/opt/nsbox/tests}" || exit 1
 status=0
-# lockdown.sh raises kernel lockdown, which cannot be lifted: it goes last
-for t in $(ls ./* | grep -vx './lockdown.sh') ./lockdown.sh; do
+# lockdown.sh raises kernel lockdown, which cannot be lifted: it goes last.
+# labs.sh goes first: the labs are checked as a student meets them, on
+# the nsbox.ko the VM loaded at boot (other tests reload it; after a
+# reload under running tasks, a new cgroup's cpu_ns was 0.04-7% short of
+# its cpu.stat: an open problem, docs/labs/cgroup-cpu.md)
+for t in ./labs.sh $(ls ./* | grep -vx -e './lockdown.sh' -e './labs.sh') ./lockdown.sh; do
 	case "$t" in
 	# tests are the *_test programs and the *.sh scripts; the rest are
 	# helpers they run (box_helper, escape_helper, setuid_relay, ...)
