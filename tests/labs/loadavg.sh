@@ -38,12 +38,13 @@ min_running() {
 	done
 	echo "$m"
 }
-# the load1 nsbox.ko keeps for cgroup PATH, x100; empty if it has no group
-# (raw text and awk: jq takes seconds to start in a busy VM under TCG)
-gload1() {
-	v=$(nsbox groups -r -n --no-adopt -o path,load1 --kind cgroup2 |
-		awk -v p="$1" '$1 == p { print $2 }')
-	[ -n "$v" ] && x100 "$v"
+# the load1 nsbox.ko keeps for /lab-load and /lab-idle, x100, from one
+# reply: "LOAD IDLE" (raw text and awk: jq takes seconds to start in a
+# busy VM under TCG)
+gloads() {
+	nsbox groups -r -n --no-adopt -o path,load1 --kind cgroup2 |
+		awk '$1 == "/lab-load" { l = $2 } $1 == "/lab-idle" { i = $2 }
+			END { if (l == "" || i == "") exit 1; printf "%d %d\n", l * 100 + 0.5, i * 100 + 0.5 }'
 }
 
 say "1. /proc/loadavg: load averages over 1, 5 and 15 minutes, runnable/all tasks now, the last pid handed out."
@@ -82,24 +83,29 @@ now_cs() { tr -d . < /proc/uptime | cut -d' ' -f1; }
 v0=
 one_step() {
 	t=$(now_cs)
-	v=$(gload1 /lab-load) || return 1
+	vv=$(gloads) || return 1
+	v=${vv% *}
 	if [ -n "$v0" ] && [ "$v" != "$v0" ] && [ $(($(now_cs) - t0)) -lt 400 ]; then
 		v1=$v
+		vi1=${vv#* }
 		return 0
 	fi
 	v0=$v
+	vi0=${vv#* }
 	t0=$t
 	return 1
 }
 until_seen one_step
-vi=$(gload1 /lab-idle)
 run nsbox groups -o path,procs,load1,load5,load15 --kind cgroup2
 # one sample with 2 active tasks: load1 = v0 * e + 2 * (1 - e), e = EXP_1 / FIXED_1 = 1884/2048
 pred=$(awk -v v="${v0:-0}" 'BEGIN { printf "%d\n", v * 1884 / 2048 + 200 * 164 / 2048 + 0.5 }')
 say "   /lab-load: load1 ${v0:-?} -> ${v1:-?} hundredths; one sample of 2 tasks predicts $pred"
 observe "/lab-load's load1 took one calc_load() step with 2 active tasks: $((${v0:-0})) -> ${v1:-?} (predicted $pred +- 2, in hundredths)" \
 	sh -c '[ -n "$1" ] && d=$(( $1 - $2 )) && [ "${d#-}" -le 2 ] && [ "$1" -gt 0 ]' _ "${v1:-}" "$pred"
-observe "/lab-idle's load1 stays 0.00: its task sleeps (${vi:-no group})" test "${vi:-}" = 0
+# its task sleeps: not active at that sample, so its load1 cannot rise
+# (0.00, or falling if an earlier sample caught its shell starting up)
+observe "/lab-idle's load1 did not rise at the same sample: its task sleeps (${vi0:-?} -> ${vi1:-?} hundredths)" \
+	sh -c '[ -n "$1" ] && [ -n "$2" ] && [ "$2" -le "$1" ]' _ "${vi0:-}" "${vi1:-}"
 
 say "4. The kernel's own load1 takes the same step with all the machine's active tasks, the two loops among them."
 # As in 3, two reads less than 4 s apart, the second different: one sample
