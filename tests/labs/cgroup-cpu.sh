@@ -22,11 +22,21 @@ until_seen sh -c '[ "$(wc -l < "$1/cgroup.procs")" -ge 3 ]' _ "$CG"
 run cat "$CG/cgroup.procs"
 
 say "3. Measure for 3 seconds: usage_usec in cpu.stat is the CPU time of everything in the cgroup."
-u0=$(usage); t0=$(now_cs); n0=$(throttled)
-sleep 3
-u1=$(usage); t1=$(now_cs); n1=$(throttled)
-share=$(( (u1 - u0) / ((t1 - t0) * 100) ))
-say "   $((u1 - u0)) us of CPU in $(( (t1 - t0) * 10 )) ms: ${share}% of one CPU; throttled $n0 -> $n1 times"
+# (a measuring window, not a wait for something.)  Under TCG, when the
+# host is too busy to run the guest, the guest's clock runs on and the
+# hogs get less than their quota: a share below 40% is measured again,
+# up to 3 windows; above 60% is the limit not holding, and fails at once.
+n0=$(throttled)
+for w in 1 2 3; do
+	u0=$(usage); t0=$(now_cs)
+	sleep 3
+	u1=$(usage); t1=$(now_cs)
+	share=$(( (u1 - u0) / ((t1 - t0) * 100) ))
+	say "   window $w: $((u1 - u0)) us of CPU in $(( (t1 - t0) * 10 )) ms: ${share}% of one CPU"
+	[ "$share" -ge 40 ] && break
+done
+n1=$(throttled)
+say "   throttled $n0 -> $n1 times"
 run cat "$CG/cpu.stat"
 run nsbox top -b -n 2 -d 1
 
