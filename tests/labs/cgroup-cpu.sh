@@ -23,17 +23,20 @@ run cat "$CG/cgroup.procs"
 
 say "3. Measure for 3 seconds: usage_usec in cpu.stat is the CPU time of everything in the cgroup."
 # (a measuring window, not a wait for something.)  Under TCG, when the
-# host is too busy to run the guest, the guest's clock runs on and the
-# hogs get less than their quota: a share below 40% is measured again,
-# up to 3 windows; above 60% is the limit not holding, and fails at once.
+# host is too busy to run the guest, the guest's clock runs on: the hogs
+# get less than their quota, or a jump of the clock is charged to the hog
+# that was running as its CPU time (35% and 74% were seen with three
+# guests on two cores, and 0% in a window where the host ran the guest
+# hardly at all).  A share outside 40-60% is measured again, up to 5
+# windows: a limit that does not hold (2 hogs unlimited: 200%) fails all.
 n0=$(throttled)
-for w in 1 2 3; do
+for w in 1 2 3 4 5; do
 	u0=$(usage); t0=$(now_cs)
 	sleep 3
 	u1=$(usage); t1=$(now_cs)
 	share=$(( (u1 - u0) / ((t1 - t0) * 100) ))
 	say "   window $w: $((u1 - u0)) us of CPU in $(( (t1 - t0) * 10 )) ms: ${share}% of one CPU"
-	[ "$share" -ge 40 ] && break
+	[ "$share" -ge 40 ] && [ "$share" -le 60 ] && break
 done
 n1=$(throttled)
 say "   throttled $n0 -> $n1 times"
