@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "modload.h"
@@ -1043,6 +1044,7 @@ TEST(a_user_cannot_make_the_module_walk_without_bound)
 {
 	int p[2], status, counts[2] = { 0, 0 };
 	char ext[256] = "";
+	long ms = 0;
 	pid_t pid;
 
 	ASSERT_EQ(0, pipe(p));
@@ -1050,10 +1052,12 @@ TEST(a_user_cannot_make_the_module_walk_without_bound)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char msg[64] __attribute__((aligned(NLMSG_ALIGNTO)));
+		struct timespec t0, t1;
 		int fd, family;
 
 		if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
 			_exit(1);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		fd = nlt_socket();
 		family = nlt_family(fd, NSBOX_GENL_NAME);
 		nlt_init(msg, family, NSBOX_CMD_GET_GROUP, NLM_F_DUMP);
@@ -1072,18 +1076,32 @@ TEST(a_user_cannot_make_the_module_walk_without_bound)
 			if (err && err != -EBUSY)
 				_exit(3);
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
 		if (write(p[1], counts, sizeof(counts)) != sizeof(counts) ||
-		    write(p[1], ext, sizeof(ext)) != sizeof(ext))
+		    write(p[1], ext, sizeof(ext)) != sizeof(ext) ||
+		    write(p[1], &ms, sizeof(ms)) != sizeof(ms))
 			_exit(4);
 		_exit(0);
 	}
 	close(p[1]);
 	ASSERT_EQ(sizeof(counts), read(p[0], counts, sizeof(counts)));
 	ASSERT_EQ(sizeof(ext), read(p[0], ext, sizeof(ext)));
+	ASSERT_EQ(sizeof(ms), read(p[0], &ms, sizeof(ms)));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, status);
-	TH_LOG("uid 1000, 200 dumps at once: %d answered, %d EBUSY (the first: \"%s\")",
-	       counts[0], counts[1], ext);
+	TH_LOG("uid 1000, 200 dumps at once in %ld ms: %d answered, %d EBUSY (the first: \"%s\")",
+	       ms, counts[0], counts[1], ext);
+	/*
+	 * The bucket holds 60 and refills 20 a second: 200 dumps that take
+	 * 7 s or more never empty it (the debug kernel under TCG answered
+	 * them in about that).  Then the limit cannot be reached here: say
+	 * so rather than pass or fail on it.
+	 */
+	if (!counts[1] && ms >= (200 - 60) * 1000 / 20)
+		SKIP(return,
+		     "uid 1000's 200 dumps took %ld ms, no faster than the budget refills (20 a second, 60 at once): too slow a kernel to reach user_walks_per_sec",
+		     ms);
 	EXPECT_LE(60, counts[0]);
 	EXPECT_LT(0, counts[1]);
 	EXPECT_NE(NULL, strstr(ext, "user_walks_per_sec"));
