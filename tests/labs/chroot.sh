@@ -3,18 +3,6 @@
 # it, and a box made with pivot_root that the same program cannot leave
 # (docs/labs/chroot.md).  LAB_MODE=show for a student; check: its checker.
 . "$(dirname "$0")/lab.sh"
-# run_out CMD...: shown as run shows it, run once; its output is kept in
-# $out and its exit status in $rc, for the observation that follows
-run_out() {
-	out=$("$@" 2>&1); rc=$?
-	if [ "$LAB_MODE" = show ]; then
-		printf '\033[1m$ %s\033[0m\n' "$*"
-		printf '%s\n' "$out"
-	else
-		echo "# \$ $*"
-		printf '%s\n' "$out" | sed 's/^/#   /'
-	fi
-}
 
 J=/tmp/lab-jail
 R=/tmp/lab-chroot-rootfs

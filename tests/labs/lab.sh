@@ -6,6 +6,8 @@
 #
 #   say TEXT            a line of the lab's story
 #   run CMD...          shown as typed ("$ CMD"), then its output
+#   run_out CMD...      the same, run to its end first: its output is
+#                       kept in $out, its exit status in $rc
 #   observe WHAT CMD... what the student should see; CMD says whether it
 #                       is there.  show: "[seen] WHAT"; check: ok / not ok
 #   until_seen CMD...   wait (0.1 s steps, NSBOX_WAIT_S, default 30) until
@@ -23,6 +25,18 @@ run() {
 	else
 		echo "# \$ $*"
 		"$@" 2>&1 | sed 's/^/#   /'
+	fi
+}
+# run_out CMD...: shown as run shows it, run once; its output is kept in
+# $out and its exit status in $rc, for the observation that follows
+run_out() {
+	out=$("$@" 2>&1); rc=$?
+	if [ "$LAB_MODE" = show ]; then
+		printf '\033[1m$ %s\033[0m\n' "$*"
+		printf '%s\n' "$out"
+	else
+		echo "# \$ $*"
+		printf '%s\n' "$out" | sed 's/^/#   /'
 	fi
 }
 observe() {

@@ -16,13 +16,6 @@ R=/tmp/lab-net-rootfs
 FWD=/proc/sys/net/ipv4/ip_forward
 in_ns() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 quiet() { "$@" > /dev/null 2>&1; }
-# run_rc CMD...: as run (lab.sh), and $rc is CMD's exit status
-run_rc() {
-	if [ "$LAB_MODE" = show ]; then printf '\033[1m$ %s\033[0m\n' "$*"; else echo "# \$ $*"; fi
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$LAB_MODE" = show ]; then echo "$out"; else echo "$out" | sed 's/^/#   /'; fi
-}
 # counter NS FILE PROTO FIELD: a counter of /proc/net/snmp or netstat, as
 # the namespace NS counts it (a header line, then a line of values)
 counter() {
@@ -54,7 +47,7 @@ run ip -n lab-a addr add 192.168.50.1/24 dev eth0
 run ip -n lab-b addr add 192.168.50.2/24 dev eth0
 run ip -n lab-a addr
 run ip link show master lab-br0
-run_rc ip netns exec lab-a ping -c 1 -W 5 192.168.50.2
+run_out ip netns exec lab-a ping -c 1 -W 5 192.168.50.2
 observe "a pings b across the bridge (ping's exit status $rc)" test "$rc" = 0
 macb=$(ip -n lab-b -br link show eth0 | awk '{ print $3 }')
 run ip -n lab-a neigh
@@ -82,7 +75,7 @@ run ip -n lab-r route
 say "3. ip_forward off: r takes packets for its own addresses only."
 run ip netns exec lab-r sysctl -w net.ipv4.ip_forward=0
 e0=$(counter lab-r snmp Ip InAddrErrors)
-run_rc ip netns exec lab-a ping -c 1 -W 1 10.50.0.2
+run_out ip netns exec lab-a ping -c 1 -W 1 10.50.0.2
 e1=$(counter lab-r snmp Ip InAddrErrors)
 observe "with ip_forward=0, a's ping to c gets no answer (exit status $rc), and r counted it as not its own (Ip InAddrErrors $e0 -> $e1)" \
 	sh -c '[ "$1" != 0 ] && [ "$3" -gt "$2" ]' _ "$rc" "$e0" "$e1"
@@ -90,7 +83,7 @@ observe "with ip_forward=0, a's ping to c gets no answer (exit status $rc), and 
 say "   ip_forward on: r routes between its two networks."
 run ip netns exec lab-r sysctl -w net.ipv4.ip_forward=1
 f0=$(counter lab-r snmp Ip ForwDatagrams)
-run_rc ip netns exec lab-a ping -c 1 -W 5 10.50.0.2
+run_out ip netns exec lab-a ping -c 1 -W 5 10.50.0.2
 f1=$(counter lab-r snmp Ip ForwDatagrams)
 observe "with ip_forward=1, a pings c through r (exit status $rc), the reply one hop older (ttl=63), and r counted the request and the reply forwarded (Ip ForwDatagrams $f0 -> $f1)" \
 	sh -c '[ "$1" = 0 ] && echo "$4" | grep -q "ttl=63" && [ "$3" -ge $(($2 + 2)) ]' _ "$rc" "$f0" "$f1" "$out"
@@ -102,12 +95,12 @@ run ip netns exec lab-r sysctl -w net.ipv4.conf.eth0.rp_filter=1
 run ip -n lab-r route get 10.50.0.99
 back=$(ip -n lab-r route get 10.50.0.99 | grep -o 'dev [a-z0-9]*')
 rp0=$(counter lab-r netstat TcpExt IPReversePathFilter); i0=$(counter lab-r snmp Icmp InEchos)
-run_rc ip netns exec lab-a ping -c 1 -W 1 -I 10.50.0.99 192.168.50.254
+run_out ip netns exec lab-a ping -c 1 -W 1 -I 10.50.0.99 192.168.50.254
 rp1=$(counter lab-r netstat TcpExt IPReversePathFilter); i1=$(counter lab-r snmp Icmp InEchos)
 observe "strict (rp_filter=1 on eth0): the way back to 10.50.0.99 is eth1 ($back), not eth0, so r drops it: no answer (exit status $rc), counted (TcpExt IPReversePathFilter $rp0 -> $rp1), never seen by ICMP (InEchos $i0 -> $i1)" \
 	sh -c '[ "$6" = "dev eth1" ] && [ "$5" != 0 ] && [ "$2" -gt "$1" ] && [ "$4" = "$3" ]' _ "$rp0" "$rp1" "$i0" "$i1" "$rc" "$back"
 run ip netns exec lab-r sysctl -w net.ipv4.conf.eth0.rp_filter=2
-run_rc ip netns exec lab-a ping -c 1 -W 1 -I 10.50.0.99 192.168.50.254
+run_out ip netns exec lab-a ping -c 1 -W 1 -I 10.50.0.99 192.168.50.254
 rp2=$(counter lab-r netstat TcpExt IPReversePathFilter); i2=$(counter lab-r snmp Icmp InEchos)
 run ip -n lab-r neigh show to 10.50.0.99
 observe "loose (rp_filter=2): some route leads to 10.50.0.99, so r takes the ping (InEchos $i1 -> $i2, IPReversePathFilter stays $rp2)" \

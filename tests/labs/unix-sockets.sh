@@ -4,18 +4,6 @@
 # monitor's socket as the real example (docs/labs/unix-sockets.md).
 # LAB_MODE=show for a student; check: its checker.
 . "$(dirname "$0")/lab.sh"
-# run_out CMD...: shown as run shows it, run once; its output is kept in
-# $out and its exit status in $rc, for the observation that follows
-run_out() {
-	out=$("$@" 2>&1); rc=$?
-	if [ "$LAB_MODE" = show ]; then
-		printf '\033[1m$ %s\033[0m\n' "$*"
-		printf '%s\n' "$out"
-	else
-		echo "# \$ $*"
-		printf '%s\n' "$out" | sed 's/^/#   /'
-	fi
-}
 
 UDS=/opt/nsbox/tests/uds_helper
 BH=/opt/nsbox/tests/box_helper
