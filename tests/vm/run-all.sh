@@ -5,9 +5,7 @@ cd "${NSBOX_TESTS:-/opt/nsbox/tests}" || exit 1
 status=0
 # lockdown.sh raises kernel lockdown, which cannot be lifted: it goes last.
 # labs.sh goes first: the labs are checked as a student meets them, on
-# the nsbox.ko the VM loaded at boot (other tests reload it; after a
-# reload under running tasks, a new cgroup's cpu_ns was 0.04-7% short of
-# its cpu.stat: an open problem, docs/labs/cgroup-cpu.md)
+# the nsbox.ko the VM loaded at boot, before other tests reload it
 for t in ./labs.sh $(ls ./* | grep -vx -e './lockdown.sh' -e './labs.sh') ./lockdown.sh; do
 	case "$t" in
 	# tests are the *_test programs and the *.sh scripts; the rest are
