@@ -18,12 +18,16 @@ fails=0
 say() {
 	if [ "$LAB_MODE" = show ]; then printf '\n%s\n' "$*"; else echo "# $*"; fi
 }
+# the "$ CMD" line of run and run_out: bold for a student, a TAP comment
+# for the checker
+shown_cmd() {
+	if [ "$LAB_MODE" = show ]; then printf '\033[1m$ %s\033[0m\n' "$*"; else echo "# \$ $*"; fi
+}
 run() {
+	shown_cmd "$@"
 	if [ "$LAB_MODE" = show ]; then
-		printf '\033[1m$ %s\033[0m\n' "$*"
-		"$@" 2>&1
+		"$@" 2>&1	# straight to the terminal, as typed
 	else
-		echo "# \$ $*"
 		"$@" 2>&1 | sed 's/^/#   /'
 	fi
 }
@@ -31,11 +35,10 @@ run() {
 # $out and its exit status in $rc, for the observation that follows
 run_out() {
 	out=$("$@" 2>&1); rc=$?
+	shown_cmd "$@"
 	if [ "$LAB_MODE" = show ]; then
-		printf '\033[1m$ %s\033[0m\n' "$*"
 		printf '%s\n' "$out"
 	else
-		echo "# \$ $*"
 		printf '%s\n' "$out" | sed 's/^/#   /'
 	fi
 }
